@@ -1,0 +1,53 @@
+// The VADER lexicon as packed by the host (host/core/lexicon.ts builds the same layout): an
+// open-addressing table of FNV-1a hashes over UTF-8 keys, read in place from the packed data
+// so that looking a word up neither copies nor allocates.
+//
+// Layout: u32 entries, u32 slots (a power of two), u32 key bytes, u32 reserved;
+// u16 slot[slots] (entry index + 1, 0 when empty), padded to 4 bytes;
+// entry[entries] { u32 key offset, u16 key length, i16 valence x 100 }; key bytes.
+
+const FNV_OFFSET: u32 = 0x811c9dc5;
+const FNV_PRIME: u32 = 0x01000193;
+
+// @ts-ignore: decorator
+@inline export function fnv1a(p: usize, len: i32): u32 {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < len; i++) h = (h ^ <u32>load<u8>(p + i)) * FNV_PRIME;
+  return h;
+}
+
+let slots: usize = 0;
+let slotMask: u32 = 0;
+let entries: usize = 0;
+let keys: usize = 0;
+let entryCount: u32 = 0;
+
+export function useLexicon(section: usize): void {
+  entryCount = load<u32>(section);
+  const slotCount = load<u32>(section, 4);
+  slots = section + 16;
+  entries = slots + ((<usize>slotCount * 2 + 3) & ~3);
+  keys = entries + <usize>entryCount * 8;
+  slotMask = slotCount - 1;
+  if (slotCount == 0) entryCount = 0;
+}
+
+export function lexiconSize(): u32 {
+  return entryCount;
+}
+
+/** The valence of the word in [p, p + len), whose FNV-1a hash is `hash`; NaN when it is not in the lexicon. */
+export function lexiconValence(p: usize, len: i32, hash: u32): f64 {
+  if (entryCount == 0) return NaN;
+  let slot = hash & slotMask;
+  while (true) {
+    const index = <u32>load<u16>(slots + (<usize>slot << 1));
+    if (index == 0) return NaN;
+    const entry = entries + (<usize>(index - 1) << 3);
+    if (<i32>load<u16>(entry, 4) == len && memory.compare(keys + load<u32>(entry), p, len) == 0) {
+      return <f64>load<i16>(entry, 6) / 100.0;
+    }
+    slot = (slot + 1) & slotMask;
+  }
+  return NaN;
+}

@@ -1,0 +1,356 @@
+// Surprise: Tarkin's character-frequency model. Per lowercased character (Python's str.lower(),
+// one count per code point) the model keeps the running statistics of that character's count over
+// the training messages that contain it, updated as the original does (shifted-data variance).
+import { lowerBegin, lowerNext } from "./utf8";
+import { resize } from "./buffers";
+
+export const SURPRISE_DEFAULT: i32 = 0;
+export const SURPRISE_TARKIN: i32 = 1;
+
+// One record per character of the model, in first-seen order (the original's dict order).
+const CP = 0; // u32 code point
+const COUNT = 4; // u32 count in the message being read
+const N = 8; // f64 the original's statistics, as it names them
+const K = 16;
+const EX = 24;
+const EX2 = 32;
+const MAX = 40;
+const MIN = 48;
+const LOW = 56; // f64 the count range that is not surprising, for the current mode
+const HIGH = 64;
+const MEAN_ALL = 72; // f64 mean and spread of the count over every trained message, absent = 0
+const SPREAD_ALL = 80;
+export const CHAR_RECORD = 88;
+
+let chars: usize = 0;
+let charCount: i32 = 0;
+let charCapacity: i32 = 0;
+let messages: f64 = 0; // training messages seen, containing any character or not
+let boundsStale = true;
+let mode: i32 = SURPRISE_DEFAULT;
+
+// Code point to character index: a direct table for ASCII, open addressing (cp, index) above it.
+const asciiIndex = new StaticArray<i32>(128);
+let wideSlots: usize = 0;
+let wideMask: u32 = 0;
+// Characters seen in the message being read, to update or reset only those.
+let touched: usize = 0;
+let touchedCount: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function record(index: i32): usize {
+  return chars + <usize>index * CHAR_RECORD;
+}
+
+function indexOf(cp: u32): i32 {
+  if (cp < 128) return unchecked(asciiIndex[cp]);
+  if (wideSlots == 0) return -1;
+  let slot = (cp * 0x9e3779b1) & wideMask;
+  while (true) {
+    const at = wideSlots + (<usize>slot << 3);
+    const index = load<i32>(at, 4);
+    if (index < 0) return -1;
+    if (load<u32>(at) == cp) return index;
+    slot = (slot + 1) & wideMask;
+  }
+  return -1;
+}
+
+function mapWide(cp: u32, index: i32): void {
+  let slot = (cp * 0x9e3779b1) & wideMask;
+  while (load<i32>(wideSlots + (<usize>slot << 3), 4) >= 0) slot = (slot + 1) & wideMask;
+  const at = wideSlots + (<usize>slot << 3);
+  store<u32>(at, cp);
+  store<i32>(at, index, 4);
+}
+
+/** Room for `needed` characters; the index is rebuilt at twice the capacity. Not per record. */
+function reserve(needed: i32): void {
+  if (needed <= charCapacity) return;
+  let capacity = charCapacity < 64 ? 64 : charCapacity;
+  while (capacity < needed) capacity <<= 1;
+  chars = resize(chars, <usize>capacity * CHAR_RECORD);
+  touched = resize(touched, <usize>capacity * 4);
+  const slotCount = <u32>capacity * 2;
+  if (wideSlots != 0) heap.free(wideSlots);
+  wideSlots = heap.alloc(<usize>slotCount * 8);
+  wideMask = slotCount - 1;
+  for (let i: u32 = 0; i < slotCount; i++) store<i32>(wideSlots + (<usize>i << 3), -1, 4);
+  for (let i = 0; i < charCount; i++) {
+    const cp = load<u32>(record(i), CP);
+    if (cp >= 128) mapWide(cp, i);
+  }
+  charCapacity = capacity;
+}
+
+function addChar(cp: u32): i32 {
+  reserve(charCount + 1);
+  const index = charCount++;
+  const r = record(index);
+  memory.fill(r, 0, CHAR_RECORD);
+  store<u32>(r, cp, CP);
+  if (cp < 128) unchecked((asciiIndex[cp] = index));
+  else mapWide(cp, index);
+  return index;
+}
+
+export function resetModel(): void {
+  charCount = 0;
+  messages = 0;
+  boundsStale = true;
+  for (let i = 0; i < 128; i++) unchecked((asciiIndex[i] = -1));
+  if (wideSlots != 0) {
+    for (let i: u32 = 0; i <= wideMask; i++) store<i32>(wideSlots + (<usize>i << 3), -1, 4);
+  }
+}
+
+export function setSurpriseMode(m: i32): void {
+  mode = m;
+  boundsStale = true;
+}
+
+export function surpriseMode(): i32 {
+  return mode;
+}
+
+export function modelCharacters(): i32 {
+  return charCount;
+}
+
+export function modelMessages(): f64 {
+  return messages;
+}
+
+/** Counts the lowercased characters of a message; returns how many are not in the model. */
+function countCharacters(start: usize, end: usize, learn: bool): i32 {
+  let unseen = 0;
+  touchedCount = 0;
+  lowerBegin(start, end);
+  while (true) {
+    const cp = lowerNext();
+    if (cp < 0) break;
+    let index = indexOf(<u32>cp);
+    if (index < 0) {
+      if (!learn) {
+        unseen++;
+        continue;
+      }
+      index = addChar(<u32>cp);
+    }
+    const r = record(index);
+    const count = load<u32>(r, COUNT) + 1;
+    store<u32>(r, count, COUNT);
+    if (count == 1) {
+      store<i32>(touched + (<usize>touchedCount << 2), index);
+      touchedCount++;
+    }
+  }
+  return unseen;
+}
+
+function resetCounts(): void {
+  for (let i = 0; i < touchedCount; i++) store<u32>(record(load<i32>(touched + (<usize>i << 2))), 0, COUNT);
+  touchedCount = 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The original's running statistics.
+
+// @ts-ignore: decorator
+@inline function statsAdd(r: usize, x: f64): void {
+  const n = load<f64>(r, N);
+  if (n == 0) store<f64>(r, x, K);
+  const k = load<f64>(r, K);
+  store<f64>(r, n + 1, N);
+  store<f64>(r, load<f64>(r, EX) + (x - k), EX);
+  store<f64>(r, load<f64>(r, EX2) + (x - k) * (x - k), EX2);
+  if (x > load<f64>(r, MAX)) store<f64>(r, x, MAX);
+  if (x < load<f64>(r, MIN)) store<f64>(r, x, MIN);
+}
+
+// @ts-ignore: decorator
+@inline function statsMean(r: usize): f64 {
+  return load<f64>(r, K) + load<f64>(r, EX) / load<f64>(r, N);
+}
+
+// @ts-ignore: decorator
+@inline function statsVariance(r: usize): f64 {
+  const n = load<f64>(r, N);
+  if (n <= 1) return 0.0;
+  const ex = load<f64>(r, EX);
+  return (load<f64>(r, EX2) - (ex * ex) / n) / (n - 1);
+}
+
+/** Trains the model on one message. */
+export function train(start: usize, end: usize): void {
+  countCharacters(start, end, true);
+  for (let i = 0; i < touchedCount; i++) {
+    const r = record(load<i32>(touched + (<usize>i << 2)));
+    statsAdd(r, <f64>load<u32>(r, COUNT));
+  }
+  resetCounts();
+  messages += 1;
+  boundsStale = true;
+}
+
+// Default mode: a count within one spread of the mean is not surprising at all, three spreads
+// away fully; the spread has a floor so a character seen always exactly so often still tolerates
+// a neighbouring count somewhat.
+const MIN_SPREAD: f64 = 0.5;
+
+function refreshBounds(): void {
+  for (let i = 0; i < charCount; i++) {
+    const r = record(i);
+    const mean = statsMean(r);
+    const variance = statsVariance(r);
+    // The original uses |variance| where a standard deviation belongs; tarkin mode keeps it.
+    const s = Math.sqrt(variance * variance);
+    store<f64>(r, mean - s, LOW);
+    store<f64>(r, mean + s, HIGH);
+    // Over every message, absent ones counting 0: sum and sum of squares from the shifted sums.
+    const n = load<f64>(r, N);
+    const k = load<f64>(r, K);
+    const ex = load<f64>(r, EX);
+    const sum = n * k + ex;
+    const squares = load<f64>(r, EX2) + 2 * k * ex + n * k * k;
+    const meanAll = messages > 0 ? sum / messages : 0;
+    const varianceAll = messages > 1 ? (squares - (sum * sum) / messages) / (messages - 1) : 0;
+    store<f64>(r, meanAll, MEAN_ALL);
+    store<f64>(r, Math.sqrt(Math.max(varianceAll, 0)), SPREAD_ALL);
+  }
+  boundsStale = false;
+}
+
+/**
+ * How surprising a message's character counts are, in [0, 1].
+ * tarkin: the original's, exactly: the share of the model's characters that are absent from the
+ * message or whose count falls outside [mean - |variance|, mean + |variance|).
+ * default: per character, how far its count (0 when absent) lies from its mean over all trained
+ * messages in spreads, graded; characters the model has never seen count as fully surprising.
+ */
+export function surprise(start: usize, end: usize): f64 {
+  if (boundsStale) refreshBounds();
+  const unseen = countCharacters(start, end, false);
+  let result: f64 = 0;
+  if (mode == SURPRISE_TARKIN) {
+    if (charCount > 0) {
+      let surprising = 0;
+      for (let i = 0; i < charCount; i++) {
+        const r = record(i);
+        const count = load<u32>(r, COUNT);
+        if (count == 0) surprising++;
+        else {
+          const x = <f64>count;
+          if (!(load<f64>(r, LOW) <= x && x < load<f64>(r, HIGH))) surprising++;
+        }
+      }
+      result = <f64>surprising / <f64>charCount;
+    }
+  } else {
+    let sum: f64 = 0;
+    for (let i = 0; i < charCount; i++) {
+      const r = record(i);
+      const distance = Math.abs(<f64>load<u32>(r, COUNT) - load<f64>(r, MEAN_ALL));
+      const spreads = distance / Math.max(load<f64>(r, SPREAD_ALL), MIN_SPREAD);
+      sum += Math.min(Math.max((spreads - 1) / 2, 0), 1);
+    }
+    const weight = charCount + unseen;
+    if (weight > 0) result = (sum + <f64>unseen) / <f64>weight;
+  }
+  resetCounts();
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adaptive gate: running statistics over the surprise of every message scored so far.
+
+let gateN: f64 = 0;
+let gateK: f64 = 0;
+let gateEx: f64 = 0;
+let gateEx2: f64 = 0;
+let gateMax: f64 = 0;
+let gateMin: f64 = 0;
+
+export function gateCount(): f64 {
+  return gateN;
+}
+export function gateMean(): f64 {
+  return gateN > 0 ? gateK + gateEx / gateN : 0;
+}
+export function gateVariance(): f64 {
+  return gateN > 1 ? (gateEx2 - (gateEx * gateEx) / gateN) / (gateN - 1) : 0.0;
+}
+export function gateMaximum(): f64 {
+  return gateMax;
+}
+
+export function resetGate(): void {
+  gateN = 0;
+  gateK = 0;
+  gateEx = 0;
+  gateEx2 = 0;
+  gateMax = 0;
+  gateMin = 0;
+}
+
+// Default mode: infrequent means above the mean by this many standard deviations.
+const GATE_SPREADS: f64 = 2;
+
+/**
+ * Whether a message with this surprise passes the gate ("infrequent"), judged against the messages
+ * before it; then its surprise joins the statistics.
+ * tarkin: the original's, surprise > max - |variance|. default: surprise > mean + 2 sd.
+ */
+export function passesGate(value: f64): bool {
+  let passes: bool;
+  if (mode == SURPRISE_TARKIN) {
+    const variance = gateVariance();
+    passes = value > gateMax - Math.sqrt(variance * variance);
+  } else {
+    passes = gateN >= 2 && value > gateMean() + GATE_SPREADS * Math.sqrt(gateVariance());
+  }
+  if (gateN == 0) gateK = value;
+  gateN += 1;
+  gateEx += value - gateK;
+  gateEx2 += (value - gateK) * (value - gateK);
+  if (value > gateMax) gateMax = value;
+  if (value < gateMin) gateMin = value;
+  return passes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model as bytes: the layout the pack carries and model export writes.
+// u32 characters, u32 reserved, f64 messages; per character u32 code point, u32 reserved,
+// f64 n, K, Ex, Ex2, max, min.
+export const MODEL_HEADER = 16;
+export const MODEL_CHAR = 56;
+
+export function loadModel(p: usize): void {
+  resetModel();
+  const count = load<u32>(p);
+  reserve(<i32>count);
+  for (let i: u32 = 0; i < count; i++) {
+    const at = p + MODEL_HEADER + <usize>i * MODEL_CHAR;
+    const r = record(addChar(load<u32>(at)));
+    memory.copy(r + N, at + 8, 48);
+  }
+  messages = load<f64>(p, 8);
+  boundsStale = true;
+}
+
+export function modelBytes(): i32 {
+  return MODEL_HEADER + charCount * MODEL_CHAR;
+}
+
+export function saveModel(p: usize): void {
+  store<u32>(p, charCount);
+  store<u32>(p, 0, 4);
+  store<f64>(p, messages, 8);
+  for (let i = 0; i < charCount; i++) {
+    const at = p + MODEL_HEADER + <usize>i * MODEL_CHAR;
+    const r = record(i);
+    store<u32>(at, load<u32>(r, CP));
+    store<u32>(at, 0, 4);
+    memory.copy(at + 8, r + N, 48);
+  }
+}

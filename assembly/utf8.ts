@@ -1,0 +1,192 @@
+// UTF-8 decoding and the Unicode character properties the scorers need: JavaScript's \s (what
+// vader-sentiment splits words on) and full lowercasing with Final_Sigma (what both JavaScript's
+// toLowerCase() and Python's str.lower() do). Per-record code, so no strings: callers walk bytes.
+import {
+  LOWER_RUNS, LOWER_RUN_COUNT, CASED, CASED_COUNT, CASE_IGNORABLE, CASE_IGNORABLE_COUNT,
+  JS_SPACE, JS_SPACE_COUNT,
+} from "./unicode_tables";
+
+export const REPLACEMENT: u32 = 0xfffd;
+
+/** Bytes consumed by the last decodeAt; a global so decoding returns two values without allocating. */
+export let decodedLength: i32 = 0;
+
+/**
+ * Decodes the code point at p (p < end). An ill-formed sequence decodes to U+FFFD one maximal
+ * subpart at a time, exactly as TextDecoder does, so host and module see the same text.
+ */
+export function decodeAt(p: usize, end: usize): u32 {
+  const b0 = <u32>load<u8>(p);
+  if (b0 < 0x80) {
+    decodedLength = 1;
+    return b0;
+  }
+  let need: i32;
+  let cp: u32;
+  let lo: u32 = 0x80;
+  let hi: u32 = 0xbf;
+  if (b0 >= 0xc2 && b0 <= 0xdf) {
+    need = 1;
+    cp = b0 & 0x1f;
+  } else if (b0 >= 0xe0 && b0 <= 0xef) {
+    need = 2;
+    cp = b0 & 0x0f;
+    if (b0 == 0xe0) lo = 0xa0;
+    else if (b0 == 0xed) hi = 0x9f;
+  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+    need = 3;
+    cp = b0 & 0x07;
+    if (b0 == 0xf0) lo = 0x90;
+    else if (b0 == 0xf4) hi = 0x8f;
+  } else {
+    decodedLength = 1;
+    return REPLACEMENT;
+  }
+  let q = p + 1;
+  for (let i = 0; i < need; i++) {
+    if (q >= end) {
+      decodedLength = <i32>(q - p);
+      return REPLACEMENT;
+    }
+    const b = <u32>load<u8>(q);
+    if (b < lo || b > hi) {
+      decodedLength = <i32>(q - p);
+      return REPLACEMENT;
+    }
+    lo = 0x80;
+    hi = 0xbf;
+    cp = (cp << 6) | (b & 0x3f);
+    q++;
+  }
+  decodedLength = need + 1;
+  return cp;
+}
+
+/** Writes cp as UTF-8 at p; returns the bytes written. */
+export function encodeAt(p: usize, cp: u32): i32 {
+  if (cp < 0x80) {
+    store<u8>(p, <u8>cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    store<u8>(p, <u8>(0xc0 | (cp >> 6)));
+    store<u8>(p + 1, <u8>(0x80 | (cp & 0x3f)));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    store<u8>(p, <u8>(0xe0 | (cp >> 12)));
+    store<u8>(p + 1, <u8>(0x80 | ((cp >> 6) & 0x3f)));
+    store<u8>(p + 2, <u8>(0x80 | (cp & 0x3f)));
+    return 3;
+  }
+  store<u8>(p, <u8>(0xf0 | (cp >> 18)));
+  store<u8>(p + 1, <u8>(0x80 | ((cp >> 12) & 0x3f)));
+  store<u8>(p + 2, <u8>(0x80 | ((cp >> 6) & 0x3f)));
+  store<u8>(p + 3, <u8>(0x80 | (cp & 0x3f)));
+  return 4;
+}
+
+/** Length in UTF-16 code units, which is what JavaScript's .length counts. */
+// @ts-ignore: decorator
+@inline export function utf16Length(cp: u32): i32 {
+  return cp >= 0x10000 ? 2 : 1;
+}
+
+/** Whether cp lies in one of `count` sorted inclusive [first, last] pairs. */
+function inRanges(table: StaticArray<u32>, count: i32, cp: u32): bool {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cp < unchecked(table[mid << 1])) hi = mid - 1;
+    else if (cp > unchecked(table[(mid << 1) + 1])) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** JavaScript's \s: the characters String.prototype.split(/\s/) splits on. */
+export function isJsSpace(cp: u32): bool {
+  if (cp < 0x80) return cp == 0x20 || (cp >= 0x09 && cp <= 0x0d);
+  return inRanges(JS_SPACE, JS_SPACE_COUNT, cp);
+}
+
+export function isCased(cp: u32): bool {
+  if (cp < 0x80) return (cp | 0x20) >= 0x61 && (cp | 0x20) <= 0x7a;
+  return inRanges(CASED, CASED_COUNT, cp);
+}
+
+export function isCaseIgnorable(cp: u32): bool {
+  if (cp < 0x80) return cp == 0x27 || cp == 0x2e || cp == 0x3a || cp == 0x5e || cp == 0x60;
+  return inRanges(CASE_IGNORABLE, CASE_IGNORABLE_COUNT, cp);
+}
+
+/** The one-code-point lowercase mapping (U+0130 and Final_Sigma are handled by the lowercaser). */
+export function lowerSimple(cp: u32): u32 {
+  if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
+  let lo = 0;
+  let hi = LOWER_RUN_COUNT - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = mid << 2;
+    if (cp < unchecked(LOWER_RUNS[at])) hi = mid - 1;
+    else if (cp > unchecked(LOWER_RUNS[at + 1])) lo = mid + 1;
+    else {
+      const first = unchecked(LOWER_RUNS[at]);
+      if ((cp - first) % unchecked(LOWER_RUNS[at + 2]) != 0) return cp;
+      return cp + unchecked(LOWER_RUNS[at + 3]);
+    }
+  }
+  return cp;
+}
+
+// A lowercasing pass over [lowerPos, lowerEnd). Module-level state rather than an object: one pass
+// runs at a time and the per-record path must not allocate.
+let lowerPos: usize = 0;
+let lowerEnd: usize = 0;
+let lowerPending: u32 = 0; // second code point of U+0130's mapping ("i" + U+0307), or 0
+let lowerAfterCased: bool = false; // Final_Sigma: the last character that is not case-ignorable was cased
+
+export function lowerBegin(start: usize, end: usize): void {
+  lowerPos = start;
+  lowerEnd = end;
+  lowerPending = 0;
+  lowerAfterCased = false;
+}
+
+/** The next code point of the lowercased text, or -1 at its end. */
+export function lowerNext(): i32 {
+  if (lowerPending != 0) {
+    const pending = lowerPending;
+    lowerPending = 0;
+    return <i32>pending;
+  }
+  if (lowerPos >= lowerEnd) return -1;
+  const cp = decodeAt(lowerPos, lowerEnd);
+  lowerPos += decodedLength;
+  let lower: u32;
+  if (cp < 0x80) {
+    lower = cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
+  } else if (cp == 0x130) {
+    lower = 0x69;
+    lowerPending = 0x307;
+  } else if (cp == 0x3a3) {
+    lower = isFinalSigma() ? 0x3c2 : 0x3c3;
+  } else {
+    lower = lowerSimple(cp);
+  }
+  if (!isCaseIgnorable(cp)) lowerAfterCased = isCased(cp);
+  return <i32>lower;
+}
+
+/** Unicode's Final_Sigma, for the capital sigma just decoded: cased before, not cased after. */
+function isFinalSigma(): bool {
+  if (!lowerAfterCased) return false;
+  let p = lowerPos;
+  while (p < lowerEnd) {
+    const cp = decodeAt(p, lowerEnd);
+    if (!isCaseIgnorable(cp)) return !isCased(cp);
+    p += decodedLength;
+  }
+  return true;
+}

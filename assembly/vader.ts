@@ -1,0 +1,604 @@
+// VADER sentiment, ported rule by rule from vader-sentiment 1.1.3 (vaderSentiment.js), whose
+// results are the specification: every function below is named as its counterpart there.
+//
+// The reference splits the text into a list of words; its rules look at most three words back and
+// two ahead. This port streams instead: a first pass counts what the rules need of the whole text
+// (words, ALL-CAPS words, the first "but", "!" and "?"), a second walks the words through a ring
+// of the last eight, so a record of any size is scored in constant memory without allocating.
+import { decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext } from "./utf8";
+import { fnv1a, lexiconValence } from "./lexicon";
+
+// Constants of the reference, as named there.
+const B_INCR: f64 = 0.293;
+const B_DECR: f64 = -0.293;
+const C_INCR: f64 = 0.733;
+const N_SCALAR: f64 = -0.74;
+
+const PUNC_LIST: StaticArray<string> = [
+  ".", "!", "?", ",", ";", ":", "-", "'", '"', "!!", "!!!", "??", "???", "?!?", "!?!", "?!?!", "!?!?",
+];
+
+const NEGATE: StaticArray<string> = [
+  "aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't", "aren't",
+  "can't", "couldn't", "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt", "havent", "isnt",
+  "mightnt", "mustnt", "neither", "don't", "hadn't", "hasn't", "haven't", "isn't", "mightn't",
+  "mustn't", "neednt", "needn't", "never", "none", "nope", "nor", "not", "nothing", "nowhere",
+  "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent", "oughtn't", "shan't", "shouldn't",
+  "uh-uh", "wasn't", "weren't", "without", "wont", "wouldnt", "won't", "wouldn't", "rarely",
+  "seldom", "despite",
+];
+
+// BOOSTER_DICT's one-word keys, by value. Its keys with a space ("just enough", "kind of",
+// "sort of") can never equal a word; idioms_check meets them as two-word sequences.
+const BOOSTER_INCR: StaticArray<string> = [
+  "absolutely", "amazingly", "awfully", "completely", "considerably", "decidedly", "deeply", "effing",
+  "enormously", "entirely", "especially", "exceptionally", "extremely", "fabulously", "flipping",
+  "flippin", "fricking", "frickin", "frigging", "friggin", "fully", "fucking", "greatly", "hella",
+  "highly", "hugely", "incredibly", "intensely", "majorly", "more", "most", "particularly", "purely",
+  "quite", "really", "remarkably", "so", "substantially", "thoroughly", "totally", "tremendously",
+  "uber", "unbelievably", "unusually", "utterly", "very",
+];
+const BOOSTER_DECR: StaticArray<string> = [
+  "almost", "barely", "hardly", "kinda", "kindof", "kind-of", "less", "little", "marginally",
+  "occasionally", "partly", "scarcely", "slightly", "somewhat", "sorta", "sortof", "sort-of",
+];
+const BOOSTER_BIGRAMS: StaticArray<string> = ["just enough", "kind of", "sort of"];
+
+const SPECIAL_CASE_IDIOMS: StaticArray<string> = [
+  "the shit", "the bomb", "bad ass", "yeah right", "cut the mustard", "kiss of death", "hand to mouth",
+];
+const SPECIAL_CASE_IDIOM_VALUES: StaticArray<f64> = [3, 3, 1.5, -2, 2, -1.5, -2];
+
+// ---------------------------------------------------------------------------------------------
+// The rule words, in one small table built once: each word carries flags for the comparisons the
+// reference makes with it, and an id for the multi-word sequences (idioms, booster bigrams).
+
+// Compared with the word lowercased (the reference calls toLowerCase() first).
+const W_BOOSTER: u32 = 1 << 0;
+const W_KIND: u32 = 1 << 1;
+const W_OF: u32 = 1 << 2;
+const W_LEAST: u32 = 1 << 3;
+const W_AT: u32 = 1 << 4;
+const W_VERY: u32 = 1 << 5;
+const LOWERCASE_FLAGS: u32 = W_BOOSTER | W_KIND | W_OF | W_LEAST | W_AT | W_VERY;
+// Compared with the word as written (the reference uses === or indexOf).
+const W_NEGATE: u32 = 1 << 6;
+const W_BUT: u32 = 1 << 7;
+const W_BUT_UPPER: u32 = 1 << 8;
+const W_NEVER: u32 = 1 << 9;
+const W_SO_THIS: u32 = 1 << 10;
+const EXACT_FLAGS: u32 = W_NEGATE | W_BUT | W_BUT_UPPER | W_NEVER | W_SO_THIS;
+// Per word of the text, besides the above.
+const T_UPPER: u32 = 1 << 11; // is_upper_python
+const T_IN_LEXICON: u32 = 1 << 12;
+const T_NEGATED: u32 = 1 << 13; // negated([word]): a NEGATE word, or containing "n't"
+
+const RULE_SLOTS: i32 = 512;
+const ruleWords = new Array<string>();
+const ruleFlags = new Array<u32>();
+const ruleBooster = new Array<f64>();
+const ruleSlots = new StaticArray<i32>(RULE_SLOTS);
+const IDIOM_WORDS = new StaticArray<i32>(SPECIAL_CASE_IDIOMS.length * 3); // word ids, -1 past the end
+const BIGRAM_WORDS = new StaticArray<i32>(BOOSTER_BIGRAMS.length * 2);
+
+function stringHash(s: string): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = (h ^ <u32>s.charCodeAt(i)) * 0x01000193;
+  return h;
+}
+
+function ruleWord(word: string, flags: u32, booster: f64): i32 {
+  let slot = <i32>(stringHash(word) & <u32>(RULE_SLOTS - 1));
+  while (unchecked(ruleSlots[slot]) >= 0) {
+    const id = unchecked(ruleSlots[slot]);
+    if (ruleWords[id] == word) {
+      ruleFlags[id] |= flags;
+      if (flags & W_BOOSTER) ruleBooster[id] = booster;
+      return id;
+    }
+    slot = (slot + 1) & (RULE_SLOTS - 1);
+  }
+  const id = ruleWords.length;
+  ruleWords.push(word);
+  ruleFlags.push(flags);
+  ruleBooster.push(booster);
+  unchecked((ruleSlots[slot] = id));
+  return id;
+}
+
+/** Splits a rule phrase on its spaces into word ids, `width` of them, -1 past its last word. */
+function phraseWords(phrase: string, out: StaticArray<i32>, at: i32, width: i32): void {
+  const words = phrase.split(" ");
+  for (let i = 0; i < width; i++) out[at + i] = i < words.length ? ruleWord(words[i], 0, 0) : -1;
+}
+
+let rulesReady = false;
+
+function buildRules(): void {
+  for (let i = 0; i < RULE_SLOTS; i++) unchecked((ruleSlots[i] = -1));
+  for (let i = 0; i < BOOSTER_INCR.length; i++) ruleWord(BOOSTER_INCR[i], W_BOOSTER, B_INCR);
+  for (let i = 0; i < BOOSTER_DECR.length; i++) ruleWord(BOOSTER_DECR[i], W_BOOSTER, B_DECR);
+  for (let i = 0; i < NEGATE.length; i++) ruleWord(NEGATE[i], W_NEGATE, 0);
+  ruleWord("kind", W_KIND, 0);
+  ruleWord("of", W_OF, 0);
+  ruleWord("least", W_LEAST, 0);
+  ruleWord("at", W_AT, 0);
+  ruleWord("very", W_VERY, 0);
+  ruleWord("but", W_BUT, 0);
+  ruleWord("BUT", W_BUT_UPPER, 0);
+  ruleWord("never", W_NEVER, 0);
+  ruleWord("so", W_SO_THIS, 0);
+  ruleWord("this", W_SO_THIS, 0);
+  for (let i = 0; i < SPECIAL_CASE_IDIOMS.length; i++) phraseWords(SPECIAL_CASE_IDIOMS[i], IDIOM_WORDS, i * 3, 3);
+  for (let i = 0; i < BOOSTER_BIGRAMS.length; i++) phraseWords(BOOSTER_BIGRAMS[i], BIGRAM_WORDS, i * 2, 2);
+  rulesReady = true;
+}
+
+/** The rule word with these bytes, or -1. */
+function findRuleWord(p: usize, len: i32, hash: u32): i32 {
+  let slot = <i32>(hash & <u32>(RULE_SLOTS - 1));
+  while (true) {
+    const id = unchecked(ruleSlots[slot]);
+    if (id < 0) return -1;
+    const word = ruleWords[id];
+    if (word.length == len) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (<u32>load<u8>(p + i) != <u32>word.charCodeAt(i)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return id;
+    }
+    slot = (slot + 1) & (RULE_SLOTS - 1);
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words: SentiText.get_words_and_emoticons, one word at a time.
+
+let textStart: usize = 0;
+let textEnd: usize = 0;
+let scanPos: usize = 0;
+/** The current word, after get_words_plus_punc's stripping. */
+let wordStart: usize = 0;
+let wordEnd: usize = 0;
+
+// @ts-ignore: decorator
+@inline function isPunctuation(b: u32): bool {
+  // REGEX_REMOVE_PUNCTUATION: every ASCII punctuation character.
+  return (b >= 0x21 && b <= 0x2f) || (b >= 0x3a && b <= 0x40) || (b >= 0x5b && b <= 0x60) || (b >= 0x7b && b <= 0x7e);
+}
+
+function isPuncListed(p: usize, len: i32): bool {
+  for (let i = 0; i < PUNC_LIST.length; i++) {
+    const punc = unchecked(PUNC_LIST[i]);
+    if (punc.length != len) continue;
+    let same = true;
+    for (let j = 0; j < len; j++) {
+      if (<u32>load<u8>(p + j) != <u32>punc.charCodeAt(j)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+function utf16LengthOf(start: usize, end: usize): i32 {
+  let n = 0;
+  let p = start;
+  while (p < end) {
+    n += utf16Length(decodeAt(p, end));
+    p += decodedLength;
+  }
+  return n;
+}
+
+function beginWords(start: usize, end: usize): void {
+  textStart = start;
+  textEnd = end;
+  scanPos = start;
+}
+
+/**
+ * Advances to the next word: a run between \s characters longer than one UTF-16 unit (the
+ * reference's split(/\s/) and length > 1 filter), then get_words_plus_punc's replacement. The
+ * reference maps "p+w" and "w+p" to w for every PUNC_LIST entry p and every punctuation-free
+ * word w of the text; since w is then this very token stripped, the map reduces to this test.
+ */
+function nextWord(): bool {
+  while (scanPos < textEnd) {
+    let p = scanPos;
+    let units = 0;
+    while (p < textEnd) {
+      const cp = decodeAt(p, textEnd);
+      if (isJsSpace(cp)) break;
+      units += utf16Length(cp);
+      p += decodedLength;
+    }
+    const start = scanPos;
+    const end = p;
+    scanPos = p < textEnd ? p + decodedLength : p;
+    if (units <= 1) continue;
+    wordStart = start;
+    wordEnd = end;
+    let lead = start;
+    while (lead < end && isPunctuation(<u32>load<u8>(lead))) lead++;
+    if (lead == end) return true;
+    let trail = end;
+    while (isPunctuation(<u32>load<u8>(trail - 1))) trail--;
+    for (let q = lead; q < trail; q++) if (isPunctuation(<u32>load<u8>(q))) return true;
+    if (lead > start && trail == end) {
+      if (isPuncListed(start, <i32>(lead - start)) && utf16LengthOf(lead, end) > 1) wordStart = lead;
+    } else if (trail < end && lead == start) {
+      if (isPuncListed(trail, <i32>(end - trail)) && utf16LengthOf(start, trail) > 1) wordEnd = trail;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** is_upper_python: an ASCII capital and no ASCII lowercase letter. */
+function is_upper_python(start: usize, end: usize): bool {
+  let upper = false;
+  for (let p = start; p < end; p++) {
+    const b = load<u8>(p);
+    if (b >= 0x61 && b <= 0x7a) return false;
+    if (b >= 0x41 && b <= 0x5a) upper = true;
+  }
+  return upper;
+}
+
+function isBytes(start: usize, end: usize, text: string): bool {
+  if (<i32>(end - start) != text.length) return false;
+  for (let i = 0; i < text.length; i++) if (<u32>load<u8>(start + i) != <u32>text.charCodeAt(i)) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ring of described words.
+
+const RING: i32 = 8;
+const RING_MASK: i32 = RING - 1;
+const ringFlags = new StaticArray<u32>(RING);
+const ringValence = new StaticArray<f64>(RING); // lexicon valence of the lowercased word
+const ringBooster = new StaticArray<f64>(RING); // BOOSTER_DICT value of the lowercased word
+const ringId = new StaticArray<i32>(RING); // the rule word it is, as written, or -1
+
+// The reference's lexicon keys are at most 19 bytes; a longer lowercased word can match nothing.
+const MAX_KEY: i32 = 64;
+const lowerBuffer = memory.data(MAX_KEY + 4);
+
+/** Lowercases [start, end) as toLowerCase() does into lowerBuffer; -1 when longer than MAX_KEY. */
+function lowercaseWord(start: usize, end: usize): i32 {
+  lowerBegin(start, end);
+  let n = 0;
+  while (true) {
+    const cp = lowerNext();
+    if (cp < 0) return n;
+    if (n > MAX_KEY) return -1;
+    n += encodeAt(lowerBuffer + n, <u32>cp);
+  }
+  return n;
+}
+
+function containsNt(start: usize, end: usize): bool {
+  for (let p = start; p + 3 <= end; p++) {
+    if (load<u8>(p) == 0x6e && load<u8>(p, 1) == 0x27 && load<u8>(p, 2) == 0x74) return true;
+  }
+  return false;
+}
+
+/** Looks the current word up every way the rules need, into ring slot `slot`. */
+function describeWord(slot: i32): void {
+  let flags: u32 = 0;
+  let valence: f64 = NaN;
+  let booster: f64 = 0;
+  let id = -1;
+  if (is_upper_python(wordStart, wordEnd)) flags |= T_UPPER;
+  const lowerLength = lowercaseWord(wordStart, wordEnd);
+  if (lowerLength >= 0) {
+    const hash = fnv1a(lowerBuffer, lowerLength);
+    valence = lexiconValence(lowerBuffer, lowerLength, hash);
+    if (!isNaN(valence)) flags |= T_IN_LEXICON;
+    const lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
+    if (lowerId >= 0) {
+      flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;
+      booster = unchecked(ruleBooster[lowerId]);
+    }
+  }
+  const length = <i32>(wordEnd - wordStart);
+  if (length <= MAX_KEY) {
+    id = findRuleWord(wordStart, length, fnv1a(wordStart, length));
+    if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
+  }
+  if (flags & W_NEGATE || containsNt(wordStart, wordEnd)) flags |= T_NEGATED;
+  unchecked((ringFlags[slot] = flags));
+  unchecked((ringValence[slot] = valence));
+  unchecked((ringBooster[slot] = booster));
+  unchecked((ringId[slot] = id));
+}
+
+// @ts-ignore: decorator
+@inline function flagsOf(index: i32): u32 {
+  return unchecked(ringFlags[index & RING_MASK]);
+}
+// @ts-ignore: decorator
+@inline function has(index: i32, flag: u32): bool {
+  return (unchecked(ringFlags[index & RING_MASK]) & flag) != 0;
+}
+// @ts-ignore: decorator
+@inline function idOf(index: i32): i32 {
+  return unchecked(ringId[index & RING_MASK]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules.
+
+let wordCount: i32 = 0;
+let isCapDiff: bool = false;
+
+/** allcap_differential: some words, but not all, are ALL CAPS. */
+function allcap_differential(words: i32, allcapWords: i32): bool {
+  const cap_differential = words - allcapWords;
+  return cap_differential > 0 && cap_differential < words;
+}
+
+function scalar_inc_dec(index: i32, valence: f64): f64 {
+  let scalar: f64 = 0.0;
+  if (has(index, W_BOOSTER)) {
+    scalar = unchecked(ringBooster[index & RING_MASK]);
+    if (valence < 0) scalar *= -1;
+    if (isCapDiff && has(index, T_UPPER)) {
+      if (valence > 0) scalar += C_INCR;
+      else scalar -= C_INCR;
+    }
+  }
+  return scalar;
+}
+
+function sentiment_valence(index: i32): f64 {
+  if (!has(index, T_IN_LEXICON)) return 0;
+  let valence = unchecked(ringValence[index & RING_MASK]);
+  if (has(index, T_UPPER) && isCapDiff) {
+    if (valence > 0) valence += C_INCR;
+    else valence -= C_INCR;
+  }
+  for (let start_i = 0; start_i < 3; start_i++) {
+    if (index > start_i && !has(index - (start_i + 1), T_IN_LEXICON)) {
+      let s = scalar_inc_dec(index - (start_i + 1), valence);
+      if (start_i == 1 && s != 0) s = s * 0.95;
+      else if (start_i == 2 && s != 0) s = s * 0.9;
+      valence = valence + s;
+      valence = never_check(valence, start_i, index);
+      if (start_i == 2) valence = idioms_check(valence, index);
+    }
+  }
+  return least_check(valence, index);
+}
+
+function least_check(valence: f64, index: i32): f64 {
+  if (index > 1 && has(index - 1, W_LEAST) && !has(index - 1, T_IN_LEXICON)) {
+    if (!has(index - 2, W_AT) && !has(index - 2, W_VERY)) valence = valence * N_SCALAR;
+  } else if (index > 0 && has(index - 1, W_LEAST) && !has(index - 1, T_IN_LEXICON)) {
+    valence = valence * N_SCALAR;
+  }
+  return valence;
+}
+
+/** but_check's factor for the word at `index`, given the first "but" (else "BUT") at butIndex. */
+function but_check(index: i32, butIndex: i32): f64 {
+  if (butIndex < 0 || index == butIndex) return 1;
+  return index < butIndex ? 0.5 : 1.5;
+}
+
+/** The value of the SPECIAL_CASE_IDIOMS entry spelled by these word ids, or NaN. */
+function idiomValue(a: i32, b: i32, c: i32): f64 {
+  for (let i = 0; i < SPECIAL_CASE_IDIOMS.length; i++) {
+    const at = i * 3;
+    if (unchecked(IDIOM_WORDS[at]) == a && unchecked(IDIOM_WORDS[at + 1]) == b && unchecked(IDIOM_WORDS[at + 2]) == c) {
+      return unchecked(SPECIAL_CASE_IDIOM_VALUES[i]);
+    }
+  }
+  return NaN;
+}
+
+function isBoosterBigram(a: i32, b: i32): bool {
+  for (let i = 0; i < BOOSTER_BIGRAMS.length; i++) {
+    if (a >= 0 && unchecked(BIGRAM_WORDS[i * 2]) == a && unchecked(BIGRAM_WORDS[i * 2 + 1]) == b) return true;
+  }
+  return false;
+}
+
+function idioms_check(valence: f64, index: i32): f64 {
+  const w3 = idOf(index - 3);
+  const w2 = idOf(index - 2);
+  const w1 = idOf(index - 1);
+  const w0 = idOf(index);
+  // A word that is no rule word has id -1, which no idiom contains: drop it from the search.
+  const onezero = w1 >= 0 && w0 >= 0 ? idiomValue(w1, w0, -1) : NaN;
+  const twoonezero = w2 >= 0 && w1 >= 0 && w0 >= 0 ? idiomValue(w2, w1, w0) : NaN;
+  const twoone = w2 >= 0 && w1 >= 0 ? idiomValue(w2, w1, -1) : NaN;
+  const threetwoone = w3 >= 0 && w2 >= 0 && w1 >= 0 ? idiomValue(w3, w2, w1) : NaN;
+  const threetwo = w3 >= 0 && w2 >= 0 ? idiomValue(w3, w2, -1) : NaN;
+  if (!isNaN(onezero)) valence = onezero;
+  else if (!isNaN(twoonezero)) valence = twoonezero;
+  else if (!isNaN(twoone)) valence = twoone;
+  else if (!isNaN(threetwoone)) valence = threetwoone;
+  else if (!isNaN(threetwo)) valence = threetwo;
+
+  if (wordCount - 1 > index) {
+    const w_1 = idOf(index + 1);
+    const zeroone = w0 >= 0 && w_1 >= 0 ? idiomValue(w0, w_1, -1) : NaN;
+    if (!isNaN(zeroone)) valence = zeroone;
+  }
+  if (wordCount - 1 > index + 1) {
+    const w_1 = idOf(index + 1);
+    const w_2 = idOf(index + 2);
+    const zeroonetwo = w0 >= 0 && w_1 >= 0 && w_2 >= 0 ? idiomValue(w0, w_1, w_2) : NaN;
+    if (!isNaN(zeroonetwo)) valence = zeroonetwo;
+  }
+
+  // booster/dampener bigrams such as "sort of" or "kind of"
+  if (isBoosterBigram(w3, w2) || isBoosterBigram(w2, w1)) valence = valence + B_DECR;
+  return valence;
+}
+
+function never_check(valence: f64, start_i: i32, index: i32): f64 {
+  if (start_i == 0) {
+    if (has(index - 1, T_NEGATED)) valence = valence * N_SCALAR;
+  }
+  if (start_i == 1) {
+    if (has(index - 2, W_NEVER) && has(index - 1, W_SO_THIS)) valence = valence * 1.5;
+    else if (has(index - (start_i + 1), T_NEGATED)) valence = valence * N_SCALAR;
+  }
+  if (start_i == 2) {
+    if ((has(index - 3, W_NEVER) && has(index - 2, W_SO_THIS)) || has(index - 1, W_SO_THIS)) {
+      valence = valence * 1.25;
+    } else if (has(index - (start_i + 1), T_NEGATED)) {
+      valence = valence * N_SCALAR;
+    }
+  }
+  return valence;
+}
+
+/** amplify_ep: up to four exclamation points. */
+function amplify_ep(count: i32): f64 {
+  let ep_count = count;
+  if (ep_count > 4) ep_count = 4;
+  return <f64>ep_count * 0.292;
+}
+
+/** amplify_qm: two or three question marks, or more. */
+function amplify_qm(count: i32): f64 {
+  let qm_amplifier: f64 = 0;
+  if (count > 1) {
+    if (count <= 3) qm_amplifier = <f64>count * 0.18;
+    else qm_amplifier = 0.96;
+  }
+  return qm_amplifier;
+}
+
+function normalize(score: f64): f64 {
+  const alpha: f64 = 15;
+  const norm_score = score / Math.sqrt(score * score + alpha);
+  if (norm_score < -1.0) return -1.0;
+  if (norm_score > 1.0) return 1.0;
+  return norm_score;
+}
+
+/**
+ * parseFloat(x.toFixed(digits)) for |x| < 2^53, exactly: toFixed rounds the double's exact binary
+ * value half up, which m * 5^digits * 2^(e + digits) in integers reproduces (m < 2^53, 5^4 < 2^10).
+ */
+function roundFixed(x: f64, digits: i32): f64 {
+  const bits = reinterpret<u64>(x);
+  const exponent = <i32>((bits >> 52) & 0x7ff);
+  let mantissa = bits & 0xfffffffffffff;
+  let e: i32;
+  if (exponent == 0) e = -1074;
+  else {
+    mantissa |= 1 << 52;
+    e = exponent - 1075;
+  }
+  let pow5: u64 = 1;
+  let pow10: f64 = 1;
+  for (let i = 0; i < digits; i++) {
+    pow5 *= 5;
+    pow10 *= 10;
+  }
+  const scaled = mantissa * pow5;
+  const shift = e + digits;
+  let n: u64;
+  if (shift >= 0) n = scaled << shift;
+  else if (shift <= -64) n = 0;
+  else n = (scaled + (<u64>1 << (-shift - 1))) >> -shift;
+  const magnitude = <f64>n / pow10;
+  return x < 0 ? -magnitude : magnitude;
+}
+
+// Results of the last polarity_scores, as vader-sentiment returns them.
+export let neg: f64 = 0;
+export let neu: f64 = 0;
+export let pos: f64 = 0;
+export let compound: f64 = 0;
+
+/** SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). */
+export function polarity_scores(start: usize, end: usize): void {
+  if (!rulesReady) buildRules();
+
+  // First pass: what the rules need of the whole text.
+  let words = 0;
+  let allcapWords = 0;
+  let butIndex = -1;
+  let butUpperIndex = -1;
+  beginWords(start, end);
+  while (nextWord()) {
+    if (is_upper_python(wordStart, wordEnd)) allcapWords++;
+    if (butIndex < 0 && isBytes(wordStart, wordEnd, "but")) butIndex = words;
+    if (butUpperIndex < 0 && isBytes(wordStart, wordEnd, "BUT")) butUpperIndex = words;
+    words++;
+  }
+  if (butIndex < 0) butIndex = butUpperIndex;
+  wordCount = words;
+  isCapDiff = allcap_differential(words, allcapWords);
+  if (words == 0) {
+    neg = 0;
+    neu = 0;
+    pos = 0;
+    compound = 0;
+    return;
+  }
+  let exclamations = 0;
+  let questions = 0;
+  for (let p = start; p < end; p++) {
+    const b = load<u8>(p);
+    if (b == 0x21) exclamations++;
+    else if (b == 0x3f) questions++;
+  }
+
+  // Second pass: each word's valence once the two words after it are described; the sums of
+  // score_valence and sift_sentiment_scores are taken in word order, as the reference takes them.
+  let sum_s: f64 = 0;
+  let pos_sum: f64 = 0.0;
+  let neg_sum: f64 = 0.0;
+  let neu_count: i32 = 0;
+  let described = 0;
+  let scored = 0;
+  beginWords(start, end);
+  while (scored < words) {
+    if (described < words && described - scored < 3) {
+      nextWord();
+      describeWord(described & RING_MASK);
+      described++;
+      continue;
+    }
+    let sentiment: f64;
+    const index = scored;
+    if ((index < words - 1 && has(index, W_KIND) && has(index + 1, W_OF)) || has(index, W_BOOSTER)) sentiment = 0;
+    else sentiment = sentiment_valence(index);
+    sentiment = sentiment * but_check(index, butIndex);
+    sum_s += sentiment;
+    if (sentiment > 0) pos_sum += sentiment + 1;
+    else if (sentiment < 0) neg_sum += sentiment - 1;
+    else neu_count += 1;
+    scored++;
+  }
+
+  // score_valence
+  const punct_emph_amplifier = amplify_ep(exclamations) + amplify_qm(questions);
+  if (sum_s > 0) sum_s += punct_emph_amplifier;
+  else if (sum_s < 0) sum_s -= punct_emph_amplifier;
+  const compoundScore = normalize(sum_s);
+  if (pos_sum > Math.abs(neg_sum)) pos_sum += punct_emph_amplifier;
+  else if (pos_sum < Math.abs(neg_sum)) neg_sum -= punct_emph_amplifier;
+  const total = pos_sum + Math.abs(neg_sum) + <f64>neu_count;
+  neg = roundFixed(Math.abs(neg_sum / total), 3);
+  neu = roundFixed(Math.abs(<f64>neu_count / total), 3);
+  pos = roundFixed(Math.abs(pos_sum / total), 3);
+  compound = roundFixed(compoundScore, 4);
+}

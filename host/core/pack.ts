@@ -1,0 +1,88 @@
+// The pack: model, lexicon and settings in one blob (the layout assembly/pack.ts reads), written
+// into the module's data segment so that one .wasm file carries everything and reads no file.
+import { lexiconTable, type Lexicon } from "./lexicon.js";
+import { modelToBytes, type Model } from "./model.js";
+import { withDataSegment } from "./wasm.js";
+
+const MAGIC = 0x4e4b5254; // "TRKN"
+const VERSION = 1;
+const SECTION_SETTINGS = 1;
+const SECTION_LEXICON = 2;
+const SECTION_MODEL = 3;
+const SECTION_INFO = 4;
+
+export type SurpriseMode = "default" | "tarkin";
+
+export interface Settings {
+  surprise: SurpriseMode;
+}
+
+export const DEFAULT_SETTINGS: Settings = { surprise: "default" };
+
+export interface PackContents {
+  model?: Model;
+  lexicon: Lexicon;
+  settings: Settings;
+  /** What inspect shows: provenance and the like. Must be deterministic for deterministic packs. */
+  info?: Record<string, unknown>;
+}
+
+function settingsBytes(settings: Settings): Uint8Array {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setInt32(0, settings.surprise === "tarkin" ? 1 : 0, true);
+  return bytes;
+}
+
+export function packBlob(contents: PackContents): Uint8Array {
+  const parts: [number, Uint8Array][] = [
+    [SECTION_SETTINGS, settingsBytes(contents.settings)],
+    [SECTION_LEXICON, lexiconTable(contents.lexicon).bytes],
+  ];
+  if (contents.model) parts.push([SECTION_MODEL, modelToBytes(contents.model)]);
+  parts.push([SECTION_INFO, new TextEncoder().encode(JSON.stringify(contents.info ?? {}))]);
+  let at = (16 + parts.length * 12 + 7) & ~7;
+  const placed = parts.map(([id, bytes]) => {
+    const offset = at;
+    at = (at + bytes.length + 7) & ~7;
+    return { id, bytes, offset };
+  });
+  const blob = new Uint8Array(at);
+  const view = new DataView(blob.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, VERSION, true);
+  view.setUint32(8, at, true);
+  view.setUint32(12, placed.length, true);
+  placed.forEach((p, i) => {
+    view.setUint32(16 + i * 12, p.id, true);
+    view.setUint32(20 + i * 12, p.offset, true);
+    view.setUint32(24 + i * 12, p.bytes.length, true);
+    blob.set(p.bytes, p.offset);
+  });
+  return blob;
+}
+
+export class PackError extends Error {}
+
+/** Where the module keeps its pack, and how much room there is, asked of the module itself. */
+export function packArea(core: Uint8Array): { address: number; capacity: number } {
+  let exports: WebAssembly.Exports;
+  try {
+    exports = new WebAssembly.Instance(new WebAssembly.Module(core), {}).exports;
+  } catch (e) {
+    throw new PackError(`not a tarkin module: ${(e as Error).message}`);
+  }
+  const area = exports.pack_area as (() => number) | undefined;
+  const capacity = exports.pack_capacity as (() => number) | undefined;
+  if (typeof area !== "function" || typeof capacity !== "function") {
+    throw new PackError("not a tarkin module: it exports no pack_area");
+  }
+  return { address: area() >>> 0, capacity: capacity() };
+}
+
+/** The module with this pack in its data segment, replacing any pack it had. */
+export function packModule(core: Uint8Array, contents: PackContents): Uint8Array {
+  const blob = packBlob(contents);
+  const { address, capacity } = packArea(core);
+  if (blob.length > capacity) throw new PackError(`the pack takes ${blob.length} bytes; the module has room for ${capacity}`);
+  return withDataSegment(core, address, blob);
+}
