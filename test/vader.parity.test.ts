@@ -1,0 +1,60 @@
+// VADER parity: the module's sentiment equals vader-sentiment's polarity_scores, value for value.
+import { describe, expect, it } from "vitest";
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname } from "node:path";
+import fc from "fast-check";
+import { compareSentiment, packedTarkin, referenceSentiment, shared } from "./helpers.js";
+import { generatedTexts } from "./vader.generator.js";
+
+const tarkin = packedTarkin();
+
+describe("VADER parity with vader-sentiment 1.1.3", () => {
+  it("matches the reference's own examples and edge cases", () => {
+    const texts = [
+      "VADER is smart, handsome, and funny.", "VADER is smart, handsome, and funny!", "VADER is very smart, handsome, and funny.",
+      "VADER is VERY SMART, handsome, and FUNNY.", "VADER is VERY SMART, handsome, and FUNNY!!!",
+      "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!", "VADER is not smart, handsome, nor funny.",
+      "The book was good.", "At least it isn't a horrible book.", "The book was only kind of good.",
+      "The plot was good, but the characters are uncompelling and the dialog is not great.", "Today SUX!",
+      "Today only kinda sux! But I'll get by, lol", "Make sure you :) or :D today!", "Catch utf-8 emoji such as 💘 and 💋 and 😁",
+      "Not bad at all", "", " ", "\t\n", "a", "!!", "??", "?!?!", "no", "NO!", "but", "BUT BUT but", "kind of", "sort of bad",
+    ];
+    const { compared, differ, differing } = compareSentiment(tarkin, texts);
+    console.log(`VADER parity (edge cases): ${compared} compared, ${differ} differ`);
+    expect(differing).toEqual([]);
+  });
+
+  const vaderDir = shared("data/vader/tweets_GroundTruth.txt");
+  it.skipIf(!vaderDir)("matches on every human-rated sentence of VADER's ground truth", () => {
+    const dir = dirname(vaderDir!);
+    const sentences: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith("_GroundTruth.txt")).sort()) {
+      for (const line of readFileSync(`${dir}/${file}`, "utf8").split(/\r?\n/)) {
+        if (line === "") continue;
+        const fields = line.split("\t");
+        sentences.push(fields.slice(2).join("\t"));
+      }
+    }
+    const { compared, differ, differing } = compareSentiment(tarkin, sentences);
+    console.log(`VADER parity (ground truth): ${compared} compared, ${differ} differ`);
+    // 23,703 rows: `wc -l` says 23,699 because each file's last row has no line end.
+    expect(compared).toBeGreaterThanOrEqual(23699);
+    expect(differing).toEqual([]);
+  });
+
+  it("matches on 100,000 generated texts that exercise every rule", () => {
+    const { compared, differ, differing } = compareSentiment(tarkin, generatedTexts(100_000, 20261122));
+    console.log(`VADER parity (generated): ${compared} compared, ${differ} differ`);
+    expect(compared).toBe(100_000);
+    expect(differing).toEqual([]);
+  });
+
+  it("matches on arbitrary Unicode text (fast-check, shrinking to a minimal counterexample)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 80 }), (text) => {
+        expect(tarkin.sentiment(text)).toEqual(referenceSentiment(text));
+      }),
+      { numRuns: 5_000, seed: 7 },
+    );
+  });
+});
