@@ -495,7 +495,7 @@ function normalize(score: f64): f64 {
  * parseFloat(x.toFixed(digits)) for |x| < 2^53, exactly: toFixed rounds the double's exact binary
  * value half up, which m * 5^digits * 2^(e + digits) in integers reproduces (m < 2^53, 5^4 < 2^10).
  */
-function roundFixed(x: f64, digits: i32): f64 {
+export function roundFixed(x: f64, digits: i32): f64 {
   const bits = reinterpret<u64>(x);
   const exponent = <i32>((bits >> 52) & 0x7ff);
   let mantissa = bits & 0xfffffffffffff;

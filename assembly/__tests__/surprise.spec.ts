@@ -1,0 +1,75 @@
+import {
+  train, surprise, passesGate, resetModel, resetGate, setSurpriseMode, modelCharacters, modelMessages,
+  gateCount, gateMean, SURPRISE_TARKIN, SURPRISE_DEFAULT,
+} from "../surprise";
+
+function text(s: string): usize {
+  const buffer = String.UTF8.encode(s);
+  return changetype<usize>(buffer);
+}
+function length(s: string): usize {
+  return <usize>String.UTF8.byteLength(s);
+}
+function trainOn(s: string): void {
+  const p = text(s);
+  train(p, p + length(s));
+}
+function surpriseOf(s: string): f64 {
+  const p = text(s);
+  return surprise(p, p + length(s));
+}
+
+describe("the character model", () => {
+  beforeEach(() => {
+    resetModel();
+    resetGate();
+  });
+
+  it("learns lowercased characters in first-seen order", () => {
+    trainOn("Ab");
+    trainOn("ba");
+    expect(modelCharacters()).toBe(2);
+    expect(modelMessages()).toBe(2);
+  });
+
+  it("in tarkin mode, keeps the original's quirks: a zero-variance character is always surprising", () => {
+    setSurpriseMode(SURPRISE_TARKIN);
+    trainOn("aab");
+    trainOn("ab");
+    // a: counts 2, 1 -> [1.5 - 0.5, 1.5 + 0.5) holds 1; b: counts 1, 1 -> [1, 1) holds nothing.
+    expect(surpriseOf("ab")).toBe(0.5);
+    expect(surpriseOf("aab")).toBe(1.0);
+    expect(surpriseOf("zz")).toBe(1.0); // every model character absent
+  });
+
+  it("in default mode, unseen characters count as surprising", () => {
+    setSurpriseMode(SURPRISE_DEFAULT);
+    trainOn("aab");
+    trainOn("aab");
+    expect(surpriseOf("aab")).toBe(0.0);
+    expect(surpriseOf("aabz")).toBe(1.0 / 3.0);
+  });
+});
+
+describe("the gate", () => {
+  beforeEach(() => {
+    resetGate();
+  });
+
+  it("in tarkin mode, passes what exceeds the running max less |variance|", () => {
+    setSurpriseMode(SURPRISE_TARKIN);
+    expect(passesGate(0.5)).toBe(true); // max starts at 0
+    expect(passesGate(0.4)).toBe(false);
+    expect(passesGate(0.6)).toBe(true);
+    expect(gateCount()).toBe(3);
+    expect(gateMean()).toBeCloseTo(0.5);
+  });
+
+  it("in default mode, passes what lies two spreads above the mean, after two records", () => {
+    setSurpriseMode(SURPRISE_DEFAULT);
+    expect(passesGate(0.9)).toBe(false);
+    expect(passesGate(0.1)).toBe(false);
+    expect(passesGate(0.2)).toBe(false);
+    expect(passesGate(5.0)).toBe(true);
+  });
+});

@@ -1,0 +1,109 @@
+// The module as a whole: it imports nothing, packs deterministically, and its state (the gate)
+// carries from one record to the next.
+import { describe, expect, it } from "vitest";
+import { coreWasm, defaultLexicon, packedTarkin } from "./helpers.js";
+import { packModule, packBlob, DEFAULT_SETTINGS } from "../host/core/pack.js";
+import { dataSegments } from "../host/core/wasm.js";
+import { parseLexicon, overlay } from "../host/core/lexicon.js";
+import { Tarkin } from "../host/core/tarkin.js";
+
+const TRAINING = [
+  "Accepted password for alice from 10.0.0.5 port 52113 ssh2",
+  "Accepted password for bob from 10.0.0.7 port 52114 ssh2",
+  "session opened for user alice by (uid=0)",
+  "session closed for user bob",
+  "Accepted publickey for carol from 10.0.0.9 port 40022 ssh2",
+];
+
+describe("the built module", () => {
+  for (const variant of ["release", "debug"] as const) {
+    it(`${variant} build imports nothing`, () => {
+      const m = new WebAssembly.Module(coreWasm(variant));
+      expect(WebAssembly.Module.imports(m)).toEqual([]);
+    });
+  }
+
+  it("scores without a pack: no lexicon, no model, and says so", () => {
+    const bare = Tarkin.fromBytes(coreWasm());
+    expect(bare.hasPack).toBe(false);
+    expect(bare.sentiment("a horrible terrible day").compound).toBe(0);
+  });
+});
+
+describe("packing", () => {
+  it("puts the pack in the data segment, byte-identical for identical inputs", () => {
+    const contents = { lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS, info: { source: "test" } };
+    const a = packModule(coreWasm(), contents);
+    const b = packModule(coreWasm(), contents);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    const blob = packBlob(contents);
+    expect(dataSegments(a).some((s) => Buffer.from(s.bytes).equals(Buffer.from(blob)))).toBe(true);
+    // Packing a packed module replaces its pack rather than adding a second one.
+    const again = packModule(a, contents);
+    expect(Buffer.from(again).equals(Buffer.from(a))).toBe(true);
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(a))).toEqual([]);
+  });
+
+  it("overlay lexicons add and override entries", () => {
+    const extra = parseLexicon("segfault\t-2.5\n# comment\nhorrible\t1.5\n", "overlay.tsv");
+    const wasm = packModule(coreWasm(), { lexicon: overlay(defaultLexicon(), extra), settings: DEFAULT_SETTINGS });
+    const t = Tarkin.fromBytes(wasm);
+    expect(t.sentiment("segfault").compound).toBeLessThan(0);
+    expect(t.sentiment("horrible").compound).toBeGreaterThan(0);
+    expect(packedTarkin().sentiment("segfault").compound).toBe(0);
+  });
+
+  it("rejects a malformed overlay line with its place", () => {
+    expect(() => parseLexicon("ok\t1\nbroken line\n", "bad.tsv")).toThrow(/bad.tsv:2/);
+    expect(() => parseLexicon("ok\t1.234\n", "bad.tsv")).toThrow(/two decimals/);
+  });
+});
+
+describe("training and scoring", () => {
+  function trained(surprise: "default" | "tarkin") {
+    const trainer = packedTarkin({ settings: { surprise } });
+    for (const line of TRAINING) trainer.train(line);
+    return packedTarkin({ settings: { surprise }, model: trainer.model() });
+  }
+
+  it("a packed model scores as the model it was trained as", () => {
+    const trainer = packedTarkin({ settings: { surprise: "tarkin" } });
+    for (const line of TRAINING) trainer.train(line);
+    const model = trainer.model();
+    expect(model.messages).toBe(TRAINING.length);
+    const scorer = packedTarkin({ settings: { surprise: "tarkin" }, model });
+    expect(scorer.model()).toEqual(model);
+  });
+
+  it("in default mode, unseen characters and odd counts are surprising, familiar lines are not", () => {
+    const t = trained("default");
+    const familiar = t.score("Accepted password for dave from 10.0.0.8 port 52115 ssh2").surprise;
+    const odd = t.score("ÿÿÿÿ \u0000\u0000 %%%% kernel: BUG: unable to handle page fault").surprise;
+    expect(familiar).toBeGreaterThanOrEqual(0);
+    expect(odd).toBeGreaterThan(familiar);
+    expect(odd).toBeLessThanOrEqual(1);
+  });
+
+  it("the gate's state carries across records and a repeated outlier stops being infrequent", () => {
+    const t = trained("default");
+    for (const line of TRAINING) t.score(line);
+    const first = t.score("Failed password for invalid user admin from 203.0.113.9 port 4444 ssh2 ###### ;;;;");
+    expect(first.infrequent).toBe(true);
+    expect(first.anomaly).toBe(true);
+    for (let i = 0; i < 50; i++) t.score("Failed password for invalid user admin from 203.0.113.9 port 4444 ssh2 ###### ;;;;");
+    expect(t.score("Failed password for invalid user admin from 203.0.113.9 port 4444 ssh2 ###### ;;;;").infrequent).toBe(false);
+    expect(t.gate().n).toBe(TRAINING.length + 52);
+    t.resetGate();
+    expect(t.gate().n).toBe(0);
+  });
+
+  it("fear is surprise times negativity, in [0, 1]", () => {
+    const t = trained("tarkin");
+    for (const text of ["a horrible, terrible, awful failure!!!", "great success", "session opened", "ÿÿÿ"]) {
+      const s = t.score(text);
+      expect(s.fear).toBeCloseTo(s.surprise * ((1 - s.compound) / 2), 15);
+      expect(s.fear).toBeGreaterThanOrEqual(0);
+      expect(s.fear).toBeLessThanOrEqual(1);
+    }
+  });
+});
