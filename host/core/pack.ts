@@ -67,7 +67,7 @@ export class PackError extends Error {}
 export function packArea(core: Uint8Array): { address: number; capacity: number } {
   let exports: WebAssembly.Exports;
   try {
-    exports = new WebAssembly.Instance(new WebAssembly.Module(core), {}).exports;
+    exports = new WebAssembly.Instance(new WebAssembly.Module(core as BufferSource), {}).exports;
   } catch (e) {
     throw new PackError(`not a tarkin module: ${(e as Error).message}`);
   }

@@ -48,7 +48,7 @@ export class Tarkin {
   private constructor(private readonly x: Exports) {}
 
   static fromBytes(wasm: Uint8Array): Tarkin {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {});
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as BufferSource), {});
     return new Tarkin(instance.exports as unknown as Exports);
   }
 
