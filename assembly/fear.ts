@@ -13,9 +13,11 @@ export function fear(surprise: f64, compound: f64): f64 {
 
 /**
  * The alert decision. tarkin: the original's, infrequent and compound <= 0 (neutral included).
- * default: infrequent and negative, as most log lines read neutral to VADER.
+ * default: infrequent and negative, as most log lines read neutral to VADER. Either way a fear
+ * threshold, when set, must also be reached.
  */
-export function isAnomaly(mode: i32, infrequent: bool, compound: f64): bool {
+export function isAnomaly(mode: i32, infrequent: bool, compound: f64, fearValue: f64, minimumFear: f64): bool {
+  if (fearValue < minimumFear) return false;
   if (mode == SURPRISE_TARKIN) return infrequent && compound <= 0;
   return infrequent && compound < 0;
 }

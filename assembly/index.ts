@@ -1,12 +1,15 @@
-// Entry points of the module. The host writes a record into the input buffer and calls one
-// function; results land in a fixed block of f64s, so a record costs no allocation either way.
-import { ensurePack, packArea, PACK_CAPACITY } from "./pack";
+// Entry points of the module.
+// - Fluent Bit's wasm filter ABI: malloc/free (WAMR then uses them instead of a heap of its own) and
+//   tarkin_filter, which returns the record that goes on as a NUL-terminated string.
+// - The host's (the tarkin CLI): write a message into the input buffer and call one function;
+//   results land in a fixed block of f64s, so a call costs no allocation either way.
+import { ensurePack, packArea, PACK_CAPACITY, infoSection, sectionLength, SECTION_INFO } from "./pack";
 import * as vader from "./vader";
 import {
-  surprise, passesGate, train as trainModel, modelBytes, saveModel, modelCharacters, surpriseMode,
-  gateCount, gateMean, gateVariance, gateMaximum, resetGate,
+  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters,
+  gateCount, gateMean, gateVariance, gateMaximum, resetGate, explainSurprise, explainCapacity, explainedValue,
 } from "./surprise";
-import { fear, isAnomaly } from "./fear";
+import { filterJson, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly } from "./filter";
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
 import { resize } from "./buffers";
 
@@ -77,21 +80,78 @@ export function sentiment(length: i32): void {
 /** Scores one message: surprise, the gate, sentiment, fear and the decision. */
 export function score(length: i32): void {
   ensurePack();
-  const end = inputBuffer + length;
-  const value = surprise(inputBuffer, end);
-  const infrequent = passesGate(value);
-  vader.polarity_scores(inputBuffer, end);
+  scoreMessage(inputBuffer, inputBuffer + length);
   writeSentiment();
-  store<f64>(results, value, R_SURPRISE);
-  store<f64>(results, infrequent ? 1 : 0, R_INFREQUENT);
-  store<f64>(results, fear(value, vader.compound), R_FEAR);
-  store<f64>(results, isAnomaly(surpriseMode(), infrequent, vader.compound) ? 1 : 0, R_ANOMALY);
+  store<f64>(results, verdictSurprise, R_SURPRISE);
+  store<f64>(results, verdictInfrequent ? 1 : 0, R_INFREQUENT);
+  store<f64>(results, verdictFear, R_FEAR);
+  store<f64>(results, verdictAnomaly ? 1 : 0, R_ANOMALY);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fluent Bit's wasm filter ABI.
+
+// Larger requests get 0 (WAMR's "could not allocate") rather than a trap when memory cannot grow.
+const MAX_ALLOCATION: usize = 1 << 30;
+
+export function malloc(size: usize): usize {
+  if (size > MAX_ALLOCATION) return 0;
+  return heap.alloc(size == 0 ? 1 : size);
+}
+
+export function free(ptr: usize): void {
+  if (ptr != 0) heap.free(ptr);
+}
+
+/**
+ * event_format json: `record` is the record's body as JSON text (`record_len` bytes, then a NUL).
+ * Returns the record that goes on, NUL-terminated, or an empty string to drop it; the buffer is
+ * reused by the next call (the shipper copies it first).
+ */
+export function tarkin_filter(tag: usize, tag_len: i32, time_sec: u32, time_nsec: u32, record: usize, record_len: i32): usize {
+  return filterJson(record, <usize>(record_len < 0 ? 0 : record_len));
+}
+
+/** Records in, out, infrequent, anomalous and errors since the instance started, as five f64s. */
+export function filter_stats(): usize {
+  return stats;
+}
+
+/** The pack's info (UTF-8 JSON); info_bytes() says how many. 0 without a pack. */
+export function info(): usize {
+  return infoSection();
+}
+
+export function info_bytes(): i32 {
+  return infoSection() == 0 ? 0 : <i32>sectionLength(SECTION_INFO);
 }
 
 /** Trains the model on one message. */
 export function train(length: i32): void {
   ensurePack();
   trainModel(inputBuffer, inputBuffer + length);
+}
+
+/**
+ * Trains on every line of the input's first `length` bytes: a line ends at \n, a \r before it
+ * is dropped, and text after the last \n is a line too. Lets the host hand over large blocks.
+ */
+export function train_lines(length: i32): void {
+  ensurePack();
+  let start = inputBuffer;
+  const end = inputBuffer + length;
+  for (let p = inputBuffer; p < end; p++) {
+    if (load<u8>(p) != 0x0a) continue;
+    trainModel(start, p > start && load<u8>(p - 1) == 0x0d ? p - 1 : p);
+    start = p + 1;
+  }
+  if (start < end) trainModel(start, load<u8>(end - 1) == 0x0d ? end - 1 : end);
+}
+
+/** Replaces the model with the one in the input buffer (the pack's model layout). */
+export function model_load(): void {
+  ensurePack();
+  loadModel(inputBuffer);
 }
 
 export function model_characters(): i32 {
@@ -122,6 +182,36 @@ export function gate_state(): usize {
 
 export function gate_reset(): void {
   resetGate();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explaining one message, for `tarkin explain`. Not the per-record path: it may allocate.
+
+let explainedCount: i32 = 0;
+
+/** Per model character and per unseen character, the details (surprise.ts EXPLAIN_CHAR layout); explain_count() says how many. */
+export function explain_characters(length: i32): usize {
+  ensurePack();
+  const p = reserveOutput(<usize>explainCapacity(length));
+  explainedCount = explainSurprise(inputBuffer, inputBuffer + length, p);
+  store<f64>(results, explainedValue, R_SURPRISE);
+  return p;
+}
+
+export function explain_count(): i32 {
+  return explainedCount;
+}
+
+/** Sentiment with a trace of every word (vader.ts TRACE_WORD layout); explain_count() says how many. */
+export function explain_words(length: i32): usize {
+  ensurePack();
+  vader.traceWords(true);
+  vader.polarity_scores(inputBuffer, inputBuffer + length);
+  vader.traceWords(false);
+  writeSentiment();
+  store<f64>(results, vader.amplifier, R_FEAR);
+  explainedCount = vader.traceCount;
+  return vader.traceAddress();
 }
 
 /** The input lowercased as the model sees it (UTF-8); returns where, lowercase_bytes() says how many. */

@@ -4,7 +4,7 @@
 // u32 magic "TRKN", u32 version, u32 length, u32 section count; per section u32 id, u32 offset
 // (from the pack's start), u32 length. Sections are 8-byte aligned.
 import { useLexicon } from "./lexicon";
-import { loadModel, resetModel, setSurpriseMode } from "./surprise";
+import { loadModel, resetModel, setSurpriseMode, setGateSpreads } from "./surprise";
 
 export const PACK_MAGIC: u32 = 0x4e4b5254;
 export const PACK_VERSION: u32 = 1;
@@ -17,14 +17,62 @@ export const SECTION_INFO: u32 = 4;
 export const PACK_CAPACITY: i32 = 4 << 20;
 export const packArea = memory.data(PACK_CAPACITY, 16);
 
+// Settings (section 1): i32 surprise mode, i32 output mode, f64 gate spreads, f64 minimum fear,
+// u32 message field count, u32 prefix length, the prefix, then per field u32 length and bytes
+// (a dotted path).
+export const OUTPUT_ANNOTATE: i32 = 0;
+export const OUTPUT_DROP: i32 = 1;
+export let outputMode: i32 = OUTPUT_ANNOTATE;
+export let minimumFear: f64 = 0;
+export let fieldCount: i32 = 0;
+export let prefix: usize = 0;
+export let prefixLength: i32 = 0;
+let fieldsAt: usize = 0;
+
+/** The i-th message field (a dotted path): sets fieldStart and fieldLength. */
+export let fieldStart: usize = 0;
+export let fieldLength: i32 = 0;
+export function messageField(i: i32): void {
+  let p = fieldsAt;
+  for (let k = 0; k < i; k++) p += 4 + <usize>load<u32>(p);
+  fieldLength = <i32>load<u32>(p);
+  fieldStart = p + 4;
+}
+
+function useSettings(p: usize): void {
+  setSurpriseMode(load<i32>(p));
+  outputMode = load<i32>(p, 4);
+  setGateSpreads(load<f64>(p, 8));
+  minimumFear = load<f64>(p, 16);
+  fieldCount = <i32>load<u32>(p, 24);
+  prefixLength = <i32>load<u32>(p, 28);
+  prefix = p + 32;
+  fieldsAt = prefix + <usize>prefixLength;
+}
+
 let loaded = false;
 let packed = false;
+export let hasModel = false;
 
 function section(id: u32): usize {
   const count = load<u32>(packArea, 12);
   for (let i: u32 = 0; i < count; i++) {
     const entry = packArea + 16 + <usize>i * 12;
     if (load<u32>(entry) == id) return packArea + load<u32>(entry, 4);
+  }
+  return 0;
+}
+
+/** Where the pack's info (UTF-8 JSON) is, for the host's inspect; 0 without a pack. */
+export function infoSection(): usize {
+  return ensurePack() ? section(SECTION_INFO) : 0;
+}
+
+export function sectionLength(id: u32): u32 {
+  const count = load<u32>(packArea, 12);
+  for (let i: u32 = 0; i < count; i++) {
+    const entry = packArea + 16 + <usize>i * 12;
+    if (load<u32>(entry) == id) return load<u32>(entry, 8);
   }
   return 0;
 }
@@ -37,10 +85,11 @@ export function ensurePack(): bool {
   packed = load<u32>(packArea) == PACK_MAGIC && load<u32>(packArea, 4) == PACK_VERSION;
   if (!packed) return false;
   const settings = section(SECTION_SETTINGS);
-  if (settings != 0) setSurpriseMode(load<i32>(settings));
+  if (settings != 0) useSettings(settings);
   const lexicon = section(SECTION_LEXICON);
   if (lexicon != 0) useLexicon(lexicon);
   const model = section(SECTION_MODEL);
   if (model != 0) loadModel(model);
+  hasModel = model != 0;
   return true;
 }

@@ -221,44 +221,93 @@ function refreshBounds(): void {
   boundsStale = false;
 }
 
+/** How surprising one model character's count is: 0 or 1 in tarkin mode, graded in default mode. */
+// @ts-ignore: decorator
+@inline function contribution(r: usize, count: u32): f64 {
+  if (mode == SURPRISE_TARKIN) {
+    if (count == 0) return 1;
+    const x = <f64>count;
+    return load<f64>(r, LOW) <= x && x < load<f64>(r, HIGH) ? 0 : 1;
+  }
+  const distance = Math.abs(<f64>count - load<f64>(r, MEAN_ALL));
+  const spreads = distance / Math.max(load<f64>(r, SPREAD_ALL), MIN_SPREAD);
+  return Math.min(Math.max((spreads - 1) / 2, 0), 1);
+}
+
 /**
  * How surprising a message's character counts are, in [0, 1].
  * tarkin: the original's, exactly: the share of the model's characters that are absent from the
  * message or whose count falls outside [mean - |variance|, mean + |variance|).
  * default: per character, how far its count (0 when absent) lies from its mean over all trained
- * messages in spreads, graded; characters the model has never seen count as fully surprising.
+ * messages in spreads, graded; each occurrence of a character the model has never seen counts as
+ * fully surprising.
  */
 export function surprise(start: usize, end: usize): f64 {
   if (boundsStale) refreshBounds();
   const unseen = countCharacters(start, end, false);
-  let result: f64 = 0;
-  if (mode == SURPRISE_TARKIN) {
-    if (charCount > 0) {
-      let surprising = 0;
-      for (let i = 0; i < charCount; i++) {
-        const r = record(i);
-        const count = load<u32>(r, COUNT);
-        if (count == 0) surprising++;
-        else {
-          const x = <f64>count;
-          if (!(load<f64>(r, LOW) <= x && x < load<f64>(r, HIGH))) surprising++;
-        }
-      }
-      result = <f64>surprising / <f64>charCount;
-    }
-  } else {
-    let sum: f64 = 0;
-    for (let i = 0; i < charCount; i++) {
-      const r = record(i);
-      const distance = Math.abs(<f64>load<u32>(r, COUNT) - load<f64>(r, MEAN_ALL));
-      const spreads = distance / Math.max(load<f64>(r, SPREAD_ALL), MIN_SPREAD);
-      sum += Math.min(Math.max((spreads - 1) / 2, 0), 1);
-    }
-    const weight = charCount + unseen;
-    if (weight > 0) result = (sum + <f64>unseen) / <f64>weight;
-  }
+  const result = evaluate(unseen);
   resetCounts();
   return result;
+}
+
+function evaluate(unseen: i32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < charCount; i++) {
+    const r = record(i);
+    sum += contribution(r, load<u32>(r, COUNT));
+  }
+  if (mode == SURPRISE_TARKIN) return charCount > 0 ? sum / <f64>charCount : 0;
+  const weight = charCount + unseen;
+  return weight > 0 ? (sum + <f64>unseen) / <f64>weight : 0;
+}
+
+// Explaining a message's surprise, for `tarkin explain` (not the per-record path).
+export const EXPLAIN_CHAR = 32; // u32 code point, u32 count, f64 expected mean, f64 spread, f64 contribution
+
+/**
+ * Writes per model character its count in the message, what the model expects (mean and the
+ * spread the mode uses) and its contribution, then per character unseen by the model its code
+ * point (count 0xffffffff); returns how many entries.
+ */
+export function explainSurprise(start: usize, end: usize, out: usize): i32 {
+  if (boundsStale) refreshBounds();
+  const unseen = countCharacters(start, end, false);
+  explainedValue = evaluate(unseen);
+  let n = 0;
+  for (let i = 0; i < charCount; i++) {
+    const r = record(i);
+    const at = out + <usize>n * EXPLAIN_CHAR;
+    n++;
+    const count = load<u32>(r, COUNT);
+    store<u32>(at, load<u32>(r, CP));
+    store<u32>(at, count, 4);
+    if (mode == SURPRISE_TARKIN) {
+      store<f64>(at, (load<f64>(r, LOW) + load<f64>(r, HIGH)) / 2, 8);
+      store<f64>(at, (load<f64>(r, HIGH) - load<f64>(r, LOW)) / 2, 16);
+    } else {
+      store<f64>(at, load<f64>(r, MEAN_ALL), 8);
+      store<f64>(at, Math.max(load<f64>(r, SPREAD_ALL), MIN_SPREAD), 16);
+    }
+    store<f64>(at, contribution(r, count), 24);
+  }
+  resetCounts();
+  lowerBegin(start, end);
+  while (true) {
+    const cp = lowerNext();
+    if (cp < 0) break;
+    if (indexOf(<u32>cp) >= 0) continue;
+    const at = out + <usize>n * EXPLAIN_CHAR;
+    n++;
+    store<u32>(at, <u32>cp);
+    store<u32>(at, 0xffffffff, 4);
+  }
+  return n;
+}
+
+export let explainedValue: f64 = 0;
+
+export function explainCapacity(length: i32): i32 {
+  return (charCount + length + 1) * EXPLAIN_CHAR;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,13 +342,17 @@ export function resetGate(): void {
   gateMin = 0;
 }
 
-// Default mode: infrequent means above the mean by this many standard deviations.
-const GATE_SPREADS: f64 = 2;
+// Default mode: infrequent means above the mean by this many standard deviations (a setting).
+let gateSpreads: f64 = 2;
+
+export function setGateSpreads(spreads: f64): void {
+  gateSpreads = spreads;
+}
 
 /**
  * Whether a message with this surprise passes the gate ("infrequent"), judged against the messages
  * before it; then its surprise joins the statistics.
- * tarkin: the original's, surprise > max - |variance|. default: surprise > mean + 2 sd.
+ * tarkin: the original's, surprise > max - |variance|. default: surprise > mean + k sd (k = 2 unless set).
  */
 export function passesGate(value: f64): bool {
   let passes: bool;
@@ -307,7 +360,7 @@ export function passesGate(value: f64): bool {
     const variance = gateVariance();
     passes = value > gateMax - Math.sqrt(variance * variance);
   } else {
-    passes = gateN >= 2 && value > gateMean() + GATE_SPREADS * Math.sqrt(gateVariance());
+    passes = gateN >= 2 && value > gateMean() + gateSpreads * Math.sqrt(gateVariance());
   }
   if (gateN == 0) gateK = value;
   gateN += 1;

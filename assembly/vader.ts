@@ -7,6 +7,7 @@
 // of the last eight, so a record of any size is scored in constant memory without allocating.
 import { decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext } from "./utf8";
 import { fnv1a, lexiconValence } from "./lexicon";
+import { resize } from "./buffers";
 
 // Constants of the reference, as named there.
 const B_INCR: f64 = 0.293;
@@ -318,6 +319,8 @@ function describeWord(slot: i32): void {
   }
   if (flags & W_NEGATE || containsNt(wordStart, wordEnd)) flags |= T_NEGATED;
   unchecked((ringFlags[slot] = flags));
+  unchecked((ringStart[slot] = wordStart));
+  unchecked((ringEnd[slot] = wordEnd));
   unchecked((ringValence[slot] = valence));
   unchecked((ringBooster[slot] = booster));
   unchecked((ringId[slot] = id));
@@ -335,6 +338,58 @@ function describeWord(slot: i32): void {
 @inline function idOf(index: i32): i32 {
   return unchecked(ringId[index & RING_MASK]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// What changed the word being scored, for `tarkin explain`: a bit per rule.
+
+export const RULE_CAPS: u32 = 1 << 0; // ALL CAPS among words that are not
+export const RULE_BOOSTER: u32 = 1 << 1; // a booster or dampener before it
+export const RULE_NEGATION: u32 = 1 << 2; // a negation before it
+export const RULE_NEVER_EMPHASIS: u32 = 1 << 3; // "never so", "never this", "so", "this"
+export const RULE_IDIOM: u32 = 1 << 4; // part of an idiom
+export const RULE_BIGRAM: u32 = 1 << 5; // after "kind of", "sort of", "just enough"
+export const RULE_LEAST: u32 = 1 << 6; // after "least"
+export const RULE_BUT: u32 = 1 << 7; // before (x0.5) or after (x1.5) "but"
+export const RULE_MODIFIER: u32 = 1 << 8; // itself a booster, or the "kind" of "kind of": scores 0
+let rules: u32 = 0;
+
+// The trace: per word, u32 start, u32 end (byte offsets in the text), f64 lexicon valence (NaN
+// when none), f64 sentiment, u32 rules, u32 reserved. Written only while explaining.
+export const TRACE_WORD = 32;
+let tracing = false;
+let trace: usize = 0;
+let traceCapacity: i32 = 0;
+export let traceCount: i32 = 0;
+export let amplifier: f64 = 0;
+
+export function traceWords(on: bool): usize {
+  tracing = on;
+  return trace;
+}
+
+function traceWord(index: i32, start: usize, end: usize, sentiment: f64): void {
+  if (traceCount == traceCapacity) {
+    traceCapacity = traceCapacity < 64 ? 64 : traceCapacity << 1;
+    trace = resize(trace, <usize>traceCapacity * TRACE_WORD);
+  }
+  const at = trace + <usize>traceCount * TRACE_WORD;
+  traceCount++;
+  store<u32>(at, <u32>(start - textStart));
+  store<u32>(at, <u32>(end - textStart), 4);
+  store<f64>(at, unchecked(ringValence[index & RING_MASK]), 8);
+  store<f64>(at, sentiment, 16);
+  store<u32>(at, rules, 24);
+  store<u32>(at, 0, 28);
+}
+
+/** Where the trace is now (it moves as it grows). */
+export function traceAddress(): usize {
+  return trace;
+}
+
+// The ring also keeps each word's span, for the trace.
+const ringStart = new StaticArray<usize>(RING);
+const ringEnd = new StaticArray<usize>(RING);
 
 // ---------------------------------------------------------------------------------------------
 // The rules.
@@ -365,6 +420,7 @@ function sentiment_valence(index: i32): f64 {
   if (!has(index, T_IN_LEXICON)) return 0;
   let valence = unchecked(ringValence[index & RING_MASK]);
   if (has(index, T_UPPER) && isCapDiff) {
+    rules |= RULE_CAPS;
     if (valence > 0) valence += C_INCR;
     else valence -= C_INCR;
   }
@@ -373,6 +429,7 @@ function sentiment_valence(index: i32): f64 {
       let s = scalar_inc_dec(index - (start_i + 1), valence);
       if (start_i == 1 && s != 0) s = s * 0.95;
       else if (start_i == 2 && s != 0) s = s * 0.9;
+      if (s != 0) rules |= RULE_BOOSTER;
       valence = valence + s;
       valence = never_check(valence, start_i, index);
       if (start_i == 2) valence = idioms_check(valence, index);
@@ -383,8 +440,12 @@ function sentiment_valence(index: i32): f64 {
 
 function least_check(valence: f64, index: i32): f64 {
   if (index > 1 && has(index - 1, W_LEAST) && !has(index - 1, T_IN_LEXICON)) {
-    if (!has(index - 2, W_AT) && !has(index - 2, W_VERY)) valence = valence * N_SCALAR;
+    if (!has(index - 2, W_AT) && !has(index - 2, W_VERY)) {
+      rules |= RULE_LEAST;
+      valence = valence * N_SCALAR;
+    }
   } else if (index > 0 && has(index - 1, W_LEAST) && !has(index - 1, T_IN_LEXICON)) {
+    rules |= RULE_LEAST;
     valence = valence * N_SCALAR;
   }
   return valence;
@@ -425,6 +486,7 @@ function idioms_check(valence: f64, index: i32): f64 {
   const twoone = w2 >= 0 && w1 >= 0 ? idiomValue(w2, w1, -1) : NaN;
   const threetwoone = w3 >= 0 && w2 >= 0 && w1 >= 0 ? idiomValue(w3, w2, w1) : NaN;
   const threetwo = w3 >= 0 && w2 >= 0 ? idiomValue(w3, w2, -1) : NaN;
+  const before = valence;
   if (!isNaN(onezero)) valence = onezero;
   else if (!isNaN(twoonezero)) valence = twoonezero;
   else if (!isNaN(twoone)) valence = twoone;
@@ -442,28 +504,44 @@ function idioms_check(valence: f64, index: i32): f64 {
     const zeroonetwo = w0 >= 0 && w_1 >= 0 && w_2 >= 0 ? idiomValue(w0, w_1, w_2) : NaN;
     if (!isNaN(zeroonetwo)) valence = zeroonetwo;
   }
+  if (valence != before) rules |= RULE_IDIOM;
 
   // booster/dampener bigrams such as "sort of" or "kind of"
-  if (isBoosterBigram(w3, w2) || isBoosterBigram(w2, w1)) valence = valence + B_DECR;
+  if (isBoosterBigram(w3, w2) || isBoosterBigram(w2, w1)) {
+    rules |= RULE_BIGRAM;
+    valence = valence + B_DECR;
+  }
   return valence;
 }
 
 function never_check(valence: f64, start_i: i32, index: i32): f64 {
   if (start_i == 0) {
-    if (has(index - 1, T_NEGATED)) valence = valence * N_SCALAR;
+    if (has(index - 1, T_NEGATED)) valence = negation(valence);
   }
   if (start_i == 1) {
-    if (has(index - 2, W_NEVER) && has(index - 1, W_SO_THIS)) valence = valence * 1.5;
-    else if (has(index - (start_i + 1), T_NEGATED)) valence = valence * N_SCALAR;
+    if (has(index - 2, W_NEVER) && has(index - 1, W_SO_THIS)) valence = emphasis(valence, 1.5);
+    else if (has(index - (start_i + 1), T_NEGATED)) valence = negation(valence);
   }
   if (start_i == 2) {
     if ((has(index - 3, W_NEVER) && has(index - 2, W_SO_THIS)) || has(index - 1, W_SO_THIS)) {
-      valence = valence * 1.25;
+      valence = emphasis(valence, 1.25);
     } else if (has(index - (start_i + 1), T_NEGATED)) {
-      valence = valence * N_SCALAR;
+      valence = negation(valence);
     }
   }
   return valence;
+}
+
+// @ts-ignore: decorator
+@inline function negation(valence: f64): f64 {
+  rules |= RULE_NEGATION;
+  return valence * N_SCALAR;
+}
+
+// @ts-ignore: decorator
+@inline function emphasis(valence: f64, factor: f64): f64 {
+  rules |= RULE_NEVER_EMPHASIS;
+  return valence * factor;
 }
 
 /** amplify_ep: up to four exclamation points. */
@@ -530,6 +608,8 @@ export let compound: f64 = 0;
 /** SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). */
 export function polarity_scores(start: usize, end: usize): void {
   if (!rulesReady) buildRules();
+  traceCount = 0;
+  amplifier = 0;
 
   // First pass: what the rules need of the whole text.
   let words = 0;
@@ -579,9 +659,15 @@ export function polarity_scores(start: usize, end: usize): void {
     }
     let sentiment: f64;
     const index = scored;
-    if ((index < words - 1 && has(index, W_KIND) && has(index + 1, W_OF)) || has(index, W_BOOSTER)) sentiment = 0;
-    else sentiment = sentiment_valence(index);
-    sentiment = sentiment * but_check(index, butIndex);
+    rules = 0;
+    if ((index < words - 1 && has(index, W_KIND) && has(index + 1, W_OF)) || has(index, W_BOOSTER)) {
+      rules = RULE_MODIFIER;
+      sentiment = 0;
+    } else sentiment = sentiment_valence(index);
+    const factor = but_check(index, butIndex);
+    if (factor != 1 && sentiment != 0) rules |= RULE_BUT;
+    sentiment = sentiment * factor;
+    if (tracing) traceWord(index, unchecked(ringStart[index & RING_MASK]), unchecked(ringEnd[index & RING_MASK]), sentiment);
     sum_s += sentiment;
     if (sentiment > 0) pos_sum += sentiment + 1;
     else if (sentiment < 0) neg_sum += sentiment - 1;
@@ -591,6 +677,7 @@ export function polarity_scores(start: usize, end: usize): void {
 
   // score_valence
   const punct_emph_amplifier = amplify_ep(exclamations) + amplify_qm(questions);
+  amplifier = punct_emph_amplifier;
   if (sum_s > 0) sum_s += punct_emph_amplifier;
   else if (sum_s < 0) sum_s -= punct_emph_amplifier;
   const compoundScore = normalize(sum_s);

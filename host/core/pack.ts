@@ -12,12 +12,30 @@ const SECTION_MODEL = 3;
 const SECTION_INFO = 4;
 
 export type SurpriseMode = "default" | "tarkin";
+export type OutputMode = "annotate" | "drop";
 
 export interface Settings {
+  /** Where the message is: the first of these present; a dotted path reaches into nested objects. */
+  fields: string[];
+  /** annotate: every record goes on with tarkin's fields; drop: only anomalous records go on. */
+  mode: OutputMode;
   surprise: SurpriseMode;
+  /** Default surprise mode's gate: infrequent when this many standard deviations above the running mean. */
+  gateSpreads: number;
+  /** An anomaly must also reach this fear (0: no such requirement). */
+  minFear: number;
+  /** Names of tarkin's fields: prefix + surprise, infrequent, sentiment, fear, anomaly, error, record, spoofed. */
+  prefix: string;
 }
 
-export const DEFAULT_SETTINGS: Settings = { surprise: "default" };
+export const DEFAULT_SETTINGS: Settings = {
+  fields: ["log", "message", "msg"],
+  mode: "annotate",
+  surprise: "default",
+  gateSpreads: 2,
+  minFear: 0,
+  prefix: "tarkin_",
+};
 
 export interface PackContents {
   model?: Model;
@@ -27,9 +45,26 @@ export interface PackContents {
   info?: Record<string, unknown>;
 }
 
+/** The layout assembly/pack.ts reads: modes, thresholds, then the prefix and the fields as UTF-8. */
 function settingsBytes(settings: Settings): Uint8Array {
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setInt32(0, settings.surprise === "tarkin" ? 1 : 0, true);
+  const encoder = new TextEncoder();
+  const prefix = encoder.encode(settings.prefix);
+  const fields = settings.fields.map((f) => encoder.encode(f));
+  const bytes = new Uint8Array(32 + prefix.length + fields.reduce((n, f) => n + 4 + f.length, 0));
+  const view = new DataView(bytes.buffer);
+  view.setInt32(0, settings.surprise === "tarkin" ? 1 : 0, true);
+  view.setInt32(4, settings.mode === "drop" ? 1 : 0, true);
+  view.setFloat64(8, settings.gateSpreads, true);
+  view.setFloat64(16, settings.minFear, true);
+  view.setUint32(24, fields.length, true);
+  view.setUint32(28, prefix.length, true);
+  bytes.set(prefix, 32);
+  let at = 32 + prefix.length;
+  for (const f of fields) {
+    view.setUint32(at, f.length, true);
+    bytes.set(f, at + 4);
+    at += 4 + f.length;
+  }
   return bytes;
 }
 

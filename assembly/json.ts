@@ -1,0 +1,506 @@
+// JSON record I/O: validate the record, find the message in it, decode the message's string
+// escapes (Fluent Bit escapes every non-ASCII character as \uXXXX by default), and write the
+// record on with tarkin's fields. Iterative, so a record nested 10,000 deep costs no stack, and
+// buffers are reused, so a record costs no allocation once the largest has been seen.
+import { decodeAt, decodedLength, encodeAt, REPLACEMENT } from "./utf8";
+import { resize } from "./buffers";
+import { dtoa_buffered } from "util/number";
+
+// ---------------------------------------------------------------------------------------------
+// Scanning.
+
+let pos: usize = 0;
+let end: usize = 0;
+/** Why the last scan failed; a static string, so setting it allocates nothing. */
+export let failure: string = "";
+
+// Open containers, one bit each (1 = object); 2^19 levels before a record counts as too deep.
+const MAX_DEPTH: i32 = 1 << 19;
+const nesting = memory.data(MAX_DEPTH >> 3);
+
+// @ts-ignore: decorator
+@inline function peek(): u32 {
+  return pos < end ? <u32>load<u8>(pos) : 0x100;
+}
+
+function skipSpace(): void {
+  while (pos < end) {
+    const b = load<u8>(pos);
+    if (b != 0x20 && b != 0x09 && b != 0x0a && b != 0x0d) return;
+    pos++;
+  }
+}
+
+function fail(why: string): bool {
+  failure = why;
+  return false;
+}
+
+@inline function isHex(b: u32): bool {
+  return (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66);
+}
+
+/** Past a string whose opening quote is at pos: escapes well-formed, UTF-8 valid, no raw controls. */
+function scanString(): bool {
+  pos++;
+  while (pos < end) {
+    const b = <u32>load<u8>(pos);
+    if (b == 0x22) {
+      pos++;
+      return true;
+    }
+    if (b == 0x5c) {
+      if (pos + 1 >= end) return fail("unterminated string");
+      const e = <u32>load<u8>(pos + 1);
+      if (e == 0x75) {
+        if (pos + 6 > end) return fail("truncated \\u escape");
+        for (let i: usize = 2; i < 6; i++) if (!isHex(load<u8>(pos + i))) return fail("invalid \\u escape");
+        pos += 6;
+      } else if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
+        pos += 2;
+      } else return fail("invalid escape in string");
+    } else if (b < 0x20) {
+      return fail("control character in string");
+    } else if (b < 0x80) {
+      pos++;
+    } else {
+      const cp = decodeAt(pos, end);
+      if (cp == REPLACEMENT && !isReplacementBytes(pos)) return fail("invalid UTF-8 in string");
+      pos += decodedLength;
+    }
+  }
+  return fail("unterminated string");
+}
+
+// @ts-ignore: decorator
+@inline function isReplacementBytes(p: usize): bool {
+  return decodedLength == 3 && load<u8>(p) == 0xef && load<u8>(p, 1) == 0xbf && load<u8>(p, 2) == 0xbd;
+}
+
+function scanDigits(): bool {
+  const start = pos;
+  while (pos < end && load<u8>(pos) >= 0x30 && load<u8>(pos) <= 0x39) pos++;
+  return pos > start;
+}
+
+function scanNumber(): bool {
+  if (peek() == 0x2d) pos++;
+  if (peek() == 0x30) pos++;
+  else if (!scanDigits()) return fail("invalid number");
+  if (peek() == 0x2e) {
+    pos++;
+    if (!scanDigits()) return fail("invalid number");
+  }
+  if ((peek() | 0x20) == 0x65) {
+    pos++;
+    if (peek() == 0x2b || peek() == 0x2d) pos++;
+    if (!scanDigits()) return fail("invalid number");
+  }
+  return true;
+}
+
+function scanWord(word: string): bool {
+  const n = <usize>word.length;
+  if (pos + n > end) return fail("invalid literal");
+  for (let i = 0; i < word.length; i++) if (<u32>load<u8>(pos + i) != <u32>word.charCodeAt(i)) return fail("invalid literal");
+  pos += n;
+  return true;
+}
+
+/** Past one value of any depth. */
+function scanValue(): bool {
+  let depth = 0;
+  while (true) {
+    skipSpace();
+    const b = peek();
+    if (b == 0x7b || b == 0x5b) {
+      if (depth == MAX_DEPTH) return fail("nested deeper than 524288 levels");
+      const bit = <u32>1 << <u32>(depth & 7);
+      const at = nesting + <usize>(depth >> 3);
+      const bits = <u32>load<u8>(at);
+      store<u8>(at, <u8>(b == 0x7b ? bits | bit : bits & ~bit));
+      depth++;
+      pos++;
+      skipSpace();
+      if (peek() == (b == 0x7b ? 0x7d : 0x5d)) {
+        pos++;
+        depth--;
+      } else {
+        if (b == 0x7b && !scanKey()) return false;
+        continue;
+      }
+    } else if (b == 0x22) {
+      if (!scanString()) return false;
+    } else if (b == 0x2d || (b >= 0x30 && b <= 0x39)) {
+      if (!scanNumber()) return false;
+    } else if (b == 0x74) {
+      if (!scanWord("true")) return false;
+    } else if (b == 0x66) {
+      if (!scanWord("false")) return false;
+    } else if (b == 0x6e) {
+      if (!scanWord("null")) return false;
+    } else return fail(b == 0x100 ? "unexpected end of record" : "unexpected character");
+    // After a value: close containers, or move to the next element.
+    while (depth > 0) {
+      skipSpace();
+      const inObject = (<u32>load<u8>(nesting + <usize>((depth - 1) >> 3)) & (<u32>1 << <u32>((depth - 1) & 7))) != 0;
+      const c = peek();
+      if (c == 0x2c) {
+        pos++;
+        if (inObject) {
+          skipSpace();
+          if (!scanKey()) return false;
+        }
+        break;
+      }
+      if (c == (inObject ? 0x7d : 0x5d)) {
+        pos++;
+        depth--;
+        continue;
+      }
+      return fail(inObject ? "expected , or } in object" : "expected , or ] in array");
+    }
+    if (depth == 0) return true;
+  }
+  return false;
+}
+
+/** Past `"key":` at pos. */
+function scanKey(): bool {
+  if (peek() != 0x22) return fail("expected a string key");
+  if (!scanString()) return false;
+  skipSpace();
+  if (peek() != 0x3a) return fail("expected : after key");
+  pos++;
+  return true;
+}
+
+// The record's top-level members: key (inside the quotes) and value spans, four u32 each.
+let members: usize = 0;
+let memberCapacity: i32 = 0;
+export let memberCount: i32 = 0;
+
+function addMember(keyStart: usize, keyEnd: usize, valueStart: usize, valueEnd: usize): void {
+  if (memberCount == memberCapacity) {
+    memberCapacity = memberCapacity < 16 ? 16 : memberCapacity << 1;
+    members = resize(members, <usize>memberCapacity * 16);
+  }
+  const at = members + <usize>memberCount * 16;
+  store<u32>(at, <u32>keyStart);
+  store<u32>(at, <u32>keyEnd, 4);
+  store<u32>(at, <u32>valueStart, 8);
+  store<u32>(at, <u32>valueEnd, 12);
+  memberCount++;
+}
+
+// @ts-ignore: decorator
+@inline export function memberKeyStart(i: i32): usize {
+  return <usize>load<u32>(members + <usize>i * 16);
+}
+// @ts-ignore: decorator
+@inline export function memberKeyEnd(i: i32): usize {
+  return <usize>load<u32>(members + <usize>i * 16, 4);
+}
+// @ts-ignore: decorator
+@inline export function memberValueStart(i: i32): usize {
+  return <usize>load<u32>(members + <usize>i * 16, 8);
+}
+// @ts-ignore: decorator
+@inline export function memberValueEnd(i: i32): usize {
+  return <usize>load<u32>(members + <usize>i * 16, 12);
+}
+
+/** Validates the record as one JSON object and records its top-level members; false sets `failure`. */
+export function parseRecord(start: usize, length: usize): bool {
+  pos = start;
+  end = start + length;
+  memberCount = 0;
+  if (length >= 3 && load<u8>(start) == 0xef && load<u8>(start, 1) == 0xbb && load<u8>(start, 2) == 0xbf) {
+    return fail("record starts with a byte-order mark");
+  }
+  skipSpace();
+  if (peek() != 0x7b) return fail(pos >= end ? "empty record" : "not a JSON object");
+  pos++;
+  skipSpace();
+  if (peek() == 0x7d) pos++;
+  else {
+    while (true) {
+      skipSpace();
+      const keyStart = pos + 1;
+      if (!scanKey()) return false;
+      const keyEnd = findKeyEnd(keyStart);
+      skipSpace();
+      const valueStart = pos;
+      if (!scanValue()) return false;
+      addMember(keyStart, keyEnd, valueStart, pos);
+      skipSpace();
+      const c = peek();
+      if (c == 0x2c) {
+        pos++;
+        continue;
+      }
+      if (c == 0x7d) {
+        pos++;
+        break;
+      }
+      return fail("expected , or } in object");
+    }
+  }
+  skipSpace();
+  if (pos != end) return fail("trailing characters after the record");
+  return true;
+}
+
+/** The closing quote of a validated string whose content starts at p. */
+function findKeyEnd(p: usize): usize {
+  while (true) {
+    const b = load<u8>(p);
+    if (b == 0x22) return p;
+    p += b == 0x5c ? 2 : 1;
+  }
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding strings.
+
+/** Decodes the content of a validated JSON string [start, stop) to UTF-8 at out; returns its length. */
+export function decodeString(start: usize, stop: usize, out: usize): i32 {
+  let n = 0;
+  let p = start;
+  while (p < stop) {
+    const b = <u32>load<u8>(p);
+    if (b != 0x5c) {
+      store<u8>(out + n, <u8>b);
+      n++;
+      p++;
+      continue;
+    }
+    const e = <u32>load<u8>(p + 1);
+    p += 2;
+    let cp: u32;
+    if (e == 0x75) {
+      cp = hex4(p);
+      p += 4;
+      if (cp >= 0xd800 && cp <= 0xdbff && p + 6 <= stop && load<u8>(p) == 0x5c && load<u8>(p, 1) == 0x75) {
+        const low = hex4(p + 2);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+          p += 6;
+        }
+      }
+      // A lone surrogate cannot be UTF-8; JavaScript's TextEncoder makes it U+FFFD too.
+      if (cp >= 0xd800 && cp <= 0xdfff) cp = REPLACEMENT;
+    } else if (e == 0x62) cp = 0x08;
+    else if (e == 0x66) cp = 0x0c;
+    else if (e == 0x6e) cp = 0x0a;
+    else if (e == 0x72) cp = 0x0d;
+    else if (e == 0x74) cp = 0x09;
+    else cp = e; // " \ /
+    n += encodeAt(out + n, cp);
+  }
+  return n;
+}
+
+function hex4(p: usize): u32 {
+  let v: u32 = 0;
+  for (let i: usize = 0; i < 4; i++) {
+    const b = <u32>load<u8>(p + i);
+    v = (v << 4) | (b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x57);
+  }
+  return v;
+}
+
+let scratch: usize = 0;
+let scratchCapacity: usize = 0;
+
+/** Whether the validated JSON string [start, stop) decodes to the UTF-8 bytes [name, name + length). */
+export function stringEquals(start: usize, stop: usize, name: usize, length: i32): bool {
+  const raw = stop - start;
+  if (<usize>length > raw) return false;
+  if (raw > scratchCapacity) {
+    scratch = resize(scratch, raw);
+    scratchCapacity = raw;
+  }
+  const n = decodeString(start, stop, scratch);
+  return n == length && memory.compare(scratch, name, <usize>length) == 0;
+}
+
+/** In the validated object value [start, stop), the last member named [name, name + length): its value span. */
+export let foundStart: usize = 0;
+export let foundEnd: usize = 0;
+export function findInObject(start: usize, stop: usize, name: usize, length: i32): bool {
+  pos = start + 1;
+  end = stop;
+  let found = false;
+  skipSpace();
+  if (peek() == 0x7d) return false;
+  while (true) {
+    skipSpace();
+    const keyStart = pos + 1;
+    scanKey();
+    const keyEnd = findKeyEnd(keyStart);
+    skipSpace();
+    const valueStart = pos;
+    scanValue();
+    const valueEnd = pos;
+    // The scans moved pos; stringEquals only decodes, it does not scan.
+    if (stringEquals(keyStart, keyEnd, name, length)) {
+      found = true;
+      foundStart = valueStart;
+      foundEnd = valueEnd;
+    }
+    skipSpace();
+    if (peek() != 0x2c) break;
+    pos++;
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing the record on. The output is NUL-terminated and contains no other NUL byte: the shipper
+// copies it with strdup.
+
+export let out: usize = 0;
+let outCapacity: usize = 0;
+export let outLength: usize = 0;
+
+export function beginOutput(expected: usize): void {
+  outLength = 0;
+  reserve(expected);
+}
+
+function reserve(more: usize): void {
+  const needed = outLength + more + 1;
+  if (needed > outCapacity) {
+    let capacity = outCapacity < 256 ? <usize>256 : outCapacity;
+    while (capacity < needed) capacity <<= 1;
+    out = resize(out, capacity);
+    outCapacity = capacity;
+  }
+}
+
+/** Ends the output with its NUL; returns where it starts. */
+export function finishOutput(): usize {
+  reserve(0);
+  store<u8>(out + outLength, 0);
+  return out;
+}
+
+export function writeByte(b: u32): void {
+  reserve(1);
+  store<u8>(out + outLength, <u8>b);
+  outLength++;
+}
+
+export function writeBytes(p: usize, length: usize): void {
+  reserve(length);
+  memory.copy(out + outLength, p, length);
+  outLength += length;
+}
+
+export function writeAscii(text: string): void {
+  reserve(<usize>text.length);
+  for (let i = 0; i < text.length; i++) store<u8>(out + outLength + i, <u8>text.charCodeAt(i));
+  outLength += <usize>text.length;
+}
+
+const HEX = "0123456789abcdef";
+
+/** Writes [p, p + length) as a JSON string: quotes, escapes, ill-formed UTF-8 as U+FFFD. */
+export function writeString(p: usize, length: usize): void {
+  reserve(length + 2);
+  writeByte(0x22);
+  const stop = p + length;
+  while (p < stop) {
+    const b = <u32>load<u8>(p);
+    if (b >= 0x20 && b < 0x80 && b != 0x22 && b != 0x5c) {
+      writeByte(b);
+      p++;
+    } else if (b == 0x22 || b == 0x5c) {
+      writeByte(0x5c);
+      writeByte(b);
+      p++;
+    } else if (b < 0x20) {
+      writeAscii("\\u00");
+      writeByte(<u32>HEX.charCodeAt(b >> 4));
+      writeByte(<u32>HEX.charCodeAt(b & 15));
+      p++;
+    } else {
+      const cp = decodeAt(p, stop);
+      const length = decodedLength;
+      if (cp == REPLACEMENT && !isReplacementBytes(p)) writeAscii("\\ufffd");
+      else writeBytes(p, <usize>length);
+      p += length;
+    }
+  }
+  writeByte(0x22);
+}
+
+/** Writes a JSON string from an AssemblyScript string literal (ASCII). */
+export function writeStringLiteral(text: string): void {
+  writeByte(0x22);
+  writeAscii(text);
+  writeByte(0x22);
+}
+
+const numberBuffer = memory.data(64);
+
+/**
+ * A finite number as JSON, printed as JavaScript and Python print it: the fewest digits that read
+ * back as the same double (the closest such when several), e.g. 0.5461 for VADER's compound.
+ * null for a value that is not finite.
+ */
+export function writeNumber(value: f64): void {
+  if (!isFinite(value)) {
+    writeAscii("null");
+    return;
+  }
+  if (value == 0) {
+    writeByte(0x30);
+    return;
+  }
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-6 && magnitude < 1e15) {
+    // n / 10^d with n < 2^53 and d <= 22 is a correctly rounded division of two exact doubles, so
+    // it is exactly what reading the decimal n * 10^-d gives: try the fewest decimals first.
+    let scale: f64 = 1;
+    for (let d = 0; d <= 22; d++) {
+      const scaled = magnitude * scale;
+      if (scaled >= 9007199254740992.0) break;
+      const guess = Math.round(scaled);
+      let best: f64 = -1;
+      for (let candidate = guess - 1; candidate <= guess + 1; candidate++) {
+        if (candidate < 0 || candidate / scale != magnitude) continue;
+        if (best < 0 || Math.abs(candidate - scaled) < Math.abs(best - scaled)) best = candidate;
+      }
+      if (best >= 0) {
+        writeDecimal(value < 0, <u64>best, d);
+        return;
+      }
+      scale *= 10;
+    }
+  }
+  const length = dtoa_buffered(numberBuffer, value);
+  reserve(<usize>length);
+  for (let i: u32 = 0; i < length; i++) store<u8>(out + outLength + i, load<u8>(numberBuffer + (<usize>i << 1)));
+  outLength += <usize>length;
+}
+
+/** n * 10^-decimals in plain decimal notation. */
+function writeDecimal(negative: bool, n: u64, decimals: i32): void {
+  const digits = numberBuffer;
+  let count = 0;
+  let rest = n;
+  do {
+    store<u8>(digits + count, <u8>(0x30 + rest % 10));
+    rest /= 10;
+    count++;
+  } while (rest > 0);
+  while (count <= decimals) store<u8>(digits + count++, 0x30);
+  if (negative) writeByte(0x2d);
+  for (let i = count - 1; i >= 0; i--) {
+    if (i == decimals - 1) writeByte(0x2e);
+    writeByte(<u32>load<u8>(digits + i));
+  }
+}

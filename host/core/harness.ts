@@ -1,0 +1,113 @@
+// The harness: drives a packed module through Fluent Bit's wasm filter ABI exactly as Fluent Bit
+// does (flb_wasm.c): copy the tag and the record into the module with its malloc, each followed by
+// a NUL and passed with its length without the NUL; call the filter; copy the returned
+// NUL-terminated string out (strdup); free both inputs. One instance for the whole run, so the
+// module's state carries from record to record as it does in a pipeline.
+
+export class HarnessError extends Error {}
+
+interface FilterExports {
+  memory: WebAssembly.Memory;
+  malloc(size: number): number;
+  free(ptr: number): void;
+  tarkin_filter(tag: number, tagLength: number, sec: number, nsec: number, record: number, recordLength: number): number;
+  filter_stats(): number;
+}
+
+export interface FilterStats {
+  recordsIn: number;
+  recordsOut: number;
+  infrequent: number;
+  anomalous: number;
+  errors: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class FluentBitFilter {
+  private readonly x: FilterExports;
+
+  constructor(wasm: Uint8Array, readonly functionName = "tarkin_filter") {
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as BufferSource), {});
+    } catch (e) {
+      throw new HarnessError(`not a usable WebAssembly module: ${(e as Error).message}`);
+    }
+    const x = instance.exports as Record<string, unknown>;
+    for (const name of ["memory", "malloc", "free", functionName]) {
+      if (!(name in x)) throw new HarnessError(`not a tarkin filter module: it exports no ${name}`);
+    }
+    this.x = { ...(x as unknown as FilterExports), tarkin_filter: x[functionName] as FilterExports["tarkin_filter"] };
+  }
+
+  /** wasm_runtime_module_dup_data: the module's malloc, then a copy. */
+  private dup(bytes: Uint8Array, withNul: boolean): number {
+    const size = bytes.length + (withNul ? 1 : 0);
+    const at = this.x.malloc(size);
+    if (at === 0) return 0;
+    const memory = new Uint8Array(this.x.memory.buffer);
+    memory.set(bytes, at);
+    if (withNul) memory[at + bytes.length] = 0;
+    return at;
+  }
+
+  /**
+   * One record through the filter: the text that goes on, "" when the filter drops it, or null when
+   * Fluent Bit would lose it (a trap, or a result pointer with no NUL before the end of memory).
+   */
+  filter(record: string | Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): string | null {
+    const recordBytes = typeof record === "string" ? encoder.encode(record) : record;
+    const tagBytes = encoder.encode(tag);
+    const tagAt = this.dup(tagBytes, true);
+    const recordAt = this.dup(recordBytes, true);
+    try {
+      const result = this.x.tarkin_filter(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, recordBytes.length) >>> 0;
+      const memory = new Uint8Array(this.x.memory.buffer);
+      const nul = memory.indexOf(0, result);
+      if (nul < 0) return null;
+      return decoder.decode(memory.subarray(result, nul));
+    } catch {
+      return null;
+    } finally {
+      if (tagAt) this.x.free(tagAt);
+      if (recordAt) this.x.free(recordAt);
+    }
+  }
+
+  stats(): FilterStats {
+    const r = new Float64Array(this.x.memory.buffer, this.x.filter_stats(), 5);
+    return { recordsIn: r[0], recordsOut: r[1], infrequent: r[2], anomalous: r[3], errors: r[4] };
+  }
+
+  memoryBytes(): number {
+    return this.x.memory.buffer.byteLength;
+  }
+}
+
+/**
+ * A string as JSON the way Fluent Bit writes records for the filter by default (json.escape_unicode
+ * on): every non-ASCII character as \uXXXX, astral ones as surrogate pairs.
+ */
+export function fluentBitJsonString(text: string): string {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += "\\\\";
+    else if (c === 0x0a) out += "\\n";
+    else if (c === 0x0d) out += "\\r";
+    else if (c === 0x09) out += "\\t";
+    else if (c === 0x08) out += "\\b";
+    else if (c === 0x0c) out += "\\f";
+    else if (c < 0x20 || c > 0x7e) out += "\\u" + c.toString(16).padStart(4, "0");
+    else out += text[i];
+  }
+  return out + '"';
+}
+
+/** An object of string values as Fluent Bit would hand it to the filter. */
+export function fluentBitRecord(fields: [string, string][]): string {
+  return "{" + fields.map(([k, v]) => `${fluentBitJsonString(k)}:${fluentBitJsonString(v)}`).join(",") + "}";
+}

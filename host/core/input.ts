@@ -1,0 +1,89 @@
+// Reading logs: from files or standard input ("-"), streamed in constant memory. A line is what
+// comes before a \n, without a \r just before it (CRLF files), and a last line needs no \n.
+import { createReadStream, statSync } from "node:fs";
+import { CliError } from "./errors.js";
+import { CsvReader } from "./csv.js";
+
+export type Format = "lines" | "ndjson" | "csv";
+
+export interface Source {
+  name: string;
+  size?: number;
+  open(): AsyncIterable<Buffer>;
+}
+
+export function sources(files: string[]): Source[] {
+  const names = files.length ? files : ["-"];
+  return names.map((name) => {
+    if (name === "-") return { name: "stdin", open: () => process.stdin as AsyncIterable<Buffer> };
+    let size: number;
+    try {
+      const stat = statSync(name);
+      if (stat.isDirectory()) throw new CliError(`${name} is a directory, not a log file`);
+      size = stat.size;
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw new CliError(`cannot read ${name}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    }
+    return { name, size, open: () => createReadStream(name, { highWaterMark: 1 << 20 }) };
+  });
+}
+
+/** Blocks of whole lines (each ends with \n, but maybe the very last), for bulk consumers. */
+export async function* lineBlocks(source: Source, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  let carry: Buffer | null = null;
+  for await (const chunk of source.open()) {
+    onBytes?.(chunk.length);
+    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const last = data.lastIndexOf(0x0a);
+    if (last < 0) {
+      carry = data;
+      continue;
+    }
+    carry = last + 1 < data.length ? data.subarray(last + 1) : null;
+    yield data.subarray(0, last + 1);
+  }
+  if (carry && carry.length) yield carry;
+}
+
+/** Lines as raw bytes, without their terminator. */
+export async function* lines(source: Source, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const block of lineBlocks(source, onBytes)) {
+    let start = 0;
+    for (;;) {
+      const nl = block.indexOf(0x0a, start);
+      if (nl < 0) {
+        if (start < block.length) yield trimCr(block.subarray(start));
+        break;
+      }
+      yield trimCr(block.subarray(start, nl));
+      start = nl + 1;
+    }
+  }
+}
+
+function trimCr(line: Buffer): Buffer {
+  return line.length && line[line.length - 1] === 0x0d ? line.subarray(0, line.length - 1) : line;
+}
+
+/** CSV rows, read as Python's csv module reads them. */
+export async function* csvRows(source: Source, onBytes?: (n: number) => void): AsyncGenerator<string[]> {
+  const reader = new CsvReader();
+  const decoder = new TextDecoder();
+  for await (const chunk of source.open()) {
+    onBytes?.(chunk.length);
+    yield* reader.push(decoder.decode(chunk, { stream: true }));
+  }
+  yield* reader.push(decoder.decode());
+  yield* reader.end();
+}
+
+/** A value at a dotted path in a parsed JSON object, or undefined. */
+export function atPath(value: unknown, path: string): unknown {
+  let v = value;
+  for (const part of path.split(".")) {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
