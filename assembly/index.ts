@@ -6,7 +6,7 @@
 import { ensurePack, packArea, PACK_CAPACITY, infoSection, sectionLength, SECTION_INFO } from "./pack";
 import * as vader from "./vader";
 import {
-  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters,
+  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages,
   gateCount, gateMean, gateVariance, gateMaximum, resetGate, explainSurprise, explainCapacity, explainedValue,
 } from "./surprise";
 import { filterJson, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly } from "./filter";
@@ -165,6 +165,11 @@ export function model_save(): usize {
   const p = reserveOutput(<usize>modelBytes());
   saveModel(p);
   return p;
+}
+
+export function model_messages(): f64 {
+  ensurePack();
+  return modelMessages();
 }
 
 export function model_bytes(): i32 {

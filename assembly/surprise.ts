@@ -343,7 +343,7 @@ export function resetGate(): void {
 }
 
 // Default mode: infrequent means above the mean by this many standard deviations (a setting).
-let gateSpreads: f64 = 2;
+let gateSpreads: f64 = 0;
 
 export function setGateSpreads(spreads: f64): void {
   gateSpreads = spreads;
@@ -352,7 +352,7 @@ export function setGateSpreads(spreads: f64): void {
 /**
  * Whether a message with this surprise passes the gate ("infrequent"), judged against the messages
  * before it; then its surprise joins the statistics.
- * tarkin: the original's, surprise > max - |variance|. default: surprise > mean + k sd (k = 2 unless set).
+ * tarkin: the original's, surprise > max - |variance|. default: surprise > mean + k sd (k a setting, 0 by default).
  */
 export function passesGate(value: f64): bool {
   let passes: bool;

@@ -1,6 +1,6 @@
 import {
   train, surprise, passesGate, resetModel, resetGate, setSurpriseMode, modelCharacters, modelMessages,
-  gateCount, gateMean, SURPRISE_TARKIN, SURPRISE_DEFAULT,
+  gateCount, gateMean, SURPRISE_TARKIN, SURPRISE_DEFAULT, setGateSpreads,
 } from "../surprise";
 
 function text(s: string): usize {
@@ -65,8 +65,9 @@ describe("the gate", () => {
     expect(gateMean()).toBeCloseTo(0.5);
   });
 
-  it("in default mode, passes what lies two spreads above the mean, after two records", () => {
+  it("in default mode, passes what lies k spreads above the mean, after two records", () => {
     setSurpriseMode(SURPRISE_DEFAULT);
+    setGateSpreads(2);
     expect(passesGate(0.9)).toBe(false);
     expect(passesGate(0.1)).toBe(false);
     expect(passesGate(0.2)).toBe(false);

@@ -1,8 +1,9 @@
 // The pack: model, lexicon and settings in one blob (the layout assembly/pack.ts reads), written
 // into the module's data segment so that one .wasm file carries everything and reads no file.
+import { createHash } from "node:crypto";
 import { lexiconTable, type Lexicon } from "./lexicon.js";
-import { modelToBytes, type Model } from "./model.js";
-import { withDataSegment } from "./wasm.js";
+import { modelFromBytes, modelToBytes, type Model } from "./model.js";
+import { dataSegments, withDataSegment } from "./wasm.js";
 
 const MAGIC = 0x4e4b5254; // "TRKN"
 const VERSION = 1;
@@ -32,7 +33,7 @@ export const DEFAULT_SETTINGS: Settings = {
   fields: ["log", "message", "msg"],
   mode: "annotate",
   surprise: "default",
-  gateSpreads: 2,
+  gateSpreads: 0,
   minFear: 0,
   prefix: "tarkin_",
 };
@@ -120,4 +121,64 @@ export function packModule(core: Uint8Array, contents: PackContents): Uint8Array
   const { address, capacity } = packArea(core);
   if (blob.length > capacity) throw new PackError(`the pack takes ${blob.length} bytes; the module has room for ${capacity}`);
   return withDataSegment(core, address, blob);
+}
+
+export interface PackedContents {
+  settings: Settings;
+  lexiconEntries: number;
+  model: Model | null;
+  info: Record<string, unknown>;
+  packBytes: number;
+  sha256: string;
+}
+
+function settingsFromBytes(bytes: Uint8Array): Settings {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const decoder = new TextDecoder();
+  const fieldCount = view.getUint32(24, true);
+  const prefixLength = view.getUint32(28, true);
+  const fields: string[] = [];
+  let at = 32 + prefixLength;
+  for (let i = 0; i < fieldCount; i++) {
+    const length = view.getUint32(at, true);
+    fields.push(decoder.decode(bytes.subarray(at + 4, at + 4 + length)));
+    at += 4 + length;
+  }
+  return {
+    surprise: view.getInt32(0, true) === 1 ? "tarkin" : "default",
+    mode: view.getInt32(4, true) === 1 ? "drop" : "annotate",
+    gateSpreads: view.getFloat64(8, true),
+    minFear: view.getFloat64(16, true),
+    prefix: decoder.decode(bytes.subarray(32, 32 + prefixLength)),
+    fields,
+  };
+}
+
+/** What a packed module carries; null for a tarkin module with nothing packed. */
+export function readPack(wasm: Uint8Array): PackedContents | null {
+  if (!WebAssembly.validate(wasm as BufferSource)) throw new PackError("not a WebAssembly module");
+  const { address } = packArea(wasm);
+  const segment = dataSegments(wasm).find((s) => s.offset === address);
+  if (!segment) return null;
+  const blob = segment.bytes;
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (blob.length < 16 || view.getUint32(0, true) !== MAGIC) throw new PackError("its pack is corrupt (no TRKN header)");
+  if (view.getUint32(4, true) !== VERSION) throw new PackError(`its pack is version ${view.getUint32(4, true)}; this tarkin reads version ${VERSION}`);
+  const sections = new Map<number, Uint8Array>();
+  for (let i = 0; i < view.getUint32(12, true); i++) {
+    const at = 16 + i * 12;
+    const offset = view.getUint32(at + 4, true);
+    sections.set(view.getUint32(at, true), blob.subarray(offset, offset + view.getUint32(at + 8, true)));
+  }
+  const lexicon = sections.get(SECTION_LEXICON);
+  const model = sections.get(SECTION_MODEL);
+  const info = sections.get(SECTION_INFO);
+  return {
+    settings: settingsFromBytes(sections.get(SECTION_SETTINGS)!),
+    lexiconEntries: lexicon ? new DataView(lexicon.buffer, lexicon.byteOffset).getUint32(0, true) : 0,
+    model: model ? modelFromBytes(model.slice()) : null,
+    info: info ? JSON.parse(new TextDecoder().decode(info)) : {},
+    packBytes: blob.length,
+    sha256: createHash("sha256").update(blob).digest("hex"),
+  };
 }

@@ -1,7 +1,7 @@
 // A tarkin module instance, driven from the host: write a record into the module's input buffer,
 // call one entry point, read the result block. The module keeps its state (the gate, a model being
 // trained) between calls, as it does inside a log shipper.
-import { modelFromBytes, type Model } from "./model.js";
+import { modelFromBytes, modelToBytes, type Model } from "./model.js";
 
 export interface Sentiment {
   neg: number;
@@ -24,6 +24,26 @@ export interface GateState {
   max: number;
 }
 
+export interface CharacterDetail {
+  char: string;
+  /** null for a character the model has never seen. */
+  count: number | null;
+  expected: number;
+  spread: number;
+  contribution: number;
+}
+
+export interface WordDetail {
+  word: string;
+  /** The lexicon's valence of the word, lowercased; null when it has none. */
+  valence: number | null;
+  sentiment: number;
+  rules: string[];
+}
+
+/** The rule bits of vader.ts's trace, in order. */
+export const RULES = ["caps", "booster", "negation", "never-emphasis", "idiom", "bigram", "least", "but", "modifier"];
+
 interface Exports {
   memory: WebAssembly.Memory;
   input(length: number): number;
@@ -34,11 +54,19 @@ interface Exports {
   train(length: number): void;
   model_save(): number;
   model_bytes(): number;
+  model_messages(): number;
   model_characters(): number;
   gate_state(): number;
   gate_reset(): void;
   lowercase(length: number): number;
   lowercase_bytes(): number;
+  train_lines(length: number): void;
+  model_load(): void;
+  explain_characters(length: number): number;
+  explain_words(length: number): number;
+  explain_count(): number;
+  info(): number;
+  info_bytes(): number;
 }
 
 const encoder = new TextEncoder();
@@ -84,6 +112,70 @@ export class Tarkin {
 
   train(text: string | Uint8Array): void {
     this.x.train(this.put(text));
+  }
+
+  /** Trains on every line of a block (lines end at \n; a \r before it is dropped). */
+  trainLines(block: Uint8Array): void {
+    this.x.train_lines(this.put(block));
+  }
+
+  loadModel(model: Model): void {
+    this.put(modelToBytes(model));
+    this.x.model_load();
+  }
+
+  /** The pack's info, or null for a module with no pack. */
+  info(): Record<string, unknown> | null {
+    const at = this.x.info();
+    if (!at) return null;
+    return JSON.parse(decoder.decode(new Uint8Array(this.x.memory.buffer, at, this.x.info_bytes())));
+  }
+
+  /** Why a message is as surprising as it is: every model character, then the unseen ones. */
+  explainSurprise(text: string): { surprise: number; characters: CharacterDetail[] } {
+    const at = this.x.explain_characters(this.put(text));
+    const n = this.x.explain_count();
+    const view = new DataView(this.x.memory.buffer, at, n * 32);
+    const characters: CharacterDetail[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = i * 32;
+      const count = view.getUint32(o + 4, true);
+      characters.push({
+        char: String.fromCodePoint(view.getUint32(o, true)),
+        count: count === 0xffffffff ? null : count,
+        expected: count === 0xffffffff ? 0 : view.getFloat64(o + 8, true),
+        spread: count === 0xffffffff ? 0 : view.getFloat64(o + 16, true),
+        contribution: count === 0xffffffff ? 1 : view.getFloat64(o + 24, true),
+      });
+    }
+    return { surprise: this.results()[0], characters };
+  }
+
+  /** Why a message reads as it does: every word's valence, the rules that changed it, the punctuation emphasis. */
+  explainSentiment(text: string): { sentiment: Sentiment; words: WordDetail[]; emphasis: number } {
+    const bytes = encoder.encode(text);
+    const at = this.x.explain_words(this.put(bytes));
+    const n = this.x.explain_count();
+    const view = new DataView(this.x.memory.buffer, at, n * 32);
+    const words: WordDetail[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = i * 32;
+      const valence = view.getFloat64(o + 8, true);
+      const bits = view.getUint32(o + 24, true);
+      words.push({
+        word: decoder.decode(bytes.subarray(view.getUint32(o, true), view.getUint32(o + 4, true))),
+        valence: Number.isNaN(valence) ? null : valence,
+        sentiment: view.getFloat64(o + 16, true),
+        rules: RULES.filter((_, b) => bits & (1 << b)),
+      });
+    }
+    const r = this.results();
+    return { sentiment: { neg: r[2], neu: r[3], pos: r[4], compound: r[5] }, words, emphasis: r[6] };
+  }
+
+  /** Messages the model has been trained on. */
+  messages(): number {
+    return this.x.model_messages();
   }
 
   model(): Model {

@@ -1,0 +1,93 @@
+// tarkin check: the harness. Every record goes through the module exactly as Fluent Bit sends it;
+// what comes out goes to stdout as NDJSON, a summary to stderr.
+import { Command, Option } from "commander";
+import { coreModule, defaultModel } from "../core/assets.js";
+import { CliError } from "../core/errors.js";
+import { readBytes } from "../core/files.js";
+import { FluentBitFilter, fluentBitRecord, HarnessError } from "../core/harness.js";
+import { csvRows, lines, sources, type Format } from "../core/input.js";
+import { packModule, readPack, PackError } from "../core/pack.js";
+import { addSettingsOptions, hasSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
+import { packContents } from "./pack.js";
+import { Output } from "../core/output.js";
+
+interface CheckOptions extends SettingsOptions {
+  wasm?: string;
+  format: Format;
+  header: boolean;
+  tag: string;
+}
+
+/** The module to run: --wasm's, or the embedded default (packed now, with any settings given). */
+export function filterModule(o: SettingsOptions & { wasm?: string }): Uint8Array {
+  if (o.wasm) {
+    if (hasSettingsOptions(o)) throw new CliError(`settings are packed into ${o.wasm}; repack it with tarkin pack to change them`);
+    const wasm = readBytes(o.wasm);
+    try {
+      if (!readPack(wasm)) throw new CliError(`${o.wasm}: a tarkin module with no packed model; build one with tarkin pack`);
+    } catch (e) {
+      if (e instanceof PackError) throw new CliError(`${o.wasm}: ${e.message}`);
+      throw e;
+    }
+    return wasm;
+  }
+  return packModule(coreModule(), packContents(defaultModel(), settingsFrom(o)));
+}
+
+export function checkCommand(): Command {
+  return addSettingsOptions(
+    new Command("check")
+      .description("run logs through the module as Fluent Bit does; records out on stdout, a summary on stderr")
+      .argument("[files...]", "log files; - or none for standard input")
+      .option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)")
+      .addOption(new Option("--format <format>", "lines: each becomes {\"log\": line}; ndjson: each line is a record; csv: rows become objects by header").choices(["lines", "ndjson", "csv"]).default("lines"))
+      .option("--no-header", "csv: there is no header row; columns are named 1, 2, ...")
+      .option("--tag <tag>", "the tag records carry", "tarkin"),
+  ).action((files: string[], o: CheckOptions) => check(files, o));
+}
+
+async function check(files: string[], o: CheckOptions): Promise<void> {
+  const inputs = sources(files);
+  let filter: FluentBitFilter;
+  try {
+    filter = new FluentBitFilter(filterModule(o));
+  } catch (e) {
+    if (e instanceof HarnessError) throw new CliError(`${o.wasm}: ${e.message}`);
+    throw e;
+  }
+  const out = new Output(process.stdout);
+  let lost = 0;
+  const decoder = new TextDecoder();
+  const send = async (record: string | Uint8Array) => {
+    const now = Date.now();
+    const result = filter.filter(record, o.tag, { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 });
+    if (result === null) lost++;
+    else if (result !== "") await out.line(result);
+  };
+  for (const source of inputs) {
+    if (o.format === "csv") {
+      let header: string[] | null = null;
+      for await (const row of csvRows(source)) {
+        if (o.header && !header) {
+          header = row;
+          continue;
+        }
+        await send(fluentBitRecord(row.map((v, i) => [header?.[i] ?? String(i + 1), v])));
+      }
+    } else {
+      for await (const line of lines(source)) {
+        if (o.format === "ndjson") {
+          if (line.every((b) => b === 0x20 || b === 0x09)) continue;
+          await send(line);
+        } else await send(fluentBitRecord([["log", decoder.decode(line)]]));
+      }
+    }
+  }
+  await out.end();
+  const s = filter.stats();
+  process.stderr.write(
+    `tarkin check: ${s.recordsIn} records in, ${s.recordsOut} out, ${s.infrequent} infrequent, ${s.anomalous} anomalous, ${s.errors} errors` +
+      (lost ? `, ${lost} LOST` : "") + "\n",
+  );
+  if (lost) throw new CliError(`${lost} records were lost: the module trapped or returned no string`);
+}

@@ -1,0 +1,28 @@
+// tarkin sample: the project's own sample logs.
+import { createWriteStream } from "node:fs";
+import { Command } from "commander";
+import { CliError } from "../core/errors.js";
+import { Output } from "../core/output.js";
+import { sampleLines } from "../core/sample.js";
+
+export function sampleCommand(): Command {
+  return new Command("sample")
+    .description("write realistic sample logs (sshd, web, kernel, application) with a few attacks mixed in")
+    .option("--lines <n>", "how many lines", "2000")
+    .option("--seed <n>", "the generator's seed: the same seed gives the same lines", "1")
+    .option("--attacks <share>", "share of attack and failure lines, 0 to 1", "0.02")
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .action(async (o: { lines: string; seed: string; attacks: string; output?: string }) => {
+      const lines = Number(o.lines);
+      const seed = Number(o.seed);
+      const attacks = Number(o.attacks);
+      if (!Number.isInteger(lines) || lines < 0) throw new CliError(`--lines must be a whole number, not ${JSON.stringify(o.lines)}`);
+      if (!Number.isInteger(seed)) throw new CliError(`--seed must be a whole number, not ${JSON.stringify(o.seed)}`);
+      if (!(attacks >= 0 && attacks <= 1)) throw new CliError(`--attacks must be a number from 0 to 1, not ${JSON.stringify(o.attacks)}`);
+      const stream = o.output ? createWriteStream(o.output) : process.stdout;
+      const out = new Output(stream);
+      for (const line of sampleLines({ lines, seed, attacks })) await out.line(line);
+      await out.end();
+      if (o.output) await new Promise<void>((resolve, reject) => stream.end(() => resolve()).on("error", reject));
+    });
+}

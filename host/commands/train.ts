@@ -1,0 +1,126 @@
+// tarkin train: learn a character-frequency model from logs, streaming, in constant memory.
+import { existsSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
+import { Command, Option } from "commander";
+import { SingleBar } from "cli-progress";
+import { Tarkin } from "../core/tarkin.js";
+import { coreModule } from "../core/assets.js";
+import { CliError } from "../core/errors.js";
+import { readText } from "../core/files.js";
+import { atPath, csvRows, lineBlocks, lines, sources, type Format, type Source } from "../core/input.js";
+import { parseModel, type Model } from "../core/model.js";
+import { DEFAULT_SETTINGS } from "../core/pack.js";
+
+interface TrainOptions {
+  output: string;
+  format: Format;
+  field?: string;
+  column: string;
+  header?: boolean;
+  update?: boolean;
+}
+
+export function trainCommand(): Command {
+  return new Command("train")
+    .description("train a model on normal logs")
+    .argument("[files...]", "log files; - or none for standard input")
+    .requiredOption("-o, --output <model.json>", "where to write the model")
+    .addOption(new Option("--format <format>", "lines: a message per line; ndjson: a JSON object per line; csv").choices(["lines", "ndjson", "csv"]).default("lines"))
+    .option("--field <path>", `ndjson: the message field, a dotted path (default the first of ${DEFAULT_SETTINGS.fields.join(", ")})`)
+    .option("--column <n|name>", "csv: the message column, a 1-based number or a header name (the original's CSV: 9)", "9")
+    .option("--header", "csv: the first row is a header (implied by a column name)")
+    .option("--update", "continue training the model already at --output")
+    .action((files: string[], options: TrainOptions) => train(files, options));
+}
+
+/** What a skipped record lacked, counted for the summary. */
+type Skips = Map<string, number>;
+
+function skip(skips: Skips, why: string): void {
+  skips.set(why, (skips.get(why) ?? 0) + 1);
+}
+
+async function trainSource(t: Tarkin, source: Source, o: TrainOptions, skips: Skips, onBytes: (n: number) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  if (o.format === "lines") {
+    for await (const block of lineBlocks(source, onBytes)) t.trainLines(block);
+  } else if (o.format === "ndjson") {
+    const fields = o.field ? [o.field] : DEFAULT_SETTINGS.fields;
+    for await (const line of lines(source, onBytes)) {
+      const text = decoder.decode(line);
+      if (text.trim() === "") continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(text);
+      } catch {
+        skip(skips, "not JSON");
+        continue;
+      }
+      const message = fields.map((f) => atPath(record, f)).find((v) => v !== undefined);
+      if (typeof message === "string") t.train(message);
+      else skip(skips, message === undefined ? `no ${fields.join("/")} field` : "message not a string");
+    }
+  } else {
+    const byName = !/^\d+$/.test(o.column);
+    const header = o.header || byName;
+    let index = byName ? -1 : Number(o.column) - 1;
+    if (!byName && index < 0) throw new CliError(`--column ${o.column}: columns count from 1`);
+    let first = true;
+    for await (const row of csvRows(source, onBytes)) {
+      if (first && header) {
+        first = false;
+        if (byName) {
+          index = row.indexOf(o.column);
+          if (index < 0) throw new CliError(`${source.name}: no column named ${JSON.stringify(o.column)} in the header (${row.slice(0, 12).join(", ")})`);
+        }
+        continue;
+      }
+      first = false;
+      if (index < row.length) t.train(row[index]);
+      else skip(skips, `fewer than ${index + 1} columns`);
+    }
+  }
+}
+
+async function train(files: string[], o: TrainOptions): Promise<void> {
+  const inputs = sources(files);
+  const t = Tarkin.fromBytes(coreModule());
+  let previous: Model | undefined;
+  if (o.update) {
+    if (!existsSync(o.output)) throw new CliError(`--update: there is no model at ${o.output} to continue`);
+    previous = parseModel(readText(o.output), o.output);
+    t.loadModel(previous);
+  }
+  const total = inputs.reduce((n, s) => n + (s.size ?? 0), 0);
+  const bar = process.stderr.isTTY && total > 0 && inputs.every((s) => s.size !== undefined)
+    ? new SingleBar({ format: "training [{bar}] {percentage}% {value}/{total} MB", stream: process.stderr, hideCursor: true })
+    : null;
+  let done = 0;
+  bar?.start(Math.ceil(total / 1e6), 0);
+  const trainedOn: Record<string, unknown>[] = [];
+  const skips: Skips = new Map();
+  try {
+    for (const source of inputs) {
+      const before = t.messages();
+      await trainSource(t, source, o, skips, (n) => {
+        done += n;
+        bar?.update(Math.floor(done / 1e6));
+      });
+      const where = o.format === "ndjson" ? { field: o.field ?? DEFAULT_SETTINGS.fields.join("|") } : o.format === "csv" ? { column: o.column } : {};
+      trainedOn.push({ source: source.name === "stdin" ? "stdin" : basename(source.name), format: o.format, ...where, messages: t.messages() - before });
+    }
+  } finally {
+    bar?.stop();
+  }
+  const model = t.model();
+  if (model.messages === 0) throw new CliError("no messages to train on: the input is empty");
+  const earlier = (previous?.provenance?.trainedOn as Record<string, unknown>[] | undefined) ?? [];
+  model.provenance = { trainedOn: [...earlier, ...trainedOn] };
+  writeFileSync(o.output, JSON.stringify(model, null, 1) + "\n");
+  const skipped = [...skips].map(([why, n]) => `${n} ${why}`).join(", ");
+  process.stderr.write(
+    `tarkin train: ${model.messages - (previous?.messages ?? 0)} messages` +
+      (previous ? ` added to ${previous.messages}` : "") +
+      `, ${model.characters.length} characters -> ${o.output}` + (skipped ? ` (skipped: ${skipped})` : "") + "\n",
+  );
+}

@@ -1,0 +1,54 @@
+// The settings a packed module carries, as command-line options: shared by pack and check.
+import { Command, Option } from "commander";
+import { DEFAULT_SETTINGS, type Settings } from "./pack.js";
+import { CliError } from "./errors.js";
+
+export function addSettingsOptions(command: Command): Command {
+  return command
+    .option("--field <path...>", `message field, a dotted path for nested fields; several: the first present (default ${DEFAULT_SETTINGS.fields.join(" ")})`)
+    .addOption(new Option("--mode <mode>", "annotate: every record goes on with tarkin's fields; drop: only anomalous records").choices(["annotate", "drop"]))
+    .addOption(new Option("--surprise <mode>", "default, or tarkin: the original algorithm exactly").choices(["default", "tarkin"]))
+    .option("--gate-spreads <k>", `default surprise mode: infrequent when more than k standard deviations above the running mean (default ${DEFAULT_SETTINGS.gateSpreads})`)
+    .option("--min-fear <f>", "an anomaly must also reach this fear, 0 to 1 (default 0)")
+    .option("--prefix <prefix>", `name prefix of tarkin's fields (default ${DEFAULT_SETTINGS.prefix})`);
+}
+
+export interface SettingsOptions {
+  field?: string[];
+  mode?: Settings["mode"];
+  surprise?: Settings["surprise"];
+  gateSpreads?: string;
+  minFear?: string;
+  prefix?: string;
+}
+
+export function hasSettingsOptions(o: SettingsOptions): boolean {
+  return [o.field, o.mode, o.surprise, o.gateSpreads, o.minFear, o.prefix].some((v) => v !== undefined);
+}
+
+function number(value: string, option: string, min: number, max: number): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+    throw new CliError(`${option} must be a number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export function settingsFrom(o: SettingsOptions, base: Settings = DEFAULT_SETTINGS): Settings {
+  const settings = { ...base };
+  if (o.field) {
+    for (const f of o.field) {
+      if (f === "" || f.split(".").some((part) => part === "")) throw new CliError(`--field ${JSON.stringify(f)} is not a field path (names joined by dots)`);
+    }
+    settings.fields = o.field;
+  }
+  if (o.mode) settings.mode = o.mode;
+  if (o.surprise) settings.surprise = o.surprise;
+  if (o.gateSpreads !== undefined) settings.gateSpreads = number(o.gateSpreads, "--gate-spreads", 0, 1000);
+  if (o.minFear !== undefined) settings.minFear = number(o.minFear, "--min-fear", 0, 1);
+  if (o.prefix !== undefined) {
+    if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(o.prefix)) throw new CliError(`--prefix must be 1 to 64 letters, digits or _ . @ -, not ${JSON.stringify(o.prefix)}`);
+    settings.prefix = o.prefix;
+  }
+  return settings;
+}
