@@ -25,8 +25,10 @@ export const OUTPUT_DROP: i32 = 1;
 export let outputMode: i32 = OUTPUT_ANNOTATE;
 export let minimumFear: f64 = 0;
 export let fieldCount: i32 = 0;
-export let prefix: usize = 0;
-export let prefixLength: i32 = 0;
+// "tarkin_", for a module with nothing packed, which still marks every record it passes on.
+const DEFAULT_PREFIX = memory.data<u8>([0x74, 0x61, 0x72, 0x6b, 0x69, 0x6e, 0x5f]);
+export let prefix: usize = DEFAULT_PREFIX;
+export let prefixLength: i32 = 7;
 let fieldsAt: usize = 0;
 
 /** The i-th message field (a dotted path): sets fieldStart and fieldLength. */
