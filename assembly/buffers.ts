@@ -5,3 +5,45 @@
 export function resize(ptr: usize, size: usize): usize {
   return ptr == 0 ? heap.alloc(size) : heap.realloc(ptr, size);
 }
+
+// The shipper's allocations. Fluent Bit allocates the tag and the record before each call and frees
+// both after it. Served from the general heap, small records get carved out of the space a large
+// one left, the next large one no longer fits, and memory grows (the runtime doubles it when it
+// grows). A few reusable slots serve that pattern instead: each request takes the smallest free
+// slot that fits, or the largest free one, resized while nothing lives in it; so memory grows only
+// for a record larger than any before it.
+const SLOTS = 4;
+const slotAt = new StaticArray<usize>(SLOTS);
+const slotCapacity = new StaticArray<usize>(SLOTS);
+const slotLive = new StaticArray<bool>(SLOTS);
+
+export function hostAlloc(size: usize): usize {
+  let best = -1;
+  let largest = -1;
+  for (let i = 0; i < SLOTS; i++) {
+    if (unchecked(slotLive[i])) continue;
+    const capacity = unchecked(slotCapacity[i]);
+    if (capacity >= size && (best < 0 || capacity < unchecked(slotCapacity[best]))) best = i;
+    if (largest < 0 || capacity > unchecked(slotCapacity[largest])) largest = i;
+  }
+  if (best < 0) {
+    // More live allocations than slots is not the shipper's pattern: serve it from the heap.
+    if (largest < 0) return heap.alloc(size);
+    best = largest;
+    if (unchecked(slotAt[best]) != 0) heap.free(unchecked(slotAt[best]));
+    unchecked((slotAt[best] = heap.alloc(size)));
+    unchecked((slotCapacity[best] = size));
+  }
+  unchecked((slotLive[best] = true));
+  return unchecked(slotAt[best]);
+}
+
+export function hostFree(p: usize): void {
+  for (let i = 0; i < SLOTS; i++) {
+    if (unchecked(slotAt[i]) == p && unchecked(slotLive[i])) {
+      unchecked((slotLive[i] = false));
+      return;
+    }
+  }
+  heap.free(p);
+}

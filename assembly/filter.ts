@@ -1,7 +1,11 @@
 // The filter: a record comes in, goes on annotated with tarkin's verdict, or (drop mode) goes on
 // only when anomalous. A record that cannot be read is never lost: it goes on, marked anomalous,
-// with tarkin_error saying why and its text kept.
+// with tarkin_error saying why and its content carried in tarkin_record. One flow for both of
+// Fluent Bit's event formats; only reading and writing differ (json.ts, msgpack.ts).
 import * as json from "./json";
+import * as msgpack from "./msgpack";
+import { memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd } from "./members";
+import { beginOutput, finishOutput, writeAscii, writeByte, writeBytes, writeNumber, out, outLength } from "./output";
 import {
   ensurePack, hasModel, outputMode, OUTPUT_DROP, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
@@ -36,30 +40,71 @@ export const stats = memory.data(5 * 8, 8);
   store<f64>(stats + <usize>at * 8, load<f64>(stats + <usize>at * 8) + 1);
 }
 
+export const FORMAT_JSON: i32 = 0;
+export const FORMAT_MSGPACK: i32 = 1;
+let format = FORMAT_JSON;
+
 // ---------------------------------------------------------------------------------------------
-// tarkin's own fields: named prefix + suffix; fields of these names already in a record are
+// Buffers that grow to the largest need seen: a decoded key or message, and the error text.
+
+let scratch: usize = 0;
+let scratchCapacity: usize = 0;
+let message: usize = 0;
+let messageCapacity: usize = 0;
+const NOTE_CAPACITY: usize = 512;
+const note = memory.data(<i32>NOTE_CAPACITY + 8);
+let noteLength: usize = 0;
+
+function scratchFor(size: usize): usize {
+  if (size > scratchCapacity) {
+    scratch = resize(scratch, size);
+    scratchCapacity = size;
+  }
+  return scratch;
+}
+
+/** Appends to the error text (ASCII, or field names from the settings), truncating past its capacity. */
+function noteAscii(text: string): void {
+  for (let i = 0; i < text.length && noteLength < NOTE_CAPACITY; i++) store<u8>(note + noteLength++, <u8>text.charCodeAt(i));
+}
+
+function noteBytes(p: usize, length: usize): void {
+  for (let i: usize = 0; i < length && noteLength < NOTE_CAPACITY; i++) store<u8>(note + noteLength++, load<u8>(p + i));
+}
+
+// ---------------------------------------------------------------------------------------------
+// tarkin's own fields: named prefix + suffix. Fields of these names already in a record are
 // replaced, never duplicated, and the attempt is flagged (an attacker can write JSON into a log).
 
 const SUFFIXES: StaticArray<string> = ["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed"];
 
-let keyBuffer: usize = 0;
-let keyCapacity: usize = 0;
+// Per member: 1 when it is one of tarkin's own fields.
+let ownFlags: usize = 0;
+let ownCapacity: i32 = 0;
 
-function isOwnField(keyStart: usize, keyEnd: usize): bool {
-  const raw = keyEnd - keyStart;
-  if (raw > keyCapacity) {
-    keyBuffer = resize(keyBuffer, raw);
-    keyCapacity = raw;
+/** The member's key as bytes, into scratch; -1 when it has none (a msgpack key that is not a str). */
+function keyBytes(i: i32): i32 {
+  if (format == FORMAT_JSON) {
+    const start = memberKeyStart(i);
+    const stop = memberKeyEnd(i);
+    return json.decodeString(start, stop, scratchFor(stop - start));
   }
-  const n = json.decodeString(keyStart, keyEnd, keyBuffer);
-  if (n < prefixLength || memory.compare(keyBuffer, prefix, <usize>prefixLength) != 0) return false;
+  if (!msgpack.strAt(memberKeyStart(i))) return -1;
+  const length = msgpack.strEnd - msgpack.strStart;
+  memory.copy(scratchFor(length), msgpack.strStart, length);
+  return <i32>length;
+}
+
+function isOwnField(i: i32): bool {
+  const n = keyBytes(i);
+  if (n < prefixLength || memory.compare(scratch, prefix, <usize>prefixLength) != 0) return false;
   const rest = n - prefixLength;
-  for (let i = 0; i < SUFFIXES.length; i++) {
-    const suffix = unchecked(SUFFIXES[i]);
+  for (let s = 0; s < SUFFIXES.length; s++) {
+    const suffix = unchecked(SUFFIXES[s]);
     if (suffix.length != rest) continue;
     let same = true;
     for (let j = 0; j < rest; j++) {
-      if (<u32>load<u8>(keyBuffer + prefixLength + j) != <u32>suffix.charCodeAt(j)) {
+      if (<u32>load<u8>(scratch + prefixLength + j) != <u32>suffix.charCodeAt(j)) {
         same = false;
         break;
       }
@@ -69,37 +114,98 @@ function isOwnField(keyStart: usize, keyEnd: usize): bool {
   return false;
 }
 
+/** Marks tarkin's own fields among the members; returns how many members are kept. */
+function markOwnFields(): i32 {
+  if (memberCount > ownCapacity) {
+    ownCapacity = memberCount;
+    ownFlags = resize(ownFlags, <usize>ownCapacity);
+  }
+  let kept = 0;
+  for (let i = 0; i < memberCount; i++) {
+    const own = isOwnField(i);
+    store<u8>(ownFlags + i, own ? 1 : 0);
+    if (!own) kept++;
+  }
+  return kept;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing fields, in the record's format. Numbers go into msgpack as strs: few doubles (and not
+// the integer 0) have an encoding without a NUL byte.
+
 let fieldsWritten = 0;
 
-function writeKey(suffix: string): void {
-  if (fieldsWritten++ > 0) json.writeByte(0x2c);
-  json.writeByte(0x22);
-  json.writeBytes(prefix, <usize>prefixLength);
-  json.writeAscii(suffix);
-  json.writeAscii("\":");
-}
-
-/** Opens the output object and copies the record's members but tarkin's own; returns whether any were dropped. */
-function writeKeptMembers(): bool {
-  json.writeByte(0x7b);
-  fieldsWritten = 0;
-  let spoofed = false;
-  for (let i = 0; i < json.memberCount; i++) {
-    const keyStart = json.memberKeyStart(i);
-    if (isOwnField(keyStart, json.memberKeyEnd(i))) {
-      spoofed = true;
-      continue;
-    }
-    if (fieldsWritten++ > 0) json.writeByte(0x2c);
-    json.writeBytes(keyStart - 1, json.memberKeyEnd(i) + 1 - (keyStart - 1));
-    json.writeByte(0x3a);
-    json.writeBytes(json.memberValueStart(i), json.memberValueEnd(i) - json.memberValueStart(i));
+function key(suffix: string): void {
+  if (format == FORMAT_JSON) {
+    if (fieldsWritten > 0) writeByte(0x2c);
+    writeByte(0x22);
+    writeBytes(prefix, <usize>prefixLength);
+    writeAscii(suffix);
+    writeAscii("\":");
+  } else {
+    msgpack.writeStrHeader(<u64>(prefixLength + suffix.length));
+    writeBytes(prefix, <usize>prefixLength);
+    writeAscii(suffix);
   }
-  return spoofed;
+  fieldsWritten++;
 }
 
-function writeBool(value: bool): void {
-  json.writeAscii(value ? "true" : "false");
+function boolField(suffix: string, value: bool): void {
+  key(suffix);
+  if (format == FORMAT_JSON) writeAscii(value ? "true" : "false");
+  else msgpack.writeBool(value);
+}
+
+function numberField(suffix: string, value: f64): void {
+  key(suffix);
+  if (format == FORMAT_JSON) {
+    writeNumber(value);
+    return;
+  }
+  const header = outLength;
+  writeByte(0xa0); // a fixstr: no number takes more than 31 characters
+  writeNumber(value);
+  store<u8>(out + header, <u8>(0xa0 | (outLength - header - 1)));
+}
+
+function noteField(suffix: string): void {
+  key(suffix);
+  if (format == FORMAT_JSON) json.writeString(note, noteLength);
+  else msgpack.writeStr(note, noteLength);
+}
+
+/** The record's content, for a record that cannot go on as itself: JSON text, or msgpack bytes as base64. */
+function recordField(record: usize, length: usize): void {
+  key("record");
+  if (format == FORMAT_JSON) json.writeString(record, length);
+  else msgpack.writeBase64(record, length);
+}
+
+function writeMembers(): void {
+  for (let i = 0; i < memberCount; i++) {
+    if (load<u8>(ownFlags + i)) continue;
+    if (format == FORMAT_JSON) {
+      if (fieldsWritten > 0) writeByte(0x2c);
+      const keyStart = memberKeyStart(i) - 1;
+      writeBytes(keyStart, memberKeyEnd(i) + 1 - keyStart);
+      writeByte(0x3a);
+      writeBytes(memberValueStart(i), memberValueEnd(i) - memberValueStart(i));
+    } else {
+      writeBytes(memberKeyStart(i), memberValueEnd(i) - memberKeyStart(i));
+    }
+    fieldsWritten++;
+  }
+}
+
+/** msgpack: whether the kept members plus `added` fields can be written without a NUL byte. */
+function carriable(kept: i32, added: i32): bool {
+  if (format == FORMAT_JSON) return true;
+  if (!msgpack.canWriteMap(<u64>(kept + added))) return false;
+  for (let i = 0; i < memberCount; i++) {
+    if (load<u8>(ownFlags + i)) continue;
+    if (!msgpack.nulFree(memberKeyStart(i), memberValueEnd(i) - memberKeyStart(i))) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,10 +214,16 @@ function writeBool(value: bool): void {
 const FOUND = 0;
 const MISSING = 1;
 const NOT_STRING = 2;
-/** The message string's content (inside its quotes), or the field whose value is not a string. */
+const NO_MODEL = 3;
+/** The message string's bytes: as written (JSON, escapes still in) or as they are (msgpack). */
 let messageStart: usize = 0;
 let messageEnd: usize = 0;
 let badField: i32 = -1;
+
+function keyEquals(i: i32, name: usize, length: i32): bool {
+  if (format == FORMAT_JSON) return json.stringEquals(memberKeyStart(i), memberKeyEnd(i), name, length);
+  return msgpack.strEquals(memberKeyStart(i), name, length);
+}
 
 /** Follows the i-th field's dotted path; FOUND sets messageStart/messageEnd, NOT_STRING badField. */
 function followField(i: i32): i32 {
@@ -127,30 +239,42 @@ function followField(i: i32): i32 {
     const length = <i32>(dot - segment);
     let found = false;
     if (top) {
-      for (let m = 0; m < json.memberCount; m++) {
-        if (json.stringEquals(json.memberKeyStart(m), json.memberKeyEnd(m), segment, length)) {
+      for (let m = 0; m < memberCount; m++) {
+        if (load<u8>(ownFlags + m) == 0 && keyEquals(m, segment, length)) {
           found = true;
-          valueStart = json.memberValueStart(m);
-          valueEnd = json.memberValueEnd(m);
+          valueStart = memberValueStart(m);
+          valueEnd = memberValueEnd(m);
         }
       }
-    } else if (load<u8>(valueStart) == 0x7b) {
+    } else if (format == FORMAT_JSON && load<u8>(valueStart) == 0x7b) {
       found = json.findInObject(valueStart, valueEnd, segment, length);
       valueStart = json.foundStart;
       valueEnd = json.foundEnd;
+    } else if (format == FORMAT_MSGPACK && msgpack.isMap(valueStart)) {
+      found = msgpack.findInMap(valueStart, valueEnd, segment, length);
+      valueStart = msgpack.foundStart;
+      valueEnd = msgpack.foundEnd;
     }
     if (!found) return MISSING;
     top = false;
     if (dot >= stop) break;
     segment = dot + 1;
   }
-  if (load<u8>(valueStart) != 0x22) {
-    badField = i;
-    return NOT_STRING;
+  if (format == FORMAT_JSON) {
+    if (load<u8>(valueStart) != 0x22) return notString(i);
+    messageStart = valueStart + 1;
+    messageEnd = valueEnd - 1;
+  } else {
+    if (!msgpack.strAt(valueStart)) return notString(i);
+    messageStart = msgpack.strStart;
+    messageEnd = msgpack.strEnd;
   }
-  messageStart = valueStart + 1;
-  messageEnd = valueEnd - 1;
   return FOUND;
+}
+
+function notString(i: i32): i32 {
+  badField = i;
+  return NOT_STRING;
 }
 
 function findMessage(): i32 {
@@ -163,97 +287,113 @@ function findMessage(): i32 {
   return result;
 }
 
-function writeFieldNames(): void {
-  for (let i = 0; i < fieldCount; i++) {
-    if (i > 0) json.writeAscii(", ");
-    messageField(i);
-    json.writeBytes(fieldStart, <usize>fieldLength);
+/** Why the message could not be found, into the error text. */
+function noteMissing(status: i32): void {
+  if (status == NO_MODEL) {
+    noteAscii("this module has no packed model: build one with tarkin pack");
+  } else if (status == MISSING) {
+    noteAscii("no message field (looked for ");
+    for (let i = 0; i < fieldCount; i++) {
+      if (i > 0) noteAscii(", ");
+      messageField(i);
+      noteBytes(fieldStart, <usize>fieldLength);
+    }
+    noteAscii(")");
+  } else {
+    noteAscii("message field ");
+    messageField(badField);
+    noteBytes(fieldStart, <usize>fieldLength);
+    noteAscii(" is not a string");
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 
-let message: usize = 0;
-let messageCapacity: usize = 0;
 const EMPTY = memory.data(8); // the empty string: drop the record
 
-/** One JSON record through the filter; returns the NUL-terminated record that goes on, or "" to drop it. */
-export function filterJson(record: usize, length: usize): usize {
+/** One record through the filter; returns the NUL-terminated record that goes on, or "" to drop it. */
+export function filterRecord(record: usize, length: usize, recordFormat: i32): usize {
+  format = recordFormat;
   count(0);
   const packed = ensurePack();
-  json.beginOutput(length + 160);
-  if (record == 0 || !json.parseRecord(record, length)) {
-    // Not a JSON object: carry its text as a string.
-    json.writeByte(0x7b);
-    fieldsWritten = 0;
-    writeKey("record");
-    json.writeString(record, record == 0 ? 0 : length);
-    writeKey("anomaly");
-    writeBool(true);
-    writeKey("error");
-    json.writeByte(0x22);
-    json.writeAscii(record == 0 ? "the record could not be copied into the module" : "unreadable record: ");
-    if (record != 0) json.writeAscii(json.failure);
-    json.writeByte(0x22);
-    return finish(true, true);
-  }
-  const spoofed = writeKeptMembers();
-  const found = packed && hasModel ? findMessage() : -1;
-  if (found != FOUND) {
-    writeKey("anomaly");
-    writeBool(true);
-    writeKey("error");
-    json.writeByte(0x22);
-    if (found < 0) json.writeAscii("this module has no packed model: build one with tarkin pack");
-    else if (found == MISSING) {
-      json.writeAscii("no message field (looked for ");
-      writeFieldNames();
-      json.writeAscii(")");
-    } else {
-      json.writeAscii("message field ");
-      messageField(badField);
-      json.writeBytes(fieldStart, <usize>fieldLength);
-      json.writeAscii(" is not a string");
+  beginOutput(length + (length >> 1) + 256);
+  fieldsWritten = 0;
+  noteLength = 0;
+  const readable = record != 0 && (format == FORMAT_JSON ? json.parseRecord(record, length) : msgpack.parseRecord(record, length));
+  if (!readable) {
+    if (record == 0) noteAscii("the record could not be copied into the module");
+    else {
+      noteAscii("unreadable record: ");
+      noteAscii(format == FORMAT_JSON ? json.failure : msgpack.failure);
     }
-    json.writeByte(0x22);
-    if (spoofed) writeSpoofed();
+    open(3);
+    recordField(record, record == 0 ? 0 : length);
+    boolField("anomaly", true);
+    noteField("error");
     return finish(true, true);
   }
-  const raw = messageEnd - messageStart;
-  if (raw > messageCapacity) {
-    message = resize(message, raw);
-    messageCapacity = raw;
-  }
-  const n = json.decodeString(messageStart, messageEnd, message);
-  scoreMessage(message, message + n);
-  if (outputMode == OUTPUT_DROP && !verdictAnomaly && !spoofed) {
+
+  const kept = markOwnFields();
+  const spoofed = kept < memberCount;
+  const status = packed && hasModel ? findMessage() : NO_MODEL;
+  if (status == FOUND) {
+    let start = messageStart;
+    let end = messageEnd;
+    if (format == FORMAT_JSON) {
+      const raw = end - start;
+      if (raw > messageCapacity) {
+        message = resize(message, raw);
+        messageCapacity = raw;
+      }
+      start = message;
+      end = message + <usize>json.decodeString(messageStart, messageEnd, message);
+    }
+    scoreMessage(start, end);
     if (verdictInfrequent) count(2);
-    return EMPTY;
+    if (outputMode == OUTPUT_DROP && !verdictAnomaly && !spoofed) return EMPTY;
+  } else noteMissing(status);
+
+  const added = (status == FOUND ? 5 : 2) + (spoofed ? 1 : 0);
+  if (!carriable(kept, added)) {
+    // msgpack that has no NUL-free encoding as it is: carry it whole as base64, and say so.
+    if (noteLength == 0) noteAscii("msgpack mode cannot carry this record intact (an integer 0, a float, a string of 64 KiB or more or of a multiple of 256 bytes, a NUL, or 16 to 256 members); use event_format json");
+    open(added + 1 + (status == FOUND ? 1 : 0));
+    recordField(record, length);
+    if (status == FOUND) writeVerdict(false);
+    boolField("anomaly", true);
+    noteField("error");
+    if (spoofed) boolField("spoofed", true);
+    return finish(true, true);
   }
-  writeKey("surprise");
-  json.writeNumber(verdictSurprise);
-  writeKey("infrequent");
-  writeBool(verdictInfrequent);
-  writeKey("sentiment");
-  json.writeNumber(vader.compound);
-  writeKey("fear");
-  json.writeNumber(verdictFear);
-  writeKey("anomaly");
-  writeBool(verdictAnomaly);
-  if (spoofed) writeSpoofed();
-  if (verdictInfrequent) count(2);
-  return finish(verdictAnomaly, false);
+  open(kept + added);
+  writeMembers();
+  if (status == FOUND) {
+    writeVerdict(true);
+  } else {
+    boolField("anomaly", true);
+    noteField("error");
+  }
+  if (spoofed) boolField("spoofed", true);
+  return finish(status == FOUND ? verdictAnomaly : true, status != FOUND);
 }
 
-function writeSpoofed(): void {
-  writeKey("spoofed");
-  writeBool(true);
+function open(members: i32): void {
+  if (format == FORMAT_JSON) writeByte(0x7b);
+  else msgpack.writeMapHeader(<u64>members);
+}
+
+function writeVerdict(withAnomaly: bool): void {
+  numberField("surprise", verdictSurprise);
+  boolField("infrequent", verdictInfrequent);
+  numberField("sentiment", vader.compound);
+  numberField("fear", verdictFear);
+  if (withAnomaly) boolField("anomaly", verdictAnomaly);
 }
 
 function finish(anomalous: bool, error: bool): usize {
-  json.writeByte(0x7d);
+  if (format == FORMAT_JSON) writeByte(0x7d);
   count(1);
   if (anomalous) count(3);
   if (error) count(4);
-  return json.finishOutput();
+  return finishOutput();
 }

@@ -9,9 +9,11 @@ import {
   train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages,
   gateCount, gateMean, gateVariance, gateMaximum, resetGate, explainSurprise, explainCapacity, explainedValue,
 } from "./surprise";
-import { filterJson, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly } from "./filter";
+import {
+  filterRecord, FORMAT_JSON, FORMAT_MSGPACK, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly,
+} from "./filter";
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
-import { resize } from "./buffers";
+import { resize, hostAlloc, hostFree } from "./buffers";
 
 // Results of the last call: surprise, infrequent, neg, neu, pos, compound, fear, anomaly.
 const results = memory.data(8 * 8, 8);
@@ -96,11 +98,11 @@ const MAX_ALLOCATION: usize = 1 << 30;
 
 export function malloc(size: usize): usize {
   if (size > MAX_ALLOCATION) return 0;
-  return heap.alloc(size == 0 ? 1 : size);
+  return hostAlloc(size == 0 ? 1 : size);
 }
 
 export function free(ptr: usize): void {
-  if (ptr != 0) heap.free(ptr);
+  if (ptr != 0) hostFree(ptr);
 }
 
 /**
@@ -109,7 +111,16 @@ export function free(ptr: usize): void {
  * reused by the next call (the shipper copies it first).
  */
 export function tarkin_filter(tag: usize, tag_len: i32, time_sec: u32, time_nsec: u32, record: usize, record_len: i32): usize {
-  return filterJson(record, <usize>(record_len < 0 ? 0 : record_len));
+  return filterRecord(record, <usize>(record_len < 0 ? 0 : record_len), FORMAT_JSON);
+}
+
+/**
+ * event_format msgpack: `record` is the body's msgpack map (`record_len` bytes, no NUL added).
+ * Returns msgpack with no NUL byte in it, NUL-terminated (Fluent Bit takes its strlen), or an empty
+ * string to drop the record.
+ */
+export function tarkin_filter_msgpack(tag: usize, tag_len: i32, time_sec: u32, time_nsec: u32, record: usize, record_len: i32): usize {
+  return filterRecord(record, <usize>(record_len < 0 ? 0 : record_len), FORMAT_MSGPACK);
 }
 
 /** Records in, out, infrequent, anomalous and errors since the instance started, as five f64s. */
@@ -146,6 +157,29 @@ export function train_lines(length: i32): void {
     start = p + 1;
   }
   if (start < end) trainModel(start, load<u8>(end - 1) == 0x0d ? end - 1 : end);
+}
+
+/**
+ * Scores every line of the input's first `length` bytes (lines as train_lines splits them), as
+ * score() would one by one, with no host marshalling between them; returns how many were
+ * anomalous. For measuring the scoring's own cost.
+ */
+export function score_lines(length: i32): i32 {
+  ensurePack();
+  let anomalous = 0;
+  let start = inputBuffer;
+  const end = inputBuffer + length;
+  for (let p = inputBuffer; p < end; p++) {
+    if (load<u8>(p) != 0x0a) continue;
+    scoreMessage(start, p > start && load<u8>(p - 1) == 0x0d ? p - 1 : p);
+    if (verdictAnomaly) anomalous++;
+    start = p + 1;
+  }
+  if (start < end) {
+    scoreMessage(start, load<u8>(end - 1) == 0x0d ? end - 1 : end);
+    if (verdictAnomaly) anomalous++;
+  }
+  return anomalous;
 }
 
 /** Replaces the model with the one in the input buffer (the pack's model layout). */

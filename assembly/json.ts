@@ -4,7 +4,8 @@
 // buffers are reused, so a record costs no allocation once the largest has been seen.
 import { decodeAt, decodedLength, encodeAt, REPLACEMENT } from "./utf8";
 import { resize } from "./buffers";
-import { dtoa_buffered } from "util/number";
+import { reserve, writeAscii, writeByte, writeBytes } from "./output";
+import { addMember, clearMembers } from "./members";
 
 // ---------------------------------------------------------------------------------------------
 // Scanning.
@@ -73,7 +74,7 @@ function scanString(): bool {
 }
 
 // @ts-ignore: decorator
-@inline function isReplacementBytes(p: usize): bool {
+@inline export function isReplacementBytes(p: usize): bool {
   return decodedLength == 3 && load<u8>(p) == 0xef && load<u8>(p, 1) == 0xbf && load<u8>(p, 2) == 0xbd;
 }
 
@@ -175,46 +176,11 @@ function scanKey(): bool {
   return true;
 }
 
-// The record's top-level members: key (inside the quotes) and value spans, four u32 each.
-let members: usize = 0;
-let memberCapacity: i32 = 0;
-export let memberCount: i32 = 0;
-
-function addMember(keyStart: usize, keyEnd: usize, valueStart: usize, valueEnd: usize): void {
-  if (memberCount == memberCapacity) {
-    memberCapacity = memberCapacity < 16 ? 16 : memberCapacity << 1;
-    members = resize(members, <usize>memberCapacity * 16);
-  }
-  const at = members + <usize>memberCount * 16;
-  store<u32>(at, <u32>keyStart);
-  store<u32>(at, <u32>keyEnd, 4);
-  store<u32>(at, <u32>valueStart, 8);
-  store<u32>(at, <u32>valueEnd, 12);
-  memberCount++;
-}
-
-// @ts-ignore: decorator
-@inline export function memberKeyStart(i: i32): usize {
-  return <usize>load<u32>(members + <usize>i * 16);
-}
-// @ts-ignore: decorator
-@inline export function memberKeyEnd(i: i32): usize {
-  return <usize>load<u32>(members + <usize>i * 16, 4);
-}
-// @ts-ignore: decorator
-@inline export function memberValueStart(i: i32): usize {
-  return <usize>load<u32>(members + <usize>i * 16, 8);
-}
-// @ts-ignore: decorator
-@inline export function memberValueEnd(i: i32): usize {
-  return <usize>load<u32>(members + <usize>i * 16, 12);
-}
-
-/** Validates the record as one JSON object and records its top-level members; false sets `failure`. */
+/** Validates the record as one JSON object and records its top-level members (key spans inside the quotes); false sets `failure`. */
 export function parseRecord(start: usize, length: usize): bool {
   pos = start;
   end = start + length;
-  memberCount = 0;
+  clearMembers();
   if (length >= 3 && load<u8>(start) == 0xef && load<u8>(start, 1) == 0xbb && load<u8>(start, 2) == 0xbf) {
     return fail("record starts with a byte-order mark");
   }
@@ -358,54 +324,7 @@ export function findInObject(start: usize, stop: usize, name: usize, length: i32
 }
 
 // ---------------------------------------------------------------------------------------------
-// Writing the record on. The output is NUL-terminated and contains no other NUL byte: the shipper
-// copies it with strdup.
-
-export let out: usize = 0;
-let outCapacity: usize = 0;
-export let outLength: usize = 0;
-
-export function beginOutput(expected: usize): void {
-  outLength = 0;
-  reserve(expected);
-}
-
-function reserve(more: usize): void {
-  const needed = outLength + more + 1;
-  if (needed > outCapacity) {
-    let capacity = outCapacity < 256 ? <usize>256 : outCapacity;
-    while (capacity < needed) capacity <<= 1;
-    out = resize(out, capacity);
-    outCapacity = capacity;
-  }
-}
-
-/** Ends the output with its NUL; returns where it starts. */
-export function finishOutput(): usize {
-  reserve(0);
-  store<u8>(out + outLength, 0);
-  return out;
-}
-
-export function writeByte(b: u32): void {
-  reserve(1);
-  store<u8>(out + outLength, <u8>b);
-  outLength++;
-}
-
-export function writeBytes(p: usize, length: usize): void {
-  reserve(length);
-  memory.copy(out + outLength, p, length);
-  outLength += length;
-}
-
-export function writeAscii(text: string): void {
-  reserve(<usize>text.length);
-  for (let i = 0; i < text.length; i++) store<u8>(out + outLength + i, <u8>text.charCodeAt(i));
-  outLength += <usize>text.length;
-}
-
-const HEX = "0123456789abcdef";
+// Writing JSON.
 
 /** Writes [p, p + length) as a JSON string: quotes, escapes, ill-formed UTF-8 as U+FFFD. */
 export function writeString(p: usize, length: usize): void {
@@ -437,70 +356,4 @@ export function writeString(p: usize, length: usize): void {
   writeByte(0x22);
 }
 
-/** Writes a JSON string from an AssemblyScript string literal (ASCII). */
-export function writeStringLiteral(text: string): void {
-  writeByte(0x22);
-  writeAscii(text);
-  writeByte(0x22);
-}
-
-const numberBuffer = memory.data(64);
-
-/**
- * A finite number as JSON, printed as JavaScript and Python print it: the fewest digits that read
- * back as the same double (the closest such when several), e.g. 0.5461 for VADER's compound.
- * null for a value that is not finite.
- */
-export function writeNumber(value: f64): void {
-  if (!isFinite(value)) {
-    writeAscii("null");
-    return;
-  }
-  if (value == 0) {
-    writeByte(0x30);
-    return;
-  }
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e-6 && magnitude < 1e15) {
-    // n / 10^d with n < 2^53 and d <= 22 is a correctly rounded division of two exact doubles, so
-    // it is exactly what reading the decimal n * 10^-d gives: try the fewest decimals first.
-    let scale: f64 = 1;
-    for (let d = 0; d <= 22; d++) {
-      const scaled = magnitude * scale;
-      if (scaled >= 9007199254740992.0) break;
-      const guess = Math.round(scaled);
-      let best: f64 = -1;
-      for (let candidate = guess - 1; candidate <= guess + 1; candidate++) {
-        if (candidate < 0 || candidate / scale != magnitude) continue;
-        if (best < 0 || Math.abs(candidate - scaled) < Math.abs(best - scaled)) best = candidate;
-      }
-      if (best >= 0) {
-        writeDecimal(value < 0, <u64>best, d);
-        return;
-      }
-      scale *= 10;
-    }
-  }
-  const length = dtoa_buffered(numberBuffer, value);
-  reserve(<usize>length);
-  for (let i: u32 = 0; i < length; i++) store<u8>(out + outLength + i, load<u8>(numberBuffer + (<usize>i << 1)));
-  outLength += <usize>length;
-}
-
-/** n * 10^-decimals in plain decimal notation. */
-function writeDecimal(negative: bool, n: u64, decimals: i32): void {
-  const digits = numberBuffer;
-  let count = 0;
-  let rest = n;
-  do {
-    store<u8>(digits + count, <u8>(0x30 + rest % 10));
-    rest /= 10;
-    count++;
-  } while (rest > 0);
-  while (count <= decimals) store<u8>(digits + count++, 0x30);
-  if (negative) writeByte(0x2d);
-  for (let i = count - 1; i >= 0; i--) {
-    if (i == decimals - 1) writeByte(0x2e);
-    writeByte(<u32>load<u8>(digits + i));
-  }
-}
+const HEX = "0123456789abcdef";

@@ -60,10 +60,10 @@ describe("packing", () => {
 });
 
 describe("training and scoring", () => {
-  function trained(surprise: "default" | "tarkin") {
+  function trained(surprise: "default" | "tarkin", gateSpreads = 0) {
     const trainer = packedTarkin({ settings: { surprise } });
     for (const line of TRAINING) trainer.train(line);
-    return packedTarkin({ settings: { surprise }, model: trainer.model() });
+    return packedTarkin({ settings: { surprise, gateSpreads }, model: trainer.model() });
   }
 
   it("a packed model scores as the model it was trained as", () => {
@@ -85,7 +85,7 @@ describe("training and scoring", () => {
   });
 
   it("the gate's state carries across records and a repeated outlier stops being infrequent", () => {
-    const t = trained("default");
+    const t = trained("default", 2);
     for (const line of TRAINING) t.score(line);
     const first = t.score("Failed password for invalid user admin from 203.0.113.9 port 4444 ssh2 ###### ;;;;");
     expect(first.infrequent).toBe(true);

@@ -4,7 +4,8 @@ import { Command, Option } from "commander";
 import { coreModule, defaultModel } from "../core/assets.js";
 import { CliError } from "../core/errors.js";
 import { readBytes } from "../core/files.js";
-import { FluentBitFilter, fluentBitRecord, HarnessError } from "../core/harness.js";
+import { encode, decode } from "@msgpack/msgpack";
+import { FluentBitFilter, fluentBitRecord, HarnessError, type EventFormat } from "../core/harness.js";
 import { csvRows, lines, sources, type Format } from "../core/input.js";
 import { packModule, readPack, PackError } from "../core/pack.js";
 import { addSettingsOptions, hasSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
@@ -16,6 +17,7 @@ interface CheckOptions extends SettingsOptions {
   format: Format;
   header: boolean;
   tag: string;
+  eventFormat: EventFormat;
 }
 
 /** The module to run: --wasm's, or the embedded default (packed now, with any settings given). */
@@ -42,7 +44,8 @@ export function checkCommand(): Command {
       .option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)")
       .addOption(new Option("--format <format>", "lines: each becomes {\"log\": line}; ndjson: each line is a record; csv: rows become objects by header").choices(["lines", "ndjson", "csv"]).default("lines"))
       .option("--no-header", "csv: there is no header row; columns are named 1, 2, ...")
-      .option("--tag <tag>", "the tag records carry", "tarkin"),
+      .option("--tag <tag>", "the tag records carry", "tarkin")
+      .addOption(new Option("--event-format <format>", "how Fluent Bit hands records to the module: json text, or the msgpack map").choices(["json", "msgpack"]).default("json")),
   ).action((files: string[], o: CheckOptions) => check(files, o));
 }
 
@@ -50,7 +53,7 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
   const inputs = sources(files);
   let filter: FluentBitFilter;
   try {
-    filter = new FluentBitFilter(filterModule(o));
+    filter = new FluentBitFilter(filterModule(o), o.eventFormat);
   } catch (e) {
     if (e instanceof HarnessError) throw new CliError(`${o.wasm}: ${e.message}`);
     throw e;
@@ -58,11 +61,19 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
   const out = new Output(process.stdout);
   let lost = 0;
   const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
   const send = async (record: string | Uint8Array) => {
     const now = Date.now();
-    const result = filter.filter(record, o.tag, { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 });
+    const time = { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 };
+    if (o.eventFormat === "json") {
+      const result = filter.filter(record, o.tag, time);
+      if (result === null) lost++;
+      else if (result !== "") await out.line(result);
+      return;
+    }
+    const result = filter.filterBytes(toMsgpack(typeof record === "string" ? encoder.encode(record) : record), o.tag, time);
     if (result === null) lost++;
-    else if (result !== "") await out.line(result);
+    else if (result.length) await out.line(JSON.stringify(decode(result)));
   };
   for (const source of inputs) {
     if (o.format === "csv") {
@@ -90,4 +101,16 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
       (lost ? `, ${lost} LOST` : "") + "\n",
   );
   if (lost) throw new CliError(`${lost} records were lost: the module trapped or returned no string`);
+}
+
+/**
+ * A JSON record as Fluent Bit holds it before an event_format msgpack filter: its msgpack map. A
+ * record that is not JSON goes as its raw bytes, which the module must then mark as unreadable.
+ */
+function toMsgpack(json: Uint8Array): Uint8Array {
+  try {
+    return encode(JSON.parse(new TextDecoder().decode(json)));
+  } catch {
+    return json;
+  }
 }

@@ -1,18 +1,21 @@
 // The harness: drives a packed module through Fluent Bit's wasm filter ABI exactly as Fluent Bit
-// does (flb_wasm.c): copy the tag and the record into the module with its malloc, each followed by
-// a NUL and passed with its length without the NUL; call the filter; copy the returned
-// NUL-terminated string out (strdup); free both inputs. One instance for the whole run, so the
-// module's state carries from record to record as it does in a pipeline.
+// does (flb_wasm.c): copy the tag and the record into the module with its malloc (the tag followed
+// by a NUL; the JSON record too, the msgpack one not), passing lengths without the NUL; call the
+// filter; copy the returned NUL-terminated string out (strdup); free both inputs. One instance for
+// the whole run, so the module's state carries from record to record as it does in a pipeline.
 
 export class HarnessError extends Error {}
+
+type FilterFunction = (tag: number, tagLength: number, sec: number, nsec: number, record: number, recordLength: number) => number;
 
 interface FilterExports {
   memory: WebAssembly.Memory;
   malloc(size: number): number;
   free(ptr: number): void;
-  tarkin_filter(tag: number, tagLength: number, sec: number, nsec: number, record: number, recordLength: number): number;
   filter_stats(): number;
 }
+
+export type EventFormat = "json" | "msgpack";
 
 export interface FilterStats {
   recordsIn: number;
@@ -27,8 +30,10 @@ const decoder = new TextDecoder();
 
 export class FluentBitFilter {
   private readonly x: FilterExports;
+  private readonly call: FilterFunction;
 
-  constructor(wasm: Uint8Array, readonly functionName = "tarkin_filter") {
+  /** The module as Fluent Bit's wasm filter would load it with this event_format. */
+  constructor(wasm: Uint8Array, readonly eventFormat: EventFormat = "json") {
     let instance: WebAssembly.Instance;
     try {
       instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as BufferSource), {});
@@ -36,10 +41,12 @@ export class FluentBitFilter {
       throw new HarnessError(`not a usable WebAssembly module: ${(e as Error).message}`);
     }
     const x = instance.exports as Record<string, unknown>;
-    for (const name of ["memory", "malloc", "free", functionName]) {
+    const functionName = eventFormat === "json" ? "tarkin_filter" : "tarkin_filter_msgpack";
+    for (const name of ["memory", "malloc", "free", "filter_stats", functionName]) {
       if (!(name in x)) throw new HarnessError(`not a tarkin filter module: it exports no ${name}`);
     }
-    this.x = { ...(x as unknown as FilterExports), tarkin_filter: x[functionName] as FilterExports["tarkin_filter"] };
+    this.x = x as unknown as FilterExports;
+    this.call = x[functionName] as FilterFunction;
   }
 
   /** wasm_runtime_module_dup_data: the module's malloc, then a copy. */
@@ -54,16 +61,49 @@ export class FluentBitFilter {
   }
 
   /**
-   * One record through the filter: the text that goes on, "" when the filter drops it, or null when
-   * Fluent Bit would lose it (a trap, or a result pointer with no NUL before the end of memory).
+   * One record through the filter: the bytes that go on (up to the NUL, as strdup copies them),
+   * empty when the filter drops the record, or null when Fluent Bit would lose it (a trap, or a
+   * result with no NUL before the end of memory).
    */
-  filter(record: string | Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): string | null {
-    const recordBytes = typeof record === "string" ? encoder.encode(record) : record;
+  filterBytes(record: Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): Uint8Array | null {
     const tagBytes = encoder.encode(tag);
     const tagAt = this.dup(tagBytes, true);
-    const recordAt = this.dup(recordBytes, true);
+    const recordAt = this.dup(record, this.eventFormat === "json");
     try {
-      const result = this.x.tarkin_filter(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, recordBytes.length) >>> 0;
+      const result = this.call(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, record.length) >>> 0;
+      const memory = new Uint8Array(this.x.memory.buffer);
+      const nul = memory.indexOf(0, result);
+      if (nul < 0) return null;
+      return memory.slice(result, nul);
+    } catch {
+      return null;
+    } finally {
+      if (tagAt) this.x.free(tagAt);
+      if (recordAt) this.x.free(recordAt);
+    }
+  }
+
+  /**
+   * A JSON record through the filter (event_format json): the text that goes on, "" to drop, null
+   * when lost. The same steps as filterBytes, with the text encoded straight into the module's
+   * memory and the result decoded straight out of it: no copies in between.
+   */
+  filter(record: string | Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): string | null {
+    if (typeof record !== "string" || this.eventFormat !== "json") {
+      const out = this.filterBytes(typeof record === "string" ? encoder.encode(record) : record, tag, time);
+      return out === null ? null : decoder.decode(out);
+    }
+    const tagBytes = encoder.encode(tag);
+    const tagAt = this.dup(tagBytes, true);
+    const length = Buffer.byteLength(record);
+    const recordAt = this.x.malloc(length + 1);
+    if (recordAt) {
+      const memory = new Uint8Array(this.x.memory.buffer);
+      encoder.encodeInto(record, memory.subarray(recordAt, recordAt + length));
+      memory[recordAt + length] = 0;
+    }
+    try {
+      const result = this.call(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, length) >>> 0;
       const memory = new Uint8Array(this.x.memory.buffer);
       const nul = memory.indexOf(0, result);
       if (nul < 0) return null;

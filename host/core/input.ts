@@ -29,15 +29,36 @@ export function sources(files: string[]): Source[] {
   });
 }
 
-/** Blocks of whole lines (each ends with \n, but maybe the very last), for bulk consumers. */
+/** Longer lines are split: memory stays bounded whatever the input (a file with no newline at all). */
+export const MAX_LINE = 16 << 20;
+
+/**
+ * Blocks of whole lines (each ends with \n, but maybe the very last), for bulk consumers. Warns
+ * once per source on stderr when it looks binary (a NUL byte) or has a line over MAX_LINE.
+ */
 export async function* lineBlocks(source: Source, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
   let carry: Buffer | null = null;
+  let warnedBinary = false;
+  let warnedLong = false;
   for await (const chunk of source.open()) {
     onBytes?.(chunk.length);
+    if (!warnedBinary && chunk.includes(0)) {
+      warnedBinary = true;
+      process.stderr.write(`tarkin: warning: ${source.name} looks binary (it has NUL bytes), not like a log; reading it anyway\n`);
+    }
     const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
     const last = data.lastIndexOf(0x0a);
     if (last < 0) {
-      carry = data;
+      if (data.length < MAX_LINE) {
+        carry = data;
+        continue;
+      }
+      if (!warnedLong) {
+        warnedLong = true;
+        process.stderr.write(`tarkin: warning: ${source.name} has a line longer than ${MAX_LINE >> 20} MiB; it is read in pieces of that size\n`);
+      }
+      carry = null;
+      yield Buffer.concat([data, Buffer.from("\n")]);
       continue;
     }
     carry = last + 1 < data.length ? data.subarray(last + 1) : null;

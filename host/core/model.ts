@@ -57,7 +57,7 @@ export function parseModel(text: string, source: string): Model {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new ModelError(`${source}: not JSON (${(e as Error).message})`);
+    throw new ModelError(`${source}: not JSON (${(e as Error).message.replace(/\s+/g, " ")})`);
   }
   const m = data as Partial<Model>;
   if (!m || typeof m !== "object" || m.format !== "tarkin-model") {

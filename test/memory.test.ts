@@ -1,0 +1,51 @@
+// Bounded memory: after a million records of mixed sizes through the ABI (allocate, copy in, call,
+// copy out, free, as Fluent Bit does), the module's linear memory has grown by at most 1 MiB
+// beyond what its largest record needed on its own.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { encode } from "@msgpack/msgpack";
+import { coreWasm, defaultLexicon, ROOT } from "./helpers.js";
+import { FluentBitFilter, fluentBitRecord, type EventFormat } from "../host/core/harness.js";
+import { packModule, DEFAULT_SETTINGS } from "../host/core/pack.js";
+import { parseModel } from "../host/core/model.js";
+import { sampleLines } from "../host/core/sample.js";
+
+const MiB = 1 << 20;
+const wasm = packModule(coreWasm(), {
+  model: parseModel(readFileSync(resolve(ROOT, "models/default.json"), "utf8"), "default"),
+  lexicon: defaultLexicon(),
+  settings: DEFAULT_SETTINGS,
+});
+
+const encoder = new TextEncoder();
+const lines = [...sampleLines({ lines: 4_000, seed: 5 })];
+const largest = "a horrible failure, ".repeat(MiB / 20);
+
+/** Record i of the run: mostly log lines, some of several KiB to 40 KiB, every 100,003rd from the 50,000th the largest. */
+function record(i: number, format: EventFormat): Uint8Array {
+  let message = lines[i % lines.length];
+  if (i % 997 === 0) message = message.repeat(1 + (i % 400));
+  if (i % 100_003 === 50_000) message = largest;
+  return format === "json" ? encoder.encode(fluentBitRecord([["log", message], ["host", `web${i % 7}`]])) : encode({ log: message, host: `web${i % 7}` });
+}
+
+function run(format: EventFormat, records: number) {
+  const alone = new FluentBitFilter(wasm, format);
+  expect(alone.filterBytes(record(50_000, format))).not.toBeNull();
+  const needed = alone.memoryBytes();
+
+  const f = new FluentBitFilter(wasm, format);
+  for (let i = 0; i < records; i++) {
+    if (f.filterBytes(record(i, format)) === null) throw new Error(`record ${i} was lost`);
+  }
+  const grown = f.memoryBytes() - needed;
+  console.log(`${format}: ${records} records, memory ${f.memoryBytes()} bytes, ${needed} for the largest alone, grown ${grown} beyond it`);
+  expect(f.stats().recordsIn).toBe(records);
+  expect(grown).toBeLessThanOrEqual(MiB);
+}
+
+describe("memory stays bounded", () => {
+  it("over 1,000,000 JSON records of mixed sizes", () => run("json", 1_000_000));
+  it("over 200,000 msgpack records of mixed sizes", () => run("msgpack", 200_000));
+});
