@@ -7,6 +7,8 @@ import { coreWasm, defaultLexicon, ROOT } from "./helpers.js";
 import { FluentBitFilter, fluentBitJsonString, fluentBitRecord } from "../host/core/harness.js";
 import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/pack.js";
 import { parseModel } from "../host/core/model.js";
+import { sampleLines } from "../host/core/sample.js";
+import { encode, decode } from "@msgpack/msgpack";
 
 const model = parseModel(readFileSync(resolve(ROOT, "models/default.json"), "utf8"), "models/default.json");
 
@@ -150,6 +152,46 @@ describe("records through tarkin_filter", () => {
     const before = f.memoryBytes();
     for (let i = 0; i < 50_000; i++) expect(f.filter(line(i))).not.toBeNull();
     expect(f.memoryBytes()).toBe(before);
+  });
+});
+
+describe("records through tarkin_filter_msgpack", () => {
+  it("gives the same verdicts as JSON mode for the same records", () => {
+    const json = filter();
+    const msgpack = new FluentBitFilter(packed(), "msgpack");
+    let compared = 0;
+    for (const line of sampleLines({ lines: 3_000, seed: 21 })) {
+      const a = JSON.parse(json.filter(fluentBitRecord([["log", line]]))!);
+      const b = decode(msgpack.filterBytes(encode({ log: line }))!) as Record<string, unknown>;
+      expect(b.log).toBe(line);
+      expect(b.tarkin_anomaly).toBe(a.tarkin_anomaly);
+      expect(b.tarkin_infrequent).toBe(a.tarkin_infrequent);
+      // Numbers go into msgpack as strs (few doubles have a NUL-free encoding), exactly as JSON prints them.
+      expect(Number(b.tarkin_sentiment)).toBe(a.tarkin_sentiment);
+      expect(Number(b.tarkin_surprise)).toBe(a.tarkin_surprise);
+      expect(Number(b.tarkin_fear)).toBe(a.tarkin_fear);
+      compared++;
+    }
+    expect(compared).toBe(3_000);
+  });
+
+  it("writes no NUL byte, and carries a record with no NUL-free encoding whole as base64", () => {
+    const f = new FluentBitFilter(packed(), "msgpack");
+    const record = encode({ log: "a horrible failure", status: 0, ratio: 0.5 });
+    const out = f.filterBytes(record)!;
+    expect(out.includes(0)).toBe(false);
+    const result = decode(out) as Record<string, unknown>;
+    expect(Buffer.from(result.tarkin_record as string, "base64").equals(Buffer.from(record))).toBe(true);
+    expect(result.tarkin_error).toMatch(/use event_format json/);
+    expect(result.tarkin_anomaly).toBe(true);
+    expect(Number(result.tarkin_sentiment)).toBeLessThan(0);
+  });
+
+  it("replaces spoofed tarkin fields in msgpack too", () => {
+    const f = new FluentBitFilter(packed(), "msgpack");
+    const out = decode(f.filterBytes(encode({ log: "a horrible failure", tarkin_anomaly: false, tarkin_fear: "x" }))!) as Record<string, unknown>;
+    expect(out.tarkin_spoofed).toBe(true);
+    expect(Number(out.tarkin_fear)).toBeGreaterThan(0);
   });
 });
 
