@@ -9,6 +9,7 @@ import { inspectCommand } from "./commands/inspect.js";
 import { checkCommand } from "./commands/check.js";
 import { explainCommand } from "./commands/explain.js";
 import { sampleCommand } from "./commands/sample.js";
+import { serveCommand } from "./commands/serve.js";
 import { ModelError } from "./core/model.js";
 import { LexiconError } from "./core/lexicon.js";
 import { PackError } from "./core/pack.js";
@@ -18,7 +19,7 @@ const program = new Command("tarkin")
   .version(version())
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(`tarkin: ${text.replace(/^error: /, "")}`) });
-for (const command of [trainCommand(), mergeCommand(), packCommand(), inspectCommand(), checkCommand(), explainCommand(), sampleCommand()]) {
+for (const command of [trainCommand(), mergeCommand(), packCommand(), inspectCommand(), checkCommand(), explainCommand(), sampleCommand(), serveCommand()]) {
   program.addCommand(command.exitOverride().configureOutput({ outputError: (text, write) => write(`tarkin ${command.name()}: ${text.replace(/^error: /, "")}`) }));
 }
 

@@ -18,12 +18,12 @@ async function writeSample(file: string, lines: number): Promise<void> {
   for (const line of sampleLines({ lines, seed: 11 })) {
     batch.push(line);
     if (batch.length === 10_000) {
-      if (!out.write(batch.join("\n") + "\n")) await new Promise((r) => out.once("drain", r));
+      if (!out.write(batch.join("\n") + "\n")) await new Promise<void>((r) => out.once("drain", () => r()));
       batch.length = 0;
     }
   }
   out.end(batch.length ? batch.join("\n") + "\n" : "");
-  await new Promise((r) => out.once("close", r));
+  await new Promise<void>((r) => out.once("close", () => r()));
 }
 
 /** Runs the CLI, discarding stdout, sampling its resident memory; resolves with the peak in MB. */

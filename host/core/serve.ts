@@ -1,0 +1,155 @@
+// The sidecar for Vector: newline-delimited JSON events from Vector's socket sink (any number of
+// connections), each through the module as the harness drives it, what comes out to Vector's socket
+// source. One module instance for every connection: the adaptive gate's history is the pipeline's,
+// as with Fluent Bit's one instance per filter, and must not restart when Vector reconnects.
+import { createServer, type Server, type Socket } from "node:net";
+import { CliError } from "./errors.js";
+import type { FluentBitFilter } from "./harness.js";
+import { formatAddress, type Address, type Downstream } from "./serve-downstream.js";
+
+/** HOST:PORT, an IPv6 host in brackets. */
+export function parseAddress(text: string, option: string): Address {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : 0;
+  if (!m || port < 1 || port > 65535) throw new CliError(`${option} must be HOST:PORT with a port from 1 to 65535, not ${JSON.stringify(text)}`);
+  return { host: m[1] ?? m[2], port };
+}
+
+interface Upstream {
+  socket: Socket;
+  name: string;
+  /** The start of a line whose newline has not arrived yet. */
+  partial: Buffer[];
+  events: number;
+}
+
+export interface SidecarStats {
+  in: number;
+  lost: number;
+}
+
+export class Sidecar {
+  private readonly server: Server;
+  private readonly upstreams = new Set<Upstream>();
+  private paused = false;
+  private stopping = false;
+  private in = 0;
+  private lost = 0;
+
+  constructor(
+    private readonly filter: FluentBitFilter,
+    private readonly downstream: Downstream,
+    private readonly tag: string,
+    private readonly log: (message: string) => void,
+  ) {
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  listen(address: Address): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const refuse = (e: NodeJS.ErrnoException) =>
+        reject(new CliError(`--listen ${formatAddress(address)}: ${e.code === "EADDRINUSE" ? "the address is in use" : e.message}`));
+      this.server.once("error", refuse);
+      this.server.listen(address.port, address.host, () => {
+        this.server.off("error", refuse);
+        this.server.on("error", (e) => this.log(`listening: ${e.message}`));
+        this.log(`listening on ${formatAddress(address)}`);
+        resolve();
+      });
+    });
+  }
+
+  stats(): SidecarStats {
+    return { in: this.in, lost: this.lost };
+  }
+
+  /** The downstream has room again: read on. */
+  resume(): void {
+    if (!this.paused || this.stopping) return;
+    this.paused = false;
+    for (const u of this.upstreams) u.socket.resume();
+  }
+
+  /**
+   * Stops accepting and reading; what was read goes through (a line cut short by the stop goes as
+   * it is, which the module marks as unreadable, rather than being dropped); resolves once Vector
+   * has confirmed it all.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.server.close();
+    for (const u of this.upstreams) {
+      u.socket.pause();
+      // Paused, a socket still holds what it read before the pause; read() hands it to the data handler.
+      while (u.socket.read() !== null);
+      this.rest(u);
+      u.socket.destroy();
+    }
+    await this.downstream.finish();
+  }
+
+  private accept(socket: Socket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const u: Upstream = { socket, name: `upstream ${socket.remoteAddress}:${socket.remotePort}`, partial: [], events: 0 };
+    this.upstreams.add(u);
+    this.log(`${u.name} connected`);
+    socket.on("data", (chunk: Buffer) => this.receive(u, chunk));
+    if (this.paused) socket.pause();
+    socket.on("error", (e) => this.log(`${u.name}: ${e.message}`));
+    socket.on("close", () => {
+      this.rest(u);
+      this.upstreams.delete(u);
+      this.log(`${u.name} closed after ${u.events} events`);
+    });
+  }
+
+  private receive(u: Upstream, chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+      let line = chunk.subarray(start, nl);
+      if (u.partial.length) {
+        u.partial.push(line);
+        line = Buffer.concat(u.partial);
+        u.partial = [];
+      }
+      this.event(u, line);
+      start = nl + 1;
+    }
+    if (start < chunk.length) u.partial.push(chunk.subarray(start));
+    if (this.downstream.full()) this.pause();
+  }
+
+  /**
+   * What is left after the last newline when the connection ends, fails or is stopped: a last line
+   * without its newline, or one cut short, which goes as it was read (the module marks what it
+   * cannot read) rather than being dropped.
+   */
+  private rest(u: Upstream): void {
+    if (!u.partial.length) return;
+    const line = Buffer.concat(u.partial);
+    u.partial = [];
+    this.event(u, line);
+  }
+
+  /** One event through the module exactly as `tarkin check --format ndjson` sends a line. */
+  private event(u: Upstream, line: Buffer): void {
+    if (line.every((b) => b === 0x20 || b === 0x09)) return;
+    this.in++;
+    u.events++;
+    const now = Date.now();
+    const result = this.filter.filter(line, this.tag, { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 });
+    if (result === null) {
+      this.lost++;
+      this.log(`the module lost an event (a trap, or no result): ${line.toString("utf8", 0, Math.min(line.length, 200))}`);
+    } else if (result !== "") this.downstream.push(result);
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    for (const u of this.upstreams) u.socket.pause();
+  }
+}

@@ -1,0 +1,414 @@
+// tarkin serve end to end: the bundled CLI as a child process between a client that speaks Vector's
+// socket sink (newline-delimited JSON over TCP) and a server that speaks its socket source, all on
+// 127.0.0.1 with ports found free at run time. Every wait is bounded in time; every test closes its
+// sockets and its child.
+import { afterEach, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { resolve } from "node:path";
+import { ROOT } from "./helpers.js";
+import { sampleLines } from "../host/core/sample.js";
+
+const CLI = resolve(ROOT, "dist/tarkin.js");
+const HOST = "127.0.0.1";
+/** host/commands/serve.ts's HIGH_WATER_BYTES. */
+const HIGH_WATER = 4 * 1024 * 1024;
+const SAMPLE = [...sampleLines({ lines: 5_000, seed: 7 })];
+
+type Event = Record<string, unknown>;
+
+/** An event as Vector's socket sink encodes a file source's event with `encoding.codec = "json"`, plus its connection and number. */
+function event(conn: number, seq: number): string {
+  const message = SAMPLE[(conn * 7919 + seq) % SAMPLE.length];
+  return JSON.stringify({ conn, seq, file: "/var/log/sample.log", host: "web01", message, source_type: "file", timestamp: "2026-01-05T00:00:00Z" });
+}
+
+async function waitFor(what: string, condition: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer().once("error", fail);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** Vector's socket source: accepts connections, splits lines, keeps each connection's events apart. */
+class SocketSource {
+  /** The events of each connection, in the order they came; a line cut off by a close is not an event (Vector fails to decode it). */
+  readonly connections: Event[][] = [];
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private mode: "read" | "stall" | "slow" = "read";
+  private slowTimer?: NodeJS.Timeout;
+
+  constructor(readonly port: number) {
+    cleanups.push(() => this.close());
+  }
+
+  start(): Promise<void> {
+    this.server = createServer((socket) => this.accept(socket));
+    return new Promise((done) => this.server!.listen(this.port, HOST, done));
+  }
+
+  /** Closes the listener and every connection at once, as a crashing or restarting Vector would. */
+  close(): void {
+    clearInterval(this.slowTimer);
+    for (const s of this.sockets) s.destroy();
+    this.server?.close();
+  }
+
+  total(): number {
+    return this.connections.reduce((n, c) => n + c.length, 0);
+  }
+
+  all(): Event[] {
+    return this.connections.flat();
+  }
+
+  stall(): void {
+    this.mode = "stall";
+    for (const s of this.sockets) s.pause();
+  }
+
+  /** Reads in short bursts: about one socket read every 10 ms. */
+  slow(): void {
+    this.mode = "slow";
+    this.slowTimer = setInterval(() => {
+      for (const s of this.sockets) {
+        s.resume();
+        setImmediate(() => this.mode === "slow" && s.pause());
+      }
+    }, 10);
+  }
+
+  read(): void {
+    this.mode = "read";
+    clearInterval(this.slowTimer);
+    for (const s of this.sockets) s.resume();
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    const events: Event[] = [];
+    this.connections.push(events);
+    let rest = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (text: string) => {
+      const lines = (rest + text).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) events.push(JSON.parse(line));
+    });
+    if (this.mode !== "read") socket.pause();
+    socket.on("error", () => {});
+    socket.on("close", () => this.sockets.delete(socket));
+  }
+}
+
+/** Vector's socket sink: one connection writing events in order, waiting whenever the socket says so. */
+class SocketSink {
+  written = 0;
+  /** Waiting for 'drain': the sidecar is not reading. */
+  blocked = false;
+  readonly done: Promise<void>;
+  private readonly socket: Socket;
+
+  constructor(port: number, readonly conn: number, count: number, line: (seq: number) => string = (seq) => event(conn, seq)) {
+    this.socket = connect(port, HOST);
+    this.socket.on("error", () => {}); // the sidecar stopping resets it
+    cleanups.push(() => this.socket.destroy());
+    this.done = this.write(count, line);
+  }
+
+  private async write(count: number, line: (seq: number) => string): Promise<void> {
+    await new Promise<void>((r) => this.socket.once("connect", () => r()));
+    while (this.written < count && !this.socket.destroyed) {
+      const batch: string[] = [];
+      for (const end = Math.min(count, this.written + 100); this.written < end; this.written++) batch.push(line(this.written) + "\n");
+      if (!this.socket.write(batch.join(""))) {
+        this.blocked = true;
+        await new Promise<void>((r) => this.socket.once("drain", r).once("close", r));
+        this.blocked = false;
+      }
+    }
+    this.socket.end();
+  }
+}
+
+interface Stats {
+  in: number;
+  out: number;
+  queued: number;
+  queuedBytes: number;
+  resent: number;
+}
+
+class Sidecar {
+  readonly child: ChildProcess;
+  stderr = "";
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [CLI, "serve", ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    this.child.stderr!.setEncoding("utf8").on("data", (t: string) => (this.stderr += t));
+    this.exited = new Promise((r) => this.child.once("exit", (code) => r(code)));
+    cleanups.push(() => this.child.exitCode === null && this.child.signalCode === null && this.child.kill("SIGKILL"));
+  }
+
+  static async start(listen: number, forward: number, ...args: string[]): Promise<Sidecar> {
+    const sidecar = new Sidecar(["--listen", `${HOST}:${listen}`, "--forward", `${HOST}:${forward}`, "--stats", "0.1", ...args]);
+    await waitFor("the sidecar to listen", () => sidecar.stderr.includes("listening on") || sidecar.child.exitCode !== null);
+    expect(sidecar.stderr).toContain(`listening on ${HOST}:${listen}`);
+    return sidecar;
+  }
+
+  /** The latest --stats line. */
+  stats(): Stats {
+    const all = [...this.stderr.matchAll(/(\d+) events in, (\d+) out, (\d+) queued \((\d+) bytes\), (\d+) resent/g)];
+    const m = all.at(-1);
+    if (!m) return { in: 0, out: 0, queued: 0, queuedBytes: 0, resent: 0 };
+    const [i, o, q, qb, r] = m.slice(1).map(Number);
+    return { in: i, out: o, queued: q, queuedBytes: qb, resent: r };
+  }
+
+  statsLines(): number {
+    return this.stderr.match(/ events in, /g)?.length ?? 0;
+  }
+
+  /** CPU time the sidecar has used, user and system (/proc/PID/stat counts in ticks of 1/100 s on Linux). */
+  cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.child.pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+
+  rssBytes(): number {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, "utf8"));
+    return Number(m![1]) * 1024;
+  }
+}
+
+async function ports(): Promise<[number, number]> {
+  const listen = await freePort();
+  let forward = await freePort();
+  while (forward === listen) forward = await freePort();
+  return [listen, forward];
+}
+
+/**
+ * Checks what the sidecar promises for one upstream connection's events, as they came over the
+ * downstream connections:
+ * within a downstream connection they are consecutive; the first on a later connection is at most
+ * one past the highest seen before (a resend of what the failed connection may not have delivered);
+ * together they are every number from 0 to count - 1. Returns how many arrived more than once.
+ */
+function checkConnection(connections: Event[][], conn: number, count: number): number {
+  let next = 0;
+  let duplicates = 0;
+  for (const events of connections) {
+    let previous: number | undefined;
+    for (const e of events) {
+      if (e.conn !== conn) continue;
+      const seq = e.seq as number;
+      if (previous === undefined) expect(seq, `connection ${conn}: first event after a reconnect`).toBeLessThanOrEqual(next);
+      else expect(seq, `connection ${conn}: after ${previous}`).toBe(previous + 1);
+      if (seq < next) duplicates++;
+      next = Math.max(next, seq + 1);
+      previous = seq;
+    }
+  }
+  expect(next, `connection ${conn}: events through`).toBe(count);
+  return duplicates;
+}
+
+function expectAnnotated(e: Event): void {
+  for (const k of ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly"]) expect(e).toHaveProperty(k);
+}
+
+describe("tarkin serve", () => {
+  it("carries 100k events from 4 concurrent connections: none lost, none twice, in order per connection", async () => {
+    const [listen, forward] = await ports();
+    const downstream = new SocketSource(forward);
+    await downstream.start();
+    const sidecar = await Sidecar.start(listen, forward);
+    const started = performance.now();
+    const cpuBefore = sidecar.cpuSeconds();
+    const upstreams = [0, 1, 2, 3].map((conn) => new SocketSink(listen, conn, 25_000));
+    await Promise.all(upstreams.map((u) => u.done));
+    await waitFor("100k events downstream", () => downstream.total() >= 100_000, 60_000);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = sidecar.cpuSeconds() - cpuBefore;
+    console.log(
+      `[serve] 100000 sample events over 4 connections in ${seconds.toFixed(2)} s: ${Math.round(100_000 / seconds)} events/s; ` +
+        `the sidecar used ${cpu.toFixed(2)} s of CPU: ${Math.round(100_000 / cpu)} events per CPU-second`,
+    );
+
+    expect(downstream.connections).toHaveLength(1);
+    for (const conn of [0, 1, 2, 3]) expect(checkConnection(downstream.connections, conn, 25_000)).toBe(0);
+    expect(downstream.total()).toBe(100_000);
+    const one = downstream.connections[0].find((e) => e.conn === 2 && e.seq === 1234)!;
+    expect(one).toMatchObject(JSON.parse(event(2, 1234)));
+    expectAnnotated(one);
+    sidecar.child.kill("SIGTERM");
+    expect(await sidecar.exited).toBe(0);
+  });
+
+  it("delivers everything, in order, when the downstream goes away mid-stream and comes back on the same port", async () => {
+    const [listen, forward] = await ports();
+    let downstream = new SocketSource(forward);
+    await downstream.start();
+    const sidecar = await Sidecar.start(listen, forward);
+    const upstreams = [0, 1, 2].map((conn) => new SocketSink(listen, conn, 20_000));
+    await waitFor("some events downstream", () => downstream.total() >= 15_000);
+    downstream.close();
+    const before = downstream.connections;
+    await waitFor("two failed reconnects", () => (sidecar.stderr.match(/retrying in/g)?.length ?? 0) >= 3);
+    downstream = new SocketSource(forward);
+    await downstream.start();
+    await Promise.all(upstreams.map((u) => u.done));
+    await waitFor("every event after the restart", () => [0, 1, 2].every((conn) => downstream.all().some((e) => e.conn === conn && e.seq === 19_999)), 30_000);
+
+    const all = [...before, ...downstream.connections];
+    let duplicates = 0;
+    for (const conn of [0, 1, 2]) duplicates += checkConnection(all, conn, 20_000);
+    // At least once: a resend only at the start of a new connection, of what the failed one may not have delivered.
+    expect(all.reduce((n, c) => n + c.length, 0)).toBe(60_000 + duplicates);
+    expect(sidecar.stderr).toMatch(/events to send again; retrying in \d+ ms/);
+    expect(sidecar.stderr).toMatch(/connected to downstream .*, sending again/);
+    sidecar.child.kill("SIGTERM");
+    expect(await sidecar.exited).toBe(0);
+  });
+
+  it("stops reading upstream while the downstream does not read, stays bounded, and delivers everything to a slow reader", async () => {
+    const [listen, forward] = await ports();
+    const downstream = new SocketSource(forward);
+    downstream.stall();
+    await downstream.start();
+    const sidecar = await Sidecar.start(listen, forward);
+    const upstream = new SocketSink(listen, 0, 60_000);
+
+    // The sidecar stops reading: its count of events in stays still over five stats lines (half a
+    // second) while the client waits to write.
+    let held = -1;
+    let since = 0;
+    await waitFor("the sidecar to stop reading", () => {
+      if (sidecar.stats().in !== held) [held, since] = [sidecar.stats().in, sidecar.statsLines()];
+      return upstream.blocked && sidecar.statsLines() >= since + 5;
+    });
+    expect(upstream.blocked).toBe(true);
+    expect(upstream.written).toBeLessThan(60_000);
+    expect(sidecar.stats().queuedBytes).toBeLessThanOrEqual(HIGH_WATER + 1024 * 1024);
+    expect(sidecar.rssBytes()).toBeLessThan(400 * 1024 * 1024);
+
+    downstream.slow();
+    await upstream.done;
+    await waitFor("every event through the slow reader", () => downstream.total() >= 60_000, 60_000);
+    expect(checkConnection(downstream.connections, 0, 60_000)).toBe(0);
+    sidecar.child.kill("SIGTERM");
+    expect(await sidecar.exited).toBe(0);
+  });
+
+  it("passes malformed lines on marked with tarkin_error, in order, in annotate and in drop mode", async () => {
+    const line = (i: number) => (i % 10 === 3 ? `not json ${i}` : i % 10 === 5 ? `[${i}]` : i % 10 === 7 ? `{"message": "unterminated ${i}` : event(0, i));
+    const malformed = (i: number) => [3, 5, 7].includes(i % 10);
+    for (const mode of ["annotate", "drop"]) {
+      const [listen, forward] = await ports();
+      const downstream = new SocketSource(forward);
+      await downstream.start();
+      const sidecar = await Sidecar.start(listen, forward, "--mode", mode);
+      await new SocketSink(listen, 0, 1_000, line).done;
+      await waitFor("every malformed line", () => downstream.all().filter((e) => e.tarkin_error).length >= 300);
+      sidecar.child.kill("SIGTERM");
+      expect(await sidecar.exited).toBe(0);
+
+      const out = downstream.all();
+      const marked = out.filter((e) => e.tarkin_error !== undefined);
+      const expected = Array.from({ length: 1_000 }, (_, i) => i).filter(malformed);
+      expect(marked).toHaveLength(expected.length);
+      marked.forEach((e, k) => {
+        expect(e.tarkin_anomaly).toBe(true);
+        expect(e.tarkin_record).toBe(line(expected[k]));
+      });
+      if (mode === "annotate") {
+        expect(out).toHaveLength(1_000);
+        out.forEach((e, i) => (malformed(i) ? expect(e.tarkin_error).toBeDefined() : expect(e).toMatchObject({ conn: 0, seq: i })));
+      } else {
+        expect(out.length).toBeLessThan(1_000);
+        for (const e of out.filter((e) => e.tarkin_error === undefined)) expect(e.tarkin_anomaly).toBe(true);
+      }
+    }
+  });
+
+  it("on SIGTERM stops reading, delivers everything it read (in flight included) and exits 0", async () => {
+    const [listen, forward] = await ports();
+    const downstream = new SocketSource(forward);
+    downstream.stall();
+    await downstream.start();
+    const sidecar = await Sidecar.start(listen, forward);
+    const upstreams = [0, 1].map((conn) => new SocketSink(listen, conn, 40_000));
+    await waitFor("events read and queued", () => sidecar.stats().in >= 5_000 && sidecar.stats().queued > 0);
+    const atSignal = sidecar.stats();
+    sidecar.child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 300));
+    downstream.read();
+    const code = await Promise.race([sidecar.exited, new Promise((r) => setTimeout(() => r("still running"), 30_000))]);
+    expect(code).toBe(0);
+    await Promise.all(upstreams.map((u) => u.done));
+
+    const stopped = /stopped: (\d+) events in, (\d+) out, 0 queued \(0 bytes\), 0 resent/.exec(sidecar.stderr);
+    expect(stopped, sidecar.stderr).not.toBeNull();
+    const read = Number(stopped![1]);
+    expect(Number(stopped![2])).toBe(read);
+    expect(read).toBeGreaterThan(atSignal.out);
+    expect(downstream.connections).toHaveLength(1);
+    const events = downstream.connections[0];
+    expect(events).toHaveLength(read);
+
+    // A line the stop cut in two goes on as it was read, marked unreadable: at the very end, one per connection at most.
+    const cut = events.filter((e) => e.tarkin_error !== undefined);
+    expect(cut.length).toBeLessThanOrEqual(2);
+    expect(events.slice(events.length - cut.length)).toEqual(cut);
+    const whole = events.slice(0, events.length - cut.length);
+    const count = [0, 1].map((conn) => {
+      const seqs = whole.filter((e) => e.conn === conn).map((e) => e.seq as number);
+      expect(seqs).toEqual(seqs.map((_, i) => i));
+      return seqs.length;
+    });
+    for (const e of cut) expect([0, 1].some((conn) => event(conn, count[conn]).startsWith(e.tarkin_record as string))).toBe(true);
+    expect(sidecar.stderr).toMatch(/SIGTERM: stopping/);
+  });
+
+  it("refuses bad options with one line on stderr and a non-zero exit", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, HOST, r));
+    cleanups.push(() => busy.close());
+    const busyPort = (busy.address() as { port: number }).port;
+    const cases: [string[], RegExp][] = [
+      [["--listen", "localhost", "--forward", `${HOST}:9`], /--listen must be HOST:PORT/],
+      [["--listen", `${HOST}:70000`, "--forward", `${HOST}:9`], /--listen must be HOST:PORT with a port from 1 to 65535/],
+      [["--listen", `${HOST}:${busyPort}`, "--forward", "nowhere:x"], /--forward must be HOST:PORT/],
+      [["--listen", `${HOST}:${busyPort}`, "--forward", `${HOST}:9`], /--listen 127\.0\.0\.1:\d+: the address is in use/],
+      [["--listen", `${HOST}:${busyPort}`, "--forward", `${HOST}:9`, "--stats", "0"], /--stats must be a number of seconds above 0/],
+      [["--listen", `${HOST}:${busyPort}`, "--forward", `${HOST}:9`, "--wasm", "build/tarkin.wasm", "--mode", "drop"], /settings are packed into build\/tarkin.wasm/],
+    ];
+    for (const [args, message] of cases) {
+      const sidecar = new Sidecar(args);
+      expect(await sidecar.exited, args.join(" ")).not.toBe(0);
+      expect(sidecar.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(sidecar.stderr).toMatch(message);
+    }
+  });
+});
