@@ -4,6 +4,7 @@
 // as with Fluent Bit's one instance per filter, and must not restart when Vector reconnects.
 import { createServer, type Server, type Socket } from "node:net";
 import { CliError } from "./errors.js";
+import { MAX_LINE } from "./input.js";
 import type { FluentBitFilter } from "./harness.js";
 import { formatAddress, type Address, type Downstream } from "./serve-downstream.js";
 
@@ -18,8 +19,9 @@ export function parseAddress(text: string, option: string): Address {
 interface Upstream {
   socket: Socket;
   name: string;
-  /** The start of a line whose newline has not arrived yet. */
+  /** The start of a line whose newline has not arrived yet, and its size. */
   partial: Buffer[];
+  partialBytes: number;
   events: number;
 }
 
@@ -93,7 +95,7 @@ export class Sidecar {
       socket.destroy();
       return;
     }
-    const u: Upstream = { socket, name: `upstream ${socket.remoteAddress}:${socket.remotePort}`, partial: [], events: 0 };
+    const u: Upstream = { socket, name: `upstream ${socket.remoteAddress}:${socket.remotePort}`, partial: [], partialBytes: 0, events: 0 };
     this.upstreams.add(u);
     this.log(`${u.name} connected`);
     socket.on("data", (chunk: Buffer) => this.receive(u, chunk));
@@ -114,11 +116,17 @@ export class Sidecar {
         u.partial.push(line);
         line = Buffer.concat(u.partial);
         u.partial = [];
+        u.partialBytes = 0;
       }
       this.event(u, line);
       start = nl + 1;
     }
-    if (start < chunk.length) u.partial.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      u.partial.push(chunk.subarray(start));
+      u.partialBytes += chunk.length - start;
+      // A line that never ends must not take all memory: past MAX_LINE it goes on as it is (marked).
+      if (u.partialBytes >= MAX_LINE) this.rest(u);
+    }
     if (this.downstream.full()) this.pause();
   }
 
@@ -131,6 +139,7 @@ export class Sidecar {
     if (!u.partial.length) return;
     const line = Buffer.concat(u.partial);
     u.partial = [];
+    u.partialBytes = 0;
     this.event(u, line);
   }
 
