@@ -4,7 +4,9 @@
 //
 // Layout: u32 entries, u32 slots (a power of two), u32 key bytes, u32 reserved;
 // u16 slot[slots] (entry index + 1, 0 when empty), padded to 4 bytes;
-// entry[entries] { u32 key offset, u16 key length, i16 valence x 100 }; key bytes.
+// entry[entries + 1] { u32 key offset, i16 valence x 100 } (keys lie back to back, so a key's
+// length is the next entry's offset less its own; the last entry only closes the last key);
+// key bytes.
 
 const FNV_OFFSET: u32 = 0x811c9dc5;
 const FNV_PRIME: u32 = 0x01000193;
@@ -16,6 +18,7 @@ const FNV_PRIME: u32 = 0x01000193;
   return h;
 }
 
+const ENTRY: usize = 6;
 let slots: usize = 0;
 let slotMask: u32 = 0;
 let entries: usize = 0;
@@ -27,7 +30,7 @@ export function useLexicon(section: usize): void {
   const slotCount = load<u32>(section, 4);
   slots = section + 16;
   entries = slots + ((<usize>slotCount * 2 + 3) & ~3);
-  keys = entries + <usize>entryCount * 8;
+  keys = entries + (<usize>entryCount + 1) * ENTRY;
   slotMask = slotCount - 1;
   if (slotCount == 0) entryCount = 0;
 }
@@ -43,9 +46,10 @@ export function lexiconValence(p: usize, len: i32, hash: u32): f64 {
   while (true) {
     const index = <u32>load<u16>(slots + (<usize>slot << 1));
     if (index == 0) return NaN;
-    const entry = entries + (<usize>(index - 1) << 3);
-    if (<i32>load<u16>(entry, 4) == len && memory.compare(keys + load<u32>(entry), p, len) == 0) {
-      return <f64>load<i16>(entry, 6) / 100.0;
+    const entry = entries + <usize>(index - 1) * ENTRY;
+    const offset = load<u32>(entry);
+    if (<i32>(load<u32>(entry, ENTRY) - offset) == len && memory.compare(keys + offset, p, len) == 0) {
+      return <f64>load<i16>(entry, 4) / 100.0;
     }
     slot = (slot + 1) & slotMask;
   }

@@ -66,7 +66,8 @@ export function lexiconTable(lexicon: Lexicon): { bytes: Uint8Array; entries: nu
   if (keys.length === 0) slots = 0;
   const keyBytes = encoded.reduce((n, e) => n + e.length, 0);
   const slotBytes = (slots * 2 + 3) & ~3;
-  const size = 16 + slotBytes + keys.length * 8 + keyBytes;
+  const ENTRY = 6; // u32 key offset, i16 valence x 100; one more entry closes the last key
+  const size = 16 + slotBytes + (keys.length + 1) * ENTRY + keyBytes;
   const bytes = new Uint8Array((size + 7) & ~7);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, keys.length, true);
@@ -74,18 +75,18 @@ export function lexiconTable(lexicon: Lexicon): { bytes: Uint8Array; entries: nu
   view.setUint32(8, keyBytes, true);
   const slotsAt = 16;
   const entriesAt = slotsAt + slotBytes;
-  const keysAt = entriesAt + keys.length * 8;
+  const keysAt = entriesAt + (keys.length + 1) * ENTRY;
   let keyOffset = 0;
   encoded.forEach((key, i) => {
     let slot = fnv1a(key) & (slots - 1);
     while (view.getUint16(slotsAt + slot * 2, true) !== 0) slot = (slot + 1) & (slots - 1);
     view.setUint16(slotsAt + slot * 2, i + 1, true);
-    const entry = entriesAt + i * 8;
+    const entry = entriesAt + i * ENTRY;
     view.setUint32(entry, keyOffset, true);
-    view.setUint16(entry + 4, key.length, true);
-    view.setInt16(entry + 6, Math.round(lexicon.get(keys[i])! * 100), true);
+    view.setInt16(entry + 4, Math.round(lexicon.get(keys[i])! * 100), true);
     bytes.set(key, keysAt + keyOffset);
     keyOffset += key.length;
   });
+  view.setUint32(entriesAt + keys.length * ENTRY, keyOffset, true);
   return { bytes, entries: keys.length };
 }
