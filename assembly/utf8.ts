@@ -8,6 +8,32 @@ import {
 
 export const REPLACEMENT: u32 = 0xfffd;
 
+// Per ASCII character, the properties the per-record loops test, so that the common case (log
+// lines are mostly ASCII) costs a table load rather than a call per character.
+export const ASCII_SPACE: u32 = 1; // JavaScript's \s
+export const ASCII_PUNCTUATION: u32 = 2; // VADER's REGEX_REMOVE_PUNCTUATION: all ASCII punctuation
+export const ASCII_UPPER: u32 = 4;
+export const ASCII_LOWER: u32 = 8;
+export const ASCII_IGNORABLE: u32 = 16; // Case_Ignorable: ' . : ^ `
+export const asciiClass = memory.data(128);
+
+function classify(c: u32): u32 {
+  let k: u32 = 0;
+  if (c == 0x20 || (c >= 0x09 && c <= 0x0d)) k |= ASCII_SPACE;
+  if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e)) k |= ASCII_PUNCTUATION;
+  if (c >= 0x41 && c <= 0x5a) k |= ASCII_UPPER;
+  if (c >= 0x61 && c <= 0x7a) k |= ASCII_LOWER;
+  if (c == 0x27 || c == 0x2e || c == 0x3a || c == 0x5e || c == 0x60) k |= ASCII_IGNORABLE;
+  return k;
+}
+for (let c: u32 = 0; c < 128; c++) store<u8>(asciiClass + c, <u8>classify(c));
+
+/** The ASCII character's properties (ASCII_*). */
+// @ts-ignore: decorator
+@inline export function asciiClassOf(b: u32): u32 {
+  return <u32>load<u8>(asciiClass + b);
+}
+
 /** Bytes consumed by the last decodeAt; a global so decoding returns two values without allocating. */
 export let decodedLength: i32 = 0;
 
@@ -107,17 +133,17 @@ function inRanges(table: StaticArray<u32>, count: i32, cp: u32): bool {
 
 /** JavaScript's \s: the characters String.prototype.split(/\s/) splits on. */
 export function isJsSpace(cp: u32): bool {
-  if (cp < 0x80) return cp == 0x20 || (cp >= 0x09 && cp <= 0x0d);
+  if (cp < 0x80) return (asciiClassOf(cp) & ASCII_SPACE) != 0;
   return inRanges(JS_SPACE, JS_SPACE_COUNT, cp);
 }
 
 export function isCased(cp: u32): bool {
-  if (cp < 0x80) return (cp | 0x20) >= 0x61 && (cp | 0x20) <= 0x7a;
+  if (cp < 0x80) return (asciiClassOf(cp) & (ASCII_UPPER | ASCII_LOWER)) != 0;
   return inRanges(CASED, CASED_COUNT, cp);
 }
 
 export function isCaseIgnorable(cp: u32): bool {
-  if (cp < 0x80) return cp == 0x27 || cp == 0x2e || cp == 0x3a || cp == 0x5e || cp == 0x60;
+  if (cp < 0x80) return (asciiClassOf(cp) & ASCII_IGNORABLE) != 0;
   return inRanges(CASE_IGNORABLE, CASE_IGNORABLE_COUNT, cp);
 }
 
@@ -162,12 +188,17 @@ export function lowerNext(): i32 {
     return <i32>pending;
   }
   if (lowerPos >= lowerEnd) return -1;
+  const b = <u32>load<u8>(lowerPos);
+  if (b < 0x80) {
+    lowerPos++;
+    const k = asciiClassOf(b);
+    if (!(k & ASCII_IGNORABLE)) lowerAfterCased = (k & (ASCII_UPPER | ASCII_LOWER)) != 0;
+    return <i32>(k & ASCII_UPPER ? b + 32 : b);
+  }
   const cp = decodeAt(lowerPos, lowerEnd);
   lowerPos += decodedLength;
   let lower: u32;
-  if (cp < 0x80) {
-    lower = cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
-  } else if (cp == 0x130) {
+  if (cp == 0x130) {
     lower = 0x69;
     lowerPending = 0x307;
   } else if (cp == 0x3a3) {

@@ -5,7 +5,10 @@
 // two ahead. This port streams instead: a first pass counts what the rules need of the whole text
 // (words, ALL-CAPS words, the first "but", "!" and "?"), a second walks the words through a ring
 // of the last eight, so a record of any size is scored in constant memory without allocating.
-import { decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext } from "./utf8";
+import {
+  decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf,
+  ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER,
+} from "./utf8";
 import { fnv1a, lexiconValence } from "./lexicon";
 import { resize } from "./buffers";
 
@@ -79,6 +82,10 @@ const ruleWords = new Array<string>();
 const ruleFlags = new Array<u32>();
 const ruleBooster = new Array<f64>();
 const ruleSlots = new StaticArray<i32>(RULE_SLOTS);
+// The rule words' bytes (all ASCII), so a word of the text is compared without calls per character.
+const ruleBytes = memory.data(2048);
+const ruleAt = new Array<i32>();
+let ruleBytesUsed = 0;
 const IDIOM_WORDS = new StaticArray<i32>(SPECIAL_CASE_IDIOMS.length * 3); // word ids, -1 past the end
 const BIGRAM_WORDS = new StaticArray<i32>(BOOSTER_BIGRAMS.length * 2);
 
@@ -103,6 +110,8 @@ function ruleWord(word: string, flags: u32, booster: f64): i32 {
   ruleWords.push(word);
   ruleFlags.push(flags);
   ruleBooster.push(booster);
+  ruleAt.push(ruleBytesUsed);
+  for (let i = 0; i < word.length; i++) store<u8>(ruleBytes + ruleBytesUsed++, <u8>word.charCodeAt(i));
   unchecked((ruleSlots[slot] = id));
   return id;
 }
@@ -141,17 +150,7 @@ function findRuleWord(p: usize, len: i32, hash: u32): i32 {
   while (true) {
     const id = unchecked(ruleSlots[slot]);
     if (id < 0) return -1;
-    const word = ruleWords[id];
-    if (word.length == len) {
-      let same = true;
-      for (let i = 0; i < len; i++) {
-        if (<u32>load<u8>(p + i) != <u32>word.charCodeAt(i)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return id;
-    }
+    if (unchecked(ruleWords[id]).length == len && memory.compare(ruleBytes + <usize>unchecked(ruleAt[id]), p, <usize>len) == 0) return id;
     slot = (slot + 1) & (RULE_SLOTS - 1);
   }
   return -1;
@@ -166,11 +165,13 @@ let scanPos: usize = 0;
 /** The current word, after get_words_plus_punc's stripping. */
 let wordStart: usize = 0;
 let wordEnd: usize = 0;
+/** Whether the current word is all ASCII: then bytes are characters and case is a table away. */
+let wordAscii = true;
 
 // @ts-ignore: decorator
 @inline function isPunctuation(b: u32): bool {
   // REGEX_REMOVE_PUNCTUATION: every ASCII punctuation character.
-  return (b >= 0x21 && b <= 0x2f) || (b >= 0x3a && b <= 0x40) || (b >= 0x5b && b <= 0x60) || (b >= 0x7b && b <= 0x7e);
+  return b < 0x80 && (asciiClassOf(b) & ASCII_PUNCTUATION) != 0;
 }
 
 function isPuncListed(p: usize, len: i32): bool {
@@ -215,18 +216,35 @@ function nextWord(): bool {
   while (scanPos < textEnd) {
     let p = scanPos;
     let units = 0;
+    let space: usize = 0;
+    let ascii = true;
     while (p < textEnd) {
+      const b = <u32>load<u8>(p);
+      if (b < 0x80) {
+        if (asciiClassOf(b) & ASCII_SPACE) {
+          space = 1;
+          break;
+        }
+        units++;
+        p++;
+        continue;
+      }
       const cp = decodeAt(p, textEnd);
-      if (isJsSpace(cp)) break;
+      if (isJsSpace(cp)) {
+        space = decodedLength;
+        break;
+      }
+      ascii = false;
       units += utf16Length(cp);
       p += decodedLength;
     }
     const start = scanPos;
     const end = p;
-    scanPos = p < textEnd ? p + decodedLength : p;
+    scanPos = p + space;
     if (units <= 1) continue;
     wordStart = start;
     wordEnd = end;
+    wordAscii = ascii;
     let lead = start;
     while (lead < end && isPunctuation(<u32>load<u8>(lead))) lead++;
     if (lead == end) return true;
@@ -234,9 +252,9 @@ function nextWord(): bool {
     while (isPunctuation(<u32>load<u8>(trail - 1))) trail--;
     for (let q = lead; q < trail; q++) if (isPunctuation(<u32>load<u8>(q))) return true;
     if (lead > start && trail == end) {
-      if (isPuncListed(start, <i32>(lead - start)) && utf16LengthOf(lead, end) > 1) wordStart = lead;
+      if (isPuncListed(start, <i32>(lead - start)) && (ascii ? <i32>(end - lead) : utf16LengthOf(lead, end)) > 1) wordStart = lead;
     } else if (trail < end && lead == start) {
-      if (isPuncListed(trail, <i32>(end - trail)) && utf16LengthOf(start, trail) > 1) wordEnd = trail;
+      if (isPuncListed(trail, <i32>(end - trail)) && (ascii ? <i32>(trail - start) : utf16LengthOf(start, trail)) > 1) wordEnd = trail;
     }
     return true;
   }
@@ -247,9 +265,11 @@ function nextWord(): bool {
 function is_upper_python(start: usize, end: usize): bool {
   let upper = false;
   for (let p = start; p < end; p++) {
-    const b = load<u8>(p);
-    if (b >= 0x61 && b <= 0x7a) return false;
-    if (b >= 0x41 && b <= 0x5a) upper = true;
+    const b = <u32>load<u8>(p);
+    if (b >= 0x80) continue;
+    const k = asciiClassOf(b);
+    if (k & ASCII_LOWER) return false;
+    if (k & ASCII_UPPER) upper = true;
   }
   return upper;
 }
@@ -276,6 +296,15 @@ const lowerBuffer = memory.data(MAX_KEY + 4);
 
 /** Lowercases [start, end) as toLowerCase() does into lowerBuffer; -1 when longer than MAX_KEY. */
 function lowercaseWord(start: usize, end: usize): i32 {
+  if (wordAscii) {
+    const n = <i32>(end - start);
+    if (n > MAX_KEY) return -1;
+    for (let i = 0; i < n; i++) {
+      const b = <u32>load<u8>(start + i);
+      store<u8>(lowerBuffer + i, <u8>(asciiClassOf(b) & ASCII_UPPER ? b + 32 : b));
+    }
+    return n;
+  }
   lowerBegin(start, end);
   let n = 0;
   while (true) {
@@ -302,11 +331,12 @@ function describeWord(slot: i32): void {
   let id = -1;
   if (is_upper_python(wordStart, wordEnd)) flags |= T_UPPER;
   const lowerLength = lowercaseWord(wordStart, wordEnd);
+  let lowerId = -1;
   if (lowerLength >= 0) {
     const hash = fnv1a(lowerBuffer, lowerLength);
     valence = lexiconValence(lowerBuffer, lowerLength, hash);
     if (!isNaN(valence)) flags |= T_IN_LEXICON;
-    const lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
+    lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
     if (lowerId >= 0) {
       flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;
       booster = unchecked(ruleBooster[lowerId]);
@@ -314,7 +344,10 @@ function describeWord(slot: i32): void {
   }
   const length = <i32>(wordEnd - wordStart);
   if (length <= MAX_KEY) {
-    id = findRuleWord(wordStart, length, fnv1a(wordStart, length));
+    // As written: the same bytes as lowercased, unless the word has capitals or is not ASCII.
+    id = lowerLength == length && memory.compare(lowerBuffer, wordStart, <usize>length) == 0
+      ? lowerId
+      : findRuleWord(wordStart, length, fnv1a(wordStart, length));
     if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
   }
   if (flags & W_NEGATE || containsNt(wordStart, wordEnd)) flags |= T_NEGATED;
