@@ -1,7 +1,7 @@
 // Surprise: Tarkin's character-frequency model. Per lowercased character (Python's str.lower(),
 // one count per code point) the model keeps the running statistics of that character's count over
 // the training messages that contain it, updated as the original does (shifted-data variance).
-import { lowerBegin, lowerNext } from "./utf8";
+import { lowerBegin, lowerContinue, lowerNext, asciiClassOf, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "./utf8";
 import { resize } from "./buffers";
 
 export const SURPRISE_DEFAULT: i32 = 0;
@@ -20,7 +20,8 @@ const LOW = 56; // f64 the count range that is not surprising, for the current m
 const HIGH = 64;
 const MEAN_ALL = 72; // f64 mean and spread of the count over every trained message, absent = 0
 const SPREAD_ALL = 80;
-export const CHAR_RECORD = 88;
+const ABSENT = 88; // f64 the contribution of this character when the message lacks it
+export const CHAR_RECORD = 96;
 
 let chars: usize = 0;
 let charCount: i32 = 0;
@@ -28,6 +29,9 @@ let charCapacity: i32 = 0;
 let messages: f64 = 0; // training messages seen, containing any character or not
 let boundsStale = true;
 let mode: i32 = SURPRISE_DEFAULT;
+/** Every character's ABSENT contribution, summed: a message's surprise starts there and is
+ * corrected only for the characters it has, so scoring costs its own length, not the model's. */
+let absentSum: f64 = 0;
 
 // Code point to character index: a direct table for ASCII, open addressing (cp, index) above it.
 const asciiIndex = new StaticArray<i32>(128);
@@ -125,27 +129,44 @@ export function modelMessages(): f64 {
 function countCharacters(start: usize, end: usize, learn: bool): i32 {
   let unseen = 0;
   touchedCount = 0;
-  lowerBegin(start, end);
-  while (true) {
-    const cp = lowerNext();
-    if (cp < 0) break;
-    let index = indexOf(<u32>cp);
-    if (index < 0) {
-      if (!learn) {
-        unseen++;
-        continue;
-      }
-      index = addChar(<u32>cp);
-    }
-    const r = record(index);
-    const count = load<u32>(r, COUNT) + 1;
-    store<u32>(r, count, COUNT);
-    if (count == 1) {
-      store<i32>(touched + (<usize>touchedCount << 2), index);
-      touchedCount++;
+  // ASCII inline (most log text); from the first other byte, the full lowercaser takes over.
+  let p = start;
+  let afterCased = false;
+  while (p < end) {
+    const b = <u32>load<u8>(p);
+    if (b >= 0x80) break;
+    const k = asciiClassOf(b);
+    if (!(k & ASCII_IGNORABLE)) afterCased = (k & (ASCII_UPPER | ASCII_LOWER)) != 0;
+    if (!countOne(k & ASCII_UPPER ? b + 32 : b, learn)) unseen++;
+    p++;
+  }
+  if (p < end) {
+    lowerContinue(p, end, afterCased);
+    while (true) {
+      const cp = lowerNext();
+      if (cp < 0) break;
+      if (!countOne(<u32>cp, learn)) unseen++;
     }
   }
   return unseen;
+}
+
+/** Counts one lowercased character; false when the model lacks it (and is not learning). */
+// @ts-ignore: decorator
+@inline function countOne(cp: u32, learn: bool): bool {
+  let index = indexOf(cp);
+  if (index < 0) {
+    if (!learn) return false;
+    index = addChar(cp);
+  }
+  const r = record(index);
+  const count = load<u32>(r, COUNT) + 1;
+  store<u32>(r, count, COUNT);
+  if (count == 1) {
+    store<i32>(touched + (<usize>touchedCount << 2), index);
+    touchedCount++;
+  }
+  return true;
 }
 
 function resetCounts(): void {
@@ -218,6 +239,13 @@ function refreshBounds(): void {
     store<f64>(r, meanAll, MEAN_ALL);
     store<f64>(r, Math.sqrt(Math.max(varianceAll, 0)), SPREAD_ALL);
   }
+  absentSum = 0;
+  for (let i = 0; i < charCount; i++) {
+    const r = record(i);
+    const absent = contribution(r, 0);
+    store<f64>(r, absent, ABSENT);
+    absentSum += absent;
+  }
   boundsStale = false;
 }
 
@@ -251,10 +279,11 @@ export function surprise(start: usize, end: usize): f64 {
 }
 
 function evaluate(unseen: i32): f64 {
-  let sum: f64 = 0;
-  for (let i = 0; i < charCount; i++) {
-    const r = record(i);
-    sum += contribution(r, load<u32>(r, COUNT));
+  // Exact in tarkin mode: every term is a whole number.
+  let sum = absentSum;
+  for (let i = 0; i < touchedCount; i++) {
+    const r = record(load<i32>(touched + (<usize>i << 2)));
+    sum += contribution(r, load<u32>(r, COUNT)) - load<f64>(r, ABSENT);
   }
   if (mode == SURPRISE_TARKIN) return charCount > 0 ? sum / <f64>charCount : 0;
   const weight = charCount + unseen;

@@ -174,10 +174,15 @@ let lowerPending: u32 = 0; // second code point of U+0130's mapping ("i" + U+030
 let lowerAfterCased: bool = false; // Final_Sigma: the last character that is not case-ignorable was cased
 
 export function lowerBegin(start: usize, end: usize): void {
+  lowerContinue(start, end, false);
+}
+
+/** Continues a pass at `start`, after text whose last character that is not case-ignorable was cased or not. */
+export function lowerContinue(start: usize, end: usize, afterCased: bool): void {
   lowerPos = start;
   lowerEnd = end;
   lowerPending = 0;
-  lowerAfterCased = false;
+  lowerAfterCased = afterCased;
 }
 
 /** The next code point of the lowercased text, or -1 at its end. */

@@ -167,12 +167,9 @@ let wordStart: usize = 0;
 let wordEnd: usize = 0;
 /** Whether the current word is all ASCII: then bytes are characters and case is a table away. */
 let wordAscii = true;
+/** is_upper_python of the current word. */
+let wordUpper = false;
 
-// @ts-ignore: decorator
-@inline function isPunctuation(b: u32): bool {
-  // REGEX_REMOVE_PUNCTUATION: every ASCII punctuation character.
-  return b < 0x80 && (asciiClassOf(b) & ASCII_PUNCTUATION) != 0;
-}
 
 function isPuncListed(p: usize, len: i32): bool {
   for (let i = 0; i < PUNC_LIST.length; i++) {
@@ -210,47 +207,65 @@ function beginWords(start: usize, end: usize): void {
  * Advances to the next word: a run between \s characters longer than one UTF-16 unit (the
  * reference's split(/\s/) and length > 1 filter), then get_words_plus_punc's replacement. The
  * reference maps "p+w" and "w+p" to w for every PUNC_LIST entry p and every punctuation-free
- * word w of the text; since w is then this very token stripped, the map reduces to this test.
+ * word w of the text; since w is then this very token stripped, the map reduces to this test,
+ * made in the same pass that finds the word: where its leading punctuation ends, where its
+ * trailing punctuation begins, and whether any lies between.
  */
 function nextWord(): bool {
   while (scanPos < textEnd) {
-    let p = scanPos;
+    const start = scanPos;
+    let p = start;
     let units = 0;
     let space: usize = 0;
     let ascii = true;
+    let letters: u32 = 0; // ASCII_UPPER and ASCII_LOWER, as seen
+    let lead = start; // where the leading punctuation ends
+    let trail = start; // where the last character that is not punctuation ends
+    let seenText = false;
+    let pending = false; // punctuation after text, not yet followed by more text
+    let interior = false;
     while (p < textEnd) {
       const b = <u32>load<u8>(p);
+      let size: usize = 1;
       if (b < 0x80) {
-        if (asciiClassOf(b) & ASCII_SPACE) {
+        const k = asciiClassOf(b);
+        if (k & ASCII_SPACE) {
           space = 1;
           break;
         }
         units++;
         p++;
-        continue;
+        if (k & ASCII_PUNCTUATION) {
+          if (seenText) pending = true;
+          continue;
+        }
+        letters |= k;
+      } else {
+        const cp = decodeAt(p, textEnd);
+        size = <usize>decodedLength;
+        if (isJsSpace(cp)) {
+          space = size;
+          break;
+        }
+        ascii = false;
+        units += utf16Length(cp);
+        p += size;
       }
-      const cp = decodeAt(p, textEnd);
-      if (isJsSpace(cp)) {
-        space = decodedLength;
-        break;
-      }
-      ascii = false;
-      units += utf16Length(cp);
-      p += decodedLength;
+      if (!seenText) {
+        seenText = true;
+        lead = p - size;
+      } else if (pending) interior = true;
+      pending = false;
+      trail = p;
     }
-    const start = scanPos;
     const end = p;
     scanPos = p + space;
     if (units <= 1) continue;
     wordStart = start;
     wordEnd = end;
     wordAscii = ascii;
-    let lead = start;
-    while (lead < end && isPunctuation(<u32>load<u8>(lead))) lead++;
-    if (lead == end) return true;
-    let trail = end;
-    while (isPunctuation(<u32>load<u8>(trail - 1))) trail--;
-    for (let q = lead; q < trail; q++) if (isPunctuation(<u32>load<u8>(q))) return true;
+    wordUpper = is_upper_python(letters & (ASCII_UPPER | ASCII_LOWER));
+    if (!seenText || interior) return true;
     if (lead > start && trail == end) {
       if (isPuncListed(start, <i32>(lead - start)) && (ascii ? <i32>(end - lead) : utf16LengthOf(lead, end)) > 1) wordStart = lead;
     } else if (trail < end && lead == start) {
@@ -261,17 +276,13 @@ function nextWord(): bool {
   return false;
 }
 
-/** is_upper_python: an ASCII capital and no ASCII lowercase letter. */
-function is_upper_python(start: usize, end: usize): bool {
-  let upper = false;
-  for (let p = start; p < end; p++) {
-    const b = <u32>load<u8>(p);
-    if (b >= 0x80) continue;
-    const k = asciiClassOf(b);
-    if (k & ASCII_LOWER) return false;
-    if (k & ASCII_UPPER) upper = true;
-  }
-  return upper;
+/**
+ * is_upper_python: an ASCII capital and no ASCII lowercase letter; given the ASCII letter kinds
+ * the word holds (stripping takes only punctuation, so the token's are the word's).
+ */
+// @ts-ignore: decorator
+@inline function is_upper_python(letters: u32): bool {
+  return letters == ASCII_UPPER;
 }
 
 function isBytes(start: usize, end: usize, text: string): bool {
@@ -294,25 +305,33 @@ const ringId = new StaticArray<i32>(RING); // the rule word it is, as written, o
 const MAX_KEY: i32 = 64;
 const lowerBuffer = memory.data(MAX_KEY + 4);
 
-/** Lowercases [start, end) as toLowerCase() does into lowerBuffer; -1 when longer than MAX_KEY. */
+/** The FNV-1a hash of the last lowercaseWord's result. */
+let lowerHash: u32 = 0;
+
+/** Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it; -1 when longer than MAX_KEY. */
 function lowercaseWord(start: usize, end: usize): i32 {
   if (wordAscii) {
     const n = <i32>(end - start);
     if (n > MAX_KEY) return -1;
+    let h: u32 = 0x811c9dc5;
     for (let i = 0; i < n; i++) {
       const b = <u32>load<u8>(start + i);
-      store<u8>(lowerBuffer + i, <u8>(asciiClassOf(b) & ASCII_UPPER ? b + 32 : b));
+      const lower = asciiClassOf(b) & ASCII_UPPER ? b + 32 : b;
+      store<u8>(lowerBuffer + i, <u8>lower);
+      h = (h ^ lower) * 0x01000193;
     }
+    lowerHash = h;
     return n;
   }
   lowerBegin(start, end);
   let n = 0;
   while (true) {
     const cp = lowerNext();
-    if (cp < 0) return n;
+    if (cp < 0) break;
     if (n > MAX_KEY) return -1;
     n += encodeAt(lowerBuffer + n, <u32>cp);
   }
+  lowerHash = fnv1a(lowerBuffer, n);
   return n;
 }
 
@@ -329,11 +348,11 @@ function describeWord(slot: i32): void {
   let valence: f64 = NaN;
   let booster: f64 = 0;
   let id = -1;
-  if (is_upper_python(wordStart, wordEnd)) flags |= T_UPPER;
+  if (wordUpper) flags |= T_UPPER;
   const lowerLength = lowercaseWord(wordStart, wordEnd);
   let lowerId = -1;
   if (lowerLength >= 0) {
-    const hash = fnv1a(lowerBuffer, lowerLength);
+    const hash = lowerHash;
     valence = lexiconValence(lowerBuffer, lowerLength, hash);
     if (!isNaN(valence)) flags |= T_IN_LEXICON;
     lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
@@ -651,7 +670,7 @@ export function polarity_scores(start: usize, end: usize): void {
   let butUpperIndex = -1;
   beginWords(start, end);
   while (nextWord()) {
-    if (is_upper_python(wordStart, wordEnd)) allcapWords++;
+    if (wordUpper) allcapWords++;
     if (butIndex < 0 && isBytes(wordStart, wordEnd, "but")) butIndex = words;
     if (butUpperIndex < 0 && isBytes(wordStart, wordEnd, "BUT")) butUpperIndex = words;
     words++;
