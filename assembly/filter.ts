@@ -350,13 +350,17 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
     }
     scoreMessage(start, end);
     if (verdictInfrequent) count(2);
-    if (outputMode == OUTPUT_DROP && !verdictAnomaly && !spoofed) return EMPTY;
-  } else noteMissing(status);
-
+  }
   const added = (status == FOUND ? 5 : 2) + (spoofed ? 1 : 0);
-  if (!carriable(kept, added)) {
+  const intact = carriable(kept, added);
+  // Drop mode drops only records it has scored as unremarkable and could have passed on as they are.
+  if (status == FOUND && outputMode == OUTPUT_DROP && !verdictAnomaly && !spoofed && intact) return EMPTY;
+  if (status != FOUND) noteMissing(status);
+
+  if (!intact) {
     // msgpack that has no NUL-free encoding as it is: carry it whole as base64, and say so.
-    if (noteLength == 0) noteAscii("msgpack mode cannot carry this record intact (an integer 0, a float, a string of 64 KiB or more or of a multiple of 256 bytes, a NUL, or 16 to 256 members); use event_format json");
+    if (noteLength > 0) noteAscii("; ");
+    noteAscii("msgpack mode cannot carry this record intact (an integer 0, a float, a string of 64 KiB or more or of a multiple of 256 bytes, a NUL, or 16 to 256 members); use event_format json");
     open(added + 1 + (status == FOUND ? 1 : 0));
     recordField(record, length);
     if (status == FOUND) writeVerdict(false);

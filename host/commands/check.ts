@@ -4,7 +4,7 @@ import { Command, Option } from "commander";
 import { coreModule, defaultModel } from "../core/assets.js";
 import { CliError } from "../core/errors.js";
 import { readBytes } from "../core/files.js";
-import { encode, decode } from "@msgpack/msgpack";
+import { encodeMsgpack, msgpackToJson } from "../core/msgpack.js";
 import { FluentBitFilter, fluentBitRecord, HarnessError, type EventFormat } from "../core/harness.js";
 import { csvRows, lines, sources, type Format } from "../core/input.js";
 import { packModule, readPack, PackError } from "../core/pack.js";
@@ -73,7 +73,7 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
     }
     const result = filter.filterBytes(toMsgpack(typeof record === "string" ? encoder.encode(record) : record), o.tag, time);
     if (result === null) lost++;
-    else if (result.length) await out.line(JSON.stringify(decode(result)));
+    else if (result.length) await out.line(msgpackToJson(result));
   };
   for (const source of inputs) {
     if (o.format === "csv") {
@@ -109,7 +109,7 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
  */
 function toMsgpack(json: Uint8Array): Uint8Array {
   try {
-    return encode(JSON.parse(new TextDecoder().decode(json)));
+    return encodeMsgpack(JSON.parse(new TextDecoder().decode(json)));
   } catch {
     return json;
   }
