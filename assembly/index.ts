@@ -13,7 +13,7 @@ import {
   filterRecord, FORMAT_JSON, FORMAT_MSGPACK, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly,
 } from "./filter";
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
-import { resize, hostAlloc, hostFree } from "./buffers";
+import { resize, hostAlloc, hostFree, allocations } from "./buffers";
 
 // Results of the last call: surprise, infrequent, neg, neu, pos, compound, fear, anomaly.
 const results = memory.data(8 * 8, 8);
@@ -121,6 +121,11 @@ export function tarkin_filter(tag: usize, tag_len: i32, time_sec: u32, time_nsec
  */
 export function tarkin_filter_msgpack(tag: usize, tag_len: i32, time_sec: u32, time_nsec: u32, record: usize, record_len: i32): usize {
   return filterRecord(record, <usize>(record_len < 0 ? 0 : record_len), FORMAT_MSGPACK);
+}
+
+/** Heap allocations the module has made since it started (none per record once buffers have grown). */
+export function allocation_count(): f64 {
+  return allocations;
 }
 
 /** Records in, out, infrequent, anomalous and errors since the instance started, as five f64s. */

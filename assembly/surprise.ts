@@ -2,7 +2,7 @@
 // one count per code point) the model keeps the running statistics of that character's count over
 // the training messages that contain it, updated as the original does (shifted-data variance).
 import { lowerBegin, lowerContinue, lowerNext, asciiClassOf, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "./utf8";
-import { resize } from "./buffers";
+import { allocate, resize } from "./buffers";
 
 export const SURPRISE_DEFAULT: i32 = 0;
 export const SURPRISE_TARKIN: i32 = 1;
@@ -77,7 +77,7 @@ function reserve(needed: i32): void {
   touched = resize(touched, <usize>capacity * 4);
   const slotCount = <u32>capacity * 2;
   if (wideSlots != 0) heap.free(wideSlots);
-  wideSlots = heap.alloc(<usize>slotCount * 8);
+  wideSlots = allocate(<usize>slotCount * 8);
   wideMask = slotCount - 1;
   for (let i: u32 = 0; i < slotCount; i++) store<i32>(wideSlots + (<usize>i << 3), -1, 4);
   for (let i = 0; i < charCount; i++) {

@@ -30,6 +30,8 @@ const decoder = new TextDecoder();
 
 export class FluentBitFilter {
   private readonly x: FilterExports;
+  /** All the module's exports, for tests and measurements beyond the ABI. */
+  readonly exports: WebAssembly.Exports;
   private readonly call: FilterFunction;
 
   /** The module as Fluent Bit's wasm filter would load it with this event_format. */
@@ -46,6 +48,7 @@ export class FluentBitFilter {
       if (!(name in x)) throw new HarnessError(`not a tarkin filter module: it exports no ${name}`);
     }
     this.x = x as unknown as FilterExports;
+    this.exports = instance.exports;
     this.call = x[functionName] as FilterFunction;
   }
 
