@@ -84,6 +84,9 @@ export class Sidecar {
       u.socket.pause();
       // Paused, a socket still holds what it read before the pause; read() hands it to the data handler.
       while (u.socket.read() !== null);
+    }
+    // Then the lines the stop cut short, after every whole one.
+    for (const u of this.upstreams) {
       this.rest(u);
       u.socket.destroy();
     }
