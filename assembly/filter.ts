@@ -12,7 +12,7 @@ import {
 } from "./pack";
 import { surprise, passesGate, surpriseMode } from "./surprise";
 import * as vader from "./vader";
-import { fear, isAnomaly } from "./fear";
+import { fearOf, isAnomaly } from "./fear";
 import { resize } from "./buffers";
 
 // ---------------------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ export function scoreMessage(start: usize, end: usize): void {
   verdictSurprise = surprise(start, end);
   verdictInfrequent = passesGate(verdictSurprise);
   vader.polarity_scores(start, end);
-  verdictFear = fear(verdictSurprise, vader.compound);
+  verdictFear = fearOf(surpriseMode(), verdictSurprise, vader.compound, vader.neg);
   verdictAnomaly = isAnomaly(surpriseMode(), verdictInfrequent, vader.compound, verdictFear, minimumFear);
 }
 

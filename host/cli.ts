@@ -10,6 +10,8 @@ import { checkCommand } from "./commands/check.js";
 import { explainCommand } from "./commands/explain.js";
 import { sampleCommand } from "./commands/sample.js";
 import { serveCommand } from "./commands/serve.js";
+import { reportCommand } from "./commands/report.js";
+import { evalCommand } from "./commands/eval.js";
 import { ModelError } from "./core/model.js";
 import { LexiconError } from "./core/lexicon.js";
 import { PackError } from "./core/pack.js";
@@ -19,7 +21,7 @@ const program = new Command("tarkin")
   .version(version())
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(`tarkin: ${text.replace(/^error: /, "")}`) });
-for (const command of [trainCommand(), mergeCommand(), packCommand(), inspectCommand(), checkCommand(), explainCommand(), sampleCommand(), serveCommand()]) {
+for (const command of [trainCommand(), mergeCommand(), packCommand(), inspectCommand(), checkCommand(), explainCommand(), sampleCommand(), serveCommand(), reportCommand(), evalCommand()]) {
   program.addCommand(command.exitOverride().configureOutput({ outputError: (text, write) => write(`tarkin ${command.name()}: ${text.replace(/^error: /, "")}`) }));
 }
 

@@ -1,23 +1,62 @@
-import { fear, isAnomaly } from "../fear";
+import { fearOf, isAnomaly, ALERT_FEAR, SURPRISE_WEIGHT } from "../fear";
 import { SURPRISE_DEFAULT, SURPRISE_TARKIN } from "../surprise";
 
 describe("fear", () => {
-  it("is surprise times negativity", () => {
-    expect(fear(1, -1)).toBe(1);
-    expect(fear(1, 0)).toBe(0.5);
-    expect(fear(1, 1)).toBe(0);
-    expect(fear(0.5, -0.5)).toBe(0.375);
+  it("in tarkin mode is surprise times negativity, as before", () => {
+    expect(fearOf(SURPRISE_TARKIN, 1, -1, 0)).toBe(1);
+    expect(fearOf(SURPRISE_TARKIN, 1, 0, 0)).toBe(0.5);
+    expect(fearOf(SURPRISE_TARKIN, 1, 1, 0)).toBe(0);
+    expect(fearOf(SURPRISE_TARKIN, 0.5, -0.5, 0.9)).toBe(0.375);
   });
 
-  it("decides as the original in tarkin mode, negativity required by default", () => {
+  it("by default is the negative share plus a twentieth of the product, capped at 1", () => {
+    expect(SURPRISE_WEIGHT).toBe(0.05);
+    expect(fearOf(SURPRISE_DEFAULT, 0, 0, 0)).toBe(0);
+    expect(fearOf(SURPRISE_DEFAULT, 1, -1, 1)).toBe(1);
+    expect(fearOf(SURPRISE_DEFAULT, 0, -1, 1)).toBe(1);
+    expect(fearOf(SURPRISE_DEFAULT, 0, -1, 0.5)).toBe(0.5);
+    expect(fearOf(SURPRISE_DEFAULT, 1, -1, 0.98)).toBe(1);
+    expect(fearOf(SURPRISE_DEFAULT, 0.5, -0.5, 0.4)).toBeCloseTo(0.4 + 0.05 * 0.5 * 0.75, 15);
+    // A neutral message is ordered by its surprise, but stays below any clearly negative one.
+    expect(fearOf(SURPRISE_DEFAULT, 1, 0, 0)).toBeCloseTo(0.025, 15);
+    expect(fearOf(SURPRISE_DEFAULT, 0.9, 0, 0)).toBeLessThan(fearOf(SURPRISE_DEFAULT, 1, 0, 0));
+    expect(fearOf(SURPRISE_DEFAULT, 1, 0, 0)).toBeLessThan(fearOf(SURPRISE_DEFAULT, 0, -0.3, 0.1));
+  });
+
+  it("stays in [0, 1] at the extremes", () => {
+    const values: f64[] = [-1, -0.5, 0, 0.5, 1];
+    for (let m = 0; m < 2; m++) {
+      for (let s = 0; s <= 4; s++) {
+        for (let c = 0; c < values.length; c++) {
+          for (let n = 0; n <= 4; n++) {
+            const f = fearOf(m, <f64>s / 4, values[c], <f64>n / 4);
+            expect(f >= 0 && f <= 1).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it("decides as the original in tarkin mode", () => {
     expect(isAnomaly(SURPRISE_TARKIN, true, 0, 0.5, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_TARKIN, true, 0, 0, 0)).toBe(true);
     expect(isAnomaly(SURPRISE_TARKIN, false, -1, 1, 0)).toBe(false);
+    expect(isAnomaly(SURPRISE_TARKIN, true, 0.1, 1, 0)).toBe(false);
+  });
+
+  it("by default: fear at least the alert level and a negative compound; the gate is not required", () => {
+    expect(ALERT_FEAR).toBe(0.2);
+    expect(isAnomaly(SURPRISE_DEFAULT, false, -0.1, 0.2, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, -0.1, 0.2, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, -0.1, 0.19, 0)).toBe(false);
     expect(isAnomaly(SURPRISE_DEFAULT, true, 0, 0.5, 0)).toBe(false);
-    expect(isAnomaly(SURPRISE_DEFAULT, true, -0.1, 0.5, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.2, 0.5, 0)).toBe(false);
   });
 
   it("requires the minimum fear when one is set", () => {
     expect(isAnomaly(SURPRISE_DEFAULT, true, -0.1, 0.3, 0.4)).toBe(false);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, -0.1, 0.45, 0.4)).toBe(true);
     expect(isAnomaly(SURPRISE_TARKIN, true, -0.1, 0.5, 0.4)).toBe(true);
+    expect(isAnomaly(SURPRISE_TARKIN, true, -0.1, 0.3, 0.4)).toBe(false);
   });
 });

@@ -1,21 +1,9 @@
 // tarkin explain: one message's score, and why.
 import { Command } from "commander";
-import { Tarkin } from "../core/tarkin.js";
+import { Tarkin, RULE_TEXT } from "../core/tarkin.js";
 import { readPack } from "../core/pack.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { filterModule } from "./check.js";
-
-const RULE_TEXT: Record<string, string> = {
-  caps: "ALL CAPS",
-  booster: "intensified or dampened by a word before it",
-  negation: "negated",
-  "never-emphasis": "emphasised by never/so/this",
-  idiom: "part of an idiom",
-  bigram: "dampened by kind of/sort of",
-  least: "negated by least",
-  but: "weighted by but",
-  modifier: "a modifier itself, scored 0",
-};
 
 function show(c: string): string {
   return JSON.stringify(c).slice(1, -1).replace(/^ $/, "␠");
@@ -64,12 +52,20 @@ export function explainCommand(): Command {
     }
     if (sentiment.emphasis) out.push(`  punctuation emphasis ${sentiment.emphasis.toFixed(3)} (! and ?)`);
     if (!sentiment.words.some((w) => w.valence !== null)) out.push("  no word in the lexicon");
-    out.push(`fear       ${fear.toFixed(4)} = surprise x (1 - compound) / 2`);
-    out.push(
-      `decision   anomalous when infrequent (judged against the records before it) and ${settings.surprise === "tarkin" ? "compound <= 0" : "compound < 0"}` +
-        (settings.minFear ? ` and fear >= ${settings.minFear}` : "") +
-        `: the sentiment condition ${negative ? "holds" : "does not hold"}`,
-    );
+    // The formulas and the alert level are assembly/fear.ts's.
+    if (settings.surprise === "tarkin") {
+      out.push(`fear       ${fear.toFixed(4)} = surprise x (1 - compound) / 2`);
+      out.push(
+        "decision   anomalous when infrequent (judged against the records before it) and compound <= 0" +
+          (settings.minFear ? ` and fear >= ${settings.minFear}` : "") +
+          `: the sentiment condition ${negative ? "holds" : "does not hold"}`,
+      );
+    } else {
+      out.push(`fear       ${fear.toFixed(4)} = neg + 0.05 x surprise x (1 - compound) / 2, at most 1`);
+      out.push(
+        `decision   anomalous when fear >= ${Math.max(0.2, settings.minFear)} and compound < 0: ${score.anomaly ? "anomalous" : "not anomalous"}`,
+      );
+    }
     process.stdout.write(out.join("\n") + "\n");
   });
 }

@@ -1,18 +1,8 @@
 // A sample corpus of the project's own: realistic sshd, web, kernel and application log lines with a
 // few attacks and failures mixed in, generated from a seed, so the embedded default model and the
 // demo are reproducible and no third-party log data enters the repository.
+import { seededRandom } from "./random.js";
 
-/** mulberry32: a small, fast, seedable generator. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const USERS = ["alice", "bob", "carol", "deploy", "backup", "jenkins", "maria", "ops"];
@@ -29,7 +19,7 @@ export interface SampleOptions {
 
 /** The sample's lines, one at a time. */
 export function* sampleLines({ lines, seed, attacks = 0.02 }: SampleOptions): Generator<string> {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T>(items: T[]) => items[Math.floor(r() * items.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const internal = () => `10.0.${int(0, 9)}.${int(2, 250)}`;

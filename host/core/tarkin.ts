@@ -44,6 +44,19 @@ export interface WordDetail {
 /** The rule bits of vader.ts's trace, in order. */
 export const RULES = ["caps", "booster", "negation", "never-emphasis", "idiom", "bigram", "least", "but", "modifier"];
 
+/** What each rule did to a word, in an analyst's words. */
+export const RULE_TEXT: Record<string, string> = {
+  caps: "ALL CAPS",
+  booster: "intensified or dampened by a word before it",
+  negation: "negated",
+  "never-emphasis": "emphasised by never/so/this",
+  idiom: "part of an idiom",
+  bigram: "dampened by kind of/sort of",
+  least: "negated by least",
+  but: "weighted by but",
+  modifier: "a modifier itself, scored 0",
+};
+
 interface Exports {
   memory: WebAssembly.Memory;
   input(length: number): number;

@@ -1,0 +1,183 @@
+// tarkin eval: how well the module ranks and flags labelled alerts, beside the original Tarkin,
+// VADER alone, a keyword grep and chance.
+import { basename } from "node:path";
+import { Command } from "commander";
+import { coreModule } from "../core/assets.js";
+import { CliError } from "../core/errors.js";
+import { readText } from "../core/files.js";
+import { lines, sources } from "../core/input.js";
+import { vaderLexicon } from "../core/lexicon.js";
+import { parseModel, type Model } from "../core/model.js";
+import { DEFAULT_SETTINGS, packModule, readPack } from "../core/pack.js";
+import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
+import { Tarkin } from "../core/tarkin.js";
+import { evaluate, formatTable, parseLabel, SAMPLE_ATTACK_PATTERN, splitFirstField, topRecords, type Evaluation } from "../core/eval.js";
+import { filterModule } from "./check.js";
+import { packContents } from "./pack.js";
+
+interface EvalOptions extends SettingsOptions {
+  labels?: string;
+  wasm?: string;
+  model?: string;
+  lexicon: string[];
+  securityLexicon: boolean;
+  seed: string;
+  top: string;
+  json?: boolean;
+}
+
+export function evalCommand(): Command {
+  return addSettingsOptions(
+    new Command("eval")
+      .description("measure detection quality on labelled logs: AUC, average precision, precision and recall at the decision, beside baselines")
+      .argument("[files...]", "log files, one record per line; - or none for standard input")
+      .option("--labels <bgl|sample|file>", "bgl: each line's first field is its label (- normal, else an alert category), stripped before scoring; sample: alerts are the lines of tarkin sample's attack templates; a file: one label per record, 0 or - normal, 1 or a category an alert")
+      .option("--wasm <module.wasm>", "evaluate this packed module (its model and settings) instead of training on the logs")
+      .option("--model <model.json>", "pack this model (with any settings options) instead of training on the logs")
+      .option("--lexicon <file.tsv...>", "lexicon overlays, as tarkin pack takes them", [])
+      .option("--no-security-lexicon", "leave out the security overlay packed by default")
+      .option("--seed <n>", "the random baseline's seed", "1")
+      .option("--top <n>", "also show the n records the module fears most", "0")
+      .option("--json", "print the result as JSON"),
+  ).action((files: string[], o: EvalOptions) => run(files, o));
+}
+
+interface Input {
+  messages: string[];
+  labels: boolean[] | null;
+  /** Records per source, for the error messages and the summary. */
+  counts: [string, number][];
+}
+
+async function readInput(files: string[], labelsOption: string | undefined): Promise<Input> {
+  const messages: string[] = [];
+  const labels: boolean[] = [];
+  const counts: [string, number][] = [];
+  const decoder = new TextDecoder();
+  const firstField = labelsOption === "bgl";
+  for (const source of sources(files)) {
+    let n = 0;
+    for await (const bytes of lines(source)) {
+      n++;
+      const line = decoder.decode(bytes);
+      if (firstField) {
+        const split = splitFirstField(line);
+        if (!split) throw new CliError(`${source.name}:${n}: no label field (--labels bgl: the first field, up to the first space, is the label)`);
+        labels.push(parseLabel(split.label)!);
+        messages.push(split.message);
+      } else messages.push(line);
+    }
+    counts.push([source.name, n]);
+  }
+  if (firstField) return { messages, labels, counts };
+  if (labelsOption === "sample") return { messages, labels: messages.map((m) => SAMPLE_ATTACK_PATTERN.test(m)), counts };
+  if (labelsOption === undefined) return { messages, labels: null, counts };
+  const text = readText(labelsOption).split(/\r?\n/);
+  if (text.length && text[text.length - 1] === "") text.pop();
+  const fileLabels = text.map((line, i) => {
+    const label = parseLabel(line);
+    if (label === null) throw new CliError(`${labelsOption}:${i + 1}: an empty label (expected 0, 1, - or a category)`);
+    return label;
+  });
+  if (fileLabels.length !== messages.length) {
+    const where = counts.map(([name, k]) => `${name === "stdin" ? "standard input" : basename(name)} has ${k}`).join(", ");
+    throw new CliError(`--labels ${labelsOption}: ${fileLabels.length} labels for ${messages.length} records (${where}); one label per line, in order`);
+  }
+  return { messages, labels: fileLabels, counts };
+}
+
+interface Modules {
+  module: Uint8Array;
+  original: Uint8Array;
+  /** How the model came about, said in the output. */
+  modelNote: string;
+}
+
+function modules(o: EvalOptions, messages: string[]): Modules {
+  let module: Uint8Array;
+  let model: Model;
+  let modelNote: string;
+  if (o.wasm) {
+    if (o.model) throw new CliError("--model and --wasm: give one (a packed module carries its model)");
+    if (o.lexicon.length || !o.securityLexicon) throw new CliError(`the lexicon is packed into ${o.wasm}; repack it with tarkin pack to change it`);
+    module = filterModule(o);
+    model = readPack(module)!.model!;
+    modelNote = `the model packed in ${o.wasm} (${model.messages} messages)`;
+  } else {
+    if (o.model) {
+      model = parseModel(readText(o.model), o.model);
+      modelNote = `${o.model} (${model.messages} messages)`;
+    } else {
+      const trainer = Tarkin.fromBytes(coreModule());
+      for (const m of messages) trainer.train(m);
+      model = trainer.model();
+      if (model.messages === 0) throw new CliError("no records to evaluate: the input is empty");
+      model.provenance = { trainedOn: [{ source: "tarkin eval's records", format: "lines", messages: model.messages }] };
+      modelNote = `trained on these ${model.messages} records first, as a user would (no --model or --wasm given)`;
+    }
+    module = packModule(coreModule(), packContents(model, settingsFrom(o), o.lexicon, { security: o.securityLexicon }));
+  }
+  const original = packModule(coreModule(), {
+    model,
+    lexicon: vaderLexicon(),
+    settings: { ...DEFAULT_SETTINGS, surprise: "tarkin", minFear: 0 },
+  });
+  return { module, original, modelNote };
+}
+
+function labelsNote(option: string | undefined): string {
+  if (option === "bgl") return "each line's first field (bgl), stripped before scoring";
+  if (option === "sample") return "tarkin sample's attack templates";
+  return option ? `${option}, one per record` : "none given: counts of flagged records only";
+}
+
+async function run(files: string[], o: EvalOptions): Promise<void> {
+  const seed = Number(o.seed);
+  if (o.seed.trim() === "" || !Number.isInteger(seed)) throw new CliError(`--seed must be a whole number, not ${JSON.stringify(o.seed)}`);
+  const top = Number(o.top);
+  if (o.top.trim() === "" || !Number.isInteger(top) || top < 0) throw new CliError(`--top must be a whole number, not ${JSON.stringify(o.top)}`);
+  if (o.labels && o.labels !== "bgl" && o.labels !== "sample") readText(o.labels); // a missing labels file fails before the logs are read
+  const input = await readInput(files, o.labels);
+  if (input.messages.length === 0) throw new CliError("no records to evaluate: the input is empty");
+  const m = modules(o, input.messages);
+  const pack = readPack(m.module)!;
+  const e = evaluate(input.messages, input.labels, { module: m.module, original: m.original, seed });
+  const lexicon = (pack.info.lexicon as { overlays?: { name: string; entries: number }[] } | undefined)?.overlays ?? [];
+  const context = {
+    files: input.counts.map(([name, records]) => ({ name: name === "stdin" ? "stdin" : name, records })),
+    labels: labelsNote(o.labels),
+    model: m.modelNote,
+    settings: pack.settings,
+    overlays: lexicon.map((l) => `${l.name} (${l.entries})`),
+  };
+  if (o.json) {
+    const out = { ...context, records: e.records, alerts: e.alerts, methods: e.methods, top: topRecords(e, top).map(({ index, message, label, fear, surprise, compound, anomaly }) => ({ line: index + 1, message, label, fear, surprise, compound, anomaly })) };
+    process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+    return;
+  }
+  process.stdout.write(report(e, context, top) + "\n");
+}
+
+function report(e: Evaluation, c: { files: { name: string; records: number }[]; labels: string; model: string; settings: { surprise: string; gateSpreads: number; minFear: number }; overlays: string[] }, top: number): string {
+  const out: string[] = [];
+  const files = c.files.map((f) => `${basename(f.name)} (${f.records})`).join(", ");
+  out.push(`tarkin eval: ${e.records} records from ${files}`);
+  out.push(`labels:  ${c.labels}` + (e.alerts === null ? "" : `: ${e.alerts} alerts (${((100 * e.alerts) / e.records).toFixed(1)}%)`));
+  out.push(`model:   ${c.model}`);
+  out.push(`module:  ${c.settings.surprise} surprise, gate spreads ${c.settings.gateSpreads}, min fear ${c.settings.minFear}; lexicon overlays: ${c.overlays.join(", ") || "none"}`);
+  out.push("");
+  out.push(formatTable(e));
+  out.push("");
+  out.push("AUC: the chance an alert outranks a normal record (ties count half); AP: average precision, step-wise over");
+  out.push("distinct scores (scikit-learn's average_precision_score). Scores: fear; the original's surprise; -compound;");
+  out.push("1 for a grep match, else 0; uniform noise. The original and VADER negativity use VADER's lexicon alone.");
+  if (top > 0) {
+    out.push("");
+    out.push(`the ${top} records tarkin fears most:`);
+    for (const r of topRecords(e, top)) {
+      const label = r.label === null ? "" : r.label ? "alert  " : "normal ";
+      out.push(`  ${r.fear.toFixed(3)} ${r.anomaly ? "!" : " "} ${label}${JSON.stringify(r.message).slice(1, -1).slice(0, 140)}`);
+    }
+  }
+  return out.join("\n");
+}

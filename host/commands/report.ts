@@ -1,0 +1,106 @@
+// tarkin report: run logs through the module as check does, and write one self-contained HTML page
+// of what it found: the letter space, the score distributions with the decision's thresholds, the
+// gate along the run, and the top anomalies explained.
+import { writeFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import { version } from "../core/assets.js";
+import { CliError } from "../core/errors.js";
+import { FluentBitFilter, fluentBitRecord, HarnessError } from "../core/harness.js";
+import { csvRows, lines, sources, type Format } from "../core/input.js";
+import { readPack } from "../core/pack.js";
+import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
+import { Tarkin } from "../core/tarkin.js";
+import { annotatingModule, ReportData } from "../core/report-data.js";
+import { renderReport } from "../core/report-html.js";
+import { filterModule } from "./check.js";
+
+interface ReportOptions extends SettingsOptions {
+  wasm?: string;
+  format: Format;
+  header: boolean;
+  tag: string;
+  output: string;
+  top: string;
+}
+
+export function reportCommand(): Command {
+  return addSettingsOptions(
+    new Command("report")
+      .description("run logs through the module as check does and write one self-contained HTML report: letter space, score distributions, top anomalies explained")
+      .argument("[files...]", "log files; - or none for standard input")
+      .option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)")
+      .addOption(new Option("--format <format>", "lines: each becomes {\"log\": line}; ndjson: each line is a record; csv: rows become objects by header").choices(["lines", "ndjson", "csv"]).default("lines"))
+      .option("--no-header", "csv: there is no header row; columns are named 1, 2, ...")
+      .option("--tag <tag>", "the tag records carry", "tarkin")
+      .option("--top <n>", "how many of the top anomalies to list and explain", "25")
+      .requiredOption("-o, --output <report.html>", "where to write the report"),
+  ).action((files: string[], o: ReportOptions) => report(files, o));
+}
+
+async function report(files: string[], o: ReportOptions): Promise<void> {
+  const top = Number(o.top);
+  if (!Number.isInteger(top) || top < 0 || top > 10000) throw new CliError(`--top must be a whole number from 0 to 10000, not ${JSON.stringify(o.top)}`);
+  const inputs = sources(files);
+  const given = filterModule(o);
+  const pack = readPack(given);
+  if (!pack) throw new CliError(`${o.wasm}: a tarkin module with no packed model; build one with tarkin pack`);
+  const wasm = annotatingModule(given, pack);
+  let filter: FluentBitFilter;
+  try {
+    filter = new FluentBitFilter(wasm, "json");
+  } catch (e) {
+    if (e instanceof HarnessError) throw new CliError(`${o.wasm}: ${e.message}`);
+    throw e;
+  }
+  // A second instance explains (and lowercases) messages, so the scoring run's gate is untouched.
+  const data = new ReportData(pack, Tarkin.fromBytes(wasm), top);
+  const decoder = new TextDecoder();
+  for (const input of inputs) {
+    const source = data.source(input.name, input.size);
+    let line = 0;
+    const send = (record: string | Uint8Array) => {
+      const now = Date.now();
+      const result = filter.filter(record, o.tag, { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 });
+      if (result === null) data.addLost(source);
+      else data.add(result, source, line);
+    };
+    if (o.format === "csv") {
+      let header: string[] | null = null;
+      for await (const row of csvRows(input)) {
+        line++;
+        if (o.header && !header) {
+          header = row;
+          continue;
+        }
+        send(fluentBitRecord(row.map((v, i) => [header?.[i] ?? String(i + 1), v])));
+      }
+    } else {
+      for await (const bytes of lines(input)) {
+        line++;
+        if (o.format === "ndjson") {
+          if (bytes.every((b) => b === 0x20 || b === 0x09)) continue;
+          send(bytes);
+        } else send(fluentBitRecord([["log", decoder.decode(bytes)]]));
+      }
+    }
+  }
+  const page = renderReport(data, {
+    module: o.wasm ?? "the embedded default model (models/default.json)",
+    format: o.format,
+    generated: new Date(),
+    version: version(),
+    annotated: wasm !== given,
+  });
+  try {
+    writeFileSync(o.output, page);
+  } catch (e) {
+    throw new CliError(`cannot write ${o.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const s = filter.stats();
+  process.stderr.write(
+    `tarkin report: ${s.recordsIn} records in, ${s.infrequent} infrequent, ${s.anomalous} anomalous, ${s.errors} errors` +
+      (data.lost ? `, ${data.lost} LOST` : "") +
+      ` -> ${o.output} (${Math.ceil(Buffer.byteLength(page) / 1024)} KiB)\n`,
+  );
+  if (data.lost) throw new CliError(`${data.lost} records were lost: the module trapped or returned no string`);
+}

@@ -1,0 +1,536 @@
+// What `tarkin report` keeps while records stream through the module: histograms of fixed size, the
+// letter space's count distributions, a bounded timeline of the gate, and the top anomalies (a heap
+// of fixed size, explained as they enter it). Memory does not grow with the number of records.
+import { atPath } from "./input.js";
+import { dataSegments, withDataSegment } from "./wasm.js";
+import { packArea, type PackedContents, type Settings } from "./pack.js";
+import type { Tarkin, CharacterDetail, WordDetail } from "./tarkin.js";
+
+/** What a histogram bin counts: every record, those that passed the gate, the anomalies. */
+export const ALL = 0;
+export const INFREQUENT = 1;
+export const ANOMALOUS = 2;
+
+/**
+ * The module with its packed mode set to annotate: a drop-mode module returns nothing for the
+ * records it does not flag, and the report needs every record's scores. The mode changes only
+ * what goes on, never a score or a decision (assembly/filter.ts decides before it drops).
+ */
+export function annotatingModule(wasm: Uint8Array, pack: PackedContents): Uint8Array {
+  if (pack.settings.mode === "annotate") return wasm;
+  const { address } = packArea(wasm);
+  const segment = dataSegments(wasm).find((s) => s.offset === address);
+  if (!segment) return wasm;
+  const blob = new Uint8Array(segment.bytes); // a copy (Buffer's slice would share the module's bytes)
+  const view = new DataView(blob.buffer);
+  for (let i = 0; i < view.getUint32(12, true); i++) {
+    // The section table of pack.ts: id, offset, length; the settings are section 1, mode at +4.
+    if (view.getUint32(16 + i * 12, true) === 1) view.setInt32(view.getUint32(20 + i * 12, true) + 4, 0, true);
+  }
+  return withDataSegment(wasm, address, blob);
+}
+
+/** Counts per value in fine bins over [lo, hi] (all, passed the gate, anomalous); re-binned when drawn. */
+export class Histogram {
+  readonly counts: Float64Array;
+  min = Infinity;
+  max = -Infinity;
+  total = 0;
+
+  constructor(readonly lo: number, readonly hi: number, readonly bins = 2000) {
+    this.counts = new Float64Array(bins * 3);
+  }
+
+  bin(value: number): number {
+    const b = Math.floor(((value - this.lo) / (this.hi - this.lo)) * this.bins);
+    return Math.min(Math.max(b, 0), this.bins - 1);
+  }
+
+  add(value: number, infrequent: boolean, anomaly: boolean): void {
+    if (!Number.isFinite(value)) return;
+    const at = this.bin(value) * 3;
+    this.counts[at + ALL]++;
+    if (infrequent) this.counts[at + INFREQUENT]++;
+    if (anomaly) this.counts[at + ANOMALOUS]++;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.total++;
+  }
+
+  /** The lower edge of a fine bin. */
+  edge(bin: number): number {
+    return this.lo + ((this.hi - this.lo) * bin) / this.bins;
+  }
+}
+
+/**
+ * The module's adaptive gate, followed from the surprises it reports (assembly/surprise.ts,
+ * passesGate, with the same arithmetic): the threshold each record was judged against.
+ */
+export class GateTracker {
+  private n = 0;
+  private k = 0;
+  private ex = 0;
+  private ex2 = 0;
+  private max = 0;
+  /** Records whose infrequent flag the followed gate did not reproduce (0 unless the module changed). */
+  disagreements = 0;
+
+  constructor(private readonly settings: Settings) {}
+
+  private variance(): number {
+    return this.n > 1 ? (this.ex2 - (this.ex * this.ex) / this.n) / (this.n - 1) : 0;
+  }
+
+  /** The surprise a record must exceed to pass, given the records before it (Infinity: none passes yet). */
+  threshold(): number {
+    const variance = this.variance();
+    if (this.settings.surprise === "tarkin") return this.max - Math.sqrt(variance * variance);
+    if (this.n < 2) return Infinity;
+    return this.k + this.ex / this.n + this.settings.gateSpreads * Math.sqrt(variance);
+  }
+
+  /** Judges a record's surprise as the module did, checks the module's verdict, then adds it. */
+  add(surprise: number, infrequent: boolean): number {
+    const threshold = this.threshold();
+    if (surprise > threshold !== infrequent) this.disagreements++;
+    if (this.n === 0) this.k = surprise;
+    this.n++;
+    this.ex += surprise - this.k;
+    this.ex2 += (surprise - this.k) * (surprise - this.k);
+    if (surprise > this.max) this.max = surprise;
+    return threshold;
+  }
+}
+
+export interface TimelineBucket {
+  first: number;
+  last: number;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  /** The gate's threshold at the bucket's last record. */
+  gate: number;
+  anomalies: number;
+  /** The highest surprise of an anomaly in the bucket (NaN: none). */
+  anomalyMax: number;
+}
+
+/** Surprise and the gate over the run, in at most `capacity` buckets: full, neighbours merge. */
+export class Timeline {
+  buckets: TimelineBucket[] = [];
+  private width = 1;
+
+  constructor(private readonly capacity = 200) {}
+
+  add(index: number, surprise: number, gate: number, anomaly: boolean): void {
+    let b = this.buckets[this.buckets.length - 1];
+    if (!b || b.count >= this.width) {
+      if (this.buckets.length >= this.capacity) {
+        this.merge();
+        return this.add(index, surprise, gate, anomaly);
+      }
+      b = { first: index, last: index, min: surprise, max: surprise, sum: 0, count: 0, gate, anomalies: 0, anomalyMax: NaN };
+      this.buckets.push(b);
+    }
+    b.last = index;
+    b.min = Math.min(b.min, surprise);
+    b.max = Math.max(b.max, surprise);
+    b.sum += surprise;
+    b.count++;
+    b.gate = gate;
+    if (anomaly) {
+      b.anomalies++;
+      b.anomalyMax = Number.isNaN(b.anomalyMax) ? surprise : Math.max(b.anomalyMax, surprise);
+    }
+  }
+
+  private merge(): void {
+    const merged: TimelineBucket[] = [];
+    for (let i = 0; i < this.buckets.length; i += 2) {
+      const a = this.buckets[i];
+      const b = this.buckets[i + 1];
+      if (!b) {
+        merged.push(a);
+        continue;
+      }
+      merged.push({
+        first: a.first,
+        last: b.last,
+        min: Math.min(a.min, b.min),
+        max: Math.max(a.max, b.max),
+        sum: a.sum + b.sum,
+        count: a.count + b.count,
+        gate: b.gate,
+        anomalies: a.anomalies + b.anomalies,
+        anomalyMax: Number.isNaN(a.anomalyMax) ? b.anomalyMax : Number.isNaN(b.anomalyMax) ? a.anomalyMax : Math.max(a.anomalyMax, b.anomalyMax),
+      });
+    }
+    this.buckets = merged;
+    this.width *= 2;
+  }
+}
+
+/** Counts above this go to one overflow bin per character. */
+export const COUNT_CAP = 255;
+
+export interface LetterStats {
+  char: string;
+  /** What the model expects in the pack's surprise mode, and the spread it allows (as explain shows them). */
+  expected: number;
+  spread: number;
+  /** Checked messages by the character's count in them: [0..COUNT_CAP], then the overflow. */
+  counts: Float64Array;
+  /** The largest count seen (the overflow bin's values are not kept). */
+  maxCount: number;
+}
+
+/**
+ * The letter space: per model character, the model's expectation and the distribution of its
+ * count over the checked messages; and the characters the model never saw.
+ */
+export class Letters {
+  readonly letters: LetterStats[];
+  private readonly index = new Map<number, number>();
+  private readonly current: Int32Array;
+  private readonly touched: Int32Array;
+  messages = 0;
+  readonly unseen = new Map<string, { messages: number; occurrences: number }>();
+  unseenOther = { messages: 0, occurrences: 0 };
+  private static readonly UNSEEN_KEPT = 1000;
+
+  constructor(private readonly explainer: Tarkin) {
+    const model = explainer.explainSurprise("").characters.filter((c) => c.count !== null);
+    this.letters = model.map((c) => ({ char: c.char, expected: c.expected, spread: c.spread, counts: new Float64Array(COUNT_CAP + 2), maxCount: 0 }));
+    this.letters.forEach((l, i) => this.index.set(l.char.codePointAt(0)!, i));
+    this.current = new Int32Array(this.letters.length);
+    this.touched = new Int32Array(this.letters.length);
+  }
+
+  add(message: string): void {
+    // Lowercased as the module lowercases (Python's str.lower()), by the explaining instance.
+    const lower = this.explainer.lowercase(message);
+    let touched = 0;
+    const unseenHere = new Map<string, number>();
+    for (const ch of lower) {
+      const i = this.index.get(ch.codePointAt(0)!);
+      if (i === undefined) {
+        unseenHere.set(ch, (unseenHere.get(ch) ?? 0) + 1);
+        continue;
+      }
+      if (this.current[i]++ === 0) this.touched[touched++] = i;
+    }
+    for (let i = 0; i < this.letters.length; i++) {
+      const l = this.letters[i];
+      const count = this.current[i];
+      l.counts[Math.min(count, COUNT_CAP + 1)]++;
+      if (count > l.maxCount) l.maxCount = count;
+    }
+    for (let t = 0; t < touched; t++) this.current[this.touched[t]] = 0;
+    for (const [ch, n] of unseenHere) {
+      let u = this.unseen.get(ch);
+      if (!u) {
+        if (this.unseen.size >= Letters.UNSEEN_KEPT) {
+          this.unseenOther.messages++;
+          this.unseenOther.occurrences += n;
+          continue;
+        }
+        this.unseen.set(ch, (u = { messages: 0, occurrences: 0 }));
+      }
+      u.messages++;
+      u.occurrences += n;
+    }
+    this.messages++;
+  }
+}
+
+export interface Explanation {
+  /** Model characters whose count was surprising, most surprising first. */
+  characters: CharacterDetail[];
+  /** How many more there were than are kept. */
+  moreCharacters: number;
+  /** Characters the model never saw, with their occurrences. */
+  unseen: [string, number][];
+  /** Words with a valence, or changed by a rule. */
+  words: WordDetail[];
+  moreWords: number;
+  emphasis: number;
+}
+
+export interface TopRecord {
+  /** The record's place: its source and line (or row) there, and its number in the run. */
+  source: string;
+  line: number;
+  index: number;
+  fear: number;
+  surprise: number;
+  compound: number;
+  /** The message, cut to MESSAGE_KEPT characters. */
+  message: string;
+  length: number;
+  explanation: Explanation;
+}
+
+export const MESSAGE_KEPT = 2000;
+const CHARACTERS_KEPT = 12;
+const WORDS_KEPT = 16;
+
+export function cut(text: string, length: number): string {
+  if (text.length <= length) return text;
+  let end = length;
+  const c = text.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return text.slice(0, end);
+}
+
+/** One message explained by the explaining instance (never the scoring one): what explain shows. */
+export function explain(explainer: Tarkin, message: string): Explanation {
+  const surprise = explainer.explainSurprise(message);
+  const sentiment = explainer.explainSentiment(message);
+  const known = surprise.characters.filter((c) => c.count !== null && c.contribution > 0).sort((a, b) => b.contribution - a.contribution || (a.char < b.char ? -1 : 1));
+  const unseen = new Map<string, number>();
+  for (const c of surprise.characters) if (c.count === null) unseen.set(c.char, (unseen.get(c.char) ?? 0) + 1);
+  const words = sentiment.words.filter((w) => w.valence !== null || w.sentiment !== 0 || w.rules.length);
+  return {
+    characters: known.slice(0, CHARACTERS_KEPT),
+    moreCharacters: Math.max(known.length - CHARACTERS_KEPT, 0),
+    unseen: [...unseen].sort((a, b) => b[1] - a[1]).slice(0, CHARACTERS_KEPT),
+    words: words.slice(0, WORDS_KEPT).map((w) => ({ ...w, word: cut(w.word, 80) })),
+    moreWords: Math.max(words.length - WORDS_KEPT, 0),
+    emphasis: sentiment.emphasis,
+  };
+}
+
+/** The N records of highest fear (earlier first among equals), in a min-heap of N. */
+export class TopRecords {
+  private readonly heap: TopRecord[] = [];
+
+  constructor(readonly size: number) {}
+
+  /** Whether a record of this fear, at this index, would enter. */
+  wouldEnter(fear: number, index: number): boolean {
+    if (this.size <= 0) return false;
+    if (this.heap.length < this.size) return true;
+    return TopRecords.worse(this.heap[0], { fear, index });
+  }
+
+  /** a ranks below b. */
+  private static worse(a: { fear: number; index: number }, b: { fear: number; index: number }): boolean {
+    return a.fear < b.fear || (a.fear === b.fear && a.index > b.index);
+  }
+
+  offer(record: TopRecord): void {
+    const h = this.heap;
+    if (h.length < this.size) {
+      h.push(record);
+      let i = h.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!TopRecords.worse(h[i], h[parent])) break;
+        [h[i], h[parent]] = [h[parent], h[i]];
+        i = parent;
+      }
+      return;
+    }
+    if (!TopRecords.worse(h[0], record)) return;
+    h[0] = record;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && TopRecords.worse(h[l], h[m])) m = l;
+      if (r < h.length && TopRecords.worse(h[r], h[m])) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+
+  /** Highest fear first. */
+  sorted(): TopRecord[] {
+    return [...this.heap].sort((a, b) => b.fear - a.fear || a.index - b.index);
+  }
+}
+
+export interface SourceStats {
+  name: string;
+  bytes?: number;
+  records: number;
+  anomalous: number;
+  errors: number;
+}
+
+/**
+ * What the module's decision turned out to use, read from its verdicts rather than assumed (the
+ * rule is the module's to change): whether every anomaly passed the gate, the sentiment bound they
+ * all met, and whether a fear level separates them from the other records that met those.
+ */
+export class DecisionObserved {
+  anomalies = 0;
+  passedGate = 0;
+  maxCompound = -Infinity;
+  minFear = Infinity;
+  /** Highest fear of a record not anomalous, by [compound < 0, compound <= 0] x [any, passed the gate]. */
+  private readonly otherFear = [-Infinity, -Infinity, -Infinity, -Infinity];
+
+  add(compound: number, fear: number, infrequent: boolean, anomaly: boolean): void {
+    if (anomaly) {
+      this.anomalies++;
+      if (infrequent) this.passedGate++;
+      if (compound > this.maxCompound) this.maxCompound = compound;
+      if (fear < this.minFear) this.minFear = fear;
+      return;
+    }
+    const o = this.otherFear;
+    if (compound <= 0) {
+      if (compound < 0) o[0] = Math.max(o[0], fear);
+      o[2] = Math.max(o[2], fear);
+      if (infrequent) {
+        if (compound < 0) o[1] = Math.max(o[1], fear);
+        o[3] = Math.max(o[3], fear);
+      }
+    }
+  }
+
+  /** Every anomaly passed the gate (null: no anomaly to tell). */
+  get gateRequired(): boolean | null {
+    return this.anomalies ? this.passedGate === this.anomalies : null;
+  }
+
+  /** The sentiment bound every anomaly met, or null. */
+  get negative(): "<0" | "<=0" | null {
+    if (!this.anomalies) return null;
+    return this.maxCompound < 0 ? "<0" : this.maxCompound <= 0 ? "<=0" : null;
+  }
+
+  /**
+   * The fear from which records meeting the other conditions were anomalous: the lowest anomaly's,
+   * when records met those conditions without being anomalous and none of them reached it (null:
+   * no fear level is seen at work).
+   */
+  get fearLevel(): { level: number; below: number } | null {
+    const negative = this.negative;
+    if (!negative) return null;
+    const other = this.otherFear[(negative === "<0" ? 0 : 2) + (this.gateRequired ? 1 : 0)];
+    // Only records that met the other conditions and were not anomalous can show a fear level at work.
+    return Number.isFinite(other) && other < this.minFear ? { level: this.minFear, below: other } : null;
+  }
+}
+
+export interface UnreadableRecord {
+  source: string;
+  line: number;
+  error: string;
+  text: string;
+}
+
+/** Everything the report shows, gathered record by record from the module's output. */
+export class ReportData {
+  readonly surprise = new Histogram(0, 1);
+  readonly compound = new Histogram(-1, 1);
+  readonly fear = new Histogram(0, 1);
+  readonly gate: GateTracker;
+  readonly decision = new DecisionObserved();
+  readonly timeline = new Timeline();
+  readonly letters: Letters;
+  readonly top: TopRecords;
+  readonly sources: SourceStats[] = [];
+  readonly unreadable: UnreadableRecord[] = [];
+  records = 0;
+  scored = 0;
+  infrequent = 0;
+  anomalous = 0;
+  errors = 0;
+  spoofed = 0;
+  lost = 0;
+  private readonly names: Record<string, string>;
+
+  constructor(readonly pack: PackedContents, private readonly explainer: Tarkin, top: number) {
+    this.gate = new GateTracker(pack.settings);
+    this.letters = new Letters(explainer);
+    this.top = new TopRecords(top);
+    const p = pack.settings.prefix;
+    this.names = Object.fromEntries(["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed"].map((k) => [k, p + k]));
+  }
+
+  source(name: string, bytes?: number): SourceStats {
+    const s = { name, bytes, records: 0, anomalous: 0, errors: 0 };
+    this.sources.push(s);
+    return s;
+  }
+
+  /** The record Fluent Bit would lose (the module trapped or returned no string). */
+  addLost(source: SourceStats): void {
+    this.records++;
+    source.records++;
+    this.lost++;
+  }
+
+  /** One record's result from the module (annotate mode: the record with tarkin's fields). */
+  add(result: string, source: SourceStats, line: number): void {
+    this.records++;
+    source.records++;
+    const n = this.names;
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(result) as Record<string, unknown>;
+    } catch {
+      record = { [n.anomaly]: true, [n.error]: "the module returned text that is not JSON", [n.record]: result };
+    }
+    if (record[n.spoofed] === true) this.spoofed++;
+    if (typeof record[n.error] === "string" || typeof record[n.surprise] !== "number") {
+      this.errors++;
+      this.anomalous++;
+      source.errors++;
+      source.anomalous++;
+      if (this.unreadable.length < 10) {
+        const { [n.error]: error, [n.anomaly]: _a, [n.record]: raw, ...rest } = record;
+        const text = typeof raw === "string" ? raw : raw === undefined ? JSON.stringify(rest) : JSON.stringify(raw);
+        this.unreadable.push({ source: source.name, line, error: String(error ?? "no score"), text: cut(text, 500) });
+      }
+      return;
+    }
+    const surprise = record[n.surprise] as number;
+    const compound = Number(record[n.sentiment]);
+    const fear = Number(record[n.fear]);
+    const infrequent = record[n.infrequent] === true;
+    const anomaly = record[n.anomaly] === true;
+    const index = this.scored++;
+    this.surprise.add(surprise, infrequent, anomaly);
+    this.compound.add(compound, infrequent, anomaly);
+    this.fear.add(fear, infrequent, anomaly);
+    this.decision.add(compound, fear, infrequent, anomaly);
+    const gate = this.gate.add(surprise, infrequent);
+    this.timeline.add(index, surprise, gate, anomaly);
+    if (infrequent) this.infrequent++;
+    const message = messageOf(record, this.pack.settings.fields);
+    if (message !== undefined) this.letters.add(message);
+    if (!anomaly) return;
+    this.anomalous++;
+    source.anomalous++;
+    if (message !== undefined && this.top.wouldEnter(fear, index)) {
+      this.top.offer({
+        source: source.name,
+        line,
+        index,
+        fear,
+        surprise,
+        compound,
+        message: cut(message, MESSAGE_KEPT),
+        length: message.length,
+        explanation: explain(this.explainer, message),
+      });
+    }
+  }
+}
+
+/** The message the module scored: the first of the fields that holds a string. */
+export function messageOf(record: Record<string, unknown>, fields: string[]): string | undefined {
+  for (const f of fields) {
+    const v = atPath(record, f);
+    if (typeof v === "string") return v;
+  }
+  return undefined;
+}

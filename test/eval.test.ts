@@ -1,0 +1,298 @@
+// Detection quality: the metrics against hand-computed cases (ties included), `tarkin eval` end to
+// end on the project's own sample (labels from the generator's attack templates), the security
+// lexicon's form, and, when ../shared is there, the BGL check that the default beats grep and VADER.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ROOT, shared } from "./helpers.js";
+import { averagePrecision, decisionQuality, rocAuc } from "../host/core/eval-metrics.js";
+import { seededRandom } from "../host/core/random.js";
+import { formatTable, parseLabel, SAMPLE_ATTACK_PATTERN, splitFirstField, type Evaluation, type MethodResult } from "../host/core/eval.js";
+import { sampleLines } from "../host/core/sample.js";
+
+const CLI = resolve(ROOT, "dist/tarkin.js");
+const BGL = shared("data/loghub/BGL_2k.log");
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "tarkin-eval-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[], input = ""): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(args: string[], input = ""): string {
+  const r = run(args, input);
+  expect(r.status, `stderr: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+/** Fails as the CLI promises: non-zero, one line on stderr, no stack trace. */
+function fails(args: string[], message: RegExp): void {
+  const r = run(args);
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).not.toContain("    at ");
+  expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(r.stderr).toMatch(message);
+}
+
+const labelled = (xs: number[]) => xs.map((x) => x === 1);
+
+/** AUC by its definition: over every (alert, normal) pair, 1 when the alert scores higher, 1/2 on a tie. */
+function pairwiseAuc(scores: number[], labels: boolean[]): number {
+  let sum = 0;
+  let pairs = 0;
+  scores.forEach((p, i) => {
+    if (!labels[i]) return;
+    scores.forEach((q, j) => {
+      if (labels[j]) return;
+      sum += p > q ? 1 : p === q ? 0.5 : 0;
+      pairs++;
+    });
+  });
+  return sum / pairs;
+}
+
+/** AP with no ties: the mean, over the alerts, of the precision among the records ranked at or above each. */
+function untiedAp(scores: number[], labels: boolean[]): number {
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  let tp = 0;
+  let sum = 0;
+  order.forEach((i, k) => {
+    if (labels[i]) sum += ++tp / (k + 1);
+  });
+  return sum / tp;
+}
+
+describe("metrics", () => {
+  it("match scikit-learn's documented example", () => {
+    // sklearn.metrics.roc_auc_score / average_precision_score docs: y = [0, 0, 1, 1], s = [0.1, 0.4, 0.35, 0.8].
+    const y = labelled([0, 0, 1, 1]);
+    const s = [0.1, 0.4, 0.35, 0.8];
+    expect(rocAuc(s, y)).toBeCloseTo(0.75, 15);
+    expect(averagePrecision(s, y)).toBeCloseTo(0.8333333333333333, 15);
+  });
+
+  it("count ties half in AUC and enter tied records together in AP", () => {
+    // Two tied at the top, one alert among them; two tied below, one alert among them.
+    expect(rocAuc([1, 1, 0, 0], labelled([1, 0, 1, 0]))).toBe(0.5);
+    expect(averagePrecision([1, 1, 0, 0], labelled([1, 0, 1, 0]))).toBeCloseTo(0.5 * 0.5 + 0.5 * 0.5, 15);
+    // A grep-like 0/1 score: AUC = (2 x 1.5 + 0.5) / 6; AP = 2/3 x 2/3 + 1/3 x 3/5.
+    const y = labelled([1, 1, 0, 1, 0]);
+    const grep = [1, 1, 1, 0, 0];
+    expect(rocAuc(grep, y)).toBeCloseTo(3.5 / 6, 15);
+    expect(averagePrecision(grep, y)).toBeCloseTo((2 / 3) * (2 / 3) + (1 / 3) * (3 / 5), 15);
+    // Every score the same: chance, and AP is the share of alerts, whatever the order of the records.
+    expect(rocAuc([7, 7, 7, 7, 7], labelled([0, 1, 0, 0, 1]))).toBe(0.5);
+    expect(averagePrecision([7, 7, 7, 7, 7], labelled([0, 1, 0, 0, 1]))).toBeCloseTo(0.4, 15);
+    expect(averagePrecision([7, 7, 7, 7, 7], labelled([1, 1, 0, 0, 0]))).toBeCloseTo(0.4, 15);
+  });
+
+  it("a perfect ranking scores 1, a reversed one 0 (AUC), and one class gives NaN", () => {
+    expect(rocAuc([3, 2, 1], labelled([1, 0, 0]))).toBe(1);
+    expect(averagePrecision([3, 2, 1], labelled([1, 0, 0]))).toBe(1);
+    expect(rocAuc([1, 2, 3], labelled([1, 0, 0]))).toBe(0);
+    expect(averagePrecision([1, 2, 3], labelled([1, 0, 0]))).toBeCloseTo(1 / 3, 15);
+    expect(rocAuc([1, 2], labelled([0, 0]))).toBeNaN();
+    expect(averagePrecision([1, 2], labelled([0, 0]))).toBeNaN();
+    expect(() => rocAuc([1], labelled([1, 0]))).toThrow(RangeError);
+  });
+
+  it("agree with the definitions on random cases, with and without ties", () => {
+    const r = seededRandom(42);
+    for (let c = 0; c < 300; c++) {
+      const n = 2 + Math.floor(r() * 40);
+      const tied = c % 2 === 0;
+      const scores = Array.from({ length: n }, () => (tied ? Math.floor(r() * 4) : r()));
+      const labels = Array.from({ length: n }, () => r() < 0.3);
+      if (!labels.some(Boolean) || labels.every(Boolean)) continue;
+      expect(rocAuc(scores, labels)).toBeCloseTo(pairwiseAuc(scores, labels), 12);
+      if (!tied) expect(averagePrecision(scores, labels)).toBeCloseTo(untiedAp(scores, labels), 12);
+      // Tie-aware AP does not depend on the order the records come in.
+      const order = scores.map((_, i) => i).reverse();
+      expect(averagePrecision(order.map((i) => scores[i]), order.map((i) => labels[i]))).toBeCloseTo(averagePrecision(scores, labels), 12);
+    }
+  });
+
+  it("precision and recall of a decision", () => {
+    expect(decisionQuality([true, true, false, false], labelled([1, 0, 1, 0]))).toEqual({ flagged: 2, truePositives: 1, precision: 0.5, recall: 0.5 });
+    expect(decisionQuality([false, false], labelled([1, 0])).precision).toBeNaN();
+  });
+});
+
+describe("labels", () => {
+  it("0 or - is normal; 1 or a category is an alert; blank is no label", () => {
+    expect(["0", "-", " - ", "1", "KERNDTLB", "alert"].map(parseLabel)).toEqual([false, false, false, true, true, true]);
+    expect(parseLabel("  ")).toBeNull();
+    expect(splitFirstField("- 1117838570 RAS KERNEL INFO x")).toEqual({ label: "-", message: "1117838570 RAS KERNEL INFO x" });
+    expect(splitFirstField("APPSEV a b")).toEqual({ label: "APPSEV", message: "a b" });
+    expect(splitFirstField("nolabel")).toBeNull();
+  });
+
+  it("the sample pattern is exactly the generator's attack templates", () => {
+    // With no attacks no line matches; with only attacks every line does.
+    for (const seed of [1, 2, 3]) {
+      expect([...sampleLines({ lines: 3000, seed, attacks: 0 })].filter((l) => SAMPLE_ATTACK_PATTERN.test(l))).toEqual([]);
+      expect([...sampleLines({ lines: 3000, seed, attacks: 1 })].filter((l) => !SAMPLE_ATTACK_PATTERN.test(l))).toEqual([]);
+    }
+  });
+});
+
+describe("lexicon/security.tsv", () => {
+  const text = readFileSync(resolve(ROOT, "lexicon/security.tsv"), "utf8");
+  const entries = text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+
+  it("is token<TAB>valence<TAB>rationale, lowercase single words, VADER's scale, each token once", () => {
+    expect(entries.length).toBeGreaterThan(100);
+    const seen = new Set<string>();
+    for (const e of entries) {
+      expect(e, e.join("|")).toHaveLength(3);
+      const [token, valence, why] = e;
+      expect(token).toMatch(/^\S+$/);
+      expect(token).toBe(token.toLowerCase());
+      const v = Number(valence);
+      expect(Number.isFinite(v) && Math.abs(v) <= 4 && Math.round(v * 100) / 100 === v, `${token} ${valence}`).toBe(true);
+      expect(why.trim().length, token).toBeGreaterThan(5);
+      expect(seen.has(token), `${token} twice`).toBe(false);
+      seen.add(token);
+    }
+  });
+
+  it("is packed by default, and --no-security-lexicon leaves it out", () => {
+    writeFileSync(join(dir, "t.log"), [...sampleLines({ lines: 200, seed: 5 })].join("\n") + "\n");
+    ok(["train", "t.log", "-o", "m.json"]);
+    ok(["pack", "--model", "m.json", "-o", "with.wasm"]);
+    ok(["pack", "--model", "m.json", "--no-security-lexicon", "-o", "without.wasm"]);
+    const info = (f: string) => JSON.parse(ok(["inspect", f, "--json"])).info.lexicon.overlays as { name: string; entries: number }[];
+    expect(info("with.wasm")).toEqual([{ name: "security.tsv", entries: entries.length }]);
+    expect(info("without.wasm")).toEqual([]);
+    const compoundOf = (wasm: string) => JSON.parse(ok(["explain", "kernel: segfault at 0 ip 00007f in libc.so.6", "--wasm", wasm, "--json"])).sentiment.sentiment.compound;
+    expect(compoundOf("with.wasm")).toBeLessThan(0);
+    expect(compoundOf("without.wasm")).toBe(0);
+  });
+});
+
+interface EvalJson {
+  records: number;
+  alerts: number | null;
+  model: string;
+  methods: MethodResult[];
+  top: { line: number; message: string; label: boolean | null; fear: number; anomaly: boolean }[];
+}
+
+const method = (e: EvalJson, key: MethodResult["key"]) => e.methods.find((m) => m.key === key)!;
+
+describe("tarkin eval on the generated sample", () => {
+  let lines: string[];
+  let e: EvalJson;
+  beforeAll(() => {
+    lines = [...sampleLines({ lines: 5000, seed: 3 })];
+    writeFileSync(join(dir, "s.log"), lines.join("\r\n") + "\r\n");
+    e = JSON.parse(ok(["eval", "s.log", "--labels", "sample", "--top", "5", "--json"]));
+  });
+
+  it("trains on the records first and says so, then scores every record", () => {
+    expect(e.records).toBe(5000);
+    expect(e.alerts).toBe(lines.filter((l) => SAMPLE_ATTACK_PATTERN.test(l)).length);
+    expect(e.alerts).toBeGreaterThan(50);
+    expect(e.model).toMatch(/trained on these 5000 records first/);
+    expect(e.methods.map((m) => m.key)).toEqual(["fear", "original", "vader", "vader_lexicon", "grep", "random"]);
+  });
+
+  it("fear outranks grep, VADER, the original and chance", () => {
+    const fear = method(e, "fear");
+    for (const key of ["original", "vader", "grep", "random"] as const) {
+      expect(fear.auc!, key).toBeGreaterThan(method(e, key).auc!);
+      expect(fear.ap!, key).toBeGreaterThan(method(e, key).ap!);
+    }
+    expect(fear.precision!).toBeGreaterThan(0.9);
+    expect(fear.recall!).toBeGreaterThan(0.4);
+    expect(method(e, "random").flagged).toBe(fear.flagged);
+    // The records it fears most are attacks.
+    expect(e.top).toHaveLength(5);
+    for (const t of e.top) expect(t.label, t.message).toBe(true);
+  });
+
+  it("a labels file gives the same result as --labels sample", () => {
+    writeFileSync(join(dir, "s.labels"), lines.map((l) => (SAMPLE_ATTACK_PATTERN.test(l) ? "1" : "0")).join("\n") + "\n");
+    const f: EvalJson = JSON.parse(ok(["eval", "s.log", "--labels", "s.labels", "--json"]));
+    expect(f.methods).toEqual(e.methods);
+  });
+
+  it("--model and --wasm evaluate the given model instead of training", () => {
+    ok(["train", "s.log", "-o", "s.json"]);
+    ok(["pack", "--model", "s.json", "-o", "s.wasm"]);
+    const m: EvalJson = JSON.parse(ok(["eval", "s.log", "--labels", "sample", "--model", "s.json", "--json"]));
+    const w: EvalJson = JSON.parse(ok(["eval", "s.log", "--labels", "sample", "--wasm", "s.wasm", "--json"]));
+    expect(m.model).toMatch(/s\.json/);
+    expect(w.model).toMatch(/packed in s\.wasm/);
+    expect(m.methods).toEqual(e.methods); // the same model as training on the same lines
+    expect(w.methods).toEqual(e.methods);
+  });
+
+  it("prints a table, and without labels counts what each method flags", () => {
+    const text = ok(["eval", "s.log", "--labels", "sample", "--top", "3"]);
+    expect(text).toMatch(/^tarkin fear +0\.\d{3} +0\.\d{3} +\d+ +0\.\d{3} +0\.\d{3} +tarkin_anomaly$/m);
+    expect(text).toMatch(/^keyword grep /m);
+    expect(text).toMatch(/the 3 records tarkin fears most/);
+    const none: EvalJson = JSON.parse(ok(["eval", "s.log", "--json"]));
+    expect(method(none, "fear").auc).toBeNull();
+    expect(method(none, "fear").flagged).toBe(method(e, "fear").flagged);
+  });
+
+  it("--labels bgl strips the first field before scoring", () => {
+    const bgl = lines.map((l) => `${SAMPLE_ATTACK_PATTERN.test(l) ? "ATTACK" : "-"} ${l}`);
+    writeFileSync(join(dir, "s.bgl"), bgl.join("\n") + "\n");
+    const b: EvalJson = JSON.parse(ok(["eval", "s.bgl", "--labels", "bgl", "--json"]));
+    expect(b.methods).toEqual(e.methods);
+  });
+
+  it("fails clearly on a label count that does not match, a blank label, a missing file", () => {
+    writeFileSync(join(dir, "short.labels"), "0\n1\n");
+    fails(["eval", "s.log", "--labels", "short.labels"], /2 labels for 5000 records \(s\.log has 5000\)/);
+    writeFileSync(join(dir, "blank.labels"), "0\n\n1\n");
+    fails(["eval", "s.log", "--labels", "blank.labels"], /blank\.labels:2: an empty label/);
+    fails(["eval", "s.log", "--labels", "missing.labels"], /cannot read missing\.labels/);
+    writeFileSync(join(dir, "nolabel.log"), "nolabel\n");
+    fails(["eval", "nolabel.log", "--labels", "bgl"], /nolabel\.log:1: no label field/);
+    fails(["eval", "s.log", "--wasm", "s.wasm", "--min-fear", "0.5"], /repack/);
+  });
+});
+
+describe("on loghub's BGL (../shared)", () => {
+  it.skipIf(!BGL)("the default beats grep and VADER on both AUC and AP", () => {
+    const text = ok(["eval", BGL!, "--labels", "bgl"]);
+    console.log(text);
+    const e: EvalJson = JSON.parse(ok(["eval", BGL!, "--labels", "bgl", "--json"]));
+    expect(e.records).toBe(2000);
+    expect(e.alerts).toBe(143);
+    const fear = method(e, "fear");
+    for (const key of ["vader", "vader_lexicon", "grep", "original", "random"] as const) {
+      expect(fear.auc!, key).toBeGreaterThan(method(e, key).auc!);
+      expect(fear.ap!, key).toBeGreaterThan(method(e, key).ap!);
+    }
+    // The brief's measurements of the baselines, tie-corrected.
+    expect(method(e, "original").auc!).toBeCloseTo(0.32, 2);
+    expect(method(e, "vader").auc!).toBeCloseTo(0.91, 2);
+    expect(method(e, "grep").auc!).toBeCloseTo(0.91, 2);
+    // At its decision it finds every alert with better precision than grep.
+    expect(fear.recall).toBe(1);
+    expect(fear.precision!).toBeGreaterThan(method(e, "grep").precision!);
+  });
+});
+
+it("formatTable lays out every method", () => {
+  const e: Evaluation = {
+    records: 2,
+    alerts: 1,
+    scores: [],
+    methods: [{ key: "fear", name: "tarkin fear", decision: "tarkin_anomaly", auc: 1, ap: 1, flagged: 1, truePositives: 1, precision: 1, recall: 1 }],
+  };
+  expect(formatTable(e).split("\n")[1]).toBe("tarkin fear   1.000   1.000        1      1.000   1.000  tarkin_anomaly");
+});

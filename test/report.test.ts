@@ -1,0 +1,254 @@
+// tarkin report end to end: the bundled CLI writes the page from the project's sample logs with
+// hostile lines mixed in; the page must be self-contained, escape every piece of log text, and
+// render its charts in a real browser (Debian's Chromium, driven by playwright-core) without
+// errors or network requests. Also: drop-mode modules, unreadable records, bounded memory.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { ROOT } from "./helpers.js";
+import { charLabel, html } from "../host/core/report-html.js";
+
+const CLI = resolve(ROOT, "dist/tarkin.js");
+const CHROMIUM = "/usr/bin/chromium";
+const SCREENSHOT = resolve(ROOT, "build/report.png");
+const CHARTS = ["chart-letters", "chart-surprise", "chart-sentiment", "chart-fear", "chart-timeline"];
+
+// Log lines an attacker controls: markup, quotes, an attribute break-out, a link to elsewhere,
+// bidirectional override and escape sequences. Negative and unusual enough to be top anomalies.
+const HOSTILE = [
+  `ERROR terrible attack failed <script>alert("pwned")</script> 'single' "double" & <img src=x onerror=alert(1)> evil \u202egnp.exe\x1b[31m red`,
+  `FATAL horrible breach </td></table></div><a href="https://evil.example/x.js">click</a> kill <link rel=stylesheet href=http://evil.example/s.css> \u200b`,
+];
+
+let dir: string;
+
+function run(args: string[], options: { input?: string; heap?: number } = {}) {
+  const node = options.heap ? [`--max-old-space-size=${options.heap}`] : [];
+  const r = spawnSync(process.execPath, [...node, CLI, ...args], { cwd: dir, input: options.input ?? "", encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok<R extends { status: number | null; stderr: string }>(r: R): R {
+  expect(r.status, `stderr: ${r.stderr}`).toBe(0);
+  return r;
+}
+
+function fails(r: { status: number | null; stderr: string }, message: string) {
+  expect(r.status).not.toBe(0);
+  expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(r.stderr).toContain(message);
+}
+
+/** The numbers of a check or report summary line. */
+function counts(stderr: string) {
+  const m = /(\d+) records in, (?:\d+ out, )?(\d+) infrequent, (\d+) anomalous, (\d+) errors/.exec(stderr);
+  expect(m, stderr).not.toBeNull();
+  return { records: Number(m![1]), infrequent: Number(m![2]), anomalous: Number(m![3]), errors: Number(m![4]) };
+}
+
+let page: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "tarkin-report-"));
+  const sample = ok(run(["sample", "--lines", "2000"])).stdout.trimEnd().split("\n");
+  expect(sample).toHaveLength(2000);
+  sample.splice(700, 0, HOSTILE[0]);
+  sample.splice(1400, 0, HOSTILE[1]);
+  writeFileSync(join(dir, "sample.log"), sample.join("\n") + "\n");
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("tarkin report", () => {
+  it("writes one page from the sample logs, counting as check does", () => {
+    const r = ok(run(["report", "sample.log", "-o", "report.html"]));
+    expect(r.stderr).toMatch(/^tarkin report: .* -> report\.html \(\d+ KiB\)\n$/);
+    const check = ok(run(["check", "sample.log"]));
+    expect(counts(r.stderr)).toEqual(counts(check.stderr));
+    page = readFileSync(join(dir, "report.html"), "utf8");
+    expect(page.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(page.length).toBeLessThan(1 << 20);
+  });
+
+  it("is self-contained: nothing to load, no script", () => {
+    // Every tag of the page (escaped log text holds no "<"): none refers to anything.
+    const tags = page.match(/<[a-zA-Z][^>]*>/g)!;
+    expect(tags.length).toBeGreaterThan(1000);
+    expect(tags.filter((t) => /\b(?:src|href|xlink:href|srcset|action|data)\s*=/i.test(t))).toEqual([]);
+    expect(tags.filter((t) => /^<(?:link|script|img|iframe|object|embed|image|use|foreignObject|audio|video|source|base)\b/i.test(t))).toEqual([]);
+    expect(/https?:\/\/(?!evil\.example)/.exec(page)).toBeNull();
+    expect(/@import|url\s*\(/i.exec(page)).toBeNull();
+    expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'`);
+  });
+
+  it("has an SVG per chart, with a title, and the top anomalies table", () => {
+    for (const id of CHARTS) {
+      expect(page).toMatch(new RegExp(`<svg id="${id}"[^>]*role="img"[^>]*><title id="${id}-title">[^<]+</title><desc`));
+    }
+    expect(page.match(/<svg\b/g)).toHaveLength(CHARTS.length);
+    const table = /<table id="top-anomalies">([\s\S]*?)<\/table>/.exec(page);
+    expect(table).not.toBeNull();
+    const rows = table![1].match(/<tr>/g)!.length - 1; // less the header row
+    const { anomalous, errors } = counts(ok(run(["check", "sample.log"])).stderr);
+    expect(anomalous).toBeGreaterThan(10);
+    expect(rows).toBe(Math.min(25, anomalous - errors));
+    // What the header says was checked, and with what.
+    expect(page).toContain("sample.log");
+    expect(page).toContain("2,002 records");
+    expect(page).toContain("the embedded default model");
+    expect(page).toMatch(/trained on sample\.log \(lines, 20,000 messages\)/);
+    expect(page).toContain("gate spreads 0");
+    // The thresholds the decision uses, marked on the charts.
+    expect(page).toMatch(/gate at the end of the run: 0\.\d{4}/);
+    expect(page).toMatch(/every anomaly is (?:below 0 \(compound &lt; 0\)|at or below 0 \(compound ≤ 0\))/);
+    expect(page).toMatch(/(?:anomalous from fear|lowest fear of an anomaly:) 0\.\d{4}/);
+    expect(page).toMatch(/<dt>Decision<\/dt><dd>Every one of the \d+ scored anomalies /);
+    // The gate followed from the records agrees with the module's verdicts.
+    expect(page.includes("disagreed with the module")).toBe(false);
+  });
+
+  it("escapes hostile log text and shows what would hide", () => {
+    // Both hostile lines are among the top anomalies, escaped.
+    expect(page).toContain("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &#39;single&#39; &quot;double&quot; &amp; &lt;img src=x onerror=alert(1)&gt;");
+    expect(page).toContain("&lt;/td&gt;&lt;/table&gt;&lt;/div&gt;&lt;a href=&quot;https://evil.example/x.js&quot;&gt;click&lt;/a&gt;");
+    expect(page.includes("<script>alert")).toBe(false);
+    expect(page.includes("<img src=x")).toBe(false);
+    expect(page.includes("</td></table></div><a")).toBe(false);
+    expect(page).toContain(`<span class="ctl" title="U+202E">\\u202e</span>gnp.exe<span class="ctl" title="U+001B">\\e</span>[31m`);
+    expect(page).toContain(`<span class="ctl" title="U+200B">\\u200b</span>`);
+    expect(/[\u202a-\u202e\u2066-\u2069\u200b\x1b]/.exec(page)).toBeNull();
+    // The explanation: characters never seen in training, the words' valences.
+    expect(page).toMatch(/never seen in training<\/span><span><span class="chip unseen"><code>&lt;<\/code> ×\d/);
+    expect(page).toMatch(/<span class="chip word neg"[^>]*>terrible <b>−2\.1<\/b>/);
+  });
+
+  it("escapes every kind of character it is given", () => {
+    expect(html(`<a href="x" onclick='y'>&amp;</a>`)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+    expect(html("a\0b\nc\rd\te")).toBe(`a<span class="ctl" title="U+0000">\\0</span>b<span class="ctl" title="U+000A">\\n</span>c<span class="ctl" title="U+000D">\\r</span>d\te`);
+    expect(html("\u2066x\u2069\ufeff\x7f")).toBe(
+      `<span class="ctl" title="U+2066">\\u2066</span>x<span class="ctl" title="U+2069">\\u2069</span><span class="ctl" title="U+FEFF">\\ufeff</span><span class="ctl" title="U+007F">\\x7f</span>`,
+    );
+    expect(html("lone \ud800 pair \ud83d\ude00")).toBe(`lone <span class="ctl" title="U+D800">\\ud800</span> pair \ud83d\ude00`);
+    expect([" ", "\t", "<", "\u202e", "é"].map(charLabel)).toEqual(["\u2423", "\\t", "<", "\\u202e", "é"]);
+  });
+
+  it("renders in headless Chromium: every chart drawn, no console error, no request", async () => {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`[notice] ${CHROMIUM} is absent: skipping the browser check of the report (apt-get install chromium)`);
+      return;
+    }
+    const userDataDir = mkdtempSync(join(tmpdir(), "tarkin-chromium-"));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      viewport: { width: 1280, height: 1000 },
+    });
+    try {
+      const url = "file://" + join(dir, "report.html");
+      const requests: string[] = [];
+      const problems: string[] = [];
+      context.on("request", (request) => {
+        if (request.url() !== url) requests.push(request.url());
+      });
+      const tab = await context.newPage();
+      tab.on("console", (message) => {
+        if (message.type() === "error" || message.type() === "warning") problems.push(`${message.type()}: ${message.text()}`);
+      });
+      tab.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      tab.on("dialog", (dialog) => {
+        problems.push(`dialog: ${dialog.message()}`);
+        void dialog.dismiss();
+      });
+      await tab.goto(url, { waitUntil: "load" });
+      const charts = await tab.$$eval("svg", (svgs) =>
+        svgs.map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const drawn = [...svg.querySelectorAll("rect, path, circle, line")].filter((e) => {
+            const b = (e as SVGGraphicsElement).getBBox();
+            return b.width > 0 || b.height > 0;
+          });
+          return { id: svg.id, width: box.width, height: box.height, drawn: drawn.length, texts: svg.querySelectorAll("text").length };
+        }),
+      );
+      expect(charts.map((c) => c.id)).toEqual(CHARTS);
+      for (const c of charts) {
+        expect(c.width, c.id).toBeGreaterThan(600);
+        expect(c.height, c.id).toBeGreaterThan(200);
+        expect(c.drawn, c.id).toBeGreaterThan(20);
+        expect(c.texts, c.id).toBeGreaterThan(5);
+      }
+      const rows = await tab.locator("#top-anomalies tbody tr").count();
+      expect(rows).toBe(page.match(/<tr><td class="num">/g)!.length);
+      expect(rows).toBeGreaterThan(10);
+      expect(await tab.locator("script").count()).toBe(0);
+      expect(await tab.locator("#top-anomalies").innerText()).toContain(`<script>alert("pwned")</script>`);
+      mkdirSync(resolve(ROOT, "build"), { recursive: true });
+      await tab.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(readFileSync(SCREENSHOT).length).toBeGreaterThan(50_000);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads every record's scores from a drop-mode module, with the same decisions", () => {
+    ok(run(["pack", "--model", resolve(ROOT, "models/default.json"), "--mode", "drop", "-o", "drop.wasm"]));
+    const r = ok(run(["report", "sample.log", "--wasm", "drop.wasm", "--top", "5", "-o", "drop.html"]));
+    const check = ok(run(["check", "sample.log", "--wasm", "drop.wasm"]));
+    expect(counts(r.stderr)).toEqual(counts(check.stderr));
+    const drop = readFileSync(join(dir, "drop.html"), "utf8");
+    expect(drop).toContain("mode drop (run in annotate mode here to see every record's scores; the decisions are the same)");
+    expect(drop).toContain("<b>2,002</b><span>scored</span>");
+    expect(/<table id="top-anomalies">[\s\S]*?<\/table>/.exec(drop)![0].match(/<tr>/g)).toHaveLength(6);
+  });
+
+  it("lists unreadable records escaped, and reads NDJSON and CSV", () => {
+    const ndjson = [
+      JSON.stringify({ log: "ok fine" }),
+      JSON.stringify({ log: "all good" }),
+      `{"log": "broken <script>alert('x')</script>`,
+      JSON.stringify({ msg: 5 }),
+      JSON.stringify({ event: { original: "ERROR horrible failure <b>bold</b> attack killed {{{{" } }),
+    ].join("\n");
+    writeFileSync(join(dir, "r.ndjson"), ndjson + "\n");
+    const r = ok(run(["report", "--format", "ndjson", "--field", "log", "event.original", "-o", "n.html", "r.ndjson"]));
+    expect(counts(r.stderr)).toMatchObject({ records: 5, errors: 2 });
+    const n = readFileSync(join(dir, "n.html"), "utf8");
+    expect(n).toContain(`<table id="unreadable">`);
+    expect(n).toContain("{&quot;log&quot;: &quot;broken &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+    expect(n).toContain("&lt;b&gt;bold&lt;/b&gt;");
+    expect(n).not.toMatch(/<script\b|<b>bold/);
+    writeFileSync(join(dir, "r.csv"), `time,host,message\n1,a,all fine\n2,b,good\n3,c,ERROR horrible failure <i>x</i> {{{{\n`);
+    ok(run(["report", "--format", "csv", "--field", "message", "-o", "c.html", "r.csv"]));
+    const c = readFileSync(join(dir, "c.html"), "utf8");
+    expect(c).toContain("&lt;i&gt;x&lt;/i&gt;");
+    expect(c).toContain("row 4");
+  });
+
+  it("fails as the other commands do on bad options", () => {
+    fails(run(["report", "sample.log"]), "required option '-o, --output <report.html>' not specified");
+    fails(run(["report", "sample.log", "--top", "x", "-o", "x.html"]), "--top must be a whole number");
+    fails(run(["report", "missing.log", "-o", "x.html"]), "cannot read missing.log: no such file");
+    fails(run(["report", "sample.log", "-o", "no/such/dir/x.html"]), "cannot write no/such/dir/x.html");
+    fails(run(["report", "sample.log", "--wasm", "drop.wasm", "--mode", "annotate", "-o", "x.html"]), "settings are packed into drop.wasm");
+    expect(existsSync(join(dir, "x.html"))).toBe(false);
+  });
+
+  it("streams: 100,000 records under a 32 MB JavaScript heap", () => {
+    ok(run(["sample", "--lines", "100000", "--seed", "5", "-o", "big.log"]));
+    const r = ok(run(["report", "big.log", "-o", "big.html"], { heap: 32 }));
+    expect(counts(r.stderr).records).toBe(100_000);
+    const big = readFileSync(join(dir, "big.html"), "utf8");
+    expect(big).toContain("100,000 records");
+    expect(big.length).toBeLessThan(1 << 20);
+  });
+});
