@@ -17,6 +17,7 @@ import { FluentBitFilter, type EventFormat } from "../host/core/harness.js";
 import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/pack.js";
 import { parseModel } from "../host/core/model.js";
 import { encodeMsgpack } from "../host/core/msgpack.js";
+import { utf8, strictUtf8, lenientUtf8, isPlainObject, jsonObject, jsonTopLevelKeys, MpMember, mpMap, mpKey, nulFreeMapCount, mpDecode } from "./hostile.helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // The module, packed with the default model.
@@ -36,9 +37,6 @@ function packed(settings: Partial<Settings> = {}): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Bytes.
 
-const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 type Part = string | number | number[] | Uint8Array;
 /** Concatenates strings (as UTF-8), single bytes, byte lists and byte arrays. */
@@ -78,41 +76,8 @@ const OWN = new Set(SUFFIXES.map((s) => "tarkin_" + s));
 const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly"];
 const FIELDS = DEFAULT_SETTINGS.fields;
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
-/** The record as a JSON object, or null when it is not one (RFC 8259: UTF-8, no BOM, one object). */
-function jsonObject(input: Uint8Array): Record<string, unknown> | null {
-  try {
-    const v = JSON.parse(strictUtf8.decode(input));
-    return isPlainObject(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
 
-/** The top-level keys of a valid JSON object's text, in order, duplicates included, decoded. */
-function jsonTopLevelKeys(text: string): string[] {
-  const keys: string[] = [];
-  let depth = 0;
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
-      if (depth === 1 && expectKey) keys.push(JSON.parse(text.slice(i, j + 1)) as string);
-      expectKey = false;
-      i = j;
-    } else if (c === "{" || c === "[") {
-      depth++;
-      expectKey = c === "{" && depth === 1;
-    } else if (c === "}" || c === "]") depth--;
-    else if (c === "," && depth === 1) expectKey = true;
-  }
-  return keys;
-}
 
 /** Equal JSON-like values (same members in the same order), iteratively: values may nest 10,000 deep. */
 function sameValue(a: unknown, b: unknown): boolean {
@@ -136,84 +101,8 @@ function sameValue(a: unknown, b: unknown): boolean {
   return true;
 }
 
-interface MpMember {
-  keyStart: number;
-  valueStart: number;
-  valueEnd: number;
-}
 
-/** Where the msgpack value at pos ends, or -1 when it is not one complete, valid value there. */
-function mpValueEnd(b: Uint8Array, pos: number): number {
-  let need = 1;
-  const n = b.length;
-  const u = (at: number, size: number) => {
-    let v = 0;
-    for (let i = 0; i < size; i++) v = v * 256 + b[at + i];
-    return v;
-  };
-  while (need > 0) {
-    if (pos >= n) return -1;
-    const t = b[pos];
-    const left = n - pos;
-    need--;
-    let size = 1;
-    let children = 0;
-    if (t <= 0x7f || t >= 0xe0 || t === 0xc0 || t === 0xc2 || t === 0xc3) size = 1;
-    else if (t <= 0x8f) children = (t & 15) * 2;
-    else if (t <= 0x9f) children = t & 15;
-    else if (t <= 0xbf) size = 1 + (t & 31);
-    else if (t === 0xc1) return -1;
-    else if (t === 0xc4 || t === 0xd9) size = left < 2 ? Infinity : 2 + u(pos + 1, 1);
-    else if (t === 0xc5 || t === 0xda) size = left < 3 ? Infinity : 3 + u(pos + 1, 2);
-    else if (t === 0xc6 || t === 0xdb) size = left < 5 ? Infinity : 5 + u(pos + 1, 4);
-    else if (t === 0xc7) size = left < 2 ? Infinity : 3 + u(pos + 1, 1);
-    else if (t === 0xc8) size = left < 3 ? Infinity : 4 + u(pos + 1, 2);
-    else if (t === 0xc9) size = left < 5 ? Infinity : 6 + u(pos + 1, 4);
-    else if (t === 0xca || t === 0xce || t === 0xd2) size = 5;
-    else if (t === 0xcb || t === 0xcf || t === 0xd3) size = 9;
-    else if (t === 0xcc || t === 0xd0) size = 2;
-    else if (t === 0xcd || t === 0xd1) size = 3;
-    else if (t === 0xd4) size = 3;
-    else if (t === 0xd5) size = 4;
-    else if (t === 0xd6) size = 6;
-    else if (t === 0xd7) size = 10;
-    else if (t === 0xd8) size = 18;
-    else if (t === 0xdc || t === 0xde) {
-      size = 3;
-      children = left < 3 ? 0 : u(pos + 1, 2) * (t === 0xde ? 2 : 1);
-    } else {
-      size = 5;
-      children = left < 5 ? 0 : u(pos + 1, 4) * (t === 0xdf ? 2 : 1);
-    }
-    if (size > left) return -1;
-    pos += size;
-    need += children;
-  }
-  return pos;
-}
 
-/** The members of a record that is exactly one msgpack map, or null. */
-function mpMap(b: Uint8Array): MpMember[] | null {
-  if (b.length === 0) return null;
-  const t = b[0];
-  let count: number;
-  let pos: number;
-  if (t >= 0x80 && t <= 0x8f) [count, pos] = [t & 15, 1];
-  else if (t === 0xde && b.length >= 3) [count, pos] = [b[1] * 256 + b[2], 3];
-  else if (t === 0xdf && b.length >= 5) [count, pos] = [((b[1] << 24) >>> 0) + (b[2] << 16) + (b[3] << 8) + b[4], 5];
-  else return null;
-  const members: MpMember[] = [];
-  for (let i = 0; i < count; i++) {
-    const keyStart = pos;
-    const valueStart = mpValueEnd(b, keyStart);
-    if (valueStart < 0) return null;
-    const valueEnd = mpValueEnd(b, valueStart);
-    if (valueEnd < 0) return null;
-    members.push({ keyStart, valueStart, valueEnd });
-    pos = valueEnd;
-  }
-  return pos === b.length ? members : null;
-}
 
 /** The bytes of the msgpack str at p, or null when it is not a str. */
 function mpStrAt(b: Uint8Array, p: number): Uint8Array | null {
@@ -225,19 +114,8 @@ function mpStrAt(b: Uint8Array, p: number): Uint8Array | null {
   return null;
 }
 
-function mpKey(b: Uint8Array, m: MpMember): string | null {
-  const s = mpStrAt(b, m.keyStart);
-  return s === null ? null : Buffer.from(s).toString("latin1");
-}
 
-/** Whether a map of n members has a msgpack header without a NUL byte. */
-function nulFreeMapCount(n: number): boolean {
-  if (n <= 15) return true;
-  if (n <= 0xffff) return n > 0xff && (n & 0xff) !== 0;
-  return n > 0xffffff && n <= 0xffffffff && (n & 0xff) !== 0 && (n & 0xff00) !== 0 && (n & 0xff0000) !== 0;
-}
 
-const mpDecode = (b: Uint8Array) => decode(b, { mapKeyConverter: (k) => (typeof k === "string" || typeof k === "number" ? k : String(k)) });
 
 // ---------------------------------------------------------------------------------------------
 // The checks every record goes through.

@@ -25,6 +25,7 @@ import { coreWasm, defaultLexicon, ROOT } from "./helpers.js";
 import { FluentBitFilter, fluentBitJsonString, type EventFormat } from "../host/core/harness.js";
 import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/pack.js";
 import { parseModel } from "../host/core/model.js";
+import { utf8, strictUtf8, lenientUtf8, isPlainObject, jsonObject, jsonTopLevelKeys, MpMember, mpMap, mpKey, nulFreeMapCount, mpDecode } from "./hostile.helpers.js";
 
 // Sized for CI: 20 batches of 50,000 records run in about a minute and a half on 2 cores.
 const BATCHES = 20;
@@ -39,9 +40,6 @@ function packed(settings: Partial<Settings> = {}): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Oracles, independent of the module.
 
-const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 const OWN = new Set(["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed"].map((s) => "tarkin_" + s));
 const VERDICT = ["tarkin_anomaly", "tarkin_fear", "tarkin_infrequent", "tarkin_sentiment", "tarkin_surprise"];
@@ -58,133 +56,17 @@ function hex(b: Uint8Array, max = 200): string {
   return b.length > max ? `${shown}... (${b.length} bytes)` : shown;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
-}
 
-function jsonObject(input: Uint8Array): Record<string, unknown> | null {
-  let text: string;
-  try {
-    text = strictUtf8.decode(input);
-  } catch {
-    return null;
-  }
-  try {
-    const v = JSON.parse(text);
-    return isPlainObject(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
 
-/** The top-level keys of a valid JSON object's text, in order, duplicates included, decoded. */
-function jsonTopLevelKeys(text: string): string[] {
-  const keys: string[] = [];
-  let depth = 0;
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      let j = i + 1;
-      while (text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
-      if (depth === 1 && expectKey) {
-        const raw = text.slice(i + 1, j);
-        keys.push(raw.includes("\\") ? (JSON.parse(text.slice(i, j + 1)) as string) : raw);
-      }
-      expectKey = false;
-      i = j;
-    } else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      expectKey = c === 0x7b && depth === 1;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-    else if (c === 0x2c && depth === 1) expectKey = true;
-  }
-  return keys;
-}
 
 function messageOf(o: Record<string, unknown>): boolean {
   for (const f of FIELDS) if (Object.hasOwn(o, f) && typeof o[f] === "string") return true;
   return false;
 }
 
-interface MpMember {
-  keyStart: number;
-  valueStart: number;
-  valueEnd: number;
-}
 
-/** Where the msgpack value at pos ends, or -1 when it is not one complete, valid value there. */
-function mpValueEnd(b: Uint8Array, pos: number): number {
-  let need = 1;
-  const n = b.length;
-  while (need > 0) {
-    if (pos >= n) return -1;
-    const t = b[pos];
-    const left = n - pos;
-    need--;
-    let size = 1;
-    let children = 0;
-    if (t <= 0x7f || t >= 0xe0 || t === 0xc0 || t === 0xc2 || t === 0xc3) size = 1;
-    else if (t <= 0x8f) children = (t & 15) * 2;
-    else if (t <= 0x9f) children = t & 15;
-    else if (t <= 0xbf) size = 1 + (t & 31);
-    else if (t === 0xc1) return -1;
-    else if (t === 0xc4 || t === 0xd9) size = left < 2 ? Infinity : 2 + b[pos + 1];
-    else if (t === 0xc5 || t === 0xda) size = left < 3 ? Infinity : 3 + b[pos + 1] * 256 + b[pos + 2];
-    else if (t === 0xc6 || t === 0xdb) size = left < 5 ? Infinity : 5 + u32(b, pos + 1);
-    else if (t === 0xc7) size = left < 2 ? Infinity : 3 + b[pos + 1];
-    else if (t === 0xc8) size = left < 3 ? Infinity : 4 + b[pos + 1] * 256 + b[pos + 2];
-    else if (t === 0xc9) size = left < 5 ? Infinity : 6 + u32(b, pos + 1);
-    else if (t === 0xca || t === 0xce || t === 0xd2) size = 5;
-    else if (t === 0xcb || t === 0xcf || t === 0xd3) size = 9;
-    else if (t === 0xcc || t === 0xd0) size = 2;
-    else if (t === 0xcd || t === 0xd1) size = 3;
-    else if (t === 0xd4) size = 3;
-    else if (t === 0xd5) size = 4;
-    else if (t === 0xd6) size = 6;
-    else if (t === 0xd7) size = 10;
-    else if (t === 0xd8) size = 18;
-    else if (t === 0xdc || t === 0xde) {
-      size = 3;
-      children = left < 3 ? 0 : (b[pos + 1] * 256 + b[pos + 2]) * (t === 0xde ? 2 : 1);
-    } else {
-      size = 5;
-      children = left < 5 ? 0 : u32(b, pos + 1) * (t === 0xdf ? 2 : 1);
-    }
-    if (size > left) return -1;
-    pos += size;
-    need += children;
-  }
-  return pos;
-}
 
-function u32(b: Uint8Array, p: number): number {
-  return ((b[p] << 24) >>> 0) + (b[p + 1] << 16) + (b[p + 2] << 8) + b[p + 3];
-}
 
-/** The members of a record that is exactly one msgpack map, or null. */
-function mpMap(b: Uint8Array): MpMember[] | null {
-  if (b.length === 0) return null;
-  const t = b[0];
-  let count: number;
-  let pos: number;
-  if (t >= 0x80 && t <= 0x8f) [count, pos] = [t & 15, 1];
-  else if (t === 0xde && b.length >= 3) [count, pos] = [b[1] * 256 + b[2], 3];
-  else if (t === 0xdf && b.length >= 5) [count, pos] = [u32(b, 1), 5];
-  else return null;
-  if (count > b.length) return null;
-  const members: MpMember[] = [];
-  for (let i = 0; i < count; i++) {
-    const keyStart = pos;
-    const valueStart = mpValueEnd(b, keyStart);
-    if (valueStart < 0) return null;
-    const valueEnd = mpValueEnd(b, valueStart);
-    if (valueEnd < 0) return null;
-    members.push({ keyStart, valueStart, valueEnd });
-    pos = valueEnd;
-  }
-  return pos === b.length ? members : null;
-}
 
 /** Whether the value at p is a str (its bytes are then [start, end)). */
 function mpIsStr(b: Uint8Array, p: number): boolean {
@@ -192,25 +74,13 @@ function mpIsStr(b: Uint8Array, p: number): boolean {
   return (t >= 0xa0 && t <= 0xbf) || t === 0xd9 || t === 0xda || t === 0xdb;
 }
 
-function mpKey(b: Uint8Array, m: MpMember): string | null {
-  const t = b[m.keyStart];
-  const header = t >= 0xa0 && t <= 0xbf ? 1 : t === 0xd9 ? 2 : t === 0xda ? 3 : t === 0xdb ? 5 : 0;
-  if (!header) return null;
-  return Buffer.from(b.buffer, b.byteOffset + m.keyStart + header, m.valueStart - m.keyStart - header).toString("latin1");
-}
 
-function nulFreeMapCount(n: number): boolean {
-  if (n <= 15) return true;
-  if (n <= 0xffff) return n > 0xff && (n & 0xff) !== 0;
-  return n > 0xffffff && n <= 0xffffffff && (n & 0xff) !== 0 && (n & 0xff00) !== 0 && (n & 0xff0000) !== 0;
-}
 
 function hasNul(b: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (b[i] === 0) return true;
   return false;
 }
 
-const mpDecode = (b: Uint8Array) => decode(b, { mapKeyConverter: (k) => (typeof k === "string" || typeof k === "number" ? k : String(k)) });
 function decodes(b: Uint8Array): boolean {
   try {
     mpDecode(b);
