@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ROOT, shared } from "./helpers.js";
+import type { Model } from "../host/core/model.js";
 
 const CLI = resolve(ROOT, "dist/tarkin.js");
 const CORE_WASM = resolve(ROOT, "build/tarkin-core.wasm");
@@ -17,23 +18,8 @@ interface Result {
   stderr: string;
 }
 
-interface Character {
-  char: string;
-  n: number;
-  K: number;
-  Ex: number;
-  Ex2: number;
-  max: number;
-  min: number;
-}
-
-interface ModelFile {
-  format: string;
-  version: number;
-  messages: number;
-  characters: Character[];
-  provenance?: { trainedOn?: Record<string, unknown>[] };
-}
+/** A model file as written, read back without the checks parseModel makes. */
+type ModelFile = Omit<Model, "provenance"> & { provenance?: { trainedOn?: Record<string, unknown>[] } };
 
 type Annotated = Record<string, unknown>;
 
