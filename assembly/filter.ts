@@ -339,7 +339,8 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
   if (status == FOUND) {
     let start = messageStart;
     let end = messageEnd;
-    if (format == FORMAT_JSON) {
+    // A JSON message with no escape in it is its own UTF-8: scored in place, not copied.
+    if (format == FORMAT_JSON && json.hasEscape(start, end)) {
       const raw = end - start;
       if (raw > messageCapacity) {
         message = resize(message, raw);

@@ -230,6 +230,12 @@ function findKeyEnd(p: usize): usize {
 // ---------------------------------------------------------------------------------------------
 // Decoding strings.
 
+/** Whether the content of a validated JSON string [start, stop) has an escape (a backslash) in it. */
+export function hasEscape(start: usize, stop: usize): bool {
+  for (let p = start; p < stop; p++) if (load<u8>(p) == 0x5c) return true;
+  return false;
+}
+
 /** Decodes the content of a validated JSON string [start, stop) to UTF-8 at out; returns its length. */
 export function decodeString(start: usize, stop: usize, out: usize): i32 {
   let n = 0;
