@@ -17,6 +17,21 @@ export function resize(ptr: usize, size: usize): usize {
   return heap.realloc(ptr, size);
 }
 
+/** A buffer that grows to the largest size asked of it and is then reused. Made once, at start. */
+export class Growable {
+  at: usize = 0;
+  capacity: usize = 0;
+
+  /** Where at least `size` bytes are; what it held is kept when it grows. */
+  reserve(size: usize): usize {
+    if (size > this.capacity) {
+      this.at = resize(this.at, size);
+      this.capacity = size;
+    }
+    return this.at;
+  }
+}
+
 // The shipper's allocations. Fluent Bit allocates the tag and the record before each call and frees
 // both after it. Served from the general heap, small records get carved out of the space a large
 // one left, the next large one no longer fits, and memory grows (the runtime doubles it when it

@@ -13,7 +13,7 @@ import {
 import { surprise, passesGate, surpriseMode } from "./surprise";
 import * as vader from "./vader";
 import { fearOf, isAnomaly } from "./fear";
-import { resize } from "./buffers";
+import { Growable } from "./buffers";
 
 // ---------------------------------------------------------------------------------------------
 // The verdict on one message.
@@ -45,23 +45,11 @@ export const FORMAT_MSGPACK: i32 = 1;
 let format = FORMAT_JSON;
 
 // ---------------------------------------------------------------------------------------------
-// Buffers that grow to the largest need seen: a decoded key or message, and the error text.
+// The error text: a fixed buffer, as it is short and made of known pieces.
 
-let scratch: usize = 0;
-let scratchCapacity: usize = 0;
-let message: usize = 0;
-let messageCapacity: usize = 0;
 const NOTE_CAPACITY: usize = 512;
 const note = memory.data(<i32>NOTE_CAPACITY + 8);
 let noteLength: usize = 0;
-
-function scratchFor(size: usize): usize {
-  if (size > scratchCapacity) {
-    scratch = resize(scratch, size);
-    scratchCapacity = size;
-  }
-  return scratch;
-}
 
 /** Appends to the error text (ASCII, or field names from the settings), truncating past its capacity. */
 function noteAscii(text: string): void {
@@ -79,32 +67,31 @@ function noteBytes(p: usize, length: usize): void {
 const SUFFIXES: StaticArray<string> = ["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed"];
 
 // Per member: 1 when it is one of tarkin's own fields.
-let ownFlags: usize = 0;
-let ownCapacity: i32 = 0;
+const ownFlags = new Growable();
 
-/** The member's key as bytes, into scratch; -1 when it has none (a msgpack key that is not a str). */
+/** The member's key as UTF-8, in place where it can be: its length, keyAt says where; -1 when it has none (a msgpack key that is not a str). */
+let keyAt: usize = 0;
 function keyBytes(i: i32): i32 {
   if (format == FORMAT_JSON) {
-    const start = memberKeyStart(i);
-    const stop = memberKeyEnd(i);
-    return json.decodeString(start, stop, scratchFor(stop - start));
+    const n = json.stringText(memberKeyStart(i), memberKeyEnd(i));
+    keyAt = json.textAt;
+    return n;
   }
   if (!msgpack.strAt(memberKeyStart(i))) return -1;
-  const length = msgpack.strEnd - msgpack.strStart;
-  memory.copy(scratchFor(length), msgpack.strStart, length);
-  return <i32>length;
+  keyAt = msgpack.strStart;
+  return <i32>(msgpack.strEnd - msgpack.strStart);
 }
 
 function isOwnField(i: i32): bool {
   const n = keyBytes(i);
-  if (n < prefixLength || memory.compare(scratch, prefix, <usize>prefixLength) != 0) return false;
+  if (n < prefixLength || memory.compare(keyAt, prefix, <usize>prefixLength) != 0) return false;
   const rest = n - prefixLength;
   for (let s = 0; s < SUFFIXES.length; s++) {
     const suffix = unchecked(SUFFIXES[s]);
     if (suffix.length != rest) continue;
     let same = true;
     for (let j = 0; j < rest; j++) {
-      if (<u32>load<u8>(scratch + prefixLength + j) != <u32>suffix.charCodeAt(j)) {
+      if (<u32>load<u8>(keyAt + prefixLength + j) != <u32>suffix.charCodeAt(j)) {
         same = false;
         break;
       }
@@ -116,14 +103,11 @@ function isOwnField(i: i32): bool {
 
 /** Marks tarkin's own fields among the members; returns how many members are kept. */
 function markOwnFields(): i32 {
-  if (memberCount > ownCapacity) {
-    ownCapacity = memberCount;
-    ownFlags = resize(ownFlags, <usize>ownCapacity);
-  }
+  const flags = ownFlags.reserve(<usize>memberCount);
   let kept = 0;
   for (let i = 0; i < memberCount; i++) {
     const own = isOwnField(i);
-    store<u8>(ownFlags + i, own ? 1 : 0);
+    store<u8>(flags + i, own ? 1 : 0);
     if (!own) kept++;
   }
   return kept;
@@ -183,7 +167,7 @@ function recordField(record: usize, length: usize): void {
 
 function writeMembers(): void {
   for (let i = 0; i < memberCount; i++) {
-    if (load<u8>(ownFlags + i)) continue;
+    if (load<u8>(ownFlags.at + i)) continue;
     if (format == FORMAT_JSON) {
       if (fieldsWritten > 0) writeByte(0x2c);
       const keyStart = memberKeyStart(i) - 1;
@@ -202,7 +186,7 @@ function carriable(kept: i32, added: i32): bool {
   if (format == FORMAT_JSON) return true;
   if (!msgpack.canWriteMap(<u64>(kept + added))) return false;
   for (let i = 0; i < memberCount; i++) {
-    if (load<u8>(ownFlags + i)) continue;
+    if (load<u8>(ownFlags.at + i)) continue;
     if (!msgpack.nulFree(memberKeyStart(i), memberValueEnd(i) - memberKeyStart(i))) return false;
   }
   return true;
@@ -240,7 +224,7 @@ function followField(i: i32): i32 {
     let found = false;
     if (top) {
       for (let m = 0; m < memberCount; m++) {
-        if (load<u8>(ownFlags + m) == 0 && keyEquals(m, segment, length)) {
+        if (load<u8>(ownFlags.at + m) == 0 && keyEquals(m, segment, length)) {
           found = true;
           valueStart = memberValueStart(m);
           valueEnd = memberValueEnd(m);
@@ -339,15 +323,11 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
   if (status == FOUND) {
     let start = messageStart;
     let end = messageEnd;
-    // A JSON message with no escape in it is its own UTF-8: scored in place, not copied.
-    if (format == FORMAT_JSON && json.hasEscape(start, end)) {
-      const raw = end - start;
-      if (raw > messageCapacity) {
-        message = resize(message, raw);
-        messageCapacity = raw;
-      }
-      start = message;
-      end = message + <usize>json.decodeString(messageStart, messageEnd, message);
+    if (format == FORMAT_JSON) {
+      // In place unless it has escapes (most messages have none).
+      const n = json.stringText(start, end);
+      start = json.textAt;
+      end = start + <usize>n;
     }
     scoreMessage(start, end);
     if (verdictInfrequent) count(2);

@@ -13,7 +13,7 @@ import {
   filterRecord, FORMAT_JSON, FORMAT_MSGPACK, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly,
 } from "./filter";
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
-import { resize, hostAlloc, hostFree, allocations } from "./buffers";
+import { Growable, hostAlloc, hostFree, allocations } from "./buffers";
 
 // Results of the last call: surprise, infrequent, neg, neu, pos, compound, fear, anomaly.
 const results = memory.data(8 * 8, 8);
@@ -26,27 +26,14 @@ const R_COMPOUND = 40;
 const R_FEAR = 48;
 const R_ANOMALY = 56;
 
-// The input buffer grows to the largest record seen and is then reused.
-let inputBuffer: usize = 0;
-let inputCapacity: usize = 0;
-let outputBuffer: usize = 0;
-let outputCapacity: usize = 0;
+// The host's input (a message, a block of lines, a model) and what the module hands back (a saved
+// model, explanations): each grows to the largest seen and is then reused.
+const inputBuffer = new Growable();
+const outputBuffer = new Growable();
 
-function reserveOutput(size: usize): usize {
-  if (size > outputCapacity) {
-    outputBuffer = resize(outputBuffer, size);
-    outputCapacity = size;
-  }
-  return outputBuffer;
-}
-
-/** A buffer of at least `length` bytes for the next record. */
+/** A buffer of at least `length` bytes for the next call's input. */
 export function input(length: i32): usize {
-  if (<usize>length > inputCapacity) {
-    inputBuffer = resize(inputBuffer, <usize>length);
-    inputCapacity = <usize>length;
-  }
-  return inputBuffer;
+  return inputBuffer.reserve(<usize>length);
 }
 
 export function result_block(): usize {
@@ -75,14 +62,14 @@ function writeSentiment(): void {
 /** VADER sentiment of the input's first `length` bytes. */
 export function sentiment(length: i32): void {
   ensurePack();
-  vader.polarity_scores(inputBuffer, inputBuffer + length);
+  vader.polarity_scores(inputBuffer.at, inputBuffer.at + length);
   writeSentiment();
 }
 
 /** Scores one message: surprise, the gate, sentiment, fear and the decision. */
 export function score(length: i32): void {
   ensurePack();
-  scoreMessage(inputBuffer, inputBuffer + length);
+  scoreMessage(inputBuffer.at, inputBuffer.at + length);
   writeSentiment();
   store<f64>(results, verdictSurprise, R_SURPRISE);
   store<f64>(results, verdictInfrequent ? 1 : 0, R_INFREQUENT);
@@ -145,7 +132,7 @@ export function info_bytes(): i32 {
 /** Trains the model on one message. */
 export function train(length: i32): void {
   ensurePack();
-  trainModel(inputBuffer, inputBuffer + length);
+  trainModel(inputBuffer.at, inputBuffer.at + length);
 }
 
 /**
@@ -154,9 +141,9 @@ export function train(length: i32): void {
  */
 export function train_lines(length: i32): void {
   ensurePack();
-  let start = inputBuffer;
-  const end = inputBuffer + length;
-  for (let p = inputBuffer; p < end; p++) {
+  let start = inputBuffer.at;
+  const end = inputBuffer.at + length;
+  for (let p = inputBuffer.at; p < end; p++) {
     if (load<u8>(p) != 0x0a) continue;
     trainModel(start, p > start && load<u8>(p - 1) == 0x0d ? p - 1 : p);
     start = p + 1;
@@ -172,9 +159,9 @@ export function train_lines(length: i32): void {
 export function score_lines(length: i32): i32 {
   ensurePack();
   let anomalous = 0;
-  let start = inputBuffer;
-  const end = inputBuffer + length;
-  for (let p = inputBuffer; p < end; p++) {
+  let start = inputBuffer.at;
+  const end = inputBuffer.at + length;
+  for (let p = inputBuffer.at; p < end; p++) {
     if (load<u8>(p) != 0x0a) continue;
     scoreMessage(start, p > start && load<u8>(p - 1) == 0x0d ? p - 1 : p);
     if (verdictAnomaly) anomalous++;
@@ -190,7 +177,7 @@ export function score_lines(length: i32): i32 {
 /** Replaces the model with the one in the input buffer (the pack's model layout). */
 export function model_load(): void {
   ensurePack();
-  loadModel(inputBuffer);
+  loadModel(inputBuffer.at);
 }
 
 export function model_characters(): i32 {
@@ -201,7 +188,7 @@ export function model_characters(): i32 {
 /** Writes the model's bytes (the pack's model layout) and returns where; model_bytes() says how many. */
 export function model_save(): usize {
   ensurePack();
-  const p = reserveOutput(<usize>modelBytes());
+  const p = outputBuffer.reserve(<usize>modelBytes());
   saveModel(p);
   return p;
 }
@@ -236,8 +223,8 @@ let explainedCount: i32 = 0;
 /** Per model character and per unseen character, the details (surprise.ts EXPLAIN_CHAR layout); explain_count() says how many. */
 export function explain_characters(length: i32): usize {
   ensurePack();
-  const p = reserveOutput(<usize>explainCapacity(length));
-  explainedCount = explainSurprise(inputBuffer, inputBuffer + length, p);
+  const p = outputBuffer.reserve(<usize>explainCapacity(length));
+  explainedCount = explainSurprise(inputBuffer.at, inputBuffer.at + length, p);
   store<f64>(results, explainedValue, R_SURPRISE);
   return p;
 }
@@ -250,7 +237,7 @@ export function explain_count(): i32 {
 export function explain_words(length: i32): usize {
   ensurePack();
   vader.traceWords(true);
-  vader.polarity_scores(inputBuffer, inputBuffer + length);
+  vader.polarity_scores(inputBuffer.at, inputBuffer.at + length);
   vader.traceWords(false);
   writeSentiment();
   store<f64>(results, vader.amplifier, R_FEAR);
@@ -261,9 +248,9 @@ export function explain_words(length: i32): usize {
 /** The input lowercased as the model sees it (UTF-8); returns where, lowercase_bytes() says how many. */
 let lowercaseLength: i32 = 0;
 export function lowercase(length: i32): usize {
-  const p = reserveOutput(<usize>length * 3 + 4);
+  const p = outputBuffer.reserve(<usize>length * 3 + 4);
   let n = 0;
-  lowerBegin(inputBuffer, inputBuffer + length);
+  lowerBegin(inputBuffer.at, inputBuffer.at + length);
   while (true) {
     const cp = lowerNext();
     if (cp < 0) break;

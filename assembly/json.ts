@@ -3,7 +3,7 @@
 // record on with tarkin's fields. Iterative, so a record nested 10,000 deep costs no stack, and
 // buffers are reused, so a record costs no allocation once the largest has been seen.
 import { decodeAt, decodedLength, encodeAt, REPLACEMENT } from "./utf8";
-import { resize } from "./buffers";
+import { Growable } from "./buffers";
 import { reserve, writeAscii, writeByte, writeBytes } from "./output";
 import { addMember, clearMembers } from "./members";
 
@@ -283,19 +283,29 @@ function hex4(p: usize): u32 {
   return v;
 }
 
-let scratch: usize = 0;
-let scratchCapacity: usize = 0;
+// Decoded strings that had escapes in them; a string without one is read in place.
+const decoded = new Growable();
+
+/** Where the last stringText's UTF-8 is: in the record itself, or in `decoded`. */
+export let textAt: usize = 0;
+
+/**
+ * The content of the validated JSON string [start, stop) as UTF-8: in place when it has no escape
+ * (as most keys and messages), else decoded; returns its length, textAt says where.
+ */
+export function stringText(start: usize, stop: usize): i32 {
+  if (!hasEscape(start, stop)) {
+    textAt = start;
+    return <i32>(stop - start);
+  }
+  textAt = decoded.reserve(stop - start);
+  return decodeString(start, stop, textAt);
+}
 
 /** Whether the validated JSON string [start, stop) decodes to the UTF-8 bytes [name, name + length). */
 export function stringEquals(start: usize, stop: usize, name: usize, length: i32): bool {
-  const raw = stop - start;
-  if (<usize>length > raw) return false;
-  if (raw > scratchCapacity) {
-    scratch = resize(scratch, raw);
-    scratchCapacity = raw;
-  }
-  const n = decodeString(start, stop, scratch);
-  return n == length && memory.compare(scratch, name, <usize>length) == 0;
+  if (<usize>length > stop - start) return false;
+  return stringText(start, stop) == length && memory.compare(textAt, name, <usize>length) == 0;
 }
 
 /** In the validated object value [start, stop), the last member named [name, name + length): its value span. */
