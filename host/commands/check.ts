@@ -5,8 +5,8 @@ import { coreModule, defaultModel } from "../core/assets.js";
 import { CliError } from "../core/errors.js";
 import { readBytes } from "../core/files.js";
 import { encodeMsgpack, msgpackToJson } from "../core/msgpack.js";
-import { FluentBitFilter, fluentBitRecord, HarnessError, type EventFormat } from "../core/harness.js";
-import { csvRows, lines, sources, type Format } from "../core/input.js";
+import { FluentBitFilter, HarnessError, type EventFormat } from "../core/harness.js";
+import { records, sources, type Format } from "../core/input.js";
 import { packModule, readPack, PackError } from "../core/pack.js";
 import { addSettingsOptions, hasSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
 import { packContents } from "./pack.js";
@@ -60,7 +60,6 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
   }
   const out = new Output(process.stdout);
   let lost = 0;
-  const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const send = async (record: string | Uint8Array) => {
     const now = Date.now();
@@ -76,23 +75,7 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
     else if (result.length) await out.line(msgpackToJson(result));
   };
   for (const source of inputs) {
-    if (o.format === "csv") {
-      let header: string[] | null = null;
-      for await (const row of csvRows(source)) {
-        if (o.header && !header) {
-          header = row;
-          continue;
-        }
-        await send(fluentBitRecord(row.map((v, i) => [header?.[i] ?? String(i + 1), v])));
-      }
-    } else {
-      for await (const line of lines(source)) {
-        if (o.format === "ndjson") {
-          if (line.every((b) => b === 0x20 || b === 0x09)) continue;
-          await send(line);
-        } else await send(fluentBitRecord([["log", decoder.decode(line)]]));
-      }
-    }
+    for await (const { record } of records(source, o.format, o.header)) await send(record);
   }
   await out.end();
   const s = filter.stats();

@@ -5,8 +5,8 @@ import { writeFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { version } from "../core/assets.js";
 import { CliError } from "../core/errors.js";
-import { FluentBitFilter, fluentBitRecord, HarnessError } from "../core/harness.js";
-import { csvRows, lines, sources, type Format } from "../core/input.js";
+import { FluentBitFilter, HarnessError } from "../core/harness.js";
+import { records, sources, type Format } from "../core/input.js";
 import { readPack } from "../core/pack.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { Tarkin } from "../core/tarkin.js";
@@ -54,34 +54,13 @@ async function report(files: string[], o: ReportOptions): Promise<void> {
   }
   // A second instance explains (and lowercases) messages, so the scoring run's gate is untouched.
   const data = new ReportData(pack, Tarkin.fromBytes(wasm), top);
-  const decoder = new TextDecoder();
   for (const input of inputs) {
     const source = data.source(input.name, input.size);
-    let line = 0;
-    const send = (record: string | Uint8Array) => {
+    for await (const { record, line } of records(input, o.format, o.header)) {
       const now = Date.now();
       const result = filter.filter(record, o.tag, { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 });
       if (result === null) data.addLost(source);
       else data.add(result, source, line);
-    };
-    if (o.format === "csv") {
-      let header: string[] | null = null;
-      for await (const row of csvRows(input)) {
-        line++;
-        if (o.header && !header) {
-          header = row;
-          continue;
-        }
-        send(fluentBitRecord(row.map((v, i) => [header?.[i] ?? String(i + 1), v])));
-      }
-    } else {
-      for await (const bytes of lines(input)) {
-        line++;
-        if (o.format === "ndjson") {
-          if (bytes.every((b) => b === 0x20 || b === 0x09)) continue;
-          send(bytes);
-        } else send(fluentBitRecord([["log", decoder.decode(bytes)]]));
-      }
     }
   }
   const page = renderReport(data, {

@@ -3,6 +3,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { CliError } from "./errors.js";
 import { CsvReader } from "./csv.js";
+import { fluentBitRecord } from "./harness.js";
 
 export type Format = "lines" | "ndjson" | "csv";
 
@@ -107,4 +108,33 @@ export function atPath(value: unknown, path: string): unknown {
     v = (v as Record<string, unknown>)[part];
   }
   return v;
+}
+
+/**
+ * A source's records as Fluent Bit would hand them to the filter: a plain line becomes
+ * {"log": line}; an NDJSON line goes as it is (blank ones are skipped); a CSV row becomes an object
+ * by the header row (without one, columns named 1, 2, ...). With each, its line or row number.
+ */
+export async function* records(source: Source, format: Format, header: boolean): AsyncGenerator<{ record: string | Uint8Array; line: number }> {
+  let line = 0;
+  if (format === "csv") {
+    let names: string[] | null = null;
+    for await (const row of csvRows(source)) {
+      line++;
+      if (header && !names) {
+        names = row;
+        continue;
+      }
+      yield { record: fluentBitRecord(row.map((v, i) => [names?.[i] ?? String(i + 1), v])), line };
+    }
+    return;
+  }
+  const decoder = new TextDecoder();
+  for await (const bytes of lines(source)) {
+    line++;
+    if (format === "ndjson") {
+      if (bytes.every((b) => b === 0x20 || b === 0x09)) continue;
+      yield { record: bytes, line };
+    } else yield { record: fluentBitRecord([["log", decoder.decode(bytes)]]), line };
+  }
 }
