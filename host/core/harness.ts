@@ -52,32 +52,34 @@ export class FluentBitFilter {
     this.call = x[functionName] as FilterFunction;
   }
 
-  /** wasm_runtime_module_dup_data: the module's malloc, then a copy. */
-  private dup(bytes: Uint8Array, withNul: boolean): number {
-    const size = bytes.length + (withNul ? 1 : 0);
-    const at = this.x.malloc(size);
-    if (at === 0) return 0;
-    const memory = new Uint8Array(this.x.memory.buffer);
-    memory.set(bytes, at);
-    if (withNul) memory[at + bytes.length] = 0;
-    return at;
-  }
-
   /**
-   * One record through the filter: the bytes that go on (up to the NUL, as strdup copies them),
-   * empty when the filter drops the record, or null when Fluent Bit would lose it (a trap, or a
-   * result with no NUL before the end of memory).
+   * Fluent Bit's steps for one record: the tag in with its NUL (wasm_runtime_module_dup_data: the
+   * module's malloc, then a copy), `size` bytes for the record written by `put`, the call with the
+   * record's `length`, the NUL-terminated result read by `read` (strdup), both inputs freed. null
+   * when Fluent Bit would lose the record: a trap, or a result with no NUL before the end of memory.
    */
-  filterBytes(record: Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): Uint8Array | null {
+  private run<T>(
+    tag: string,
+    time: { sec: number; nsec: number },
+    size: number,
+    length: number,
+    put: (memory: Uint8Array, at: number) => void,
+    read: (memory: Uint8Array, start: number, end: number) => T,
+  ): T | null {
     const tagBytes = encoder.encode(tag);
-    const tagAt = this.dup(tagBytes, true);
-    const recordAt = this.dup(record, this.eventFormat === "json");
+    const tagAt = this.x.malloc(tagBytes.length + 1);
+    if (tagAt) {
+      const memory = new Uint8Array(this.x.memory.buffer);
+      memory.set(tagBytes, tagAt);
+      memory[tagAt + tagBytes.length] = 0;
+    }
+    const recordAt = this.x.malloc(size);
+    if (recordAt) put(new Uint8Array(this.x.memory.buffer), recordAt);
     try {
-      const result = this.call(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, record.length) >>> 0;
+      const result = this.call(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, length) >>> 0;
       const memory = new Uint8Array(this.x.memory.buffer);
       const nul = memory.indexOf(0, result);
-      if (nul < 0) return null;
-      return memory.slice(result, nul);
+      return nul < 0 ? null : read(memory, result, nul);
     } catch {
       return null;
     } finally {
@@ -86,37 +88,32 @@ export class FluentBitFilter {
     }
   }
 
+  /** One record through the filter: the bytes that go on, empty when the filter drops it, null when lost. */
+  filterBytes(record: Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): Uint8Array | null {
+    // The JSON record comes with a NUL after it; the msgpack one without.
+    const nul = this.eventFormat === "json" ? 1 : 0;
+    const put = (memory: Uint8Array, at: number) => {
+      memory.set(record, at);
+      if (nul) memory[at + record.length] = 0;
+    };
+    return this.run(tag, time, record.length + nul, record.length, put, (memory, start, end) => memory.slice(start, end));
+  }
+
   /**
    * A JSON record through the filter (event_format json): the text that goes on, "" to drop, null
-   * when lost. The same steps as filterBytes, with the text encoded straight into the module's
-   * memory and the result decoded straight out of it: no copies in between.
+   * when lost; encoded straight into the module's memory and decoded straight out of it.
    */
   filter(record: string | Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): string | null {
     if (typeof record !== "string" || this.eventFormat !== "json") {
       const out = this.filterBytes(typeof record === "string" ? encoder.encode(record) : record, tag, time);
       return out === null ? null : decoder.decode(out);
     }
-    const tagBytes = encoder.encode(tag);
-    const tagAt = this.dup(tagBytes, true);
     const length = Buffer.byteLength(record);
-    const recordAt = this.x.malloc(length + 1);
-    if (recordAt) {
-      const memory = new Uint8Array(this.x.memory.buffer);
-      encoder.encodeInto(record, memory.subarray(recordAt, recordAt + length));
-      memory[recordAt + length] = 0;
-    }
-    try {
-      const result = this.call(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, length) >>> 0;
-      const memory = new Uint8Array(this.x.memory.buffer);
-      const nul = memory.indexOf(0, result);
-      if (nul < 0) return null;
-      return decoder.decode(memory.subarray(result, nul));
-    } catch {
-      return null;
-    } finally {
-      if (tagAt) this.x.free(tagAt);
-      if (recordAt) this.x.free(recordAt);
-    }
+    const put = (memory: Uint8Array, at: number) => {
+      encoder.encodeInto(record, memory.subarray(at, at + length));
+      memory[at + length] = 0;
+    };
+    return this.run(tag, time, length + 1, length, put, (memory, start, end) => decoder.decode(memory.subarray(start, end)));
   }
 
   stats(): FilterStats {
