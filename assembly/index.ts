@@ -7,7 +7,7 @@ import { ensurePack, packArea, PACK_CAPACITY, infoSection, sectionLength, SECTIO
 import * as vader from "./vader";
 import {
   train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages,
-  gateCount, gateMean, gateVariance, gateMaximum, resetGate, explainSurprise, explainCapacity, explainedValue,
+  gateCount, gateMean, gateVariance, gateMaximum, gateThreshold, resetGate, explainSurprise, explainCapacity, explainedValue,
 } from "./surprise";
 import {
   filterRecord, FORMAT_JSON, FORMAT_MSGPACK, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly,
@@ -209,6 +209,12 @@ export function gate_state(): usize {
   store<f64>(results, gateVariance(), 16);
   store<f64>(results, gateMaximum(), 24);
   return results;
+}
+
+/** The surprise the next record must exceed to pass the gate (Infinity: none can pass yet). */
+export function gate_threshold(): f64 {
+  ensurePack();
+  return gateThreshold();
 }
 
 export function gate_reset(): void {

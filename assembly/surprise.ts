@@ -378,19 +378,22 @@ export function setGateSpreads(spreads: f64): void {
   gateSpreads = spreads;
 }
 
+/** The surprise the next message must exceed to pass the gate (Infinity: none can pass yet). */
+export function gateThreshold(): f64 {
+  if (mode == SURPRISE_TARKIN) {
+    const variance = gateVariance();
+    return gateMax - Math.sqrt(variance * variance);
+  }
+  return gateN >= 2 ? gateMean() + gateSpreads * Math.sqrt(gateVariance()) : Infinity;
+}
+
 /**
  * Whether a message with this surprise passes the gate ("infrequent"), judged against the messages
  * before it; then its surprise joins the statistics.
  * tarkin: the original's, surprise > max - |variance|. default: surprise > mean + k sd (k a setting, 0 by default).
  */
 export function passesGate(value: f64): bool {
-  let passes: bool;
-  if (mode == SURPRISE_TARKIN) {
-    const variance = gateVariance();
-    passes = value > gateMax - Math.sqrt(variance * variance);
-  } else {
-    passes = gateN >= 2 && value > gateMean() + gateSpreads * Math.sqrt(gateVariance());
-  }
+  const passes = value > gateThreshold();
   if (gateN == 0) gateK = value;
   gateN += 1;
   gateEx += value - gateK;

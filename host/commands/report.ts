@@ -52,17 +52,21 @@ async function report(files: string[], o: ReportOptions): Promise<void> {
     if (e instanceof HarnessError) throw new CliError(`${o.wasm}: ${e.message}`);
     throw e;
   }
+  // The threshold the module judges the next record against, read from the module itself.
+  const gateThreshold = filter.exports.gate_threshold as () => number;
   // A second instance explains (and lowercases) messages, so the scoring run's gate is untouched.
   const data = new ReportData(pack, Tarkin.fromBytes(wasm), top);
   for (const input of inputs) {
     const source = data.source(input.name, input.size);
     for await (const { record, line } of records(input, o.format, o.header)) {
+      const gate = gateThreshold();
       const now = Date.now();
       const result = filter.filter(record, o.tag, { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 });
       if (result === null) data.addLost(source);
-      else data.add(result, source, line);
+      else data.add(result, source, line, gate);
     }
   }
+  data.gateAtEnd = gateThreshold();
   const page = renderReport(data, {
     module: o.wasm ?? "the embedded default model (models/default.json)",
     format: o.format,

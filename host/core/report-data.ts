@@ -63,46 +63,6 @@ export class Histogram {
   }
 }
 
-/**
- * The module's adaptive gate, followed from the surprises it reports (assembly/surprise.ts,
- * passesGate, with the same arithmetic): the threshold each record was judged against.
- */
-export class GateTracker {
-  private n = 0;
-  private k = 0;
-  private ex = 0;
-  private ex2 = 0;
-  private max = 0;
-  /** Records whose infrequent flag the followed gate did not reproduce (0 unless the module changed). */
-  disagreements = 0;
-
-  constructor(private readonly settings: Settings) {}
-
-  private variance(): number {
-    return this.n > 1 ? (this.ex2 - (this.ex * this.ex) / this.n) / (this.n - 1) : 0;
-  }
-
-  /** The surprise a record must exceed to pass, given the records before it (Infinity: none passes yet). */
-  threshold(): number {
-    const variance = this.variance();
-    if (this.settings.surprise === "tarkin") return this.max - Math.sqrt(variance * variance);
-    if (this.n < 2) return Infinity;
-    return this.k + this.ex / this.n + this.settings.gateSpreads * Math.sqrt(variance);
-  }
-
-  /** Judges a record's surprise as the module did, checks the module's verdict, then adds it. */
-  add(surprise: number, infrequent: boolean): number {
-    const threshold = this.threshold();
-    if (surprise > threshold !== infrequent) this.disagreements++;
-    if (this.n === 0) this.k = surprise;
-    this.n++;
-    this.ex += surprise - this.k;
-    this.ex2 += (surprise - this.k) * (surprise - this.k);
-    if (surprise > this.max) this.max = surprise;
-    return threshold;
-  }
-}
-
 export interface TimelineBucket {
   first: number;
   last: number;
@@ -431,7 +391,8 @@ export class ReportData {
   readonly surprise = new Histogram(0, 1);
   readonly compound = new Histogram(-1, 1);
   readonly fear = new Histogram(0, 1);
-  readonly gate: GateTracker;
+  /** Where the gate stood after the last record: the surprise the next would have had to exceed. */
+  gateAtEnd = Infinity;
   readonly decision = new DecisionObserved();
   readonly timeline = new Timeline();
   readonly letters: Letters;
@@ -448,7 +409,6 @@ export class ReportData {
   private readonly names: Record<string, string>;
 
   constructor(readonly pack: PackedContents, private readonly explainer: Tarkin, top: number) {
-    this.gate = new GateTracker(pack.settings);
     this.letters = new Letters(explainer);
     this.top = new TopRecords(top);
     const p = pack.settings.prefix;
@@ -469,7 +429,8 @@ export class ReportData {
   }
 
   /** One record's result from the module (annotate mode: the record with tarkin's fields). */
-  add(result: string, source: SourceStats, line: number): void {
+  /** One result of the module; `gate` is the threshold the module judged the record against. */
+  add(result: string, source: SourceStats, line: number, gate: number): void {
     this.records++;
     source.records++;
     const n = this.names;
@@ -502,7 +463,6 @@ export class ReportData {
     this.compound.add(compound, infrequent, anomaly);
     this.fear.add(fear, infrequent, anomaly);
     this.decision.add(compound, fear, infrequent, anomaly);
-    const gate = this.gate.add(surprise, infrequent);
     this.timeline.add(index, surprise, gate, anomaly);
     if (infrequent) this.infrequent++;
     const message = messageOf(record, this.pack.settings.fields);

@@ -521,7 +521,7 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
     .map((x) => `${html(x.name)}${x.bytes !== undefined ? ` (${bytes(x.bytes)})` : ""}: ${count(x.records)} records, ${count(x.anomalous)} anomalous${x.errors ? `, ${count(x.errors)} unreadable` : ""}`)
     .join("<br>");
   const d = data.decision;
-  const gateAtEnd = data.gate.threshold();
+  const gateAtEnd = data.gateAtEnd;
   const marksSurprise: Mark[] = [];
   if (Number.isFinite(gateAtEnd)) {
     const role = d.gateRequired === null ? "" : d.gateRequired ? " (every anomaly passed it)" : " (not required for an anomaly)";
@@ -588,9 +588,7 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
     })}</div>`,
   );
   parts.push(
-    `<p class="note">The gate adapts: each record is judged against the records before it, so the line is where the gate stood after the last record${
-      data.gate.disagreements ? `; <b>the gate followed here disagreed with the module on ${count(data.gate.disagreements)} records</b>` : ""
-    }.</p>`,
+    `<p class="note">The gate adapts: each record is judged against the records before it, so the line is where the gate stood after the last record.</p>`,
   );
   parts.push(
     `<h3>Sentiment</h3><div class="figure">${histogramChart("chart-sentiment", data.compound, -1, 1, {
