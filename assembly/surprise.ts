@@ -41,6 +41,16 @@ let wideMask: u32 = 0;
 let touched: usize = 0;
 let touchedCount: i32 = 0;
 
+// Scoring reads a message's ASCII (most log text) into a histogram by byte, upper and lower case
+// apart: one increment per byte, no lookup. The model's ASCII characters are then folded from it,
+// each with its contribution for small counts read from a table rather than computed.
+const asciiCounts = memory.data(128 * 4);
+const DELTA_COUNTS: u32 = 16; // per model ASCII character, contribution - absent for counts below this
+let asciiModel: usize = 0; // per model ASCII character: u32 code point, u32 record index
+let asciiDeltas: usize = 0; // f64[DELTA_COUNTS] per model ASCII character
+let asciiModelCount: i32 = 0;
+let asciiTotal: u32 = 0; // ASCII characters of the message being scored
+
 // @ts-ignore: decorator
 @inline function record(index: i32): usize {
   return chars + <usize>index * CHAR_RECORD;
@@ -125,30 +135,37 @@ export function modelMessages(): f64 {
   return messages;
 }
 
-/** Counts the lowercased characters of a message; returns how many are not in the model. */
-function countCharacters(start: usize, end: usize, learn: bool): i32 {
-  let unseen = 0;
+/**
+ * Counts the lowercased characters of a message per model character, in the order they first
+ * appear (training adds new characters in that order, as the original's dict does).
+ */
+function countCharacters(start: usize, end: usize, learn: bool): void {
   touchedCount = 0;
   // ASCII inline (most log text); from the first other byte, the full lowercaser takes over.
   let p = start;
-  let afterCased = false;
   while (p < end) {
     const b = <u32>load<u8>(p);
     if (b >= 0x80) break;
-    const k = asciiClassOf(b);
-    if (!(k & ASCII_IGNORABLE)) afterCased = (k & (ASCII_UPPER | ASCII_LOWER)) != 0;
-    if (!countOne(k & ASCII_UPPER ? b + 32 : b, learn)) unseen++;
+    countOne(asciiClassOf(b) & ASCII_UPPER ? b + 32 : b, learn);
     p++;
   }
   if (p < end) {
-    lowerContinue(p, end, afterCased);
+    lowerContinue(p, end, casedBefore(start, p));
     while (true) {
       const cp = lowerNext();
       if (cp < 0) break;
-      if (!countOne(<u32>cp, learn)) unseen++;
+      countOne(<u32>cp, learn);
     }
   }
-  return unseen;
+}
+
+/** Whether the ASCII text in [start, p) ends with a cased letter, case-ignorable ones skipped (Final_Sigma's look back). */
+function casedBefore(start: usize, p: usize): bool {
+  for (let q = p; q > start; q--) {
+    const k = asciiClassOf(<u32>load<u8>(q - 1));
+    if (!(k & ASCII_IGNORABLE)) return (k & (ASCII_UPPER | ASCII_LOWER)) != 0;
+  }
+  return false;
 }
 
 /** Counts one lowercased character; false when the model lacks it (and is not learning). */
@@ -246,6 +263,21 @@ function refreshBounds(): void {
     store<f64>(r, absent, ABSENT);
     absentSum += absent;
   }
+  asciiModel = resize(asciiModel, 128 * 8);
+  asciiDeltas = resize(asciiDeltas, <usize>128 * DELTA_COUNTS * 8);
+  asciiModelCount = 0;
+  for (let c: u32 = 0; c < 128; c++) {
+    const index = unchecked(asciiIndex[c]);
+    if (index < 0) continue;
+    const r = record(index);
+    store<u32>(asciiModel + (<usize>asciiModelCount << 3), c);
+    store<i32>(asciiModel + (<usize>asciiModelCount << 3), index, 4);
+    const deltas = asciiDeltas + <usize>asciiModelCount * DELTA_COUNTS * 8;
+    for (let count: u32 = 0; count < DELTA_COUNTS; count++) {
+      store<f64>(deltas + (<usize>count << 3), contribution(r, count) - load<f64>(r, ABSENT));
+    }
+    asciiModelCount++;
+  }
   boundsStale = false;
 }
 
@@ -272,20 +304,65 @@ function refreshBounds(): void {
  */
 export function surprise(start: usize, end: usize): f64 {
   if (boundsStale) refreshBounds();
-  const unseen = countCharacters(start, end, false);
-  const result = evaluate(unseen);
+  const result = evaluate(countForScoring(start, end));
   resetCounts();
+  memory.fill(asciiCounts, 0, 128 * 4);
   return result;
 }
 
-function evaluate(unseen: i32): f64 {
+/**
+ * Counts a message for scoring: ASCII into the histogram, other characters (lowercased, then
+ * ASCII ones into the histogram too) as training counts them. Returns how many characters the
+ * model lacks, less the ASCII ones, which evaluate() finds from the histogram.
+ */
+function countForScoring(start: usize, end: usize): i32 {
+  touchedCount = 0;
+  let p = start;
+  while (p < end) {
+    const b = <usize>load<u8>(p);
+    if (b >= 0x80) break;
+    const at = asciiCounts + (b << 2);
+    store<u32>(at, load<u32>(at) + 1);
+    p++;
+  }
+  asciiTotal = <u32>(p - start);
+  if (p >= end) return 0;
+  let unseen = 0;
+  lowerContinue(p, end, casedBefore(start, p));
+  while (true) {
+    const cp = lowerNext();
+    if (cp < 0) break;
+    if (cp < 128) {
+      const at = asciiCounts + (<usize>cp << 2);
+      store<u32>(at, load<u32>(at) + 1);
+      asciiTotal++;
+    } else if (!countOne(<u32>cp, false)) unseen++;
+  }
+  return unseen;
+}
+
+function evaluate(unseenWide: i32): f64 {
   // Exact in tarkin mode: every term is a whole number.
   let sum = absentSum;
+  let asciiSeen: u32 = 0;
+  for (let i = 0; i < asciiModelCount; i++) {
+    const c = <usize>load<u32>(asciiModel + (<usize>i << 3));
+    let count = load<u32>(asciiCounts + (c << 2));
+    if (asciiClassOf(<u32>c) & ASCII_LOWER) count += load<u32>(asciiCounts + ((c - 32) << 2));
+    if (count == 0) continue;
+    asciiSeen += count;
+    if (count < DELTA_COUNTS) sum += load<f64>(asciiDeltas + ((<usize>i * DELTA_COUNTS + count) << 3));
+    else {
+      const r = record(load<i32>(asciiModel + (<usize>i << 3), 4));
+      sum += contribution(r, count) - load<f64>(r, ABSENT);
+    }
+  }
   for (let i = 0; i < touchedCount; i++) {
     const r = record(load<i32>(touched + (<usize>i << 2)));
     sum += contribution(r, load<u32>(r, COUNT)) - load<f64>(r, ABSENT);
   }
   if (mode == SURPRISE_TARKIN) return charCount > 0 ? sum / <f64>charCount : 0;
+  const unseen = <i32>(asciiTotal - asciiSeen) + unseenWide;
   const weight = charCount + unseen;
   return weight > 0 ? (sum + <f64>unseen) / <f64>weight : 0;
 }
@@ -299,9 +376,8 @@ export const EXPLAIN_CHAR = 32; // u32 code point, u32 count, f64 expected mean,
  * point (count 0xffffffff); returns how many entries.
  */
 export function explainSurprise(start: usize, end: usize, out: usize): i32 {
-  if (boundsStale) refreshBounds();
-  const unseen = countCharacters(start, end, false);
-  explainedValue = evaluate(unseen);
+  explainedValue = surprise(start, end);
+  countCharacters(start, end, false);
   let n = 0;
   for (let i = 0; i < charCount; i++) {
     const r = record(i);
