@@ -2,9 +2,11 @@
 // results are the specification: every function below is named as its counterpart there.
 //
 // The reference splits the text into a list of words; its rules look at most three words back and
-// two ahead. This port streams instead: a first pass counts what the rules need of the whole text
-// (words, ALL-CAPS words, the first "but", "!" and "?"), a second walks the words through a ring
-// of the last eight, so a record of any size is scored in constant memory without allocating.
+// two ahead. This port streams instead: a first pass describes each word (its lookups) and counts
+// what the rules need of the whole text (words, ALL-CAPS words, the first "but", "!" and "?"), a
+// second scores the words. Descriptions go into a ring of WORDS entries: a text of up to WORDS
+// words (any log line) is read once, a longer one is read again in the second pass, so a record of
+// any size is scored in constant memory without allocating.
 import {
   decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf,
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER,
@@ -123,6 +125,7 @@ function phraseWords(phrase: string, out: StaticArray<i32>, at: i32, width: i32)
 }
 
 let rulesReady = false;
+let butUpperId = -1;
 
 function buildRules(): void {
   for (let i = 0; i < RULE_SLOTS; i++) unchecked((ruleSlots[i] = -1));
@@ -135,7 +138,7 @@ function buildRules(): void {
   ruleWord("at", W_AT, 0);
   ruleWord("very", W_VERY, 0);
   ruleWord("but", W_BUT, 0);
-  ruleWord("BUT", W_BUT_UPPER, 0);
+  butUpperId = ruleWord("BUT", W_BUT_UPPER, 0);
   ruleWord("never", W_NEVER, 0);
   ruleWord("so", W_SO_THIS, 0);
   ruleWord("this", W_SO_THIS, 0);
@@ -169,6 +172,9 @@ let wordEnd: usize = 0;
 let wordAscii = true;
 /** is_upper_python of the current word. */
 let wordUpper = false;
+/** Whether the current word has an ASCII capital, and whether it has an apostrophe (for "n't"). */
+let wordCapitals = false;
+let wordApostrophe = false;
 
 
 function isPuncListed(p: usize, len: i32): bool {
@@ -219,6 +225,7 @@ function nextWord(): bool {
     let space: usize = 0;
     let ascii = true;
     let letters: u32 = 0; // ASCII_UPPER and ASCII_LOWER, as seen
+    let apostrophe = false;
     let lead = start; // where the leading punctuation ends
     let trail = start; // where the last character that is not punctuation ends
     let seenText = false;
@@ -237,6 +244,7 @@ function nextWord(): bool {
         p++;
         if (k & ASCII_PUNCTUATION) {
           if (seenText) pending = true;
+          if (b == 0x27) apostrophe = true;
           continue;
         }
         letters |= k;
@@ -265,6 +273,8 @@ function nextWord(): bool {
     wordEnd = end;
     wordAscii = ascii;
     wordUpper = is_upper_python(letters & (ASCII_UPPER | ASCII_LOWER));
+    wordCapitals = (letters & ASCII_UPPER) != 0;
+    wordApostrophe = apostrophe;
     if (!seenText || interior) return true;
     if (lead > start && trail == end) {
       if (isPuncListed(start, <i32>(lead - start)) && (ascii ? <i32>(end - lead) : utf16LengthOf(lead, end)) > 1) wordStart = lead;
@@ -294,12 +304,12 @@ function isBytes(start: usize, end: usize, text: string): bool {
 // ---------------------------------------------------------------------------------------------
 // The ring of described words.
 
-const RING: i32 = 8;
-const RING_MASK: i32 = RING - 1;
-const ringFlags = new StaticArray<u32>(RING);
-const ringValence = new StaticArray<f64>(RING); // lexicon valence of the lowercased word
-const ringBooster = new StaticArray<f64>(RING); // BOOSTER_DICT value of the lowercased word
-const ringId = new StaticArray<i32>(RING); // the rule word it is, as written, or -1
+const WORDS: i32 = 1024;
+const RING_MASK: i32 = WORDS - 1;
+const ringFlags = new StaticArray<u32>(WORDS);
+const ringValence = new StaticArray<f64>(WORDS); // lexicon valence of the lowercased word
+const ringBooster = new StaticArray<f64>(WORDS); // BOOSTER_DICT value of the lowercased word
+const ringId = new StaticArray<i32>(WORDS); // the rule word it is, as written, or -1
 
 // The reference's lexicon keys are at most 19 bytes; a longer lowercased word can match nothing.
 const MAX_KEY: i32 = 64;
@@ -361,15 +371,12 @@ function describeWord(slot: i32): void {
       booster = unchecked(ruleBooster[lowerId]);
     }
   }
-  const length = <i32>(wordEnd - wordStart);
-  if (length <= MAX_KEY) {
-    // As written: the same bytes as lowercased, unless the word has capitals or is not ASCII.
-    id = lowerLength == length && memory.compare(lowerBuffer, wordStart, <usize>length) == 0
-      ? lowerId
-      : findRuleWord(wordStart, length, fnv1a(wordStart, length));
-    if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
-  }
-  if (flags & W_NEGATE || containsNt(wordStart, wordEnd)) flags |= T_NEGATED;
+  // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
+  // lowercase self, and a word with capitals or other characters can only be "BUT".
+  if (wordAscii && !wordCapitals) id = lowerId;
+  else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
+  if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
+  if (flags & W_NEGATE || (wordApostrophe && containsNt(wordStart, wordEnd))) flags |= T_NEGATED;
   unchecked((ringFlags[slot] = flags));
   unchecked((ringStart[slot] = wordStart));
   unchecked((ringEnd[slot] = wordEnd));
@@ -440,8 +447,8 @@ export function traceAddress(): usize {
 }
 
 // The ring also keeps each word's span, for the trace.
-const ringStart = new StaticArray<usize>(RING);
-const ringEnd = new StaticArray<usize>(RING);
+const ringStart = new StaticArray<usize>(WORDS);
+const ringEnd = new StaticArray<usize>(WORDS);
 
 // ---------------------------------------------------------------------------------------------
 // The rules.
@@ -663,16 +670,17 @@ export function polarity_scores(start: usize, end: usize): void {
   traceCount = 0;
   amplifier = 0;
 
-  // First pass: what the rules need of the whole text.
+  // First pass: each word described, and what the rules need of the whole text.
   let words = 0;
   let allcapWords = 0;
   let butIndex = -1;
   let butUpperIndex = -1;
   beginWords(start, end);
   while (nextWord()) {
+    describeWord(words & RING_MASK);
     if (wordUpper) allcapWords++;
-    if (butIndex < 0 && isBytes(wordStart, wordEnd, "but")) butIndex = words;
-    if (butUpperIndex < 0 && isBytes(wordStart, wordEnd, "BUT")) butUpperIndex = words;
+    if (butIndex < 0 && has(words, W_BUT)) butIndex = words;
+    if (butUpperIndex < 0 && has(words, W_BUT_UPPER)) butUpperIndex = words;
     words++;
   }
   if (butIndex < 0) butIndex = butUpperIndex;
@@ -693,15 +701,19 @@ export function polarity_scores(start: usize, end: usize): void {
     else if (b == 0x3f) questions++;
   }
 
-  // Second pass: each word's valence once the two words after it are described; the sums of
-  // score_valence and sift_sentiment_scores are taken in word order, as the reference takes them.
+  // Second pass: each word's valence once the two words after it are described (all of them are,
+  // unless there were more than the ring holds); the sums of score_valence and
+  // sift_sentiment_scores are taken in word order, as the reference takes them.
   let sum_s: f64 = 0;
   let pos_sum: f64 = 0.0;
   let neg_sum: f64 = 0.0;
   let neu_count: i32 = 0;
-  let described = 0;
+  let described = words;
   let scored = 0;
-  beginWords(start, end);
+  if (words > WORDS) {
+    described = 0;
+    beginWords(start, end);
+  }
   while (scored < words) {
     if (described < words && described - scored < 3) {
       nextWord();
