@@ -43,9 +43,13 @@ export function writeBytes(p: usize, length: usize): void {
 }
 
 export function writeAscii(text: string): void {
-  reserve(<usize>text.length);
-  for (let i = 0; i < text.length; i++) store<u8>(out + outLength + i, <u8>text.charCodeAt(i));
-  outLength += <usize>text.length;
+  const length = <usize>text.length;
+  reserve(length);
+  // The string's UTF-16 units read in place: charCodeAt would check bounds for each.
+  const units = changetype<usize>(text);
+  const at = out + outLength;
+  for (let i: usize = 0; i < length; i++) store<u8>(at + i, <u8>load<u16>(units + (i << 1)));
+  outLength += length;
 }
 
 const numberBuffer = memory.data(64);
