@@ -203,10 +203,16 @@ function utf16LengthOf(start: usize, end: usize): i32 {
   return n;
 }
 
+/** "!" and "?" in the text so far, for punctuation emphasis: every byte passes through nextWord. */
+let exclamations = 0;
+let questions = 0;
+
 function beginWords(start: usize, end: usize): void {
   textStart = start;
   textEnd = end;
   scanPos = start;
+  exclamations = 0;
+  questions = 0;
 }
 
 /**
@@ -245,6 +251,8 @@ function nextWord(): bool {
         if (k & ASCII_PUNCTUATION) {
           if (seenText) pending = true;
           if (b == 0x27) apostrophe = true;
+          else if (b == 0x21) exclamations++;
+          else if (b == 0x3f) questions++;
           continue;
         }
         letters |= k;
@@ -693,13 +701,7 @@ export function polarity_scores(start: usize, end: usize): void {
     compound = 0;
     return;
   }
-  let exclamations = 0;
-  let questions = 0;
-  for (let p = start; p < end; p++) {
-    const b = load<u8>(p);
-    if (b == 0x21) exclamations++;
-    else if (b == 0x3f) questions++;
-  }
+  const punct_emph_amplifier = amplify_ep(exclamations) + amplify_qm(questions);
 
   // Second pass: each word's valence once the two words after it are described (all of them are,
   // unless there were more than the ring holds); the sums of score_valence and
@@ -740,7 +742,6 @@ export function polarity_scores(start: usize, end: usize): void {
   }
 
   // score_valence
-  const punct_emph_amplifier = amplify_ep(exclamations) + amplify_qm(questions);
   amplifier = punct_emph_amplifier;
   if (sum_s > 0) sum_s += punct_emph_amplifier;
   else if (sum_s < 0) sum_s -= punct_emph_amplifier;
