@@ -8,14 +8,15 @@ import {
 
 export const REPLACEMENT: u32 = 0xfffd;
 
-// Per ASCII character, the properties the per-record loops test, so that the common case (log
-// lines are mostly ASCII) costs a table load rather than a call per character.
+// Per byte, the properties the per-record loops test, so that the common case (log lines are
+// mostly ASCII) costs a table load rather than a call per character.
 export const ASCII_SPACE: u32 = 1; // JavaScript's \s
 export const ASCII_PUNCTUATION: u32 = 2; // VADER's REGEX_REMOVE_PUNCTUATION: all ASCII punctuation
 export const ASCII_UPPER: u32 = 4;
 export const ASCII_LOWER: u32 = 8;
 export const ASCII_IGNORABLE: u32 = 16; // Case_Ignorable: ' . : ^ `
-export const asciiClass = memory.data(128);
+export const NOT_ASCII: u32 = 32; // a byte of a longer UTF-8 sequence: decode it
+const byteClass = memory.data(256);
 
 function classify(c: u32): u32 {
   let k: u32 = 0;
@@ -24,14 +25,15 @@ function classify(c: u32): u32 {
   if (c >= 0x41 && c <= 0x5a) k |= ASCII_UPPER;
   if (c >= 0x61 && c <= 0x7a) k |= ASCII_LOWER;
   if (c == 0x27 || c == 0x2e || c == 0x3a || c == 0x5e || c == 0x60) k |= ASCII_IGNORABLE;
+  if (c >= 0x80) k |= NOT_ASCII;
   return k;
 }
-for (let c: u32 = 0; c < 128; c++) store<u8>(asciiClass + c, <u8>classify(c));
+for (let c: u32 = 0; c < 256; c++) store<u8>(byteClass + c, <u8>classify(c));
 
-/** The ASCII character's properties (ASCII_*). */
+/** The byte's properties (ASCII_*, or NOT_ASCII). */
 // @ts-ignore: decorator
 @inline export function asciiClassOf(b: u32): u32 {
-  return <u32>load<u8>(asciiClass + b);
+  return <u32>load<u8>(byteClass + b);
 }
 
 /** Bytes consumed by the last decodeAt; a global so decoding returns two values without allocating. */

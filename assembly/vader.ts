@@ -9,7 +9,7 @@
 // any size is scored in constant memory without allocating.
 import {
   decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf,
-  ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER,
+  ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, NOT_ASCII,
 } from "./utf8";
 import { fnv1a, lexiconValence } from "./lexicon";
 import { resize } from "./buffers";
@@ -226,68 +226,74 @@ function beginWords(start: usize, end: usize): void {
 function nextWord(): bool {
   while (scanPos < textEnd) {
     const start = scanPos;
+    const end = textEnd;
     let p = start;
-    let units = 0;
     let space: usize = 0;
     let ascii = true;
+    let extraUnits = 0; // UTF-16 units less bytes, from the characters that are not ASCII
     let letters: u32 = 0; // ASCII_UPPER and ASCII_LOWER, as seen
     let apostrophe = false;
     let lead = start; // where the leading punctuation ends
     let trail = start; // where the last character that is not punctuation ends
     let seenText = false;
-    let pending = false; // punctuation after text, not yet followed by more text
+    let pending = false; // punctuation since the last text
     let interior = false;
-    while (p < textEnd) {
+    while (p < end) {
       const b = <u32>load<u8>(p);
-      let size: usize = 1;
-      if (b < 0x80) {
-        const k = asciiClassOf(b);
-        if (k & ASCII_SPACE) {
-          space = 1;
-          break;
-        }
-        units++;
+      let k = asciiClassOf(b);
+      if (k & ASCII_PUNCTUATION) {
+        pending = true;
+        if (b == 0x27) apostrophe = true;
+        else if (b == 0x21) exclamations++;
+        else if (b == 0x3f) questions++;
         p++;
-        if (k & ASCII_PUNCTUATION) {
-          if (seenText) pending = true;
-          if (b == 0x27) apostrophe = true;
-          else if (b == 0x21) exclamations++;
-          else if (b == 0x3f) questions++;
-          continue;
-        }
-        letters |= k;
-      } else {
-        const cp = decodeAt(p, textEnd);
-        size = <usize>decodedLength;
+        continue;
+      }
+      if (k & ASCII_SPACE) {
+        space = 1;
+        break;
+      }
+      let q = p + 1;
+      if (k & NOT_ASCII) {
+        const cp = decodeAt(p, end);
         if (isJsSpace(cp)) {
-          space = size;
+          space = <usize>decodedLength;
           break;
         }
         ascii = false;
-        units += utf16Length(cp);
-        p += size;
+        q = p + <usize>decodedLength;
+        extraUnits += utf16Length(cp) - decodedLength;
+      } else {
+        // A run of ASCII text: the common case, in a loop of its own.
+        letters |= k;
+        while (q < end) {
+          k = asciiClassOf(<u32>load<u8>(q));
+          if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
+          letters |= k;
+          q++;
+        }
       }
       if (!seenText) {
         seenText = true;
-        lead = p - size;
+        lead = p;
       } else if (pending) interior = true;
       pending = false;
+      p = q;
       trail = p;
     }
-    const end = p;
     scanPos = p + space;
-    if (units <= 1) continue;
+    if (<i32>(p - start) + extraUnits <= 1) continue;
     wordStart = start;
-    wordEnd = end;
+    wordEnd = p;
     wordAscii = ascii;
     wordUpper = is_upper_python(letters & (ASCII_UPPER | ASCII_LOWER));
     wordCapitals = (letters & ASCII_UPPER) != 0;
     wordApostrophe = apostrophe;
     if (!seenText || interior) return true;
-    if (lead > start && trail == end) {
-      if (isPuncListed(start, <i32>(lead - start)) && (ascii ? <i32>(end - lead) : utf16LengthOf(lead, end)) > 1) wordStart = lead;
-    } else if (trail < end && lead == start) {
-      if (isPuncListed(trail, <i32>(end - trail)) && (ascii ? <i32>(trail - start) : utf16LengthOf(start, trail)) > 1) wordEnd = trail;
+    if (lead > start && trail == p) {
+      if (isPuncListed(start, <i32>(lead - start)) && (ascii ? <i32>(p - lead) : utf16LengthOf(lead, p)) > 1) wordStart = lead;
+    } else if (trail < p && lead == start) {
+      if (isPuncListed(trail, <i32>(p - trail)) && (ascii ? <i32>(trail - start) : utf16LengthOf(start, trail)) > 1) wordEnd = trail;
     }
     return true;
   }
