@@ -729,8 +729,14 @@ export function polarity_scores(start: usize, end: usize): void {
       described++;
       continue;
     }
-    let sentiment: f64;
     const index = scored;
+    if (!tracing && !has(index, T_IN_LEXICON)) {
+      // No valence, so no rule can give it one: neutral (most words of a log line).
+      neu_count += 1;
+      scored++;
+      continue;
+    }
+    let sentiment: f64;
     rules = 0;
     if ((index < words - 1 && has(index, W_KIND) && has(index + 1, W_OF)) || has(index, W_BOOSTER)) {
       rules = RULE_MODIFIER;
