@@ -32,6 +32,10 @@ let entryCount: u32 = 0;
 const FILTER_BYTES: usize = 8192;
 let filter: usize = 0;
 
+/** The longest key's bytes, and the longest of the keys with an ASCII digit (a few emoticons). */
+export let longestKey: i32 = 0;
+export let longestKeyWithDigit: i32 = 0;
+
 export function useLexicon(section: usize): void {
   entryCount = load<u32>(section);
   const slotCount = load<u32>(section, 4);
@@ -42,13 +46,23 @@ export function useLexicon(section: usize): void {
   if (slotCount == 0) entryCount = 0;
   if (filter == 0) filter = allocate(FILTER_BYTES);
   memory.fill(filter, 0, FILTER_BYTES);
+  longestKey = 0;
+  longestKeyWithDigit = 0;
   for (let i: usize = 0; i < <usize>entryCount; i++) {
     const entry = entries + i * ENTRY;
-    const offset = load<u32>(entry);
-    const h = fnv1a(keys + offset, <i32>(load<u32>(entry, ENTRY) - offset));
+    const key = keys + load<u32>(entry);
+    const length = <i32>(load<u32>(entry, ENTRY) - load<u32>(entry));
+    const h = fnv1a(key, length);
     const at = filter + (h >>> 19);
     store<u8>(at, <u32>load<u8>(at) | (<u32>1 << ((h >>> 16) & 7)));
+    if (length > longestKey) longestKey = length;
+    if (length > longestKeyWithDigit && hasDigit(key, length)) longestKeyWithDigit = length;
   }
+}
+
+function hasDigit(p: usize, length: i32): bool {
+  for (let i = 0; i < length; i++) if (<u32>load<u8>(p + i) - 0x30 < 10) return true;
+  return false;
 }
 
 export function lexiconSize(): u32 {

@@ -16,6 +16,7 @@ export const ASCII_UPPER: u32 = 4;
 export const ASCII_LOWER: u32 = 8;
 export const ASCII_IGNORABLE: u32 = 16; // Case_Ignorable: ' . : ^ `
 export const NOT_ASCII: u32 = 32; // a byte of a longer UTF-8 sequence: decode it
+export const ASCII_DIGIT: u32 = 64;
 const byteClass = memory.data(256);
 
 function classify(c: u32): u32 {
@@ -26,6 +27,7 @@ function classify(c: u32): u32 {
   if (c >= 0x61 && c <= 0x7a) k |= ASCII_LOWER;
   if (c == 0x27 || c == 0x2e || c == 0x3a || c == 0x5e || c == 0x60) k |= ASCII_IGNORABLE;
   if (c >= 0x80) k |= NOT_ASCII;
+  if (c >= 0x30 && c <= 0x39) k |= ASCII_DIGIT;
   return k;
 }
 for (let c: u32 = 0; c < 256; c++) store<u8>(byteClass + c, <u8>classify(c));

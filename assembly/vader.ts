@@ -9,9 +9,9 @@
 // any size is scored in constant memory without allocating.
 import {
   decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf,
-  ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, NOT_ASCII,
+  ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
 } from "./utf8";
-import { fnv1a, lexiconValence } from "./lexicon";
+import { fnv1a, lexiconValence, longestKey, longestKeyWithDigit } from "./lexicon";
 import { resize } from "./buffers";
 
 // Constants of the reference, as named there.
@@ -109,6 +109,7 @@ function ruleWord(word: string, flags: u32, booster: f64): i32 {
     slot = (slot + 1) & (RULE_SLOTS - 1);
   }
   const id = ruleWords.length;
+  if (word.length > longestRuleWord) longestRuleWord = word.length;
   ruleWords.push(word);
   ruleFlags.push(flags);
   ruleBooster.push(booster);
@@ -125,6 +126,7 @@ function phraseWords(phrase: string, out: StaticArray<i32>, at: i32, width: i32)
 }
 
 let rulesReady = false;
+let longestRuleWord = 0; // none has a digit
 let butUpperId = -1;
 
 function buildRules(): void {
@@ -172,8 +174,9 @@ let wordEnd: usize = 0;
 let wordAscii = true;
 /** is_upper_python of the current word. */
 let wordUpper = false;
-/** Whether the current word has an ASCII capital, and whether it has an apostrophe (for "n't"). */
+/** Whether the current word has an ASCII capital, an ASCII digit, and an apostrophe (for "n't"). */
 let wordCapitals = false;
+let wordDigits = false;
 let wordApostrophe = false;
 
 
@@ -231,7 +234,7 @@ function nextWord(): bool {
     let space: usize = 0;
     let ascii = true;
     let extraUnits = 0; // UTF-16 units less bytes, from the characters that are not ASCII
-    let letters: u32 = 0; // ASCII_UPPER and ASCII_LOWER, as seen
+    let letters: u32 = 0; // ASCII_UPPER, ASCII_LOWER and ASCII_DIGIT, as seen
     let apostrophe = false;
     let lead = start; // where the leading punctuation ends
     let trail = start; // where the last character that is not punctuation ends
@@ -288,6 +291,7 @@ function nextWord(): bool {
     wordAscii = ascii;
     wordUpper = is_upper_python(letters & (ASCII_UPPER | ASCII_LOWER));
     wordCapitals = (letters & ASCII_UPPER) != 0;
+    wordDigits = (letters & ASCII_DIGIT) != 0;
     wordApostrophe = apostrophe;
     if (!seenText || interior) return true;
     if (lead > start && trail == p) {
@@ -332,11 +336,15 @@ const lowerBuffer = memory.data(MAX_KEY + 4);
 /** The FNV-1a hash of the last lowercaseWord's result. */
 let lowerHash: u32 = 0;
 
-/** Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it; -1 when longer than MAX_KEY. */
+/**
+ * Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it; -1 when it can be
+ * no key: longer than MAX_KEY, or an ASCII word longer than every lexicon key and rule word, or
+ * with a digit and longer than every key with one (log tokens such as times, addresses, paths).
+ */
 function lowercaseWord(start: usize, end: usize): i32 {
   if (wordAscii) {
     const n = <i32>(end - start);
-    if (n > MAX_KEY) return -1;
+    if (n > MAX_KEY || (n > longestKey && n > longestRuleWord) || (wordDigits && n > longestKeyWithDigit)) return -1;
     let h: u32 = 0x811c9dc5;
     for (let i = 0; i < n; i++) {
       const b = <u32>load<u8>(start + i);

@@ -21,6 +21,9 @@ describe("VADER parity with vader-sentiment 1.1.3", () => {
       // Around the 1,024 words the module describes once (assembly/vader.ts WORDS); a longer text is read twice.
       ...[1020, 1021, 1022, 1023, 1024, 1025, 3000].map((n) => "ok ".repeat(n) + "not very bad but kind of GREAT, the shit!"),
       "but " + "GOOD very bad never so nice ".repeat(300),
+      // Keys with digits (the longest has 7 bytes) among log tokens with digits that cannot be keys.
+      "I <3 you, 2g2b4g 14aa41 1337 0:-3 </3 (8 at 10:30:00 2026-11-22T10:00:00Z from 192.168.0.1 pid=4242",
+      "hated /var/lib/a-path-far-longer-than-any-key/file.log but didn't-mind-this-long-token-at-all good",
     ];
     const { compared, differ, differing } = compareSentiment(tarkin, texts);
     console.log(`VADER parity (edge cases): ${compared} compared, ${differ} differ`);
