@@ -44,9 +44,9 @@ let touchedCount: i32 = 0;
 // Scoring reads a message's ASCII (most log text) into a histogram by byte, upper and lower case
 // apart: one increment per byte, no lookup. The model's ASCII characters are then folded from it,
 // each with its contribution for small counts read from a table rather than computed.
-const asciiCounts = memory.data(128 * 4);
-const DELTA_COUNTS: u32 = 16; // per model ASCII character, contribution - absent for counts below this
-let asciiModel: usize = 0; // per model ASCII character: u32 code point, u32 record index
+const asciiCounts = memory.data(129 * 4); // the last stays 0: the capital of what has none
+const DELTA_COUNTS: u32 = 64; // per model ASCII character, contribution - absent for counts below this
+let asciiModel: usize = 0; // per model ASCII character: u32 its count's offset, u32 its capital's, i32 record index, u32 reserved
 let asciiDeltas: usize = 0; // f64[DELTA_COUNTS] per model ASCII character
 let asciiModelCount: i32 = 0;
 let asciiTotal: u32 = 0; // ASCII characters of the message being scored
@@ -263,15 +263,17 @@ function refreshBounds(): void {
     store<f64>(r, absent, ABSENT);
     absentSum += absent;
   }
-  asciiModel = resize(asciiModel, 128 * 8);
+  asciiModel = resize(asciiModel, 128 * 16);
   asciiDeltas = resize(asciiDeltas, <usize>128 * DELTA_COUNTS * 8);
   asciiModelCount = 0;
   for (let c: u32 = 0; c < 128; c++) {
     const index = unchecked(asciiIndex[c]);
     if (index < 0) continue;
     const r = record(index);
-    store<u32>(asciiModel + (<usize>asciiModelCount << 3), c);
-    store<i32>(asciiModel + (<usize>asciiModelCount << 3), index, 4);
+    const entry = asciiModel + (<usize>asciiModelCount << 4);
+    store<u32>(entry, c << 2);
+    store<u32>(entry, (asciiClassOf(c) & ASCII_LOWER ? c - 32 : 128) << 2, 4);
+    store<i32>(entry, index, 8);
     const deltas = asciiDeltas + <usize>asciiModelCount * DELTA_COUNTS * 8;
     for (let count: u32 = 0; count < DELTA_COUNTS; count++) {
       store<f64>(deltas + (<usize>count << 3), contribution(r, count) - load<f64>(r, ABSENT));
@@ -345,15 +347,15 @@ function evaluate(unseenWide: i32): f64 {
   // Exact in tarkin mode: every term is a whole number.
   let sum = absentSum;
   let asciiSeen: u32 = 0;
+  // No branch on whether the message has the character (which no predictor guesses): an absent
+  // one adds its table's first entry, 0.
   for (let i = 0; i < asciiModelCount; i++) {
-    const c = <usize>load<u32>(asciiModel + (<usize>i << 3));
-    let count = load<u32>(asciiCounts + (c << 2));
-    if (asciiClassOf(<u32>c) & ASCII_LOWER) count += load<u32>(asciiCounts + ((c - 32) << 2));
-    if (count == 0) continue;
+    const entry = asciiModel + (<usize>i << 4);
+    const count = load<u32>(asciiCounts + <usize>load<u32>(entry)) + load<u32>(asciiCounts + <usize>load<u32>(entry, 4));
     asciiSeen += count;
     if (count < DELTA_COUNTS) sum += load<f64>(asciiDeltas + ((<usize>i * DELTA_COUNTS + count) << 3));
     else {
-      const r = record(load<i32>(asciiModel + (<usize>i << 3), 4));
+      const r = record(load<i32>(entry, 8));
       sum += contribution(r, count) - load<f64>(r, ABSENT);
     }
   }
