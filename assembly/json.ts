@@ -41,35 +41,57 @@ function fail(why: string): bool {
   return (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66);
 }
 
+// Eight bytes at a time, as one u64: which bytes are 0x80 or more, below 0x20, or equal to a byte.
+const ONES: u64 = 0x0101010101010101;
+const HIGH_BITS: u64 = 0x8080808080808080;
+
+// @ts-ignore: decorator
+@inline function anyByteIs(x: u64, b: u64): bool {
+  const y = x ^ (b * ONES);
+  return ((y - ONES) & ~y & HIGH_BITS) != 0;
+}
+
+/** Whether any of the eight bytes is other than printable ASCII or is a quote or a backslash. */
+// @ts-ignore: decorator
+@inline function anyNotPlain(x: u64): bool {
+  return ((x | ((x - 0x20 * ONES) & ~x)) & HIGH_BITS) != 0 || anyByteIs(x, 0x22) || anyByteIs(x, 0x5c);
+}
+
 /** Past a string whose opening quote is at pos: escapes well-formed, UTF-8 valid, no raw controls. */
 function scanString(): bool {
-  pos++;
-  while (pos < end) {
-    const b = <u32>load<u8>(pos);
+  let p = pos + 1;
+  const stop = end;
+  while (p < stop) {
+    // Printable ASCII but quotes and backslashes, most of a message, eight bytes at a time.
+    while (p + 8 <= stop && !anyNotPlain(load<u64>(p))) p += 8;
+    if (p >= stop) break;
+    const b = <u32>load<u8>(p);
     if (b == 0x22) {
-      pos++;
+      pos = p + 1;
       return true;
     }
+    pos = p;
     if (b == 0x5c) {
-      if (pos + 1 >= end) return fail("unterminated string");
-      const e = <u32>load<u8>(pos + 1);
+      if (p + 1 >= stop) return fail("unterminated string");
+      const e = <u32>load<u8>(p + 1);
       if (e == 0x75) {
-        if (pos + 6 > end) return fail("truncated \\u escape");
-        for (let i: usize = 2; i < 6; i++) if (!isHex(load<u8>(pos + i))) return fail("invalid \\u escape");
-        pos += 6;
+        if (p + 6 > stop) return fail("truncated \\u escape");
+        for (let i: usize = 2; i < 6; i++) if (!isHex(load<u8>(p + i))) return fail("invalid \\u escape");
+        p += 6;
       } else if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
-        pos += 2;
+        p += 2;
       } else return fail("invalid escape in string");
     } else if (b < 0x20) {
       return fail("control character in string");
     } else if (b < 0x80) {
-      pos++;
+      p++;
     } else {
-      const cp = decodeAt(pos, end);
-      if (cp == REPLACEMENT && !isReplacementBytes(pos)) return fail("invalid UTF-8 in string");
-      pos += decodedLength;
+      const cp = decodeAt(p, stop);
+      if (cp == REPLACEMENT && !isReplacementBytes(p)) return fail("invalid UTF-8 in string");
+      p += decodedLength;
     }
   }
+  pos = p;
   return fail("unterminated string");
 }
 
@@ -232,7 +254,9 @@ function findKeyEnd(p: usize): usize {
 
 /** Whether the content of a validated JSON string [start, stop) has an escape (a backslash) in it. */
 export function hasEscape(start: usize, stop: usize): bool {
-  for (let p = start; p < stop; p++) if (load<u8>(p) == 0x5c) return true;
+  let p = start;
+  for (; p + 8 <= stop; p += 8) if (anyByteIs(load<u64>(p), 0x5c)) return true;
+  for (; p < stop; p++) if (load<u8>(p) == 0x5c) return true;
   return false;
 }
 
