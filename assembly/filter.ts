@@ -5,7 +5,7 @@
 import * as json from "./json";
 import * as msgpack from "./msgpack";
 import { memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd } from "./members";
-import { beginOutput, finishOutput, writeAscii, writeByte, writeBytes, writeNumber, out, outLength } from "./output";
+import { beginOutput, finishOutput, writeAscii, writeByte, writeBytes, writeNumber, writeRounded, out, outLength } from "./output";
 import {
   ensurePack, hasModel, outputMode, OUTPUT_DROP, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
@@ -65,6 +65,14 @@ function noteBytes(p: usize, length: usize): void {
 // replaced, never duplicated, and the attempt is flagged (an attacker can write JSON into a log).
 
 const SUFFIXES: StaticArray<string> = ["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed"];
+const SURPRISE = 0;
+const INFREQUENT = 1;
+const SENTIMENT = 2;
+const FEAR = 3;
+const ANOMALY = 4;
+const ERROR = 5;
+const RECORD = 6;
+const SPOOFED = 7;
 
 // Per member: 1 when it is one of tarkin's own fields.
 const ownFlags = new Growable();
@@ -119,14 +127,40 @@ function markOwnFields(): i32 {
 
 let fieldsWritten = 0;
 
-function key(suffix: string): void {
+// JSON: each of tarkin's keys as written after another member, `,"<prefix><suffix>":`, built
+// once for the pack's prefix, so that writing a key is one copy.
+const jsonKeys = new Growable();
+const jsonKeyAt = new StaticArray<i32>(SUFFIXES.length + 1);
+let jsonKeysPrefix: usize = 0;
+
+function buildJsonKeys(): void {
+  let length = 0;
+  for (let s = 0; s < SUFFIXES.length; s++) length += prefixLength + unchecked(SUFFIXES[s]).length + 4;
+  const at = jsonKeys.reserve(<usize>length);
+  let n = 0;
+  for (let s = 0; s < SUFFIXES.length; s++) {
+    unchecked((jsonKeyAt[s] = n));
+    store<u8>(at + n++, 0x2c);
+    store<u8>(at + n++, 0x22);
+    memory.copy(at + n, prefix, <usize>prefixLength);
+    n += prefixLength;
+    const suffix = unchecked(SUFFIXES[s]);
+    for (let j = 0; j < suffix.length; j++) store<u8>(at + n++, <u8>suffix.charCodeAt(j));
+    store<u8>(at + n++, 0x22);
+    store<u8>(at + n++, 0x3a);
+  }
+  unchecked((jsonKeyAt[SUFFIXES.length] = n));
+  jsonKeysPrefix = prefix;
+}
+
+function key(field: i32): void {
   if (format == FORMAT_JSON) {
-    if (fieldsWritten > 0) writeByte(0x2c);
-    writeByte(0x22);
-    writeBytes(prefix, <usize>prefixLength);
-    writeAscii(suffix);
-    writeAscii("\":");
+    if (jsonKeysPrefix != prefix) buildJsonKeys();
+    // The first field of a record goes without the comma.
+    const from = unchecked(jsonKeyAt[field]) + (fieldsWritten > 0 ? 0 : 1);
+    writeBytes(jsonKeys.at + <usize>from, <usize>(unchecked(jsonKeyAt[field + 1]) - from));
   } else {
+    const suffix = unchecked(SUFFIXES[field]);
     msgpack.writeStrHeader(<u64>(prefixLength + suffix.length));
     writeBytes(prefix, <usize>prefixLength);
     writeAscii(suffix);
@@ -134,33 +168,34 @@ function key(suffix: string): void {
   fieldsWritten++;
 }
 
-function boolField(suffix: string, value: bool): void {
-  key(suffix);
+function boolField(field: i32, value: bool): void {
+  key(field);
   if (format == FORMAT_JSON) writeAscii(value ? "true" : "false");
   else msgpack.writeBool(value);
 }
 
-function numberField(suffix: string, value: f64): void {
-  key(suffix);
-  if (format == FORMAT_JSON) {
-    writeNumber(value);
-    return;
+/** A number field; `decimals` > 0 when the value is known to have at most that many. */
+function numberField(field: i32, value: f64, decimals: i32 = 0): void {
+  key(field);
+  let header: usize = 0;
+  if (format == FORMAT_MSGPACK) {
+    header = outLength;
+    writeByte(0xa0); // a fixstr: no number takes more than 31 characters
   }
-  const header = outLength;
-  writeByte(0xa0); // a fixstr: no number takes more than 31 characters
-  writeNumber(value);
-  store<u8>(out + header, <u8>(0xa0 | (outLength - header - 1)));
+  if (decimals > 0) writeRounded(value, decimals);
+  else writeNumber(value);
+  if (format == FORMAT_MSGPACK) store<u8>(out + header, <u8>(0xa0 | (outLength - header - 1)));
 }
 
-function noteField(suffix: string): void {
-  key(suffix);
+function noteField(field: i32): void {
+  key(field);
   if (format == FORMAT_JSON) json.writeString(note, noteLength);
   else msgpack.writeStr(note, noteLength);
 }
 
 /** The record's content, for a record that cannot go on as itself: JSON text, or msgpack bytes as base64. */
 function recordField(record: usize, length: usize): void {
-  key("record");
+  key(RECORD);
   if (format == FORMAT_JSON) json.writeString(record, length);
   else msgpack.writeBase64(record, length);
 }
@@ -312,8 +347,8 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
     }
     open(3);
     recordField(record, record == 0 ? 0 : length);
-    boolField("anomaly", true);
-    noteField("error");
+    boolField(ANOMALY, true);
+    noteField(ERROR);
     return finish(true, true);
   }
 
@@ -345,9 +380,9 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
     open(added + 1 + (status == FOUND ? 1 : 0));
     recordField(record, length);
     if (status == FOUND) writeVerdict(false);
-    boolField("anomaly", true);
-    noteField("error");
-    if (spoofed) boolField("spoofed", true);
+    boolField(ANOMALY, true);
+    noteField(ERROR);
+    if (spoofed) boolField(SPOOFED, true);
     return finish(true, true);
   }
   open(kept + added);
@@ -355,10 +390,10 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
   if (status == FOUND) {
     writeVerdict(true);
   } else {
-    boolField("anomaly", true);
-    noteField("error");
+    boolField(ANOMALY, true);
+    noteField(ERROR);
   }
-  if (spoofed) boolField("spoofed", true);
+  if (spoofed) boolField(SPOOFED, true);
   return finish(status == FOUND ? verdictAnomaly : true, status != FOUND);
 }
 
@@ -368,11 +403,11 @@ function open(members: i32): void {
 }
 
 function writeVerdict(withAnomaly: bool): void {
-  numberField("surprise", verdictSurprise);
-  boolField("infrequent", verdictInfrequent);
-  numberField("sentiment", vader.compound);
-  numberField("fear", verdictFear);
-  if (withAnomaly) boolField("anomaly", verdictAnomaly);
+  numberField(SURPRISE, verdictSurprise);
+  boolField(INFREQUENT, verdictInfrequent);
+  numberField(SENTIMENT, vader.compound, vader.COMPOUND_DECIMALS);
+  numberField(FEAR, verdictFear);
+  if (withAnomaly) boolField(ANOMALY, verdictAnomaly);
 }
 
 function finish(anomalous: bool, error: bool): usize {

@@ -680,6 +680,9 @@ export function roundFixed(x: f64, digits: i32): f64 {
   return x < 0 ? -magnitude : magnitude;
 }
 
+/** vader-sentiment rounds the compound score to this many decimals. */
+export const COMPOUND_DECIMALS = 4;
+
 // Results of the last polarity_scores, as vader-sentiment returns them.
 export let neg: f64 = 0;
 export let neu: f64 = 0;
@@ -772,5 +775,5 @@ export function polarity_scores(start: usize, end: usize): void {
   neg = roundFixed(Math.abs(neg_sum / total), 3);
   neu = roundFixed(Math.abs(<f64>neu_count / total), 3);
   pos = roundFixed(Math.abs(pos_sum / total), 3);
-  compound = roundFixed(compoundScore, 4);
+  compound = roundFixed(compoundScore, COMPOUND_DECIMALS);
 }

@@ -79,6 +79,24 @@ describe("records through tarkin_filter", () => {
     }
   });
 
+  it("prints every number as JavaScript prints it: the fewest digits, then the nearest (often 17)", async () => {
+    const { packedTarkin } = await import("./helpers.js");
+    const f = filter();
+    const tarkin = packedTarkin({ model });
+    const text = (record: string, field: string) => new RegExp(`"tarkin_${field}":([^,}]*)`).exec(record)![1];
+    let seventeen = 0;
+    const lines = [...sampleLines({ lines: 20_000, seed: 23 })].map((line, i) => (i % 3 === 0 ? `${line} not good!` : line));
+    for (const line of lines) {
+      const record = f.filter(fluentBitRecord([["log", line]]))!;
+      const score = tarkin.score(line);
+      expect(text(record, "surprise")).toBe(String(score.surprise));
+      expect(text(record, "fear")).toBe(String(score.fear));
+      expect(text(record, "sentiment")).toBe(String(score.compound));
+      if (String(score.surprise).replace(/^0\.0*/, "").length === 17) seventeen++;
+    }
+    expect(seventeen).toBeGreaterThan(1_000);
+  });
+
   it("drops a record by returning the empty string in drop mode, and keeps anomalies", () => {
     const f = filter({ mode: "drop" });
     const normal = '{"log":"Accepted password for alice from 10.0.0.5 port 52113 ssh2"}';

@@ -1,0 +1,31 @@
+import { beginOutput, out, outLength, writeNumber, writeRounded } from "../output";
+import { roundFixed } from "../vader";
+
+/** What writeNumber or writeRounded printed, as a string. */
+function printed(value: f64, decimals: i32): string {
+  beginOutput(64);
+  if (decimals > 0) writeRounded(value, decimals);
+  else writeNumber(value);
+  return String.UTF8.decodeUnsafe(out, outLength);
+}
+
+describe("numbers", () => {
+  it("print with the fewest decimals that read back", () => {
+    expect(printed(0, 0)).toBe("0");
+    expect(printed(-0.0, 0)).toBe("0");
+    expect(printed(0.5, 0)).toBe("0.5");
+    expect(printed(-0.5461, 0)).toBe("-0.5461");
+    expect(printed(0.1 + 0.2, 0)).toBe("0.30000000000000004");
+    expect(printed(1.0 / 3.0, 0)).toBe("0.3333333333333333");
+    expect(printed(123456, 0)).toBe("123456");
+    expect(printed(0.000001, 0)).toBe("0.000001");
+    expect(printed(Infinity, 0)).toBe("null");
+  });
+
+  it("print every compound score (4 decimals) the same whether known to be rounded or not", () => {
+    for (let n = -10000; n <= 10000; n++) {
+      const value = roundFixed(<f64>n / 10000.0, 4);
+      expect(printed(value, 4)).toBe(printed(value, 0));
+    }
+  });
+});
