@@ -55,9 +55,9 @@ export function writeAscii(text: string): void {
 const numberBuffer = memory.data(64);
 
 /**
- * A finite number as text, printed as JavaScript and Python print it: the fewest digits that read
- * back as the same double (the closest such when several), e.g. 0.5461 for VADER's compound.
- * null for a value that is not finite.
+ * A finite number as text, printed as JavaScript and Python print it: the fewest significant
+ * digits that read back as the same double, the nearest such when several (ties to even), e.g.
+ * 0.5461 for VADER's compound. null for a value that is not finite.
  */
 export function writeNumber(value: f64): void {
   if (!isFinite(value)) {
@@ -70,55 +70,15 @@ export function writeNumber(value: f64): void {
   }
   const magnitude = Math.abs(value);
   if (magnitude >= 1e-6 && magnitude < 1e15) {
-    // n / 10^d with n < 2^53 and d <= 22 is a correctly rounded division of two exact doubles, so
-    // it is exactly what reading the decimal n * 10^-d gives. If d decimals read back, so do d + 1
-    // (10n / 10^(d+1) is the same quotient), so the fewest is found by halving the range of d.
-    let most = 0;
-    while (most < 22 && magnitude * unchecked(POWERS_OF_TEN[most + 1]) < 9007199254740992.0) most++;
-    if (magnitude * unchecked(POWERS_OF_TEN[most]) < 9007199254740992.0 && decimalsReadBack(magnitude, most) >= 0) {
-      let low = 0;
-      let high = most; // reads back; everything below low does not
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        if (decimalsReadBack(magnitude, middle) >= 0) high = middle;
-        else low = middle + 1;
-      }
-      writeDecimal(value < 0, <u64>decimalsReadBack(magnitude, high), high);
-      return;
-    }
-    // More than the search reaches: 16 significant digits if the nearest such decimal reads
-    // back, else 17 (which always do), each computed exactly.
-    let n = nearestDecimal(magnitude, 16);
-    if (n != 0 && !readsBack(magnitude, n, nearestDecimals)) n = nearestDecimal(magnitude, 17);
-    if (n != 0) {
-      writeDecimal(value < 0, n, nearestDecimals);
-      return;
-    }
+    const n = shortestDecimal(magnitude);
+    writeDecimal(value < 0, n, shortestDecimals);
+    return;
   }
+  // Outside the range any score takes: AssemblyScript's own printing (its last digit may differ).
   const length = dtoa_buffered(numberBuffer, value);
   reserve(<usize>length);
   for (let i: u32 = 0; i < length; i++) store<u8>(out + outLength + i, load<u8>(numberBuffer + (<usize>i << 1)));
   outLength += <usize>length;
-}
-
-const POWERS_OF_TEN: StaticArray<f64> = [
-  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
-
-/**
- * The n with `decimals` decimals that reads back as `magnitude` (the closest to it when several),
- * or -1. n is within one of magnitude * 10^decimals rounded, which is below 2^53.
- */
-function decimalsReadBack(magnitude: f64, decimals: i32): f64 {
-  const scale = unchecked(POWERS_OF_TEN[decimals]);
-  const scaled = magnitude * scale;
-  const guess = Math.round(scaled);
-  let best: f64 = -1;
-  for (let candidate = guess - 1; candidate <= guess + 1; candidate++) {
-    if (candidate < 0 || candidate / scale != magnitude) continue;
-    if (best < 0 || Math.abs(candidate - scaled) < Math.abs(best - scaled)) best = candidate;
-  }
-  return best;
 }
 
 /**
@@ -128,7 +88,7 @@ function decimalsReadBack(magnitude: f64, decimals: i32): f64 {
  */
 export function writeRounded(value: f64, decimals: i32): void {
   const magnitude = Math.abs(value);
-  const scale = unchecked(POWERS_OF_TEN[decimals]);
+  const scale = <f64>unchecked(POWERS_OF_TEN[decimals]);
   let n = Math.round(magnitude * scale);
   if (value == 0 || magnitude >= 1e9 || n / scale != magnitude) {
     writeNumber(value);
@@ -142,17 +102,18 @@ export function writeRounded(value: f64, decimals: i32): void {
   writeDecimal(value < 0, <u64>n, d);
 }
 
-// Decimals with 16 or 17 significant digits, exactly: a double is m * 2^e, so magnitude * 10^s is
-// m * 5^s / 2^shift, an integer of up to 107 bits divided by a power of two.
+// The shortest decimal, exactly: a double is m * 2^e, so m * 2^e * 10^s is m * 5^s / 2^shift, an
+// integer of up to 110 bits over a power of two, and so are the ends of the interval that reads
+// back as the double. 128-bit integers hold them all for magnitudes in [1e-6, 1e15).
 const POWERS_OF_FIVE: StaticArray<u64> = [
   1, 5, 25, 125, 625, 3125, 15625, 78125, 390625, 1953125, 9765625, 48828125, 244140625, 1220703125,
   6103515625, 30517578125, 152587890625, 762939453125, 3814697265625, 19073486328125, 95367431640625,
   476837158203125, 2384185791015625, 11920928955078125,
 ];
-const POWERS_OF_TEN_INTEGER: StaticArray<u64> = [
+const POWERS_OF_TEN: StaticArray<u64> = [
   1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
   100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
-  10000000000000000, 100000000000000000,
+  10000000000000000, 100000000000000000, 1000000000000000000,
 ];
 
 let productHigh: u64 = 0;
@@ -172,63 +133,77 @@ function multiply(a: u64, b: u64): void {
   productHigh = ah * bh + (lh >> 32) + (hl >> 32) + (middle >> 32);
 }
 
-/** Whether the 128-bit (ah, al) is below (bh, bl). */
+/** The last product shifted right by `shift` (1 to 63; the result fits 64 bits). */
 // @ts-ignore: decorator
-@inline function below(ah: u64, al: u64, bh: u64, bl: u64): bool {
-  return ah < bh || (ah == bh && al < bl);
+@inline function productShifted(shift: u64): u64 {
+  return (productHigh << (64 - shift)) | (productLow >> shift);
 }
 
-/** The decimals of the last nearestDecimal. */
-let nearestDecimals = 0;
+/** Whether the last product has any of its low `shift` bits set. */
+// @ts-ignore: decorator
+@inline function productRemainder(shift: u64): u64 {
+  return productLow & ((<u64>1 << shift) - 1);
+}
+
+/** The decimals of the last shortestDecimal. */
+let shortestDecimals = 0;
 
 /**
- * The decimal with `digits` (16 or 17) significant digits nearest to magnitude (ties to even, as
- * JavaScript chooses), as n * 10^-nearestDecimals; 0 when magnitude is outside [1e-6, 1e15).
+ * The decimal with the fewest significant digits that reads back as magnitude (in [1e-6, 1e15)),
+ * the nearest such when several, ties to even, as ECMAScript's Number::toString chooses it:
+ * returns its digits n, and sets shortestDecimals so that it is n * 10^-shortestDecimals.
  */
-function nearestDecimal(magnitude: f64, digits: i32): u64 {
+function shortestDecimal(magnitude: f64): u64 {
   const bits = reinterpret<u64>(magnitude);
-  const exponent = <i32>((bits >> 52) & 0x7ff);
+  const exponent = <i32>(bits >> 52);
   const m = (bits & 0xfffffffffffff) | (<u64>1 << 52);
-  const e = exponent - 1075;
-  // The decimal exponent from the binary one is off by at most one; the loop corrects it.
-  let s = digits - 1 - <i32>Math.floor(<f64>(exponent - 1023) * 0.30102999566398119521);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const shift = -(e + s);
-    if (s < 0 || s >= POWERS_OF_FIVE.length || shift < 1 || shift > 61) return 0;
-    multiply(m, unchecked(POWERS_OF_FIVE[s]));
-    let n = (productHigh << <u64>(64 - shift)) | (productLow >> <u64>shift);
-    const half = <u64>1 << <u64>(shift - 1);
-    const rest = productLow & ((half << 1) - 1);
-    if (rest > half || (rest == half && (n & 1) != 0)) n++;
-    if (n >= unchecked(POWERS_OF_TEN_INTEGER[digits])) s--;
-    else if (n < unchecked(POWERS_OF_TEN_INTEGER[digits - 1])) s++;
-    else {
-      nearestDecimals = s;
-      return n;
-    }
-  }
-  return 0;
-}
-
-/** Whether n * 10^-decimals reads back as magnitude: it lies within half the gap to either neighbour (on it, when m is even). */
-function readsBack(magnitude: f64, n: u64, decimals: i32): bool {
-  const bits = reinterpret<u64>(magnitude);
-  const m = (bits & 0xfffffffffffff) | (<u64>1 << 52);
-  const shift = 1075 - <i32>((bits >> 52) & 0x7ff) - decimals; // as in nearestDecimal, 1 to 61
-  const five = unchecked(POWERS_OF_FIVE[decimals]);
+  // 10^s scales the magnitude to 16 to 18 digits (the binary exponent's estimate of the decimal
+  // one is off by one at most), so every decimal that can read back is a whole number there.
+  const s = 16 - <i32>Math.floor(<f64>(exponent - 1023) * 0.30102999566398119521);
+  const shift = <u64>(1075 - exponent - s + 2); // over 4 * 2^shift, so that the ends are whole
+  const five = unchecked(POWERS_OF_FIVE[s]);
   const even = (m & 1) == 0;
-  // Against the upper neighbour: n * 2^(shift + 1) < (2m + 1) * 5^decimals.
-  multiply(2 * m + 1, five);
-  let nh = n >> <u64>(63 - shift);
-  let nl = n << <u64>(shift + 1);
-  if (even ? below(productHigh, productLow, nh, nl) : !below(nh, nl, productHigh, productLow)) return false;
-  // Against the lower one, which is half as far when m is a power of two.
-  if (m == <u64>1 << 52 && (bits >> 52) > 1) {
-    multiply(4 * m - 1, five);
-    nh = n >> <u64>(62 - shift);
-    nl = n << <u64>(shift + 2);
-  } else multiply(2 * m - 1, five);
-  return even ? !below(nh, nl, productHigh, productLow) : below(productHigh, productLow, nh, nl);
+  multiply(4 * m, five);
+  let n = productShifted(shift);
+  const fraction = productRemainder(shift);
+  // The interval that reads back: half a gap either side, the gap below half as wide when m is
+  // a power of two; its ends belong to it when m is even (reading back rounds ties to even).
+  multiply(4 * m + 2, five);
+  let high = productShifted(shift);
+  if (!even && productRemainder(shift) == 0) high--;
+  multiply(4 * m - (m == <u64>1 << 52 && exponent > 1 ? 1 : 2), five);
+  let low = productShifted(shift);
+  if (productRemainder(shift) != 0 || !even) low++;
+  // Fewest digits: drop the last while the interval still holds a multiple of ten; the magnitude
+  // keeps its dropped digits in rest, which counts in units of the last digit kept.
+  let dropped = 0;
+  let rest: u64 = 0;
+  let unit: u64 = 1;
+  while (true) {
+    const h = high / 10;
+    const l = (low + 9) / 10;
+    if (l > h) break;
+    high = h;
+    low = l;
+    rest += (n % 10) * unit;
+    n /= 10;
+    unit *= 10;
+    dropped++;
+  }
+  // Nearest: the magnitude at that scale, rounded half to even, kept within the interval.
+  const half = <u64>1 << (shift - 1);
+  const above = dropped == 0 ? fraction > half : rest > unit / 2 || (rest == unit / 2 && fraction != 0);
+  const tie = dropped == 0 ? fraction == half : rest == unit / 2 && fraction == 0;
+  if (above || (tie && (n & 1) != 0)) n++;
+  if (n > high) n = high;
+  if (n < low) n = low;
+  let decimals = s - dropped;
+  if (decimals < 0) {
+    n *= unchecked(POWERS_OF_TEN[-decimals]);
+    decimals = 0;
+  }
+  shortestDecimals = decimals;
+  return n;
 }
 
 /** n * 10^-decimals in plain decimal notation. */
