@@ -77,9 +77,10 @@ export class FluentBitFilter {
     if (recordAt) put(new Uint8Array(this.x.memory.buffer), recordAt);
     try {
       const result = this.call(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, length) >>> 0;
-      const memory = new Uint8Array(this.x.memory.buffer);
-      const nul = memory.indexOf(0, result);
-      return nul < 0 ? null : read(memory, result, nul);
+      // strlen: Buffer's indexOf is memchr, several times faster than a Uint8Array's.
+      const buffer = this.x.memory.buffer;
+      const nul = Buffer.from(buffer).indexOf(0, result);
+      return nul < 0 ? null : read(new Uint8Array(buffer), result, nul);
     } catch {
       return null;
     } finally {
