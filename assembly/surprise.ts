@@ -30,7 +30,8 @@ let messages: f64 = 0; // training messages seen, containing any character or no
 let boundsStale = true;
 let mode: i32 = SURPRISE_DEFAULT;
 /** Every character's ABSENT contribution, summed: a message's surprise starts there and is
- * corrected only for the characters it has, so scoring costs its own length, not the model's. */
+ * corrected for the characters it has (and for every ASCII one of the model, at most 128), so
+ * scoring costs its own length, not the size of the model's alphabet. */
 let absentSum: f64 = 0;
 
 // Code point to character index: a direct table for ASCII, open addressing (cp, index) above it.

@@ -766,6 +766,14 @@ export function polarity_scores(start: usize, end: usize): void {
 
   // score_valence
   amplifier = punct_emph_amplifier;
+  if (pos_sum == 0 && neg_sum == 0) {
+    // Every word neutral (most log lines): what the arithmetic below gives, without it.
+    neg = 0;
+    neu = 1;
+    pos = 0;
+    compound = 0;
+    return;
+  }
   if (sum_s > 0) sum_s += punct_emph_amplifier;
   else if (sum_s < 0) sum_s -= punct_emph_amplifier;
   const compoundScore = normalize(sum_s);
