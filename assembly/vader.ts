@@ -689,6 +689,14 @@ export let neu: f64 = 0;
 export let pos: f64 = 0;
 export let compound: f64 = 0;
 
+/** The scores of a text whose every word is neutral: what score_valence's arithmetic gives. */
+function allNeutral(): void {
+  neg = 0;
+  neu = 1;
+  pos = 0;
+  compound = 0;
+}
+
 /** SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). */
 export function polarity_scores(start: usize, end: usize): void {
   if (!rulesReady) buildRules();
@@ -701,8 +709,10 @@ export function polarity_scores(start: usize, end: usize): void {
   let butIndex = -1;
   let butUpperIndex = -1;
   beginWords(start, end);
+  let valenced = 0;
   while (nextWord()) {
     describeWord(words & RING_MASK);
+    if (has(words, T_IN_LEXICON)) valenced++;
     if (wordUpper) allcapWords++;
     if (butIndex < 0 && has(words, W_BUT)) butIndex = words;
     if (butUpperIndex < 0 && has(words, W_BUT_UPPER)) butUpperIndex = words;
@@ -719,6 +729,12 @@ export function polarity_scores(start: usize, end: usize): void {
     return;
   }
   const punct_emph_amplifier = amplify_ep(exclamations) + amplify_qm(questions);
+  amplifier = punct_emph_amplifier;
+  if (valenced == 0 && !tracing) {
+    // No word has a valence, so no rule gives one any (most log lines): neutral.
+    allNeutral();
+    return;
+  }
 
   // Second pass: each word's valence once the two words after it are described (all of them are,
   // unless there were more than the ring holds); the sums of score_valence and
@@ -765,13 +781,8 @@ export function polarity_scores(start: usize, end: usize): void {
   }
 
   // score_valence
-  amplifier = punct_emph_amplifier;
   if (pos_sum == 0 && neg_sum == 0) {
-    // Every word neutral (most log lines): what the arithmetic below gives, without it.
-    neg = 0;
-    neu = 1;
-    pos = 0;
-    compound = 0;
+    allNeutral();
     return;
   }
   if (sum_s > 0) sum_s += punct_emph_amplifier;
