@@ -24,30 +24,26 @@ const PUNC_LIST: StaticArray<string> = [
   ".", "!", "?", ",", ";", ":", "-", "'", '"', "!!", "!!!", "??", "???", "?!?", "!?!", "?!?!", "!?!?",
 ];
 
-const NEGATE: StaticArray<string> = [
-  "aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't", "aren't",
-  "can't", "couldn't", "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt", "havent", "isnt",
-  "mightnt", "mustnt", "neither", "don't", "hadn't", "hasn't", "haven't", "isn't", "mightn't",
-  "mustn't", "neednt", "needn't", "never", "none", "nope", "nor", "not", "nothing", "nowhere",
-  "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent", "oughtn't", "shan't", "shouldn't",
-  "uh-uh", "wasn't", "weren't", "without", "wont", "wouldnt", "won't", "wouldn't", "rarely",
-  "seldom", "despite",
-];
+// The word lists, each as one space-separated string: a few strings in the module's data rather
+// than a hundred and twenty, for the packed module's size budget.
+const NEGATE =
+  "aint arent cannot cant couldnt darent didnt doesnt ain't aren't can't couldn't daren't didn't " +
+  "doesn't dont hadnt hasnt havent isnt mightnt mustnt neither don't hadn't hasn't haven't isn't " +
+  "mightn't mustn't neednt needn't never none nope nor not nothing nowhere oughtnt shant shouldnt " +
+  "uhuh wasnt werent oughtn't shan't shouldn't uh-uh wasn't weren't without wont wouldnt won't " +
+  "wouldn't rarely seldom despite";
 
 // BOOSTER_DICT's one-word keys, by value. Its keys with a space ("just enough", "kind of",
 // "sort of") can never equal a word; idioms_check meets them as two-word sequences.
-const BOOSTER_INCR: StaticArray<string> = [
-  "absolutely", "amazingly", "awfully", "completely", "considerably", "decidedly", "deeply", "effing",
-  "enormously", "entirely", "especially", "exceptionally", "extremely", "fabulously", "flipping",
-  "flippin", "fricking", "frickin", "frigging", "friggin", "fully", "fucking", "greatly", "hella",
-  "highly", "hugely", "incredibly", "intensely", "majorly", "more", "most", "particularly", "purely",
-  "quite", "really", "remarkably", "so", "substantially", "thoroughly", "totally", "tremendously",
-  "uber", "unbelievably", "unusually", "utterly", "very",
-];
-const BOOSTER_DECR: StaticArray<string> = [
-  "almost", "barely", "hardly", "kinda", "kindof", "kind-of", "less", "little", "marginally",
-  "occasionally", "partly", "scarcely", "slightly", "somewhat", "sorta", "sortof", "sort-of",
-];
+const BOOSTER_INCR =
+  "absolutely amazingly awfully completely considerably decidedly deeply effing enormously " +
+  "entirely especially exceptionally extremely fabulously flipping flippin fricking frickin " +
+  "frigging friggin fully fucking greatly hella highly hugely incredibly intensely majorly more " +
+  "most particularly purely quite really remarkably so substantially thoroughly totally " +
+  "tremendously uber unbelievably unusually utterly very";
+const BOOSTER_DECR =
+  "almost barely hardly kinda kindof kind-of less little marginally occasionally partly scarcely " +
+  "slightly somewhat sorta sortof sort-of";
 const BOOSTER_BIGRAMS: StaticArray<string> = ["just enough", "kind of", "sort of"];
 
 const SPECIAL_CASE_IDIOMS: StaticArray<string> = [
@@ -119,6 +115,12 @@ function ruleWord(word: string, flags: u32, booster: f64): i32 {
   return id;
 }
 
+/** Every word of a space-separated list, as rule words. */
+function ruleWordList(list: string, flags: u32, booster: f64): void {
+  const words = list.split(" ");
+  for (let i = 0; i < words.length; i++) ruleWord(words[i], flags, booster);
+}
+
 /** Splits a rule phrase on its spaces into word ids, `width` of them, -1 past its last word. */
 function phraseWords(phrase: string, out: StaticArray<i32>, at: i32, width: i32): void {
   const words = phrase.split(" ");
@@ -131,9 +133,9 @@ let butUpperId = -1;
 
 function buildRules(): void {
   for (let i = 0; i < RULE_SLOTS; i++) unchecked((ruleSlots[i] = -1));
-  for (let i = 0; i < BOOSTER_INCR.length; i++) ruleWord(BOOSTER_INCR[i], W_BOOSTER, B_INCR);
-  for (let i = 0; i < BOOSTER_DECR.length; i++) ruleWord(BOOSTER_DECR[i], W_BOOSTER, B_DECR);
-  for (let i = 0; i < NEGATE.length; i++) ruleWord(NEGATE[i], W_NEGATE, 0);
+  ruleWordList(BOOSTER_INCR, W_BOOSTER, B_INCR);
+  ruleWordList(BOOSTER_DECR, W_BOOSTER, B_DECR);
+  ruleWordList(NEGATE, W_NEGATE, 0);
   ruleWord("kind", W_KIND, 0);
   ruleWord("of", W_OF, 0);
   ruleWord("least", W_LEAST, 0);
