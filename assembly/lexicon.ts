@@ -36,7 +36,11 @@ let filter: usize = 0;
 export let longestKey: i32 = 0;
 export let longestKeyWithDigit: i32 = 0;
 
+/** How many lexicons have been put in use: what was read from an earlier one is stale. */
+export let lexiconGeneration = 0;
+
 export function useLexicon(section: usize): void {
+  lexiconGeneration++;
   entryCount = load<u32>(section);
   const slotCount = load<u32>(section, 4);
   slots = section + 16;
