@@ -2,6 +2,24 @@
 // allocate nothing. Every heap allocation the module makes goes through here and is counted, so a
 // test can show that a million records allocate nothing once the largest has been seen.
 
+// Eight bytes at a time, as one u64: whether any of them equals a byte.
+const ONES: u64 = 0x0101010101010101;
+export const HIGH_BITS: u64 = 0x8080808080808080;
+
+// @ts-ignore: decorator
+@inline export function anyByteIs(x: u64, b: u64): bool {
+  const y = x ^ (b * ONES);
+  return ((y - ONES) & ~y & HIGH_BITS) != 0;
+}
+
+/** Whether [start, stop) holds the byte b: eight bytes at a time. */
+export function containsByte(start: usize, stop: usize, b: u64): bool {
+  let p = start;
+  for (; p + 8 <= stop; p += 8) if (anyByteIs(load<u64>(p), b)) return true;
+  for (; p < stop; p++) if (<u64>load<u8>(p) == b) return true;
+  return false;
+}
+
 /** Heap allocations and reallocations since the instance started. */
 export let allocations: f64 = 0;
 

@@ -92,19 +92,11 @@ function keyBytes(i: i32): i32 {
 
 function isOwnField(i: i32): bool {
   const n = keyBytes(i);
-  if (n < prefixLength || memory.compare(keyAt, prefix, <usize>prefixLength) != 0) return false;
-  const rest = n - prefixLength;
-  for (let s = 0; s < SUFFIXES.length; s++) {
-    const suffix = unchecked(SUFFIXES[s]);
-    if (suffix.length != rest) continue;
-    let same = true;
-    for (let j = 0; j < rest; j++) {
-      if (<u32>load<u8>(keyAt + prefixLength + j) != <u32>suffix.charCodeAt(j)) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return true;
+  ensureOwnKeys();
+  for (let field = 0; field < SUFFIXES.length; field++) {
+    // The name inside the JSON form: past the comma and the quote, before the quote and the colon.
+    const name = ownKeys.at + <usize>unchecked(jsonKeyAt[field]) + 2;
+    if (n == unchecked(jsonKeyAt[field + 1]) - unchecked(jsonKeyAt[field]) - 4 && memory.compare(keyAt, name, <usize>n) == 0) return true;
   }
   return false;
 }
@@ -127,44 +119,64 @@ function markOwnFields(): i32 {
 
 let fieldsWritten = 0;
 
-// JSON: each of tarkin's keys as written after another member, `,"<prefix><suffix>":`, built
-// once for the pack's prefix, so that writing a key is one copy.
-const jsonKeys = new Growable();
+// tarkin's keys as written, built once for the pack's prefix, so that writing one is one copy:
+// per field its JSON form, `,"<prefix><suffix>":`, then its msgpack form, a fixstr (the prefix is
+// 1 to 64 ASCII characters, so the header is at most 0xd9 0x48 and never holds a NUL).
+const ownKeys = new Growable();
 const jsonKeyAt = new StaticArray<i32>(SUFFIXES.length + 1);
-let jsonKeysPrefix: usize = 0;
+const msgpackKeyAt = new StaticArray<i32>(SUFFIXES.length + 1);
+let ownKeysPrefix: usize = 0;
 
-function buildJsonKeys(): void {
+function ensureOwnKeys(): void {
+  if (ownKeysPrefix == prefix) return;
   let length = 0;
-  for (let s = 0; s < SUFFIXES.length; s++) length += prefixLength + unchecked(SUFFIXES[s]).length + 4;
-  const at = jsonKeys.reserve(<usize>length);
+  for (let s = 0; s < SUFFIXES.length; s++) length += 2 * (prefixLength + unchecked(SUFFIXES[s]).length) + 6;
+  const at = ownKeys.reserve(<usize>length);
   let n = 0;
   for (let s = 0; s < SUFFIXES.length; s++) {
     unchecked((jsonKeyAt[s] = n));
     store<u8>(at + n++, 0x2c);
     store<u8>(at + n++, 0x22);
-    memory.copy(at + n, prefix, <usize>prefixLength);
-    n += prefixLength;
-    const suffix = unchecked(SUFFIXES[s]);
-    for (let j = 0; j < suffix.length; j++) store<u8>(at + n++, <u8>suffix.charCodeAt(j));
+    n += writeName(at + n, s);
     store<u8>(at + n++, 0x22);
     store<u8>(at + n++, 0x3a);
   }
   unchecked((jsonKeyAt[SUFFIXES.length] = n));
-  jsonKeysPrefix = prefix;
+  for (let s = 0; s < SUFFIXES.length; s++) {
+    unchecked((msgpackKeyAt[s] = n));
+    const nameLength = prefixLength + unchecked(SUFFIXES[s]).length;
+    if (nameLength < 32) store<u8>(at + n++, <u8>(0xa0 | nameLength));
+    else {
+      store<u8>(at + n++, 0xd9);
+      store<u8>(at + n++, <u8>nameLength);
+    }
+    n += writeName(at + n, s);
+  }
+  unchecked((msgpackKeyAt[SUFFIXES.length] = n));
+  ownKeysPrefix = prefix;
+}
+
+/** Writes the prefix and the field's suffix at `at`; returns how many bytes. */
+function writeName(at: usize, field: i32): i32 {
+  memory.copy(at, prefix, <usize>prefixLength);
+  const suffix = unchecked(SUFFIXES[field]);
+  for (let j = 0; j < suffix.length; j++) store<u8>(at + prefixLength + j, <u8>suffix.charCodeAt(j));
+  return prefixLength + suffix.length;
 }
 
 function key(field: i32): void {
+  ensureOwnKeys();
+  let from: i32;
+  let to: i32;
   if (format == FORMAT_JSON) {
-    if (jsonKeysPrefix != prefix) buildJsonKeys();
     // The first field of a record goes without the comma.
-    const from = unchecked(jsonKeyAt[field]) + (fieldsWritten > 0 ? 0 : 1);
-    writeBytes(jsonKeys.at + <usize>from, <usize>(unchecked(jsonKeyAt[field + 1]) - from));
+    from = unchecked(jsonKeyAt[field]) + (fieldsWritten > 0 ? 0 : 1);
+    to = unchecked(jsonKeyAt[field + 1]);
   } else {
-    const suffix = unchecked(SUFFIXES[field]);
-    msgpack.writeStrHeader(<u64>(prefixLength + suffix.length));
-    writeBytes(prefix, <usize>prefixLength);
-    writeAscii(suffix);
+    from = unchecked(msgpackKeyAt[field]);
+    to = unchecked(msgpackKeyAt[field + 1]);
   }
+  writeBytes(ownKeys.at + <usize>from, <usize>(to - from));
   fieldsWritten++;
 }
 
@@ -240,8 +252,7 @@ let messageEnd: usize = 0;
 let badField: i32 = -1;
 
 function keyEquals(i: i32, name: usize, length: i32): bool {
-  if (format == FORMAT_JSON) return json.stringEquals(memberKeyStart(i), memberKeyEnd(i), name, length);
-  return msgpack.strEquals(memberKeyStart(i), name, length);
+  return keyBytes(i) == length && memory.compare(keyAt, name, <usize>length) == 0;
 }
 
 /** Follows the i-th field's dotted path; FOUND sets messageStart/messageEnd, NOT_STRING badField. */
@@ -334,7 +345,7 @@ const EMPTY = memory.data(8); // the empty string: drop the record
 export function filterRecord(record: usize, length: usize, recordFormat: i32): usize {
   format = recordFormat;
   count(0);
-  const packed = ensurePack();
+  ensurePack();
   beginOutput(length + (length >> 1) + 256);
   fieldsWritten = 0;
   noteLength = 0;
@@ -354,7 +365,7 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
 
   const kept = markOwnFields();
   const spoofed = kept < memberCount;
-  const status = packed && hasModel ? findMessage() : NO_MODEL;
+  const status = hasModel ? findMessage() : NO_MODEL;
   if (status == FOUND) {
     let start = messageStart;
     let end = messageEnd;

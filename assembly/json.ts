@@ -3,7 +3,7 @@
 // record on with tarkin's fields. Iterative, so a record nested 10,000 deep costs no stack, and
 // buffers are reused, so a record costs no allocation once the largest has been seen.
 import { decodeAt, decodedLength, encodeAt, REPLACEMENT } from "./utf8";
-import { Growable } from "./buffers";
+import { Growable, anyByteIs, containsByte, HIGH_BITS } from "./buffers";
 import { reserve, writeAscii, writeByte, writeBytes } from "./output";
 import { addMember, clearMembers } from "./members";
 
@@ -41,20 +41,10 @@ function fail(why: string): bool {
   return (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66);
 }
 
-// Eight bytes at a time, as one u64: which bytes are 0x80 or more, below 0x20, or equal to a byte.
-const ONES: u64 = 0x0101010101010101;
-const HIGH_BITS: u64 = 0x8080808080808080;
-
-// @ts-ignore: decorator
-@inline function anyByteIs(x: u64, b: u64): bool {
-  const y = x ^ (b * ONES);
-  return ((y - ONES) & ~y & HIGH_BITS) != 0;
-}
-
 /** Whether any of the eight bytes is other than printable ASCII or is a quote or a backslash. */
 // @ts-ignore: decorator
 @inline function anyNotPlain(x: u64): bool {
-  return ((x | ((x - 0x20 * ONES) & ~x)) & HIGH_BITS) != 0 || anyByteIs(x, 0x22) || anyByteIs(x, 0x5c);
+  return ((x | ((x - 0x2020202020202020) & ~x)) & HIGH_BITS) != 0 || anyByteIs(x, 0x22) || anyByteIs(x, 0x5c);
 }
 
 /** Past a string whose opening quote is at pos: escapes well-formed, UTF-8 valid, no raw controls. */
@@ -189,9 +179,13 @@ function scanValue(): bool {
 }
 
 /** Past `"key":` at pos. */
+/** Where the last scanned key's closing quote is. */
+let keyEnd: usize = 0;
+
 function scanKey(): bool {
   if (peek() != 0x22) return fail("expected a string key");
   if (!scanString()) return false;
+  keyEnd = pos - 1;
   skipSpace();
   if (peek() != 0x3a) return fail("expected : after key");
   pos++;
@@ -216,11 +210,11 @@ export function parseRecord(start: usize, length: usize): bool {
       skipSpace();
       const keyStart = pos + 1;
       if (!scanKey()) return false;
-      const keyEnd = findKeyEnd(keyStart);
+      const keyStop = keyEnd; // before scanValue scans keys of its own
       skipSpace();
       const valueStart = pos;
       if (!scanValue()) return false;
-      addMember(keyStart, keyEnd, valueStart, pos);
+      addMember(keyStart, keyStop, valueStart, pos);
       skipSpace();
       const c = peek();
       if (c == 0x2c) {
@@ -239,26 +233,8 @@ export function parseRecord(start: usize, length: usize): bool {
   return true;
 }
 
-/** The closing quote of a validated string whose content starts at p. */
-function findKeyEnd(p: usize): usize {
-  while (true) {
-    const b = load<u8>(p);
-    if (b == 0x22) return p;
-    p += b == 0x5c ? 2 : 1;
-  }
-  return p;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Decoding strings.
-
-/** Whether the content of a validated JSON string [start, stop) has an escape (a backslash) in it. */
-export function hasEscape(start: usize, stop: usize): bool {
-  let p = start;
-  for (; p + 8 <= stop; p += 8) if (anyByteIs(load<u64>(p), 0x5c)) return true;
-  for (; p < stop; p++) if (load<u8>(p) == 0x5c) return true;
-  return false;
-}
 
 /** Decodes the content of a validated JSON string [start, stop) to UTF-8 at out; returns its length. */
 export function decodeString(start: usize, stop: usize, out: usize): i32 {
@@ -318,7 +294,7 @@ export let textAt: usize = 0;
  * (as most keys and messages), else decoded; returns its length, textAt says where.
  */
 export function stringText(start: usize, stop: usize): i32 {
-  if (!hasEscape(start, stop)) {
+  if (!containsByte(start, stop, 0x5c)) {
     textAt = start;
     return <i32>(stop - start);
   }
@@ -327,7 +303,7 @@ export function stringText(start: usize, stop: usize): i32 {
 }
 
 /** Whether the validated JSON string [start, stop) decodes to the UTF-8 bytes [name, name + length). */
-export function stringEquals(start: usize, stop: usize, name: usize, length: i32): bool {
+function stringEquals(start: usize, stop: usize, name: usize, length: i32): bool {
   if (<usize>length > stop - start) return false;
   return stringText(start, stop) == length && memory.compare(textAt, name, <usize>length) == 0;
 }
@@ -345,13 +321,13 @@ export function findInObject(start: usize, stop: usize, name: usize, length: i32
     skipSpace();
     const keyStart = pos + 1;
     scanKey();
-    const keyEnd = findKeyEnd(keyStart);
+    const keyStop = keyEnd; // before scanValue scans keys of its own
     skipSpace();
     const valueStart = pos;
     scanValue();
     const valueEnd = pos;
     // The scans moved pos; stringEquals only decodes, it does not scan.
-    if (stringEquals(keyStart, keyEnd, name, length)) {
+    if (stringEquals(keyStart, keyStop, name, length)) {
       found = true;
       foundStart = valueStart;
       foundEnd = valueEnd;

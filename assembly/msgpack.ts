@@ -6,6 +6,7 @@
 // most floats, strings of 65,536 bytes or more, maps of 16 to 256 members); a record holding one
 // cannot pass intact, and the filter carries it as base64 instead (see writeBase64).
 import { addMember, clearMembers } from "./members";
+import { containsByte } from "./buffers";
 import { reserve, writeByte, writeBytes } from "./output";
 
 let pos: usize = 0;
@@ -163,7 +164,7 @@ export function strAt(p: usize): bool {
 }
 
 /** Whether the str at p holds exactly the bytes [name, name + length). */
-export function strEquals(p: usize, name: usize, length: i32): bool {
+function strEquals(p: usize, name: usize, length: i32): bool {
   return strAt(p) && <i32>(strEnd - strStart) == length && memory.compare(strStart, name, <usize>length) == 0;
 }
 
@@ -254,8 +255,7 @@ export function writeBool(value: bool): void {
 
 /** Whether [p, p + length) holds no NUL byte, so it can be copied into the output as it is. */
 export function nulFree(p: usize, length: usize): bool {
-  for (let i: usize = 0; i < length; i++) if (load<u8>(p + i) == 0) return false;
-  return true;
+  return !containsByte(p, p + length, 0);
 }
 
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
