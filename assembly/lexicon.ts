@@ -69,10 +69,6 @@ function hasDigit(p: usize, length: i32): bool {
   return false;
 }
 
-export function lexiconSize(): u32 {
-  return entryCount;
-}
-
 /** The valence of the word in [p, p + len), whose FNV-1a hash is `hash`; NaN when it is not in the lexicon. */
 export function lexiconValence(p: usize, len: i32, hash: u32): f64 {
   if (entryCount == 0 || !(load<u8>(filter + (hash >>> 19)) & (1 << ((hash >>> 16) & 7)))) return NaN;

@@ -421,33 +421,24 @@ export function explainCapacity(length: i32): i32 {
 // ---------------------------------------------------------------------------------------------
 // The adaptive gate: running statistics over the surprise of every message scored so far.
 
-let gateN: f64 = 0;
-let gateK: f64 = 0;
-let gateEx: f64 = 0;
-let gateEx2: f64 = 0;
-let gateMax: f64 = 0;
-let gateMin: f64 = 0;
+// The same running statistics as a model character's, in a record of their own.
+const gate = memory.data(CHAR_RECORD, 8);
 
 export function gateCount(): f64 {
-  return gateN;
+  return load<f64>(gate, N);
 }
 export function gateMean(): f64 {
-  return gateN > 0 ? gateK + gateEx / gateN : 0;
+  return load<f64>(gate, N) > 0 ? statsMean(gate) : 0;
 }
 export function gateVariance(): f64 {
-  return gateN > 1 ? (gateEx2 - (gateEx * gateEx) / gateN) / (gateN - 1) : 0.0;
+  return statsVariance(gate);
 }
 export function gateMaximum(): f64 {
-  return gateMax;
+  return load<f64>(gate, MAX);
 }
 
 export function resetGate(): void {
-  gateN = 0;
-  gateK = 0;
-  gateEx = 0;
-  gateEx2 = 0;
-  gateMax = 0;
-  gateMin = 0;
+  memory.fill(gate, 0, CHAR_RECORD);
 }
 
 // Default mode: infrequent means above the mean by this many standard deviations (a setting).
@@ -461,9 +452,9 @@ export function setGateSpreads(spreads: f64): void {
 export function gateThreshold(): f64 {
   if (mode == SURPRISE_TARKIN) {
     const variance = gateVariance();
-    return gateMax - Math.sqrt(variance * variance);
+    return gateMaximum() - Math.sqrt(variance * variance);
   }
-  return gateN >= 2 ? gateMean() + gateSpreads * Math.sqrt(gateVariance()) : Infinity;
+  return gateCount() >= 2 ? gateMean() + gateSpreads * Math.sqrt(gateVariance()) : Infinity;
 }
 
 /**
@@ -473,12 +464,7 @@ export function gateThreshold(): f64 {
  */
 export function passesGate(value: f64): bool {
   const passes = value > gateThreshold();
-  if (gateN == 0) gateK = value;
-  gateN += 1;
-  gateEx += value - gateK;
-  gateEx2 += (value - gateK) * (value - gateK);
-  if (value > gateMax) gateMax = value;
-  if (value < gateMin) gateMin = value;
+  statsAdd(gate, value);
   return passes;
 }
 

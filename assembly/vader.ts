@@ -198,16 +198,6 @@ function isPuncListed(p: usize, len: i32): bool {
   return false;
 }
 
-function utf16LengthOf(start: usize, end: usize): i32 {
-  let n = 0;
-  let p = start;
-  while (p < end) {
-    n += utf16Length(decodeAt(p, end));
-    p += decodedLength;
-  }
-  return n;
-}
-
 /** "!" and "?" in the text so far, for punctuation emphasis: every byte passes through nextWord. */
 let exclamations = 0;
 let questions = 0;
@@ -297,9 +287,10 @@ function nextWord(): bool {
     wordApostrophe = apostrophe;
     if (!seenText || interior) return true;
     if (lead > start && trail == p) {
-      if (isPuncListed(start, <i32>(lead - start)) && (ascii ? <i32>(p - lead) : utf16LengthOf(lead, p)) > 1) wordStart = lead;
+      // What is stripped is ASCII punctuation, so every non-ASCII unit lies in what is kept.
+      if (isPuncListed(start, <i32>(lead - start)) && <i32>(p - lead) + extraUnits > 1) wordStart = lead;
     } else if (trail < p && lead == start) {
-      if (isPuncListed(trail, <i32>(p - trail)) && (ascii ? <i32>(trail - start) : utf16LengthOf(start, trail)) > 1) wordEnd = trail;
+      if (isPuncListed(trail, <i32>(p - trail)) && <i32>(trail - start) + extraUnits > 1) wordEnd = trail;
     }
     return true;
   }
@@ -396,63 +387,57 @@ function describeWord(slot: i32): void {
   const length = wordEnd - wordStart;
   let entry: usize = 0;
   let key: u64 = 0;
-  if (length <= 8) {
-    if (wordStart + 8 <= textEnd) key = load<u64>(wordStart) & (<u64>-1 >> ((8 - <u64>length) << 3));
-    else for (let i = <i32>length - 1; i >= 0; i--) key = (key << 8) | <u64>load<u8>(wordStart + i);
-    entry = cache + ((<usize>((key * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
-    if (load<u64>(entry) == key && load<u32>(entry, 8) == <u32>length) {
-      unchecked((ringFlags[slot] = load<u32>(entry, 12)));
-      unchecked((ringStart[slot] = wordStart));
-      unchecked((ringEnd[slot] = wordEnd));
-      unchecked((ringValence[slot] = load<f64>(entry, 16)));
-      unchecked((ringBooster[slot] = load<f64>(entry, 24)));
-      unchecked((ringId[slot] = load<i32>(entry, 32)));
-      return;
-    }
-  }
   let flags: u32 = 0;
   let valence: f64 = NaN;
   let booster: f64 = 0;
   let id = -1;
-  if (wordUpper) flags |= T_UPPER;
-  const lowerLength = lowercaseWord(wordStart, wordEnd);
-  let lowerId = -1;
-  if (lowerLength >= 0) {
-    const hash = lowerHash;
-    valence = lexiconValence(lowerBuffer, lowerLength, hash);
-    if (!isNaN(valence)) flags |= T_IN_LEXICON;
-    lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
-    if (lowerId >= 0) {
-      flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;
-      booster = unchecked(ruleBooster[lowerId]);
+  if (length <= 8) {
+    if (wordStart + 8 <= textEnd) key = load<u64>(wordStart) & (<u64>-1 >> ((8 - <u64>length) << 3));
+    else for (let i = <i32>length - 1; i >= 0; i--) key = (key << 8) | <u64>load<u8>(wordStart + i);
+    entry = cache + ((<usize>((key * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
+  }
+  if (entry != 0 && load<u64>(entry) == key && load<u32>(entry, 8) == <u32>length) {
+    flags = load<u32>(entry, 12);
+    valence = load<f64>(entry, 16);
+    booster = load<f64>(entry, 24);
+    id = load<i32>(entry, 32);
+  } else {
+    if (wordUpper) flags |= T_UPPER;
+    const lowerLength = lowercaseWord(wordStart, wordEnd);
+    let lowerId = -1;
+    if (lowerLength >= 0) {
+      const hash = lowerHash;
+      valence = lexiconValence(lowerBuffer, lowerLength, hash);
+      if (!isNaN(valence)) flags |= T_IN_LEXICON;
+      lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
+      if (lowerId >= 0) {
+        flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;
+        booster = unchecked(ruleBooster[lowerId]);
+      }
+    }
+    // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
+    // lowercase self, and a word with capitals or other characters can only be "BUT".
+    if (wordAscii && !wordCapitals) id = lowerId;
+    else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
+    if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
+    if (flags & W_NEGATE || (wordApostrophe && containsNt(wordStart, wordEnd))) flags |= T_NEGATED;
+    if (entry != 0) {
+      store<u64>(entry, key);
+      store<u32>(entry, <u32>length, 8);
+      store<u32>(entry, flags, 12);
+      store<f64>(entry, valence, 16);
+      store<f64>(entry, booster, 24);
+      store<i32>(entry, id, 32);
     }
   }
-  // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
-  // lowercase self, and a word with capitals or other characters can only be "BUT".
-  if (wordAscii && !wordCapitals) id = lowerId;
-  else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
-  if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
-  if (flags & W_NEGATE || (wordApostrophe && containsNt(wordStart, wordEnd))) flags |= T_NEGATED;
   unchecked((ringFlags[slot] = flags));
   unchecked((ringStart[slot] = wordStart));
   unchecked((ringEnd[slot] = wordEnd));
   unchecked((ringValence[slot] = valence));
   unchecked((ringBooster[slot] = booster));
   unchecked((ringId[slot] = id));
-  if (entry != 0) {
-    store<u64>(entry, key);
-    store<u32>(entry, <u32>length, 8);
-    store<u32>(entry, flags, 12);
-    store<f64>(entry, valence, 16);
-    store<f64>(entry, booster, 24);
-    store<i32>(entry, id, 32);
-  }
 }
 
-// @ts-ignore: decorator
-@inline function flagsOf(index: i32): u32 {
-  return unchecked(ringFlags[index & RING_MASK]);
-}
 // @ts-ignore: decorator
 @inline function has(index: i32, flag: u32): bool {
   return (unchecked(ringFlags[index & RING_MASK]) & flag) != 0;
@@ -485,9 +470,8 @@ let traceCapacity: i32 = 0;
 export let traceCount: i32 = 0;
 export let amplifier: f64 = 0;
 
-export function traceWords(on: bool): usize {
+export function traceWords(on: bool): void {
   tracing = on;
-  return trace;
 }
 
 function traceWord(index: i32, start: usize, end: usize, sentiment: f64): void {
