@@ -33,6 +33,10 @@ export class FluentBitFilter {
   /** All the module's exports, for tests and measurements beyond the ABI. */
   readonly exports: WebAssembly.Exports;
   private readonly call: FilterFunction;
+  // The tag last seen, encoded once; a view of the module's memory, for finding the result's NUL.
+  private tag = "";
+  private tagBytes = new Uint8Array(0);
+  private view = Buffer.alloc(0);
 
   /** The module as Fluent Bit's wasm filter would load it with this event_format. */
   constructor(wasm: Uint8Array, readonly eventFormat: EventFormat = "json") {
@@ -66,7 +70,11 @@ export class FluentBitFilter {
     put: (memory: Uint8Array, at: number) => void,
     read: (memory: Uint8Array, start: number, end: number) => T,
   ): T | null {
-    const tagBytes = encoder.encode(tag);
+    if (tag !== this.tag) {
+      this.tag = tag;
+      this.tagBytes = encoder.encode(tag);
+    }
+    const tagBytes = this.tagBytes;
     const tagAt = this.x.malloc(tagBytes.length + 1);
     if (tagAt) {
       const memory = new Uint8Array(this.x.memory.buffer);
@@ -77,10 +85,11 @@ export class FluentBitFilter {
     if (recordAt) put(new Uint8Array(this.x.memory.buffer), recordAt);
     try {
       const result = this.call(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, length) >>> 0;
-      // strlen: Buffer's indexOf is memchr, several times faster than a Uint8Array's.
-      const buffer = this.x.memory.buffer;
-      const nul = Buffer.from(buffer).indexOf(0, result);
-      return nul < 0 ? null : read(new Uint8Array(buffer), result, nul);
+      // strlen: Buffer's indexOf is memchr, several times faster than a Uint8Array's. The view is
+      // made again only when memory has grown (the old one is then detached, of length 0).
+      if (this.view.length === 0) this.view = Buffer.from(this.x.memory.buffer);
+      const nul = this.view.indexOf(0, result);
+      return nul < 0 ? null : read(new Uint8Array(this.view.buffer), result, nul);
     } catch {
       return null;
     } finally {

@@ -38,7 +38,10 @@ export const MAX_LINE = 16 << 20;
  * once per source on stderr when it looks binary (a NUL byte) or has a line over MAX_LINE.
  */
 export async function* lineBlocks(source: Source, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
-  let carry: Buffer | null = null;
+  // The start of a line not ended yet, as the chunks it came in: it holds no \n, so only a new
+  // chunk is searched, and a long line is joined once rather than at every chunk.
+  let carry: Buffer[] = [];
+  let carried = 0;
   let warnedBinary = false;
   let warnedLong = false;
   for await (const chunk of source.open()) {
@@ -47,25 +50,27 @@ export async function* lineBlocks(source: Source, onBytes?: (n: number) => void)
       warnedBinary = true;
       process.stderr.write(`tarkin: warning: ${source.name} looks binary (it has NUL bytes), not like a log; reading it anyway\n`);
     }
-    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const last = data.lastIndexOf(0x0a);
+    const last = chunk.lastIndexOf(0x0a);
     if (last < 0) {
-      if (data.length < MAX_LINE) {
-        carry = data;
-        continue;
-      }
+      carry.push(chunk);
+      carried += chunk.length;
+      if (carried < MAX_LINE) continue;
       if (!warnedLong) {
         warnedLong = true;
         process.stderr.write(`tarkin: warning: ${source.name} has a line longer than ${MAX_LINE >> 20} MiB; it is read in pieces of that size\n`);
       }
-      carry = null;
-      yield Buffer.concat([data, Buffer.from("\n")]);
+      carry.push(Buffer.from("\n"));
+      yield Buffer.concat(carry);
+      carry = [];
+      carried = 0;
       continue;
     }
-    carry = last + 1 < data.length ? data.subarray(last + 1) : null;
-    yield data.subarray(0, last + 1);
+    const head = chunk.subarray(0, last + 1);
+    yield carried ? Buffer.concat([...carry, head]) : head;
+    carry = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+    carried = chunk.length - last - 1;
   }
-  if (carry && carry.length) yield carry;
+  if (carried) yield Buffer.concat(carry);
 }
 
 /** Lines as raw bytes, without their terminator. */
@@ -108,6 +113,15 @@ export function atPath(value: unknown, path: string): unknown {
     v = (v as Record<string, unknown>)[part];
   }
   return v;
+}
+
+/** The message the module scores: the first of the fields that holds a string (as filter.ts findMessage). */
+export function messageOf(record: unknown, fields: string[]): string | undefined {
+  for (const f of fields) {
+    const v = atPath(record, f);
+    if (typeof v === "string") return v;
+  }
+  return undefined;
 }
 
 /**

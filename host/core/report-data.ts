@@ -1,7 +1,7 @@
 // What `tarkin report` keeps while records stream through the module: histograms of fixed size, the
 // letter space's count distributions, a bounded timeline of the gate, and the top anomalies (a heap
 // of fixed size, explained as they enter it). Memory does not grow with the number of records.
-import { atPath } from "./input.js";
+import { messageOf } from "./input.js";
 import { dataSegments, withDataSegment } from "./wasm.js";
 import { packArea, type PackedContents, type Settings } from "./pack.js";
 import type { Tarkin, CharacterDetail, WordDetail } from "./tarkin.js";
@@ -484,13 +484,4 @@ export class ReportData {
       });
     }
   }
-}
-
-/** The message the module scored: the first of the fields that holds a string. */
-export function messageOf(record: Record<string, unknown>, fields: string[]): string | undefined {
-  for (const f of fields) {
-    const v = atPath(record, f);
-    if (typeof v === "string") return v;
-  }
-  return undefined;
 }
