@@ -135,40 +135,46 @@ export function train(length: i32): void {
   trainModel(inputBuffer.at, inputBuffer.at + length);
 }
 
-/**
- * Trains on every line of the input's first `length` bytes: a line ends at \n, a \r before it
- * is dropped, and text after the last \n is a line too. Lets the host hand over large blocks.
- */
+// The lines of the input's first `length` bytes, for the host to hand over large blocks: a line
+// ends at \n, a \r before it is dropped, and text after the last \n is a line too.
+let linePos: usize = 0;
+let linesEnd: usize = 0;
+let lineStart: usize = 0;
+let lineEnd: usize = 0;
+
+function beginLines(length: i32): void {
+  linePos = inputBuffer.at;
+  linesEnd = inputBuffer.at + <usize>length;
+}
+
+/** The next line into [lineStart, lineEnd); false past the last. */
+function nextLine(): bool {
+  if (linePos >= linesEnd) return false;
+  let p = linePos;
+  while (p < linesEnd && load<u8>(p) != 0x0a) p++;
+  lineStart = linePos;
+  lineEnd = p > lineStart && load<u8>(p - 1) == 0x0d ? p - 1 : p;
+  linePos = p + 1;
+  return true;
+}
+
+/** Trains on every line of the input's first `length` bytes. */
 export function train_lines(length: i32): void {
   ensurePack();
-  let start = inputBuffer.at;
-  const end = inputBuffer.at + length;
-  for (let p = inputBuffer.at; p < end; p++) {
-    if (load<u8>(p) != 0x0a) continue;
-    trainModel(start, p > start && load<u8>(p - 1) == 0x0d ? p - 1 : p);
-    start = p + 1;
-  }
-  if (start < end) trainModel(start, load<u8>(end - 1) == 0x0d ? end - 1 : end);
+  beginLines(length);
+  while (nextLine()) trainModel(lineStart, lineEnd);
 }
 
 /**
- * Scores every line of the input's first `length` bytes (lines as train_lines splits them), as
- * score() would one by one, with no host marshalling between them; returns how many were
- * anomalous. For measuring the scoring's own cost.
+ * Scores every line of the input's first `length` bytes as score() would one by one, with no host
+ * marshalling between them; returns how many were anomalous. For measuring the scoring's own cost.
  */
 export function score_lines(length: i32): i32 {
   ensurePack();
   let anomalous = 0;
-  let start = inputBuffer.at;
-  const end = inputBuffer.at + length;
-  for (let p = inputBuffer.at; p < end; p++) {
-    if (load<u8>(p) != 0x0a) continue;
-    scoreMessage(start, p > start && load<u8>(p - 1) == 0x0d ? p - 1 : p);
-    if (verdictAnomaly) anomalous++;
-    start = p + 1;
-  }
-  if (start < end) {
-    scoreMessage(start, load<u8>(end - 1) == 0x0d ? end - 1 : end);
+  beginLines(length);
+  while (nextLine()) {
+    scoreMessage(lineStart, lineEnd);
     if (verdictAnomaly) anomalous++;
   }
   return anomalous;

@@ -329,15 +329,18 @@ const lowerBuffer = memory.data(MAX_KEY + 4);
 /** The FNV-1a hash of the last lowercaseWord's result. */
 let lowerHash: u32 = 0;
 
+/** The longest a lowercased word can be and still be a key: of the lexicon in use or a rule word. */
+let keyLimit: i32 = MAX_KEY;
+
 /**
  * Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it; -1 when it can be
- * no key: longer than MAX_KEY, or an ASCII word longer than every lexicon key and rule word, or
- * with a digit and longer than every key with one (log tokens such as times, addresses, paths).
+ * no key: longer than keyLimit, or an ASCII word with a digit and longer than every key with one
+ * (log tokens such as times, addresses, paths).
  */
 function lowercaseWord(start: usize, end: usize): i32 {
   if (wordAscii) {
     const n = <i32>(end - start);
-    if (n > MAX_KEY || (n > longestKey && n > longestRuleWord) || (wordDigits && n > longestKeyWithDigit)) return -1;
+    if (n > keyLimit || (wordDigits && n > longestKeyWithDigit)) return -1;
     let h: u32 = 0x811c9dc5;
     for (let i = 0; i < n; i++) {
       const b = <u32>load<u8>(start + i);
@@ -353,7 +356,7 @@ function lowercaseWord(start: usize, end: usize): i32 {
   while (true) {
     const cp = lowerNext();
     if (cp < 0) break;
-    if (n > MAX_KEY) return -1;
+    if (n > keyLimit) return -1;
     n += encodeAt(lowerBuffer + n, <u32>cp);
   }
   lowerHash = fnv1a(lowerBuffer, n);
@@ -374,9 +377,10 @@ const CACHE_ENTRY = 40; // u64 key, u32 length (0: empty), u32 flags, f64 valenc
 let cache: usize = 0;
 let cacheGeneration = -1; // the lexicon the cache was filled from
 
-/** The cache, made once, and emptied when another lexicon has been put in use. */
+/** The cache, made once, and emptied (and keyLimit set) when another lexicon has been put in use. */
 function prepareCache(): void {
   if (cacheGeneration == lexiconGeneration) return;
+  keyLimit = min(MAX_KEY, max(longestKey, longestRuleWord));
   if (cache == 0) cache = allocate(<usize>CACHE_ENTRY << <usize>CACHE_BITS);
   memory.fill(cache, 0, <usize>CACHE_ENTRY << <usize>CACHE_BITS);
   cacheGeneration = lexiconGeneration;
