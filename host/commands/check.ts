@@ -60,7 +60,6 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
   }
   const out = new Output(process.stdout);
   let lost = 0;
-  const encoder = new TextEncoder();
   const send = async (record: string | Uint8Array) => {
     const now = Date.now();
     const time = { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 };
@@ -70,7 +69,7 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
       else if (result !== "") await out.line(result);
       return;
     }
-    const result = filter.filterBytes(toMsgpack(typeof record === "string" ? encoder.encode(record) : record), o.tag, time);
+    const result = filter.filterBytes(toMsgpack(record), o.tag, time);
     if (result === null) lost++;
     else if (result.length) await out.line(msgpackToJson(result));
   };
@@ -90,10 +89,13 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
  * A JSON record as Fluent Bit holds it before an event_format msgpack filter: its msgpack map. A
  * record that is not JSON goes as its raw bytes, which the module must then mark as unreadable.
  */
-function toMsgpack(json: Uint8Array): Uint8Array {
+function toMsgpack(json: string | Uint8Array): Uint8Array {
   try {
-    return encodeMsgpack(JSON.parse(new TextDecoder().decode(json)));
+    return encodeMsgpack(JSON.parse(typeof json === "string" ? json : decoder.decode(json)));
   } catch {
-    return json;
+    return typeof json === "string" ? encoder.encode(json) : json;
   }
 }
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();

@@ -144,7 +144,7 @@ async function run(files: string[], o: EvalOptions): Promise<void> {
   const e = evaluate(input.messages, input.labels, { module: m.module, original: m.original, seed });
   const lexicon = (pack.info.lexicon as { overlays?: { name: string; entries: number }[] } | undefined)?.overlays ?? [];
   const context = {
-    files: input.counts.map(([name, records]) => ({ name: name === "stdin" ? "stdin" : name, records })),
+    files: input.counts.map(([name, records]) => ({ name, records })),
     labels: labelsNote(o.labels),
     model: m.modelNote,
     settings: pack.settings,

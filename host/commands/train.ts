@@ -108,7 +108,7 @@ async function train(files: string[], o: TrainOptions): Promise<void> {
         bar?.update(Math.floor(done / 1e6));
       });
       const where = o.format === "ndjson" ? { field: o.field ?? DEFAULT_SETTINGS.fields.join("|") } : o.format === "csv" ? { column: o.column } : {};
-      trainedOn.push({ source: source.name === "stdin" ? "stdin" : basename(source.name), format: o.format, ...where, messages: t.messages() - before });
+      trainedOn.push({ source: basename(source.name), format: o.format, ...where, messages: t.messages() - before });
     }
   } finally {
     bar?.stop();

@@ -78,8 +78,6 @@ interface Exports {
   explain_characters(length: number): number;
   explain_words(length: number): number;
   explain_count(): number;
-  info(): number;
-  info_bytes(): number;
 }
 
 const encoder = new TextEncoder();
@@ -135,13 +133,6 @@ export class Tarkin {
   loadModel(model: Model): void {
     this.put(modelToBytes(model));
     this.x.model_load();
-  }
-
-  /** The pack's info, or null for a module with no pack. */
-  info(): Record<string, unknown> | null {
-    const at = this.x.info();
-    if (!at) return null;
-    return JSON.parse(decoder.decode(new Uint8Array(this.x.memory.buffer, at, this.x.info_bytes())));
   }
 
   /** Why a message is as surprising as it is: every model character, then the unseen ones. */
