@@ -42,15 +42,17 @@ let wideMask: u32 = 0;
 let touched: usize = 0;
 let touchedCount: i32 = 0;
 
-// Scoring reads a message's ASCII (most log text) into a histogram by byte, upper and lower case
-// apart: one increment per byte, no lookup. The model's ASCII characters are then folded from it,
-// each with its contribution for small counts read from a table rather than computed.
-const asciiCounts = memory.data(129 * 4); // the last stays 0: the capital of what has none
+// Scoring reads a message's ASCII (most log text) into one counter per model ASCII character,
+// found from the byte by one table lookup that also folds case, plus one counter for every ASCII
+// character the model lacks; the counters then read in model order, each with its contribution
+// for small counts read from a table rather than computed.
+const BYTE_SLOTS = memory.data(256); // per byte: its counter, or NOT_ASCII_SLOT from 0x80 up
+const NOT_ASCII_SLOT: u32 = 255;
+const asciiCounts = memory.data(128 * 4); // one per model ASCII character, then the unseen one
 const DELTA_COUNTS: u32 = 64; // per model ASCII character, contribution - absent for counts below this
-let asciiModel: usize = 0; // per model ASCII character: u32 its count's offset, u32 its capital's, i32 record index, u32 reserved
+let asciiRecords: usize = 0; // per model ASCII character: i32 its record's index
 let asciiDeltas: usize = 0; // f64[DELTA_COUNTS] per model ASCII character
 let asciiModelCount: i32 = 0;
-let asciiTotal: u32 = 0; // ASCII characters of the message being scored
 
 // @ts-ignore: decorator
 @inline function record(index: i32): usize {
@@ -264,22 +266,28 @@ function refreshBounds(): void {
     store<f64>(r, absent, ABSENT);
     absentSum += absent;
   }
-  asciiModel = resize(asciiModel, 128 * 16);
+  asciiRecords = resize(asciiRecords, 128 * 4);
   asciiDeltas = resize(asciiDeltas, <usize>128 * DELTA_COUNTS * 8);
   asciiModelCount = 0;
+  for (let b: u32 = 0; b < 256; b++) store<u8>(BYTE_SLOTS + b, <u8>NOT_ASCII_SLOT);
   for (let c: u32 = 0; c < 128; c++) {
     const index = unchecked(asciiIndex[c]);
     if (index < 0) continue;
     const r = record(index);
-    const entry = asciiModel + (<usize>asciiModelCount << 4);
-    store<u32>(entry, c << 2);
-    store<u32>(entry, (asciiClassOf(c) & ASCII_LOWER ? c - 32 : 128) << 2, 4);
-    store<i32>(entry, index, 8);
+    store<u8>(BYTE_SLOTS + c, <u8>asciiModelCount);
+    store<i32>(asciiRecords + (<usize>asciiModelCount << 2), index);
     const deltas = asciiDeltas + <usize>asciiModelCount * DELTA_COUNTS * 8;
     for (let count: u32 = 0; count < DELTA_COUNTS; count++) {
       store<f64>(deltas + (<usize>count << 3), contribution(r, count) - load<f64>(r, ABSENT));
     }
     asciiModelCount++;
+  }
+  // Every other ASCII byte: a capital counts as its lowercase letter (the model's characters are
+  // lowercase), the rest go to the unseen counter.
+  for (let b: u32 = 0; b < 128; b++) {
+    if (<u32>load<u8>(BYTE_SLOTS + b) != NOT_ASCII_SLOT) continue;
+    const lower = asciiClassOf(b) & ASCII_UPPER ? <u32>load<u8>(BYTE_SLOTS + b + 32) : NOT_ASCII_SLOT;
+    store<u8>(BYTE_SLOTS + b, <u8>(lower != NOT_ASCII_SLOT ? lower : <u32>asciiModelCount));
   }
   boundsStale = false;
 }
@@ -309,26 +317,24 @@ export function surprise(start: usize, end: usize): f64 {
   if (boundsStale) refreshBounds();
   const result = evaluate(countForScoring(start, end));
   resetCounts();
-  memory.fill(asciiCounts, 0, 128 * 4);
   return result;
 }
 
 /**
- * Counts a message for scoring: ASCII into the histogram, other characters (lowercased, then
- * ASCII ones into the histogram too) as training counts them. Returns how many characters the
- * model lacks, less the ASCII ones, which evaluate() finds from the histogram.
+ * Counts a message for scoring: ASCII into its counters, other characters (lowercased, then
+ * ASCII ones into the counters too) as training counts them. Returns how many characters the
+ * model lacks, less the ASCII ones, which evaluate() reads from the unseen counter.
  */
 function countForScoring(start: usize, end: usize): i32 {
   touchedCount = 0;
   let p = start;
   while (p < end) {
-    const b = <usize>load<u8>(p);
-    if (b >= 0x80) break;
-    const at = asciiCounts + (b << 2);
+    const slot = <usize>load<u8>(BYTE_SLOTS + <usize>load<u8>(p));
+    if (slot == NOT_ASCII_SLOT) break;
+    const at = asciiCounts + (slot << 2);
     store<u32>(at, load<u32>(at) + 1);
     p++;
   }
-  asciiTotal = <u32>(p - start);
   if (p >= end) return 0;
   let unseen = 0;
   lowerContinue(p, end, casedBefore(start, p));
@@ -336,36 +342,43 @@ function countForScoring(start: usize, end: usize): i32 {
     const cp = lowerNext();
     if (cp < 0) break;
     if (cp < 128) {
-      const at = asciiCounts + (<usize>cp << 2);
+      const at = asciiCounts + (<usize>load<u8>(BYTE_SLOTS + <usize>cp) << 2);
       store<u32>(at, load<u32>(at) + 1);
-      asciiTotal++;
     } else if (!countOne(<u32>cp, false)) unseen++;
   }
   return unseen;
 }
 
+/** Model ASCII character i's contribution less its absent one, for `count` of it; its counter emptied for the next message. */
+// @ts-ignore: decorator
+@inline function asciiDelta(i: i32, count: u32): f64 {
+  store<u32>(asciiCounts + (<usize>i << 2), 0);
+  if (count < DELTA_COUNTS) return load<f64>(asciiDeltas + ((<usize>i * DELTA_COUNTS + count) << 3));
+  const r = record(load<i32>(asciiRecords + (<usize>i << 2)));
+  return contribution(r, count) - load<f64>(r, ABSENT);
+}
+
 function evaluate(unseenWide: i32): f64 {
-  // Exact in tarkin mode: every term is a whole number.
-  let sum = absentSum;
-  let asciiSeen: u32 = 0;
   // No branch on whether the message has the character (which no predictor guesses): an absent
-  // one adds its table's first entry, 0.
-  for (let i = 0; i < asciiModelCount; i++) {
-    const entry = asciiModel + (<usize>i << 4);
-    const count = load<u32>(asciiCounts + <usize>load<u32>(entry)) + load<u32>(asciiCounts + <usize>load<u32>(entry, 4));
-    asciiSeen += count;
-    if (count < DELTA_COUNTS) sum += load<f64>(asciiDeltas + ((<usize>i * DELTA_COUNTS + count) << 3));
-    else {
-      const r = record(load<i32>(entry, 8));
-      sum += contribution(r, count) - load<f64>(r, ABSENT);
-    }
+  // one adds its table's first entry, 0. Two sums, odd and even characters, so that one addition
+  // need not wait for the last; exact in tarkin mode, where every term is a whole number.
+  let even: f64 = 0;
+  let odd: f64 = 0;
+  let i = 0;
+  for (; i + 1 < asciiModelCount; i += 2) {
+    even += asciiDelta(i, load<u32>(asciiCounts + (<usize>i << 2)));
+    odd += asciiDelta(i + 1, load<u32>(asciiCounts + (<usize>i << 2), 4));
   }
+  if (i < asciiModelCount) even += asciiDelta(i, load<u32>(asciiCounts + (<usize>i << 2)));
+  let sum = absentSum + (even + odd);
   for (let i = 0; i < touchedCount; i++) {
     const r = record(load<i32>(touched + (<usize>i << 2)));
     sum += contribution(r, load<u32>(r, COUNT)) - load<f64>(r, ABSENT);
   }
+  const unseenSlot = asciiCounts + (<usize>asciiModelCount << 2);
+  const unseen = <i32>load<u32>(unseenSlot) + unseenWide;
+  store<u32>(unseenSlot, 0);
   if (mode == SURPRISE_TARKIN) return charCount > 0 ? sum / <f64>charCount : 0;
-  const unseen = <i32>(asciiTotal - asciiSeen) + unseenWide;
   const weight = charCount + unseen;
   return weight > 0 ? (sum + <f64>unseen) / <f64>weight : 0;
 }
