@@ -182,7 +182,17 @@ let wordDigits = false;
 let wordApostrophe = false;
 
 
+// PUNC_LIST's one-character entries (. ! ? , ; : - ' "), all below 0x40, as bits: the stripped
+// punctuation of a log word is mostly one character, and a bit test beats the list walk.
+const PUNC_SINGLES: u64 =
+  (<u64>1 << 0x2e) | (<u64>1 << 0x21) | (<u64>1 << 0x3f) | (<u64>1 << 0x2c) | (<u64>1 << 0x3b) |
+  (<u64>1 << 0x3a) | (<u64>1 << 0x2d) | (<u64>1 << 0x27) | (<u64>1 << 0x22);
+
 function isPuncListed(p: usize, len: i32): bool {
+  if (len == 1) {
+    const b = <u64>load<u8>(p);
+    return b < 0x40 && ((PUNC_SINGLES >> b) & 1) != 0;
+  }
   for (let i = 0; i < PUNC_LIST.length; i++) {
     const punc = unchecked(PUNC_LIST[i]);
     if (punc.length != len) continue;
@@ -317,10 +327,23 @@ function isBytes(start: usize, end: usize, text: string): bool {
 
 const WORDS: i32 = 1024;
 const RING_MASK: i32 = WORDS - 1;
-const ringFlags = new StaticArray<u32>(WORDS);
-const ringValence = new StaticArray<f64>(WORDS); // lexicon valence of the lowercased word
-const ringBooster = new StaticArray<f64>(WORDS); // BOOSTER_DICT value of the lowercased word
-const ringId = new StaticArray<i32>(WORDS); // the rule word it is, as written, or -1
+// A word's description, in a ring slot and in a cache entry alike, so a cached one is copied over
+// as three u64s: u32 flags, i32 the rule word it is as written (or -1), f64 the lexicon valence of
+// the lowercased word, f64 its BOOSTER_DICT value. A ring slot then has u32 start and u32 end, the
+// word's span, kept only while tracing.
+const D_FLAGS = 0;
+const D_ID = 4;
+const D_VALENCE = 8;
+const D_BOOSTER = 16;
+const D_START = 24;
+const D_END = 28;
+const RING_SLOT = 32;
+const ring = memory.data(WORDS * RING_SLOT, 8);
+
+// @ts-ignore: decorator
+@inline function slotAt(index: i32): usize {
+  return ring + <usize>(index & RING_MASK) * RING_SLOT;
+}
 
 // The reference's lexicon keys are at most 19 bytes; a longer lowercased word can match nothing.
 const MAX_KEY: i32 = 64;
@@ -373,7 +396,7 @@ function containsNt(start: usize, end: usize): bool {
 // Log lines repeat their words: the description of a word of at most 8 bytes is kept in a
 // direct-mapped cache keyed by its bytes (all it depends on), so a repeated word costs one probe.
 const CACHE_BITS: u64 = 12;
-const CACHE_ENTRY = 40; // u64 key, u32 length (0: empty), u32 flags, f64 valence, f64 booster, i32 id, u32 reserved
+const CACHE_ENTRY = 40; // u64 key, u32 length (0: empty), u32 reserved, then the description
 let cache: usize = 0;
 let cacheGeneration = -1; // the lexicon the cache was filled from
 
@@ -386,69 +409,73 @@ function prepareCache(): void {
   cacheGeneration = lexiconGeneration;
 }
 
+// @ts-ignore: decorator
+@inline function copyDescription(to: usize, from: usize): void {
+  store<u64>(to, load<u64>(from, D_FLAGS), D_FLAGS);
+  store<u64>(to, load<u64>(from, D_VALENCE), D_VALENCE);
+  store<u64>(to, load<u64>(from, D_BOOSTER), D_BOOSTER);
+}
+
 /** Looks the current word up every way the rules need, into ring slot `slot`. */
 function describeWord(slot: i32): void {
+  const at = slotAt(slot);
+  if (tracing) {
+    store<u32>(at, <u32>wordStart, D_START);
+    store<u32>(at, <u32>wordEnd, D_END);
+  }
   const length = wordEnd - wordStart;
   let entry: usize = 0;
   let key: u64 = 0;
-  let flags: u32 = 0;
-  let valence: f64 = NaN;
-  let booster: f64 = 0;
-  let id = -1;
   if (length <= 8) {
     if (wordStart + 8 <= textEnd) key = load<u64>(wordStart) & (<u64>-1 >> ((8 - <u64>length) << 3));
     else for (let i = <i32>length - 1; i >= 0; i--) key = (key << 8) | <u64>load<u8>(wordStart + i);
     entry = cache + ((<usize>((key * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
-  }
-  if (entry != 0 && load<u64>(entry) == key && load<u32>(entry, 8) == <u32>length) {
-    flags = load<u32>(entry, 12);
-    valence = load<f64>(entry, 16);
-    booster = load<f64>(entry, 24);
-    id = load<i32>(entry, 32);
-  } else {
-    if (wordUpper) flags |= T_UPPER;
-    const lowerLength = lowercaseWord(wordStart, wordEnd);
-    let lowerId = -1;
-    if (lowerLength >= 0) {
-      const hash = lowerHash;
-      valence = lexiconValence(lowerBuffer, lowerLength, hash);
-      if (!isNaN(valence)) flags |= T_IN_LEXICON;
-      lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
-      if (lowerId >= 0) {
-        flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;
-        booster = unchecked(ruleBooster[lowerId]);
-      }
-    }
-    // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
-    // lowercase self, and a word with capitals or other characters can only be "BUT".
-    if (wordAscii && !wordCapitals) id = lowerId;
-    else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
-    if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
-    if (flags & W_NEGATE || (wordApostrophe && containsNt(wordStart, wordEnd))) flags |= T_NEGATED;
-    if (entry != 0) {
-      store<u64>(entry, key);
-      store<u32>(entry, <u32>length, 8);
-      store<u32>(entry, flags, 12);
-      store<f64>(entry, valence, 16);
-      store<f64>(entry, booster, 24);
-      store<i32>(entry, id, 32);
+    if (load<u64>(entry) == key && load<u32>(entry, 8) == <u32>length) {
+      copyDescription(at, entry + 16);
+      return;
     }
   }
-  unchecked((ringFlags[slot] = flags));
-  unchecked((ringStart[slot] = wordStart));
-  unchecked((ringEnd[slot] = wordEnd));
-  unchecked((ringValence[slot] = valence));
-  unchecked((ringBooster[slot] = booster));
-  unchecked((ringId[slot] = id));
+  let flags: u32 = 0;
+  let valence: f64 = NaN;
+  let booster: f64 = 0;
+  let id = -1;
+  if (wordUpper) flags |= T_UPPER;
+  const lowerLength = lowercaseWord(wordStart, wordEnd);
+  let lowerId = -1;
+  if (lowerLength >= 0) {
+    const hash = lowerHash;
+    valence = lexiconValence(lowerBuffer, lowerLength, hash);
+    if (!isNaN(valence)) flags |= T_IN_LEXICON;
+    lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
+    if (lowerId >= 0) {
+      flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;
+      booster = unchecked(ruleBooster[lowerId]);
+    }
+  }
+  // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
+  // lowercase self, and a word with capitals or other characters can only be "BUT".
+  if (wordAscii && !wordCapitals) id = lowerId;
+  else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
+  if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
+  if (flags & W_NEGATE || (wordApostrophe && containsNt(wordStart, wordEnd))) flags |= T_NEGATED;
+  store<u32>(at, flags, D_FLAGS);
+  store<i32>(at, id, D_ID);
+  store<f64>(at, valence, D_VALENCE);
+  store<f64>(at, booster, D_BOOSTER);
+  if (entry != 0) {
+    store<u64>(entry, key);
+    store<u32>(entry, <u32>length, 8);
+    copyDescription(entry + 16, at);
+  }
 }
 
 // @ts-ignore: decorator
 @inline function has(index: i32, flag: u32): bool {
-  return (unchecked(ringFlags[index & RING_MASK]) & flag) != 0;
+  return (load<u32>(slotAt(index), D_FLAGS) & flag) != 0;
 }
 // @ts-ignore: decorator
 @inline function idOf(index: i32): i32 {
-  return unchecked(ringId[index & RING_MASK]);
+  return load<i32>(slotAt(index), D_ID);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -487,7 +514,7 @@ function traceWord(index: i32, start: usize, end: usize, sentiment: f64): void {
   traceCount++;
   store<u32>(at, <u32>(start - textStart));
   store<u32>(at, <u32>(end - textStart), 4);
-  store<f64>(at, unchecked(ringValence[index & RING_MASK]), 8);
+  store<f64>(at, load<f64>(slotAt(index), D_VALENCE), 8);
   store<f64>(at, sentiment, 16);
   store<u32>(at, rules, 24);
   store<u32>(at, 0, 28);
@@ -497,10 +524,6 @@ function traceWord(index: i32, start: usize, end: usize, sentiment: f64): void {
 export function traceAddress(): usize {
   return trace;
 }
-
-// The ring also keeps each word's span, for the trace.
-const ringStart = new StaticArray<usize>(WORDS);
-const ringEnd = new StaticArray<usize>(WORDS);
 
 // ---------------------------------------------------------------------------------------------
 // The rules.
@@ -517,7 +540,7 @@ function allcap_differential(words: i32, allcapWords: i32): bool {
 function scalar_inc_dec(index: i32, valence: f64): f64 {
   let scalar: f64 = 0.0;
   if (has(index, W_BOOSTER)) {
-    scalar = unchecked(ringBooster[index & RING_MASK]);
+    scalar = load<f64>(slotAt(index), D_BOOSTER);
     if (valence < 0) scalar *= -1;
     if (isCapDiff && has(index, T_UPPER)) {
       if (valence > 0) scalar += C_INCR;
@@ -529,7 +552,7 @@ function scalar_inc_dec(index: i32, valence: f64): f64 {
 
 function sentiment_valence(index: i32): f64 {
   if (!has(index, T_IN_LEXICON)) return 0;
-  let valence = unchecked(ringValence[index & RING_MASK]);
+  let valence = load<f64>(slotAt(index), D_VALENCE);
   if (has(index, T_UPPER) && isCapDiff) {
     rules |= RULE_CAPS;
     if (valence > 0) valence += C_INCR;
@@ -803,7 +826,7 @@ export function polarity_scores(start: usize, end: usize): void {
     const factor = but_check(index, butIndex);
     if (factor != 1 && sentiment != 0) rules |= RULE_BUT;
     sentiment = sentiment * factor;
-    if (tracing) traceWord(index, unchecked(ringStart[index & RING_MASK]), unchecked(ringEnd[index & RING_MASK]), sentiment);
+    if (tracing) traceWord(index, <usize>load<u32>(slotAt(index), D_START), <usize>load<u32>(slotAt(index), D_END), sentiment);
     sum_s += sentiment;
     if (sentiment > 0) pos_sum += sentiment + 1;
     else if (sentiment < 0) neg_sum += sentiment - 1;
