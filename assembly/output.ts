@@ -13,14 +13,17 @@ export function beginOutput(expected: usize): void {
   reserve(expected);
 }
 
-export function reserve(more: usize): void {
-  const needed = outLength + more + 1;
-  if (needed > outCapacity) {
-    let capacity = outCapacity < 256 ? <usize>256 : outCapacity;
-    while (capacity < needed) capacity <<= 1;
-    out = resize(out, capacity);
-    outCapacity = capacity;
-  }
+/** Room for `more` bytes and the NUL after them. Inline, as every write asks and the answer is almost always yes. */
+// @ts-ignore: decorator
+@inline export function reserve(more: usize): void {
+  if (outLength + more + 1 > outCapacity) grow(outLength + more + 1);
+}
+
+function grow(needed: usize): void {
+  let capacity = outCapacity < 256 ? <usize>256 : outCapacity;
+  while (capacity < needed) capacity <<= 1;
+  out = resize(out, capacity);
+  outCapacity = capacity;
 }
 
 /** Ends the output with its NUL; returns where it starts. */
