@@ -4,7 +4,7 @@
 // Fluent Bit's event formats; only reading and writing differ (json.ts, msgpack.ts).
 import * as json from "./json";
 import * as msgpack from "./msgpack";
-import { memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd } from "./members";
+import { memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd, memberIsPlain, KEY_PLAIN, VALUE_PLAIN } from "./members";
 import { beginOutput, finishOutput, writeAscii, writeByte, writeBytes, writeNumber, writeRounded, out, outLength } from "./output";
 import {
   ensurePack, hasModel, outputMode, OUTPUT_DROP, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
@@ -81,6 +81,10 @@ const ownFlags = new Growable();
 let keyAt: usize = 0;
 function keyBytes(i: i32): i32 {
   if (format == FORMAT_JSON) {
+    if (memberIsPlain(i, KEY_PLAIN)) {
+      keyAt = memberKeyStart(i);
+      return <i32>(memberKeyEnd(i) - keyAt);
+    }
     const n = json.stringText(memberKeyStart(i), memberKeyEnd(i));
     keyAt = json.textAt;
     return n;
@@ -249,6 +253,8 @@ const NO_MODEL = 3;
 /** The message string's bytes: as written (JSON, escapes still in) or as they are (msgpack). */
 let messageStart: usize = 0;
 let messageEnd: usize = 0;
+/** Whether the message is known to have no escape (a top-level member's string: its scan said so). */
+let messagePlain = false;
 let badField: i32 = -1;
 
 function keyEquals(i: i32, name: usize, length: i32): bool {
@@ -263,6 +269,7 @@ function followField(i: i32): i32 {
   let valueStart: usize = 0;
   let valueEnd: usize = 0;
   let top = true;
+  messagePlain = false;
   while (true) {
     let dot = segment;
     while (dot < stop && load<u8>(dot) != 0x2e) dot++;
@@ -274,9 +281,11 @@ function followField(i: i32): i32 {
           found = true;
           valueStart = memberValueStart(m);
           valueEnd = memberValueEnd(m);
+          messagePlain = memberIsPlain(m, VALUE_PLAIN);
         }
       }
     } else if (format == FORMAT_JSON && load<u8>(valueStart) == 0x7b) {
+      messagePlain = false;
       found = json.findInObject(valueStart, valueEnd, segment, length);
       valueStart = json.foundStart;
       valueEnd = json.foundEnd;
@@ -369,7 +378,7 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
   if (status == FOUND) {
     let start = messageStart;
     let end = messageEnd;
-    if (format == FORMAT_JSON) {
+    if (format == FORMAT_JSON && !messagePlain) {
       // In place unless it has escapes (most messages have none).
       const n = json.stringText(start, end);
       start = json.textAt;

@@ -5,7 +5,7 @@
 import { decodeAt, decodedLength, encodeAt, REPLACEMENT } from "./utf8";
 import { Growable, anyByteIs, containsByte, HIGH_BITS } from "./buffers";
 import { reserve, writeAscii, writeByte, writeBytes } from "./output";
-import { addMember, clearMembers } from "./members";
+import { addMember, clearMembers, KEY_PLAIN, VALUE_PLAIN } from "./members";
 
 // ---------------------------------------------------------------------------------------------
 // Scanning.
@@ -14,6 +14,8 @@ let pos: usize = 0;
 let end: usize = 0;
 /** Why the last scan failed; a static string, so setting it allocates nothing. */
 export let failure: string = "";
+/** Whether a string scanned since it was last cleared had an escape in it. */
+let escapes = false;
 
 // Open containers, one bit each (1 = object); 2^19 levels before a record counts as too deep.
 const MAX_DEPTH: i32 = 1 << 19;
@@ -62,6 +64,7 @@ function scanString(): bool {
     }
     pos = p;
     if (b == 0x5c) {
+      escapes = true;
       if (p + 1 >= stop) return fail("unterminated string");
       const e = <u32>load<u8>(p + 1);
       if (e == 0x75) {
@@ -209,12 +212,15 @@ export function parseRecord(start: usize, length: usize): bool {
     while (true) {
       skipSpace();
       const keyStart = pos + 1;
+      escapes = false;
       if (!scanKey()) return false;
       const keyStop = keyEnd; // before scanValue scans keys of its own
+      const keyPlain = !escapes;
       skipSpace();
       const valueStart = pos;
+      escapes = false;
       if (!scanValue()) return false;
-      addMember(keyStart, keyStop, valueStart, pos);
+      addMember(keyStart, keyStop, valueStart, pos, (keyPlain ? KEY_PLAIN : 0) | (escapes ? 0 : VALUE_PLAIN));
       skipSpace();
       const c = peek();
       if (c == 0x2c) {
@@ -241,6 +247,16 @@ export function decodeString(start: usize, stop: usize, out: usize): i32 {
   let n = 0;
   let p = start;
   while (p < stop) {
+    // Eight bytes at a time up to the next backslash. The decoded text is never longer than what
+    // has been read, so a whole word always fits where it goes.
+    while (p + 8 <= stop) {
+      const x = load<u64>(p);
+      if (anyByteIs(x, 0x5c)) break;
+      store<u64>(out + n, x);
+      n += 8;
+      p += 8;
+    }
+    if (p >= stop) break;
     const b = <u32>load<u8>(p);
     if (b != 0x5c) {
       store<u8>(out + n, <u8>b);

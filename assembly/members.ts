@@ -1,5 +1,6 @@
 // The record's top-level members, as spans of the record's own bytes (key, value), whichever the
-// format: the parsers fill it, the filter reads it. Grows to the most members seen, then reused.
+// format, and whether each span is plain (has no JSON escape, so it is its own text): the parsers
+// fill it, the filter reads it. Grows to the most members seen, then reused.
 import { resize } from "./buffers";
 
 let members: usize = 0;
@@ -10,32 +11,41 @@ export function clearMembers(): void {
   memberCount = 0;
 }
 
-export function addMember(keyStart: usize, keyEnd: usize, valueStart: usize, valueEnd: usize): void {
+const MEMBER = 20; // u32 key start, key end, value start, value end, plain flags
+export const KEY_PLAIN: u32 = 1;
+export const VALUE_PLAIN: u32 = 2;
+
+export function addMember(keyStart: usize, keyEnd: usize, valueStart: usize, valueEnd: usize, plain: u32): void {
   if (memberCount == capacity) {
     capacity = capacity < 16 ? 16 : capacity << 1;
-    members = resize(members, <usize>capacity * 16);
+    members = resize(members, <usize>capacity * MEMBER);
   }
-  const at = members + <usize>memberCount * 16;
+  const at = members + <usize>memberCount * MEMBER;
   store<u32>(at, <u32>keyStart);
   store<u32>(at, <u32>keyEnd, 4);
   store<u32>(at, <u32>valueStart, 8);
   store<u32>(at, <u32>valueEnd, 12);
+  store<u32>(at, plain, 16);
   memberCount++;
 }
 
 // @ts-ignore: decorator
 @inline export function memberKeyStart(i: i32): usize {
-  return <usize>load<u32>(members + <usize>i * 16);
+  return <usize>load<u32>(members + <usize>i * MEMBER);
 }
 // @ts-ignore: decorator
 @inline export function memberKeyEnd(i: i32): usize {
-  return <usize>load<u32>(members + <usize>i * 16, 4);
+  return <usize>load<u32>(members + <usize>i * MEMBER, 4);
 }
 // @ts-ignore: decorator
 @inline export function memberValueStart(i: i32): usize {
-  return <usize>load<u32>(members + <usize>i * 16, 8);
+  return <usize>load<u32>(members + <usize>i * MEMBER, 8);
 }
 // @ts-ignore: decorator
 @inline export function memberValueEnd(i: i32): usize {
-  return <usize>load<u32>(members + <usize>i * 16, 12);
+  return <usize>load<u32>(members + <usize>i * MEMBER, 12);
+}
+// @ts-ignore: decorator
+@inline export function memberIsPlain(i: i32, part: u32): bool {
+  return (load<u32>(members + <usize>i * MEMBER, 16) & part) != 0;
 }
