@@ -8,8 +8,14 @@ export const HIGH_BITS: u64 = 0x8080808080808080;
 
 // @ts-ignore: decorator
 @inline export function anyByteIs(x: u64, b: u64): bool {
+  return (bytesEqual(x, b) & HIGH_BITS) != 0;
+}
+
+/** Nonzero in HIGH_BITS when some byte of x equals b (bits in lower bytes may not be exact); no branch, so such tests can be OR-ed. */
+// @ts-ignore: decorator
+@inline export function bytesEqual(x: u64, b: u64): u64 {
   const y = x ^ (b * ONES);
-  return ((y - ONES) & ~y & HIGH_BITS) != 0;
+  return (y - ONES) & ~y;
 }
 
 /** Whether [start, stop) holds the byte b: eight bytes at a time. */

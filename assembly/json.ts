@@ -3,7 +3,7 @@
 // record on with tarkin's fields. Iterative, so a record nested 10,000 deep costs no stack, and
 // buffers are reused, so a record costs no allocation once the largest has been seen.
 import { decodeAt, decodedLength, encodeAt, REPLACEMENT } from "./utf8";
-import { Growable, anyByteIs, containsByte, HIGH_BITS } from "./buffers";
+import { Growable, anyByteIs, bytesEqual, containsByte, HIGH_BITS } from "./buffers";
 import { reserve, writeAscii, writeByte, writeBytes } from "./output";
 import { addMember, clearMembers, KEY_PLAIN, VALUE_PLAIN } from "./members";
 
@@ -46,7 +46,7 @@ function fail(why: string): bool {
 /** Whether any of the eight bytes is other than printable ASCII or is a quote or a backslash. */
 // @ts-ignore: decorator
 @inline function anyNotPlain(x: u64): bool {
-  return ((x | ((x - 0x2020202020202020) & ~x)) & HIGH_BITS) != 0 || anyByteIs(x, 0x22) || anyByteIs(x, 0x5c);
+  return ((x | ((x - 0x2020202020202020) & ~x) | bytesEqual(x, 0x22) | bytesEqual(x, 0x5c)) & HIGH_BITS) != 0;
 }
 
 /** Past a string whose opening quote is at pos: escapes well-formed, UTF-8 valid, no raw controls. */
