@@ -356,14 +356,22 @@ let lowerHash: u32 = 0;
 let keyLimit: i32 = MAX_KEY;
 
 /**
+ * Whether the current ASCII word, of `length` bytes, can be no key once lowercased: longer than
+ * keyLimit, or holding a digit and longer than every key with one (no rule word has a digit). Log
+ * tokens such as times, addresses and paths are so.
+ */
+// @ts-ignore: decorator
+@inline function asciiNoKey(length: i32): bool {
+  return length > keyLimit || (wordDigits && length > longestKeyWithDigit);
+}
+
+/**
  * Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it; -1 when it can be
- * no key: longer than keyLimit, or an ASCII word with a digit and longer than every key with one
- * (log tokens such as times, addresses, paths).
+ * no key (longer than keyLimit). An ASCII word has passed asciiNoKey already.
  */
 function lowercaseWord(start: usize, end: usize): i32 {
   if (wordAscii) {
     const n = <i32>(end - start);
-    if (n > keyLimit || (wordDigits && n > longestKeyWithDigit)) return -1;
     let h: u32 = 0x811c9dc5;
     for (let i = 0; i < n; i++) {
       const b = <u32>load<u8>(start + i);
@@ -424,6 +432,17 @@ function describeWord(slot: i32): void {
     store<u32>(at, <u32>wordEnd, D_END);
   }
   const length = wordEnd - wordStart;
+  if (wordAscii && asciiNoKey(<i32>length)) {
+    // Described by its case and "n't" alone, with no lookup; nor is it cached, where it would
+    // push out words that recur for tokens that mostly do not.
+    let flags: u32 = wordUpper ? T_UPPER : 0;
+    if (wordApostrophe && containsNt(wordStart, wordEnd)) flags |= T_NEGATED;
+    store<u32>(at, flags, D_FLAGS);
+    store<i32>(at, -1, D_ID);
+    store<f64>(at, NaN, D_VALENCE);
+    store<f64>(at, 0, D_BOOSTER);
+    return;
+  }
   let entry: usize = 0;
   let key: u64 = 0;
   if (length <= 8) {
