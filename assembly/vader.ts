@@ -232,6 +232,29 @@ function nextWord(): bool {
   while (scanPos < textEnd) {
     const start = scanPos;
     const end = textEnd;
+    // Most words of a log line are ASCII text up to a space or the end: one tight loop finds them,
+    // with nothing to strip. Any other token is read the general way below, from its start.
+    let k = asciiClassOf(<u32>load<u8>(start));
+    if (k & ASCII_SPACE) {
+      scanPos = start + 1;
+      continue;
+    }
+    if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
+      let letters = k;
+      let q = start + 1;
+      while (q < end) {
+        k = asciiClassOf(<u32>load<u8>(q));
+        if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
+        letters |= k;
+        q++;
+      }
+      if (q == end || k & ASCII_SPACE) {
+        scanPos = q == end ? q : q + 1;
+        if (q - start <= 1) continue;
+        setWord(start, q, true, letters, false);
+        return true;
+      }
+    }
     let p = start;
     let space: usize = 0;
     let ascii = true;
@@ -288,13 +311,7 @@ function nextWord(): bool {
     }
     scanPos = p + space;
     if (<i32>(p - start) + extraUnits <= 1) continue;
-    wordStart = start;
-    wordEnd = p;
-    wordAscii = ascii;
-    wordUpper = is_upper_python(letters & (ASCII_UPPER | ASCII_LOWER));
-    wordCapitals = (letters & ASCII_UPPER) != 0;
-    wordDigits = (letters & ASCII_DIGIT) != 0;
-    wordApostrophe = apostrophe;
+    setWord(start, p, ascii, letters, apostrophe);
     if (!seenText || interior) return true;
     if (lead > start && trail == p) {
       // What is stripped is ASCII punctuation, so every non-ASCII unit lies in what is kept.
@@ -305,6 +322,17 @@ function nextWord(): bool {
     return true;
   }
   return false;
+}
+
+// @ts-ignore: decorator
+@inline function setWord(start: usize, end: usize, ascii: bool, letters: u32, apostrophe: bool): void {
+  wordStart = start;
+  wordEnd = end;
+  wordAscii = ascii;
+  wordUpper = is_upper_python(letters & (ASCII_UPPER | ASCII_LOWER));
+  wordCapitals = (letters & ASCII_UPPER) != 0;
+  wordDigits = (letters & ASCII_DIGIT) != 0;
+  wordApostrophe = apostrophe;
 }
 
 /**
