@@ -228,7 +228,8 @@ function beginWords(start: usize, end: usize): void {
  * made in the same pass that finds the word: where its leading punctuation ends, where its
  * trailing punctuation begins, and whether any lies between.
  */
-function nextWord(): bool {
+// @ts-ignore: decorator
+@inline function nextWord(): bool {
   while (scanPos < textEnd) {
     const start = scanPos;
     const end = textEnd;
@@ -453,7 +454,8 @@ function prepareCache(): void {
 }
 
 /** Looks the current word up every way the rules need, into ring slot `slot`. */
-function describeWord(slot: i32): void {
+// @ts-ignore: decorator
+@inline function describeWord(slot: i32): void {
   const at = slotAt(slot);
   if (tracing) {
     store<u32>(at, <u32>wordStart, D_START);
@@ -514,6 +516,16 @@ function describeWord(slot: i32): void {
     store<u32>(entry, <u32>length, 8);
     copyDescription(entry + 16, at);
   }
+}
+
+/**
+ * Finds the next word and describes it into the ring as word `index`; false past the last. The
+ * one caller of both, which are inline: a call per word rather than two.
+ */
+function readWord(index: i32): bool {
+  if (!nextWord()) return false;
+  describeWord(index & RING_MASK);
+  return true;
 }
 
 // @ts-ignore: decorator
@@ -811,8 +823,7 @@ export function polarity_scores(start: usize, end: usize): void {
   let butUpperIndex = -1;
   beginWords(start, end);
   let valenced = 0;
-  while (nextWord()) {
-    describeWord(words & RING_MASK);
+  while (readWord(words)) {
     if (has(words, T_IN_LEXICON)) valenced++;
     if (wordUpper) allcapWords++;
     if (butIndex < 0 && has(words, W_BUT)) butIndex = words;
@@ -852,8 +863,7 @@ export function polarity_scores(start: usize, end: usize): void {
   }
   while (scored < words) {
     if (described < words && described - scored < 3) {
-      nextWord();
-      describeWord(described & RING_MASK);
+      readWord(described);
       described++;
       continue;
     }
