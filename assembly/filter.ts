@@ -10,7 +10,7 @@ import {
   ensurePack, hasModel, outputMode, OUTPUT_DROP, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
 } from "./pack";
-import { surprise, passesGate, surpriseMode } from "./surprise";
+import { prepareCounting, surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
 import * as vader from "./vader";
 import { fearOf, isAnomaly } from "./fear";
 import { Growable } from "./buffers";
@@ -23,11 +23,15 @@ export let verdictInfrequent = false;
 export let verdictFear: f64 = 0;
 export let verdictAnomaly = false;
 
-/** Scores a message (UTF-8): surprise, the gate (its state carries on), sentiment, fear, decision. */
+/**
+ * Scores a message (UTF-8): sentiment, surprise, the gate (its state carries on), fear, decision.
+ * VADER's word finder counts the characters for the surprise as it goes: one read of the message.
+ */
 export function scoreMessage(start: usize, end: usize): void {
-  verdictSurprise = surprise(start, end);
+  prepareCounting();
+  vader.polarity_scores(start, end, true);
+  verdictSurprise = surpriseOfCounted(start, end);
   verdictInfrequent = passesGate(verdictSurprise);
-  vader.polarity_scores(start, end);
   verdictFear = fearOf(surpriseMode(), verdictSurprise, vader.compound, vader.neg);
   verdictAnomaly = isAnomaly(surpriseMode(), verdictInfrequent, vader.compound, verdictFear, minimumFear);
 }

@@ -48,7 +48,9 @@ let touchedCount: i32 = 0;
 // for small counts read from a table rather than computed.
 const BYTE_SLOTS = memory.data(256); // per byte: its counter, or NOT_ASCII_SLOT from 0x80 up
 const NOT_ASCII_SLOT: u32 = 255;
-const asciiCounts = memory.data(128 * 4); // one per model ASCII character, then the unseen one
+// One per model ASCII character, then the unseen one; NOT_ASCII_SLOT's counts the other bytes
+// countBytes meets, which say that the message needs counting in full.
+const asciiCounts = memory.data(256 * 4);
 const DELTA_COUNTS: u32 = 64; // per model ASCII character, contribution - absent for counts below this
 let asciiRecords: usize = 0; // per model ASCII character: i32 its record's index
 let asciiDeltas: usize = 0; // f64[DELTA_COUNTS] per model ASCII character
@@ -318,6 +320,34 @@ export function surprise(start: usize, end: usize): f64 {
   const result = evaluate(countForScoring(start, end));
   resetCounts();
   return result;
+}
+
+/**
+ * Counts the bytes [start, end) of the message being scored, for surpriseOfCounted: ASCII into its
+ * counters, any other byte into NOT_ASCII_SLOT's. For a pass that reads the message anyway (VADER's
+ * word finder), so that the message is not read a second time; prepareCounting first.
+ */
+// @ts-ignore: decorator
+@inline export function countBytes(start: usize, end: usize): void {
+  for (let p = start; p < end; p++) {
+    const at = asciiCounts + (<usize>load<u8>(BYTE_SLOTS + <usize>load<u8>(p)) << 2);
+    store<u32>(at, load<u32>(at) + 1);
+  }
+}
+
+/** Before countBytes: the model's tables up to date. */
+export function prepareCounting(): void {
+  if (boundsStale) refreshBounds();
+}
+
+/** surprise(start, end) for a message whose every byte countBytes has counted. */
+export function surpriseOfCounted(start: usize, end: usize): f64 {
+  const other = asciiCounts + (<usize>NOT_ASCII_SLOT << 2);
+  if (load<u32>(other) == 0) return evaluate(0);
+  // Characters other than ASCII are lowercased in context (Final_Sigma): count again, in full.
+  store<u32>(other, 0);
+  memory.fill(asciiCounts, 0, (<usize>asciiModelCount + 1) << 2);
+  return surprise(start, end);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from "./utf8";
 import { fnv1a, lexiconValence, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "./buffers";
+import { countBytes } from "./surprise";
 
 // Constants of the reference, as named there.
 const B_INCR: f64 = 0.293;
@@ -211,6 +212,8 @@ function isPuncListed(p: usize, len: i32): bool {
 /** "!" and "?" in the text so far, for punctuation emphasis: every byte passes through nextWord. */
 let exclamations = 0;
 let questions = 0;
+/** Whether nextWord hands every byte it reads to the surprise's countBytes (see polarity_scores). */
+let counting = false;
 
 function beginWords(start: usize, end: usize): void {
   textStart = start;
@@ -238,6 +241,7 @@ function beginWords(start: usize, end: usize): void {
     let k = asciiClassOf(<u32>load<u8>(start));
     if (k & ASCII_SPACE) {
       scanPos = start + 1;
+      if (counting) countBytes(start, scanPos);
       continue;
     }
     if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
@@ -251,6 +255,7 @@ function beginWords(start: usize, end: usize): void {
       }
       if (q == end || k & ASCII_SPACE) {
         scanPos = q == end ? q : q + 1;
+        if (counting) countBytes(start, scanPos);
         if (q - start <= 1) continue;
         setWord(start, q, true, letters, false);
         return true;
@@ -311,6 +316,7 @@ function beginWords(start: usize, end: usize): void {
       trail = p;
     }
     scanPos = p + space;
+    if (counting) countBytes(start, scanPos);
     if (<i32>(p - start) + extraUnits <= 1) continue;
     setWord(start, p, ascii, letters, apostrophe);
     if (!seenText || interior) return true;
@@ -809,9 +815,14 @@ function allNeutral(): void {
   compound = 0;
 }
 
-/** SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). */
-export function polarity_scores(start: usize, end: usize): void {
+/**
+ * SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). With
+ * `countCharacters`, the word finder also hands each byte of the text to the surprise's
+ * countBytes as it reads it: scoring then reads a message once for both models, not twice.
+ */
+export function polarity_scores(start: usize, end: usize, countCharacters: bool = false): void {
   if (!rulesReady) buildRules();
+  counting = countCharacters;
   prepareCache();
   traceCount = 0;
   amplifier = 0;
@@ -859,6 +870,7 @@ export function polarity_scores(start: usize, end: usize): void {
   let scored = 0;
   if (words > WORDS) {
     described = 0;
+    counting = false; // every byte is counted already
     beginWords(start, end);
   }
   while (scored < words) {
