@@ -394,12 +394,14 @@ function evaluate(unseenWide: i32): f64 {
   // need not wait for the last; exact in tarkin mode, where every term is a whole number.
   let even: f64 = 0;
   let odd: f64 = 0;
+  const n = asciiModelCount;
   let i = 0;
-  for (; i + 1 < asciiModelCount; i += 2) {
-    even += asciiDelta(i, load<u32>(asciiCounts + (<usize>i << 2)));
-    odd += asciiDelta(i + 1, load<u32>(asciiCounts + (<usize>i << 2), 4));
+  for (; i + 3 < n; i += 4) {
+    const at = asciiCounts + (<usize>i << 2);
+    even += asciiDelta(i, load<u32>(at)) + asciiDelta(i + 2, load<u32>(at, 8));
+    odd += asciiDelta(i + 1, load<u32>(at, 4)) + asciiDelta(i + 3, load<u32>(at, 12));
   }
-  if (i < asciiModelCount) even += asciiDelta(i, load<u32>(asciiCounts + (<usize>i << 2)));
+  for (; i < n; i++) even += asciiDelta(i, load<u32>(asciiCounts + (<usize>i << 2)));
   let sum = absentSum + (even + odd);
   for (let i = 0; i < touchedCount; i++) {
     const r = record(load<i32>(touched + (<usize>i << 2)));
@@ -497,7 +499,9 @@ export function gateThreshold(): f64 {
     const variance = gateVariance();
     return gateMaximum() - Math.sqrt(variance * variance);
   }
-  return gateCount() >= 2 ? gateMean() + gateSpreads * Math.sqrt(gateVariance()) : Infinity;
+  if (gateCount() < 2) return Infinity;
+  // Spreads are 0 unless set: then the threshold is the mean, with no square root to take.
+  return gateSpreads == 0 ? gateMean() : gateMean() + gateSpreads * Math.sqrt(gateVariance());
 }
 
 /**
