@@ -5,7 +5,7 @@
 import * as json from "./json";
 import * as msgpack from "./msgpack";
 import { memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd, memberIsPlain, KEY_PLAIN, VALUE_PLAIN } from "./members";
-import { beginOutput, finishOutput, writeAscii, writeByte, writeBytes, writeNumber, writeRounded, out, outLength } from "./output";
+import { beginOutput, finishOutput, writeByte, writeBytes, writeNumber, writeRounded, out, outLength } from "./output";
 import {
   ensurePack, hasModel, outputMode, OUTPUT_DROP, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
@@ -188,9 +188,12 @@ function key(field: i32): void {
   fieldsWritten++;
 }
 
+const TRUE = memory.data<u8>([0x74, 0x72, 0x75, 0x65]);
+const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
+
 function boolField(field: i32, value: bool): void {
   key(field);
-  if (format == FORMAT_JSON) writeAscii(value ? "true" : "false");
+  if (format == FORMAT_JSON) writeBytes(value ? TRUE : FALSE, value ? 4 : 5);
   else msgpack.writeBool(value);
 }
 
