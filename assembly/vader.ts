@@ -237,7 +237,11 @@ function beginWords(start: usize, end: usize): void {
     const start = scanPos;
     const end = textEnd;
     // Most words of a log line are ASCII text up to a space or the end: one tight loop finds them,
-    // with nothing to strip. Any other token is read the general way below, from its start.
+    // with nothing to strip. Any other token is read the general way below, which goes on from
+    // where that loop stopped.
+    let p = start;
+    let letters: u32 = 0; // ASCII_UPPER, ASCII_LOWER and ASCII_DIGIT, as seen
+    let seenText = false;
     let k = asciiClassOf(<u32>load<u8>(start));
     if (k & ASCII_SPACE) {
       scanPos = start + 1;
@@ -245,31 +249,29 @@ function beginWords(start: usize, end: usize): void {
       continue;
     }
     if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
-      let letters = k;
-      let q = start + 1;
-      while (q < end) {
-        k = asciiClassOf(<u32>load<u8>(q));
+      letters = k;
+      p = start + 1;
+      while (p < end) {
+        k = asciiClassOf(<u32>load<u8>(p));
         if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
         letters |= k;
-        q++;
+        p++;
       }
-      if (q == end || k & ASCII_SPACE) {
-        scanPos = q == end ? q : q + 1;
+      if (p == end || k & ASCII_SPACE) {
+        scanPos = p == end ? p : p + 1;
         if (counting) countBytes(start, scanPos);
-        if (q - start <= 1) continue;
-        setWord(start, q, true, letters, false);
+        if (p - start <= 1) continue;
+        setWord(start, p, true, letters, false);
         return true;
       }
+      seenText = true;
     }
-    let p = start;
     let space: usize = 0;
     let ascii = true;
     let extraUnits = 0; // UTF-16 units less bytes, from the characters that are not ASCII
-    let letters: u32 = 0; // ASCII_UPPER, ASCII_LOWER and ASCII_DIGIT, as seen
     let apostrophe = false;
     let lead = start; // where the leading punctuation ends
-    let trail = start; // where the last character that is not punctuation ends
-    let seenText = false;
+    let trail = p; // where the last character that is not punctuation ends
     let pending = false; // punctuation since the last text
     let interior = false;
     while (p < end) {
