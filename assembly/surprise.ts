@@ -329,10 +329,14 @@ export function surprise(start: usize, end: usize): f64 {
  */
 // @ts-ignore: decorator
 @inline export function countBytes(start: usize, end: usize): void {
-  for (let p = start; p < end; p++) {
-    const at = asciiCounts + (<usize>load<u8>(BYTE_SLOTS + <usize>load<u8>(p)) << 2);
-    store<u32>(at, load<u32>(at) + 1);
-  }
+  for (let p = start; p < end; p++) countByte(<u32>load<u8>(p));
+}
+
+/** countBytes of one byte, for a pass that holds it already. */
+// @ts-ignore: decorator
+@inline export function countByte(b: u32): void {
+  const at = asciiCounts + (<usize>load<u8>(BYTE_SLOTS + <usize>b) << 2);
+  store<u32>(at, load<u32>(at) + 1);
 }
 
 /** Before countBytes: the model's tables up to date. */

@@ -13,7 +13,7 @@ import {
 } from "./utf8";
 import { fnv1a, lexiconValence, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "./buffers";
-import { countBytes } from "./surprise";
+import { countByte, countBytes } from "./surprise";
 
 // Constants of the reference, as named there.
 const B_INCR: f64 = 0.293;
@@ -239,33 +239,39 @@ function beginWords(start: usize, end: usize): void {
     // Most words of a log line are ASCII text up to a space or the end: one tight loop finds them,
     // with nothing to strip. Any other token is read the general way below, which goes on from
     // where that loop stopped.
+    const count = counting;
     let p = start;
     let letters: u32 = 0; // ASCII_UPPER, ASCII_LOWER and ASCII_DIGIT, as seen
     let seenText = false;
-    let k = asciiClassOf(<u32>load<u8>(start));
+    const first = <u32>load<u8>(start);
+    let k = asciiClassOf(first);
     if (k & ASCII_SPACE) {
       scanPos = start + 1;
-      if (counting) countBytes(start, scanPos);
+      if (count) countByte(first);
       continue;
     }
     if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
+      if (count) countByte(first);
       letters = k;
       p = start + 1;
       while (p < end) {
-        k = asciiClassOf(<u32>load<u8>(p));
+        const b = <u32>load<u8>(p);
+        k = asciiClassOf(b);
         if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
+        if (count) countByte(b);
         letters |= k;
         p++;
       }
       if (p == end || k & ASCII_SPACE) {
         scanPos = p == end ? p : p + 1;
-        if (counting) countBytes(start, scanPos);
+        if (count && p < end) countByte(load<u8>(p));
         if (p - start <= 1) continue;
         setWord(start, p, true, letters, false);
         return true;
       }
       seenText = true;
     }
+    const counted = p; // the bytes before it are counted
     let space: usize = 0;
     let ascii = true;
     let extraUnits = 0; // UTF-16 units less bytes, from the characters that are not ASCII
@@ -318,7 +324,7 @@ function beginWords(start: usize, end: usize): void {
       trail = p;
     }
     scanPos = p + space;
-    if (counting) countBytes(start, scanPos);
+    if (count) countBytes(counted, scanPos);
     if (<i32>(p - start) + extraUnits <= 1) continue;
     setWord(start, p, ascii, letters, apostrophe);
     if (!seenText || interior) return true;
