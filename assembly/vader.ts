@@ -170,18 +170,12 @@ function findRuleWord(p: usize, len: i32, hash: u32): i32 {
 let textStart: usize = 0;
 let textEnd: usize = 0;
 let scanPos: usize = 0;
-/** The current word, after get_words_plus_punc's stripping. */
-let wordStart: usize = 0;
-let wordEnd: usize = 0;
-/** Whether the current word is all ASCII: then bytes are characters and case is a table away. */
-let wordAscii = true;
-/** is_upper_python of the current word. */
-let wordUpper = false;
-/** Whether the current word has an ASCII capital, an ASCII digit, and an apostrophe (for "n't"). */
-let wordCapitals = false;
-let wordDigits = false;
-let wordApostrophe = false;
 
+// What a word is made of, as the word finder saw it: the ASCII class bits of its letters
+// (ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT), and these. Words pass from the finder to their
+// description as (start, end, kind), in locals rather than globals.
+const K_NOT_ASCII: u32 = NOT_ASCII; // a character other than ASCII: bytes are not characters
+const K_APOSTROPHE: u32 = 1 << 8; // an apostrophe, so maybe "n't"
 
 // PUNC_LIST's one-character entries (. ! ? , ; : - ' "), all below 0x40, as bits: the stripped
 // punctuation of a log word is mostly one character, and a bit test beats the list walk.
@@ -209,10 +203,10 @@ function isPuncListed(p: usize, len: i32): bool {
   return false;
 }
 
-/** "!" and "?" in the text so far, for punctuation emphasis: every byte passes through nextWord. */
+/** "!" and "?" in the text so far, for punctuation emphasis: every byte passes through readWord. */
 let exclamations = 0;
 let questions = 0;
-/** Whether nextWord hands every byte it reads to the surprise's countBytes (see polarity_scores). */
+/** Whether readWord hands every byte it reads to the surprise's countBytes (see polarity_scores). */
 let counting = false;
 
 function beginWords(start: usize, end: usize): void {
@@ -224,16 +218,20 @@ function beginWords(start: usize, end: usize): void {
 }
 
 /**
- * Advances to the next word: a run between \s characters longer than one UTF-16 unit (the
- * reference's split(/\s/) and length > 1 filter), then get_words_plus_punc's replacement. The
+ * Finds the next word and describes it into the ring as word `index`: returns its flags, or -1
+ * past the last word. A word is a run between \s characters longer than one UTF-16 unit (the
+ * reference's split(/\s/) and length > 1 filter), after get_words_plus_punc's replacement. The
  * reference maps "p+w" and "w+p" to w for every PUNC_LIST entry p and every punctuation-free
  * word w of the text; since w is then this very token stripped, the map reduces to this test,
  * made in the same pass that finds the word: where its leading punctuation ends, where its
  * trailing punctuation begins, and whether any lies between.
  */
-// @ts-ignore: decorator
-@inline function nextWord(): bool {
-  while (scanPos < textEnd) {
+function readWord(index: i32): i32 {
+  let wordStart: usize = 0;
+  let wordEnd: usize = 0;
+  let kind: u32 = 0;
+  while (true) {
+    if (scanPos >= textEnd) return -1;
     const start = scanPos;
     const end = textEnd;
     // Most words of a log line are ASCII text up to a space or the end: one tight loop finds them,
@@ -266,8 +264,10 @@ function beginWords(start: usize, end: usize): void {
         scanPos = p == end ? p : p + 1;
         if (count && p < end) countByte(load<u8>(p));
         if (p - start <= 1) continue;
-        setWord(start, p, true, letters, false);
-        return true;
+        wordStart = start;
+        wordEnd = p;
+        kind = letters;
+        break;
       }
       seenText = true;
     }
@@ -326,28 +326,20 @@ function beginWords(start: usize, end: usize): void {
     scanPos = p + space;
     if (count) countBytes(counted, scanPos);
     if (<i32>(p - start) + extraUnits <= 1) continue;
-    setWord(start, p, ascii, letters, apostrophe);
-    if (!seenText || interior) return true;
-    if (lead > start && trail == p) {
-      // What is stripped is ASCII punctuation, so every non-ASCII unit lies in what is kept.
-      if (isPuncListed(start, <i32>(lead - start)) && <i32>(p - lead) + extraUnits > 1) wordStart = lead;
-    } else if (trail < p && lead == start) {
-      if (isPuncListed(trail, <i32>(p - trail)) && <i32>(trail - start) + extraUnits > 1) wordEnd = trail;
+    wordStart = start;
+    wordEnd = p;
+    kind = letters | (ascii ? 0 : K_NOT_ASCII) | (apostrophe ? K_APOSTROPHE : 0);
+    if (seenText && !interior) {
+      if (lead > start && trail == p) {
+        // What is stripped is ASCII punctuation, so every non-ASCII unit lies in what is kept.
+        if (isPuncListed(start, <i32>(lead - start)) && <i32>(p - lead) + extraUnits > 1) wordStart = lead;
+      } else if (trail < p && lead == start) {
+        if (isPuncListed(trail, <i32>(p - trail)) && <i32>(trail - start) + extraUnits > 1) wordEnd = trail;
+      }
     }
-    return true;
+    break;
   }
-  return false;
-}
-
-// @ts-ignore: decorator
-@inline function setWord(start: usize, end: usize, ascii: bool, letters: u32, apostrophe: bool): void {
-  wordStart = start;
-  wordEnd = end;
-  wordAscii = ascii;
-  wordUpper = is_upper_python(letters & (ASCII_UPPER | ASCII_LOWER));
-  wordCapitals = (letters & ASCII_UPPER) != 0;
-  wordDigits = (letters & ASCII_DIGIT) != 0;
-  wordApostrophe = apostrophe;
+  return <i32>describeWord(index & RING_MASK, wordStart, wordEnd, kind);
 }
 
 /**
@@ -404,16 +396,16 @@ let keyLimit: i32 = MAX_KEY;
  * tokens such as times, addresses and paths are so.
  */
 // @ts-ignore: decorator
-@inline function asciiNoKey(length: i32): bool {
-  return length > keyLimit || (wordDigits && length > longestKeyWithDigit);
+@inline function asciiNoKey(length: i32, kind: u32): bool {
+  return length > keyLimit || ((kind & ASCII_DIGIT) != 0 && length > longestKeyWithDigit);
 }
 
 /**
  * Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it; -1 when it can be
  * no key (longer than keyLimit). An ASCII word has passed asciiNoKey already.
  */
-function lowercaseWord(start: usize, end: usize): i32 {
-  if (wordAscii) {
+function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
+  if (ascii) {
     const n = <i32>(end - start);
     let h: u32 = 0x811c9dc5;
     for (let i = 0; i < n; i++) {
@@ -467,25 +459,31 @@ function prepareCache(): void {
   store<u64>(to, load<u64>(from, D_BOOSTER), D_BOOSTER);
 }
 
-/** Looks the current word up every way the rules need, into ring slot `slot`. */
+/**
+ * Looks the word [wordStart, wordEnd) of this `kind` up every way the rules need, into ring slot
+ * `slot`; returns its flags.
+ */
 // @ts-ignore: decorator
-@inline function describeWord(slot: i32): void {
+@inline function describeWord(slot: i32, wordStart: usize, wordEnd: usize, kind: u32): u32 {
   const at = slotAt(slot);
   if (tracing) {
     store<u32>(at, <u32>wordStart, D_START);
     store<u32>(at, <u32>wordEnd, D_END);
   }
   const length = wordEnd - wordStart;
-  if (wordAscii && asciiNoKey(<i32>length)) {
+  const ascii = (kind & K_NOT_ASCII) == 0;
+  const upper = is_upper_python(kind & (ASCII_UPPER | ASCII_LOWER));
+  const apostrophe = (kind & K_APOSTROPHE) != 0;
+  if (ascii && asciiNoKey(<i32>length, kind)) {
     // Described by its case and "n't" alone, with no lookup; nor is it cached, where it would
     // push out words that recur for tokens that mostly do not.
-    let flags: u32 = wordUpper ? T_UPPER : 0;
-    if (wordApostrophe && containsNt(wordStart, wordEnd)) flags |= T_NEGATED;
+    let flags: u32 = upper ? T_UPPER : 0;
+    if (apostrophe && containsNt(wordStart, wordEnd)) flags |= T_NEGATED;
     store<u32>(at, flags, D_FLAGS);
     store<i32>(at, -1, D_ID);
     store<f64>(at, NaN, D_VALENCE);
     store<f64>(at, 0, D_BOOSTER);
-    return;
+    return flags;
   }
   let entry: usize = 0;
   let key: u64 = 0;
@@ -495,15 +493,15 @@ function prepareCache(): void {
     entry = cache + ((<usize>((key * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
     if (load<u64>(entry) == key && load<u32>(entry, 8) == <u32>length) {
       copyDescription(at, entry + 16);
-      return;
+      return load<u32>(at, D_FLAGS);
     }
   }
   let flags: u32 = 0;
   let valence: f64 = NaN;
   let booster: f64 = 0;
   let id = -1;
-  if (wordUpper) flags |= T_UPPER;
-  const lowerLength = lowercaseWord(wordStart, wordEnd);
+  if (upper) flags |= T_UPPER;
+  const lowerLength = lowercaseWord(wordStart, wordEnd, ascii);
   let lowerId = -1;
   if (lowerLength >= 0) {
     const hash = lowerHash;
@@ -517,10 +515,10 @@ function prepareCache(): void {
   }
   // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
   // lowercase self, and a word with capitals or other characters can only be "BUT".
-  if (wordAscii && !wordCapitals) id = lowerId;
+  if (ascii && (kind & ASCII_UPPER) == 0) id = lowerId;
   else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
   if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
-  if (flags & W_NEGATE || (wordApostrophe && containsNt(wordStart, wordEnd))) flags |= T_NEGATED;
+  if (flags & W_NEGATE || (apostrophe && containsNt(wordStart, wordEnd))) flags |= T_NEGATED;
   store<u32>(at, flags, D_FLAGS);
   store<i32>(at, id, D_ID);
   store<f64>(at, valence, D_VALENCE);
@@ -530,16 +528,7 @@ function prepareCache(): void {
     store<u32>(entry, <u32>length, 8);
     copyDescription(entry + 16, at);
   }
-}
-
-/**
- * Finds the next word and describes it into the ring as word `index`; false past the last. The
- * one caller of both, which are inline: a call per word rather than two.
- */
-function readWord(index: i32): bool {
-  if (!nextWord()) return false;
-  describeWord(index & RING_MASK);
-  return true;
+  return flags;
 }
 
 // @ts-ignore: decorator
@@ -842,11 +831,13 @@ export function polarity_scores(start: usize, end: usize, countCharacters: bool 
   let butUpperIndex = -1;
   beginWords(start, end);
   let valenced = 0;
-  while (readWord(words)) {
-    if (has(words, T_IN_LEXICON)) valenced++;
-    if (wordUpper) allcapWords++;
-    if (butIndex < 0 && has(words, W_BUT)) butIndex = words;
-    if (butUpperIndex < 0 && has(words, W_BUT_UPPER)) butUpperIndex = words;
+  while (true) {
+    const flags = readWord(words);
+    if (flags < 0) break;
+    if (flags & T_IN_LEXICON) valenced++;
+    if (flags & T_UPPER) allcapWords++;
+    if (butIndex < 0 && flags & W_BUT) butIndex = words;
+    if (butUpperIndex < 0 && flags & W_BUT_UPPER) butUpperIndex = words;
     words++;
   }
   if (butIndex < 0) butIndex = butUpperIndex;
