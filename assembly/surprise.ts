@@ -1,7 +1,7 @@
 // Surprise: Tarkin's character-frequency model. Per lowercased character (Python's str.lower(),
 // one count per code point) the model keeps the running statistics of that character's count over
 // the training messages that contain it, updated as the original does (shifted-data variance).
-import { lowerBegin, lowerContinue, lowerNext, asciiClassOf, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "./utf8";
+import { lowerBegin, lowerContinue, lowerNext, asciiClassOf, asciiLower, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "./utf8";
 import { allocate, resize } from "./buffers";
 
 export const SURPRISE_DEFAULT: i32 = 0;
@@ -151,7 +151,7 @@ function countCharacters(start: usize, end: usize, learn: bool): void {
   while (p < end) {
     const b = <u32>load<u8>(p);
     if (b >= 0x80) break;
-    countOne(asciiClassOf(b) & ASCII_UPPER ? b + 32 : b, learn);
+    countOne(asciiLower(b), learn);
     p++;
   }
   if (p < end) {

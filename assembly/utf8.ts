@@ -38,6 +38,12 @@ for (let c: u32 = 0; c < 256; c++) store<u8>(byteClass + c, <u8>classify(c));
   return <u32>load<u8>(byteClass + b);
 }
 
+/** An ASCII byte lowercased, as toLowerCase() and str.lower() both do it. */
+// @ts-ignore: decorator
+@inline export function asciiLower(b: u32): u32 {
+  return asciiClassOf(b) & ASCII_UPPER ? b + 32 : b;
+}
+
 /** Bytes consumed by the last decodeAt; a global so decoding returns two values without allocating. */
 export let decodedLength: i32 = 0;
 
@@ -202,7 +208,7 @@ export function lowerNext(): i32 {
     lowerPos++;
     const k = asciiClassOf(b);
     if (!(k & ASCII_IGNORABLE)) lowerAfterCased = (k & (ASCII_UPPER | ASCII_LOWER)) != 0;
-    return <i32>(k & ASCII_UPPER ? b + 32 : b);
+    return <i32>asciiLower(b);
   }
   const cp = decodeAt(lowerPos, lowerEnd);
   lowerPos += decodedLength;

@@ -8,7 +8,7 @@
 // words (any log line) is read once, a longer one is read again in the second pass, so a record of
 // any size is scored in constant memory without allocating.
 import {
-  decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf,
+  decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf, asciiLower,
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
 } from "./utf8";
 import { fnv1a, lexiconValence, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
@@ -188,18 +188,7 @@ function isPuncListed(p: usize, len: i32): bool {
     const b = <u64>load<u8>(p);
     return b < 0x40 && ((PUNC_SINGLES >> b) & 1) != 0;
   }
-  for (let i = 0; i < PUNC_LIST.length; i++) {
-    const punc = unchecked(PUNC_LIST[i]);
-    if (punc.length != len) continue;
-    let same = true;
-    for (let j = 0; j < len; j++) {
-      if (<u32>load<u8>(p + j) != <u32>punc.charCodeAt(j)) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return true;
-  }
+  for (let i = 0; i < PUNC_LIST.length; i++) if (isBytes(p, p + <usize>len, unchecked(PUNC_LIST[i]))) return true;
   return false;
 }
 
@@ -410,7 +399,7 @@ function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
     let h: u32 = 0x811c9dc5;
     for (let i = 0; i < n; i++) {
       const b = <u32>load<u8>(start + i);
-      const lower = asciiClassOf(b) & ASCII_UPPER ? b + 32 : b;
+      const lower = asciiLower(b);
       store<u8>(lowerBuffer + i, <u8>lower);
       h = (h ^ lower) * 0x01000193;
     }
