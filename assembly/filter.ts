@@ -85,11 +85,7 @@ const ownFlags = new Growable();
 let keyAt: usize = 0;
 function keyBytes(i: i32): i32 {
   if (format == FORMAT_JSON) {
-    if (memberIsPlain(i, KEY_PLAIN)) {
-      keyAt = memberKeyStart(i);
-      return <i32>(memberKeyEnd(i) - keyAt);
-    }
-    const n = json.stringText(memberKeyStart(i), memberKeyEnd(i));
+    const n = json.stringText(memberKeyStart(i), memberKeyEnd(i), memberIsPlain(i, KEY_PLAIN));
     keyAt = json.textAt;
     return n;
   }
@@ -100,7 +96,6 @@ function keyBytes(i: i32): i32 {
 
 function isOwnField(i: i32): bool {
   const n = keyBytes(i);
-  ensureOwnKeys();
   for (let field = 0; field < SUFFIXES.length; field++) {
     // The name inside the JSON form: past the comma and the quote, before the quote and the colon.
     const name = ownKeys.at + <usize>unchecked(jsonKeyAt[field]) + 2;
@@ -129,7 +124,7 @@ let fieldsWritten = 0;
 
 // tarkin's keys as written, built once for the pack's prefix, so that writing one is one copy:
 // per field its JSON form, `,"<prefix><suffix>":`, then its msgpack form, a fixstr (the prefix is
-// 1 to 64 ASCII characters, so the header is at most 0xd9 0x48 and never holds a NUL).
+// 1 to 64 ASCII characters, so the header is at most 0xd9 0x4a and never holds a NUL).
 const ownKeys = new Growable();
 const jsonKeyAt = new StaticArray<i32>(SUFFIXES.length + 1);
 const msgpackKeyAt = new StaticArray<i32>(SUFFIXES.length + 1);
@@ -173,7 +168,6 @@ function writeName(at: usize, field: i32): i32 {
 }
 
 function key(field: i32): void {
-  ensureOwnKeys();
   let from: i32;
   let to: i32;
   if (format == FORMAT_JSON) {
@@ -276,7 +270,6 @@ function followField(i: i32): i32 {
   let valueStart: usize = 0;
   let valueEnd: usize = 0;
   let top = true;
-  messagePlain = false;
   while (true) {
     let dot = segment;
     while (dot < stop && load<u8>(dot) != 0x2e) dot++;
@@ -362,6 +355,7 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
   format = recordFormat;
   count(0);
   ensurePack();
+  ensureOwnKeys();
   beginOutput(length + (length >> 1) + 256);
   fieldsWritten = 0;
   noteLength = 0;
@@ -385,9 +379,9 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
   if (status == FOUND) {
     let start = messageStart;
     let end = messageEnd;
-    if (format == FORMAT_JSON && !messagePlain) {
+    if (format == FORMAT_JSON) {
       // In place unless it has escapes (most messages have none).
-      const n = json.stringText(start, end);
+      const n = json.stringText(start, end, messagePlain);
       start = json.textAt;
       end = start + <usize>n;
     }

@@ -3,7 +3,7 @@
 //   tarkin_filter, which returns the record that goes on as a NUL-terminated string.
 // - The host's (the tarkin CLI): write a message into the input buffer and call one function;
 //   results land in a fixed block of f64s, so a call costs no allocation either way.
-import { ensurePack, packArea, PACK_CAPACITY, infoSection, sectionLength, SECTION_INFO } from "./pack";
+import { ensurePack, packArea, PACK_CAPACITY } from "./pack";
 import * as vader from "./vader";
 import {
   train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages,
@@ -118,15 +118,6 @@ export function allocation_count(): f64 {
 /** Records in, out, infrequent, anomalous and errors since the instance started, as five f64s. */
 export function filter_stats(): usize {
   return stats;
-}
-
-/** The pack's info (UTF-8 JSON); info_bytes() says how many. 0 without a pack. */
-export function info(): usize {
-  return infoSection();
-}
-
-export function info_bytes(): i32 {
-  return infoSection() == 0 ? 0 : <i32>sectionLength(SECTION_INFO);
 }
 
 /** Trains the model on one message. */

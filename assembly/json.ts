@@ -181,10 +181,10 @@ function scanValue(): bool {
   return false;
 }
 
-/** Past `"key":` at pos. */
 /** Where the last scanned key's closing quote is. */
 let keyEnd: usize = 0;
 
+/** Past `"key":` at pos. */
 function scanKey(): bool {
   if (peek() != 0x22) return fail("expected a string key");
   if (!scanString()) return false;
@@ -307,10 +307,11 @@ export let textAt: usize = 0;
 
 /**
  * The content of the validated JSON string [start, stop) as UTF-8: in place when it has no escape
- * (as most keys and messages), else decoded; returns its length, textAt says where.
+ * (as most keys and messages), else decoded; returns its length, textAt says where. `plain` says
+ * the parse has seen that it has none, so it is not looked for again.
  */
-export function stringText(start: usize, stop: usize): i32 {
-  if (!containsByte(start, stop, 0x5c)) {
+export function stringText(start: usize, stop: usize, plain: bool = false): i32 {
+  if (plain || !containsByte(start, stop, 0x5c)) {
     textAt = start;
     return <i32>(stop - start);
   }

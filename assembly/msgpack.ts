@@ -5,7 +5,7 @@
 // output must contain no NUL byte. Some values have no NUL-free encoding at all (the integer 0,
 // most floats, strings of 65,536 bytes or more, maps of 16 to 256 members); a record holding one
 // cannot pass intact, and the filter carries it as base64 instead (see writeBase64).
-import { addMember, clearMembers, KEY_PLAIN, VALUE_PLAIN } from "./members";
+import { addMember, clearMembers } from "./members";
 import { containsByte } from "./buffers";
 import { reserve, writeByte, writeBytes } from "./output";
 
@@ -132,7 +132,7 @@ export function parseRecord(start: usize, length: usize): bool {
     if (!skipValue()) return false;
     const valueStart = pos;
     if (!skipValue()) return false;
-    addMember(keyStart, valueStart, valueStart, pos, KEY_PLAIN | VALUE_PLAIN);
+    addMember(keyStart, valueStart, valueStart, pos, 0);
   }
   if (pos != end) return fail("trailing bytes after the record");
   return true;

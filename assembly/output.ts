@@ -43,9 +43,18 @@ export function writeByte(b: u32): void {
 export function writeBytes(p: usize, length: usize): void {
   reserve(length);
   const at = out + outLength;
-  // Short copies (tarkin's keys, most values) as a few overlapping words: memory.copy is a call
-  // into the engine, which costs more than the copy at these sizes.
-  if (length >= 8 && length <= 16) {
+  // Short copies (tarkin's keys, true and false, most values) as a few overlapping words:
+  // memory.copy is a call into the engine, which costs more than the copy at these sizes.
+  if (length < 4) {
+    if (length > 0) {
+      store<u8>(at, load<u8>(p));
+      store<u8>(at + (length >> 1), load<u8>(p + (length >> 1)));
+      store<u8>(at + length - 1, load<u8>(p + length - 1));
+    }
+  } else if (length < 8) {
+    store<u32>(at, load<u32>(p));
+    store<u32>(at + length - 4, load<u32>(p + length - 4));
+  } else if (length <= 16) {
     store<u64>(at, load<u64>(p));
     store<u64>(at + length - 8, load<u64>(p + length - 8));
   } else if (length > 16 && length <= 32) {
@@ -251,7 +260,7 @@ function writeDigitsBefore(end: usize, n: u64): void {
 
 /** n * 10^-decimals in plain decimal notation. */
 function writeDecimal(negative: bool, n: u64, decimals: i32): void {
-  const count = digitCount(n);
+  const count = max(digitCount(n), 1); // 0 has one digit
   const digits = max(count, decimals + 1); // with the zeros before a fraction's first digit
   reserve(<usize>digits + 2);
   let at = out + outLength;

@@ -11,7 +11,7 @@ export const PACK_VERSION: u32 = 1;
 export const SECTION_SETTINGS: u32 = 1;
 export const SECTION_LEXICON: u32 = 2;
 export const SECTION_MODEL: u32 = 3;
-export const SECTION_INFO: u32 = 4;
+export const SECTION_INFO: u32 = 4; // written for the host's inspect, which reads it from the file
 
 /** Room for the pack, reserved in static memory; zero (no pack) until `tarkin pack` fills it. */
 export const PACK_CAPACITY: i32 = 4 << 20;
@@ -65,19 +65,6 @@ function section(id: u32): usize {
   return 0;
 }
 
-/** Where the pack's info (UTF-8 JSON) is, for the host's inspect; 0 without a pack. */
-export function infoSection(): usize {
-  return ensurePack() ? section(SECTION_INFO) : 0;
-}
-
-export function sectionLength(id: u32): u32 {
-  const count = load<u32>(packArea, 12);
-  for (let i: u32 = 0; i < count; i++) {
-    const entry = packArea + 16 + <usize>i * 12;
-    if (load<u32>(entry) == id) return load<u32>(entry, 8);
-  }
-  return 0;
-}
 
 /** Reads the pack once; returns whether there is one. */
 export function ensurePack(): bool {
