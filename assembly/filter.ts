@@ -10,7 +10,7 @@ import {
   ensurePack, hasModel, outputMode, OUTPUT_DROP, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
 } from "./pack";
-import { prepareCounting, surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
+import { surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
 import * as vader from "./vader";
 import { fearOf, isAnomaly } from "./fear";
 import { Growable } from "./buffers";
@@ -28,7 +28,6 @@ export let verdictAnomaly = false;
  * VADER's word finder counts the characters for the surprise as it goes: one read of the message.
  */
 export function scoreMessage(start: usize, end: usize): void {
-  prepareCounting();
   vader.polarity_scores(start, end, true);
   verdictSurprise = surpriseOfCounted(start, end);
   verdictInfrequent = passesGate(verdictSurprise);

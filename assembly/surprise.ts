@@ -21,7 +21,7 @@ const HIGH = 64;
 const MEAN_ALL = 72; // f64 mean and spread of the count over every trained message, absent = 0
 const SPREAD_ALL = 80;
 const ABSENT = 88; // f64 the contribution of this character when the message lacks it
-export const CHAR_RECORD = 96;
+const CHAR_RECORD = 96;
 
 let chars: usize = 0;
 let charCount: i32 = 0;
@@ -288,7 +288,7 @@ function refreshBounds(): void {
   // lowercase), the rest go to the unseen counter.
   for (let b: u32 = 0; b < 128; b++) {
     if (<u32>load<u8>(BYTE_SLOTS + b) != NOT_ASCII_SLOT) continue;
-    const lower = asciiClassOf(b) & ASCII_UPPER ? <u32>load<u8>(BYTE_SLOTS + b + 32) : NOT_ASCII_SLOT;
+    const lower = asciiLower(b) != b ? <u32>load<u8>(BYTE_SLOTS + asciiLower(b)) : NOT_ASCII_SLOT;
     store<u8>(BYTE_SLOTS + b, <u8>(lower != NOT_ASCII_SLOT ? lower : <u32>asciiModelCount));
   }
   boundsStale = false;
@@ -339,7 +339,7 @@ export function surprise(start: usize, end: usize): f64 {
   store<u32>(at, load<u32>(at) + 1);
 }
 
-/** Before countBytes: the model's tables up to date. */
+/** Before countBytes: the model's tables up to date (polarity_scores does it when it counts). */
 export function prepareCounting(): void {
   if (boundsStale) refreshBounds();
 }
@@ -348,7 +348,8 @@ export function prepareCounting(): void {
 export function surpriseOfCounted(start: usize, end: usize): f64 {
   const other = asciiCounts + (<usize>NOT_ASCII_SLOT << 2);
   if (load<u32>(other) == 0) return evaluate(0);
-  // Characters other than ASCII are lowercased in context (Final_Sigma): count again, in full.
+  // Characters other than ASCII are decoded and lowercased first, into records of their own or,
+  // a few (U+0130, U+212A), into ASCII: count the message again, in full.
   store<u32>(other, 0);
   memory.fill(asciiCounts, 0, (<usize>asciiModelCount + 1) << 2);
   return surprise(start, end);
@@ -362,23 +363,15 @@ export function surpriseOfCounted(start: usize, end: usize): f64 {
 function countForScoring(start: usize, end: usize): i32 {
   touchedCount = 0;
   let p = start;
-  while (p < end) {
-    const slot = <usize>load<u8>(BYTE_SLOTS + <usize>load<u8>(p));
-    if (slot == NOT_ASCII_SLOT) break;
-    const at = asciiCounts + (slot << 2);
-    store<u32>(at, load<u32>(at) + 1);
-    p++;
-  }
+  while (p < end && load<u8>(p) < 0x80) countByte(<u32>load<u8>(p++));
   if (p >= end) return 0;
   let unseen = 0;
   lowerContinue(p, end, casedBefore(start, p));
   while (true) {
     const cp = lowerNext();
     if (cp < 0) break;
-    if (cp < 128) {
-      const at = asciiCounts + (<usize>load<u8>(BYTE_SLOTS + <usize>cp) << 2);
-      store<u32>(at, load<u32>(at) + 1);
-    } else if (!countOne(<u32>cp, false)) unseen++;
+    if (cp < 128) countByte(<u32>cp);
+    else if (!countOne(<u32>cp, false)) unseen++;
   }
   return unseen;
 }

@@ -13,7 +13,7 @@ import {
 } from "./utf8";
 import { fnv1a, lexiconValence, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "./buffers";
-import { countByte, countBytes } from "./surprise";
+import { countByte, countBytes, prepareCounting } from "./surprise";
 
 // Constants of the reference, as named there.
 const B_INCR: f64 = 0.293;
@@ -172,9 +172,9 @@ let textEnd: usize = 0;
 let scanPos: usize = 0;
 
 // What a word is made of, as the word finder saw it: the ASCII class bits of its letters
-// (ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT), and these. Words pass from the finder to their
-// description as (start, end, kind), in locals rather than globals.
-const K_NOT_ASCII: u32 = NOT_ASCII; // a character other than ASCII: bytes are not characters
+// (ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT), NOT_ASCII when it has another character (then bytes
+// are not characters), and this. Words pass from the finder to their description as (start, end,
+// kind), in locals rather than globals.
 const K_APOSTROPHE: u32 = 1 << 8; // an apostrophe, so maybe "n't"
 
 // PUNC_LIST's one-character entries (. ! ? , ; : - ' "), all below 0x40, as bits: the stripped
@@ -317,7 +317,7 @@ function readWord(index: i32): i32 {
     if (<i32>(p - start) + extraUnits <= 1) continue;
     wordStart = start;
     wordEnd = p;
-    kind = letters | (ascii ? 0 : K_NOT_ASCII) | (apostrophe ? K_APOSTROPHE : 0);
+    kind = letters | (ascii ? 0 : NOT_ASCII) | (apostrophe ? K_APOSTROPHE : 0);
     if (seenText && !interior) {
       if (lead > start && trail == p) {
         // What is stripped is ASCII punctuation, so every non-ASCII unit lies in what is kept.
@@ -460,53 +460,45 @@ function prepareCache(): void {
     store<u32>(at, <u32>wordEnd, D_END);
   }
   const length = wordEnd - wordStart;
-  const ascii = (kind & K_NOT_ASCII) == 0;
+  const ascii = (kind & NOT_ASCII) == 0;
   const upper = is_upper_python(kind & (ASCII_UPPER | ASCII_LOWER));
   const apostrophe = (kind & K_APOSTROPHE) != 0;
-  if (ascii && asciiNoKey(<i32>length, kind)) {
-    // Described by its case and "n't" alone, with no lookup; nor is it cached, where it would
-    // push out words that recur for tokens that mostly do not.
-    let flags: u32 = upper ? T_UPPER : 0;
-    if (apostrophe && containsNt(wordStart, wordEnd)) flags |= T_NEGATED;
-    store<u32>(at, flags, D_FLAGS);
-    store<i32>(at, -1, D_ID);
-    store<f64>(at, NaN, D_VALENCE);
-    store<f64>(at, 0, D_BOOSTER);
-    return flags;
-  }
-  let entry: usize = 0;
-  let key: u64 = 0;
-  if (length <= 8) {
-    if (wordStart + 8 <= textEnd) key = load<u64>(wordStart) & (<u64>-1 >> ((8 - <u64>length) << 3));
-    else for (let i = <i32>length - 1; i >= 0; i--) key = (key << 8) | <u64>load<u8>(wordStart + i);
-    entry = cache + ((<usize>((key * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
-    if (load<u64>(entry) == key && load<u32>(entry, 8) == <u32>length) {
-      copyDescription(at, entry + 16);
-      return load<u32>(at, D_FLAGS);
-    }
-  }
-  let flags: u32 = 0;
+  let flags: u32 = upper ? T_UPPER : 0;
   let valence: f64 = NaN;
   let booster: f64 = 0;
   let id = -1;
-  if (upper) flags |= T_UPPER;
-  const lowerLength = lowercaseWord(wordStart, wordEnd, ascii);
-  let lowerId = -1;
-  if (lowerLength >= 0) {
-    const hash = lowerHash;
-    valence = lexiconValence(lowerBuffer, lowerLength, hash);
-    if (!isNaN(valence)) flags |= T_IN_LEXICON;
-    lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
-    if (lowerId >= 0) {
-      flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;
-      booster = unchecked(ruleBooster[lowerId]);
+  let entry: usize = 0;
+  let key: u64 = 0;
+  // A token that can be no key is described by its case and "n't" alone, with no lookup; nor is
+  // it cached, where it would push out words that recur for tokens that mostly do not.
+  if (!ascii || !asciiNoKey(<i32>length, kind)) {
+    if (length <= 8) {
+      if (wordStart + 8 <= textEnd) key = load<u64>(wordStart) & (<u64>-1 >> ((8 - <u64>length) << 3));
+      else for (let i = <i32>length - 1; i >= 0; i--) key = (key << 8) | <u64>load<u8>(wordStart + i);
+      entry = cache + ((<usize>((key * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
+      if (load<u64>(entry) == key && load<u32>(entry, 8) == <u32>length) {
+        copyDescription(at, entry + 16);
+        return load<u32>(at, D_FLAGS);
+      }
     }
+    const lowerLength = lowercaseWord(wordStart, wordEnd, ascii);
+    let lowerId = -1;
+    if (lowerLength >= 0) {
+      const hash = lowerHash;
+      valence = lexiconValence(lowerBuffer, lowerLength, hash);
+      if (!isNaN(valence)) flags |= T_IN_LEXICON;
+      lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
+      if (lowerId >= 0) {
+        flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;
+        booster = unchecked(ruleBooster[lowerId]);
+      }
+    }
+    // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
+    // lowercase self, and a word with capitals or other characters can only be "BUT".
+    if (ascii && (kind & ASCII_UPPER) == 0) id = lowerId;
+    else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
+    if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
   }
-  // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
-  // lowercase self, and a word with capitals or other characters can only be "BUT".
-  if (ascii && (kind & ASCII_UPPER) == 0) id = lowerId;
-  else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
-  if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
   if (flags & W_NEGATE || (apostrophe && containsNt(wordStart, wordEnd))) flags |= T_NEGATED;
   store<u32>(at, flags, D_FLAGS);
   store<i32>(at, id, D_ID);
@@ -793,10 +785,13 @@ export let neu: f64 = 0;
 export let pos: f64 = 0;
 export let compound: f64 = 0;
 
-/** The scores of a text whose every word is neutral: what score_valence's arithmetic gives. */
-function allNeutral(): void {
+/**
+ * Scores with no sentiment: `neutral` 1 for a text whose every word is neutral (what
+ * score_valence's arithmetic gives), 0 for a text with no word at all.
+ */
+function noSentiment(neutral: f64): void {
   neg = 0;
-  neu = 1;
+  neu = neutral;
   pos = 0;
   compound = 0;
 }
@@ -809,6 +804,7 @@ function allNeutral(): void {
 export function polarity_scores(start: usize, end: usize, countCharacters: bool = false): void {
   if (!rulesReady) buildRules();
   counting = countCharacters;
+  if (counting) prepareCounting();
   prepareCache();
   traceCount = 0;
   amplifier = 0;
@@ -833,17 +829,14 @@ export function polarity_scores(start: usize, end: usize, countCharacters: bool 
   wordCount = words;
   isCapDiff = allcap_differential(words, allcapWords);
   if (words == 0) {
-    neg = 0;
-    neu = 0;
-    pos = 0;
-    compound = 0;
+    noSentiment(0);
     return;
   }
   const punct_emph_amplifier = amplify_ep(exclamations) + amplify_qm(questions);
   amplifier = punct_emph_amplifier;
   if (valenced == 0 && !tracing) {
     // No word has a valence, so no rule gives one any (most log lines): neutral.
-    allNeutral();
+    noSentiment(1);
     return;
   }
 
@@ -893,7 +886,7 @@ export function polarity_scores(start: usize, end: usize, countCharacters: bool 
 
   // score_valence
   if (pos_sum == 0 && neg_sum == 0) {
-    allNeutral();
+    noSentiment(1);
     return;
   }
   if (sum_s > 0) sum_s += punct_emph_amplifier;
