@@ -196,7 +196,7 @@ function abiPass(wasm: Uint8Array, recs: Uint8Array[], outputs?: Uint8Array[]): 
       const nul = mem.indexOf(0, result);
       const length = nul - result;
       if (length > host.length) host = new Uint8Array(length * 2);
-      host.set(new Uint8Array(mem.buffer, result, length));
+      mem.copy(host, 0, result, nul);
       out += length;
       if (outputs) outputs.push(host.slice(0, length));
       free(tagAt);

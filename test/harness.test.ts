@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { coreWasm, defaultLexicon, ROOT } from "./helpers.js";
+import { coreWasm, defaultLexicon, packedTarkin, ROOT } from "./helpers.js";
 import { FluentBitFilter, fluentBitJsonString, fluentBitRecord } from "../host/core/harness.js";
 import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/pack.js";
 import { parseModel } from "../host/core/model.js";
@@ -79,8 +79,7 @@ describe("records through tarkin_filter", () => {
     }
   });
 
-  it("prints every number as JavaScript prints it: the fewest digits, then the nearest (often 17)", async () => {
-    const { packedTarkin } = await import("./helpers.js");
+  it("prints every number as JavaScript prints it: the fewest digits, then the nearest (often 17)", () => {
     const f = filter();
     const tarkin = packedTarkin({ model });
     const text = (record: string, field: string) => new RegExp(`"tarkin_${field}":([^,}]*)`).exec(record)![1];

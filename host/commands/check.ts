@@ -12,6 +12,9 @@ import { addSettingsOptions, hasSettingsOptions, settingsFrom, type SettingsOpti
 import { packContents } from "./pack.js";
 import { Output } from "../core/output.js";
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 interface CheckOptions extends SettingsOptions {
   wasm?: string;
   format: Format;
@@ -96,6 +99,3 @@ function toMsgpack(json: string | Uint8Array): Uint8Array {
     return typeof json === "string" ? encoder.encode(json) : json;
   }
 }
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();

@@ -7,7 +7,7 @@ import { Tarkin } from "../core/tarkin.js";
 import { coreModule } from "../core/assets.js";
 import { CliError } from "../core/errors.js";
 import { readText } from "../core/files.js";
-import { atPath, csvRows, messageOf, lineBlocks, lines, sources, type Format, type Source } from "../core/input.js";
+import { atPath, csvRows, lineBlocks, lines, messageOf, sources, type Format, type Source } from "../core/input.js";
 import { parseModel, type Model } from "../core/model.js";
 import { DEFAULT_SETTINGS } from "../core/pack.js";
 
@@ -56,7 +56,6 @@ async function trainSource(t: Tarkin, source: Source, o: TrainOptions, skips: Sk
         skip(skips, "not JSON");
         continue;
       }
-      // The message as the module finds it: the first of the fields that holds a string.
       const message = messageOf(record, fields);
       if (message !== undefined) t.train(message);
       else skip(skips, fields.some((f) => atPath(record, f) !== undefined) ? "message not a string" : `no ${fields.join("/")} field`);

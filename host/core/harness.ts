@@ -28,14 +28,31 @@ export interface FilterStats {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+type Put = (memory: Uint8Array, at: number) => void;
+type Read<T> = (memory: Uint8Array, start: number, end: number) => T;
+
+/** Writes bytes into the module, with a NUL after them when `nul`. */
+function putBytes(record: Uint8Array, nul: boolean): Put {
+  return (memory, at) => {
+    memory.set(record, at);
+    if (nul) memory[at + record.length] = 0;
+  };
+}
+const readBytes: Read<Uint8Array> = (memory, start, end) => memory.slice(start, end);
+const readText: Read<string> = (memory, start, end) => decoder.decode(memory.subarray(start, end));
+
 export class FluentBitFilter {
   private readonly x: FilterExports;
   /** All the module's exports, for tests and measurements beyond the ABI. */
   readonly exports: WebAssembly.Exports;
   private readonly call: FilterFunction;
-  // The tag last seen, encoded once; a view of the module's memory, for finding the result's NUL.
+  // The tag last seen, encoded once; views of the module's memory, made again only when it has
+  // grown (the old ones are then detached, of length 0): a Uint8Array to copy in and out, and a
+  // Buffer over the same bytes to find the result's NUL (its indexOf is memchr, several times
+  // faster than a Uint8Array's).
   private tag = "";
   private tagBytes = new Uint8Array(0);
+  private bytes = new Uint8Array(0);
   private view = Buffer.alloc(0);
 
   /** The module as Fluent Bit's wasm filter would load it with this event_format. */
@@ -67,8 +84,8 @@ export class FluentBitFilter {
     time: { sec: number; nsec: number },
     size: number,
     length: number,
-    put: (memory: Uint8Array, at: number) => void,
-    read: (memory: Uint8Array, start: number, end: number) => T,
+    put: Put,
+    read: Read<T>,
   ): T | null {
     if (tag !== this.tag) {
       this.tag = tag;
@@ -77,19 +94,17 @@ export class FluentBitFilter {
     const tagBytes = this.tagBytes;
     const tagAt = this.x.malloc(tagBytes.length + 1);
     if (tagAt) {
-      const memory = new Uint8Array(this.x.memory.buffer);
+      const memory = this.memory();
       memory.set(tagBytes, tagAt);
       memory[tagAt + tagBytes.length] = 0;
     }
     const recordAt = this.x.malloc(size);
-    if (recordAt) put(new Uint8Array(this.x.memory.buffer), recordAt);
+    if (recordAt) put(this.memory(), recordAt);
     try {
       const result = this.call(tagAt, tagBytes.length, time.sec >>> 0, time.nsec >>> 0, recordAt, length) >>> 0;
-      // strlen: Buffer's indexOf is memchr, several times faster than a Uint8Array's. The view is
-      // made again only when memory has grown (the old one is then detached, of length 0).
-      if (this.view.length === 0) this.view = Buffer.from(this.x.memory.buffer);
+      const memory = this.memory();
       const nul = this.view.indexOf(0, result);
-      return nul < 0 ? null : read(new Uint8Array(this.view.buffer), result, nul);
+      return nul < 0 ? null : read(memory, result, nul);
     } catch {
       return null;
     } finally {
@@ -98,15 +113,20 @@ export class FluentBitFilter {
     }
   }
 
+  /** The views of the module's memory, made again if it has grown. */
+  private memory(): Uint8Array {
+    if (this.bytes.length === 0) {
+      this.bytes = new Uint8Array(this.x.memory.buffer);
+      this.view = Buffer.from(this.x.memory.buffer);
+    }
+    return this.bytes;
+  }
+
   /** One record through the filter: the bytes that go on, empty when the filter drops it, null when lost. */
   filterBytes(record: Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): Uint8Array | null {
     // The JSON record comes with a NUL after it; the msgpack one without.
-    const nul = this.eventFormat === "json" ? 1 : 0;
-    const put = (memory: Uint8Array, at: number) => {
-      memory.set(record, at);
-      if (nul) memory[at + record.length] = 0;
-    };
-    return this.run(tag, time, record.length + nul, record.length, put, (memory, start, end) => memory.slice(start, end));
+    const nul = this.eventFormat === "json";
+    return this.run(tag, time, record.length + (nul ? 1 : 0), record.length, putBytes(record, nul), readBytes);
   }
 
   /**
@@ -114,16 +134,17 @@ export class FluentBitFilter {
    * when lost; encoded straight into the module's memory and decoded straight out of it.
    */
   filter(record: string | Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): string | null {
-    if (typeof record !== "string" || this.eventFormat !== "json") {
+    if (this.eventFormat !== "json") {
       const out = this.filterBytes(typeof record === "string" ? encoder.encode(record) : record, tag, time);
       return out === null ? null : decoder.decode(out);
     }
+    if (typeof record !== "string") return this.run(tag, time, record.length + 1, record.length, putBytes(record, true), readText);
     const length = Buffer.byteLength(record);
-    const put = (memory: Uint8Array, at: number) => {
+    const put: Put = (memory, at) => {
       encoder.encodeInto(record, memory.subarray(at, at + length));
       memory[at + length] = 0;
     };
-    return this.run(tag, time, length + 1, length, put, (memory, start, end) => decoder.decode(memory.subarray(start, end)));
+    return this.run(tag, time, length + 1, length, put, readText);
   }
 
   stats(): FilterStats {

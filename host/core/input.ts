@@ -66,7 +66,10 @@ export async function* lineBlocks(source: Source, onBytes?: (n: number) => void)
       continue;
     }
     const head = chunk.subarray(0, last + 1);
-    yield carried ? Buffer.concat([...carry, head]) : head;
+    if (carried) {
+      carry.push(head);
+      yield Buffer.concat(carry, carried + head.length);
+    } else yield head;
     carry = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
     carried = chunk.length - last - 1;
   }
@@ -115,7 +118,7 @@ export function atPath(value: unknown, path: string): unknown {
   return v;
 }
 
-/** The message the module scores: the first of the fields that holds a string (as filter.ts findMessage). */
+/** The message the module scores: the first of the fields that holds a string (as assembly/filter.ts findMessage). */
 export function messageOf(record: unknown, fields: string[]): string | undefined {
   for (const f of fields) {
     const v = atPath(record, f);
