@@ -10,7 +10,8 @@ import {
   ensurePack, hasModel, outputMode, OUTPUT_DROP, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
 } from "./pack";
-import { surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
+import { surpriseOfCounted, passesGate, surpriseMode, SURPRISE_TARKIN } from "./surprise";
+import { fieldSurprise } from "./fields";
 import * as vader from "./vader";
 import { fearOf, isAnomaly } from "./fear";
 import { Growable } from "./buffers";
@@ -25,14 +26,21 @@ export let verdictAnomaly = false;
 
 /**
  * Scores a message (UTF-8): sentiment, surprise, the gate (its state carries on), fear, decision.
- * VADER's word finder counts the characters for the surprise as it goes: one read of the message.
+ * default: the field surprise; tarkin: the original's character surprise, whose counts VADER's word
+ * finder takes as it goes, so the message is read once for both.
  */
 export function scoreMessage(start: usize, end: usize): void {
-  vader.polarity_scores(start, end, true);
-  verdictSurprise = surpriseOfCounted(start, end);
+  const mode = surpriseMode();
+  if (mode == SURPRISE_TARKIN) {
+    vader.polarity_scores(start, end, true);
+    verdictSurprise = surpriseOfCounted(start, end);
+  } else {
+    vader.polarity_scores(start, end);
+    verdictSurprise = fieldSurprise(start, end);
+  }
   verdictInfrequent = passesGate(verdictSurprise);
-  verdictFear = fearOf(surpriseMode(), verdictSurprise, vader.compound, vader.neg);
-  verdictAnomaly = isAnomaly(surpriseMode(), verdictInfrequent, vader.compound, verdictFear, minimumFear);
+  verdictFear = fearOf(mode, verdictSurprise, vader.compound, vader.neg);
+  verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, vader.compound, verdictFear, minimumFear);
 }
 
 // Counters since the instance started: records in, out, infrequent, anomalous, errors.

@@ -12,6 +12,7 @@ import {
 import {
   filterRecord, FORMAT_JSON, FORMAT_MSGPACK, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly,
 } from "./filter";
+import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams } from "./fields";
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./buffers";
 
@@ -120,10 +121,16 @@ export function filter_stats(): usize {
   return stats;
 }
 
+/** Trains both models, the characters' and the fields', on one message. */
+function learn(start: usize, end: usize): void {
+  trainModel(start, end);
+  learnFields(start, end);
+}
+
 /** Trains the model on one message. */
 export function train(length: i32): void {
   ensurePack();
-  trainModel(inputBuffer.at, inputBuffer.at + length);
+  learn(inputBuffer.at, inputBuffer.at + length);
 }
 
 // The lines of the input's first `length` bytes, for the host to hand over large blocks: a line
@@ -153,7 +160,7 @@ function nextLine(): bool {
 export function train_lines(length: i32): void {
   ensurePack();
   beginLines(length);
-  while (nextLine()) trainModel(lineStart, lineEnd);
+  while (nextLine()) learn(lineStart, lineEnd);
 }
 
 /**
@@ -175,6 +182,7 @@ export function score_lines(length: i32): i32 {
 export function model_load(): void {
   ensurePack();
   loadModel(inputBuffer.at);
+  loadFields(inputBuffer.at + <usize>modelBytes());
 }
 
 export function model_characters(): i32 {
@@ -185,8 +193,10 @@ export function model_characters(): i32 {
 /** Writes the model's bytes (the pack's model layout) and returns where; model_bytes() says how many. */
 export function model_save(): usize {
   ensurePack();
-  const p = outputBuffer.reserve(<usize>modelBytes());
+  savedBytes = modelBytes() + fieldModelBytes();
+  const p = outputBuffer.reserve(<usize>savedBytes);
   saveModel(p);
+  saveFields(p + <usize>modelBytes());
   return p;
 }
 
@@ -195,8 +205,10 @@ export function model_messages(): f64 {
   return modelMessages();
 }
 
+/** The length of what model_save() wrote: the characters' model, then the fields'. */
+let savedBytes: i32 = 0;
 export function model_bytes(): i32 {
-  return modelBytes();
+  return savedBytes;
 }
 
 /** The gate's statistics (n, mean, variance, max) into the result block's first four f64s. */
@@ -230,6 +242,14 @@ export function explain_characters(length: i32): usize {
   explainedCount = explainSurprise(inputBuffer.at, inputBuffer.at + length, p);
   store<f64>(results, explainedValue, R_SURPRISE);
   return p;
+}
+
+/** The message's field surprise with its rare trigrams (fields.ts EXPLAIN_GRAM layout); explain_count() says how many. */
+export function explain_fields(length: i32): usize {
+  ensurePack();
+  store<f64>(results, explainFields(inputBuffer.at, inputBuffer.at + length), R_SURPRISE);
+  explainedCount = explainedGrams;
+  return explainedAddress();
 }
 
 export function explain_count(): i32 {

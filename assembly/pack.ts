@@ -4,7 +4,8 @@
 // u32 magic "TRKN", u32 version, u32 length, u32 section count; per section u32 id, u32 offset
 // (from the pack's start), u32 length. Sections are 8-byte aligned.
 import { useLexicon } from "./lexicon";
-import { loadModel, resetModel, setSurpriseMode, setGateSpreads } from "./surprise";
+import { loadModel, resetModel, modelBytes, setSurpriseMode, setGateSpreads } from "./surprise";
+import { loadFields, resetFields } from "./fields";
 
 export const PACK_MAGIC: u32 = 0x4e4b5254;
 export const PACK_VERSION: u32 = 1;
@@ -71,6 +72,7 @@ export function ensurePack(): bool {
   if (loaded) return packed;
   loaded = true;
   resetModel();
+  resetFields();
   packed = load<u32>(packArea) == PACK_MAGIC && load<u32>(packArea, 4) == PACK_VERSION;
   if (!packed) return false;
   const settings = section(SECTION_SETTINGS);
@@ -78,7 +80,10 @@ export function ensurePack(): bool {
   const lexicon = section(SECTION_LEXICON);
   if (lexicon != 0) useLexicon(lexicon);
   const model = section(SECTION_MODEL);
-  if (model != 0) loadModel(model);
+  if (model != 0) {
+    loadModel(model);
+    loadFields(model + <usize>modelBytes());
+  }
   hasModel = model != 0;
   return true;
 }

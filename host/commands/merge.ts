@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { CliError } from "../core/errors.js";
 import { readText } from "../core/files.js";
-import { parseModel, type CharacterStats, type Model } from "../core/model.js";
+import { mergeFields, parseModel, type CharacterStats, type Model } from "../core/model.js";
 
 export function mergeCommand(): Command {
   return new Command("merge")
@@ -22,7 +22,7 @@ export function mergeCommand(): Command {
 /**
  * Training on A's messages then B's gives exactly this: counts are integers, so the shifted sums
  * re-centre on A's first count without rounding (d = K_B - K_A):
- * Ex = Ex_A + Ex_B + n_B d, Ex2 = Ex2_A + Ex2_B + 2 d Ex_B + n_B d^2.
+ * Ex = Ex_A + Ex_B + n_B d, Ex2 = Ex2_A + Ex2_B + 2 d Ex_B + n_B d^2. The field model's counters add.
  */
 export function mergeModels(a: Model, b: Model): Model {
   const characters = a.characters.map((c) => ({ ...c }));
@@ -47,5 +47,5 @@ export function mergeModels(a: Model, b: Model): Model {
     };
   }
   const trainedOn = [a, b].flatMap((m) => (m.provenance?.trainedOn as unknown[] | undefined) ?? []);
-  return { format: "tarkin-model", version: 1, messages: a.messages + b.messages, characters, provenance: { trainedOn } };
+  return { format: "tarkin-model", version: 2, messages: a.messages + b.messages, characters, fields: mergeFields(a.fields, b.fields), provenance: { trainedOn } };
 }

@@ -1,5 +1,6 @@
-// The character-frequency model as the host keeps it (JSON) and as the module reads it (bytes:
-// assembly/surprise.ts, MODEL_HEADER and MODEL_CHAR).
+// The model as the host keeps it (JSON) and as the module reads it (bytes): the character-frequency
+// model (assembly/surprise.ts, MODEL_HEADER and MODEL_CHAR), then the field model's sketch
+// (assembly/fields.ts: u32 how many counters are not 0, then per counter u32 index, u32 count).
 
 export interface CharacterStats {
   char: string;
@@ -11,13 +12,24 @@ export interface CharacterStats {
   min: number;
 }
 
+/** The field model: the counters of its count-min sketch that are not 0, as [index, count, index, count, ...]. */
+export interface FieldModel {
+  sketch: "count-min, 2 rows of 32768 u32";
+  counters: number[];
+}
+
+/** The sketch's size (assembly/fields.ts ROW_SIZE, two rows). */
+export const SKETCH_COUNTERS = 2 * 32768;
+const SKETCH_NAME = "count-min, 2 rows of 32768 u32";
+
 export interface Model {
   format: "tarkin-model";
-  version: 1;
+  version: 2;
   /** Training messages seen, whether or not they contained a given character. */
   messages: number;
   /** In first-seen order, as the original keeps them. */
   characters: CharacterStats[];
+  fields: FieldModel;
   provenance?: Record<string, unknown>;
 }
 
@@ -27,8 +39,12 @@ const HEADER = 16;
 const CHAR = 56;
 
 export function modelToBytes(model: Model): Uint8Array {
-  const bytes = new Uint8Array(HEADER + model.characters.length * CHAR);
+  const charactersEnd = HEADER + model.characters.length * CHAR;
+  const counters = model.fields.counters;
+  const bytes = new Uint8Array(charactersEnd + 4 + counters.length * 4);
   const view = new DataView(bytes.buffer);
+  view.setUint32(charactersEnd, counters.length / 2, true);
+  counters.forEach((v, i) => view.setUint32(charactersEnd + 4 + i * 4, v, true));
   view.setUint32(0, model.characters.length, true);
   view.setFloat64(8, model.messages, true);
   model.characters.forEach((c, i) => {
@@ -48,7 +64,11 @@ export function modelFromBytes(bytes: Uint8Array): Model {
     const [n, K, Ex, Ex2, max, min] = [0, 1, 2, 3, 4, 5].map((j) => view.getFloat64(at + 8 + j * 8, true));
     characters.push({ char: String.fromCodePoint(view.getUint32(at, true)), n, K, Ex, Ex2, max, min });
   }
-  return { format: "tarkin-model", version: 1, messages: view.getFloat64(8, true), characters };
+  const charactersEnd = HEADER + count * CHAR;
+  const pairs = view.getUint32(charactersEnd, true);
+  const counters: number[] = [];
+  for (let i = 0; i < 2 * pairs; i++) counters.push(view.getUint32(charactersEnd + 4 + i * 4, true));
+  return { format: "tarkin-model", version: 2, messages: view.getFloat64(8, true), characters, fields: { sketch: SKETCH_NAME, counters } };
 }
 
 /** A model read from JSON text, checked field by field. */
@@ -63,7 +83,8 @@ export function parseModel(text: string, source: string): Model {
   if (!m || typeof m !== "object" || m.format !== "tarkin-model") {
     throw new ModelError(`${source}: not a tarkin model (no "format": "tarkin-model")`);
   }
-  if (m.version !== 1) throw new ModelError(`${source}: model version ${m.version} is not supported (expected 1)`);
+  if (m.version === 1) throw new ModelError(`${source}: model version 1 has no field model: train it again with this tarkin`);
+  if (m.version !== 2) throw new ModelError(`${source}: model version ${m.version} is not supported (expected 2)`);
   if (typeof m.messages !== "number" || !Array.isArray(m.characters)) {
     throw new ModelError(`${source}: model needs "messages" and "characters"`);
   }
@@ -76,5 +97,24 @@ export function parseModel(text: string, source: string): Model {
     if (seen.has(c.char)) throw new ModelError(`${source}: character ${JSON.stringify(c.char)} appears twice`);
     seen.add(c.char);
   });
+  const counters = m.fields?.counters;
+  if (m.fields?.sketch !== SKETCH_NAME || !Array.isArray(counters) || counters.length % 2 !== 0) {
+    throw new ModelError(`${source}: model needs "fields" with "sketch": "${SKETCH_NAME}" and "counters" as index, count pairs`);
+  }
+  for (let i = 0; i < counters.length; i += 2) {
+    const [index, count] = [counters[i], counters[i + 1]];
+    if (!Number.isInteger(index) || index < 0 || index >= SKETCH_COUNTERS || (i > 0 && index <= counters[i - 2])) {
+      throw new ModelError(`${source}: field counter ${i / 2}: index ${JSON.stringify(index)} is not a sketch index in increasing order (0 to ${SKETCH_COUNTERS - 1})`);
+    }
+    if (!Number.isInteger(count) || count < 1 || count > 0xffffffff) throw new ModelError(`${source}: field counter ${i / 2}: count ${JSON.stringify(count)} is not a whole number from 1 to 4294967295`);
+  }
   return m as Model;
+}
+
+/** Training on both shards' messages counts what each counted: the sketches add (counters saturate at 2^32 - 1, as in training). */
+export function mergeFields(a: FieldModel, b: FieldModel): FieldModel {
+  const sum = new Map<number, number>();
+  for (const c of [a.counters, b.counters]) for (let i = 0; i < c.length; i += 2) sum.set(c[i], Math.min(0xffffffff, (sum.get(c[i]) ?? 0) + c[i + 1]));
+  const counters = [...sum.keys()].sort((x, y) => x - y).flatMap((i) => [i, sum.get(i)!]);
+  return { sketch: SKETCH_NAME, counters };
 }
