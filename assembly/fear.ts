@@ -5,7 +5,7 @@
 import { SURPRISE_TARKIN } from "./surprise";
 
 /** How much the unusual-and-negative product weighs beside the negative share, default mode. */
-export const SURPRISE_WEIGHT: f64 = 0.5;
+export const SURPRISE_WEIGHT: f64 = 0.3;
 
 /** Default mode's alert level for what reads negative: anomalous from this fear up, with a negative compound. */
 export const ALERT_FEAR: f64 = 0.2;

@@ -16,6 +16,9 @@ import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, ex
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./buffers";
 
+// The default decision's constants, for the host to state it (tarkin explain, eval) as the module makes it.
+export { VERY_UNUSUAL, ALERT_FEAR, SURPRISE_WEIGHT } from "./fear";
+
 // Results of the last call: surprise, infrequent, neg, neu, pos, compound, fear, anomaly.
 const results = memory.data(8 * 8, 8);
 const R_SURPRISE = 0;

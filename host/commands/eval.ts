@@ -17,6 +17,7 @@ import { packContents } from "./pack.js";
 
 interface EvalOptions extends SettingsOptions {
   labels?: string;
+  train?: string[];
   wasm?: string;
   model?: string;
   lexicon: string[];
@@ -32,6 +33,7 @@ export function evalCommand(): Command {
       .description("measure detection quality on labelled logs: AUC, average precision, precision and recall at the decision, beside baselines")
       .argument("[files...]", "log files, one record per line; - or none for standard input")
       .option("--labels <bgl|sample|file>", "bgl: each line's first field is its label (- normal, else an alert category), stripped before scoring; sample: alerts are the lines of tarkin sample's attack templates; a file: one label per record, 0 or - normal, 1 or a category an alert")
+      .option("--train <files...>", "train on these logs (one message per line, no labels) instead of on the logs evaluated: the clean protocol, as a day of normal traffic trains a deployment")
       .option("--wasm <module.wasm>", "evaluate this packed module (its model and settings) instead of training on the logs")
       .option("--model <model.json>", "pack this model (with any settings options) instead of training on the logs")
       .option("--lexicon <file.tsv...>", "lexicon overlays, as tarkin pack takes them", [])
@@ -93,27 +95,50 @@ interface Modules {
   modelNote: string;
 }
 
-function modules(o: EvalOptions, messages: string[]): Modules {
+/** Trains a model on the logs evaluated (as a user would) or, with --train, on other logs. */
+async function trainModel(o: EvalOptions, messages: string[]): Promise<{ model: Model; note: string }> {
+  const trainer = Tarkin.fromBytes(coreModule());
+  if (!o.train) {
+    for (const m of messages) trainer.train(m);
+    const model = trainer.model();
+    if (model.messages === 0) throw new CliError("no records to evaluate: the input is empty");
+    model.provenance = { trainedOn: [{ source: "tarkin eval's records", format: "lines", messages: model.messages }] };
+    return { model, note: `trained on these ${model.messages} records first, as a user would (no --train, --model or --wasm given)` };
+  }
+  const trainedOn: { source: string; format: string; messages: number }[] = [];
+  for (const source of sources(o.train)) {
+    let n = 0;
+    for await (const bytes of lines(source)) {
+      trainer.train(bytes);
+      n++;
+    }
+    trainedOn.push({ source: source.name, format: "lines", messages: n });
+  }
+  const model = trainer.model();
+  if (model.messages === 0) throw new CliError(`--train ${o.train.join(" ")}: no lines to train on`);
+  model.provenance = { trainedOn };
+  return { model, note: `trained on ${trainedOn.map((t) => `${basename(t.source)} (${t.messages})`).join(", ")}, not on the records evaluated` };
+}
+
+async function modules(o: EvalOptions, messages: string[]): Promise<Modules> {
   let module: Uint8Array;
   let model: Model;
   let modelNote: string;
   if (o.wasm) {
-    if (o.model) throw new CliError("--model and --wasm: give one (a packed module carries its model)");
+    if (o.model || o.train) throw new CliError(`${o.model ? "--model" : "--train"} and --wasm: give one (a packed module carries its model)`);
     if (o.lexicon.length || !o.securityLexicon) throw new CliError(`the lexicon is packed into ${o.wasm}; repack it with tarkin pack to change it`);
     module = filterModule(o);
     model = readPack(module)!.model!;
     modelNote = `the model packed in ${o.wasm} (${model.messages} messages)`;
   } else {
     if (o.model) {
+      if (o.train) throw new CliError("--model and --train: give one");
       model = parseModel(readText(o.model), o.model);
       modelNote = `${o.model} (${model.messages} messages)`;
     } else {
-      const trainer = Tarkin.fromBytes(coreModule());
-      for (const m of messages) trainer.train(m);
-      model = trainer.model();
-      if (model.messages === 0) throw new CliError("no records to evaluate: the input is empty");
-      model.provenance = { trainedOn: [{ source: "tarkin eval's records", format: "lines", messages: model.messages }] };
-      modelNote = `trained on these ${model.messages} records first, as a user would (no --model or --wasm given)`;
+      const trained = await trainModel(o, messages);
+      model = trained.model;
+      modelNote = trained.note;
     }
     module = packModule(coreModule(), packContents(model, settingsFrom(o), o.lexicon, { security: o.securityLexicon }));
   }
@@ -139,7 +164,7 @@ async function run(files: string[], o: EvalOptions): Promise<void> {
   if (o.labels && o.labels !== "bgl" && o.labels !== "sample") readText(o.labels); // a missing labels file fails before the logs are read
   const input = await readInput(files, o.labels);
   if (input.messages.length === 0) throw new CliError("no records to evaluate: the input is empty");
-  const m = modules(o, input.messages);
+  const m = await modules(o, input.messages);
   const pack = readPack(m.module)!;
   const e = evaluate(input.messages, input.labels, { module: m.module, original: m.original, seed });
   const lexicon = (pack.info.lexicon as { overlays?: { name: string; entries: number }[] } | undefined)?.overlays ?? [];

@@ -39,7 +39,7 @@ export function splitFirstField(line: string): { label: string; message: string 
 }
 
 export interface MethodResult {
-  key: "fear" | "original" | "vader" | "vader_lexicon" | "grep" | "random";
+  key: "fear" | "surprise" | "vader_lexicon" | "original" | "vader" | "grep" | "random";
   name: string;
   /** What the method's yes/no call is. */
   decision: string;
@@ -88,8 +88,10 @@ export function evaluate(messages: string[], labels: boolean[] | null, o: Evalua
   const module = Tarkin.fromBytes(o.module);
   const original = Tarkin.fromBytes(o.original);
   const scores: RecordScore[] = [];
+  const veryUnusual = module.decision.veryUnusual;
   const columns = {
     fear: new Float64Array(n),
+    surprise: new Float64Array(n),
     original: new Float64Array(n),
     vader: new Float64Array(n),
     vader_lexicon: new Float64Array(n),
@@ -98,6 +100,7 @@ export function evaluate(messages: string[], labels: boolean[] | null, o: Evalua
   };
   const decisions = {
     fear: new Array<boolean>(n),
+    surprise: new Array<boolean>(n),
     original: new Array<boolean>(n),
     vader: new Array<boolean>(n),
     vader_lexicon: new Array<boolean>(n),
@@ -112,6 +115,8 @@ export function evaluate(messages: string[], labels: boolean[] | null, o: Evalua
     scores.push({ index: i, message: m, label: labels ? labels[i] : null, fear: s.fear, surprise: s.surprise, compound: s.compound, neg: s.neg, anomaly: s.anomaly });
     columns.fear[i] = s.fear;
     decisions.fear[i] = s.anomaly;
+    columns.surprise[i] = s.surprise;
+    decisions.surprise[i] = s.surprise >= veryUnusual;
     columns.original[i] = t.surprise;
     decisions.original[i] = t.anomaly;
     columns.vader[i] = -t.compound;
@@ -132,9 +137,10 @@ export function evaluate(messages: string[], labels: boolean[] | null, o: Evalua
 
   const names: [MethodResult["key"], string, string][] = [
     ["fear", "tarkin fear", "tarkin_anomaly"],
+    ["surprise", "  its surprise alone", `tarkin_surprise >= ${veryUnusual}`],
+    ["vader_lexicon", "  its sentiment alone", `compound <= ${VADER_NEGATIVE}, VADER with the module's lexicon`],
     ["original", "original Tarkin surprise", "tarkin_anomaly of --surprise tarkin"],
     ["vader", "VADER negativity", `compound <= ${VADER_NEGATIVE}`],
-    ["vader_lexicon", "VADER, module's lexicon", `compound <= ${VADER_NEGATIVE}`],
     ["grep", "keyword grep", `matches ${GREP_PATTERN}`],
     ["random", `random (seed ${o.seed ?? 1})`, `as many as tarkin_anomaly, at random`],
   ];

@@ -83,7 +83,7 @@ export function parseModel(text: string, source: string): Model {
   if (!m || typeof m !== "object" || m.format !== "tarkin-model") {
     throw new ModelError(`${source}: not a tarkin model (no "format": "tarkin-model")`);
   }
-  if (m.version === 1) throw new ModelError(`${source}: model version 1 has no field model: train it again with this tarkin`);
+  if ((m.version as number) === 1) throw new ModelError(`${source}: model version 1 has no field model: train it again with this tarkin`);
   if (m.version !== 2) throw new ModelError(`${source}: model version ${m.version} is not supported (expected 2)`);
   if (typeof m.messages !== "number" || !Array.isArray(m.characters)) {
     throw new ModelError(`${source}: model needs "messages" and "characters"`);

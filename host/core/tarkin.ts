@@ -57,8 +57,32 @@ export const RULE_TEXT: Record<string, string> = {
   modifier: "a modifier itself, scored 0",
 };
 
+/** A rare trigram of one field of a message: the evidence of the field surprise (assembly/fields.ts EXPLAIN_GRAM). */
+export interface FieldDetail {
+  /** The field's key, or #N for the message's N-th token that is not key=value (from 0; the last place holds the rest). */
+  field: string;
+  /** The trigram of the value's shape: a letter is a, a run of digits 0, ^ and $ the value's start and end. */
+  shape: string;
+  /** How often it occurred in the field in training, and how many values of the field training saw. */
+  count: number;
+  values: number;
+  /** Decades of rarity it adds: log10((values + 2) / (count + 1)) less the rare floor. */
+  decades: number;
+}
+
+/** The default decision's constants, as the module has them (assembly/fear.ts). */
+export interface Decision {
+  veryUnusual: number;
+  alertFear: number;
+  surpriseWeight: number;
+}
+
 interface Exports {
   memory: WebAssembly.Memory;
+  VERY_UNUSUAL: WebAssembly.Global;
+  ALERT_FEAR: WebAssembly.Global;
+  SURPRISE_WEIGHT: WebAssembly.Global;
+  explain_fields(length: number): number;
   input(length: number): number;
   result_block(): number;
   has_pack(): number;
@@ -78,6 +102,14 @@ interface Exports {
   explain_characters(length: number): number;
   explain_words(length: number): number;
   explain_count(): number;
+}
+
+/** A shape symbol as explain shows it: the value's start and end as ^ and $, control bytes as \x1f. */
+function shapeSymbol(symbol: number): string {
+  if (symbol === 0x01) return "^";
+  if (symbol === 0x02) return "$";
+  if (symbol === 0x1f) return "\\x1f";
+  return String.fromCharCode(symbol);
 }
 
 const encoder = new TextEncoder();
@@ -153,6 +185,34 @@ export class Tarkin {
       });
     }
     return { surprise: this.results()[0], characters };
+  }
+
+  /** Why a message's field surprise is what it is: its rare trigrams, field by field. */
+  explainFields(text: string): { surprise: number; fields: FieldDetail[] } {
+    const bytes = encoder.encode(text);
+    const at = this.x.explain_fields(this.put(bytes));
+    const n = this.x.explain_count();
+    const view = new DataView(this.x.memory.buffer, at, n * 40);
+    const fields: FieldDetail[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = i * 40;
+      const keyStart = view.getUint32(o, true);
+      const keyEnd = view.getUint32(o + 4, true);
+      const trigram = view.getUint32(o + 12, true);
+      fields.push({
+        field: keyEnd > keyStart ? decoder.decode(bytes.subarray(keyStart, keyEnd)) : `#${view.getUint32(o + 8, true)}`,
+        shape: [16, 8, 0].map((shift) => shapeSymbol((trigram >> shift) & 0xff)).join(""),
+        count: view.getFloat64(o + 16, true),
+        values: view.getFloat64(o + 24, true),
+        decades: view.getFloat64(o + 32, true),
+      });
+    }
+    return { surprise: this.results()[0], fields };
+  }
+
+  /** The default decision's constants. */
+  get decision(): Decision {
+    return { veryUnusual: this.x.VERY_UNUSUAL.value, alertFear: this.x.ALERT_FEAR.value, surpriseWeight: this.x.SURPRISE_WEIGHT.value };
   }
 
   /** Why a message reads as it does: every word's valence, the rules that changed it, the punctuation emphasis. */
