@@ -430,11 +430,21 @@ function open(members: i32): void {
   else msgpack.writeMapHeader(<u64>members);
 }
 
+// Default mode prints surprise and fear with 4 decimals, as VADER prints its compound: 17 digits
+// are noise to an operator and cost time. tarkin mode keeps every digit the original computes.
+const SCORE_DECIMALS = 4;
+const SCORE_SCALE: f64 = 10000;
+
+function scoreField(field: i32, value: f64): void {
+  if (surpriseMode() == SURPRISE_TARKIN) numberField(field, value);
+  else numberField(field, Math.round(value * SCORE_SCALE) / SCORE_SCALE, SCORE_DECIMALS);
+}
+
 function writeVerdict(withAnomaly: bool): void {
-  numberField(SURPRISE, verdictSurprise);
+  scoreField(SURPRISE, verdictSurprise);
   boolField(INFREQUENT, verdictInfrequent);
   numberField(SENTIMENT, vader.compound, vader.COMPOUND_DECIMALS);
-  numberField(FEAR, verdictFear);
+  scoreField(FEAR, verdictFear);
   if (withAnomaly) boolField(ANOMALY, verdictAnomaly);
 }
 

@@ -1,0 +1,84 @@
+import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, RARE_DECADES, VERY_UNUSUAL_DECADES } from "../fields";
+
+function text(s: string): usize {
+  return changetype<usize>(String.UTF8.encode(s));
+}
+function length(s: string): usize {
+  return <usize>String.UTF8.byteLength(s);
+}
+function learn(s: string): void {
+  const p = text(s);
+  learnFields(p, p + length(s));
+}
+function surprise(s: string): f64 {
+  const p = text(s);
+  return fieldSurprise(p, p + length(s));
+}
+function decades(s: string): f64 {
+  const p = text(s);
+  explainFields(p, p + length(s));
+  return explainedDecades;
+}
+/** Training: n requests whose id is a number and whose name is a word, as a shop's log has them. */
+function trainShop(n: i32): void {
+  for (let i = 0; i < n; i++) learn("GET /shop/item.jsp?id=" + (1000 + i * 7).toString() + "&name=" + (i % 2 == 0 ? "Lemon" : "apple+pie") + " HTTP/1.1");
+}
+
+describe("the field model", () => {
+  beforeEach(() => {
+    resetFields();
+  });
+
+  it("finds nothing unusual in a message shaped like training, digits and letters of any value", () => {
+    trainShop(1000);
+    expect(surprise("GET /shop/item.jsp?id=31&name=Orange HTTP/1.1")).toBe(0);
+    expect(surprise("GET /shop/item.jsp?id=99999999&name=kiwi+tart HTTP/1.1")).toBe(0);
+  });
+
+  it("scores a value whose shape its field never held", () => {
+    trainShop(1000);
+    const injected = decades("GET /shop/item.jsp?id=1%27+or+1%3D1--&name=Lemon HTTP/1.1");
+    expect(injected).toBeGreaterThan(VERY_UNUSUAL_DECADES);
+    // An unseen trigram in a field of n values: log10((n + 2) / 1) - RARE_DECADES.
+    const at = explainedAddress();
+    expect(load<f64>(at, 16)).toBe(0); // its count
+    expect(load<f64>(at, 24)).toBe(1000); // the field's values in training
+    expect(load<f64>(at, 32)).toBeCloseTo(Math.log10(1002) - RARE_DECADES, 12);
+  });
+
+  it("keeps fields apart: a name's shape is unusual in the id field", () => {
+    trainShop(1000);
+    expect(decades("GET /shop/item.jsp?id=apple+pie&name=Lemon HTTP/1.1")).toBeGreaterThan(0);
+    expect(decades("GET /shop/item.jsp?id=12&name=Lemon HTTP/1.1")).toBe(0);
+  });
+
+  it("decodes percent escapes, twice-encoded ones too, and '+' as a space", () => {
+    trainShop(1000);
+    const plain = decades("GET /shop/item.jsp?id=1'+or+1=1--&name=Lemon HTTP/1.1");
+    expect(decades("GET /shop/item.jsp?id=1%27%20or%201%3D1--&name=Lemon HTTP/1.1")).toBe(plain);
+    expect(decades("GET /shop/item.jsp?id=1%2527%2520or%25201%253D1--&name=Lemon HTTP/1.1")).toBe(plain);
+  });
+
+  it("reads positional tokens as fields of their place: a path where a path belongs", () => {
+    trainShop(1000);
+    expect(decades("GET /shop/item.jsp?id=7&name=Lemon HTTP/1.1")).toBe(0);
+    expect(decades("GET /shop/../../etc/passwd HTTP/1.1")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
+  });
+
+  it("says nothing of a field it has not seen often enough to know", () => {
+    for (let i = 0; i < 20; i++) learn("user=alice");
+    // 1 in 22 is not rarer than 1 in 10^1.5: too few values to call anything rare.
+    expect(decades("user=<script>")).toBe(0);
+  });
+
+  it("maps decades to a surprise in [0, 1), one half at very unusual", () => {
+    expect(surpriseOfDecades(0)).toBe(0);
+    expect(surpriseOfDecades(VERY_UNUSUAL_DECADES)).toBe(0.5);
+    expect(surpriseOfDecades(1e9)).toBeLessThan(1);
+    trainShop(200);
+    const p = text("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1");
+    const n = length("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1");
+    expect(fieldSurprise(p, p + n)).toBe(surpriseOfDecades(decades("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1")));
+    expect(explainedGrams).toBeGreaterThan(0);
+  });
+});
