@@ -2,7 +2,10 @@
 // training (after Kruegel & Vigna's per-parameter models and Anagram's n-grams of normal traffic).
 //
 // A message is cut into fields at spaces, tabs, quotes, '?' and '&': `key=value` is a named field,
-// any other token a positional one (its place among the message's tokens). A value is read
+// any other token a field named by the token before it ("from 10.0.0.5" is the field after "from":
+// a word names it as itself, any other token by its shape; the first token is the field after the
+// start). A token's place would shift with every prefix a log adds; the word before it does not.
+// A value is read
 // percent-decoded ('+' a space, %XX a byte, %25XX twice), as a query string means it, then as a
 // shape: every letter one symbol, a run of digits one symbol, each other byte itself. The model
 // counts, per field, how many values it saw and how often each shape trigram occurred, in a
@@ -27,9 +30,13 @@ export const ROW_SIZE: i32 = 1 << ROW_BITS;
 export const SKETCH_BYTES: i32 = 2 * ROW_SIZE * 4;
 const sketch = memory.data(SKETCH_BYTES, 16);
 
-// Positional fields: the token's place, the last one shared by every place from it on.
-const POSITIONS: u32 = 32;
-const POSITION_SEED: u32 = 0x9e3779b1;
+// Fields named by the token before them: a word of up to WORD_LIMIT letters (and a trailing ':')
+// by its lowercased letters, any other token by its shape; seeded apart from named fields' keys.
+const AFTER_SEED: u32 = 0x9e3779b1;
+const WORD_LIMIT: i32 = 24;
+const FIRST_TOKEN: u32 = 0x85ebca6b; // the token before the first
+const FNV_OFFSET: u32 = 0x811c9dc5;
+const FNV_PRIME: u32 = 0x01000193;
 
 // Shape symbols. Bytes below 0x20 share one symbol; 0x01 and 0x02 mark a value's start and end.
 const START: u32 = 0x01;
@@ -146,7 +153,9 @@ function readFields(start: usize, end: usize): void {
     prepareShapes();
     prepareClasses();
   }
-  let position: u32 = 0;
+  let previous = FIRST_TOKEN;
+  let previousStart = start;
+  let previousEnd = start;
   let p = start;
   while (p < end) {
     while (p < end && classOf(<u32>load<u8>(p)) == DELIMITER) p++;
@@ -155,20 +164,30 @@ function readFields(start: usize, end: usize): void {
     // A named field's key: key bytes up to the first '='.
     while (p < end && classOf(<u32>load<u8>(p)) == KEY) p++;
     let valueStart = tokenStart;
+    let named = false;
     if (p > tokenStart && p < end && load<u8>(p) == 0x3d) {
-      beginField(fnv1a(tokenStart, <i32>(p - tokenStart)), tokenStart, p);
+      beginField(fnv1a(tokenStart, <i32>(p - tokenStart)), tokenStart, p, KIND_NAMED);
       valueStart = p + 1;
+      named = true;
     } else {
-      beginField(POSITION_SEED + (position < POSITIONS - 1 ? position : POSITIONS - 1), tokenStart, tokenStart);
-      position++;
+      beginField((previous ^ AFTER_SEED) * FNV_PRIME, previousStart, previousEnd, previousStart == previousEnd ? KIND_FIRST : KIND_AFTER);
     }
     p = valueStart;
     while (p < end && classOf(<u32>load<u8>(p)) != DELIMITER) p++;
     readValue(valueStart, p);
+    // The next token's field, if it is not key=value: after this field's key, or after this token.
+    previous = named ? field : tokenKey;
+    previousStart = tokenStart;
+    previousEnd = named ? valueStart - 1 : p;
   }
 }
 
-function beginField(hash: u32, keyStart: usize, keyEnd: usize): void {
+// What a field is, for explain: named (key=value), after a token, or the message's first token.
+const KIND_NAMED: u32 = 0;
+const KIND_AFTER: u32 = 1;
+const KIND_FIRST: u32 = 2;
+
+function beginField(hash: u32, nameStart: usize, nameEnd: usize, kind: u32): void {
   field = hash;
   locate(field, 0);
   if (task == LEARN) {
@@ -177,7 +196,7 @@ function beginField(hash: u32, keyStart: usize, keyEnd: usize): void {
   }
   fieldValues = located();
   rareBelow = (<f64>fieldValues + 2) / RARE_RATIO - 1;
-  if (task == EXPLAIN) beginExplainedField(keyStart, keyEnd);
+  if (task == EXPLAIN) beginExplainedField(nameStart, nameEnd, kind);
 }
 
 // @ts-ignore: decorator
@@ -190,10 +209,18 @@ function beginField(hash: u32, keyStart: usize, keyEnd: usize): void {
   return b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x57;
 }
 
-/** Reads a value [start, end) as its shape's trigrams, percent-decoding as it goes. */
+/** The key a token gives the field after it (readValue sets it): its word, or its shape. */
+let tokenKey: u32 = 0;
+
+/** Reads a value [start, end) as its shape's trigrams, percent-decoding as it goes; sets tokenKey. */
 function readValue(start: usize, end: usize): void {
   let trigram: u32 = (START << 8) | START;
   let last: u32 = START;
+  // The token as a word (lowercased letters, a ':' at most at its end) and as its shape, letter runs one symbol.
+  let word = FNV_OFFSET;
+  let shape = FNV_OFFSET;
+  let letters = 0;
+  let isWord = true;
   let p = start;
   while (p < end) {
     let b = <u32>load<u8>(p++);
@@ -208,12 +235,19 @@ function readValue(start: usize, end: usize): void {
       }
     }
     const s = <u32>load<u8>(shapes + b);
-    if (s == DIGIT && last == DIGIT) continue;
+    if (s == LETTER) {
+      word = (word ^ (b | 0x20)) * FNV_PRIME;
+      letters++;
+    } else if (!(s == 0x3a && p == end)) isWord = false;
+    const run = s == last && (s == DIGIT || s == LETTER);
+    if (!run) shape = (shape ^ s) * FNV_PRIME;
+    if (run && s == DIGIT) continue;
     last = s;
     trigram = ((trigram << 8) | s) & 0xffffff;
     gram(trigram);
   }
   gram(((trigram << 8) | END) & 0xffffff);
+  tokenKey = isWord && letters > 0 && letters <= WORD_LIMIT ? word : ~shape;
 }
 
 // @ts-ignore: decorator
@@ -234,32 +268,33 @@ function readValue(start: usize, end: usize): void {
 // Explaining a message's field surprise, for `tarkin explain` (not the per-record path).
 
 /**
- * Per rare trigram: u32 key start, u32 key end (offsets into the message; equal for a positional
- * field), u32 position (positional fields), u32 the trigram's three symbols (first in the high
- * byte), f64 its count, f64 the field's values in training, f64 its decades.
+ * Per rare trigram: u32 name start, u32 name end (offsets into the message: a named field's key,
+ * or the token the field comes after), u32 kind (KIND_NAMED, KIND_AFTER, KIND_FIRST), u32 the
+ * trigram's three symbols (first in the high byte), f64 its count, f64 the field's values in
+ * training, f64 its decades.
  */
 export const EXPLAIN_GRAM = 40;
 export const EXPLAIN_CAPACITY = 4096;
 const explained = memory.data(EXPLAIN_GRAM * EXPLAIN_CAPACITY, 8);
 export let explainedGrams: i32 = 0;
 let messageStart: usize = 0;
-let explainedKeyStart: u32 = 0;
-let explainedKeyEnd: u32 = 0;
-let explainedPosition: u32 = 0;
+let explainedNameStart: u32 = 0;
+let explainedNameEnd: u32 = 0;
+let explainedKind: u32 = 0;
 
-function beginExplainedField(keyStart: usize, keyEnd: usize): void {
-  explainedKeyStart = <u32>(keyStart - messageStart);
-  explainedKeyEnd = <u32>(keyEnd - messageStart);
-  explainedPosition = field - POSITION_SEED;
+function beginExplainedField(nameStart: usize, nameEnd: usize, kind: u32): void {
+  explainedNameStart = <u32>(nameStart - messageStart);
+  explainedNameEnd = <u32>(nameEnd - messageStart);
+  explainedKind = kind;
 }
 
 function explainGram(trigram: u32, count: f64, decades: f64): void {
   if (explainedGrams >= EXPLAIN_CAPACITY) return;
   const at = explained + <usize>explainedGrams * EXPLAIN_GRAM;
   explainedGrams++;
-  store<u32>(at, explainedKeyStart);
-  store<u32>(at, explainedKeyEnd, 4);
-  store<u32>(at, explainedKeyStart == explainedKeyEnd ? explainedPosition : 0, 8);
+  store<u32>(at, explainedNameStart);
+  store<u32>(at, explainedNameEnd, 4);
+  store<u32>(at, explainedKind, 8);
   store<u32>(at, trigram, 12);
   store<f64>(at, count, 16);
   store<f64>(at, <f64>fieldValues, 24);

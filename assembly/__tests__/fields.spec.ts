@@ -59,7 +59,7 @@ describe("the field model", () => {
     expect(decades("GET /shop/item.jsp?id=1%2527%2520or%25201%253D1--&name=Lemon HTTP/1.1")).toBe(plain);
   });
 
-  it("reads positional tokens as fields of their place: a path where a path belongs", () => {
+  it("names a token that is not key=value by the token before it: a path where a path belongs", () => {
     trainShop(1000);
     expect(decades("GET /shop/item.jsp?id=7&name=Lemon HTTP/1.1")).toBe(0);
     expect(decades("GET /shop/../../etc/passwd HTTP/1.1")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
@@ -80,5 +80,19 @@ describe("the field model", () => {
     const n = length("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1");
     expect(fieldSurprise(p, p + n)).toBe(surpriseOfDecades(decades("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1")));
     expect(explainedGrams).toBeGreaterThan(0);
+  });
+});
+
+describe("fields named by the token before them", () => {
+  beforeEach(() => {
+    resetFields();
+  });
+
+  it("follow the word before them, wherever the line puts it", () => {
+    for (let i = 0; i < 1000; i++) learn("Jan 5 10:00:0" + (i % 10).toString() + " host sshd[" + i.toString() + "]: Accepted password for bob from 10.0.0." + (i % 250).toString() + " port " + (40000 + i).toString() + " ssh2");
+    // No prefix, another user: every token is where the word before it says.
+    expect(decades("Accepted password for alice from 192.168.1.7 port 2222 ssh2")).toBe(0);
+    // A name where an address belongs.
+    expect(decades("Accepted password for alice from evil.example port 2222 ssh2")).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 // tarkin explain: one message's score, and why.
 import { Command } from "commander";
-import { Tarkin, RULE_TEXT } from "../core/tarkin.js";
+import { Tarkin, RULE_TEXT, type CharacterDetail, type FieldDetail } from "../core/tarkin.js";
 import { readPack } from "../core/pack.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { filterModule } from "./check.js";
@@ -9,10 +9,43 @@ function show(c: string): string {
   return JSON.stringify(c).slice(1, -1).replace(/^ $/, "␠");
 }
 
+/** The field surprise's evidence: per field, its rare shapes and how rare they were in training. */
+function fieldLines(fields: FieldDetail[]): string[] {
+  if (!fields.length) return ["  every field shaped as in training"];
+  const byField = new Map<string, FieldDetail[]>();
+  for (const f of fields) byField.set(f.field, [...(byField.get(f.field) ?? []), f]);
+  const ranked = [...byField].map(([name, grams]) => ({ name, grams, decades: grams.reduce((a, g) => a + g.decades, 0) })).sort((a, b) => b.decades - a.decades);
+  const out = ["  fields whose shape is rare (a = letter, 0 = digits, ^ $ = the value's ends; count in training of the field's values):"];
+  for (const f of ranked.slice(0, 12)) {
+    const grams = f.grams.sort((a, b) => b.decades - a.decades);
+    const shown = grams.slice(0, 6).map((g) => `'${show(g.shape)}' ${g.count}/${g.values}`).join(", ");
+    out.push(`    ${show(f.name).padEnd(12)} +${f.decades.toFixed(2)} decades  ${shown}${grams.length > 6 ? `, ... ${grams.length - 6} more` : ""}`);
+  }
+  if (ranked.length > 12) out.push(`    ... and ${ranked.length - 12} more fields`);
+  return out;
+}
+
+/** The original's evidence: the characters out of their usual count, and those never seen. */
+function characterLines(characters: CharacterDetail[]): string[] {
+  const out: string[] = [];
+  const odd = characters.filter((c) => c.contribution > 0);
+  const unseen = new Map<string, number>();
+  for (const c of odd.filter((c) => c.count === null)) unseen.set(c.char, (unseen.get(c.char) ?? 0) + 1);
+  const known = odd.filter((c) => c.count !== null).sort((a, b) => b.contribution - a.contribution);
+  if (unseen.size) out.push(`  never seen in training: ${[...unseen].map(([c, n]) => `'${show(c)}'${n > 1 ? ` x${n}` : ""}`).join(" ")}`);
+  if (known.length) out.push("  out of their usual count, [mean - |variance|, mean + |variance|):");
+  for (const c of known.slice(0, 20)) {
+    out.push(`    '${show(c.char)}'  count ${String(c.count).padEnd(4)} usually ${c.expected.toFixed(2)} ± ${c.spread.toFixed(2)}   +${c.contribution.toFixed(2)}`);
+  }
+  if (known.length > 20) out.push(`    ... and ${known.length - 20} more`);
+  if (!odd.length) out.push("  every character within its usual count");
+  return out;
+}
+
 export function explainCommand(): Command {
   return addSettingsOptions(
     new Command("explain")
-      .description("score one message and show why: characters out of their range, each word's valence, the rules that fired")
+      .description("score one message and show why: the fields whose shape is rare (characters out of their range in tarkin mode), each word's valence, the rules that fired")
       .argument("<message>", "the message")
       .option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)")
       .option("--json", "print it as JSON"),
@@ -20,30 +53,23 @@ export function explainCommand(): Command {
     const wasm = filterModule(o);
     const settings = readPack(wasm)!.settings;
     const t = Tarkin.fromBytes(wasm);
-    const surprise = t.explainSurprise(message);
+    const tarkinMode = settings.surprise === "tarkin";
+    const evidence = tarkinMode ? { characters: t.explainSurprise(message) } : { fields: t.explainFields(message) };
     const sentiment = t.explainSentiment(message);
     const score = t.score(message);
     const fear = score.fear;
-    const negative = settings.surprise === "tarkin" ? sentiment.sentiment.compound <= 0 : sentiment.sentiment.compound < 0;
+    const decision = t.decision;
+    const negative = tarkinMode ? sentiment.sentiment.compound <= 0 : sentiment.sentiment.compound < 0;
     if (o.json) {
-      process.stdout.write(JSON.stringify({ message, mode: settings.surprise, surprise, sentiment, fear, negativeEnough: negative }, null, 2) + "\n");
+      const surprise = tarkinMode ? evidence.characters : evidence.fields;
+      process.stdout.write(JSON.stringify({ message, mode: settings.surprise, surprise, sentiment, fear, anomaly: score.anomaly, negativeEnough: negative }, null, 2) + "\n");
       return;
     }
     const out: string[] = [];
     out.push(`message    ${JSON.stringify(message)}`);
-    out.push(`surprise   ${surprise.surprise.toFixed(4)} (${settings.surprise} mode)`);
-    const odd = surprise.characters.filter((c) => c.contribution > 0);
-    const unseen = new Map<string, number>();
-    for (const c of odd.filter((c) => c.count === null)) unseen.set(c.char, (unseen.get(c.char) ?? 0) + 1);
-    const known = odd.filter((c) => c.count !== null).sort((a, b) => b.contribution - a.contribution);
-    if (unseen.size) out.push(`  never seen in training: ${[...unseen].map(([c, n]) => `'${show(c)}'${n > 1 ? ` x${n}` : ""}`).join(" ")}`);
-    const range = settings.surprise === "tarkin" ? "[mean - |variance|, mean + |variance|)" : "mean ± spread";
-    if (known.length) out.push(`  out of their usual count, ${range}:`);
-    for (const c of known.slice(0, 20)) {
-      out.push(`    '${show(c.char)}'  count ${String(c.count).padEnd(4)} usually ${c.expected.toFixed(2)} ± ${c.spread.toFixed(2)}   +${c.contribution.toFixed(2)}`);
-    }
-    if (known.length > 20) out.push(`    ... and ${known.length - 20} more`);
-    if (!odd.length) out.push("  every character within its usual count");
+    out.push(`surprise   ${score.surprise.toFixed(4)} (${settings.surprise} mode)`);
+    if (evidence.fields) out.push(...fieldLines(evidence.fields.fields));
+    if (evidence.characters) out.push(...characterLines(evidence.characters.characters));
     const s = sentiment.sentiment;
     out.push(`sentiment  compound ${s.compound} (neg ${s.neg}, neu ${s.neu}, pos ${s.pos})`);
     for (const w of sentiment.words.filter((w) => w.valence !== null || w.sentiment !== 0 || w.rules.length)) {
@@ -52,8 +78,8 @@ export function explainCommand(): Command {
     }
     if (sentiment.emphasis) out.push(`  punctuation emphasis ${sentiment.emphasis.toFixed(3)} (! and ?)`);
     if (!sentiment.words.some((w) => w.valence !== null)) out.push("  no word in the lexicon");
-    // The formulas and the alert level are assembly/fear.ts's.
-    if (settings.surprise === "tarkin") {
+    // The formulas are assembly/fear.ts's, its constants read from the module.
+    if (tarkinMode) {
       out.push(`fear       ${fear.toFixed(4)} = surprise x (1 - compound) / 2`);
       out.push(
         "decision   anomalous when infrequent (judged against the records before it) and compound <= 0" +
@@ -61,9 +87,11 @@ export function explainCommand(): Command {
           `: the sentiment condition ${negative ? "holds" : "does not hold"}`,
       );
     } else {
-      out.push(`fear       ${fear.toFixed(4)} = neg + 0.05 x surprise x (1 - compound) / 2, at most 1`);
+      out.push(`fear       ${fear.toFixed(4)} = max(neg, ${decision.surpriseWeight} x surprise x (1 - compound) / 2)`);
       out.push(
-        `decision   anomalous when fear >= ${Math.max(0.2, settings.minFear)} and compound < 0: ${score.anomaly ? "anomalous" : "not anomalous"}`,
+        `decision   anomalous when surprise >= ${decision.veryUnusual} (very unusual), or fear >= ${decision.alertFear} and compound < 0` +
+          (settings.minFear ? `, and fear >= ${settings.minFear}` : "") +
+          `: ${score.anomaly ? "anomalous" : "not anomalous"}`,
       );
     }
     process.stdout.write(out.join("\n") + "\n");

@@ -59,7 +59,7 @@ export const RULE_TEXT: Record<string, string> = {
 
 /** A rare trigram of one field of a message: the evidence of the field surprise (assembly/fields.ts EXPLAIN_GRAM). */
 export interface FieldDetail {
-  /** The field's key, or #N for the message's N-th token that is not key=value (from 0; the last place holds the rest). */
+  /** The field: `key=` for a named one, `after TOKEN` for one named by the token before it, `first token`. */
   field: string;
   /** The trigram of the value's shape: a letter is a, a run of digits 0, ^ and $ the value's start and end. */
   shape: string;
@@ -103,6 +103,10 @@ interface Exports {
   explain_words(length: number): number;
   explain_count(): number;
 }
+
+// assembly/fields.ts's kinds of field.
+const FIELD_NAMED = 0;
+const FIELD_AFTER = 1;
 
 /** A shape symbol as explain shows it: the value's start and end as ^ and $, control bytes as \x1f. */
 function shapeSymbol(symbol: number): string {
@@ -196,11 +200,11 @@ export class Tarkin {
     const fields: FieldDetail[] = [];
     for (let i = 0; i < n; i++) {
       const o = i * 40;
-      const keyStart = view.getUint32(o, true);
-      const keyEnd = view.getUint32(o + 4, true);
+      const name = decoder.decode(bytes.subarray(view.getUint32(o, true), view.getUint32(o + 4, true)));
+      const kind = view.getUint32(o + 8, true);
       const trigram = view.getUint32(o + 12, true);
       fields.push({
-        field: keyEnd > keyStart ? decoder.decode(bytes.subarray(keyStart, keyEnd)) : `#${view.getUint32(o + 8, true)}`,
+        field: kind === FIELD_NAMED ? `${name}=` : kind === FIELD_AFTER ? `after ${name}` : "first token",
         shape: [16, 8, 0].map((shift) => shapeSymbol((trigram >> shift) & 0xff)).join(""),
         count: view.getFloat64(o + 16, true),
         values: view.getFloat64(o + 24, true),
