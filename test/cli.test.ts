@@ -193,9 +193,12 @@ describe("tarkin train", () => {
     expect(r.stderr).toContain("3 messages");
     const m = model("m.json");
     expect(m.format).toBe("tarkin-model");
-    expect(m.version).toBe(1);
+    expect(m.version).toBe(2);
     expect(m.messages).toBe(3);
     expect(m.characters.map((c) => c.char)).toEqual(["a", "b", "c"]);
+    // The field model: per message its one field's value count and two trigrams (^^a, ^a$), in both rows of the sketch.
+    const counts = m.fields.counters.filter((_, i) => i % 2 === 1);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * 3 * 2);
     for (const c of m.characters) expect(c).toMatchObject({ n: 1, K: 1, Ex: 0, Ex2: 0, max: 1 });
     expect(m.provenance?.trainedOn).toEqual([{ source: "abc.log", format: "lines", messages: 3 }]);
   });

@@ -1,6 +1,7 @@
 // Detection quality: the metrics against hand-computed cases (ties included), `tarkin eval` end to
 // end on the project's own sample (labels from the generator's attack templates), the security
-// lexicon's form, and, when ../shared is there, the BGL check that the default beats grep and VADER.
+// lexicon's form, and, when ../shared is there, the detection goals: on the web shop's access log
+// under both protocols, and on BGL that the default beats grep and VADER and keeps its numbers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +15,9 @@ import { sampleLines } from "../host/core/sample.js";
 
 const CLI = resolve(ROOT, "dist/tarkin.js");
 const BGL = shared("data/loghub/BGL_2k.log");
+const WEB = shared("data/web/access.log");
+const WEB_LABELS = shared("data/web/access.labels");
+const WEB_CLEAN = shared("data/web/access_clean.log");
 
 let dir: string;
 beforeAll(() => {
@@ -202,7 +206,7 @@ describe("tarkin eval on the generated sample", () => {
     expect(e.alerts).toBe(lines.filter((l) => SAMPLE_ATTACK_PATTERN.test(l)).length);
     expect(e.alerts).toBeGreaterThan(50);
     expect(e.model).toMatch(/trained on these 5000 records first/);
-    expect(e.methods.map((m) => m.key)).toEqual(["fear", "original", "vader", "vader_lexicon", "grep", "random"]);
+    expect(e.methods.map((m) => m.key)).toEqual(["fear", "surprise", "vader_lexicon", "original", "vader", "grep", "random"]);
   });
 
   it("fear outranks grep, VADER, the original and chance", () => {
@@ -262,6 +266,17 @@ describe("tarkin eval on the generated sample", () => {
     writeFileSync(join(dir, "nolabel.log"), "nolabel\n");
     fails(["eval", "nolabel.log", "--labels", "bgl"], /nolabel\.log:1: no label field/);
     fails(["eval", "s.log", "--wasm", "s.wasm", "--min-fear", "0.5"], /repack/);
+    fails(["eval", "s.log", "--wasm", "s.wasm", "--train", "s.log"], /--train and --wasm: give one/);
+    writeFileSync(join(dir, "empty.log"), "");
+    fails(["eval", "s.log", "--train", "empty.log"], /--train empty\.log: no lines to train on/);
+  });
+
+  it("--train trains on other logs than those evaluated, and says so", () => {
+    writeFileSync(join(dir, "normal.log"), lines.filter((l) => !SAMPLE_ATTACK_PATTERN.test(l)).join("\n") + "\n");
+    const c: EvalJson = JSON.parse(ok(["eval", "s.log", "--labels", "sample", "--train", "normal.log", "--json"]));
+    expect(c.model).toMatch(/trained on normal\.log \(\d+\), not on the records evaluated/);
+    expect(c.methods).not.toEqual(e.methods);
+    expect(method(c, "surprise").auc!).toBeGreaterThan(method(e, "surprise").auc!);
   });
 });
 
@@ -284,7 +299,33 @@ describe("on loghub's BGL (../shared)", () => {
     // At its decision it finds every alert with better precision than grep.
     expect(fear.recall).toBe(1);
     expect(fear.precision!).toBeGreaterThan(method(e, "grep").precision!);
+    // The detection goal (issue 12): no regression from the sentiment-led fear.
+    expect(fear.auc!).toBeGreaterThanOrEqual(0.94);
+    expect(fear.ap!).toBeGreaterThanOrEqual(0.42);
   });
+});
+
+describe("on the web shop's access log with labelled attacks (../shared)", () => {
+  // Same: train on access.log, check it (the attacks are in training too). Clean: train on a day of
+  // attack-free traffic from the same site, check access.log.
+  for (const protocol of ["same", "clean"] as const) {
+    it.skipIf(!WEB || !WEB_LABELS || !WEB_CLEAN)(`${protocol} protocol: fear AUC >= 0.97, AP >= 0.90; the decision flags >= 88% of attacks with <= 1% false alarms`, () => {
+      const args = ["eval", WEB!, "--labels", WEB_LABELS!, ...(protocol === "clean" ? ["--train", WEB_CLEAN!] : [])];
+      console.log(`${protocol} protocol:\n${ok(args)}`);
+      const e: EvalJson = JSON.parse(ok([...args, "--json"]));
+      expect(e.records).toBe(10_000);
+      expect(e.alerts).toBe(300);
+      const fear = method(e, "fear");
+      expect(fear.auc!).toBeGreaterThanOrEqual(0.97);
+      expect(fear.ap!).toBeGreaterThanOrEqual(0.9);
+      expect(fear.recall!).toBeGreaterThanOrEqual(0.88);
+      const falseAlarms = fear.flagged - fear.truePositives!;
+      expect(falseAlarms / (e.records - e.alerts!)).toBeLessThanOrEqual(0.01);
+      // The surprise earns it: sentiment alone finds none of these attacks.
+      expect(method(e, "surprise").ap!).toBeGreaterThanOrEqual(0.9);
+      expect(method(e, "vader_lexicon").recall!).toBeLessThan(0.05);
+    });
+  }
 });
 
 it("formatTable lays out every method", () => {

@@ -20,6 +20,9 @@ function filter(settings: Partial<Settings> = {}) {
   return new FluentBitFilter(packed(settings));
 }
 
+const text = (record: string, field: string) => new RegExp(`"tarkin_${field}":([^,}]*)`).exec(record)![1];
+const numberLines = [...sampleLines({ lines: 20_000, seed: 23 })].map((line, i) => (i % 3 === 0 ? `${line} not good!` : line));
+
 describe("the exports Fluent Bit (WAMR) looks for", () => {
   it("malloc (i32)->i32 and free (i32)->() so WAMR uses them instead of a heap of its own, and no __new", () => {
     const wasm = packed();
@@ -79,13 +82,11 @@ describe("records through tarkin_filter", () => {
     }
   });
 
-  it("prints every number as JavaScript prints it: the fewest digits, then the nearest (often 17)", () => {
-    const f = filter();
-    const tarkin = packedTarkin({ model });
-    const text = (record: string, field: string) => new RegExp(`"tarkin_${field}":([^,}]*)`).exec(record)![1];
+  it("prints every number as JavaScript prints it: tarkin mode the fewest digits, then the nearest (often 17)", () => {
+    const f = filter({ surprise: "tarkin" });
+    const tarkin = packedTarkin({ model, settings: { surprise: "tarkin" } });
     let seventeen = 0;
-    const lines = [...sampleLines({ lines: 20_000, seed: 23 })].map((line, i) => (i % 3 === 0 ? `${line} not good!` : line));
-    for (const line of lines) {
+    for (const line of numberLines) {
       const record = f.filter(fluentBitRecord([["log", line]]))!;
       const score = tarkin.score(line);
       expect(text(record, "surprise")).toBe(String(score.surprise));
@@ -94,6 +95,22 @@ describe("records through tarkin_filter", () => {
       if (String(score.surprise).replace(/^0\.0*/, "").length === 17) seventeen++;
     }
     expect(seventeen).toBeGreaterThan(1_000);
+  });
+
+  it("in default mode prints surprise and fear with 4 decimals, as VADER's compound, as JavaScript prints them", () => {
+    const f = filter();
+    const tarkin = packedTarkin({ model });
+    const four = (x: number) => String(Math.round(x * 10_000) / 10_000);
+    let rounded = 0;
+    for (const line of numberLines) {
+      const record = f.filter(fluentBitRecord([["log", line]]))!;
+      const score = tarkin.score(line);
+      expect(text(record, "surprise")).toBe(four(score.surprise));
+      expect(text(record, "fear")).toBe(four(score.fear));
+      expect(text(record, "sentiment")).toBe(String(score.compound));
+      if (four(score.surprise) !== String(score.surprise) || four(score.fear) !== String(score.fear)) rounded++;
+    }
+    expect(rounded).toBeGreaterThan(1_000);
   });
 
   it("drops a record by returning the empty string in drop mode, and keeps anomalies", () => {

@@ -60,9 +60,10 @@ describe("packing", () => {
 });
 
 describe("training and scoring", () => {
+  /** The field model needs a field's values seen often enough to call a shape rare: 40 rounds of the training lines. */
   function trained(surprise: "default" | "tarkin", gateSpreads = 0) {
     const trainer = packedTarkin({ settings: { surprise } });
-    for (const line of TRAINING) trainer.train(line);
+    for (let round = 0; round < 40; round++) for (const line of TRAINING) trainer.train(line);
     return packedTarkin({ settings: { surprise, gateSpreads }, model: trainer.model() });
   }
 
@@ -75,23 +76,25 @@ describe("training and scoring", () => {
     expect(scorer.model()).toEqual(model);
   });
 
-  it("in default mode, unseen characters and odd counts are surprising, familiar lines are not", () => {
+  it("in default mode, a field shaped as never before is surprising, familiar lines are not", () => {
     const t = trained("default");
-    const familiar = t.score("Accepted password for dave from 10.0.0.8 port 52115 ssh2").surprise;
-    const odd = t.score("ÿÿÿÿ \u0000\u0000 %%%% kernel: BUG: unable to handle page fault").surprise;
-    expect(familiar).toBeGreaterThanOrEqual(0);
-    expect(odd).toBeGreaterThan(familiar);
-    expect(odd).toBeLessThanOrEqual(1);
+    expect(t.score("Accepted password for dave from 10.0.0.8 port 52115 ssh2").surprise).toBe(0);
+    const odd = t.score("Accepted password for ' OR 1=1 -- from ../../etc/passwd port 52115 ssh2");
+    expect(odd.surprise).toBeGreaterThanOrEqual(0.5);
+    expect(odd.surprise).toBeLessThan(1);
+    expect(odd.anomaly).toBe(true); // very unusual, though it reads positive
+    expect(odd.compound).toBeGreaterThan(0);
   });
 
   it("the gate's state carries across records and a repeated outlier stops being infrequent", () => {
     const t = trained("default", 2);
     for (const line of TRAINING) t.score(line);
-    const first = t.score("Failed password for invalid user admin from 203.0.113.9 port 4444 ssh2 ###### ;;;;");
+    const outlier = "Failed password for invalid user admin from ;;;;;; port 4444 ssh2";
+    const first = t.score(outlier);
     expect(first.infrequent).toBe(true);
     expect(first.anomaly).toBe(true);
-    for (let i = 0; i < 50; i++) t.score("Failed password for invalid user admin from 203.0.113.9 port 4444 ssh2 ###### ;;;;");
-    expect(t.score("Failed password for invalid user admin from 203.0.113.9 port 4444 ssh2 ###### ;;;;").infrequent).toBe(false);
+    for (let i = 0; i < 50; i++) t.score(outlier);
+    expect(t.score(outlier).infrequent).toBe(false);
     expect(t.gate().n).toBe(TRAINING.length + 52);
     t.resetGate();
     expect(t.gate().n).toBe(0);
