@@ -685,14 +685,15 @@ describe("tarkin explain", () => {
     expect(out).toMatch(/^ +Failed +-2\.3/m);
   });
 
-  it("--json parses, with the characters behind the surprise and the words behind the sentiment", () => {
+  it("--json parses, with the fields behind the surprise and the words behind the sentiment", () => {
     const j = JSON.parse(ok(run(["explain", MESSAGE, "--json"])).stdout);
     expect(j.message).toBe(MESSAGE);
     expect(j.mode).toBe("default");
     expect(typeof j.surprise.surprise).toBe("number");
-    expect(Array.isArray(j.surprise.characters)).toBe(true);
-    expect(j.surprise.characters.length).toBeGreaterThan(0);
-    expect(j.surprise.characters[0]).toEqual(
+    expect(Array.isArray(j.surprise.fields)).toBe(true);
+    const tarkin = JSON.parse(ok(run(["explain", MESSAGE, "--json", "--surprise", "tarkin"])).stdout);
+    expect(tarkin.surprise.characters.length).toBeGreaterThan(0);
+    expect(tarkin.surprise.characters[0]).toEqual(
       expect.objectContaining({ char: expect.any(String), expected: expect.any(Number), spread: expect.any(Number), contribution: expect.any(Number) }),
     );
     const words = j.sentiment.words as { word: string; valence: number | null }[];
@@ -703,6 +704,20 @@ describe("tarkin explain", () => {
     expect(j.fear).toBeGreaterThanOrEqual(0);
     expect(j.fear).toBeLessThanOrEqual(1);
     expect(j.negativeEnough).toBe(true);
+  });
+
+  it("names the field whose value has a shape training never saw, and how many values training saw", () => {
+    write("shop.log", Array.from({ length: 300 }, (_, i) => `GET /shop/item.jsp?id=${i * 7} HTTP/1.1 200`).join("\n") + "\n");
+    ok(run(["train", "shop.log", "-o", "shop.json"]));
+    ok(run(["pack", "--model", "shop.json", "-o", "shop.wasm"]));
+    const attack = "GET /shop/item.jsp?id=1%27+union+select+password+from+users-- HTTP/1.1 200";
+    const j = JSON.parse(ok(run(["explain", attack, "--wasm", "shop.wasm", "--json"])).stdout);
+    expect(j.surprise.surprise).toBeGreaterThanOrEqual(0.5);
+    expect(j.anomaly).toBe(true);
+    expect(j.surprise.fields[0]).toEqual({ field: "id=", shape: "^0'", count: 0, values: 300, decades: expect.any(Number) });
+    const normal = JSON.parse(ok(run(["explain", "GET /shop/item.jsp?id=4242 HTTP/1.1 200", "--wasm", "shop.wasm", "--json"])).stdout);
+    expect(normal.surprise).toEqual({ surprise: 0, fields: [] });
+    expect(ok(run(["explain", attack, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +id= +\+\d+\.\d\d decades +'\^0'' 0\/300/m);
   });
 
   it("takes settings for the embedded default, and a packed module with --wasm", () => {

@@ -123,8 +123,8 @@ describe("tarkin report", () => {
     expect(page).toContain(`<span class="ctl" title="U+202E">\\u202e</span>gnp.exe<span class="ctl" title="U+001B">\\e</span>[31m`);
     expect(page).toContain(`<span class="ctl" title="U+200B">\\u200b</span>`);
     expect(/[\u202a-\u202e\u2066-\u2069\u200b\x1b]/.exec(page)).toBeNull();
-    // The explanation: characters never seen in training, the words' valences.
-    expect(page).toMatch(/never seen in training<\/span><span><span class="chip unseen"><code>&lt;<\/code> ×\d/);
+    // The explanation: the field whose shape training never saw (escaped), the words' valences.
+    expect(page).toMatch(/rare field shapes<\/span><span><span class="chip unseen"[^>]*><b>after failed<\/b> \+\d+\.\d <small><code>\^\^&lt;<\/code> 0\/\d/);
     expect(page).toMatch(/<span class="chip word neg"[^>]*>terrible <b>−2\.1<\/b>/);
   });
 

@@ -4,7 +4,7 @@
 import { messageOf } from "./input.js";
 import { dataSegments, withDataSegment } from "./wasm.js";
 import { packArea, type PackedContents, type Settings } from "./pack.js";
-import type { Tarkin, CharacterDetail, WordDetail } from "./tarkin.js";
+import type { Tarkin, CharacterDetail, FieldDetail, WordDetail } from "./tarkin.js";
 
 /** What a histogram bin counts: every record, those that passed the gate, the anomalies. */
 export const ALL = 0;
@@ -206,7 +206,10 @@ export class Letters {
 }
 
 export interface Explanation {
-  /** Model characters whose count was surprising, most surprising first. */
+  /** Default mode: the fields whose shape was rare, most decades first, each with its rare trigrams. */
+  fields: { field: string; decades: number; grams: FieldDetail[] }[];
+  moreFields: number;
+  /** tarkin mode: model characters whose count was surprising, most surprising first. */
   characters: CharacterDetail[];
   /** How many more there were than are kept. */
   moreCharacters: number;
@@ -234,6 +237,8 @@ export interface TopRecord {
 
 export const MESSAGE_KEPT = 2000;
 const CHARACTERS_KEPT = 12;
+const FIELDS_KEPT = 6;
+const GRAMS_KEPT = 4;
 const WORDS_KEPT = 16;
 
 export function cut(text: string, length: number): string {
@@ -245,14 +250,21 @@ export function cut(text: string, length: number): string {
 }
 
 /** One message explained by the explaining instance (never the scoring one): what explain shows. */
-export function explain(explainer: Tarkin, message: string): Explanation {
-  const surprise = explainer.explainSurprise(message);
+export function explain(explainer: Tarkin, message: string, tarkinMode: boolean): Explanation {
+  const surprise = tarkinMode ? explainer.explainSurprise(message) : { characters: [] };
+  const byField = new Map<string, FieldDetail[]>();
+  if (!tarkinMode) for (const f of explainer.explainFields(message).fields) byField.set(f.field, [...(byField.get(f.field) ?? []), f]);
+  const fields = [...byField]
+    .map(([field, grams]) => ({ field: cut(field, 80), decades: grams.reduce((a, g) => a + g.decades, 0), grams: grams.sort((a, b) => b.decades - a.decades).slice(0, GRAMS_KEPT) }))
+    .sort((a, b) => b.decades - a.decades);
   const sentiment = explainer.explainSentiment(message);
   const known = surprise.characters.filter((c) => c.count !== null && c.contribution > 0).sort((a, b) => b.contribution - a.contribution || (a.char < b.char ? -1 : 1));
   const unseen = new Map<string, number>();
   for (const c of surprise.characters) if (c.count === null) unseen.set(c.char, (unseen.get(c.char) ?? 0) + 1);
   const words = sentiment.words.filter((w) => w.valence !== null || w.sentiment !== 0 || w.rules.length);
   return {
+    fields: fields.slice(0, FIELDS_KEPT),
+    moreFields: Math.max(fields.length - FIELDS_KEPT, 0),
     characters: known.slice(0, CHARACTERS_KEPT),
     moreCharacters: Math.max(known.length - CHARACTERS_KEPT, 0),
     unseen: [...unseen].sort((a, b) => b[1] - a[1]).slice(0, CHARACTERS_KEPT),
@@ -480,7 +492,7 @@ export class ReportData {
         compound,
         message: cut(message, MESSAGE_KEPT),
         length: message.length,
-        explanation: explain(this.explainer, message),
+        explanation: explain(this.explainer, message, this.pack.settings.surprise === "tarkin"),
       });
     }
   }

@@ -435,8 +435,14 @@ function decisionText(data: ReportData): string {
   return text + `.${minFear ? ` The module's settings also require fear ≥ ${minFear}.` : ""} (Read from the module's verdicts on these records.)`;
 }
 
-function topRow(t: TopRecord, rank: number, mode: string, unit: string): string {
+function topRow(t: TopRecord, rank: number, unit: string): string {
   const e = t.explanation;
+  const fields = e.fields.map((f) => {
+    const grams = f.grams.map((g) => `<code>${html(g.shape)}</code> ${count(g.count)}/${count(g.values)}`).join(", ");
+    const tip = `trigrams of the value's shape (a letter, 0 digits, ^ $ the value's ends), each with how many times the field held it in training, of its values; adds ${fixed(f.decades, 2)} decades`;
+    return `<span class="chip unseen" title="${esc(tip)}"><b>${html(f.field)}</b> +${fixed(f.decades, 1)} <small>${grams}</small></span>`;
+  });
+  if (e.moreFields) fields.push(`<span class="more">and ${e.moreFields} more fields</span>`);
   const chars = e.characters.map((c) => {
     const tip = `count ${c.count}, the model expects ${fixed(c.expected, 2)} ± ${fixed(c.spread, 2)}; adds ${fixed(c.contribution, 2)} to the surprise`;
     return `<span class="chip char" title="${esc(tip)}"><code>${html(charLabel(c.char))}</code> ${c.count} <small>usually ${fixed(c.expected, 1)} ± ${fixed(c.spread, 1)}</small></span>`;
@@ -455,7 +461,8 @@ function topRow(t: TopRecord, rank: number, mode: string, unit: string): string 
   const cutNote = t.length > t.message.length ? `<span class="more">… ${count(t.length - t.message.length)} more characters</span>` : "";
   const why: string[] = [];
   const reason = (label: string, items: string) => `<div class="reason"><span class="why">${label}</span><span>${items}</span></div>`;
-  if (chars.length) why.push(reason(mode === "tarkin" ? "outside their range" : "unusual counts", chars.join(" ")));
+  if (fields.length) why.push(reason("rare field shapes", fields.join(" ")));
+  if (chars.length) why.push(reason("outside their range", chars.join(" ")));
   if (unseen.length) why.push(reason("never seen in training", unseen.join(" ")));
   if (words.length) why.push(reason("words", words.join(" ")));
   if (e.emphasis) why.push(reason("punctuation", `emphasis ${fixed(e.emphasis, 3)} (! and ?)`));
@@ -565,7 +572,7 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
 
   parts.push(`<section><h2>Letter space</h2>`);
   parts.push(
-    `<p>What the model learned of normal messages, per character: the mean count (dot) and the spread it allows (error bar)${s.surprise === "tarkin" ? ", the original's range [mean − |variance|, mean + |variance|) over the training messages that contain the character" : ", over every training message (absent counts 0), the spread floored at 0.5"}. ` +
+    `<p>What the model learned of normal messages, per character: the mean count (dot) and the spread it allows (error bar)${s.surprise === "tarkin" ? ", the original's range [mean − |variance|, mean + |variance|) over the training messages that contain the character" : ", over every training message (absent counts 0), the spread floored at 0.5 (the character model, shown as the original's notebook shows it; in default mode the field surprise scores, not this)"}. ` +
       `Over it, the ${count(data.letters.messages)} checked messages: one bar per count seen, as wide as the share of messages with it (square root), ` +
       `${s.surprise === "tarkin" ? "red outside the range" : "blue within one spread, orange up to three, red beyond"}. Hover for numbers.</p>`,
   );
@@ -583,7 +590,7 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
     `<h3>Surprise</h3><div class="figure">${histogramChart("chart-surprise", data.surprise, 0, surpriseHi, {
       title: "Distribution of surprise",
       desc: `Histogram of surprise from 0 to ${surpriseHi}; the dashed line is the gate's threshold at the end of the run (it adapts: see the run below).`,
-      x: "surprise (share of the model's characters at an unusual count)",
+      x: data.pack.settings.surprise === "tarkin" ? "surprise (share of the model's characters at an unusual count)" : "surprise (the fields' rare shapes; 0.5: very unusual)",
       marks: marksSurprise,
     })}</div>`,
   );
@@ -613,10 +620,10 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
   parts.push(`<section><h2>Top anomalies</h2>`);
   if (top.length) {
     parts.push(
-      `<table id="top-anomalies"><caption>The ${top.length} anomalous records of highest fear (of ${count(data.anomalous - data.errors)}), with why: the characters at unusual counts (hover for the model's numbers), those never seen in training, and each word's valence.</caption>` +
+      `<table id="top-anomalies"><caption>The ${top.length} anomalous records of highest fear (of ${count(data.anomalous - data.errors)}), with why: the fields whose shape was rare (tarkin mode: the characters at unusual counts; hover for the model's numbers), characters never seen in training, and each word's valence.</caption>` +
         `<thead><tr><th scope="col">#</th><th scope="col">fear</th><th scope="col">surprise</th><th scope="col">compound</th><th scope="col">where</th><th scope="col">message and why</th></tr></thead><tbody>`,
     );
-    top.forEach((t, i) => parts.push(topRow(t, i + 1, s.surprise, unit)));
+    top.forEach((t, i) => parts.push(topRow(t, i + 1, unit)));
     parts.push(`</tbody></table>`);
   } else parts.push(`<table id="top-anomalies"><caption>No record was anomalous.</caption><tbody></tbody></table>`);
   parts.push(`</section>`);
