@@ -1,6 +1,6 @@
 // tarkin explain: one message's score, and why.
 import { Command } from "commander";
-import { Tarkin, RULE_TEXT, type CharacterDetail, type FieldDetail } from "../core/tarkin.js";
+import { Tarkin, RULE_TEXT, rareFields, type CharacterDetail, type FieldDetail } from "../core/tarkin.js";
 import { readPack } from "../core/pack.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { filterModule } from "./check.js";
@@ -12,14 +12,11 @@ function show(c: string): string {
 /** The field surprise's evidence: per field, its rare shapes and how rare they were in training. */
 function fieldLines(fields: FieldDetail[]): string[] {
   if (!fields.length) return ["  every field shaped as in training"];
-  const byField = new Map<string, FieldDetail[]>();
-  for (const f of fields) byField.set(f.field, [...(byField.get(f.field) ?? []), f]);
-  const ranked = [...byField].map(([name, grams]) => ({ name, grams, decades: grams.reduce((a, g) => a + g.decades, 0) })).sort((a, b) => b.decades - a.decades);
+  const ranked = rareFields(fields);
   const out = ["  fields whose shape is rare (a = letter, 0 = digits, ^ $ = the value's ends; count in training of the field's values):"];
   for (const f of ranked.slice(0, 12)) {
-    const grams = f.grams.sort((a, b) => b.decades - a.decades);
-    const shown = grams.slice(0, 6).map((g) => `'${show(g.shape)}' ${g.count}/${g.values}`).join(", ");
-    out.push(`    ${show(f.name).padEnd(12)} +${f.decades.toFixed(2)} decades  ${shown}${grams.length > 6 ? `, ... ${grams.length - 6} more` : ""}`);
+    const shown = f.grams.slice(0, 6).map((g) => `'${show(g.shape)}' ${g.count}/${g.values}`).join(", ");
+    out.push(`    ${show(f.field).padEnd(12)} +${f.decades.toFixed(2)} decades  ${shown}${f.grams.length > 6 ? `, ... ${f.grams.length - 6} more` : ""}`);
   }
   if (ranked.length > 12) out.push(`    ... and ${ranked.length - 12} more fields`);
   return out;

@@ -4,7 +4,7 @@
 import { messageOf } from "./input.js";
 import { dataSegments, withDataSegment } from "./wasm.js";
 import { packArea, type PackedContents, type Settings } from "./pack.js";
-import type { Tarkin, CharacterDetail, FieldDetail, WordDetail } from "./tarkin.js";
+import { rareFields, type Tarkin, type CharacterDetail, type RareField, type WordDetail } from "./tarkin.js";
 
 /** What a histogram bin counts: every record, those that passed the gate, the anomalies. */
 export const ALL = 0;
@@ -207,7 +207,7 @@ export class Letters {
 
 export interface Explanation {
   /** Default mode: the fields whose shape was rare, most decades first, each with its rare trigrams. */
-  fields: { field: string; decades: number; grams: FieldDetail[] }[];
+  fields: RareField[];
   moreFields: number;
   /** tarkin mode: model characters whose count was surprising, most surprising first. */
   characters: CharacterDetail[];
@@ -252,11 +252,7 @@ export function cut(text: string, length: number): string {
 /** One message explained by the explaining instance (never the scoring one): what explain shows. */
 export function explain(explainer: Tarkin, message: string, tarkinMode: boolean): Explanation {
   const surprise = tarkinMode ? explainer.explainSurprise(message) : { characters: [] };
-  const byField = new Map<string, FieldDetail[]>();
-  if (!tarkinMode) for (const f of explainer.explainFields(message).fields) byField.set(f.field, [...(byField.get(f.field) ?? []), f]);
-  const fields = [...byField]
-    .map(([field, grams]) => ({ field: cut(field, 80), decades: grams.reduce((a, g) => a + g.decades, 0), grams: grams.sort((a, b) => b.decades - a.decades).slice(0, GRAMS_KEPT) }))
-    .sort((a, b) => b.decades - a.decades);
+  const fields = tarkinMode ? [] : rareFields(explainer.explainFields(message).fields).map((f) => ({ ...f, field: cut(f.field, 80), grams: f.grams.slice(0, GRAMS_KEPT) }));
   const sentiment = explainer.explainSentiment(message);
   const known = surprise.characters.filter((c) => c.count !== null && c.contribution > 0).sort((a, b) => b.contribution - a.contribution || (a.char < b.char ? -1 : 1));
   const unseen = new Map<string, number>();

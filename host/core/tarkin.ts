@@ -70,6 +70,26 @@ export interface FieldDetail {
   decades: number;
 }
 
+/** A field's rare trigrams, and the decades they add together. */
+export interface RareField {
+  field: string;
+  decades: number;
+  grams: FieldDetail[];
+}
+
+/** Rare trigrams grouped by field: most decades first, and within a field the rarest first. */
+export function rareFields(grams: FieldDetail[]): RareField[] {
+  const byField = new Map<string, FieldDetail[]>();
+  for (const g of grams) {
+    const list = byField.get(g.field);
+    if (list) list.push(g);
+    else byField.set(g.field, [g]);
+  }
+  return [...byField]
+    .map(([field, list]) => ({ field, decades: list.reduce((a, g) => a + g.decades, 0), grams: list.sort((a, b) => b.decades - a.decades) }))
+    .sort((a, b) => b.decades - a.decades);
+}
+
 /** The default decision's constants, as the module has them (assembly/fear.ts). */
 export interface Decision {
   veryUnusual: number;
