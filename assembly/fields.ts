@@ -5,11 +5,10 @@
 // any other token a field named by the token before it ("from 10.0.0.5" is the field after "from":
 // a word names it as itself, any other token by its shape; the first token is the field after the
 // start). A token's place would shift with every prefix a log adds; the word before it does not.
-// A value is read
-// percent-decoded ('+' a space, %XX a byte, %25XX twice), as a query string means it, then as a
-// shape: every letter one symbol, a run of digits one symbol, each other byte itself. The model
-// counts, per field, how many values it saw and how often each shape trigram occurred, in a
-// count-min sketch (two rows of counters, the smaller count wins): a fixed size however much is
+// A value is read percent-decoded ('+' a space, %XX a byte, %25XX twice), as a query string means
+// it, then as a shape: every letter one symbol, a run of digits one symbol, each other byte itself.
+// The model counts, per field, how many values it saw, how often each shape trigram occurred, and
+// how often each whole shape occurred, in a count-min sketch: a fixed size however much is
 // trained, and shards merge exactly by adding counters.
 //
 // A trigram that occurred in fewer than 1 in 10^RARE_DECADES of the field's values is rare; its
@@ -17,6 +16,15 @@
 // A message's field surprise is the sum over its trigrams: 0 for a message shaped like training,
 // a few decades for one whose fields hold what they never held (quotes, brackets, operators, a
 // path where a name belongs).
+//
+// Only a message the model knows is scored: at least 3 in 4 of its fields must be known (seen
+// often enough that a count can be rare at all). A line of a log the model was not trained on has
+// fields it never saw; every one of its values would look rare, and that says nothing of attacks.
+//
+// Speed: the per-record path reads each value once, counting its whole shape; only a value whose
+// whole shape is rare in its field is read again trigram by trigram (a common whole shape means
+// every trigram of it is common: each value of that shape counted each of its trigrams). Those
+// reads wait until the message is known to be familiar.
 
 import { fnv1a } from "./lexicon";
 
@@ -24,17 +32,28 @@ import { fnv1a } from "./lexicon";
 export const RARE_DECADES: f64 = 1.5;
 const RARE_RATIO: f64 = 31.622776601683793; // 10^RARE_DECADES
 
-export const ROW_BITS: i32 = 15;
-export const ROW_SIZE: i32 = 1 << ROW_BITS;
-/** Two rows of u32 counters: the sketch as the model saves it and the pack carries it. */
-export const SKETCH_BYTES: i32 = 2 * ROW_SIZE * 4;
-const sketch = memory.data(SKETCH_BYTES, 16);
+/** A message is familiar when KNOWN_SHARE_NUMERATOR in KNOWN_SHARE_DENOMINATOR of its fields are known, */
+const KNOWN_SHARE_NUMERATOR: i32 = 3;
+const KNOWN_SHARE_DENOMINATOR: i32 = 4;
+/** or its first KNOWN_LEADING fields are, each of a shape common in it: a log's own prefix before a message it never held. */
+export const KNOWN_LEADING: i32 = 3;
+
+// The sketch: BLOCKS blocks of 16 u32 counters (64 bytes, one cache line); an item's two counters
+// lie in one block, 1 to 8 apart, so a lookup touches one line of memory.
+const BLOCK_BITS: i32 = 12;
+const BLOCKS: i32 = 1 << BLOCK_BITS;
+/** The sketch's counters, as the model saves them and the pack carries them. */
+export const SKETCH_COUNTERS: i32 = BLOCKS * 16;
+export const SKETCH_BYTES: i32 = SKETCH_COUNTERS * 4;
+const sketch = memory.data(SKETCH_BYTES, 64);
 
 // Fields named by the token before them: a word of up to WORD_LIMIT letters (and a trailing ':')
 // by its lowercased letters, any other token by its shape; seeded apart from named fields' keys.
 const AFTER_SEED: u32 = 0x9e3779b1;
 const WORD_LIMIT: i32 = 24;
 const FIRST_TOKEN: u32 = 0x85ebca6b; // the token before the first
+// A field's whole shapes are counted as items of a field of their own.
+const WHOLE_SHAPE_SEED: u32 = 0x27d4eb2f;
 const FNV_OFFSET: u32 = 0x811c9dc5;
 const FNV_PRIME: u32 = 0x01000193;
 
@@ -45,10 +64,20 @@ const CONTROL: u32 = 0x1f;
 const LETTER: u32 = 0x61; // 'a'
 const DIGIT: u32 = 0x30; // '0'
 const NOT_ASCII: u32 = 0x75; // 'u': every byte of a character beyond ASCII
-const shapes = memory.data(256);
-let shapesReady = false;
+// A whole shape keeps a run of letters up to WHOLE_SHAPE_LETTERS symbols: values whose shapes are
+// equal so have the same trigrams, however long their words.
+const WHOLE_SHAPE_LETTERS: i32 = 3;
 
-function prepareShapes(): void {
+// Two tables of 256 bytes. shapes: a decoded byte's shape symbol. kinds: what a raw byte of a
+// message is, one lookup per byte: SPLIT ends a token, PERCENT starts an escape, '+' is a space's
+// shape, any other byte its shape symbol.
+const shapes = memory.data(256);
+const kinds = memory.data(256);
+const SPLIT: u32 = 0x00;
+const PERCENT: u32 = 0x03;
+let tablesReady = false;
+
+function prepareTables(): void {
   for (let b: u32 = 0; b < 256; b++) {
     let s = b;
     if (b < 0x20) s = CONTROL;
@@ -56,40 +85,38 @@ function prepareShapes(): void {
     else if (b >= 0x30 && b <= 0x39) s = DIGIT;
     else if (b >= 0x80) s = NOT_ASCII;
     store<u8>(shapes + b, <u8>s);
+    let k = s;
+    if (b == 0x20 || b == 0x09 || b == 0x22 || b == 0x3f || b == 0x26) k = SPLIT; // space tab " ? &
+    else if (b == 0x25) k = PERCENT;
+    else if (b == 0x2b) k = 0x20; // '+'
+    store<u8>(kinds + b, <u8>k);
   }
-  shapesReady = true;
-}
-
-// Field delimiters, and the bytes a field's key may hold.
-const DELIMITER: u8 = 1;
-const KEY: u8 = 2;
-const classes = memory.data(256);
-function prepareClasses(): void {
-  for (let b: u32 = 0; b < 256; b++) {
-    let c: u8 = 0;
-    if (b == 0x20 || b == 0x09 || b == 0x22 || b == 0x3f || b == 0x26) c = DELIMITER; // space tab " ? &
-    else if ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a) c = KEY;
-    else if ((b >= 0x30 && b <= 0x39) || b == 0x5f || b == 0x2e || b == 0x2d || b == 0x5b || b == 0x5d) c = KEY; // 0-9 _ . - [ ]
-    store<u8>(classes + b, c);
-  }
+  tablesReady = true;
 }
 
 // @ts-ignore: decorator
-@inline function classOf(b: u32): u8 {
-  return load<u8>(classes + b);
+@inline function kindOf(b: u32): u32 {
+  return <u32>load<u8>(kinds + b);
+}
+
+// @ts-ignore: decorator
+@inline function shapeOf(b: u32): u32 {
+  return <u32>load<u8>(shapes + b);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The sketch.
 
-/** A field's trigram (0 for the field's own value count) as the two counters' places. */
+/** An item of a field (a trigram; 0 for the field's own value count) as its two counters' places. */
 let slot0: usize = 0;
 let slot1: usize = 0;
 // @ts-ignore: decorator
-@inline function locate(field: u32, trigram: u32): void {
-  const h = ((<u64>field << 24) | <u64>trigram) * 0x9e3779b97f4a7c15;
-  slot0 = sketch + (<usize>(h >> (64 - ROW_BITS)) << 2);
-  slot1 = sketch + (<usize>ROW_SIZE << 2) + (<usize>((h >> 20) & (<u64>ROW_SIZE - 1)) << 2);
+@inline function locate(field: u32, item: u32): void {
+  const h = ((<u64>field << 24) | <u64>item) * 0x9e3779b97f4a7c15;
+  const block = sketch + (<usize>(h >> (64 - BLOCK_BITS)) << 6);
+  const first = <u32>(h >> 40) & 15;
+  slot0 = block + (<usize>first << 2);
+  slot1 = block + (<usize>((first + 1 + (<u32>(h >> 36) & 7)) & 15) << 2);
 }
 
 // @ts-ignore: decorator
@@ -125,6 +152,12 @@ let field: u32 = 0;
 let fieldValues: u32 = 0;
 let rareBelow: f64 = 0;
 
+/** The last message's fields that count towards its familiarity, and how many of them the model knows. */
+export let countedFields: i32 = 0;
+export let knownFields: i32 = 0;
+/** How many of its first counted fields are known and of a common shape, up to the first that is not. */
+export let leadingKnownFields: i32 = 0;
+
 /** Trains the field model on one message. */
 export function learnFields(start: usize, end: usize): void {
   task = LEARN;
@@ -140,41 +173,97 @@ export const VERY_UNUSUAL_DECADES: f64 = 4;
   return decades / (decades + VERY_UNUSUAL_DECADES);
 }
 
-/** The field surprise of a message, in [0, 1). */
+/** Whether the last message read has enough known fields for its field surprise to count. */
+export function familiar(): bool {
+  return knownFields * KNOWN_SHARE_DENOMINATOR >= countedFields * KNOWN_SHARE_NUMERATOR || leadingKnownFields >= KNOWN_LEADING;
+}
+
+/** The field surprise of a message, in [0, 1); 0 for a message the model does not know. */
 export function fieldSurprise(start: usize, end: usize): f64 {
   task = SCORE;
   total = 0;
+  deferredValues = 0;
   readFields(start, end);
+  if (!familiar()) return 0;
+  for (let i = 0; i < deferredValues; i++) {
+    const at = deferred + <usize>i * DEFERRED_VALUE;
+    setField(load<u32>(at, 8), load<u32>(at, 12));
+    readGrams(<usize>load<u32>(at), <usize>load<u32>(at, 4));
+  }
   return surpriseOfDecades(total);
 }
 
+// Values of a rare whole shape, read trigram by trigram once the message is known to be familiar:
+// per value u32 start, u32 end, u32 field, u32 the field's values. Beyond DEFERRED_CAPACITY a value
+// is read at once (its decades are dropped with the rest if the message is not familiar).
+const DEFERRED_VALUE = 16;
+const DEFERRED_CAPACITY = 64;
+const deferred = memory.data(DEFERRED_VALUE * DEFERRED_CAPACITY, 16);
+let deferredValues: i32 = 0;
+
+// What a field is, for explain: named (key=value), after a token, or the message's first token.
+const KIND_NAMED: u32 = 0;
+const KIND_AFTER: u32 = 1;
+const KIND_FIRST: u32 = 2;
+
+// The token being read (readToken sets them): where its value starts, whether it is key=value
+// (and the key's hash), its value's whole shape, and the key it gives the field after it.
+let valueStart: usize = 0;
+let named = false;
+let keyHash: u32 = 0;
+let wholeShape: u32 = 0;
+let tokenKey: u32 = 0;
+
 function readFields(start: usize, end: usize): void {
-  if (!shapesReady) {
-    prepareShapes();
-    prepareClasses();
-  }
+  if (!tablesReady) prepareTables();
+  countedFields = 0;
+  knownFields = 0;
+  leadingKnownFields = 0;
   let previous = FIRST_TOKEN;
   let previousStart = start;
   let previousEnd = start;
+  let previousRare = false;
   let p = start;
   while (p < end) {
-    while (p < end && classOf(<u32>load<u8>(p)) == DELIMITER) p++;
+    while (p < end && kindOf(<u32>load<u8>(p)) == SPLIT) p++;
     if (p >= end) break;
     const tokenStart = p;
-    // A named field's key: key bytes up to the first '='.
-    while (p < end && classOf(<u32>load<u8>(p)) == KEY) p++;
-    let valueStart = tokenStart;
-    let named = false;
-    if (p > tokenStart && p < end && load<u8>(p) == 0x3d) {
-      beginField(fnv1a(tokenStart, <i32>(p - tokenStart)), tokenStart, p, KIND_NAMED);
-      valueStart = p + 1;
-      named = true;
+    p = readToken(p, end);
+    const kind = named ? KIND_NAMED : previousStart == previousEnd ? KIND_FIRST : KIND_AFTER;
+    setField(named ? keyHash : (previous ^ AFTER_SEED) * FNV_PRIME, 0xffffffff);
+    if (task == LEARN) {
+      locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
+      bump();
+      readGrams(valueStart, p);
     } else {
-      beginField((previous ^ AFTER_SEED) * FNV_PRIME, previousStart, previousEnd, previousStart == previousEnd ? KIND_FIRST : KIND_AFTER);
+      // The field after a token of a rare shape is new for the same reason: it does not count.
+      const counted = kind != KIND_AFTER || !previousRare;
+      const leading = counted && leadingKnownFields == countedFields;
+      if (counted) {
+        if (rareBelow > 0) knownFields++;
+        countedFields++;
+      }
+      previousRare = false;
+      if (rareBelow > 0) {
+        locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
+        if (<f64>located() >= rareBelow) {
+          if (leading) leadingKnownFields++;
+        } else {
+          previousRare = true;
+          if (task == EXPLAIN) {
+            beginExplainedField(named ? tokenStart : previousStart, named ? valueStart - 1 : previousEnd, kind);
+            readGrams(valueStart, p);
+          } else if (deferredValues < DEFERRED_CAPACITY) {
+            const at = deferred + <usize>deferredValues * DEFERRED_VALUE;
+            store<u32>(at, <u32>valueStart);
+            store<u32>(at, <u32>p, 4);
+            store<u32>(at, field, 8);
+            store<u32>(at, fieldValues, 12);
+            deferredValues++;
+          } else readGrams(valueStart, p);
+        }
+      }
     }
-    p = valueStart;
-    while (p < end && classOf(<u32>load<u8>(p)) != DELIMITER) p++;
-    readValue(valueStart, p);
     // The next token's field, if it is not key=value: after this field's key, or after this token.
     previous = named ? field : tokenKey;
     previousStart = tokenStart;
@@ -182,21 +271,16 @@ function readFields(start: usize, end: usize): void {
   }
 }
 
-// What a field is, for explain: named (key=value), after a token, or the message's first token.
-const KIND_NAMED: u32 = 0;
-const KIND_AFTER: u32 = 1;
-const KIND_FIRST: u32 = 2;
-
-function beginField(hash: u32, nameStart: usize, nameEnd: usize, kind: u32): void {
+/** Makes `field` the one read; its values in training are counted, or looked up when 0xffffffff. */
+function setField(hash: u32, values: u32): void {
   field = hash;
   locate(field, 0);
   if (task == LEARN) {
     bump();
     return;
   }
-  fieldValues = located();
+  fieldValues = values == 0xffffffff ? located() : values;
   rareBelow = (<f64>fieldValues + 2) / RARE_RATIO - 1;
-  if (task == EXPLAIN) beginExplainedField(nameStart, nameEnd, kind);
 }
 
 // @ts-ignore: decorator
@@ -209,45 +293,146 @@ function beginField(hash: u32, nameStart: usize, nameEnd: usize, kind: u32): voi
   return b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x57;
 }
 
-/** The key a token gives the field after it (readValue sets it): its word, or its shape. */
-let tokenKey: u32 = 0;
+/** After percentDecoded: where the byte after the escape is. */
+let escapeEnd: usize = 0;
 
-/** Reads a value [start, end) as its shape's trigrams, percent-decoding as it goes; sets tokenKey. */
-function readValue(start: usize, end: usize): void {
+/** The byte a '%' at p means: %XX decoded (%25XX twice, as evasions send it), else the '%' itself. */
+function percentDecoded(p: usize, end: usize): u32 {
+  escapeEnd = p + 1;
+  if (!(p + 2 < end && isHex(<u32>load<u8>(p + 1)) && isHex(<u32>load<u8>(p + 2)))) return 0x25;
+  let b = (hexValue(<u32>load<u8>(p + 1)) << 4) | hexValue(<u32>load<u8>(p + 2));
+  escapeEnd = p + 3;
+  if (b == 0x25 && p + 4 < end && isHex(<u32>load<u8>(p + 3)) && isHex(<u32>load<u8>(p + 4))) {
+    b = (hexValue(<u32>load<u8>(p + 3)) << 4) | hexValue(<u32>load<u8>(p + 4));
+    escapeEnd = p + 5;
+  }
+  return b;
+}
+
+// The whole shape as readToken hashes it: the last symbol and how long its run of letters is.
+let lastSymbol: u32 = START;
+let letterRun: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function addSymbol(s: u32): void {
+  if (s == lastSymbol) {
+    if (s == DIGIT) return;
+    if (s == LETTER) {
+      if (letterRun >= WHOLE_SHAPE_LETTERS) return;
+      letterRun++;
+    }
+  } else letterRun = 1;
+  wholeShape = (wholeShape ^ s) * FNV_PRIME;
+  lastSymbol = s;
+}
+
+// @ts-ignore: decorator
+@inline function isKeyPunctuation(b: u32): bool {
+  return b == 0x5f || b == 0x2e || b == 0x2d || b == 0x5b || b == 0x5d; // _ . - [ ]
+}
+
+/**
+ * Reads one token from p (not a SPLIT byte) in one pass and returns where it ends: whether it is
+ * key=value (a key of letters, digits and _ . - [ ] before the first '='), its value's whole shape,
+ * and the key it gives the next field (tokenKey). Runs of letters and digits get loops of their
+ * own, the common case in few instructions a byte.
+ */
+function readToken(p: usize, end: usize): usize {
+  const tokenStart = p;
+  valueStart = p;
+  named = false;
+  wholeShape = FNV_OFFSET;
+  lastSymbol = START;
+  letterRun = 0;
+  let word = FNV_OFFSET;
+  let letters = 0;
+  let others = 0; // symbols that are not letters
+  let inKey = true;
+  while (p < end) {
+    let b = <u32>load<u8>(p);
+    let s = kindOf(b);
+    if (s == SPLIT) break;
+    if (s == LETTER) {
+      let n = 0;
+      do {
+        word = (word ^ (b | 0x20)) * FNV_PRIME;
+        n++;
+        p++;
+        if (p >= end) break;
+        b = <u32>load<u8>(p);
+      } while (kindOf(b) == LETTER);
+      letters += n;
+      if (n > WHOLE_SHAPE_LETTERS) n = WHOLE_SHAPE_LETTERS;
+      while (n-- > 0) addSymbol(LETTER);
+      continue;
+    }
+    if (s == DIGIT) {
+      do p++;
+      while (p < end && kindOf(<u32>load<u8>(p)) == DIGIT);
+      others++;
+      addSymbol(DIGIT);
+      continue;
+    }
+    if (inKey) {
+      if (b == 0x3d && p > tokenStart) {
+        // key=value: the value starts afresh after the '='.
+        named = true;
+        keyHash = fnv1a(tokenStart, <i32>(p - tokenStart));
+        inKey = false;
+        p++;
+        valueStart = p;
+        wholeShape = FNV_OFFSET;
+        lastSymbol = START;
+        letterRun = 0;
+        word = FNV_OFFSET;
+        letters = 0;
+        others = 0;
+        continue;
+      }
+      if (!isKeyPunctuation(b)) inKey = false;
+    }
+    if (s == PERCENT) {
+      b = percentDecoded(p, end);
+      p = escapeEnd;
+      s = shapeOf(b);
+      if (s == LETTER) {
+        word = (word ^ (b | 0x20)) * FNV_PRIME;
+        letters++;
+        addSymbol(s);
+        continue;
+      }
+    } else p++;
+    others++;
+    addSymbol(s);
+  }
+  // A word: letters only, or letters and a ':' at their end.
+  const isWord = letters > 0 && letters <= WORD_LIMIT && (others == 0 || (others == 1 && lastSymbol == 0x3a));
+  tokenKey = isWord ? word : ~wholeShape;
+  wholeShape &= 0xffffff;
+  return p;
+}
+
+/** Reads a value [start, end) as its shape's trigrams, percent-decoding as it goes. */
+function readGrams(start: usize, end: usize): void {
   let trigram: u32 = (START << 8) | START;
   let last: u32 = START;
-  // The token as a word (lowercased letters, a ':' at most at its end) and as its shape, letter runs one symbol.
-  let word = FNV_OFFSET;
-  let shape = FNV_OFFSET;
-  let letters = 0;
-  let isWord = true;
   let p = start;
   while (p < end) {
-    let b = <u32>load<u8>(p++);
-    if (b == 0x2b) b = 0x20;
-    else if (b == 0x25 && p + 1 < end && isHex(<u32>load<u8>(p)) && isHex(<u32>load<u8>(p + 1))) {
-      b = (hexValue(<u32>load<u8>(p)) << 4) | hexValue(<u32>load<u8>(p + 1));
-      p += 2;
-      // %25 followed by two hex digits: encoded twice, as evasions send it.
-      if (b == 0x25 && p + 1 < end && isHex(<u32>load<u8>(p)) && isHex(<u32>load<u8>(p + 1))) {
-        b = (hexValue(<u32>load<u8>(p)) << 4) | hexValue(<u32>load<u8>(p + 1));
-        p += 2;
-      }
+    let b = <u32>load<u8>(p);
+    if (b == 0x25) {
+      b = percentDecoded(p, end);
+      p = escapeEnd;
+    } else {
+      if (b == 0x2b) b = 0x20;
+      p++;
     }
-    const s = <u32>load<u8>(shapes + b);
-    if (s == LETTER) {
-      word = (word ^ (b | 0x20)) * FNV_PRIME;
-      letters++;
-    } else if (!(s == 0x3a && p == end)) isWord = false;
-    const run = s == last && (s == DIGIT || s == LETTER);
-    if (!run) shape = (shape ^ s) * FNV_PRIME;
-    if (run && s == DIGIT) continue;
+    const s = shapeOf(b);
+    if (s == last && s == DIGIT) continue;
     last = s;
     trigram = ((trigram << 8) | s) & 0xffffff;
     gram(trigram);
   }
   gram(((trigram << 8) | END) & 0xffffff);
-  tokenKey = isWord && letters > 0 && letters <= WORD_LIMIT ? word : ~shape;
 }
 
 // @ts-ignore: decorator
@@ -312,6 +497,10 @@ export function explainFields(start: usize, end: usize): f64 {
   messageStart = start;
   readFields(start, end);
   task = SCORE;
+  if (!familiar()) {
+    total = 0;
+    explainedGrams = 0;
+  }
   explainedDecades = total;
   return surpriseOfDecades(total);
 }
@@ -322,17 +511,17 @@ export function explainedAddress(): usize {
 
 // ---------------------------------------------------------------------------------------------
 // The field model as bytes, after the character model's in the model layout: u32 how many
-// counters are not 0, then per counter u32 its index (row 1 from ROW_SIZE on) and u32 its count.
+// counters are not 0, then per counter u32 its index and u32 its count.
 
 export function fieldModelBytes(): i32 {
   let n = 0;
-  for (let i = 0; i < 2 * ROW_SIZE; i++) if (load<u32>(sketch + (<usize>i << 2)) != 0) n++;
+  for (let i = 0; i < SKETCH_COUNTERS; i++) if (load<u32>(sketch + (<usize>i << 2)) != 0) n++;
   return 4 + n * 8;
 }
 
 export function saveFields(p: usize): void {
   let n: u32 = 0;
-  for (let i = 0; i < 2 * ROW_SIZE; i++) {
+  for (let i = 0; i < SKETCH_COUNTERS; i++) {
     const count = load<u32>(sketch + (<usize>i << 2));
     if (count == 0) continue;
     store<u32>(p + 4 + (<usize>n << 3), <u32>i);
@@ -348,6 +537,6 @@ export function loadFields(p: usize): void {
   const n = load<u32>(p);
   for (let k: u32 = 0; k < n; k++) {
     const i = load<u32>(p + 4 + (<usize>k << 3));
-    if (i < <u32>(2 * ROW_SIZE)) store<u32>(sketch + (<usize>i << 2), load<u32>(p + 8 + (<usize>k << 3)));
+    if (i < <u32>(SKETCH_COUNTERS)) store<u32>(sketch + (<usize>i << 2), load<u32>(p + 8 + (<usize>k << 3)));
   }
 }

@@ -12,7 +12,7 @@ import {
 import {
   filterRecord, FORMAT_JSON, FORMAT_MSGPACK, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly,
 } from "./filter";
-import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams } from "./fields";
+import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, familiar } from "./fields";
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./buffers";
 
@@ -253,6 +253,21 @@ export function explain_fields(length: i32): usize {
   store<f64>(results, explainFields(inputBuffer.at, inputBuffer.at + length), R_SURPRISE);
   explainedCount = explainedGrams;
   return explainedAddress();
+}
+
+/** After explain_fields: the message's fields that count towards its familiarity. */
+export function explained_fields(): i32 {
+  return countedFields;
+}
+
+/** After explain_fields: how many of those fields the model knows. */
+export function explained_known_fields(): i32 {
+  return knownFields;
+}
+
+/** After explain_fields: 1 when the model knows the message well enough to score its fields, else 0 (its surprise is 0). */
+export function explained_familiar(): i32 {
+  return familiar() ? 1 : 0;
 }
 
 export function explain_count(): i32 {

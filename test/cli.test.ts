@@ -193,12 +193,12 @@ describe("tarkin train", () => {
     expect(r.stderr).toContain("3 messages");
     const m = model("m.json");
     expect(m.format).toBe("tarkin-model");
-    expect(m.version).toBe(2);
+    expect(m.version).toBe(3);
     expect(m.messages).toBe(3);
     expect(m.characters.map((c) => c.char)).toEqual(["a", "b", "c"]);
-    // The field model: per message its one field's value count and two trigrams (^^a, ^a$), in both rows of the sketch.
+    // The field model: per message its one field's value count, two trigrams (^^a, ^a$) and its whole shape, two counters each.
     const counts = m.fields.counters.filter((_, i) => i % 2 === 1);
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * 3 * 2);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * 4 * 2);
     for (const c of m.characters) expect(c).toMatchObject({ n: 1, K: 1, Ex: 0, Ex2: 0, max: 1 });
     expect(m.provenance?.trainedOn).toEqual([{ source: "abc.log", format: "lines", messages: 3 }]);
   });
@@ -716,7 +716,11 @@ describe("tarkin explain", () => {
     expect(j.anomaly).toBe(true);
     expect(j.surprise.fields[0]).toEqual({ field: "id=", shape: "^0'", count: 0, values: 300, decades: expect.any(Number) });
     const normal = JSON.parse(ok(run(["explain", "GET /shop/item.jsp?id=4242 HTTP/1.1 200", "--wasm", "shop.wasm", "--json"])).stdout);
-    expect(normal.surprise).toEqual({ surprise: 0, fields: [] });
+    expect(normal.surprise).toMatchObject({ surprise: 0, familiar: true, fields: [] });
+    // A line of another log: its fields unknown to the model, no field surprise, and explain says why.
+    const foreign = "[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6";
+    expect(JSON.parse(ok(run(["explain", foreign, "--wasm", "shop.wasm", "--json"])).stdout).surprise).toMatchObject({ surprise: 0, familiar: false, fields: [] });
+    expect(ok(run(["explain", foreign, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +\d+ of its \d+ fields known to the model: too few/m);
     expect(ok(run(["explain", attack, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +id= +\+\d+\.\d\d decades +'\^0'' 0\/300/m);
   });
 

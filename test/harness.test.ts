@@ -124,7 +124,8 @@ describe("records through tarkin_filter", () => {
 
   it("keeps state across calls: the gate learns what is usual", () => {
     const f = filter();
-    const record = '{"log":"ERROR: horrible %%% failure ;;; in module X"}';
+    // A line in a format the embedded model knows, of a shape it never saw there.
+    const record = '{"log":"Failed password for invalid user %%%;;; from 10.0.0.1 port 22 ssh2"}';
     const first = JSON.parse(f.filter(record)!);
     expect(first.tarkin_infrequent).toBe(false); // no history yet
     for (let i = 0; i < 30; i++) f.filter('{"log":"session opened for user alice by (uid=0)"}');

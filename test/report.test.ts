@@ -21,6 +21,8 @@ const CHARTS = ["chart-letters", "chart-surprise", "chart-sentiment", "chart-fea
 const HOSTILE = [
   `ERROR terrible attack failed <script>alert("pwned")</script> 'single' "double" & <img src=x onerror=alert(1)> evil \u202egnp.exe\x1b[31m red`,
   `FATAL horrible breach </td></table></div><a href="https://evil.example/x.js">click</a> kill <link rel=stylesheet href=http://evil.example/s.css> \u200b`,
+  // In a format the model was trained on: its fields are known, the user's shape is not.
+  `Failed password for invalid user <script>x</script> from 10.0.0.1 port 22 ssh2`,
 ];
 
 let dir: string;
@@ -58,6 +60,7 @@ beforeAll(() => {
   expect(sample).toHaveLength(2000);
   sample.splice(700, 0, HOSTILE[0]);
   sample.splice(1400, 0, HOSTILE[1]);
+  sample.splice(1700, 0, HOSTILE[2]);
   writeFileSync(join(dir, "sample.log"), sample.join("\n") + "\n");
 });
 
@@ -100,7 +103,7 @@ describe("tarkin report", () => {
     expect(rows).toBe(Math.min(25, anomalous - errors));
     // What the header says was checked, and with what.
     expect(page).toContain("sample.log");
-    expect(page).toContain("2,002 records");
+    expect(page).toContain("2,003 records");
     expect(page).toContain("the embedded default model");
     expect(page).toMatch(/trained on sample\.log \(lines, 20,000 messages\)/);
     expect(page).toContain("gate spreads 0");
@@ -123,8 +126,10 @@ describe("tarkin report", () => {
     expect(page).toContain(`<span class="ctl" title="U+202E">\\u202e</span>gnp.exe<span class="ctl" title="U+001B">\\e</span>[31m`);
     expect(page).toContain(`<span class="ctl" title="U+200B">\\u200b</span>`);
     expect(/[\u202a-\u202e\u2066-\u2069\u200b\x1b]/.exec(page)).toBeNull();
-    // The explanation: the field whose shape training never saw (escaped), the words' valences.
-    expect(page).toMatch(/rare field shapes<\/span><span><span class="chip unseen"[^>]*><b>after failed<\/b> \+\d+\.\d <small><code>\^\^&lt;<\/code> 0\/\d/);
+    // The explanation: the field whose shape training never saw (escaped), the words' valences;
+    // for a line of a log the model does not know, why it has no field surprise.
+    expect(page).toMatch(/rare field shapes<\/span><span><span class="chip unseen"[^>]*><b>after user<\/b> \+\d+\.\d <small><code>\^\^&lt;<\/code> 0\/\d/);
+    expect(page).toMatch(/<span class="why">fields<\/span><span>\d+ of \d+ known to the model: too few/);
     expect(page).toMatch(/<span class="chip word neg"[^>]*>terrible <b>−2\.1<\/b>/);
   });
 
@@ -207,7 +212,7 @@ describe("tarkin report", () => {
     expect(counts(r.stderr)).toEqual(counts(check.stderr));
     const drop = readFileSync(join(dir, "drop.html"), "utf8");
     expect(drop).toContain("mode drop (run in annotate mode here to see every record's scores; the decisions are the same)");
-    expect(drop).toContain("<b>2,002</b><span>scored</span>");
+    expect(drop).toContain("<b>2,003</b><span>scored</span>");
     expect(/<table id="top-anomalies">[\s\S]*?<\/table>/.exec(drop)![0].match(/<tr>/g)).toHaveLength(6);
   });
 

@@ -1,4 +1,4 @@
-import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, RARE_DECADES, VERY_UNUSUAL_DECADES } from "../fields";
+import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, countedFields, knownFields, RARE_DECADES, VERY_UNUSUAL_DECADES } from "../fields";
 
 function text(s: string): usize {
   return changetype<usize>(String.UTF8.encode(s));
@@ -94,5 +94,37 @@ describe("fields named by the token before them", () => {
     expect(decades("Accepted password for alice from 192.168.1.7 port 2222 ssh2")).toBe(0);
     // A name where an address belongs.
     expect(decades("Accepted password for alice from evil.example port 2222 ssh2")).toBeGreaterThan(0);
+  });
+});
+
+describe("familiarity", () => {
+  beforeEach(() => {
+    resetFields();
+  });
+
+  it("scores nothing in a line of a log the model was not trained on", () => {
+    trainShop(1000);
+    // Every field is new: each value would look rare, and that says nothing of an attack.
+    expect(decades("[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6")).toBe(0);
+    expect(explainedGrams).toBe(0);
+    expect(knownFields * 4).toBeLessThan(countedFields * 3);
+  });
+
+  it("does not count the field after a rare token against the message", () => {
+    trainShop(1000);
+    // The path is rare where a path belongs, so "HTTP/1.1" comes after a token never seen there.
+    expect(decades("GET /shop/../../etc/passwd HTTP/1.1")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
+    expect(countedFields).toBe(2);
+    expect(knownFields).toBe(2);
+  });
+
+  it("scores as many rare values as a message holds, the same as explain", () => {
+    trainShop(1000);
+    let line = "GET /shop/item.jsp?id=1";
+    for (let i = 0; i < 100; i++) line += "&id=<" + i.toString() + ">";
+    const p = text(line);
+    const n = length(line);
+    expect(fieldSurprise(p, p + n)).toBe(surpriseOfDecades(decades(line)));
+    expect(decades(line)).toBeGreaterThan(100 * VERY_UNUSUAL_DECADES);
   });
 });

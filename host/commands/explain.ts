@@ -1,6 +1,6 @@
 // tarkin explain: one message's score, and why.
 import { Command } from "commander";
-import { Tarkin, RULE_TEXT, rareFields, type CharacterDetail, type FieldDetail } from "../core/tarkin.js";
+import { Tarkin, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/tarkin.js";
 import { readPack } from "../core/pack.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { filterModule } from "./check.js";
@@ -9,11 +9,13 @@ function show(c: string): string {
   return JSON.stringify(c).slice(1, -1).replace(/^ $/, "␠");
 }
 
-/** The field surprise's evidence: per field, its rare shapes and how rare they were in training. */
-function fieldLines(fields: FieldDetail[]): string[] {
-  if (!fields.length) return ["  every field shaped as in training"];
-  const ranked = rareFields(fields);
-  const out = ["  fields whose shape is rare (a = letter, 0 = digits, ^ $ = the value's ends; count in training of the field's values):"];
+/** The field surprise's evidence: how many fields the model knows; per field, its rare shapes and how rare they were in training. */
+function fieldLines(evidence: FieldEvidence): string[] {
+  const known = `  ${evidence.knownFields} of its ${evidence.countedFields} fields known to the model`;
+  if (!evidence.familiar) return [`${known}: too few (under 3 in 4, nor its first 3), a log the model was not trained on`];
+  if (!evidence.fields.length) return [`${known}; every field shaped as in training`];
+  const ranked = rareFields(evidence.fields);
+  const out = [known, "  fields whose shape is rare (a = letter, 0 = digits, ^ $ = the value's ends; count in training of the field's values):"];
   for (const f of ranked.slice(0, 12)) {
     const shown = f.grams.slice(0, 6).map((g) => `'${show(g.shape)}' ${g.count}/${g.values}`).join(", ");
     out.push(`    ${show(f.field).padEnd(12)} +${f.decades.toFixed(2)} decades  ${shown}${f.grams.length > 6 ? `, ... ${f.grams.length - 6} more` : ""}`);
@@ -65,7 +67,7 @@ export function explainCommand(): Command {
     const out: string[] = [];
     out.push(`message    ${JSON.stringify(message)}`);
     out.push(`surprise   ${score.surprise.toFixed(4)} (${settings.surprise} mode)`);
-    if (evidence.fields) out.push(...fieldLines(evidence.fields.fields));
+    if (evidence.fields) out.push(...fieldLines(evidence.fields));
     if (evidence.characters) out.push(...characterLines(evidence.characters.characters));
     const s = sentiment.sentiment;
     out.push(`sentiment  compound ${s.compound} (neg ${s.neg}, neu ${s.neu}, pos ${s.pos})`);

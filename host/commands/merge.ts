@@ -47,5 +47,5 @@ export function mergeModels(a: Model, b: Model): Model {
     };
   }
   const trainedOn = [a, b].flatMap((m) => (m.provenance?.trainedOn as unknown[] | undefined) ?? []);
-  return { format: "tarkin-model", version: 2, messages: a.messages + b.messages, characters, fields: mergeFields(a.fields, b.fields), provenance: { trainedOn } };
+  return { format: "tarkin-model", version: 3, messages: a.messages + b.messages, characters, fields: mergeFields(a.fields, b.fields), provenance: { trainedOn } };
 }

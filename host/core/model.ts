@@ -14,17 +14,17 @@ export interface CharacterStats {
 
 /** The field model: the counters of its count-min sketch that are not 0, as [index, count, index, count, ...]. */
 export interface FieldModel {
-  sketch: "count-min, 2 rows of 32768 u32";
+  sketch: typeof SKETCH_NAME;
   counters: number[];
 }
 
-/** The sketch's size (assembly/fields.ts ROW_SIZE, two rows). */
-export const SKETCH_COUNTERS = 2 * 32768;
-const SKETCH_NAME = "count-min, 2 rows of 32768 u32";
+/** The sketch's size (assembly/fields.ts SKETCH_COUNTERS: 4096 blocks of 16). */
+export const SKETCH_COUNTERS = 4096 * 16;
+const SKETCH_NAME = "count-min, 2 counters in a block of 16, 4096 blocks of u32";
 
 export interface Model {
   format: "tarkin-model";
-  version: 2;
+  version: 3;
   /** Training messages seen, whether or not they contained a given character. */
   messages: number;
   /** In first-seen order, as the original keeps them. */
@@ -68,7 +68,7 @@ export function modelFromBytes(bytes: Uint8Array): Model {
   const pairs = view.getUint32(charactersEnd, true);
   const counters: number[] = [];
   for (let i = 0; i < 2 * pairs; i++) counters.push(view.getUint32(charactersEnd + 4 + i * 4, true));
-  return { format: "tarkin-model", version: 2, messages: view.getFloat64(8, true), characters, fields: { sketch: SKETCH_NAME, counters } };
+  return { format: "tarkin-model", version: 3, messages: view.getFloat64(8, true), characters, fields: { sketch: SKETCH_NAME, counters } };
 }
 
 /** A model read from JSON text, checked field by field. */
@@ -84,7 +84,8 @@ export function parseModel(text: string, source: string): Model {
     throw new ModelError(`${source}: not a tarkin model (no "format": "tarkin-model")`);
   }
   if ((m.version as number) === 1) throw new ModelError(`${source}: model version 1 has no field model: train it again with this tarkin`);
-  if (m.version !== 2) throw new ModelError(`${source}: model version ${m.version} is not supported (expected 2)`);
+  if ((m.version as number) === 2) throw new ModelError(`${source}: model version 2 counts fields in another sketch: train it again with this tarkin`);
+  if (m.version !== 3) throw new ModelError(`${source}: model version ${m.version} is not supported (expected 3)`);
   if (typeof m.messages !== "number" || !Array.isArray(m.characters)) {
     throw new ModelError(`${source}: model needs "messages" and "characters"`);
   }

@@ -209,6 +209,8 @@ export interface Explanation {
   /** Default mode: the fields whose shape was rare, most decades first, each with its rare trigrams. */
   fields: RareField[];
   moreFields: number;
+  /** Default mode: how many of its fields the model knows, of those counted; null in tarkin mode or when it knows enough of them. */
+  unfamiliar: { knownFields: number; countedFields: number } | null;
   /** tarkin mode: model characters whose count was surprising, most surprising first. */
   characters: CharacterDetail[];
   /** How many more there were than are kept. */
@@ -252,7 +254,8 @@ export function cut(text: string, length: number): string {
 /** One message explained by the explaining instance (never the scoring one): what explain shows. */
 export function explain(explainer: Tarkin, message: string, tarkinMode: boolean): Explanation {
   const surprise = tarkinMode ? explainer.explainSurprise(message) : { characters: [] };
-  const fields = tarkinMode ? [] : rareFields(explainer.explainFields(message).fields).map((f) => ({ ...f, field: cut(f.field, 80), grams: f.grams.slice(0, GRAMS_KEPT) }));
+  const evidence = tarkinMode ? null : explainer.explainFields(message);
+  const fields = evidence ? rareFields(evidence.fields).map((f) => ({ ...f, field: cut(f.field, 80), grams: f.grams.slice(0, GRAMS_KEPT) })) : [];
   const sentiment = explainer.explainSentiment(message);
   const known = surprise.characters.filter((c) => c.count !== null && c.contribution > 0).sort((a, b) => b.contribution - a.contribution || (a.char < b.char ? -1 : 1));
   const unseen = new Map<string, number>();
@@ -261,6 +264,7 @@ export function explain(explainer: Tarkin, message: string, tarkinMode: boolean)
   return {
     fields: fields.slice(0, FIELDS_KEPT),
     moreFields: Math.max(fields.length - FIELDS_KEPT, 0),
+    unfamiliar: evidence && !evidence.familiar ? { knownFields: evidence.knownFields, countedFields: evidence.countedFields } : null,
     characters: known.slice(0, CHARACTERS_KEPT),
     moreCharacters: Math.max(known.length - CHARACTERS_KEPT, 0),
     unseen: [...unseen].sort((a, b) => b[1] - a[1]).slice(0, CHARACTERS_KEPT),

@@ -462,6 +462,7 @@ function topRow(t: TopRecord, rank: number, unit: string): string {
   const why: string[] = [];
   const reason = (label: string, items: string) => `<div class="reason"><span class="why">${label}</span><span>${items}</span></div>`;
   if (fields.length) why.push(reason("rare field shapes", fields.join(" ")));
+  if (e.unfamiliar) why.push(reason("fields", `${e.unfamiliar.knownFields} of ${e.unfamiliar.countedFields} known to the model: too few (under 3 in 4, nor its first 3), a log it was not trained on; no field surprise`));
   if (chars.length) why.push(reason("outside their range", chars.join(" ")));
   if (unseen.length) why.push(reason("never seen in training", unseen.join(" ")));
   if (words.length) why.push(reason("words", words.join(" ")));

@@ -70,6 +70,16 @@ export interface FieldDetail {
   decades: number;
 }
 
+/** A message's field surprise and its evidence: how many of its fields the model knows, and their rare trigrams. */
+export interface FieldEvidence {
+  surprise: number;
+  /** At least 3 in 4 of the counted fields are known, or the first 3 are (assembly/fields.ts); else the surprise is 0 and no trigram is listed. */
+  familiar: boolean;
+  knownFields: number;
+  countedFields: number;
+  fields: FieldDetail[];
+}
+
 /** A field's rare trigrams, and the decades they add together. */
 export interface RareField {
   field: string;
@@ -103,6 +113,9 @@ interface Exports {
   ALERT_FEAR: WebAssembly.Global;
   SURPRISE_WEIGHT: WebAssembly.Global;
   explain_fields(length: number): number;
+  explained_fields(): number;
+  explained_known_fields(): number;
+  explained_familiar(): number;
   input(length: number): number;
   result_block(): number;
   has_pack(): number;
@@ -211,8 +224,8 @@ export class Tarkin {
     return { surprise: this.results()[0], characters };
   }
 
-  /** Why a message's field surprise is what it is: its rare trigrams, field by field. */
-  explainFields(text: string): { surprise: number; fields: FieldDetail[] } {
+  /** Why a message's field surprise is what it is: whether the model knows its fields, their rare trigrams. */
+  explainFields(text: string): FieldEvidence {
     const bytes = encoder.encode(text);
     const at = this.x.explain_fields(this.put(bytes));
     const n = this.x.explain_count();
@@ -231,7 +244,9 @@ export class Tarkin {
         decades: view.getFloat64(o + 32, true),
       });
     }
-    return { surprise: this.results()[0], fields };
+    const knownFields = this.x.explained_known_fields();
+    const countedFields = this.x.explained_fields();
+    return { surprise: this.results()[0], familiar: this.x.explained_familiar() === 1, knownFields, countedFields, fields };
   }
 
   /** The default decision's constants. */
