@@ -30,7 +30,7 @@ import { fnv1a } from "./lexicon";
 
 /** A trigram rarer than 1 in 10^RARE_DECADES of its field's values counts. */
 export const RARE_DECADES: f64 = 1.5;
-const RARE_RATIO: f64 = 31.622776601683793; // 10^RARE_DECADES
+const RARE_SHARE: f64 = 0.03162277660168379; // 10^-RARE_DECADES
 
 /** A message is familiar when KNOWN_SHARE_NUMERATOR in KNOWN_SHARE_DENOMINATOR of its fields are known, */
 const KNOWN_SHARE_NUMERATOR: i32 = 3;
@@ -280,7 +280,7 @@ function setField(hash: u32, values: u32): void {
     return;
   }
   fieldValues = values == 0xffffffff ? located() : values;
-  rareBelow = (<f64>fieldValues + 2) / RARE_RATIO - 1;
+  rareBelow = (<f64>fieldValues + 2) * RARE_SHARE - 1;
 }
 
 // @ts-ignore: decorator
@@ -353,14 +353,14 @@ function readToken(p: usize, end: usize): usize {
     let s = kindOf(b);
     if (s == SPLIT) break;
     if (s == LETTER) {
-      let n = 0;
+      const run = p;
       do {
         word = (word ^ (b | 0x20)) * FNV_PRIME;
-        n++;
         p++;
         if (p >= end) break;
         b = <u32>load<u8>(p);
       } while (kindOf(b) == LETTER);
+      let n = <i32>(p - run);
       letters += n;
       if (n > WHOLE_SHAPE_LETTERS) n = WHOLE_SHAPE_LETTERS;
       while (n-- > 0) addSymbol(LETTER);
