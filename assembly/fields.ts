@@ -94,14 +94,15 @@ function prepareTables(): void {
   tablesReady = true;
 }
 
+// The tables' addresses are the loads' constant offsets: one operation a lookup, not two.
 // @ts-ignore: decorator
 @inline function kindOf(b: u32): u32 {
-  return <u32>load<u8>(kinds + b);
+  return <u32>load<u8>(<usize>b, kinds);
 }
 
 // @ts-ignore: decorator
 @inline function shapeOf(b: u32): u32 {
-  return <u32>load<u8>(shapes + b);
+  return <u32>load<u8>(<usize>b, shapes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,23 +310,6 @@ function percentDecoded(p: usize, end: usize): u32 {
   return b;
 }
 
-// The whole shape as readToken hashes it: the last symbol and how long its run of letters is.
-let lastSymbol: u32 = START;
-let letterRun: i32 = 0;
-
-// @ts-ignore: decorator
-@inline function addSymbol(s: u32): void {
-  if (s == lastSymbol) {
-    if (s == DIGIT) return;
-    if (s == LETTER) {
-      if (letterRun >= WHOLE_SHAPE_LETTERS) return;
-      letterRun++;
-    }
-  } else letterRun = 1;
-  wholeShape = (wholeShape ^ s) * FNV_PRIME;
-  lastSymbol = s;
-}
-
 // @ts-ignore: decorator
 @inline function isKeyPunctuation(b: u32): bool {
   return b == 0x5f || b == 0x2e || b == 0x2d || b == 0x5b || b == 0x5d; // _ . - [ ]
@@ -335,15 +319,19 @@ let letterRun: i32 = 0;
  * Reads one token from p (not a SPLIT byte) in one pass and returns where it ends: whether it is
  * key=value (a key of letters, digits and _ . - [ ] before the first '='), its value's whole shape,
  * and the key it gives the next field (tokenKey). Runs of letters and digits get loops of their
- * own, the common case in few instructions a byte.
+ * own, the common case in few operations a byte; the state is in locals, as globals cost an
+ * interpreter an operation at every use.
+ *
+ * The whole shape hashes each symbol, but a run of digits once and a run of letters at most
+ * WHOLE_SHAPE_LETTERS times (`run` counts the letters hashed in the current run).
  */
 function readToken(p: usize, end: usize): usize {
   const tokenStart = p;
   valueStart = p;
   named = false;
-  wholeShape = FNV_OFFSET;
-  lastSymbol = START;
-  letterRun = 0;
+  let shape = FNV_OFFSET;
+  let last = START;
+  let run = 0;
   let word = FNV_OFFSET;
   let letters = 0;
   let others = 0; // symbols that are not letters
@@ -353,24 +341,31 @@ function readToken(p: usize, end: usize): usize {
     let s = kindOf(b);
     if (s == SPLIT) break;
     if (s == LETTER) {
-      const run = p;
+      const from = p;
       do {
         word = (word ^ (b | 0x20)) * FNV_PRIME;
         p++;
         if (p >= end) break;
         b = <u32>load<u8>(p);
       } while (kindOf(b) == LETTER);
-      let n = <i32>(p - run);
+      const n = <i32>(p - from);
       letters += n;
-      if (n > WHOLE_SHAPE_LETTERS) n = WHOLE_SHAPE_LETTERS;
-      while (n-- > 0) addSymbol(LETTER);
+      if (last != LETTER) run = 0;
+      for (let hashed = min(n, WHOLE_SHAPE_LETTERS - run); hashed > 0; hashed--) {
+        shape = (shape ^ LETTER) * FNV_PRIME;
+        run++;
+      }
+      last = LETTER;
       continue;
     }
     if (s == DIGIT) {
       do p++;
       while (p < end && kindOf(<u32>load<u8>(p)) == DIGIT);
       others++;
-      addSymbol(DIGIT);
+      if (last != DIGIT) {
+        shape = (shape ^ DIGIT) * FNV_PRIME;
+        last = DIGIT;
+      }
       continue;
     }
     if (inKey) {
@@ -381,9 +376,8 @@ function readToken(p: usize, end: usize): usize {
         inKey = false;
         p++;
         valueStart = p;
-        wholeShape = FNV_OFFSET;
-        lastSymbol = START;
-        letterRun = 0;
+        shape = FNV_OFFSET;
+        last = START;
         word = FNV_OFFSET;
         letters = 0;
         others = 0;
@@ -398,17 +392,24 @@ function readToken(p: usize, end: usize): usize {
       if (s == LETTER) {
         word = (word ^ (b | 0x20)) * FNV_PRIME;
         letters++;
-        addSymbol(s);
+        if (last != LETTER) run = 0;
+        if (run < WHOLE_SHAPE_LETTERS) {
+          shape = (shape ^ LETTER) * FNV_PRIME;
+          run++;
+        }
+        last = LETTER;
         continue;
       }
     } else p++;
     others++;
-    addSymbol(s);
+    // Any other symbol is hashed every time, a digit once a run.
+    if (s != DIGIT || last != DIGIT) shape = (shape ^ s) * FNV_PRIME;
+    last = s;
   }
   // A word: letters only, or letters and a ':' at their end.
-  const isWord = letters > 0 && letters <= WORD_LIMIT && (others == 0 || (others == 1 && lastSymbol == 0x3a));
-  tokenKey = isWord ? word : ~wholeShape;
-  wholeShape &= 0xffffff;
+  const isWord = letters > 0 && letters <= WORD_LIMIT && (others == 0 || (others == 1 && last == 0x3a));
+  tokenKey = isWord ? word : ~shape;
+  wholeShape = shape & 0xffffff;
   return p;
 }
 

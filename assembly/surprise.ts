@@ -335,8 +335,9 @@ export function surprise(start: usize, end: usize): f64 {
 /** countBytes of one byte, for a pass that holds it already. */
 // @ts-ignore: decorator
 @inline export function countByte(b: u32): void {
-  const at = asciiCounts + (<usize>load<u8>(BYTE_SLOTS + <usize>b) << 2);
-  store<u32>(at, load<u32>(at) + 1);
+  // Both addresses are constant offsets of the loads and the store (one operation each).
+  const at = <usize>load<u8>(<usize>b, BYTE_SLOTS) << 2;
+  store<u32>(at, load<u32>(at, asciiCounts) + 1, asciiCounts);
 }
 
 /** Before countBytes: the model's tables up to date (polarity_scores does it when it counts). */
