@@ -397,8 +397,10 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
   }
   const added = (status == FOUND ? 5 : 2) + (spoofed ? 1 : 0);
   const intact = carriable(kept, added);
-  // Drop mode drops only records it has scored as unremarkable and could have passed on as they are.
-  if (status == FOUND && outputMode == OUTPUT_DROP && !verdictAnomaly && !spoofed && intact) return EMPTY;
+  // Drop mode drops only records it has scored as unremarkable and could have passed on as they are,
+  // and only in JSON mode: Fluent Bit (5.1.1, filter_wasm.c) skips a record on an empty string only
+  // there; in msgpack mode it takes the empty string as the record's body, and the chunk is lost.
+  if (status == FOUND && outputMode == OUTPUT_DROP && format == FORMAT_JSON && !verdictAnomaly && !spoofed && intact) return EMPTY;
   if (status != FOUND) noteMissing(status);
 
   if (!intact) {

@@ -12,8 +12,9 @@
 // - tarkin_anomaly is always there and boolean;
 // - tarkin_error is there exactly when the record could not be read, had no string message, or
 //   (msgpack) could not be carried intact; then tarkin_anomaly is true;
-// - in drop mode, only a readable, unspoofed record with a string message (msgpack: that can be
-//   carried intact) may be dropped.
+// - in drop mode, only a readable, unspoofed record with a string message may be dropped, and only
+//   in JSON mode (Fluent Bit cannot skip a record in msgpack mode: it takes the empty result as the
+//   record's body).
 // A failure names the batch's seed and the record's bytes; fast-check shrinks it first.
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -178,12 +179,8 @@ function checkMsgpack(input: Uint8Array, out: Uint8Array | null, drop: boolean, 
   const spoofed = members !== null && kept.length < members.length;
   const added = (found ? 5 : 2) + (spoofed ? 1 : 0);
   const carriable = members !== null && nulFreeMapCount(kept.length + added) && kept.every((m) => !hasNul(input, m.keyStart, m.valueEnd));
-  if (out!.length === 0) {
-    // Only what annotate mode would pass as an ordinary record: readable, scored, unspoofed, carried intact.
-    ensure(drop && found && !spoofed && carriable, () => "dropped a record that must go on");
-    tally.dropped++;
-    return;
-  }
+  // Never dropped: Fluent Bit takes an empty msgpack result as the record's body (and loses the chunk).
+  ensure(out!.length > 0, () => "dropped a record in msgpack mode");
   // filterBytes stops at the first NUL: a NUL inside the output shows as a map cut short.
   const outMembers = mpMap(out!);
   ensure(outMembers !== null, () => `output is not one msgpack map (or has a NUL inside): ${hex(out!)}`);
@@ -418,8 +415,8 @@ describe(`${BATCHES} seeded batches of ${PER_BATCH} generated records`, () => {
       expect(tally.readable).toBeGreaterThan(PER_BATCH / 4);
       expect(tally.erroneous).toBeGreaterThan(PER_BATCH / 10);
       expect(tally.carried).toBeGreaterThan(PER_BATCH / 20);
-      if (!dropMode) expect(tally.intact).toBeGreaterThan(PER_BATCH / 5);
-      if (dropMode) expect(tally.dropped).toBeGreaterThan(0);
+      if (!dropMode || format === "msgpack") expect(tally.intact).toBeGreaterThan(PER_BATCH / 5);
+      if (dropMode && format === "json") expect(tally.dropped).toBeGreaterThan(0);
       expect(filter.stats().recordsIn).toBe(tally.records);
       for (const k of Object.keys(totals) as (keyof Tally)[]) totals[k] += tally[k];
       console.log(`batch ${batch} (${format}${dropMode ? ", drop" : ""}): ${JSON.stringify(tally)}`);
