@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ROOT, shared } from "./helpers.js";
 import type { Model } from "../host/core/model.js";
 
@@ -464,6 +464,15 @@ describe("tarkin pack", () => {
     trained("m.json");
     fails(run(["pack", "--model", "m.json", ...option, "-o", "t.wasm"]), option[0]);
     expect(exists("t.wasm")).toBe(false);
+  });
+
+  it("--aot without flb-wamrc (not on PATH, no $FLB_WAMRC) fails saying what it needs, and writes nothing", () => {
+    trained("m.json");
+    const env = { ...process.env, PATH: dirname(process.execPath), FLB_WAMRC: "" };
+    const r = spawnSync(process.execPath, [CLI, "pack", "--model", "m.json", "-o", "t.wasm", "--aot"], { cwd: dir, encoding: "utf8", env });
+    fails({ status: r.status, stdout: r.stdout, stderr: r.stderr }, /--aot needs flb-wamrc, Fluent Bit's AOT compiler .* same Fluent Bit version/);
+    expect(exists("t.wasm")).toBe(false);
+    expect(exists("t.aot")).toBe(false);
   });
 
   it("requires --model and -o", () => {

@@ -1,5 +1,5 @@
 // tarkin pack: model, lexicon overlays and settings into one self-contained .wasm.
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Command } from "commander";
 import { coreModule, ROOT, version } from "../core/assets.js";
@@ -7,10 +7,19 @@ import { readText } from "../core/files.js";
 import { parseLexicon, overlay, vaderLexicon, type Lexicon } from "../core/lexicon.js";
 import { parseModel, type Model } from "../core/model.js";
 import { packModule, type PackContents, type Settings } from "../core/pack.js";
+import { compileAot, requireWamrc } from "../core/fluent-bit.js";
 import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
 
 /** The security- and operations-domain overlay packed by default (lexicon/security.tsv). */
 export const SECURITY_LEXICON_FILE = join(ROOT, "lexicon", "security.tsv");
+
+/** The CPU an AOT module is compiled for by default: any x86-64, so one file serves a whole fleet. */
+export const AOT_CPU = "x86-64";
+
+/** The .aot beside a .wasm: its name with .aot for .wasm. */
+export function aotPath(wasm: string): string {
+  return wasm.replace(/\.wasm$/, "") + ".aot";
+}
 
 export interface LexiconChoice {
   /** Pack lexicon/security.tsv first, under the given overlays (default true). */
@@ -45,8 +54,13 @@ export function packCommand(): Command {
       .requiredOption("--model <model.json>", "the model, from tarkin train")
       .option("--lexicon <file.tsv...>", "lexicon overlays: token<TAB>valence lines that add to or override VADER's (and the security overlay)", [])
       .option("--no-security-lexicon", "leave out the security and operations overlay (lexicon/security.tsv) packed by default")
-      .requiredOption("-o, --output <tarkin.wasm>", "where to write the module"),
-  ).action((o: SettingsOptions & { model: string; lexicon: string[]; securityLexicon: boolean; output: string }) => {
+      .requiredOption("-o, --output <tarkin.wasm>", "where to write the module")
+      .option(
+        "--aot [cpu]",
+        `also compile it ahead of time with flb-wamrc (Fluent Bit's, of the version that will load it) into a .aot beside it, for x86-64 CPUs of this model (LLVM's name, e.g. x86-64-v3, znver3; default ${AOT_CPU}: any)`,
+      ),
+  ).action((o: SettingsOptions & { model: string; lexicon: string[]; securityLexicon: boolean; output: string; aot?: string | true }) => {
+    if (o.aot !== undefined) requireWamrc(); // before anything is written
     const model = parseModel(readText(o.model), o.model);
     const settings = settingsFrom(o);
     const wasm = packModule(coreModule(), packContents(model, settings, o.lexicon, { security: o.securityLexicon }));
@@ -55,5 +69,11 @@ export function packCommand(): Command {
       `tarkin pack: ${model.characters.length} characters, ${model.messages} messages, ${settings.surprise} surprise, ${settings.mode} mode` +
         `${o.securityLexicon ? "" : ", no security lexicon"} -> ${o.output} (${wasm.length} bytes)\n`,
     );
+    if (o.aot !== undefined) {
+      const aot = aotPath(o.output);
+      const cpu = o.aot === true ? AOT_CPU : o.aot;
+      compileAot(o.output, aot, cpu);
+      process.stderr.write(`tarkin pack: compiled ahead of time for ${cpu} -> ${aot} (${statSync(aot).size} bytes)\n`);
+    }
   });
 }

@@ -1,0 +1,218 @@
+// The packed module in the real Fluent Bit (fluent-bit on PATH, or $FLUENT_BIT): the shipped
+// example as it is, the same verdicts as `tarkin check` field for field in both event formats and
+// both modes, the hostile records, a long run's memory, and the AOT-compiled module (with
+// flb-wamrc). Fluent Bit is in no package registry this project reaches: without it every test here
+// skips with a notice.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ROOT, shared } from "./helpers.js";
+import { fluentBitBinary, isAot, runFluentBit, runPipeline, wamrcBinary, type Pipeline, type Run } from "../host/core/fluent-bit.js";
+import { sampleLines } from "../host/core/sample.js";
+
+const BINARY = fluentBitBinary();
+const WAMRC = wamrcBinary();
+if (!BINARY) console.log("[notice] fluent-bit is not on PATH (nor in $FLUENT_BIT): skipping the real Fluent Bit tests");
+else if (!WAMRC) console.log("[notice] flb-wamrc is not on PATH (nor in $FLB_WAMRC): skipping the AOT tests");
+const LOGHUB = shared("data/loghub");
+
+const CLI = resolve(ROOT, "dist/tarkin.js");
+const EXAMPLE = resolve(ROOT, "fluent-bit.yaml.example");
+const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly"] as const;
+// Fluent Bit's own words for a filter that failed a record (flb_wasm.c, filter_wasm.c, flb_pack.c).
+const WASM_ERRORS = /Got exception running wasm code|invalid JSON|returned value is invalid|wasm function is not found|\[error\]|\[ warn\] \[filter:wasm/;
+
+type Record = { [key: string]: unknown };
+
+let dir: string;
+let modules: { annotate: string; drop: string };
+let lines: string[];
+let input: string;
+
+function tarkin(args: string[]): string {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30 });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+function records(text: string): Record[] {
+  return text.split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record);
+}
+
+async function pipeline(module: string, eventFormat: "json" | "msgpack", file: string, expected: number, extra: Partial<Pipeline> = {}): Promise<Run & { out: Record[] }> {
+  const name = `${eventFormat}-${Math.random().toString(36).slice(2, 8)}`;
+  const output = join(dir, `${name}.out`);
+  const run = await runPipeline(
+    BINARY!,
+    {
+      input: file,
+      output,
+      log: join(dir, `${name}.fluent-bit.log`),
+      filter: { module, functionName: eventFormat === "json" ? "tarkin_filter" : "tarkin_filter_msgpack", eventFormat },
+      ...extra,
+    },
+    join(dir, `${name}.yaml`),
+    expected,
+  );
+  return { ...run, out: records(readFileSync(output, "utf8")) };
+}
+
+/** A verdict's fields as numbers and booleans: msgpack mode writes the numbers as strings. */
+function verdict(r: Record): unknown[] {
+  return VERDICT.map((k) => (typeof r[k] === "string" ? Number(r[k]) : r[k]));
+}
+
+describe.skipIf(!BINARY)("the real Fluent Bit", () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "tarkin-fluent-bit-"));
+    modules = { annotate: join(dir, "annotate.wasm"), drop: join(dir, "drop.wasm") };
+    tarkin(["pack", "--model", resolve(ROOT, "models/default.json"), "-o", modules.annotate]);
+    tarkin(["pack", "--model", resolve(ROOT, "models/default.json"), "--mode", "drop", "-o", modules.drop]);
+    // The project's sample logs (attacks among them, non-ASCII text), and loghub's real ones.
+    lines = [...sampleLines({ lines: 6000, seed: 21 })];
+    if (LOGHUB) {
+      for (const f of ["Apache_2k.log", "OpenSSH_2k.log", "Linux_2k.log", "Thunderbird_2k.log"]) {
+        lines.push(...readFileSync(join(LOGHUB, f), "utf8").split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l.length > 0));
+      }
+    }
+    lines.push("Ünïcödé ✓ héllo wörld: naïve façade", "emoji 😀 in a log line, very bad 😡", "tab\tseparated\tfields");
+    input = join(dir, "records.log");
+    writeFileSync(input, lines.join("\n") + "\n");
+  });
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs fluent-bit.yaml.example as shipped (only its paths changed): every record comes out annotated", async () => {
+    const config = readFileSync(EXAMPLE, "utf8").replace("path: /var/log/auth.log", `path: ${input}`).replace("wasm_path: ./tarkin.wasm", `wasm_path: ${resolve(ROOT, "build/tarkin.wasm")}`);
+    expect(config).not.toBe(readFileSync(EXAMPLE, "utf8"));
+    const file = join(dir, "example.yaml");
+    writeFileSync(file, config);
+    const run = await runFluentBit(BINARY!, file, lines.length, { timeoutMs: 120_000 });
+    const out = records(run.stdout);
+    expect(out).toHaveLength(lines.length);
+    expect(out.map((r) => r.log)).toEqual(lines);
+    for (const r of out) {
+      expect(r).not.toHaveProperty("tarkin_error");
+      for (const k of VERDICT) expect(r).toHaveProperty(k);
+    }
+    expect(run.log).not.toMatch(WASM_ERRORS);
+  });
+
+  for (const eventFormat of ["json", "msgpack"] as const) {
+    it(`event_format ${eventFormat}, annotate: field for field the verdicts of tarkin check on the same records`, async () => {
+      const expected = records(tarkin(["check", input, "--wasm", modules.annotate]));
+      expect(expected).toHaveLength(lines.length);
+      const run = await pipeline(modules.annotate, eventFormat, input, lines.length);
+      expect(run.out).toHaveLength(lines.length);
+      for (let i = 0; i < lines.length; i++) {
+        expect(run.out[i].log, `record ${i}`).toBe(lines[i]);
+        expect(verdict(run.out[i]), `record ${i}: ${lines[i]}`).toEqual(verdict(expected[i]));
+      }
+      expect(expected.filter((r) => r.tarkin_anomaly).length).toBeGreaterThan(10);
+      expect(run.log).not.toMatch(WASM_ERRORS);
+    });
+
+    it(`event_format ${eventFormat}, drop: ${eventFormat === "json" ? "the anomalous records of tarkin check, and only those" : "every record goes on annotated (Fluent Bit cannot skip one in msgpack mode)"}`, async () => {
+      const expected = records(tarkin(["check", input, "--wasm", modules.drop, "--event-format", eventFormat]));
+      if (eventFormat === "json") {
+        expect(expected.length).toBeGreaterThan(10);
+        expect(expected.length).toBeLessThan(lines.length / 2);
+        expect(expected.every((r) => r.tarkin_anomaly === true)).toBe(true);
+      } else expect(expected).toHaveLength(lines.length);
+      // The records dropped never reach the output: the run ends when the last one that goes on is out.
+      const run = await pipeline(modules.drop, eventFormat, input, expected.length);
+      expect(run.out.map((r) => r.log)).toEqual(expected.map((r) => r.log));
+      expect(run.out.map(verdict)).toEqual(expected.map(verdict));
+      expect(run.log).not.toMatch(WASM_ERRORS);
+    });
+  }
+
+  it("hostile records through both event formats: as many out as in, none lost, marked where unreadable, no wasm error in Fluent Bit's log", async () => {
+    const huge = "x".repeat(1 << 20);
+    const hostile = [
+      JSON.stringify({ log: "a plain message" }),
+      JSON.stringify({ log: "spoofed", tarkin_anomaly: false, tarkin_fear: 0, tarkin_error: "none" }),
+      JSON.stringify({ message: "the message in another field" }),
+      JSON.stringify({ event: { original: "nested, not looked for by default" } }),
+      JSON.stringify({ log: 42 }),
+      JSON.stringify({ log: null }),
+      JSON.stringify({ log: ["an", "array"] }),
+      JSON.stringify({ log: { nested: "object" } }),
+      JSON.stringify({}),
+      JSON.stringify({ log: "" }),
+      JSON.stringify({ log: "quotes \" and \\ backslashes, \u0001 controls, \u0000 a NUL" }),
+      JSON.stringify({ log: "\u202e reversed \u200b zero width \ud83d\ude00 astral" }),
+      JSON.stringify({ log: huge }),
+      JSON.stringify({ log: "GET /tienda1/publico/anadir.jsp?id=2&nombre=' OR 1=1 -- HTTP/1.1" }),
+      JSON.stringify({ log: "deep", a: { b: { c: { d: { e: { f: [1, 2, { g: 3 }] } } } } } }),
+      JSON.stringify({ log: "numbers", zero: 0, float: 1.5, big: 12345678901234, negative: -1, t: true, f: false, n: null }),
+      "not json at all: it stays the log field",
+      "{ broken json",
+      "   leading spaces",
+      "ÿ\u00fe latin-1 looking text",
+    ];
+    const file = join(dir, "hostile.log");
+    // Raw bytes that are not UTF-8 too: tail passes them on as they are.
+    writeFileSync(file, Buffer.concat([Buffer.from(hostile.join("\n") + "\n"), Buffer.from([0x62, 0x61, 0x64, 0x20, 0xff, 0xfe, 0xc3, 0x28, 0x0a])]));
+    const count = hostile.length + 1;
+    for (const eventFormat of ["json", "msgpack"] as const) {
+      const run = await pipeline(modules.annotate, eventFormat, file, count, { jsonLines: true });
+      expect(run.out, eventFormat).toHaveLength(count);
+      for (const r of run.out) {
+        expect(typeof r.tarkin_anomaly === "boolean" || typeof r.tarkin_anomaly === "string").toBe(true);
+        if (r.tarkin_error !== undefined) expect(r.tarkin_anomaly).toBe(true);
+      }
+      const spoofed = run.out.find((r) => r.log === "spoofed")!;
+      expect(spoofed.tarkin_spoofed).toBe(true);
+      expect(spoofed.tarkin_error).toBeUndefined();
+      expect(run.out.find((r) => r.log === 42)!.tarkin_error).toBe("message field log is not a string");
+      expect((run.out.find((r) => typeof r.log === "string" && r.log.length === huge.length) ?? {}).tarkin_error).toBeUndefined();
+      expect(run.log, eventFormat).not.toMatch(WASM_ERRORS);
+    }
+  });
+
+  it("a long run of 1,000,000 records: every one out, and Fluent Bit's memory flat after warm-up", { timeout: 900_000 }, async () => {
+    const total = 1_000_000;
+    const file = join(dir, "long.log");
+    const block = lines.slice(0, 10_000).join("\n") + "\n";
+    writeFileSync(file, block.repeat(total / 10_000));
+    const every = 100_000;
+    const output = join(dir, "long.out");
+    const run = await runPipeline(
+      BINARY!,
+      { input: file, output, log: join(dir, "long.fluent-bit.log"), filter: { module: modules.annotate, functionName: "tarkin_filter", eventFormat: "json" } },
+      join(dir, "long.yaml"),
+      total,
+      { timeoutMs: 840_000, rssEvery: every },
+    );
+    rmSync(output, { force: true });
+    rmSync(file, { force: true });
+    expect(run.records).toBe(total);
+    const mib = run.rss.map((b) => +(b / 2 ** 20).toFixed(1));
+    console.log(`fluent-bit RSS every ${every.toLocaleString("en")} records out (MiB): ${mib.join(", ")}; ${run.cpuSeconds.toFixed(1)} s of CPU`);
+    // After the first 200,000 (buffers grown, chunks cycling), it stays within 8 MiB of where it was.
+    const settled = run.rss.slice(1);
+    expect(Math.max(...settled) - settled[0]).toBeLessThan(8 * 2 ** 20);
+    expect(run.log).not.toMatch(WASM_ERRORS);
+  });
+
+  describe.skipIf(!WAMRC)("compiled ahead of time (flb-wamrc)", () => {
+    it("tarkin pack --aot writes a .aot beside the .wasm that Fluent Bit runs with the same verdicts", async () => {
+      const wasm = join(dir, "aot.wasm");
+      const r = spawnSync(process.execPath, [CLI, "pack", "--model", resolve(ROOT, "models/default.json"), "-o", wasm, "--aot"], { cwd: dir, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/compiled ahead of time for x86-64 -> .*aot\.aot/);
+      const aot = join(dir, "aot.aot");
+      expect(existsSync(aot)).toBe(true);
+      expect(isAot(readFileSync(aot))).toBe(true);
+      const expected = records(tarkin(["check", input, "--wasm", wasm]));
+      const run = await pipeline(aot, "json", input, lines.length);
+      expect(run.out.map(verdict)).toEqual(expected.map(verdict));
+      expect(run.log).not.toMatch(WASM_ERRORS);
+    });
+  });
+});
