@@ -11,9 +11,11 @@ import { basename, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { FluentBitFilter, fluentBitRecord } from "../host/core/harness.js";
 import { sampleLines } from "../host/core/sample.js";
-import { packModule, DEFAULT_SETTINGS } from "../host/core/pack.js";
+import { packModule, withPackOf, DEFAULT_SETTINGS } from "../host/core/pack.js";
 import { vaderLexicon } from "../host/core/lexicon.js";
 import { defaultModel, ROOT } from "../host/core/assets.js";
+import { countInstructions, type InstructionCount } from "./instructions.js";
+import { fluentBitRows } from "./fluent-bit.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings of the run.
@@ -31,6 +33,8 @@ const TRAIN_SEED = 11;
 const TRAIN_ROUNDS = 3; // per file, interleaved
 const SIZE_TARGET = 1024 * 1024; // the packed module's budget: 1 MiB, what a Kubernetes ConfigMap holds (issue 12; it was 200 KB)
 const COST_TARGET = 2; // scoring may cost at most 2x what the module given with --against costs (issue 12)
+const FLUENT_BIT_RECORDS = 200_000; // records through the real Fluent Bit per run
+const FLUENT_BIT_ROUNDS = 3; // runs per Fluent Bit row, interleaved; the median is reported
 
 // --against OLD.wasm: a packed module (an earlier build) timed beside this one, scoring alone.
 const againstAt = process.argv.indexOf("--against");
@@ -39,6 +43,9 @@ if (againstAt >= 0 && (!AGAINST || !existsSync(AGAINST))) {
   console.error(`bench: --against needs a packed module (.wasm) that exists: ${AGAINST ?? "none given"}`);
   process.exit(2);
 }
+
+// --fluent-bit-only: only the rows that speak of an interpreter (instruction counts, the real Fluent Bit).
+const FLUENT_BIT_ONLY = process.argv.includes("--fluent-bit-only");
 
 const BUILD = join(ROOT, "build");
 const CLI = join(ROOT, "dist", "tarkin.js");
@@ -282,15 +289,7 @@ function batchPass(x: { memory: WebAssembly.Memory; input(length: number): numbe
 // The byte-scan floor: bench/scan.ts, compiled now with the installed asc.
 
 function compileScan(): Uint8Array {
-  const out = join(BUILD, "scan.wasm");
-  rmSync(out, { force: true });
-  const asc = join(ROOT, "node_modules", "assemblyscript", "bin", "asc.js");
-  const r = spawnSync(process.execPath, [asc, "--config", join(ROOT, "bench", "asconfig.json"), "--target", "release"], { cwd: ROOT, encoding: "utf8" });
-  if (r.status !== 0 || !existsSync(out)) {
-    process.stderr.write(`bench: compiling bench/scan.ts failed:\n${r.stderr}${r.stdout}`);
-    process.exit(1);
-  }
-  return readFileSync(out);
+  return compile(join(ROOT, "bench", "asconfig.json"), "release", join(BUILD, "scan.wasm"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,6 +429,59 @@ const scan = compileScan();
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// What an interpreter pays: instructions executed per record (exact and repeatable, whatever the
+// machine's load), and the real Fluent Bit's CPU time where it is installed.
+
+/** An AssemblyScript build of ours, by asconfig file and target, compiled now with the installed asc. */
+function compile(config: string, target: string, out: string): Uint8Array {
+  rmSync(out, { force: true });
+  const asc = join(ROOT, "node_modules", "assemblyscript", "bin", "asc.js");
+  const r = spawnSync(process.execPath, [asc, "--config", config, "--target", target], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0 || !existsSync(out)) {
+    process.stderr.write(`bench: compiling ${config} (${target}) failed:\n${r.stderr}${r.stdout}`);
+    process.exit(1);
+  }
+  return readFileSync(out);
+}
+
+{
+  console.log("");
+  console.log("what an interpreter pays");
+  // The same code as build/tarkin.wasm with its functions' names kept (asconfig.json's profile target), packed alike.
+  const profile = compile(join(ROOT, "asconfig.json"), "profile", join(BUILD, "tarkin-core.profile.wasm"));
+  const named = withPackOf(profile, packed);
+  const show = (label: string, c: InstructionCount) => {
+    console.log(`  ${label}: ${fmtInt(c.perRecord)} wasm operations a record (${c.perByte.toFixed(1)} a byte of record)`);
+  };
+  const counted = countInstructions(named, recordBytes);
+  show("tarkin_filter", counted);
+  for (const [name, n] of counted.top) console.log(`    ${fmtInt(n).padStart(7)}  ${((n / counted.perRecord) * 100).toFixed(1).padStart(4)}%  ${name.replace(/^assembly\//, "")}`);
+  if (AGAINST) show(`--against ${basename(AGAINST)}`, countInstructions(readFileSync(AGAINST), recordBytes));
+
+  const passthrough = join(BUILD, "passthrough.wasm");
+  compile(join(ROOT, "bench", "passthrough.asconfig.json"), "release", passthrough);
+  process.stdout.write(`  the real Fluent Bit: ${FLUENT_BIT_RECORDS.toLocaleString("en")} records a run, ${FLUENT_BIT_ROUNDS} runs a row, interleaved ... `);
+  const t = performance.now();
+  const fb = await fluentBitRows(messages, FLUENT_BIT_RECORDS, PACKED, passthrough, BUILD, FLUENT_BIT_ROUNDS);
+  if (!fb) console.log("skipped: fluent-bit is not on PATH (nor in $FLUENT_BIT)");
+  else {
+    console.log(`${((performance.now() - t) / 1000).toFixed(0)} s`);
+    console.log(`  ${fb.version}, tail -> wasm filter (event_format json) -> file, CPU seconds of the process (user + system), median:`);
+    const byName = new Map(fb.rows.map((r) => [r.name, median(r.cpu)]));
+    for (const row of fb.rows) {
+      const cpu = median(row.cpu);
+      const ratio = row.against ? `  ${fmtRatio(cpu / byName.get(row.against)!)} the ${row.against}` : "";
+      console.log(`    ${row.name.padEnd(46)} ${cpu.toFixed(2).padStart(6)} s  ${((cpu / fb.records) * 1e6).toFixed(2).padStart(6)} µs a record  (±${(spread(row.cpu) / 2).toFixed(0)}%)${ratio}`);
+    }
+    for (const row of fb.rows.filter((r) => r.goal)) {
+      const ratio = median(row.cpu) / byName.get(row.against!)!;
+      console.log(`  ${ratio <= row.goal! ? "PASS" : "FAIL"}  ${row.name} within ${row.goal}x of the ${row.against}'s CPU: ${fmtRatio(ratio)}`);
+    }
+  }
+}
+if (FLUENT_BIT_ONLY) process.exit(0);
 
 const { SentimentIntensityAnalyzer } = createRequire(import.meta.url)("vader-sentiment") as {
   SentimentIntensityAnalyzer: { polarity_scores(text: string): { compound: number } };

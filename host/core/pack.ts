@@ -123,6 +123,13 @@ export function packModule(core: Uint8Array, contents: PackContents): Uint8Array
   return withDataSegment(core, address, blob);
 }
 
+/** `core` (another build of the module) carrying the pack that `packed` carries, byte for byte. */
+export function withPackOf(core: Uint8Array, packed: Uint8Array): Uint8Array {
+  const segment = dataSegments(packed).find((s) => s.offset === packArea(packed).address);
+  if (!segment) throw new PackError("it has no pack to carry over");
+  return withDataSegment(core, packArea(core).address, segment.bytes);
+}
+
 export interface PackedContents {
   settings: Settings;
   lexiconEntries: number;

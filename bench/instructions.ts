@@ -1,0 +1,196 @@
+// WebAssembly operations executed per record, per function: what an interpreter (WAMR's, in Fluent
+// Bit) pays for, where a JIT's timings hide it. The module is instrumented with binaryen: every
+// straight-line region (a block's direct contents, an if's arm, a loop's body) first adds its own
+// count to a counter of its function. local.get and constants are not counted: WAMR's fast
+// interpreter folds them into the operations that use them. A region left early by a branch counts
+// whole, so the counts are a close upper bound; they are exact repeatable numbers, not timings.
+import binaryen from "binaryen";
+
+type Ref = number;
+
+// binaryen.js has these expression helpers, which its typings (version 116) do not declare.
+const { Block, If, Loop, Function: Fn } = binaryen as unknown as {
+  Block: { getNumChildren(e: Ref): number; getChildAt(e: Ref, i: number): Ref; insertChildAt(e: Ref, i: number, child: Ref): void };
+  If: { getCondition(e: Ref): Ref; getIfTrue(e: Ref): Ref; setIfTrue(e: Ref, arm: Ref): void; getIfFalse(e: Ref): Ref; setIfFalse(e: Ref, arm: Ref): void };
+  Loop: { getBody(e: Ref): Ref; setBody(e: Ref, body: Ref): void };
+  Function: { getBody(f: binaryen.FunctionRef): Ref; setBody(f: binaryen.FunctionRef, body: Ref): void };
+};
+
+// The operands of each kind of expression that can appear in tarkin's module (no GC, no SIMD).
+function operands(expr: Ref): Ref[] {
+  const info = binaryen.getExpressionInfo(expr) as unknown as Record<string, unknown> & { id: number };
+  const pick = (...names: string[]) => names.map((n) => info[n] as Ref).filter((r) => typeof r === "number" && r !== 0);
+  switch (info.id) {
+    case binaryen.BlockId:
+      return (info.children as Ref[]).slice();
+    case binaryen.IfId:
+      return pick("condition", "ifTrue", "ifFalse");
+    case binaryen.LoopId:
+      return pick("body");
+    case binaryen.BreakId:
+    case binaryen.SwitchId:
+      return pick("value", "condition");
+    case binaryen.CallId:
+      return (info.operands as Ref[]).slice();
+    case binaryen.CallIndirectId:
+      return [...(info.operands as Ref[]), ...pick("target")];
+    case binaryen.LocalSetId:
+    case binaryen.GlobalSetId:
+    case binaryen.UnaryId:
+    case binaryen.DropId:
+    case binaryen.ReturnId:
+      return pick("value");
+    case binaryen.LoadId:
+      return pick("ptr");
+    case binaryen.StoreId:
+      return pick("ptr", "value");
+    case binaryen.BinaryId:
+      return pick("left", "right");
+    case binaryen.SelectId:
+      return pick("ifTrue", "ifFalse", "condition");
+    case binaryen.MemoryGrowId:
+      return pick("delta");
+    case binaryen.MemoryCopyId:
+      return pick("dest", "source", "size");
+    case binaryen.MemoryFillId:
+      return pick("dest", "value", "size");
+    case binaryen.LocalGetId:
+    case binaryen.GlobalGetId:
+    case binaryen.ConstId:
+    case binaryen.NopId:
+    case binaryen.UnreachableId:
+    case binaryen.MemorySizeId:
+      return [];
+    default:
+      throw new Error(`instructions: expression kind ${info.id} is not handled`);
+  }
+}
+
+export interface Counted {
+  wasm: Uint8Array;
+  /** The names of the functions, in the order of the counters. */
+  functions: string[];
+}
+
+/** The module with one exported i64 counter per function (`__count_N`) of instructions executed in it. */
+export function instrument(wasm: Uint8Array): Counted {
+  const module = binaryen.readBinary(wasm);
+  module.setFeatures(binaryen.Features.All);
+  const functions: string[] = [];
+  const n = module.getNumFunctions();
+  for (let f = 0; f < n; f++) {
+    const fn = module.getFunctionByIndex(f);
+    const info = binaryen.getFunctionInfo(fn);
+    if (info.module !== "") continue; // an import (tarkin's module has none)
+    const counter = `__count_${functions.length}`;
+    functions.push(info.name);
+    module.addGlobal(counter, binaryen.i64, true, module.i64.const(0, 0));
+    module.addGlobalExport(counter, counter);
+    const bump = (k: number): Ref =>
+      module.global.set(counter, module.i64.add(module.global.get(counter, binaryen.i64), module.i64.const(k, 0)));
+
+    // The cost of an expression within its region: itself and its operands, but not what nested
+    // regions hold (they count themselves). Nested regions are instrumented on the way.
+    const cost = (expr: Ref): number => {
+      const id = binaryen.getExpressionId(expr);
+      if (id === binaryen.BlockId) {
+        instrumentBlock(expr);
+        return 0; // a block is no instruction of its own in an interpreter's code
+      }
+      if (id === binaryen.LoopId) {
+        Loop.setBody(expr, region(Loop.getBody(expr)));
+        return 1;
+      }
+      if (id === binaryen.IfId) {
+        const c = cost(If.getCondition(expr));
+        If.setIfTrue(expr, region(If.getIfTrue(expr)));
+        const otherwise = If.getIfFalse(expr);
+        if (otherwise) If.setIfFalse(expr, region(otherwise));
+        return c + 1;
+      }
+      const own = id === binaryen.LocalGetId || id === binaryen.ConstId ? 0 : 1;
+      return own + operands(expr).reduce((sum, op) => sum + cost(op), 0);
+    };
+    const instrumentBlock = (block: Ref): void => {
+      const children = Block.getNumChildren(block);
+      let k = 0;
+      for (let i = 0; i < children; i++) k += cost(Block.getChildAt(block, i));
+      if (k > 0) Block.insertChildAt(block, 0, bump(k));
+    };
+    // An arm or a body as a counted region: a block of its own, or wrapped in one.
+    const region = (expr: Ref): Ref => {
+      if (binaryen.getExpressionId(expr) === binaryen.BlockId) {
+        instrumentBlock(expr);
+        return expr;
+      }
+      const k = cost(expr);
+      return k > 0 ? module.block(null, [bump(k), expr], binaryen.getExpressionType(expr)) : expr;
+    };
+    Fn.setBody(fn, region(Fn.getBody(fn)));
+  }
+  if (!module.validate()) throw new Error("instructions: the instrumented module does not validate");
+  const out = module.emitBinary();
+  module.dispose();
+  return { wasm: out, functions };
+}
+
+/** The counters' values now, by function name. */
+export function readCounters(exports: WebAssembly.Exports, functions: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  functions.forEach((name, i) => {
+    const value = Number((exports[`__count_${i}`] as WebAssembly.Global).value as bigint);
+    counts.set(name, (counts.get(name) ?? 0) + value);
+  });
+  return counts;
+}
+
+export interface InstructionCount {
+  perRecord: number;
+  perByte: number;
+  /** The functions that execute the most, instructions per record, largest first. */
+  top: [string, number][];
+}
+
+/**
+ * Instructions per record of `wasm` (a packed module) on records given to tarkin_filter as Fluent
+ * Bit gives them (malloc, copy in with a NUL, the call, free): one pass to warm up the module's
+ * buffers and caches, as a long-running pipeline has them, then one counted pass.
+ */
+export function countInstructions(wasm: Uint8Array, records: Uint8Array[], top = 8): InstructionCount {
+  const { wasm: counted, functions } = instrument(wasm);
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(counted as BufferSource), {}).exports;
+  const x = exports as unknown as {
+    memory: WebAssembly.Memory;
+    malloc(n: number): number;
+    free(p: number): void;
+    tarkin_filter(tag: number, tagLength: number, sec: number, nsec: number, record: number, recordLength: number): number;
+  };
+  const pass = (): number => {
+    let bytes = 0;
+    for (const record of records) {
+      const tag = x.malloc(7);
+      new Uint8Array(x.memory.buffer).set([0x74, 0x61, 0x72, 0x6b, 0x69, 0x6e, 0], tag); // "tarkin"
+      const at = x.malloc(record.length + 1);
+      const memory = new Uint8Array(x.memory.buffer);
+      memory.set(record, at);
+      memory[at + record.length] = 0;
+      x.tarkin_filter(tag, 6, 0, 0, at, record.length);
+      x.free(tag);
+      x.free(at);
+      bytes += record.length;
+    }
+    return bytes;
+  };
+  pass();
+  const before = readCounters(exports, functions);
+  const bytes = pass();
+  const rows: [string, number][] = [];
+  let total = 0;
+  for (const [name, value] of readCounters(exports, functions)) {
+    const spent = value - (before.get(name) ?? 0);
+    total += spent;
+    if (spent > 0) rows.push([name, spent / records.length]);
+  }
+  rows.sort((a, b) => b[1] - a[1]);
+  return { perRecord: total / records.length, perByte: total / bytes, top: rows.slice(0, top) };
+}
