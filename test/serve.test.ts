@@ -2,50 +2,12 @@
 // socket sink (newline-delimited JSON over TCP) and a server that speaks its socket source, all on
 // 127.0.0.1 with ports found free at run time. Every wait is bounded in time; every test closes its
 // sockets and its child.
-import { afterEach, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { resolve } from "node:path";
-import { ROOT } from "./helpers.js";
-import { sampleLines } from "../host/core/sample.js";
+import { cleanups, event, expectAnnotated, HOST, ports, SidecarProcess, waitFor, type Event } from "./serve.helpers.js";
 
-const CLI = resolve(ROOT, "dist/tarkin.js");
-const HOST = "127.0.0.1";
 /** host/commands/serve.ts's HIGH_WATER_BYTES. */
 const HIGH_WATER = 4 * 1024 * 1024;
-const SAMPLE = [...sampleLines({ lines: 5_000, seed: 7 })];
-
-type Event = Record<string, unknown>;
-
-/** An event as Vector's socket sink encodes a file source's event with `encoding.codec = "json"`, plus its connection and number. */
-function event(conn: number, seq: number): string {
-  const message = SAMPLE[(conn * 7919 + seq) % SAMPLE.length];
-  return JSON.stringify({ conn, seq, file: "/var/log/sample.log", host: "web01", message, source_type: "file", timestamp: "2026-01-05T00:00:00Z" });
-}
-
-async function waitFor(what: string, condition: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().once("error", fail);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
 
 /** Vector's socket source: accepts connections, splits lines, keeps each connection's events apart. */
 class SocketSource {
@@ -157,22 +119,10 @@ interface Stats {
   resent: number;
 }
 
-class Sidecar {
-  readonly child: ChildProcess;
-  stderr = "";
-  readonly exited: Promise<number | null>;
-
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [CLI, "serve", ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-    this.child.stderr!.setEncoding("utf8").on("data", (t: string) => (this.stderr += t));
-    this.exited = new Promise((r) => this.child.once("exit", (code) => r(code)));
-    cleanups.push(() => this.child.exitCode === null && this.child.signalCode === null && this.child.kill("SIGKILL"));
-  }
-
+class Sidecar extends SidecarProcess {
   static async start(listen: number, forward: number, ...args: string[]): Promise<Sidecar> {
     const sidecar = new Sidecar(["--listen", `${HOST}:${listen}`, "--forward", `${HOST}:${forward}`, "--stats", "0.1", ...args]);
-    await waitFor("the sidecar to listen", () => sidecar.stderr.includes("listening on") || sidecar.child.exitCode !== null);
-    expect(sidecar.stderr).toContain(`listening on ${HOST}:${listen}`);
+    await sidecar.listening(`listening on ${HOST}:${listen}`);
     return sidecar;
   }
 
@@ -188,24 +138,6 @@ class Sidecar {
   statsLines(): number {
     return this.stderr.match(/ events in, /g)?.length ?? 0;
   }
-
-  /** CPU time the sidecar has used, user and system (/proc/PID/stat counts in ticks of 1/100 s on Linux). */
-  cpuSeconds(): number {
-    const fields = readFileSync(`/proc/${this.child.pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  }
-
-  rssBytes(): number {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, "utf8"));
-    return Number(m![1]) * 1024;
-  }
-}
-
-async function ports(): Promise<[number, number]> {
-  const listen = await freePort();
-  let forward = await freePort();
-  while (forward === listen) forward = await freePort();
-  return [listen, forward];
 }
 
 /**
@@ -232,10 +164,6 @@ function checkConnection(connections: Event[][], conn: number, count: number): n
   }
   expect(next, `connection ${conn}: events through`).toBe(count);
   return duplicates;
-}
-
-function expectAnnotated(e: Event): void {
-  for (const k of ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly"]) expect(e).toHaveProperty(k);
 }
 
 describe("tarkin serve", () => {

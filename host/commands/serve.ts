@@ -1,12 +1,15 @@
 // tarkin serve: the sidecar that runs the module for a Vector pipeline (Vector dropped its wasm
-// transform in 0.17). Events come from Vector's socket sink and go to its socket source; the
+// transform in 0.17). Events come from Vector's socket sink and go to its socket source, or, with
+// --http, from its http sink to its http_server source with end-to-end acknowledgements; the
 // sidecar's own log and statistics go to stderr.
 import { Command } from "commander";
 import { CliError } from "../core/errors.js";
 import { FluentBitFilter, HarnessError } from "../core/harness.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { parseAddress, Sidecar } from "../core/serve.js";
+import type { Address } from "../core/serve-downstream.js";
 import { Downstream, formatAddress, replayWindowBytes } from "../core/serve-downstream.js";
+import { DOWNSTREAM_TIMEOUT_MS, HttpSidecar, MAX_BODY_BYTES, parseForwardUrl, PENDING_LIMIT_BYTES } from "../core/serve-http.js";
 import { filterModule } from "./check.js";
 
 interface ServeOptions extends SettingsOptions {
@@ -15,6 +18,9 @@ interface ServeOptions extends SettingsOptions {
   forward: string;
   stats?: string;
   tag: string;
+  http?: boolean;
+  downstreamTimeout: string;
+  maxInHand: string;
 }
 
 /** Output bytes queued (read and filtered, not yet written downstream) at which reading stops. */
@@ -23,11 +29,17 @@ const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 export function serveCommand(): Command {
   return addSettingsOptions(
     new Command("serve")
-      .description("a sidecar for Vector: events from its socket sink through the module to its socket source (newline-delimited JSON over TCP)")
+      .description(
+        "a sidecar for Vector: events from its socket sink through the module to its socket source (newline-delimited JSON over TCP), " +
+          "or with --http from its http sink to its http_server source, answering each batch once the downstream has",
+      )
       .option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)")
-      .requiredOption("--listen <host:port>", "where Vector's socket sink connects")
-      .requiredOption("--forward <host:port>", "the address of Vector's socket source")
+      .option("--http", "speak HTTP: batches from Vector's http sink, posted on to its http_server source (with acknowledgements: at least once, end to end)")
+      .requiredOption("--listen <host:port>", "where Vector's socket sink connects (--http: where its http sink posts)")
+      .requiredOption("--forward <host:port|url>", "the address of Vector's socket source (--http: the http:// URL of its http_server source)")
       .option("--stats <seconds>", "print events in, out and queued on stderr every so many seconds")
+      .option("--downstream-timeout <seconds>", "--http: how long the http_server source has to answer a post before the batch is answered 503", String(DOWNSTREAM_TIMEOUT_MS / 1000))
+      .option("--max-in-hand <MiB>", "--http: requests in hand (bodies and results) past which new ones are answered 429", String(PENDING_LIMIT_BYTES / 2 ** 20))
       .option("--tag <tag>", "the tag events carry", "tarkin"),
   ).action((o: ServeOptions) => serve(o));
 }
@@ -36,9 +48,9 @@ function log(message: string): void {
   process.stderr.write(`tarkin serve: ${message}\n`);
 }
 
-function statsSeconds(text: string): number {
+function positive(text: string, option: string, unit: string): number {
   const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) throw new CliError(`--stats must be a number of seconds above 0, not ${JSON.stringify(text)}`);
+  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) throw new CliError(`${option} must be a number of ${unit} above 0, not ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -55,17 +67,19 @@ function stopSignal(again: () => void): Promise<NodeJS.Signals> {
   });
 }
 
+function stopOnSignal(stats: () => string): Promise<NodeJS.Signals> {
+  return stopSignal(() => {
+    log(`stopped before delivering everything: ${stats()}`);
+    process.exit(1);
+  });
+}
+
 async function serve(o: ServeOptions): Promise<void> {
   const listen = parseAddress(o.listen, "--listen");
+  const every = o.stats === undefined ? undefined : positive(o.stats, "--stats", "seconds");
+  if (o.http) return serveHttp(o, listen, parseForwardUrl(o.forward), every);
   const forward = parseAddress(o.forward, "--forward");
-  const every = o.stats === undefined ? undefined : statsSeconds(o.stats);
-  let filter: FluentBitFilter;
-  try {
-    filter = new FluentBitFilter(filterModule(o));
-  } catch (e) {
-    if (e instanceof HarnessError) throw new CliError(`${o.wasm}: ${e.message}`);
-    throw e;
-  }
+  const filter = openFilter(o);
   const replay = replayWindowBytes();
   const downstream = new Downstream(forward, { highWater: HIGH_WATER_BYTES, replay, log, onRoom: () => sidecar.resume() });
   const sidecar = new Sidecar(filter, downstream, o.tag, log);
@@ -78,11 +92,41 @@ async function serve(o: ServeOptions): Promise<void> {
   log(`forwarding to ${formatAddress(forward)}; reading pauses at ${HIGH_WATER_BYTES} queued bytes; up to ${replay} bytes kept to resend`);
   downstream.connect();
   const timer = every === undefined ? undefined : setInterval(() => log(stats()), every * 1000);
-  const signal = await stopSignal(() => {
-    log(`stopped before delivering everything: ${stats()}`);
-    process.exit(1);
-  });
+  const signal = await stopOnSignal(stats);
   log(`${signal}: stopping; delivering what was read`);
+  await sidecar.stop();
+  clearInterval(timer);
+  const m = filter.stats();
+  log(`stopped: ${stats()}; ${m.anomalous} anomalous, ${m.errors} unreadable`);
+}
+
+function openFilter(o: ServeOptions): FluentBitFilter {
+  try {
+    return new FluentBitFilter(filterModule(o));
+  } catch (e) {
+    if (e instanceof HarnessError) throw new CliError(`${o.wasm}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function serveHttp(o: ServeOptions, listen: Address, forward: URL, every: number | undefined): Promise<void> {
+  const limits = {
+    timeoutMs: positive(o.downstreamTimeout, "--downstream-timeout", "seconds") * 1000,
+    pendingBytes: Math.round(positive(o.maxInHand, "--max-in-hand", "MiB") * 2 ** 20),
+    bodyBytes: MAX_BODY_BYTES,
+  };
+  const filter = openFilter(o);
+  const sidecar = new HttpSidecar(filter, forward, o.tag, log, limits);
+  const stats = () => {
+    const s = sidecar.stats();
+    return `${s.requests} requests (${s.answered200} answered 200, ${s.answered503} 503, ${s.answered429} 429, ${s.answered413} 413), ` +
+      `${s.in} events in, ${s.out} delivered, ${s.inHand} requests in hand (${s.inHandBytes} bytes)` + (s.lost ? `, ${s.lost} LOST` : "");
+  };
+  await sidecar.listen(listen);
+  log(`posting to ${forward.href}; a batch is answered once that post is answered (503 if it fails or takes over ${limits.timeoutMs} ms); 429 past ${limits.pendingBytes} bytes in hand`);
+  const timer = every === undefined ? undefined : setInterval(() => log(stats()), every * 1000);
+  const signal = await stopOnSignal(stats);
+  log(`${signal}: stopping; answering the requests in hand`);
   await sidecar.stop();
   clearInterval(timer);
   const m = filter.stats();

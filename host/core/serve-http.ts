@@ -1,0 +1,300 @@
+// The sidecar's HTTP mode, for Vector's end-to-end acknowledgements. Batches come from Vector's
+// `http` sink (a JSON array or newline-delimited JSON, gzip or deflate when it compresses); each
+// event goes through the module exactly as in the socket mode; what comes out is posted as
+// newline-delimited JSON to Vector's `http_server` source, which, with acknowledgements on, answers
+// only once the events reached its sinks. The sink's request is answered 200 only after that post
+// was answered 2xx, and 503 otherwise, so the sink retries the batch: every event is delivered at
+// least once, end to end, with no window to size. Memory is bounded: requests are taken only while
+// the bytes in hand stay under a limit (429, which the sink retries later, past it), a body past
+// MAX_BODY_BYTES is refused (413), and a post the downstream does not answer in time fails (503).
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { gunzip, inflate } from "node:zlib";
+import { CliError } from "./errors.js";
+import type { FluentBitFilter } from "./harness.js";
+import { formatAddress, type Address } from "./serve-downstream.js";
+
+/** The largest request body, after decompression. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Bytes of requests in hand (bodies, and what the module made of them) past which a new request gets 429. */
+export const PENDING_LIMIT_BYTES = 64 * 1024 * 1024;
+/** How long the downstream has to answer a post. */
+export const DOWNSTREAM_TIMEOUT_MS = 30_000;
+/** Connections kept open to the downstream. */
+const DOWNSTREAM_SOCKETS = 16;
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+
+/** An http:// URL (Vector's http_server source); a CliError otherwise. */
+export function parseForwardUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CliError(`--forward must be an http:// URL with --http (Vector's http_server source), not ${JSON.stringify(text)}`);
+  }
+  if (url.protocol !== "http:") throw new CliError(`--forward must be an http:// URL with --http, not ${JSON.stringify(text)}`);
+  return url;
+}
+
+/**
+ * The events of a batch, each as its own bytes: the elements of a JSON array body (split, not
+ * parsed and written again, so each event reaches the module exactly as Vector wrote it), or the
+ * lines of a newline-delimited one (blank lines skipped). A body that starts as an array but is not
+ * a whole one goes as one event, which the module marks unreadable and passes on: never lost.
+ */
+export function batchEvents(body: Buffer): Buffer[] {
+  let start = 0;
+  while (start < body.length && (body[start] === 0x20 || body[start] === 0x09 || body[start] === 0x0a || body[start] === 0x0d)) start++;
+  if (body[start] === 0x5b) return arrayElements(body, start) ?? [body];
+  const events: Buffer[] = [];
+  let from = 0;
+  for (let nl = body.indexOf(0x0a); from < body.length; nl = body.indexOf(0x0a, from)) {
+    const end = nl < 0 ? body.length : nl;
+    const line = body.subarray(from, end > from && body[end - 1] === 0x0d ? end - 1 : end);
+    if (!line.every((b) => b === 0x20 || b === 0x09)) events.push(line);
+    from = end + 1;
+  }
+  return events;
+}
+
+/** The top-level elements of the JSON array at `open`, or null when it is not one whole array. */
+function arrayElements(body: Buffer, open: number): Buffer[] | null {
+  const elements: Buffer[] = [];
+  let depth = 0;
+  let from = open + 1;
+  for (let i = open + 1; i < body.length; i++) {
+    const b = body[i];
+    if (b === 0x22) {
+      // A string, most of an event: to its closing quote, one not escaped, by indexOf (memchr).
+      for (let close = body.indexOf(0x22, i + 1); ; close = body.indexOf(0x22, close + 1)) {
+        if (close < 0) return null;
+        let backslashes = 0;
+        while (body[close - 1 - backslashes] === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) {
+          i = close;
+          break;
+        }
+      }
+    } else if (b === 0x7b || b === 0x5b) depth++;
+    else if ((b === 0x7d || b === 0x5d) && depth > 0) depth--;
+    else if ((b === 0x2c || b === 0x5d) && depth === 0) {
+      const element = trim(body.subarray(from, i));
+      if (element.length) elements.push(element);
+      else if (b === 0x2c || elements.length) return null; // an empty element: not JSON
+      from = i + 1;
+      if (b === 0x5d) return trim(body.subarray(i + 1)).length ? null : elements;
+    }
+  }
+  return null;
+}
+
+function trim(b: Buffer): Buffer {
+  let s = 0;
+  let e = b.length;
+  while (s < e && (b[s] === 0x20 || b[s] === 0x09 || b[s] === 0x0a || b[s] === 0x0d)) s++;
+  while (e > s && (b[e - 1] === 0x20 || b[e - 1] === 0x09 || b[e - 1] === 0x0a || b[e - 1] === 0x0d)) e--;
+  return b.subarray(s, e);
+}
+
+export interface HttpSidecarStats {
+  requests: number;
+  answered200: number;
+  answered503: number;
+  answered429: number;
+  answered413: number;
+  answered400: number;
+  in: number;
+  out: number;
+  lost: number;
+  inHand: number;
+  inHandBytes: number;
+}
+
+class RequestError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export class HttpSidecar {
+  private readonly server: Server;
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: DOWNSTREAM_SOCKETS });
+  private stopping = false;
+  private idle?: () => void;
+  private readonly counts: HttpSidecarStats = {
+    requests: 0, answered200: 0, answered503: 0, answered429: 0, answered413: 0, answered400: 0, in: 0, out: 0, lost: 0, inHand: 0, inHandBytes: 0,
+  };
+
+  constructor(
+    private readonly filter: FluentBitFilter,
+    private readonly forward: URL,
+    private readonly tag: string,
+    private readonly log: (message: string) => void,
+    private readonly limits = { pendingBytes: PENDING_LIMIT_BYTES, bodyBytes: MAX_BODY_BYTES, timeoutMs: DOWNSTREAM_TIMEOUT_MS },
+  ) {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  listen(address: Address): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const refuse = (e: NodeJS.ErrnoException) =>
+        reject(new CliError(`--listen ${formatAddress(address)}: ${e.code === "EADDRINUSE" ? "the address is in use" : e.message}`));
+      this.server.once("error", refuse);
+      this.server.listen(address.port, address.host, () => {
+        this.server.off("error", refuse);
+        this.server.on("error", (e) => this.log(`listening: ${e.message}`));
+        this.log(`listening for Vector's http sink on http://${formatAddress(address)}`);
+        resolve();
+      });
+    });
+  }
+
+  stats(): HttpSidecarStats {
+    return { ...this.counts };
+  }
+
+  /** Stops taking requests and resolves once every request in hand has been answered. */
+  stop(): Promise<void> {
+    this.stopping = true;
+    this.server.close();
+    this.server.closeIdleConnections();
+    return new Promise((resolve) => {
+      this.idle = () => {
+        if (this.counts.inHand > 0) return;
+        this.server.closeAllConnections();
+        this.agent.destroy();
+        resolve();
+      };
+      this.idle();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.counts.requests++;
+    if (this.stopping) return this.answer(res, 503, "stopping", { Connection: "close" });
+    if (req.method !== "POST") return this.answer(res, 405, "POST batches of events here", { Allow: "POST" });
+    // Admission: the bytes in hand stay under the limit (one request is always taken, however large).
+    const announced = Number(req.headers["content-length"] ?? 0);
+    if (this.counts.inHand > 0 && this.counts.inHandBytes + announced > this.limits.pendingBytes) {
+      return this.answer(res, 429, "too much in hand: retry later", { "Retry-After": "1" });
+    }
+    let held = 0;
+    const hold = (bytes: number) => {
+      held += bytes;
+      this.counts.inHandBytes += bytes;
+    };
+    this.counts.inHand++;
+    try {
+      const body = await this.body(req, hold);
+      const events = batchEvents(body);
+      const results: string[] = [];
+      const now = Date.now();
+      const time = { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 };
+      let resultBytes = 0;
+      for (const event of events) {
+        this.counts.in++;
+        const result = this.filter.filter(event, this.tag, time);
+        if (result === null) {
+          this.counts.lost++;
+          this.log(`the module lost an event (a trap, or no result): ${event.toString("utf8", 0, Math.min(event.length, 200))}`);
+        } else if (result !== "") {
+          results.push(result);
+          resultBytes += result.length;
+        }
+      }
+      hold(resultBytes);
+      if (results.length) await this.post(results.join("\n") + "\n");
+      this.counts.out += results.length;
+      this.answer(res, 200, "");
+    } catch (e) {
+      const status = e instanceof RequestError ? e.status : 503;
+      if (status === 503) this.log(`answering 503 so that Vector retries: ${(e as Error).message}`);
+      this.answer(res, status, (e as Error).message, status === 503 ? { "Retry-After": "1" } : {});
+    } finally {
+      this.counts.inHand--;
+      this.counts.inHandBytes -= held;
+      this.idle?.();
+    }
+  }
+
+  /** The request's body, decompressed, at most limits.bodyBytes. */
+  private async body(req: IncomingMessage, hold: (bytes: number) => void): Promise<Buffer> {
+    const raw = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on("data", (chunk: Buffer) => {
+        if (size > this.limits.bodyBytes) return;
+        size += chunk.length;
+        if (size > this.limits.bodyBytes) {
+          // Read no more of it: answered 413, the connection is closed (see answer).
+          req.pause();
+          reject(new RequestError(413, `a body over ${this.limits.bodyBytes} bytes`));
+          return;
+        }
+        hold(chunk.length);
+        chunks.push(chunk);
+      });
+      req.on("end", () => resolve(Buffer.concat(chunks)));
+      req.on("error", reject);
+    });
+    const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase();
+    if (encoding === "identity") return raw;
+    const options = { maxOutputLength: this.limits.bodyBytes };
+    let body: Buffer;
+    try {
+      if (encoding === "gzip") body = await gunzipAsync(raw, options);
+      else if (encoding === "deflate") body = await inflateAsync(raw, options);
+      else throw new RequestError(415, `content-encoding ${encoding} is not supported (gzip, deflate)`);
+    } catch (e) {
+      if (e instanceof RequestError) throw e;
+      if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw new RequestError(413, `a body over ${this.limits.bodyBytes} bytes once decompressed`);
+      throw new RequestError(400, `the ${encoding} body does not decompress: ${(e as Error).message}`);
+    }
+    hold(body.length);
+    return body;
+  }
+
+  /** Posts to the downstream; resolves on a 2xx answer, rejects on anything else. */
+  private post(body: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        this.forward,
+        {
+          method: "POST",
+          agent: this.agent,
+          timeout: this.limits.timeoutMs,
+          headers: { "Content-Type": "application/x-ndjson", "Content-Length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) resolve();
+            else reject(new Error(`the downstream answered ${status}`));
+          });
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`the downstream did not answer in ${this.limits.timeoutMs} ms`)));
+      req.on("error", (e) => reject(new Error(`the downstream ${this.forward.host}: ${e.message}`)));
+      req.end(body);
+    });
+  }
+
+  private answer(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+    if (status === 200) this.counts.answered200++;
+    else if (status === 503) this.counts.answered503++;
+    else if (status === 429) this.counts.answered429++;
+    else if (status === 413) this.counts.answered413++;
+    else if (status === 400) this.counts.answered400++;
+    if (res.headersSent || res.destroyed) return;
+    // A body left unread (413) closes the connection once answered: the rest of it is not a request.
+    const unread = !res.req.complete;
+    res.writeHead(status, { "Content-Type": "text/plain", ...(unread ? { Connection: "close" } : {}), ...headers });
+    res.end(text ? text + "\n" : "", () => {
+      if (unread) res.req.socket.destroy();
+    });
+  }
+}

@@ -1,0 +1,89 @@
+// What both sidecar suites (test/serve.test.ts, socket mode; test/serve-http.test.ts, HTTP mode)
+// need: events as Vector encodes them, free loopback ports, bounded waits, the sidecar as a child
+// process of the bundled CLI, and cleanups run after every test.
+import { afterEach, expect } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { ROOT } from "./helpers.js";
+import { sampleLines } from "../host/core/sample.js";
+
+export const CLI = resolve(ROOT, "dist/tarkin.js");
+export const HOST = "127.0.0.1";
+export const SAMPLE = [...sampleLines({ lines: 5_000, seed: 7 })];
+
+export type Event = Record<string, unknown>;
+
+/** An event as Vector's sinks encode a file source's event with `encoding.codec = "json"`, plus its connection (or batch) and number. */
+export function event(conn: number, seq: number): string {
+  const message = SAMPLE[(conn * 7919 + seq) % SAMPLE.length];
+  return JSON.stringify({ conn, seq, file: "/var/log/sample.log", host: "web01", message, source_type: "file", timestamp: "2026-01-05T00:00:00Z" });
+}
+
+export async function waitFor(what: string, condition: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer().once("error", fail);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Two different free ports: where the sidecar listens, where it forwards to. */
+export async function ports(): Promise<[number, number]> {
+  const listen = await freePort();
+  let forward = await freePort();
+  while (forward === listen) forward = await freePort();
+  return [listen, forward];
+}
+
+/** Run after the test that registered them, whatever its outcome. */
+export const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** `tarkin serve ARGS` as a child process, its stderr collected, killed after the test if still running. */
+export class SidecarProcess {
+  readonly child: ChildProcess;
+  stderr = "";
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [CLI, "serve", ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    this.child.stderr!.setEncoding("utf8").on("data", (t: string) => (this.stderr += t));
+    this.exited = new Promise((r) => this.child.once("exit", (code) => r(code)));
+    cleanups.push(() => this.child.exitCode === null && this.child.signalCode === null && this.child.kill("SIGKILL"));
+  }
+
+  /** Waits until it says it listens on `address` (or has exited, which fails the test). */
+  async listening(address: string): Promise<void> {
+    await waitFor("the sidecar to listen", () => this.stderr.includes(`listening`) || this.child.exitCode !== null);
+    expect(this.stderr).toContain(address);
+  }
+
+  /** CPU time the sidecar has used, user and system (/proc/PID/stat counts in ticks of 1/100 s on Linux). */
+  cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.child.pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+
+  rssBytes(): number {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, "utf8"));
+    return Number(m![1]) * 1024;
+  }
+}
+
+export function expectAnnotated(e: Event): void {
+  for (const k of ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly"]) expect(e).toHaveProperty(k);
+}
