@@ -46,6 +46,11 @@ class HttpSource {
     return seen;
   }
 
+  /** Answers 200 to every post it has been holding (mode "hang"). */
+  release(): void {
+    for (const res of this.hung.splice(0)) if (!res.destroyed) res.writeHead(200).end();
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -53,9 +58,8 @@ class HttpSource {
       this.posts++;
       const mode = this.mode;
       if (mode === "fail") return void res.writeHead(503).end();
-      const taken = Buffer.concat(chunks).toString("utf8").split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as Event);
+      this.events.push(...Buffer.concat(chunks).toString("utf8").split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as Event));
       if (mode === "hang") return void this.hung.push(res);
-      this.events.push(...taken);
       if (mode === "take-then-fail") return void res.writeHead(500).end();
       if (mode === "slow") return void setTimeout(() => res.writeHead(200).end(), 300);
       res.writeHead(200).end();
@@ -85,9 +89,11 @@ class HttpSink {
   readonly retried = new Set<number>();
   readonly statuses = new Map<number | string, number>();
   private readonly queue: Batch[];
+  private stopped = false;
 
   constructor(private readonly port: number, all: Batch[], private readonly concurrency: number, private readonly timeoutMs = 20_000) {
     this.queue = [...all];
+    cleanups.push(() => (this.stopped = true));
   }
 
   run(): Promise<void> {
@@ -96,7 +102,7 @@ class HttpSink {
 
   private async worker(): Promise<void> {
     for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) {
-      for (let backoff = 25; ; backoff = Math.min(backoff * 2, 500)) {
+      for (let backoff = 25; !this.stopped; backoff = Math.min(backoff * 2, 500)) {
         const status = await this.post(batch);
         this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
         if (status === 200) break;
@@ -183,19 +189,20 @@ describe("tarkin serve --http", () => {
     const sink = new HttpSink(listen, all, 4);
     const received: Event[] = [];
     const sending = sink.run();
-    const phase = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Each phase lasts a number of posts the downstream sees, whatever the machine's speed.
+    const posts = (n: number) => waitFor(`${n} posts downstream`, () => source.posts >= n, 30_000);
     source.mode = "fail";
-    await phase(400);
+    await posts(6);
     source.mode = "take-then-fail";
-    await phase(400);
+    await posts(12);
     source.mode = "slow";
-    await phase(600);
+    await posts(18);
     received.push(...source.events);
     source.close();
-    await phase(700);
+    await new Promise((r) => setTimeout(r, 500));
     source = new HttpSource(forward);
     await source.start();
-    await Promise.race([sending, phase(60_000)]);
+    await Promise.race([sending, new Promise((r) => setTimeout(r, 60_000))]);
     source.events.unshift(...received);
     const duplicates = checkDelivery(source, all, sink);
     console.log(`[serve --http] failures: ${sink.retried.size} of 60 batches retried, ${duplicates} events delivered twice; the sink saw ${JSON.stringify(Object.fromEntries(sink.statuses))}`);
@@ -225,7 +232,15 @@ describe("tarkin serve --http", () => {
     source.mode = "ok";
     await Promise.race([sending, new Promise((r) => setTimeout(r, 60_000))]);
     checkDelivery(source, all, sink);
-    console.log(`[serve --http] hanging downstream: sidecar RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB, at most ${(rssMax / 2 ** 20).toFixed(0)} MiB; the sink saw ${JSON.stringify(Object.fromEntries(sink.statuses))}`);
+    // What the sidecar held never passed --max-in-hand (its stats every 0.1 s), however many came at once.
+    const inHand = [...sidecar.stderr.matchAll(/requests in hand \((\d+) bytes\)/g)].map((m) => Number(m[1]));
+    expect(inHand.length).toBeGreaterThan(20);
+    const most = Math.max(...inHand);
+    console.log(
+      `[serve --http] hanging downstream: at most ${(most / 2 ** 20).toFixed(2)} MiB in hand (--max-in-hand 2); sidecar RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB, at most ` +
+        `${(rssMax / 2 ** 20).toFixed(0)} MiB; the sink saw ${JSON.stringify(Object.fromEntries(sink.statuses))}`,
+    );
+    expect(most).toBeLessThanOrEqual(2 * 2 ** 20);
     expect(rssMax - rssBefore).toBeLessThan(96 * 2 ** 20);
   });
 
@@ -233,21 +248,33 @@ describe("tarkin serve --http", () => {
     const [listen, forward] = await ports();
     const source = new HttpSource(forward);
     await source.start();
-    source.mode = "slow";
+    source.mode = "hang";
     const sidecar = await HttpSidecar.start(listen, forward);
     const all = batches(4, 100);
     const sink = new HttpSink(listen, all, 4);
     const sending = sink.run();
-    await waitFor("the batches to be in hand", () => /4 requests in hand/.test(sidecar.stderr));
+    await waitFor("the 4 batches posted on and held", () => source.posts >= 4);
     sidecar.child.kill("SIGTERM");
+    await waitFor("the sidecar to stop", () => sidecar.stderr.includes("SIGTERM: stopping"));
+    const late = await new Promise<number | string>((done) => {
+      const req = request({ host: HOST, port: listen, method: "POST", path: "/", agent: false, headers: { "Content-Length": 2 } }, (res) => {
+        res.resume();
+        done(res.statusCode ?? 0);
+      });
+      req.on("error", (e) => done((e as NodeJS.ErrnoException).code ?? "error"));
+      req.end("[]");
+    });
+    expect(late).toBe("ECONNREFUSED");
+    expect(sidecar.child.exitCode).toBeNull(); // still answering what it holds
+    source.release();
     expect(await sidecar.exited).toBe(0);
     await sending;
     expect(sink.statuses.get(200)).toBe(4);
     expect(source.events).toHaveLength(400);
-    expect(sidecar.stderr).toMatch(/SIGTERM: stopping; answering the requests in hand[\s\S]*stopped: 4 requests \(4 answered 200/);
+    expect(sidecar.stderr).toMatch(/SIGTERM: stopping; answering the requests in hand[\s\S]*stopped: \d+ requests \(4 answered 200/);
   });
 
-  it("refuses what it cannot take: a body over 16 MiB (413), an unknown compression (415), not a POST (405); and marks an event it cannot read", async () => {
+  it("refuses what it cannot take: a body over 16 MiB, raw or decompressed (413), an unknown compression (415), not a POST (405); and marks an event it cannot read", async () => {
     const [listen, forward] = await ports();
     const source = new HttpSource(forward);
     await source.start();
@@ -262,6 +289,7 @@ describe("tarkin serve --http", () => {
         req.end(body);
       });
     expect(await send("POST", Buffer.alloc(17 * 2 ** 20, 0x20))).toBe(413);
+    expect(await send("POST", gzipSync(Buffer.alloc(64 * 2 ** 20, 0x20)), { "Content-Encoding": "gzip" })).toBe(413); // a gzip bomb
     expect(await send("POST", Buffer.from("[]"), { "Content-Encoding": "br" })).toBe(415);
     expect(await send("GET", Buffer.alloc(0))).toBe(405);
     expect(await send("POST", Buffer.from('[{"message":"fine"}, {"message": "cut'))).toBe(200);

@@ -111,7 +111,8 @@ function openFilter(o: ServeOptions): FluentBitFilter {
 
 async function serveHttp(o: ServeOptions, listen: Address, forward: URL, every: number | undefined): Promise<void> {
   const limits = {
-    timeoutMs: positive(o.downstreamTimeout, "--downstream-timeout", "seconds") * 1000,
+    // Node's timers hold at most 2^31 - 1 ms (about 24 days); a day is long enough for any answer.
+    timeoutMs: Math.min(positive(o.downstreamTimeout, "--downstream-timeout", "seconds"), 86_400) * 1000,
     pendingBytes: Math.round(positive(o.maxInHand, "--max-in-hand", "MiB") * 2 ** 20),
     bodyBytes: MAX_BODY_BYTES,
   };

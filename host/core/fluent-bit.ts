@@ -133,13 +133,14 @@ export interface Run {
   log: string;
 }
 
-const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim()) || 100;
+let clockTicks = 0;
 
 function cpuSecondsOf(pid: number): number {
+  clockTicks ||= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim()) || 100;
   // /proc/PID/stat: utime and stime are the 14th and 15th fields, after the command's parentheses.
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
 function rssOf(pid: number): number {
@@ -195,7 +196,14 @@ export async function runFluentBit(binary: string, config: string, expected: num
     for (let at = d.indexOf(10); at >= 0; at = d.indexOf(10, at + 1)) stdoutLines++;
   });
   let done = false;
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  let failed: Error | undefined;
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("exit", (code) => resolve(code));
+    child.on("error", (e) => {
+      failed = e;
+      resolve(null);
+    });
+  });
   void exited.then(() => (done = true));
   const counter = options.output ? new LineCounter(options.output) : null;
   const rss: number[] = [];
@@ -223,6 +231,7 @@ export async function runFluentBit(binary: string, config: string, expected: num
   if (code === "hung") child.kill("SIGKILL");
   const log = (options.log && existsSync(options.log) ? readFileSync(options.log, "utf8") : "") + stderr;
   const records = counter ? counter.update() : stdoutLines;
+  if (failed) throw new Error(`${binary} could not run: ${failed.message}`);
   if (Number.isNaN(cpuSeconds)) {
     const state = done ? `exited (${code})` : "timed out";
     throw new Error(`fluent-bit ${state} with ${records} of ${expected} records out:\n${log.slice(-3000)}`);

@@ -18,6 +18,8 @@ import { formatAddress, type Address } from "./serve-downstream.js";
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Bytes of requests in hand (bodies, and what the module made of them) past which a new request gets 429. */
 export const PENDING_LIMIT_BYTES = 64 * 1024 * 1024;
+/** What a request is reckoned to hold before its body says more: a batch's headers, buffers, a small body. */
+const MIN_RESERVATION = 64 * 1024;
 /** How long the downstream has to answer a post. */
 export const DOWNSTREAM_TIMEOUT_MS = 30_000;
 /** Connections kept open to the downstream. */
@@ -123,6 +125,8 @@ export class HttpSidecar {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: DOWNSTREAM_SOCKETS });
   private stopping = false;
   private idle?: () => void;
+  /** Requests whose body is still arriving. */
+  private readonly reading = new Set<IncomingMessage>();
   private readonly counts: HttpSidecarStats = {
     requests: 0, answered200: 0, answered503: 0, answered429: 0, answered413: 0, answered400: 0, in: 0, out: 0, lost: 0, inHand: 0, inHandBytes: 0,
   };
@@ -155,11 +159,15 @@ export class HttpSidecar {
     return { ...this.counts };
   }
 
-  /** Stops taking requests and resolves once every request in hand has been answered. */
+  /**
+   * Stops taking requests and resolves once every request in hand has been answered (a request
+   * whose body is still arriving is cut off: it was not acknowledged, so Vector sends it again).
+   */
   stop(): Promise<void> {
     this.stopping = true;
     this.server.close();
     this.server.closeIdleConnections();
+    for (const req of this.reading) req.socket.destroy();
     return new Promise((resolve) => {
       this.idle = () => {
         if (this.counts.inHand > 0) return;
@@ -173,72 +181,84 @@ export class HttpSidecar {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.counts.requests++;
-    if (this.stopping) return this.answer(res, 503, "stopping", { Connection: "close" });
+    if (this.stopping) return this.answer(res, 503, "stopping");
     if (req.method !== "POST") return this.answer(res, 405, "POST batches of events here", { Allow: "POST" });
-    // Admission: the bytes in hand stay under the limit (one request is always taken, however large).
-    const announced = Number(req.headers["content-length"] ?? 0);
-    if (this.counts.inHand > 0 && this.counts.inHandBytes + announced > this.limits.pendingBytes) {
-      return this.answer(res, 429, "too much in hand: retry later", { "Retry-After": "1" });
-    }
+    this.counts.inHand++;
     let held = 0;
+    // Bytes in hand are reserved as they become known (the body announced, then read, decompressed,
+    // and what the module made of it); past the limit a request is answered 429, unless it is the
+    // only one in hand: one request is always taken, however large.
     const hold = (bytes: number) => {
+      if (bytes <= 0) return;
+      if (this.counts.inHandBytes + bytes > this.limits.pendingBytes && this.counts.inHand > 1) throw new RequestError(429, "too much in hand: retry later");
       held += bytes;
       this.counts.inHandBytes += bytes;
     };
-    this.counts.inHand++;
     try {
-      const body = await this.body(req, hold);
+      hold(Math.max(Number(req.headers["content-length"] ?? 0), MIN_RESERVATION));
+      const body = await this.body(req, held, hold);
       const events = batchEvents(body);
       const results: string[] = [];
       const now = Date.now();
       const time = { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 };
-      let resultBytes = 0;
       for (const event of events) {
         this.counts.in++;
         const result = this.filter.filter(event, this.tag, time);
         if (result === null) {
+          // Never acknowledged without being delivered: it goes on as it came, unscored.
           this.counts.lost++;
-          this.log(`the module lost an event (a trap, or no result): ${event.toString("utf8", 0, Math.min(event.length, 200))}`);
-        } else if (result !== "") {
-          results.push(result);
-          resultBytes += result.length;
-        }
+          this.log(`the module failed on an event (a trap, or no result); passing it on unscored: ${event.toString("utf8", 0, Math.min(event.length, 200))}`);
+          results.push(event.toString("utf8"));
+        } else if (result !== "") results.push(result);
       }
-      hold(resultBytes);
-      if (results.length) await this.post(results.join("\n") + "\n");
-      this.counts.out += results.length;
+      const delivered = results.length;
+      if (delivered) {
+        const post = Buffer.from(results.join("\n") + "\n");
+        results.length = 0;
+        hold(post.length);
+        await this.post(post);
+      }
+      this.counts.out += delivered;
       this.answer(res, 200, "");
     } catch (e) {
       const status = e instanceof RequestError ? e.status : 503;
       if (status === 503) this.log(`answering 503 so that Vector retries: ${(e as Error).message}`);
-      this.answer(res, status, (e as Error).message, status === 503 ? { "Retry-After": "1" } : {});
+      this.answer(res, status, (e as Error).message, status === 503 || status === 429 ? { "Retry-After": "1" } : {});
     } finally {
+      // In hand until the answer has left (or the connection is gone): stop() waits for it.
+      if (!res.writableFinished && !res.destroyed) await new Promise((r) => res.once("close", r));
       this.counts.inHand--;
       this.counts.inHandBytes -= held;
       this.idle?.();
     }
   }
 
-  /** The request's body, decompressed, at most limits.bodyBytes. */
-  private async body(req: IncomingMessage, hold: (bytes: number) => void): Promise<Buffer> {
+  /** The request's body, decompressed, at most limits.bodyBytes; `reserved` bytes of it are held already. */
+  private async body(req: IncomingMessage, reserved: number, hold: (bytes: number) => void): Promise<Buffer> {
+    this.reading.add(req);
     const raw = await new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const refuse = (e: Error) => {
+        // Read no more of it: answered, the connection is closed (see answer).
+        req.pause();
+        req.removeAllListeners("data");
+        reject(e);
+      };
       req.on("data", (chunk: Buffer) => {
-        if (size > this.limits.bodyBytes) return;
         size += chunk.length;
-        if (size > this.limits.bodyBytes) {
-          // Read no more of it: answered 413, the connection is closed (see answer).
-          req.pause();
-          reject(new RequestError(413, `a body over ${this.limits.bodyBytes} bytes`));
-          return;
+        if (size > this.limits.bodyBytes) return refuse(new RequestError(413, `a body over ${this.limits.bodyBytes} bytes`));
+        try {
+          hold(size - chunk.length >= reserved ? chunk.length : size - reserved);
+        } catch (e) {
+          return refuse(e as Error);
         }
-        hold(chunk.length);
         chunks.push(chunk);
       });
       req.on("end", () => resolve(Buffer.concat(chunks)));
       req.on("error", reject);
-    });
+      req.on("close", () => reject(new Error("the connection closed before the body was read")));
+    }).finally(() => this.reading.delete(req));
     const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase();
     if (encoding === "identity") return raw;
     const options = { maxOutputLength: this.limits.bodyBytes };
@@ -257,7 +277,7 @@ export class HttpSidecar {
   }
 
   /** Posts to the downstream; resolves on a 2xx answer, rejects on anything else. */
-  private post(body: string): Promise<void> {
+  private post(body: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       const req = request(
         this.forward,
@@ -265,7 +285,7 @@ export class HttpSidecar {
           method: "POST",
           agent: this.agent,
           timeout: this.limits.timeoutMs,
-          headers: { "Content-Type": "application/x-ndjson", "Content-Length": Buffer.byteLength(body) },
+          headers: { "Content-Type": "application/x-ndjson", "Content-Length": body.length },
         },
         (res) => {
           res.resume();
