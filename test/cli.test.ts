@@ -1,7 +1,7 @@
 // The CLI end to end: the bundled dist/tarkin.js run as a child process, each test in a fresh
 // temporary directory, checking what a user sees (stdout, stderr, the exit status, the files written).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -337,6 +337,30 @@ describe("tarkin merge", () => {
     expect(learned(model("ab.json"))).toEqual(learned(model("AB.json")));
     ok(run(["merge", "A.json", "B.json", "C.json", "-o", "abc.json"]));
     expect(learned(model("abc.json"))).toEqual(learned(model("ABC.json")));
+  });
+
+  it("fleet training: 8 shards trained in parallel processes and merged give the model of one pass over them all, and byte-identical packed modules", async () => {
+    const lines = linesOf(ok(run(["sample", "--lines", "16000", "--seed", "12"])).stdout);
+    const shards = Array.from({ length: 8 }, (_, i) => write(`shard${i}.log`, lines.slice(i * 2000, (i + 1) * 2000).join("\n") + "\n"));
+    const training = shards.map(
+      (shard, i) =>
+        new Promise<number | null>((done) => {
+          const child = spawn(process.execPath, [CLI, "train", shard, "-o", `shard${i}.json`], { cwd: dir, stdio: "ignore" });
+          child.on("exit", done);
+        }),
+    );
+    expect(await Promise.all(training)).toEqual(Array(8).fill(0));
+    ok(run(["merge", ...shards.map((_, i) => `shard${i}.json`), "-o", "merged.json"]));
+    ok(run(["train", ...shards, "-o", "one-pass.json"]));
+    expect(learned(model("merged.json"))).toEqual(learned(model("one-pass.json")));
+    expect(model("merged.json").provenance?.trainedOn?.map((t) => t.source)).toEqual(shards);
+    ok(run(["pack", "--model", "merged.json", "-o", "merged.wasm"]));
+    ok(run(["pack", "--model", "one-pass.json", "-o", "one-pass.wasm"]));
+    expect(readFileSync(join(dir, "merged.wasm")).equals(readFileSync(join(dir, "one-pass.wasm")))).toBe(true);
+    // inspect's sha256 of the pack says which model a node runs: the same for both.
+    const sha = (file: string) => JSON.parse(ok(run(["inspect", file, "--json"])).stdout).sha256;
+    expect(sha("merged.wasm")).toMatch(/^[0-9a-f]{64}$/);
+    expect(sha("merged.wasm")).toBe(sha("one-pass.wasm"));
   });
 
   it("fails with one model", () => {

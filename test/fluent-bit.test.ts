@@ -1,11 +1,11 @@
 // The packed module in the real Fluent Bit (fluent-bit on PATH, or $FLUENT_BIT): the shipped
 // example as it is, the same verdicts as `tarkin check` field for field in both event formats and
-// both modes, the hostile records, a long run's memory, and the AOT-compiled module (with
-// flb-wamrc). Fluent Bit is in no package registry this project reaches: without it every test here
+// both modes, the hostile records, a long run's memory, a hot reload with the module replaced, and
+// the AOT-compiled module (with flb-wamrc). Fluent Bit is in no package registry this project reaches: without it every test here
 // skips with a notice.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ROOT, shared } from "./helpers.js";
@@ -197,6 +197,57 @@ describe.skipIf(!BINARY)("the real Fluent Bit", () => {
     // After the first 200,000 (buffers grown, chunks cycling), it stays within 8 MiB of where it was.
     const settled = run.rss.slice(1);
     expect(Math.max(...settled) - settled[0]).toBeLessThan(8 * 2 ** 20);
+    expect(run.log).not.toMatch(WASM_ERRORS);
+  });
+
+  it("a hot reload (-Y, SIGHUP) with the module replaced while records flow: every record out once, the new module's verdicts after it", async () => {
+    const total = 40_000;
+    const file = join(dir, "reload.log");
+    writeFileSync(file, "");
+    const module = join(dir, "reload.wasm");
+    copyFileSync(modules.annotate, module);
+    // The new module tells itself apart by the names of its fields.
+    const next = join(dir, "reload-next.wasm");
+    tarkin(["pack", "--model", resolve(ROOT, "models/default.json"), "--prefix", "v2_", "-o", next]);
+    const output = join(dir, "reload.out");
+    const run = await runPipeline(
+      BINARY!,
+      {
+        input: file,
+        output,
+        log: join(dir, "reload.fluent-bit.log"),
+        tailDb: join(dir, "reload.db"),
+        filter: { module, functionName: "tarkin_filter", eventFormat: "json" },
+      },
+      join(dir, "reload.yaml"),
+      total,
+      {
+        args: ["-Y"],
+        timeoutMs: 180_000,
+        // 40 batches of 1,000 numbered lines, 50 ms apart; after the 20th, the module file is
+        // replaced (a rename, as a ConfigMap update is) and Fluent Bit told to reload.
+        during: async (child) => {
+          for (let b = 0; b < 40; b++) {
+            appendFileSync(file, Array.from({ length: 1000 }, (_, k) => `seq=${b * 1000 + k} ${lines[(b * 1000 + k) % lines.length]}`).join("\n") + "\n");
+            if (b === 19) {
+              copyFileSync(next, module + ".new");
+              renameSync(module + ".new", module);
+              child.kill("SIGHUP");
+            }
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        },
+      },
+    );
+    const out = records(readFileSync(output, "utf8"));
+    expect(out).toHaveLength(total);
+    const seqs = out.map((r) => Number(/^seq=(\d+) /.exec(r.log as string)![1])).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i));
+    const firstNew = out.findIndex((r) => "v2_anomaly" in r);
+    console.log(`hot reload: ${firstNew} records by the old module, then ${total - firstNew} by the new one; ${run.cpuSeconds.toFixed(1)} s of CPU`);
+    expect(firstNew).toBeGreaterThan(0);
+    expect(out.slice(0, firstNew).every((r) => "tarkin_anomaly" in r && !("v2_anomaly" in r))).toBe(true);
+    expect(out.slice(firstNew).every((r) => "v2_anomaly" in r && !("tarkin_anomaly" in r))).toBe(true);
     expect(run.log).not.toMatch(WASM_ERRORS);
   });
 

@@ -2,7 +2,7 @@
 // ahead-of-time compiled modules), writing a tail -> wasm -> file pipeline, and running it until
 // every record is out, with the CPU time the process spent (its wall time ends on a flush tick).
 // Used by `tarkin pack --aot`, the real-binary tests and `npm run bench`.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { CliError } from "./errors.js";
@@ -70,6 +70,8 @@ export interface Pipeline {
   input: string;
   /** Lines are JSON objects (tail's json parser), not text for the `log` field. */
   jsonLines?: boolean;
+  /** tail's offsets database: with it, a hot reload goes on where the file was read to. */
+  tailDb?: string;
   /** The wasm filter; none for a pipeline without it. */
   filter?: { module: string; functionName: string; eventFormat: "json" | "msgpack" };
   /** The file each record goes to as one line of JSON (out_file's plain format). */
@@ -97,6 +99,7 @@ export function pipelineYaml(p: Pipeline): string {
     // Long records (the hostile corpus has 1 MiB ones) are read whole.
     "      buffer_max_size: 16M",
     ...(p.jsonLines ? ["      parser: records"] : []),
+    ...(p.tailDb ? [`      db: ${q(p.tailDb)}`] : []),
   ];
   if (p.filter) {
     lines.push(
@@ -174,6 +177,10 @@ class LineCounter {
 export interface RunOptions {
   /** The file the records go to, a line each; standard output when not given. */
   output?: string;
+  /** More command-line arguments (-Y: hot reload on SIGHUP). */
+  args?: string[];
+  /** Runs beside the pipeline once it has started (to append to its input, signal it, ...). */
+  during?: (child: ChildProcess) => Promise<void>;
   /** Fluent Bit's log file, as the configuration names it, read into Run.log. */
   log?: string;
   timeoutMs?: number;
@@ -185,7 +192,7 @@ export interface RunOptions {
  * SIGTERM and waits for it to exit); rejects when it exits first or `timeoutMs` passes.
  */
 export async function runFluentBit(binary: string, config: string, expected: number, options: RunOptions = {}): Promise<Run> {
-  const child = spawn(binary, ["-c", config], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(binary, ["-c", config, ...(options.args ?? [])], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   const stdout: Buffer[] = [];
   let stdoutLines = 0;
@@ -210,6 +217,7 @@ export async function runFluentBit(binary: string, config: string, expected: num
   let nextRss = options.rssEvery ?? Infinity;
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let cpuSeconds = NaN;
+  const during = options.during?.(child);
   try {
     while (!done && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
@@ -227,6 +235,7 @@ export async function runFluentBit(binary: string, config: string, expected: num
   } finally {
     if (!done) child.kill("SIGTERM");
   }
+  await during;
   const code = await Promise.race([exited, new Promise<"hung">((r) => setTimeout(() => r("hung"), 15_000))]);
   if (code === "hung") child.kill("SIGKILL");
   const log = (options.log && existsSync(options.log) ? readFileSync(options.log, "utf8") : "") + stderr;
@@ -240,7 +249,7 @@ export async function runFluentBit(binary: string, config: string, expected: num
 }
 
 /** Writes the pipeline's configuration to `config` and runs it until `expected` records are out. */
-export function runPipeline(binary: string, pipeline: Pipeline, config: string, expected: number, options: { timeoutMs?: number; rssEvery?: number } = {}): Promise<Run> {
+export function runPipeline(binary: string, pipeline: Pipeline, config: string, expected: number, options: Omit<RunOptions, "output" | "log"> = {}): Promise<Run> {
   writeFileSync(config, pipelineYaml(pipeline));
   return runFluentBit(binary, config, expected, { ...options, output: pipeline.output, log: pipeline.log });
 }
