@@ -413,6 +413,15 @@ describe("tarkin pack", () => {
     expect(ok(run(["inspect", "ov.wasm"])).stdout).toContain("overlay.tsv (1)");
   });
 
+  it("warns when the module is over the 1 MiB a Kubernetes ConfigMap holds, and still writes it", () => {
+    trained("m.json");
+    write("large.tsv", Array.from({ length: 40_000 }, (_, i) => `w${i.toString(36)}aaaaaaaaaaaa\t-1.5`).join("\n") + "\n");
+    const large = ok(run(["pack", "--model", "m.json", "--lexicon", "large.tsv", "-o", "large.wasm"]));
+    expect(readFileSync(join(dir, "large.wasm")).length).toBeGreaterThan(1024 * 1024);
+    expect(large.stderr).toMatch(/warning: large\.wasm is over the 1048576 bytes a Kubernetes ConfigMap holds/);
+    expect(ok(run(["pack", "--model", "m.json", "-o", "small.wasm"])).stderr).not.toContain("warning");
+  });
+
   it.each([
     ["no tab", "good\t1\nbadline\n", ":2:"],
     ["a valence that is not a number", "# comment\ngood\t1\nword\tabc\n", ":3:"],

@@ -16,6 +16,9 @@ export const SECURITY_LEXICON_FILE = join(ROOT, "lexicon", "security.tsv");
 /** The CPU an AOT module is compiled for by default: any x86-64, so one file serves a whole fleet. */
 export const AOT_CPU = "x86-64";
 
+/** What a Kubernetes ConfigMap holds, the way a fleet ships the module (deploy/kubernetes). */
+export const CONFIGMAP_LIMIT = 1024 * 1024;
+
 /** The .aot beside a .wasm: its name with .aot for .wasm. */
 export function aotPath(wasm: string): string {
   return wasm.replace(/\.wasm$/, "") + ".aot";
@@ -69,6 +72,12 @@ export function packCommand(): Command {
       `tarkin pack: ${model.characters.length} characters, ${model.messages} messages, ${settings.surprise} surprise, ${settings.mode} mode` +
         `${o.securityLexicon ? "" : ", no security lexicon"} -> ${o.output} (${wasm.length} bytes)\n`,
     );
+    if (wasm.length > CONFIGMAP_LIMIT) {
+      process.stderr.write(
+        `tarkin pack: warning: ${o.output} is over the ${CONFIGMAP_LIMIT} bytes a Kubernetes ConfigMap holds, so deploy/kubernetes cannot ship it; ` +
+          `pack fewer lexicon overlay entries, or ship it in an image or a volume\n`,
+      );
+    }
     if (o.aot !== undefined) {
       const aot = aotPath(o.output);
       const cpu = o.aot === true ? AOT_CPU : o.aot;
