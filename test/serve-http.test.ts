@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { gzipSync } from "node:zlib";
-import { cleanups, event, expectAnnotated, HOST, ports, SidecarProcess, waitFor, type Event } from "./serve.helpers.js";
+import { cleanups, event, expectAnnotated, HOST, ports, SidecarProcess, SocketSink, SocketSource, waitFor, type Event } from "./serve.helpers.js";
 
 type Mode = "ok" | "fail" | "take-then-fail" | "slow" | "hang";
 
@@ -155,7 +155,7 @@ function checkDelivery(source: HttpSource, all: Batch[], sink: HttpSink): number
 }
 
 describe("tarkin serve --http", () => {
-  it("carries 100k events in batches from 4 concurrent requests: every one once, answered 200 only once delivered", async () => {
+  it("carries 100k events in batches from 4 concurrent requests: every one once, answered 200 only once delivered (throughput printed beside the socket mode's)", async () => {
     const [listen, forward] = await ports();
     const source = new HttpSource(forward);
     await source.start();
@@ -167,9 +167,22 @@ describe("tarkin serve --http", () => {
     await sink.run();
     const seconds = (performance.now() - started) / 1000;
     const cpu = sidecar.cpuSeconds() - cpuBefore;
+    // The socket mode beside it, on as many events of the same kind over 4 connections.
+    const [socketListen, socketForward] = await ports();
+    const socketSource = new SocketSource(socketForward);
+    await socketSource.start();
+    const socketSidecar = new SidecarProcess(["--listen", `${HOST}:${socketListen}`, "--forward", `${HOST}:${socketForward}`]);
+    await socketSidecar.listening(`listening on ${HOST}:${socketListen}`);
+    const socketStarted = performance.now();
+    const socketCpuBefore = socketSidecar.cpuSeconds();
+    await Promise.all([0, 1, 2, 3].map((conn) => new SocketSink(socketListen, conn, 25_000).done));
+    await waitFor("100k events through the socket mode", () => socketSource.total() >= 100_000, 60_000);
+    const socketSeconds = (performance.now() - socketStarted) / 1000;
+    const socketCpu = socketSidecar.cpuSeconds() - socketCpuBefore;
+    const line = (mode: string, s: number, c: number) => `${mode}: ${Math.round(100_000 / s)} events/s, ${Math.round(100_000 / c)} events per CPU-second of the sidecar`;
     console.log(
-      `[serve --http] 100000 sample events in 200 batches over 4 concurrent requests in ${seconds.toFixed(2)} s: ${Math.round(100_000 / seconds)} events/s; ` +
-        `the sidecar used ${cpu.toFixed(2)} s of CPU: ${Math.round(100_000 / cpu)} events per CPU-second`,
+      `[serve --http] 100000 sample events, HTTP (200 batches of 500, 4 requests at once) beside socket (4 connections): ` +
+        `${line("HTTP", seconds, cpu)}; ${line("socket", socketSeconds, socketCpu)}`,
     );
     // Answered only after delivery: by the time the last batch was answered, every event was there.
     expect(source.events).toHaveLength(100_000);

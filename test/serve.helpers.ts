@@ -4,7 +4,7 @@
 import { afterEach, expect } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { resolve } from "node:path";
 import { ROOT } from "./helpers.js";
 import { sampleLines } from "../host/core/sample.js";
@@ -81,6 +81,108 @@ export class SidecarProcess {
   rssBytes(): number {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, "utf8"));
     return Number(m![1]) * 1024;
+  }
+}
+
+/** Vector's socket source: accepts connections, splits lines, keeps each connection's events apart. */
+export class SocketSource {
+  /** The events of each connection, in the order they came; a line cut off by a close is not an event (Vector fails to decode it). */
+  readonly connections: Event[][] = [];
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private mode: "read" | "stall" | "slow" = "read";
+  private slowTimer?: NodeJS.Timeout;
+
+  constructor(readonly port: number) {
+    cleanups.push(() => this.close());
+  }
+
+  start(): Promise<void> {
+    this.server = createServer((socket) => this.accept(socket));
+    return new Promise((done) => this.server!.listen(this.port, HOST, done));
+  }
+
+  /** Closes the listener and every connection at once, as a crashing or restarting Vector would. */
+  close(): void {
+    clearInterval(this.slowTimer);
+    for (const s of this.sockets) s.destroy();
+    this.server?.close();
+  }
+
+  total(): number {
+    return this.connections.reduce((n, c) => n + c.length, 0);
+  }
+
+  all(): Event[] {
+    return this.connections.flat();
+  }
+
+  stall(): void {
+    this.mode = "stall";
+    for (const s of this.sockets) s.pause();
+  }
+
+  /** Reads in short bursts: about one socket read every 10 ms. */
+  slow(): void {
+    this.mode = "slow";
+    this.slowTimer = setInterval(() => {
+      for (const s of this.sockets) {
+        s.resume();
+        setImmediate(() => this.mode === "slow" && s.pause());
+      }
+    }, 10);
+  }
+
+  read(): void {
+    this.mode = "read";
+    clearInterval(this.slowTimer);
+    for (const s of this.sockets) s.resume();
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    const events: Event[] = [];
+    this.connections.push(events);
+    let rest = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (text: string) => {
+      const lines = (rest + text).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) events.push(JSON.parse(line));
+    });
+    if (this.mode !== "read") socket.pause();
+    socket.on("error", () => {});
+    socket.on("close", () => this.sockets.delete(socket));
+  }
+}
+
+/** Vector's socket sink: one connection writing events in order, waiting whenever the socket says so. */
+export class SocketSink {
+  written = 0;
+  /** Waiting for 'drain': the sidecar is not reading. */
+  blocked = false;
+  readonly done: Promise<void>;
+  private readonly socket: Socket;
+
+  constructor(port: number, readonly conn: number, count: number, line: (seq: number) => string = (seq) => event(conn, seq)) {
+    this.socket = connect(port, HOST);
+    this.socket.on("error", () => {}); // the sidecar stopping resets it
+    cleanups.push(() => this.socket.destroy());
+    this.done = this.write(count, line);
+  }
+
+  private async write(count: number, line: (seq: number) => string): Promise<void> {
+    await new Promise<void>((r) => this.socket.once("connect", () => r()));
+    while (this.written < count && !this.socket.destroyed) {
+      const batch: string[] = [];
+      for (const end = Math.min(count, this.written + 100); this.written < end; this.written++) batch.push(line(this.written) + "\n");
+      if (!this.socket.write(batch.join(""))) {
+        this.blocked = true;
+        await new Promise<void>((r) => this.socket.once("drain", r).once("close", r));
+        this.blocked = false;
+      }
+    }
+    this.socket.end();
   }
 }
 
