@@ -103,6 +103,9 @@ function keyBytes(i: i32): i32 {
 
 function isOwnField(i: i32): bool {
   const n = keyBytes(i);
+  // Every own field's name is the prefix and more: most keys are ruled out by their first byte,
+  // rather than by a length test for each of the eight names (per member, on every record).
+  if (n <= prefixLength || load<u8>(keyAt) != load<u8>(prefix) || memory.compare(keyAt, prefix, <usize>prefixLength) != 0) return false;
   for (let field = 0; field < SUFFIXES.length; field++) {
     // The name inside the JSON form: past the comma and the quote, before the quote and the colon.
     const name = ownKeys.at + <usize>unchecked(jsonKeyAt[field]) + 2;

@@ -33,6 +33,17 @@ const TRAIN_SEED = 11;
 const TRAIN_ROUNDS = 3; // per file, interleaved
 const SIZE_TARGET = 1024 * 1024; // the packed module's budget: 1 MiB, what a Kubernetes ConfigMap holds (issue 12; it was 200 KB)
 const COST_TARGET = 2; // scoring may cost at most 2x what the module given with --against costs (issue 12)
+/** What Fluent Bit's kubernetes filter adds to a container's record, as the instruction count's second record shape. */
+const KUBERNETES_METADATA = {
+  pod_name: "web-7d9f8c6b5-x2x7q",
+  namespace_name: "shop",
+  pod_id: "0b5c1e1a-6c7e-4a55-9d4e-2f7f3c1b8a90",
+  labels: { app: "web", "pod-template-hash": "7d9f8c6b5" },
+  host: "node-1",
+  container_name: "web",
+  docker_id: "3f1d0e6c2b9a",
+  container_image: "shop/web:1.4.2",
+};
 const FLUENT_BIT_RECORDS = 200_000; // records through the real Fluent Bit per run
 const FLUENT_BIT_ROUNDS = 3; // runs per Fluent Bit row, interleaved; the median is reported
 
@@ -458,7 +469,15 @@ function compile(config: string, target: string, out: string): Uint8Array {
   const counted = countInstructions(named, recordBytes);
   show("tarkin_filter", counted);
   for (const [name, n] of counted.top) console.log(`    ${fmtInt(n).padStart(7)}  ${((n / counted.perRecord) * 100).toFixed(1).padStart(4)}%  ${name.replace(/^assembly\//, "")}`);
-  if (AGAINST) show(`--against ${basename(AGAINST)}`, countInstructions(readFileSync(AGAINST), recordBytes));
+  // The same messages as a Kubernetes container's record (deploy/kubernetes): more members, all read.
+  const kubernetesRecords = messages.map((m) =>
+    encoder.encode(JSON.stringify({ time: "2026-01-05T00:00:00.123456789Z", stream: "stdout", _p: "F", log: m, kubernetes: KUBERNETES_METADATA })),
+  );
+  show("the same as Kubernetes container records", countInstructions(named, kubernetesRecords, 0));
+  if (AGAINST) {
+    show(`--against ${basename(AGAINST)}`, countInstructions(readFileSync(AGAINST), recordBytes));
+    show(`--against ${basename(AGAINST)}, Kubernetes container records`, countInstructions(readFileSync(AGAINST), kubernetesRecords, 0));
+  }
 
   const passthrough = join(BUILD, "passthrough.wasm");
   compile(join(ROOT, "bench", "passthrough.asconfig.json"), "release", passthrough);
