@@ -7,8 +7,7 @@ import { CliError } from "../core/errors.js";
 import { FluentBitFilter, HarnessError } from "../core/harness.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { parseAddress, Sidecar } from "../core/serve.js";
-import type { Address } from "../core/serve-downstream.js";
-import { Downstream, formatAddress, replayWindowBytes } from "../core/serve-downstream.js";
+import { Downstream, formatAddress, replayWindowBytes, type Address } from "../core/serve-downstream.js";
 import { DOWNSTREAM_TIMEOUT_MS, HttpSidecar, MAX_BODY_BYTES, parseForwardUrl, PENDING_LIMIT_BYTES } from "../core/serve-http.js";
 import { filterModule } from "./check.js";
 
@@ -104,7 +103,7 @@ function openFilter(o: ServeOptions): FluentBitFilter {
   try {
     return new FluentBitFilter(filterModule(o));
   } catch (e) {
-    if (e instanceof HarnessError) throw new CliError(`${o.wasm}: ${e.message}`);
+    if (e instanceof HarnessError) throw new CliError(`${o.wasm ?? "the embedded default module"}: ${e.message}`);
     throw e;
   }
 }
