@@ -206,9 +206,11 @@ describe.skipIf(!BINARY)("the real Fluent Bit", () => {
     writeFileSync(file, "");
     const module = join(dir, "reload.wasm");
     copyFileSync(modules.annotate, module);
-    // The new module tells itself apart by the names of its fields.
+    // The new module: another model (trained on other logs), telling itself apart by its fields' names.
     const next = join(dir, "reload-next.wasm");
-    tarkin(["pack", "--model", resolve(ROOT, "models/default.json"), "--prefix", "v2_", "-o", next]);
+    writeFileSync(join(dir, "other.log"), [...sampleLines({ lines: 8000, seed: 33 })].join("\n") + "\n");
+    tarkin(["train", join(dir, "other.log"), "-o", join(dir, "other.json")]);
+    tarkin(["pack", "--model", join(dir, "other.json"), "--prefix", "v2_", "-o", next]);
     const output = join(dir, "reload.out");
     const run = await runPipeline(
       BINARY!,
@@ -248,6 +250,12 @@ describe.skipIf(!BINARY)("the real Fluent Bit", () => {
     expect(firstNew).toBeGreaterThan(0);
     expect(out.slice(0, firstNew).every((r) => "tarkin_anomaly" in r && !("v2_anomaly" in r))).toBe(true);
     expect(out.slice(firstNew).every((r) => "v2_anomaly" in r && !("tarkin_anomaly" in r))).toBe(true);
+    // After the reload, the new model's verdicts: those of tarkin check with it, from a fresh instance, on the same records.
+    const after = join(dir, "reload-after.log");
+    writeFileSync(after, out.slice(firstNew).map((r) => r.log as string).join("\n") + "\n");
+    const expected = records(tarkin(["check", after, "--wasm", next]));
+    const v2 = (r: Record) => ["v2_surprise", "v2_infrequent", "v2_sentiment", "v2_fear", "v2_anomaly"].map((k) => r[k]);
+    expect(out.slice(firstNew).map(v2)).toEqual(expected.map(v2));
     expect(run.log).not.toMatch(WASM_ERRORS);
   });
 
