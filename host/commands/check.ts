@@ -1,15 +1,12 @@
 // tarkin check: the harness. Every record goes through the module exactly as Fluent Bit sends it;
 // what comes out goes to stdout as NDJSON, a summary to stderr.
 import { Command, Option } from "commander";
-import { coreModule, defaultModel } from "../core/assets.js";
 import { CliError } from "../core/errors.js";
-import { readBytes } from "../core/files.js";
 import { encodeMsgpack, msgpackToJson } from "../core/msgpack.js";
-import { FluentBitFilter, HarnessError, type EventFormat } from "../core/harness.js";
+import type { EventFormat } from "../core/harness.js";
+import { filterModule, harnessFor } from "../core/filter-module.js";
 import { records, sources, type Format } from "../core/input.js";
-import { packModule, readPack, PackError } from "../core/pack.js";
-import { addSettingsOptions, hasSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
-import { packContents } from "./pack.js";
+import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { Output } from "../core/output.js";
 
 const encoder = new TextEncoder();
@@ -21,22 +18,6 @@ interface CheckOptions extends SettingsOptions {
   header: boolean;
   tag: string;
   eventFormat: EventFormat;
-}
-
-/** The module to run: --wasm's, or the embedded default (packed now, with any settings given). */
-export function filterModule(o: SettingsOptions & { wasm?: string }): Uint8Array {
-  if (o.wasm) {
-    if (hasSettingsOptions(o)) throw new CliError(`settings are packed into ${o.wasm}; repack it with tarkin pack to change them`);
-    const wasm = readBytes(o.wasm);
-    try {
-      if (!readPack(wasm)) throw new CliError(`${o.wasm}: a tarkin module with no packed model; build one with tarkin pack`);
-    } catch (e) {
-      if (e instanceof PackError) throw new CliError(`${o.wasm}: ${e.message}`);
-      throw e;
-    }
-    return wasm;
-  }
-  return packModule(coreModule(), packContents(defaultModel(), settingsFrom(o)));
 }
 
 export function checkCommand(): Command {
@@ -54,13 +35,7 @@ export function checkCommand(): Command {
 
 async function check(files: string[], o: CheckOptions): Promise<void> {
   const inputs = sources(files);
-  let filter: FluentBitFilter;
-  try {
-    filter = new FluentBitFilter(filterModule(o), o.eventFormat);
-  } catch (e) {
-    if (e instanceof HarnessError) throw new CliError(`${o.wasm}: ${e.message}`);
-    throw e;
-  }
+  const filter = harnessFor(filterModule(o), o.wasm, o.eventFormat);
   const out = new Output(process.stdout);
   let lost = 0;
   const send = async (record: string | Uint8Array) => {

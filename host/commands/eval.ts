@@ -12,8 +12,7 @@ import { DEFAULT_SETTINGS, packModule, readPack } from "../core/pack.js";
 import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
 import { Tarkin } from "../core/tarkin.js";
 import { evaluate, formatTable, parseLabel, SAMPLE_ATTACK_PATTERN, splitFirstField, topRecords, type Evaluation } from "../core/eval.js";
-import { filterModule } from "./check.js";
-import { packContents } from "./pack.js";
+import { filterModule, packContents } from "../core/filter-module.js";
 
 interface EvalOptions extends SettingsOptions {
   labels?: string;

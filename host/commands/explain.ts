@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { Tarkin, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/tarkin.js";
 import { readPack } from "../core/pack.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
-import { filterModule } from "./check.js";
+import { filterModule } from "../core/filter-module.js";
 
 function show(c: string): string {
   return JSON.stringify(c).slice(1, -1).replace(/^ $/, "␠");

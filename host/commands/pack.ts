@@ -1,17 +1,13 @@
 // tarkin pack: model, lexicon overlays and settings into one self-contained .wasm.
 import { statSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
 import { Command } from "commander";
-import { coreModule, ROOT, version } from "../core/assets.js";
+import { coreModule } from "../core/assets.js";
 import { readText } from "../core/files.js";
-import { parseLexicon, overlay, vaderLexicon, type Lexicon } from "../core/lexicon.js";
-import { parseModel, type Model } from "../core/model.js";
-import { packModule, type PackContents, type Settings } from "../core/pack.js";
+import { parseModel } from "../core/model.js";
+import { packModule } from "../core/pack.js";
 import { compileAot, requireWamrc } from "../core/fluent-bit.js";
 import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
-
-/** The security- and operations-domain overlay packed by default (lexicon/security.tsv). */
-export const SECURITY_LEXICON_FILE = join(ROOT, "lexicon", "security.tsv");
+import { packContents } from "../core/filter-module.js";
 
 /** The CPU an AOT module is compiled for by default: any x86-64, so one file serves a whole fleet. */
 export const AOT_CPU = "x86-64";
@@ -22,32 +18,6 @@ export const CONFIGMAP_LIMIT = 1024 * 1024;
 /** The .aot beside a .wasm: its name with .aot for .wasm. */
 export function aotPath(wasm: string): string {
   return wasm.replace(/\.wasm$/, "") + ".aot";
-}
-
-export interface LexiconChoice {
-  /** Pack lexicon/security.tsv first, under the given overlays (default true). */
-  security?: boolean;
-}
-
-/**
- * The contents of a pack: the installed VADER lexicon, the security overlay (unless left out), the
- * given overlays on top in order, a model and settings.
- */
-export function packContents(model: Model, settings: Settings, lexiconFiles: string[] = [], choice: LexiconChoice = {}): PackContents {
-  const base = vaderLexicon();
-  const files = [...(choice.security === false ? [] : [SECURITY_LEXICON_FILE]), ...lexiconFiles];
-  const overlays: [string, Lexicon][] = files.map((f) => [basename(f), parseLexicon(readText(f), f)]);
-  const lexicon = overlay(base, ...overlays.map(([, l]) => l));
-  return {
-    model,
-    lexicon,
-    settings,
-    info: {
-      tarkin: version(),
-      model: { messages: model.messages, characters: model.characters.length, ...(model.provenance ?? {}) },
-      lexicon: { vader: base.size, overlays: overlays.map(([name, l]) => ({ name, entries: l.size })) },
-    },
-  };
 }
 
 export function packCommand(): Command {

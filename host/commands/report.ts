@@ -5,14 +5,13 @@ import { writeFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { version } from "../core/assets.js";
 import { CliError } from "../core/errors.js";
-import { FluentBitFilter, HarnessError } from "../core/harness.js";
 import { records, sources, type Format } from "../core/input.js";
 import { readPack } from "../core/pack.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { Tarkin } from "../core/tarkin.js";
 import { annotatingModule, ReportData } from "../core/report-data.js";
 import { renderReport } from "../core/report-html.js";
-import { filterModule } from "./check.js";
+import { filterModule, harnessFor } from "../core/filter-module.js";
 
 interface ReportOptions extends SettingsOptions {
   wasm?: string;
@@ -45,13 +44,7 @@ async function report(files: string[], o: ReportOptions): Promise<void> {
   const pack = readPack(given);
   if (!pack) throw new CliError(`${o.wasm}: a tarkin module with no packed model; build one with tarkin pack`);
   const wasm = annotatingModule(given, pack);
-  let filter: FluentBitFilter;
-  try {
-    filter = new FluentBitFilter(wasm, "json");
-  } catch (e) {
-    if (e instanceof HarnessError) throw new CliError(`${o.wasm}: ${e.message}`);
-    throw e;
-  }
+  const filter = harnessFor(wasm, o.wasm);
   // The threshold the module judges the next record against, read from the module itself.
   const gateThreshold = filter.exports.gate_threshold as () => number;
   // A second instance explains (and lowercases) messages, so the scoring run's gate is untouched.

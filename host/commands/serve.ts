@@ -4,12 +4,12 @@
 // sidecar's own log and statistics go to stderr.
 import { Command } from "commander";
 import { CliError } from "../core/errors.js";
-import { FluentBitFilter, HarnessError } from "../core/harness.js";
+import type { FluentBitFilter } from "../core/harness.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { parseAddress, Sidecar } from "../core/serve.js";
 import { Downstream, formatAddress, replayWindowBytes, type Address } from "../core/serve-downstream.js";
 import { DOWNSTREAM_TIMEOUT_MS, HttpSidecar, MAX_BODY_BYTES, parseForwardUrl, PENDING_LIMIT_BYTES } from "../core/serve-http.js";
-import { filterModule } from "./check.js";
+import { filterModule, harnessFor } from "../core/filter-module.js";
 
 interface ServeOptions extends SettingsOptions {
   wasm?: string;
@@ -100,12 +100,7 @@ async function serve(o: ServeOptions): Promise<void> {
 }
 
 function openFilter(o: ServeOptions): FluentBitFilter {
-  try {
-    return new FluentBitFilter(filterModule(o));
-  } catch (e) {
-    if (e instanceof HarnessError) throw new CliError(`${o.wasm ?? "the embedded default module"}: ${e.message}`);
-    throw e;
-  }
+  return harnessFor(filterModule(o), o.wasm);
 }
 
 async function serveHttp(o: ServeOptions, listen: Address, forward: URL, every: number | undefined): Promise<void> {

@@ -1,0 +1,67 @@
+// The module a command runs and the harness over it: --wasm's packed module, or the embedded
+// default packed now (the installed VADER lexicon, the security overlay, the settings given), as
+// check, report, explain, eval and serve all take it.
+import { basename, join } from "node:path";
+import { coreModule, defaultModel, ROOT, version } from "./assets.js";
+import { CliError } from "./errors.js";
+import { readBytes, readText } from "./files.js";
+import { FluentBitFilter, HarnessError, type EventFormat } from "./harness.js";
+import { parseLexicon, overlay, vaderLexicon, type Lexicon } from "./lexicon.js";
+import type { Model } from "./model.js";
+import { packModule, readPack, PackError, type PackContents, type Settings } from "./pack.js";
+import { hasSettingsOptions, settingsFrom, type SettingsOptions } from "./settings.js";
+
+/** The security- and operations-domain overlay packed by default (lexicon/security.tsv). */
+export const SECURITY_LEXICON_FILE = join(ROOT, "lexicon", "security.tsv");
+
+export interface LexiconChoice {
+  /** Pack lexicon/security.tsv first, under the given overlays (default true). */
+  security?: boolean;
+}
+
+/**
+ * The contents of a pack: the installed VADER lexicon, the security overlay (unless left out), the
+ * given overlays on top in order, a model and settings.
+ */
+export function packContents(model: Model, settings: Settings, lexiconFiles: string[] = [], choice: LexiconChoice = {}): PackContents {
+  const base = vaderLexicon();
+  const files = [...(choice.security === false ? [] : [SECURITY_LEXICON_FILE]), ...lexiconFiles];
+  const overlays: [string, Lexicon][] = files.map((f) => [basename(f), parseLexicon(readText(f), f)]);
+  const lexicon = overlay(base, ...overlays.map(([, l]) => l));
+  return {
+    model,
+    lexicon,
+    settings,
+    info: {
+      tarkin: version(),
+      model: { messages: model.messages, characters: model.characters.length, ...(model.provenance ?? {}) },
+      lexicon: { vader: base.size, overlays: overlays.map(([name, l]) => ({ name, entries: l.size })) },
+    },
+  };
+}
+
+/** The module to run: --wasm's, or the embedded default (packed now, with any settings given). */
+export function filterModule(o: SettingsOptions & { wasm?: string }): Uint8Array {
+  if (o.wasm) {
+    if (hasSettingsOptions(o)) throw new CliError(`settings are packed into ${o.wasm}; repack it with tarkin pack to change them`);
+    const wasm = readBytes(o.wasm);
+    try {
+      if (!readPack(wasm)) throw new CliError(`${o.wasm}: a tarkin module with no packed model; build one with tarkin pack`);
+    } catch (e) {
+      if (e instanceof PackError) throw new CliError(`${o.wasm}: ${e.message}`);
+      throw e;
+    }
+    return wasm;
+  }
+  return packModule(coreModule(), packContents(defaultModel(), settingsFrom(o)));
+}
+
+/** The harness over `wasm`; a module it cannot drive is a CliError naming it (`name`: --wasm's file, or none for the embedded default). */
+export function harnessFor(wasm: Uint8Array, name: string | undefined, eventFormat: EventFormat = "json"): FluentBitFilter {
+  try {
+    return new FluentBitFilter(wasm, eventFormat);
+  } catch (e) {
+    if (e instanceof HarnessError) throw new CliError(`${name ?? "the embedded default module"}: ${e.message}`);
+    throw e;
+  }
+}
