@@ -13,6 +13,7 @@ import { gunzip, inflate } from "node:zlib";
 import { CliError } from "./errors.js";
 import type { FluentBitFilter } from "./harness.js";
 import { formatAddress, type Address } from "./serve-downstream.js";
+import { listenOn } from "./serve.js";
 
 /** The largest request body, after decompression. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -142,17 +143,7 @@ export class HttpSidecar {
   }
 
   listen(address: Address): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const refuse = (e: NodeJS.ErrnoException) =>
-        reject(new CliError(`--listen ${formatAddress(address)}: ${e.code === "EADDRINUSE" ? "the address is in use" : e.message}`));
-      this.server.once("error", refuse);
-      this.server.listen(address.port, address.host, () => {
-        this.server.off("error", refuse);
-        this.server.on("error", (e) => this.log(`listening: ${e.message}`));
-        this.log(`listening for Vector's http sink on http://${formatAddress(address)}`);
-        resolve();
-      });
-    });
+    return listenOn(this.server, address, this.log, `listening for Vector's http sink on http://${formatAddress(address)}`);
   }
 
   stats(): HttpSidecarStats {

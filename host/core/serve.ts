@@ -2,6 +2,7 @@
 // connections), each through the module as the harness drives it, what comes out to Vector's socket
 // source. One module instance for every connection: the adaptive gate's history is the pipeline's,
 // as with Fluent Bit's one instance per filter, and must not restart when Vector reconnects.
+import type { Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { CliError } from "./errors.js";
 import { MAX_LINE } from "./input.js";
@@ -14,6 +15,24 @@ export function parseAddress(text: string, option: string): Address {
   const port = m ? Number(m[3]) : 0;
   if (!m || port < 1 || port > 65535) throw new CliError(`${option} must be HOST:PORT with a port from 1 to 65535, not ${JSON.stringify(text)}`);
   return { host: m[1] ?? m[2], port };
+}
+
+/**
+ * Starts `server` listening on --listen's address: a CliError when it cannot (the address in use),
+ * `saying` logged when it does, and later errors logged rather than thrown. Both sidecar modes use it.
+ */
+export function listenOn(server: Server | HttpServer, address: Address, log: (message: string) => void, saying: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const refuse = (e: NodeJS.ErrnoException) =>
+      reject(new CliError(`--listen ${formatAddress(address)}: ${e.code === "EADDRINUSE" ? "the address is in use" : e.message}`));
+    server.once("error", refuse);
+    server.listen(address.port, address.host, () => {
+      server.off("error", refuse);
+      server.on("error", (e: Error) => log(`listening: ${e.message}`));
+      log(saying);
+      resolve();
+    });
+  });
 }
 
 interface Upstream {
@@ -48,17 +67,7 @@ export class Sidecar {
   }
 
   listen(address: Address): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const refuse = (e: NodeJS.ErrnoException) =>
-        reject(new CliError(`--listen ${formatAddress(address)}: ${e.code === "EADDRINUSE" ? "the address is in use" : e.message}`));
-      this.server.once("error", refuse);
-      this.server.listen(address.port, address.host, () => {
-        this.server.off("error", refuse);
-        this.server.on("error", (e) => this.log(`listening: ${e.message}`));
-        this.log(`listening on ${formatAddress(address)}`);
-        resolve();
-      });
-    });
+    return listenOn(this.server, address, this.log, `listening on ${formatAddress(address)}`);
   }
 
   stats(): SidecarStats {
