@@ -24,11 +24,19 @@ export interface FluentBitRun {
   rows: FluentBitRow[];
 }
 
+/** The filters compared, as .wasm files: tarkin, tarkin built without its scoring, the pass-through. */
+export interface FluentBitFilters {
+  tarkin: string;
+  recordIo: string;
+  passthrough: string;
+}
+
 /**
  * Runs the rows; null when fluent-bit is not installed. `lines` are written to one file (as many
- * as `records`, repeating them), `tarkin` and `passthrough` are .wasm files, `work` a directory.
+ * as `records`, repeating them), `work` is a directory.
  */
-export async function fluentBitRows(lines: string[], records: number, tarkin: string, passthrough: string, work: string, rounds: number): Promise<FluentBitRun | null> {
+export async function fluentBitRows(lines: string[], records: number, filters: FluentBitFilters, work: string, rounds: number): Promise<FluentBitRun | null> {
+  const { tarkin, recordIo, passthrough } = filters;
   const binary = fluentBitBinary();
   if (!binary) return null;
   const input = join(work, "bench-fluent-bit.log");
@@ -38,21 +46,30 @@ export async function fluentBitRows(lines: string[], records: number, tarkin: st
 
   const interpreted = "pass-through filter, interpreted";
   const compiled = "pass-through filter, AOT";
+  const json = "json" as const;
+  // Per kind of run, the floors before tarkin: returning the record, appending tarkin's fields as
+  // fixed text (what Fluent Bit spends carrying them), tarkin without its scoring.
+  const floors = (kind: string, against: string, passthroughModule: string, recordIoModule: string): FluentBitRow[] => [
+    { name: against, filter: { module: passthroughModule, functionName: "passthrough_filter", eventFormat: json }, cpu: [] },
+    { name: `fixed annotation, ${kind}`, against, filter: { module: passthroughModule, functionName: "annotate_filter", eventFormat: json }, cpu: [] },
+    { name: `tarkin's record I/O alone, ${kind}`, against, filter: { module: recordIoModule, functionName: "tarkin_filter", eventFormat: json }, cpu: [] },
+  ];
   const rows: FluentBitRow[] = [
     { name: "no filter", cpu: [] },
-    { name: interpreted, filter: { module: passthrough, functionName: "passthrough_filter", eventFormat: "json" }, cpu: [] },
-    { name: "tarkin, interpreted", against: interpreted, goal: 2, filter: { module: tarkin, functionName: "tarkin_filter", eventFormat: "json" }, cpu: [] },
+    ...floors("interpreted", interpreted, passthrough, recordIo),
+    { name: "tarkin, interpreted", against: interpreted, goal: 2, filter: { module: tarkin, functionName: "tarkin_filter", eventFormat: json }, cpu: [] },
   ];
   if (wamrcBinary()) {
-    const passthroughAot = join(work, "passthrough.aot");
-    compileAot(passthrough, passthroughAot, AOT_CPU);
-    rows.push({ name: compiled, filter: { module: passthroughAot, functionName: "passthrough_filter", eventFormat: "json" }, cpu: [] });
+    const aot = (wasm: string, name: string, cpu = AOT_CPU): string => {
+      const file = join(work, `${name}.aot`);
+      compileAot(wasm, file, cpu);
+      return file;
+    };
+    rows.push(...floors("AOT", compiled, aot(passthrough, "passthrough"), aot(recordIo, "tarkin-record-io")));
     // The default CPU model (any x86-64) and a newer baseline (AVX2, BMI2: most servers since 2015), for the choice `pack --aot` makes.
     for (const cpu of [AOT_CPU, "x86-64-v3"]) {
-      const tarkinAot = join(work, `tarkin-${cpu}.aot`);
-      compileAot(tarkin, tarkinAot, cpu);
       const goal = cpu === AOT_CPU ? 1.3 : undefined;
-      rows.push({ name: `tarkin, AOT (flb-wamrc --cpu=${cpu})`, against: compiled, goal, filter: { module: tarkinAot, functionName: "tarkin_filter", eventFormat: "json" }, cpu: [] });
+      rows.push({ name: `tarkin, AOT (flb-wamrc --cpu=${cpu})`, against: compiled, goal, filter: { module: aot(tarkin, `tarkin-${cpu}`, cpu), functionName: "tarkin_filter", eventFormat: json }, cpu: [] });
     }
   }
   const output = join(work, "bench-fluent-bit.out");
