@@ -26,7 +26,7 @@
 // every trigram of it is common: each value of that shape counted each of its trigrams). Those
 // reads wait until the message is known to be familiar.
 
-import { fnv1a } from "./lexicon";
+import { fnv1a, fnv1aStep, FNV_OFFSET } from "./lexicon";
 
 /** A trigram rarer than 1 in 10^RARE_DECADES of its field's values counts. */
 export const RARE_DECADES: f64 = 1.5;
@@ -54,8 +54,6 @@ const WORD_LIMIT: i32 = 24;
 const FIRST_TOKEN: u32 = 0x85ebca6b; // the token before the first
 // A field's whole shapes are counted as items of a field of their own.
 const WHOLE_SHAPE_SEED: u32 = 0x27d4eb2f;
-const FNV_OFFSET: u32 = 0x811c9dc5;
-const FNV_PRIME: u32 = 0x01000193;
 
 // Shape symbols. Bytes below 0x20 share one symbol; 0x01 and 0x02 mark a value's start and end.
 const START: u32 = 0x01;
@@ -231,7 +229,7 @@ function readFields(start: usize, end: usize): void {
     const tokenStart = p;
     p = readToken(p, end);
     const kind = named ? KIND_NAMED : previousStart == previousEnd ? KIND_FIRST : KIND_AFTER;
-    setField(named ? keyHash : (previous ^ AFTER_SEED) * FNV_PRIME, 0xffffffff);
+    setField(named ? keyHash : fnv1aStep(previous, AFTER_SEED), 0xffffffff);
     if (task == LEARN) {
       locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
       bump();
@@ -343,7 +341,7 @@ function readToken(p: usize, end: usize): usize {
     if (s == LETTER) {
       const from = p;
       do {
-        word = (word ^ (b | 0x20)) * FNV_PRIME;
+        word = fnv1aStep(word, b | 0x20);
         p++;
         if (p >= end) break;
         b = <u32>load<u8>(p);
@@ -352,7 +350,7 @@ function readToken(p: usize, end: usize): usize {
       letters += n;
       if (last != LETTER) run = 0;
       for (let hashed = min(n, WHOLE_SHAPE_LETTERS - run); hashed > 0; hashed--) {
-        shape = (shape ^ LETTER) * FNV_PRIME;
+        shape = fnv1aStep(shape, LETTER);
         run++;
       }
       last = LETTER;
@@ -363,7 +361,7 @@ function readToken(p: usize, end: usize): usize {
       while (p < end && kindOf(<u32>load<u8>(p)) == DIGIT);
       others++;
       if (last != DIGIT) {
-        shape = (shape ^ DIGIT) * FNV_PRIME;
+        shape = fnv1aStep(shape, DIGIT);
         last = DIGIT;
       }
       continue;
@@ -390,11 +388,11 @@ function readToken(p: usize, end: usize): usize {
       p = escapeEnd;
       s = shapeOf(b);
       if (s == LETTER) {
-        word = (word ^ (b | 0x20)) * FNV_PRIME;
+        word = fnv1aStep(word, b | 0x20);
         letters++;
         if (last != LETTER) run = 0;
         if (run < WHOLE_SHAPE_LETTERS) {
-          shape = (shape ^ LETTER) * FNV_PRIME;
+          shape = fnv1aStep(shape, LETTER);
           run++;
         }
         last = LETTER;
@@ -403,7 +401,7 @@ function readToken(p: usize, end: usize): usize {
     } else p++;
     others++;
     // Any other symbol is hashed every time, a digit once a run.
-    if (s != DIGIT || last != DIGIT) shape = (shape ^ s) * FNV_PRIME;
+    if (s != DIGIT || last != DIGIT) shape = fnv1aStep(shape, s);
     last = s;
   }
   // A word: letters only, or letters and a ':' at their end.

@@ -11,7 +11,7 @@ import {
   decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf, asciiLower,
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
 } from "./utf8";
-import { fnv1a, lexiconValence, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
+import { fnv1a, fnv1aStep, FNV_OFFSET, lexiconValence, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "./buffers";
 import { countByte, countBytes, prepareCounting } from "./surprise";
 
@@ -88,14 +88,11 @@ let ruleBytesUsed = 0;
 const IDIOM_WORDS = new StaticArray<i32>(SPECIAL_CASE_IDIOMS.length * 3); // word ids, -1 past the end
 const BIGRAM_WORDS = new StaticArray<i32>(BOOSTER_BIGRAMS.length * 2);
 
-function stringHash(s: string): u32 {
-  let h: u32 = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = (h ^ <u32>s.charCodeAt(i)) * 0x01000193;
-  return h;
-}
-
 function ruleWord(word: string, flags: u32, booster: f64): i32 {
-  let slot = <i32>(stringHash(word) & <u32>(RULE_SLOTS - 1));
+  // Its bytes where a new word's go, to hash them as a word of the text is hashed.
+  const bytes = ruleBytes + <usize>ruleBytesUsed;
+  for (let i = 0; i < word.length; i++) store<u8>(bytes + i, <u8>word.charCodeAt(i));
+  let slot = <i32>(fnv1a(bytes, word.length) & <u32>(RULE_SLOTS - 1));
   while (unchecked(ruleSlots[slot]) >= 0) {
     const id = unchecked(ruleSlots[slot]);
     if (ruleWords[id] == word) {
@@ -111,7 +108,7 @@ function ruleWord(word: string, flags: u32, booster: f64): i32 {
   ruleFlags.push(flags);
   ruleBooster.push(booster);
   ruleAt.push(ruleBytesUsed);
-  for (let i = 0; i < word.length; i++) store<u8>(ruleBytes + ruleBytesUsed++, <u8>word.charCodeAt(i));
+  ruleBytesUsed += word.length;
   unchecked((ruleSlots[slot] = id));
   return id;
 }
@@ -396,12 +393,12 @@ let keyLimit: i32 = MAX_KEY;
 function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
   if (ascii) {
     const n = <i32>(end - start);
-    let h: u32 = 0x811c9dc5;
+    let h = FNV_OFFSET;
     for (let i = 0; i < n; i++) {
       const b = <u32>load<u8>(start + i);
       const lower = asciiLower(b);
       store<u8>(lowerBuffer + i, <u8>lower);
-      h = (h ^ lower) * 0x01000193;
+      h = fnv1aStep(h, lower);
     }
     lowerHash = h;
     return n;
