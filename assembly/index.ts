@@ -5,6 +5,7 @@
 //   results land in a fixed block of f64s, so a call costs no allocation either way.
 import { ensurePack, packArea, PACK_CAPACITY } from "./pack";
 import * as vader from "./vader";
+import { traceWords, traceCount, traceAddress } from "./vader-words";
 import {
   train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages,
   gateCount, gateMean, gateVariance, gateMaximum, gateThreshold, resetGate, explainSurprise, explainCapacity, explainedValue,
@@ -274,16 +275,16 @@ export function explain_count(): i32 {
   return explainedCount;
 }
 
-/** Sentiment with a trace of every word (vader.ts TRACE_WORD layout); explain_count() says how many. */
+/** Sentiment with a trace of every word (vader-words.ts TRACE_WORD layout); explain_count() says how many. */
 export function explain_words(length: i32): usize {
   ensurePack();
-  vader.traceWords(true);
+  traceWords(true);
   vader.polarity_scores(inputBuffer.at, inputBuffer.at + length);
-  vader.traceWords(false);
+  traceWords(false);
   writeSentiment();
   store<f64>(results, vader.amplifier, R_FEAR);
-  explainedCount = vader.traceCount;
-  return vader.traceAddress();
+  explainedCount = traceCount;
+  return traceAddress();
 }
 
 /** The input lowercased as the model sees it (UTF-8); returns where, lowercase_bytes() says how many. */

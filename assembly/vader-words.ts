@@ -1,0 +1,646 @@
+// The machinery under VADER's rules (vader.ts): SentiText's words, found one at a time in the text
+// as it lies in memory, and described once each (lexicon valence, case, which rule words they are)
+// into a ring, so that the rules read a word's description rather than its string, in constant
+// memory and without allocating. None of this is a rule; all of it is how the rules stay cheap.
+import {
+  decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf, asciiLower,
+  ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
+} from "./utf8";
+import { fnv1a, fnv1aStep, FNV_OFFSET, lexiconValence, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
+import { allocate, resize } from "./buffers";
+import { countByte, countBytes } from "./surprise";
+import { allcap_differential, B_INCR, B_DECR } from "./vader";
+
+// The reference's word lists, which the rule-word table below is built from.
+const PUNC_LIST: StaticArray<string> = [
+  ".", "!", "?", ",", ";", ":", "-", "'", '"', "!!", "!!!", "??", "???", "?!?", "!?!", "?!?!", "!?!?",
+];
+
+// Each as one space-separated string: a few strings in the module's data rather than a hundred
+// and twenty, for the packed module's size budget.
+const NEGATE =
+  "aint arent cannot cant couldnt darent didnt doesnt ain't aren't can't couldn't daren't didn't " +
+  "doesn't dont hadnt hasnt havent isnt mightnt mustnt neither don't hadn't hasn't haven't isn't " +
+  "mightn't mustn't neednt needn't never none nope nor not nothing nowhere oughtnt shant shouldnt " +
+  "uhuh wasnt werent oughtn't shan't shouldn't uh-uh wasn't weren't without wont wouldnt won't " +
+  "wouldn't rarely seldom despite";
+
+// BOOSTER_DICT's one-word keys, by value. Its keys with a space ("just enough", "kind of",
+// "sort of") can never equal a word; idioms_check meets them as two-word sequences.
+const BOOSTER_INCR =
+  "absolutely amazingly awfully completely considerably decidedly deeply effing enormously " +
+  "entirely especially exceptionally extremely fabulously flipping flippin fricking frickin " +
+  "frigging friggin fully fucking greatly hella highly hugely incredibly intensely majorly more " +
+  "most particularly purely quite really remarkably so substantially thoroughly totally " +
+  "tremendously uber unbelievably unusually utterly very";
+const BOOSTER_DECR =
+  "almost barely hardly kinda kindof kind-of less little marginally occasionally partly scarcely " +
+  "slightly somewhat sorta sortof sort-of";
+const BOOSTER_BIGRAMS: StaticArray<string> = ["just enough", "kind of", "sort of"];
+
+const SPECIAL_CASE_IDIOMS: StaticArray<string> = [
+  "the shit", "the bomb", "bad ass", "yeah right", "cut the mustard", "kiss of death", "hand to mouth",
+];
+const SPECIAL_CASE_IDIOM_VALUES: StaticArray<f64> = [3, 3, 1.5, -2, 2, -1.5, -2];
+
+// ---------------------------------------------------------------------------------------------
+// The rule words, in one small table built once: each word carries flags for the comparisons the
+// reference makes with it, and an id for the multi-word sequences (idioms, booster bigrams).
+
+// Compared with the word lowercased (the reference calls toLowerCase() first).
+export const W_BOOSTER: u32 = 1 << 0;
+export const W_KIND: u32 = 1 << 1;
+export const W_OF: u32 = 1 << 2;
+export const W_LEAST: u32 = 1 << 3;
+export const W_AT: u32 = 1 << 4;
+export const W_VERY: u32 = 1 << 5;
+const LOWERCASE_FLAGS: u32 = W_BOOSTER | W_KIND | W_OF | W_LEAST | W_AT | W_VERY;
+// Compared with the word as written (the reference uses === or indexOf).
+export const W_NEGATE: u32 = 1 << 6;
+export const W_BUT: u32 = 1 << 7;
+export const W_BUT_UPPER: u32 = 1 << 8;
+export const W_NEVER: u32 = 1 << 9;
+export const W_SO_THIS: u32 = 1 << 10;
+const EXACT_FLAGS: u32 = W_NEGATE | W_BUT | W_BUT_UPPER | W_NEVER | W_SO_THIS;
+// Per word of the text, besides the above.
+export const T_UPPER: u32 = 1 << 11; // is_upper_python
+export const T_IN_LEXICON: u32 = 1 << 12;
+export const T_CONTAINS_NT: u32 = 1 << 13; // "n't" in it
+
+const RULE_SLOTS: i32 = 512;
+const ruleWords = new Array<string>();
+const ruleFlags = new Array<u32>();
+const ruleBooster = new Array<f64>();
+const ruleSlots = new StaticArray<i32>(RULE_SLOTS);
+// The rule words' bytes (all ASCII), so a word of the text is compared without calls per character.
+const ruleBytes = memory.data(2048);
+const ruleAt = new Array<i32>();
+let ruleBytesUsed = 0;
+const IDIOM_WORDS = new StaticArray<i32>(SPECIAL_CASE_IDIOMS.length * 3); // word ids, -1 past the end
+const BIGRAM_WORDS = new StaticArray<i32>(BOOSTER_BIGRAMS.length * 2);
+
+function ruleWord(word: string, flags: u32, booster: f64): i32 {
+  // Its bytes where a new word's go, to hash them as a word of the text is hashed.
+  const bytes = ruleBytes + <usize>ruleBytesUsed;
+  for (let i = 0; i < word.length; i++) store<u8>(bytes + i, <u8>word.charCodeAt(i));
+  let slot = <i32>(fnv1a(bytes, word.length) & <u32>(RULE_SLOTS - 1));
+  while (unchecked(ruleSlots[slot]) >= 0) {
+    const id = unchecked(ruleSlots[slot]);
+    if (ruleWords[id] == word) {
+      ruleFlags[id] |= flags;
+      if (flags & W_BOOSTER) ruleBooster[id] = booster;
+      return id;
+    }
+    slot = (slot + 1) & (RULE_SLOTS - 1);
+  }
+  const id = ruleWords.length;
+  if (word.length > longestRuleWord) longestRuleWord = word.length;
+  ruleWords.push(word);
+  ruleFlags.push(flags);
+  ruleBooster.push(booster);
+  ruleAt.push(ruleBytesUsed);
+  ruleBytesUsed += word.length;
+  unchecked((ruleSlots[slot] = id));
+  return id;
+}
+
+/** Every word of a space-separated list, as rule words. */
+function ruleWordList(list: string, flags: u32, booster: f64): void {
+  const words = list.split(" ");
+  for (let i = 0; i < words.length; i++) ruleWord(words[i], flags, booster);
+}
+
+/** Splits a rule phrase on its spaces into word ids, `width` of them, -1 past its last word. */
+function phraseWords(phrase: string, out: StaticArray<i32>, at: i32, width: i32): void {
+  const words = phrase.split(" ");
+  for (let i = 0; i < width; i++) out[at + i] = i < words.length ? ruleWord(words[i], 0, 0) : -1;
+}
+
+let rulesReady = false;
+let longestRuleWord = 0; // none has a digit
+let butUpperId = -1;
+
+function buildRules(): void {
+  for (let i = 0; i < RULE_SLOTS; i++) unchecked((ruleSlots[i] = -1));
+  ruleWordList(BOOSTER_INCR, W_BOOSTER, B_INCR);
+  ruleWordList(BOOSTER_DECR, W_BOOSTER, B_DECR);
+  ruleWordList(NEGATE, W_NEGATE, 0);
+  ruleWord("kind", W_KIND, 0);
+  ruleWord("of", W_OF, 0);
+  ruleWord("least", W_LEAST, 0);
+  ruleWord("at", W_AT, 0);
+  ruleWord("very", W_VERY, 0);
+  ruleWord("but", W_BUT, 0);
+  butUpperId = ruleWord("BUT", W_BUT_UPPER, 0);
+  ruleWord("never", W_NEVER, 0);
+  ruleWord("so", W_SO_THIS, 0);
+  ruleWord("this", W_SO_THIS, 0);
+  for (let i = 0; i < SPECIAL_CASE_IDIOMS.length; i++) phraseWords(SPECIAL_CASE_IDIOMS[i], IDIOM_WORDS, i * 3, 3);
+  for (let i = 0; i < BOOSTER_BIGRAMS.length; i++) phraseWords(BOOSTER_BIGRAMS[i], BIGRAM_WORDS, i * 2, 2);
+  rulesReady = true;
+}
+
+/** The rule word with these bytes, or -1. */
+function findRuleWord(p: usize, len: i32, hash: u32): i32 {
+  let slot = <i32>(hash & <u32>(RULE_SLOTS - 1));
+  while (true) {
+    const id = unchecked(ruleSlots[slot]);
+    if (id < 0) return -1;
+    if (unchecked(ruleWords[id]).length == len && memory.compare(ruleBytes + <usize>unchecked(ruleAt[id]), p, <usize>len) == 0) return id;
+    slot = (slot + 1) & (RULE_SLOTS - 1);
+  }
+  return -1;
+}
+
+/** The value of the SPECIAL_CASE_IDIOMS entry spelled by these word ids, or NaN. */
+export function idiomValue(a: i32, b: i32, c: i32): f64 {
+  for (let i = 0; i < SPECIAL_CASE_IDIOMS.length; i++) {
+    const at = i * 3;
+    if (unchecked(IDIOM_WORDS[at]) == a && unchecked(IDIOM_WORDS[at + 1]) == b && unchecked(IDIOM_WORDS[at + 2]) == c) {
+      return unchecked(SPECIAL_CASE_IDIOM_VALUES[i]);
+    }
+  }
+  return NaN;
+}
+
+/** Whether these word ids spell one of BOOSTER_DICT's two-word keys. */
+export function isBoosterBigram(a: i32, b: i32): bool {
+  for (let i = 0; i < BOOSTER_BIGRAMS.length; i++) {
+    if (a >= 0 && unchecked(BIGRAM_WORDS[i * 2]) == a && unchecked(BIGRAM_WORDS[i * 2 + 1]) == b) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SentiText: the text's words (get_words_and_emoticons), found one at a time, and what the rules
+// need of the whole text, counted in the first pass: words, is_cap_diff, the first "but", "!"
+// and "?" (every byte passes through the word finder).
+
+let textStart: usize = 0;
+let textEnd: usize = 0;
+let scanPos: usize = 0;
+
+export let wordCount: i32 = 0;
+export let isCapDiff: bool = false;
+/** The first "but" (else "BUT"), for but_check; -1 when none. */
+export let butIndex: i32 = -1;
+/** How many words have a lexicon valence: with none, no rule can give one any. */
+export let valencedWords: i32 = 0;
+export let exclamations = 0;
+export let questions = 0;
+/** Whether the word finder hands every byte it reads to the surprise's countBytes (see polarity_scores). */
+let counting = false;
+/** Words described so far: all of them after SentiText, unless the text has more than the ring holds. */
+let described = 0;
+
+/**
+ * SentiText's constructor over the UTF-8 text in [start, end): every word found and described (the
+ * first WORDS of them kept), and the counts above. With `countCharacters`, each byte is also handed
+ * to the surprise's countBytes, so that scoring reads a message once for both models.
+ */
+export function SentiText(start: usize, end: usize, countCharacters: bool): void {
+  if (!rulesReady) buildRules();
+  prepareCache();
+  counting = countCharacters;
+  beginWords(start, end);
+  let words = 0;
+  let allcapWords = 0;
+  let valenced = 0;
+  let firstBut = -1;
+  let firstButUpper = -1;
+  while (true) {
+    const flags = readWord(words);
+    if (flags < 0) break;
+    if (flags & T_IN_LEXICON) valenced++;
+    if (flags & T_UPPER) allcapWords++;
+    if (firstBut < 0 && flags & W_BUT) firstBut = words;
+    if (firstButUpper < 0 && flags & W_BUT_UPPER) firstButUpper = words;
+    words++;
+  }
+  wordCount = words;
+  valencedWords = valenced;
+  butIndex = firstBut >= 0 ? firstBut : firstButUpper;
+  isCapDiff = allcap_differential(words, allcapWords);
+  described = words;
+  if (words > WORDS) {
+    // The ring holds the last words: read the text again from its first, every byte counted
+    // already, and "!" and "?" too (the counts stand).
+    described = 0;
+    counting = false;
+    scanPos = start;
+  }
+}
+
+/** Makes sure the words the rules may read around word `index` (two ahead) are in the ring. */
+// @ts-ignore: decorator
+@inline export function describeAhead(index: i32): void {
+  while (described < wordCount && described - index < 3) {
+    readWord(described);
+    described++;
+  }
+}
+
+function beginWords(start: usize, end: usize): void {
+  textStart = start;
+  textEnd = end;
+  scanPos = start;
+  exclamations = 0;
+  questions = 0;
+}
+
+// What a word is made of, as the word finder saw it: the ASCII class bits of its letters
+// (ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT), NOT_ASCII when it has another character (then bytes
+// are not characters), and this.
+const K_APOSTROPHE: u32 = 1 << 8; // an apostrophe, so maybe "n't"
+
+/**
+ * Finds the next word and describes it into the ring as word `index`: returns its flags, or -1
+ * past the last word. A word is a run between \s characters longer than one UTF-16 unit (the
+ * reference's split(/\s/) and length > 1 filter), after get_words_plus_punc's replacement.
+ */
+function readWord(index: i32): i32 {
+  const end = textEnd;
+  const count = counting;
+  while (scanPos < end) {
+    const start = scanPos;
+    const first = <u32>load<u8>(start);
+    let k = asciiClassOf(first);
+    if (k & ASCII_SPACE) {
+      scanPos = start + 1;
+      if (count) countByte(first);
+      continue;
+    }
+    let p = start;
+    let letters: u32 = 0; // ASCII_UPPER, ASCII_LOWER and ASCII_DIGIT, as seen
+    if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
+      // Most words of a log line are ASCII text up to a space or the end: one tight loop finds
+      // them, with nothing to strip. Any other token goes on in readToken from where it stopped.
+      if (count) countByte(first);
+      letters = k;
+      p = start + 1;
+      while (p < end) {
+        const b = <u32>load<u8>(p);
+        k = asciiClassOf(b);
+        if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
+        if (count) countByte(b);
+        letters |= k;
+        p++;
+      }
+      if (p == end || k & ASCII_SPACE) {
+        scanPos = p == end ? p : p + 1;
+        if (count && p < end) countByte(load<u8>(p));
+        if (p - start <= 1) continue;
+        return <i32>describeWord(index & RING_MASK, start, p, letters);
+      }
+    }
+    if (readToken(start, p, letters)) return <i32>describeWord(index & RING_MASK, tokenStart, tokenEnd, tokenKind);
+  }
+  return -1;
+}
+
+// The word readToken found: its span, after stripping, and its kind.
+let tokenStart: usize = 0;
+let tokenEnd: usize = 0;
+let tokenKind: u32 = 0;
+
+/**
+ * Reads on a token that starts at `start` and was read as plain ASCII text up to `from` (`letters`
+ * its kinds): to the next \s, counting "!" and "?", noting an apostrophe. Returns whether it is a
+ * word (then tokenStart, tokenEnd, tokenKind), its punctuation stripped as get_words_plus_punc does.
+ */
+function readToken(start: usize, from: usize, letters: u32): bool {
+  const end = textEnd;
+  let p = from;
+  let space: usize = 0;
+  let ascii = true;
+  let extraUnits = 0; // UTF-16 units less bytes, from the characters that are not ASCII
+  let apostrophe = false;
+  let seenText = from > start;
+  let lead = start; // where the leading punctuation ends
+  let trail = p; // where the last character that is not punctuation ends
+  let pending = false; // punctuation since the last text
+  let interior = false;
+  while (p < end) {
+    const b = <u32>load<u8>(p);
+    let k = asciiClassOf(b);
+    if (k & ASCII_PUNCTUATION) {
+      pending = true;
+      if (b == 0x27) apostrophe = true;
+      else if (b == 0x21) exclamations++;
+      else if (b == 0x3f) questions++;
+      p++;
+      continue;
+    }
+    if (k & ASCII_SPACE) {
+      space = 1;
+      break;
+    }
+    let q = p + 1;
+    if (k & NOT_ASCII) {
+      const cp = decodeAt(p, end);
+      if (isJsSpace(cp)) {
+        space = <usize>decodedLength;
+        break;
+      }
+      ascii = false;
+      q = p + <usize>decodedLength;
+      extraUnits += utf16Length(cp) - decodedLength;
+    } else {
+      // A run of ASCII text: the common case, in a loop of its own.
+      letters |= k;
+      while (q < end) {
+        k = asciiClassOf(<u32>load<u8>(q));
+        if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
+        letters |= k;
+        q++;
+      }
+    }
+    if (!seenText) {
+      seenText = true;
+      lead = p;
+    } else if (pending) interior = true;
+    pending = false;
+    p = q;
+    trail = p;
+  }
+  scanPos = p + space;
+  if (counting) countBytes(from, scanPos);
+  if (<i32>(p - start) + extraUnits <= 1) return false;
+  tokenStart = start;
+  tokenEnd = p;
+  tokenKind = letters | (ascii ? 0 : NOT_ASCII) | (apostrophe ? K_APOSTROPHE : 0);
+  if (seenText && !interior) stripPunctuation(start, lead, trail, p, extraUnits);
+  return true;
+}
+
+/**
+ * get_words_plus_punc's replacement: it maps "p+w" and "w+p" to w for every PUNC_LIST entry p and
+ * every punctuation-free word w of the text. Since w is then this very token stripped, the map
+ * reduces to a test of the token's leading punctuation [start, lead) or trailing [trail, end), when
+ * it has no other (what the word finder saw as it read it).
+ */
+function stripPunctuation(start: usize, lead: usize, trail: usize, end: usize, extraUnits: i32): void {
+  if (lead > start && trail == end) {
+    // What is stripped is ASCII punctuation, so every non-ASCII unit lies in what is kept.
+    if (isPuncListed(start, <i32>(lead - start)) && <i32>(end - lead) + extraUnits > 1) tokenStart = lead;
+  } else if (trail < end && lead == start) {
+    if (isPuncListed(trail, <i32>(end - trail)) && <i32>(trail - start) + extraUnits > 1) tokenEnd = trail;
+  }
+}
+
+// PUNC_LIST's one-character entries (. ! ? , ; : - ' "), all below 0x40, as bits: the stripped
+// punctuation of a log word is mostly one character, and a bit test beats the list walk.
+const PUNC_SINGLES: u64 =
+  (<u64>1 << 0x2e) | (<u64>1 << 0x21) | (<u64>1 << 0x3f) | (<u64>1 << 0x2c) | (<u64>1 << 0x3b) |
+  (<u64>1 << 0x3a) | (<u64>1 << 0x2d) | (<u64>1 << 0x27) | (<u64>1 << 0x22);
+
+function isPuncListed(p: usize, len: i32): bool {
+  if (len == 1) {
+    const b = <u64>load<u8>(p);
+    return b < 0x40 && ((PUNC_SINGLES >> b) & 1) != 0;
+  }
+  for (let i = 0; i < PUNC_LIST.length; i++) if (isBytes(p, p + <usize>len, unchecked(PUNC_LIST[i]))) return true;
+  return false;
+}
+
+/**
+ * is_upper_python: an ASCII capital and no ASCII lowercase letter; given the ASCII letter kinds
+ * the word holds (stripping takes only punctuation, so the token's are the word's).
+ */
+// @ts-ignore: decorator
+@inline function is_upper_python(letters: u32): bool {
+  return letters == ASCII_UPPER;
+}
+
+function isBytes(start: usize, end: usize, text: string): bool {
+  if (<i32>(end - start) != text.length) return false;
+  for (let i = 0; i < text.length; i++) if (<u32>load<u8>(start + i) != <u32>text.charCodeAt(i)) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ring of described words.
+
+export const WORDS: i32 = 1024;
+const RING_MASK: i32 = WORDS - 1;
+// A word's description, in a ring slot and in a cache entry alike, so a cached one is copied over
+// as three u64s: u32 flags, i32 the rule word it is as written (or -1), f64 the lexicon valence of
+// the lowercased word, f64 its BOOSTER_DICT value. A ring slot then has u32 start and u32 end, the
+// word's span, kept only while tracing.
+const D_FLAGS = 0;
+const D_ID = 4;
+const D_VALENCE = 8;
+const D_BOOSTER = 16;
+const D_START = 24;
+const D_END = 28;
+const RING_SLOT = 32;
+const ring = memory.data(WORDS * RING_SLOT, 8);
+
+// @ts-ignore: decorator
+@inline function slotAt(index: i32): usize {
+  return ring + <usize>(index & RING_MASK) * RING_SLOT;
+}
+
+/** Whether word `index` has this flag (W_, T_). */
+// @ts-ignore: decorator
+@inline export function has(index: i32, flag: u32): bool {
+  return (load<u32>(slotAt(index), D_FLAGS) & flag) != 0;
+}
+/** The rule word that word `index` is as written, or -1. */
+// @ts-ignore: decorator
+@inline export function idOf(index: i32): i32 {
+  return load<i32>(slotAt(index), D_ID);
+}
+/** Word `index`'s lexicon valence (lowercased), NaN when it has none. */
+// @ts-ignore: decorator
+@inline export function valenceOf(index: i32): f64 {
+  return load<f64>(slotAt(index), D_VALENCE);
+}
+/** Word `index`'s BOOSTER_DICT value (lowercased), 0 when it is no booster. */
+// @ts-ignore: decorator
+@inline export function boosterOf(index: i32): f64 {
+  return load<f64>(slotAt(index), D_BOOSTER);
+}
+
+// The reference's lexicon keys are at most 19 bytes; a longer lowercased word can match nothing.
+const MAX_KEY: i32 = 64;
+const lowerBuffer = memory.data(MAX_KEY + 4);
+
+/** The FNV-1a hash of the last lowercaseWord's result. */
+let lowerHash: u32 = 0;
+
+/** The longest a lowercased word can be and still be a key: of the lexicon in use or a rule word. */
+let keyLimit: i32 = MAX_KEY;
+
+/**
+ * Whether the current ASCII word, of `length` bytes, can be no key once lowercased: longer than
+ * keyLimit, or holding a digit and longer than every key with one (no rule word has a digit). Log
+ * tokens such as times, addresses and paths are so.
+ */
+// @ts-ignore: decorator
+@inline function asciiNoKey(length: i32, kind: u32): bool {
+  return length > keyLimit || ((kind & ASCII_DIGIT) != 0 && length > longestKeyWithDigit);
+}
+
+/**
+ * Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it; -1 when it can be
+ * no key (longer than keyLimit). An ASCII word has passed asciiNoKey already.
+ */
+function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
+  if (ascii) {
+    const n = <i32>(end - start);
+    let h = FNV_OFFSET;
+    for (let i = 0; i < n; i++) {
+      const b = <u32>load<u8>(start + i);
+      const lower = asciiLower(b);
+      store<u8>(lowerBuffer + i, <u8>lower);
+      h = fnv1aStep(h, lower);
+    }
+    lowerHash = h;
+    return n;
+  }
+  lowerBegin(start, end);
+  let n = 0;
+  while (true) {
+    const cp = lowerNext();
+    if (cp < 0) break;
+    if (n > keyLimit) return -1;
+    n += encodeAt(lowerBuffer + n, <u32>cp);
+  }
+  lowerHash = fnv1a(lowerBuffer, n);
+  return n;
+}
+
+function containsNt(start: usize, end: usize): bool {
+  for (let p = start; p + 3 <= end; p++) {
+    if (load<u8>(p) == 0x6e && load<u8>(p, 1) == 0x27 && load<u8>(p, 2) == 0x74) return true;
+  }
+  return false;
+}
+
+// Log lines repeat their words: the description of a word of at most 8 bytes is kept in a
+// direct-mapped cache keyed by its bytes (all it depends on), so a repeated word costs one probe.
+const CACHE_BITS: u64 = 12;
+const CACHE_ENTRY = 40; // u64 key, u32 length (0: empty), u32 reserved, then the description
+let cache: usize = 0;
+let cacheGeneration = -1; // the lexicon the cache was filled from
+
+/** The cache, made once, and emptied (and keyLimit set) when another lexicon has been put in use. */
+function prepareCache(): void {
+  if (cacheGeneration == lexiconGeneration) return;
+  keyLimit = min(MAX_KEY, max(longestKey, longestRuleWord));
+  if (cache == 0) cache = allocate(<usize>CACHE_ENTRY << <usize>CACHE_BITS);
+  memory.fill(cache, 0, <usize>CACHE_ENTRY << <usize>CACHE_BITS);
+  cacheGeneration = lexiconGeneration;
+}
+
+// @ts-ignore: decorator
+@inline function copyDescription(to: usize, from: usize): void {
+  store<u64>(to, load<u64>(from, D_FLAGS), D_FLAGS);
+  store<u64>(to, load<u64>(from, D_VALENCE), D_VALENCE);
+  store<u64>(to, load<u64>(from, D_BOOSTER), D_BOOSTER);
+}
+
+/**
+ * Looks the word [wordStart, wordEnd) of this `kind` up every way the rules need, into ring slot
+ * `slot`; returns its flags.
+ */
+// @ts-ignore: decorator
+@inline function describeWord(slot: i32, wordStart: usize, wordEnd: usize, kind: u32): u32 {
+  const at = slotAt(slot);
+  if (tracing) {
+    store<u32>(at, <u32>wordStart, D_START);
+    store<u32>(at, <u32>wordEnd, D_END);
+  }
+  const length = wordEnd - wordStart;
+  const ascii = (kind & NOT_ASCII) == 0;
+  const upper = is_upper_python(kind & (ASCII_UPPER | ASCII_LOWER));
+  const apostrophe = (kind & K_APOSTROPHE) != 0;
+  let flags: u32 = upper ? T_UPPER : 0;
+  let valence: f64 = NaN;
+  let booster: f64 = 0;
+  let id = -1;
+  let entry: usize = 0;
+  let key: u64 = 0;
+  // A token that can be no key is described by its case and "n't" alone, with no lookup; nor is
+  // it cached, where it would push out words that recur for tokens that mostly do not.
+  if (!ascii || !asciiNoKey(<i32>length, kind)) {
+    if (length <= 8) {
+      if (wordStart + 8 <= textEnd) key = load<u64>(wordStart) & (<u64>-1 >> ((8 - <u64>length) << 3));
+      else for (let i = <i32>length - 1; i >= 0; i--) key = (key << 8) | <u64>load<u8>(wordStart + i);
+      entry = cache + ((<usize>((key * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
+      if (load<u64>(entry) == key && load<u32>(entry, 8) == <u32>length) {
+        copyDescription(at, entry + 16);
+        return load<u32>(at, D_FLAGS);
+      }
+    }
+    const lowerLength = lowercaseWord(wordStart, wordEnd, ascii);
+    let lowerId = -1;
+    if (lowerLength >= 0) {
+      const hash = lowerHash;
+      valence = lexiconValence(lowerBuffer, lowerLength, hash);
+      if (!isNaN(valence)) flags |= T_IN_LEXICON;
+      lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
+      if (lowerId >= 0) {
+        flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;
+        booster = unchecked(ruleBooster[lowerId]);
+      }
+    }
+    // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
+    // lowercase self, and a word with capitals or other characters can only be "BUT".
+    if (ascii && (kind & ASCII_UPPER) == 0) id = lowerId;
+    else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
+    if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
+  }
+  if (apostrophe && containsNt(wordStart, wordEnd)) flags |= T_CONTAINS_NT;
+  store<u32>(at, flags, D_FLAGS);
+  store<i32>(at, id, D_ID);
+  store<f64>(at, valence, D_VALENCE);
+  store<f64>(at, booster, D_BOOSTER);
+  if (entry != 0) {
+    store<u64>(entry, key);
+    store<u32>(entry, <u32>length, 8);
+    copyDescription(entry + 16, at);
+  }
+  return flags;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trace, for `tarkin explain`: per word, u32 start, u32 end (byte offsets in the text), f64
+// lexicon valence (NaN when none), f64 sentiment, u32 the rules that changed it (vader.ts RULE_
+// bits), u32 reserved. Written only while explaining.
+
+export const TRACE_WORD = 32;
+export let tracing = false;
+let trace: usize = 0;
+let traceCapacity: i32 = 0;
+export let traceCount: i32 = 0;
+
+export function traceWords(on: bool): void {
+  tracing = on;
+}
+
+export function startTrace(): void {
+  traceCount = 0;
+}
+
+export function traceWord(index: i32, sentiment: f64, rules: u32): void {
+  if (traceCount == traceCapacity) {
+    traceCapacity = traceCapacity < 64 ? 64 : traceCapacity << 1;
+    trace = resize(trace, <usize>traceCapacity * TRACE_WORD);
+  }
+  const at = trace + <usize>traceCount * TRACE_WORD;
+  const slot = slotAt(index);
+  traceCount++;
+  store<u32>(at, load<u32>(slot, D_START) - <u32>textStart);
+  store<u32>(at, load<u32>(slot, D_END) - <u32>textStart, 4);
+  store<f64>(at, load<f64>(slot, D_VALENCE), 8);
+  store<f64>(at, sentiment, 16);
+  store<u32>(at, rules, 24);
+  store<u32>(at, 0, 28);
+}
+
+/** Where the trace is now (it moves as it grows). */
+export function traceAddress(): usize {
+  return trace;
+}
