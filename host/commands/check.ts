@@ -3,7 +3,7 @@
 import { Command, Option } from "commander";
 import { CliError } from "../core/errors.js";
 import { encodeMsgpack, msgpackToJson } from "../core/msgpack.js";
-import type { EventFormat } from "../core/harness.js";
+import { eventTime, type EventFormat } from "../core/harness.js";
 import { filterModule, harnessFor } from "../core/filter-module.js";
 import { records, sources, type Format } from "../core/input.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
@@ -39,8 +39,7 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
   const out = new Output(process.stdout);
   let lost = 0;
   const send = async (record: string | Uint8Array) => {
-    const now = Date.now();
-    const time = { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 };
+    const time = eventTime();
     if (o.eventFormat === "json") {
       const result = filter.filter(record, o.tag, time);
       if (result === null) lost++;

@@ -8,6 +8,7 @@ import { CliError } from "../core/errors.js";
 import { records, sources, type Format } from "../core/input.js";
 import { readPack } from "../core/pack.js";
 import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
+import { eventTime } from "../core/harness.js";
 import { Tarkin } from "../core/tarkin.js";
 import { annotatingModule, ReportData } from "../core/report-data.js";
 import { renderReport } from "../core/report-html.js";
@@ -53,8 +54,7 @@ async function report(files: string[], o: ReportOptions): Promise<void> {
     const source = data.source(input.name, input.size);
     for await (const { record, line } of records(input, o.format, o.header)) {
       const gate = gateThreshold();
-      const now = Date.now();
-      const result = filter.filter(record, o.tag, { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 });
+      const result = filter.filter(record, o.tag, eventTime());
       if (result === null) data.addLost(source);
       else data.add(result, source, line, gate);
     }

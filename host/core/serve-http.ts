@@ -11,7 +11,7 @@ import { Agent, createServer, request, type IncomingMessage, type Server, type S
 import { promisify } from "node:util";
 import { gunzip, inflate } from "node:zlib";
 import { CliError } from "./errors.js";
-import type { FluentBitFilter } from "./harness.js";
+import { eventTime, type FluentBitFilter } from "./harness.js";
 import { formatAddress, type Address } from "./serve-downstream.js";
 import { listenOn } from "./serve.js";
 
@@ -190,8 +190,7 @@ export class HttpSidecar {
       const body = await this.body(req, held, hold);
       const events = batchEvents(body);
       const results: string[] = [];
-      const now = Date.now();
-      const time = { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 };
+      const time = eventTime();
       for (const event of events) {
         this.counts.in++;
         const result = this.filter.filter(event, this.tag, time);

@@ -6,7 +6,7 @@ import type { Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { CliError } from "./errors.js";
 import { MAX_LINE } from "./input.js";
-import type { FluentBitFilter } from "./harness.js";
+import { eventTime, type FluentBitFilter } from "./harness.js";
 import { formatAddress, type Address, type Downstream } from "./serve-downstream.js";
 
 /** HOST:PORT, an IPv6 host in brackets. */
@@ -160,8 +160,7 @@ export class Sidecar {
     if (line.every((b) => b === 0x20 || b === 0x09)) return;
     this.in++;
     u.events++;
-    const now = Date.now();
-    const result = this.filter.filter(line, this.tag, { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 });
+    const result = this.filter.filter(line, this.tag, eventTime());
     if (result === null) {
       this.lost++;
       this.log(`the module lost an event (a trap, or no result): ${line.toString("utf8", 0, Math.min(line.length, 200))}`);
