@@ -92,6 +92,11 @@ export async function* lines(source: Source, onBytes?: (n: number) => void): Asy
   }
 }
 
+/** A line of spaces and tabs only (or none): no NDJSON record, so skipped. */
+export function isBlank(line: Uint8Array): boolean {
+  return line.every((b) => b === 0x20 || b === 0x09);
+}
+
 function trimCr(line: Buffer): Buffer {
   return line.length && line[line.length - 1] === 0x0d ? line.subarray(0, line.length - 1) : line;
 }
@@ -150,7 +155,7 @@ export async function* records(source: Source, format: Format, header: boolean):
   for await (const bytes of lines(source)) {
     line++;
     if (format === "ndjson") {
-      if (bytes.every((b) => b === 0x20 || b === 0x09)) continue;
+      if (isBlank(bytes)) continue;
       yield { record: bytes, line };
     } else yield { record: fluentBitRecord([["log", decoder.decode(bytes)]]), line };
   }

@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { gunzip, inflate } from "node:zlib";
 import { CliError } from "./errors.js";
 import { eventTime, type FluentBitFilter } from "./harness.js";
+import { isBlank } from "./input.js";
 import { formatAddress, type Address } from "./serve-downstream.js";
 import { listenOn } from "./serve.js";
 
@@ -56,7 +57,7 @@ export function batchEvents(body: Buffer): Buffer[] {
   for (let nl = body.indexOf(0x0a); from < body.length; nl = body.indexOf(0x0a, from)) {
     const end = nl < 0 ? body.length : nl;
     const line = body.subarray(from, end > from && body[end - 1] === 0x0d ? end - 1 : end);
-    if (!line.every((b) => b === 0x20 || b === 0x09)) events.push(line);
+    if (!isBlank(line)) events.push(line);
     from = end + 1;
   }
   return events;

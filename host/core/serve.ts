@@ -5,7 +5,7 @@
 import type { Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { CliError } from "./errors.js";
-import { MAX_LINE } from "./input.js";
+import { isBlank, MAX_LINE } from "./input.js";
 import { eventTime, type FluentBitFilter } from "./harness.js";
 import { formatAddress, type Address, type Downstream } from "./serve-downstream.js";
 
@@ -157,7 +157,7 @@ export class Sidecar {
 
   /** One event through the module exactly as `tarkin check --format ndjson` sends a line. */
   private event(u: Upstream, line: Buffer): void {
-    if (line.every((b) => b === 0x20 || b === 0x09)) return;
+    if (isBlank(line)) return;
     this.in++;
     u.events++;
     const result = this.filter.filter(line, this.tag, eventTime());
