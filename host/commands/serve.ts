@@ -5,14 +5,12 @@
 import { Command } from "commander";
 import { CliError } from "../core/errors.js";
 import type { FluentBitFilter } from "../core/harness.js";
-import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
 import { parseAddress, Sidecar } from "../core/serve.js";
 import { Downstream, formatAddress, replayWindowBytes, type Address } from "../core/serve-downstream.js";
 import { DOWNSTREAM_TIMEOUT_MS, HttpSidecar, MAX_BODY_BYTES, parseForwardUrl, PENDING_LIMIT_BYTES } from "../core/serve-http.js";
-import { filterModule, harnessFor } from "../core/filter-module.js";
+import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/filter-module.js";
 
-interface ServeOptions extends SettingsOptions {
-  wasm?: string;
+interface ServeOptions extends ModuleOptions {
   listen: string;
   forward: string;
   stats?: string;
@@ -26,13 +24,12 @@ interface ServeOptions extends SettingsOptions {
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
 export function serveCommand(): Command {
-  return addSettingsOptions(
+  return addModuleOptions(
     new Command("serve")
       .description(
         "a sidecar for Vector: events from its socket sink through the module to its socket source (newline-delimited JSON over TCP), " +
           "or with --http from its http sink to its http_server source, answering each batch once the downstream has",
       )
-      .option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)")
       .option("--http", "speak HTTP: batches from Vector's http sink, posted on to its http_server source (with acknowledgements: at least once, end to end)")
       .requiredOption("--listen <host:port>", "where Vector's socket sink connects (--http: where its http sink posts)")
       .requiredOption("--forward <host:port|url>", "the address of Vector's socket source (--http: the http:// URL of its http_server source)")

@@ -1,11 +1,26 @@
 // Reading logs: from files or standard input ("-"), streamed in constant memory. A line is what
 // comes before a \n, without a \r just before it (CRLF files), and a last line needs no \n.
 import { createReadStream, statSync } from "node:fs";
+import { Option, type Command } from "commander";
 import { CliError } from "./errors.js";
 import { CsvReader } from "./csv.js";
 import { fluentBitRecord } from "./harness.js";
 
 export type Format = "lines" | "ndjson" | "csv";
+
+/** How logs become records, and the tag they carry: check's and report's options. */
+export interface RecordOptions {
+  format: Format;
+  header: boolean;
+  tag: string;
+}
+
+export function addRecordOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--format <format>", "lines: each becomes {\"log\": line}; ndjson: each line is a record; csv: rows become objects by header").choices(["lines", "ndjson", "csv"]).default("lines"))
+    .option("--no-header", "csv: there is no header row; columns are named 1, 2, ...")
+    .option("--tag <tag>", "the tag records carry", "tarkin");
+}
 
 export interface Source {
   name: string;
