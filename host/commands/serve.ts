@@ -63,11 +63,21 @@ function stopSignal(again: () => void): Promise<NodeJS.Signals> {
   });
 }
 
-function stopOnSignal(stats: () => string): Promise<NodeJS.Signals> {
-  return stopSignal(() => {
+/**
+ * Both modes once listening: `stats` on stderr every `every` seconds; at SIGTERM or SIGINT the
+ * sidecar stops (`stopping` says how), and the last stats with the module's counts.
+ */
+async function runUntilStopped(sidecar: { stop(): Promise<void> }, filter: FluentBitFilter, stats: () => string, every: number | undefined, stopping: string): Promise<void> {
+  const timer = every === undefined ? undefined : setInterval(() => log(stats()), every * 1000);
+  const signal = await stopSignal(() => {
     log(`stopped before delivering everything: ${stats()}`);
     process.exit(1);
   });
+  log(`${signal}: stopping; ${stopping}`);
+  await sidecar.stop();
+  clearInterval(timer);
+  const m = filter.stats();
+  log(`stopped: ${stats()}; ${m.anomalous} anomalous, ${m.errors} unreadable`);
 }
 
 async function serve(o: ServeOptions): Promise<void> {
@@ -87,13 +97,7 @@ async function serve(o: ServeOptions): Promise<void> {
   await sidecar.listen(listen);
   log(`forwarding to ${formatAddress(forward)}; reading pauses at ${HIGH_WATER_BYTES} queued bytes; up to ${replay} bytes kept to resend`);
   downstream.connect();
-  const timer = every === undefined ? undefined : setInterval(() => log(stats()), every * 1000);
-  const signal = await stopOnSignal(stats);
-  log(`${signal}: stopping; delivering what was read`);
-  await sidecar.stop();
-  clearInterval(timer);
-  const m = filter.stats();
-  log(`stopped: ${stats()}; ${m.anomalous} anomalous, ${m.errors} unreadable`);
+  await runUntilStopped(sidecar, filter, stats, every, "delivering what was read");
 }
 
 function openFilter(o: ServeOptions): FluentBitFilter {
@@ -116,11 +120,5 @@ async function serveHttp(o: ServeOptions, listen: Address, forward: URL, every: 
   };
   await sidecar.listen(listen);
   log(`posting to ${forward.href}; a batch is answered once that post is answered (503 if it fails or takes over ${limits.timeoutMs} ms); 429 past ${limits.pendingBytes} bytes in hand`);
-  const timer = every === undefined ? undefined : setInterval(() => log(stats()), every * 1000);
-  const signal = await stopOnSignal(stats);
-  log(`${signal}: stopping; answering the requests in hand`);
-  await sidecar.stop();
-  clearInterval(timer);
-  const m = filter.stats();
-  log(`stopped: ${stats()}; ${m.anomalous} anomalous, ${m.errors} unreadable`);
+  await runUntilStopped(sidecar, filter, stats, every, "answering the requests in hand");
 }
