@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { coreWasm, ROOT } from "./helpers.js";
 import { sampleLines } from "../host/core/sample.js";
-import { parseModel } from "../host/core/model.js";
-import { Tarkin } from "../host/core/tarkin.js";
+import { parseModel } from "../host/core/module/model.js";
+import { Tarkin } from "../host/core/module/driver.js";
 
 describe("the embedded default model", () => {
   it("is the model of the generated sample corpus (20,000 lines, seed 1)", () => {

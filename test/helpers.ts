@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/pack.js";
-import { vaderLexicon, type Lexicon } from "../host/core/lexicon.js";
-import { Tarkin, type Sentiment } from "../host/core/tarkin.js";
-import type { Model } from "../host/core/model.js";
+import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/module/pack.js";
+import { vaderLexicon, type Lexicon } from "../host/core/module/lexicon.js";
+import { Tarkin, type Sentiment } from "../host/core/module/driver.js";
+import type { Model } from "../host/core/module/model.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

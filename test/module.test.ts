@@ -2,10 +2,10 @@
 // carries from one record to the next.
 import { describe, expect, it } from "vitest";
 import { coreWasm, defaultLexicon, packedTarkin } from "./helpers.js";
-import { packModule, packBlob, DEFAULT_SETTINGS } from "../host/core/pack.js";
-import { dataSegments } from "../host/core/wasm.js";
-import { parseLexicon, overlay } from "../host/core/lexicon.js";
-import { Tarkin } from "../host/core/tarkin.js";
+import { packModule, packBlob, DEFAULT_SETTINGS } from "../host/core/module/pack.js";
+import { dataSegments } from "../host/core/module/wasm.js";
+import { parseLexicon, overlay } from "../host/core/module/lexicon.js";
+import { Tarkin } from "../host/core/module/driver.js";
 
 const TRAINING = [
   "Accepted password for alice from 10.0.0.5 port 52113 ssh2",

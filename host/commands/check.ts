@@ -2,11 +2,11 @@
 // what comes out goes to stdout as NDJSON, a summary to stderr.
 import { Command, Option } from "commander";
 import { CliError } from "../core/errors.js";
-import { encodeMsgpack, msgpackToJson } from "../core/msgpack.js";
-import { eventTime, type EventFormat } from "../core/harness.js";
-import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/filter-module.js";
-import { addRecordOptions, records, sources, type RecordOptions } from "../core/input.js";
-import { Output } from "../core/output.js";
+import { encodeMsgpack, msgpackToJson } from "../core/io/msgpack.js";
+import { eventTime, type EventFormat } from "../core/module/harness.js";
+import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
+import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
+import { Output } from "../core/io/output.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

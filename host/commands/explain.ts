@@ -1,8 +1,8 @@
 // tarkin explain: one message's score, and why.
 import { Command } from "commander";
-import { Tarkin, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/tarkin.js";
-import { readPack } from "../core/pack.js";
-import { addModuleOptions, filterModule, type ModuleOptions } from "../core/filter-module.js";
+import { Tarkin, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/module/driver.js";
+import { readPack } from "../core/module/pack.js";
+import { addModuleOptions, filterModule, type ModuleOptions } from "../core/module/filter-module.js";
 
 function show(c: string): string {
   return JSON.stringify(c).slice(1, -1).replace(/^ $/, "␠");

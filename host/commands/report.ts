@@ -3,15 +3,15 @@
 // gate along the run, and the top anomalies explained.
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { version } from "../core/assets.js";
+import { version } from "../core/module/assets.js";
 import { CliError } from "../core/errors.js";
-import { addRecordOptions, records, sources, type RecordOptions } from "../core/input.js";
-import { readPack } from "../core/pack.js";
-import { eventTime } from "../core/harness.js";
-import { Tarkin } from "../core/tarkin.js";
-import { annotatingModule, ReportData } from "../core/report-data.js";
-import { renderReport } from "../core/report-html.js";
-import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/filter-module.js";
+import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
+import { readPack } from "../core/module/pack.js";
+import { eventTime } from "../core/module/harness.js";
+import { Tarkin } from "../core/module/driver.js";
+import { annotatingModule, ReportData } from "../core/report/report-data.js";
+import { renderReport } from "../core/report/report-html.js";
+import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
 
 interface ReportOptions extends ModuleOptions, RecordOptions {
   output: string;

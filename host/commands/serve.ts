@@ -4,11 +4,11 @@
 // sidecar's own log and statistics go to stderr.
 import { Command } from "commander";
 import { CliError } from "../core/errors.js";
-import type { FluentBitFilter } from "../core/harness.js";
-import { parseAddress, Sidecar } from "../core/serve.js";
-import { Downstream, formatAddress, replayWindowBytes, type Address } from "../core/serve-downstream.js";
-import { DOWNSTREAM_TIMEOUT_MS, HttpSidecar, MAX_BODY_BYTES, parseForwardUrl, PENDING_LIMIT_BYTES } from "../core/serve-http.js";
-import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/filter-module.js";
+import type { FluentBitFilter } from "../core/module/harness.js";
+import { parseAddress, Sidecar } from "../core/serve/serve.js";
+import { Downstream, formatAddress, replayWindowBytes, type Address } from "../core/serve/serve-downstream.js";
+import { DOWNSTREAM_TIMEOUT_MS, HttpSidecar, MAX_BODY_BYTES, parseForwardUrl, PENDING_LIMIT_BYTES } from "../core/serve/serve-http.js";
+import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
 
 interface ServeOptions extends ModuleOptions {
   listen: string;

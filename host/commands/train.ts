@@ -3,13 +3,13 @@ import { existsSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { Command, Option } from "commander";
 import { SingleBar } from "cli-progress";
-import { Tarkin } from "../core/tarkin.js";
-import { coreModule } from "../core/assets.js";
+import { Tarkin } from "../core/module/driver.js";
+import { coreModule } from "../core/module/assets.js";
 import { CliError } from "../core/errors.js";
-import { readText } from "../core/files.js";
-import { atPath, csvRows, lineBlocks, lines, messageOf, sources, type Format, type Source } from "../core/input.js";
-import { parseModel, type Model } from "../core/model.js";
-import { DEFAULT_SETTINGS } from "../core/pack.js";
+import { readText } from "../core/io/files.js";
+import { atPath, csvRows, lineBlocks, lines, messageOf, sources, type Format, type Source } from "../core/io/input.js";
+import { parseModel, type Model } from "../core/module/model.js";
+import { DEFAULT_SETTINGS } from "../core/module/pack.js";
 
 interface TrainOptions {
   output: string;

@@ -4,8 +4,8 @@
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { coreModule, defaultModel, ROOT, version } from "./assets.js";
-import { CliError } from "./errors.js";
-import { readBytes, readText } from "./files.js";
+import { CliError } from "../errors.js";
+import { readBytes, readText } from "../io/files.js";
 import { FluentBitFilter, HarnessError, type EventFormat } from "./harness.js";
 import { parseLexicon, overlay, vaderLexicon, type Lexicon } from "./lexicon.js";
 import type { Model } from "./model.js";

@@ -2,9 +2,9 @@
 // comes before a \n, without a \r just before it (CRLF files), and a last line needs no \n.
 import { createReadStream, statSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { CliError } from "./errors.js";
+import { CliError } from "../errors.js";
 import { CsvReader } from "./csv.js";
-import { fluentBitRecord } from "./harness.js";
+import { fluentBitRecord } from "../module/harness.js";
 
 export type Format = "lines" | "ndjson" | "csv";
 

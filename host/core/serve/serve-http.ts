@@ -10,9 +10,9 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gunzip, inflate } from "node:zlib";
-import { CliError } from "./errors.js";
-import { eventTime, type FluentBitFilter } from "./harness.js";
-import { isBlank } from "./input.js";
+import { CliError } from "../errors.js";
+import { eventTime, type FluentBitFilter } from "../module/harness.js";
+import { isBlank } from "../io/input.js";
 import { formatAddress, type Address } from "./serve-downstream.js";
 import { listenOn } from "./serve.js";
 

@@ -4,9 +4,9 @@
 // as with Fluent Bit's one instance per filter, and must not restart when Vector reconnects.
 import type { Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
-import { CliError } from "./errors.js";
-import { isBlank, MAX_LINE } from "./input.js";
-import { eventTime, type FluentBitFilter } from "./harness.js";
+import { CliError } from "../errors.js";
+import { isBlank, MAX_LINE } from "../io/input.js";
+import { eventTime, type FluentBitFilter } from "../module/harness.js";
 import { formatAddress, type Address, type Downstream } from "./serve-downstream.js";
 
 /** HOST:PORT, an IPv6 host in brackets. */

@@ -1,9 +1,9 @@
 // Detection quality: labelled records through the module and, side by side, the baselines a user
 // would otherwise reach for. Every method ranks the records (a score) and makes a yes/no call (a
 // decision); the labels say which records are alerts.
-import { Tarkin } from "./tarkin.js";
+import { Tarkin } from "../module/driver.js";
 import { averagePrecision, decisionQuality, rocAuc } from "./eval-metrics.js";
-import { seededRandom } from "./random.js";
+import { seededRandom } from "../random.js";
 
 /** The generic keyword search the brief (issue 7) measures against. */
 export const GREP_PATTERN = /error|fail|fatal|denied|invalid|refused|unauthorized|attack/i;

@@ -2,7 +2,7 @@
 // command that runs a module (with --wasm, through filter-module.ts).
 import { Command, Option } from "commander";
 import { DEFAULT_SETTINGS, type Settings } from "./pack.js";
-import { CliError } from "./errors.js";
+import { CliError } from "../errors.js";
 
 export function addSettingsOptions(command: Command): Command {
   return command

@@ -1,10 +1,10 @@
 // What `tarkin report` keeps while records stream through the module: histograms of fixed size, the
 // letter space's count distributions, a bounded timeline of the gate, and the top anomalies (a heap
 // of fixed size, explained as they enter it). Memory does not grow with the number of records.
-import { messageOf } from "./input.js";
-import { dataSegments, withDataSegment } from "./wasm.js";
-import { packArea, type PackedContents, type Settings } from "./pack.js";
-import { rareFields, type Tarkin, type CharacterDetail, type RareField, type WordDetail } from "./tarkin.js";
+import { messageOf } from "../io/input.js";
+import { dataSegments, withDataSegment } from "../module/wasm.js";
+import { packArea, type PackedContents, type Settings } from "../module/pack.js";
+import { rareFields, type Tarkin, type CharacterDetail, type RareField, type WordDetail } from "../module/driver.js";
 
 /** What a histogram bin counts: every record, those that passed the gate, the anomalies. */
 export const ALL = 0;
