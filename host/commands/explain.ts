@@ -1,6 +1,6 @@
 // tarkin explain: one message's score, and why.
 import { Command } from "commander";
-import { Tarkin, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/module/driver.js";
+import { ModuleDriver, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/module/driver.js";
 import { readPack } from "../core/module/pack.js";
 import { addModuleOptions, filterModule, type ModuleOptions } from "../core/module/filter-module.js";
 
@@ -49,7 +49,7 @@ export function explainCommand(): Command {
   ).action((message: string, o: ModuleOptions & { json?: boolean }) => {
     const wasm = filterModule(o);
     const settings = readPack(wasm)!.settings;
-    const t = Tarkin.fromBytes(wasm);
+    const t = ModuleDriver.fromBytes(wasm);
     const tarkinMode = settings.surprise === "tarkin";
     const evidence = tarkinMode ? { characters: t.explainSurprise(message) } : { fields: t.explainFields(message) };
     const sentiment = t.explainSentiment(message);

@@ -8,7 +8,7 @@ import { CliError } from "../core/errors.js";
 import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
 import { readPack } from "../core/module/pack.js";
 import { eventTime } from "../core/module/harness.js";
-import { Tarkin } from "../core/module/driver.js";
+import { ModuleDriver } from "../core/module/driver.js";
 import { annotatingModule, ReportData } from "../core/report/report-data.js";
 import { renderReport } from "../core/report/report-html.js";
 import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
@@ -39,7 +39,7 @@ async function report(files: string[], o: ReportOptions): Promise<void> {
   // The threshold the module judges the next record against, read from the module itself.
   const gateThreshold = filter.exports.gate_threshold as () => number;
   // A second instance explains (and lowercases) messages, so the scoring run's gate is untouched.
-  const data = new ReportData(pack, Tarkin.fromBytes(wasm), top);
+  const data = new ReportData(pack, ModuleDriver.fromBytes(wasm), top);
   for (const input of inputs) {
     const source = data.source(input.name, input.size);
     for await (const { record, line } of records(input, o.format, o.header)) {
