@@ -9,11 +9,11 @@ import { createRequire } from "node:module";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { FluentBitFilter, fluentBitRecord } from "../host/core/harness.js";
+import { FluentBitFilter, fluentBitRecord } from "../host/core/module/harness.js";
 import { sampleLines } from "../host/core/sample.js";
-import { packModule, withPackOf, DEFAULT_SETTINGS } from "../host/core/pack.js";
-import { vaderLexicon } from "../host/core/lexicon.js";
-import { defaultModel, ROOT } from "../host/core/assets.js";
+import { packModule, withPackOf, DEFAULT_SETTINGS } from "../host/core/module/pack.js";
+import { vaderLexicon } from "../host/core/module/lexicon.js";
+import { defaultModel, ROOT } from "../host/core/module/assets.js";
 import { countInstructions, type InstructionCount } from "./instructions.js";
 import { fluentBitRows } from "./fluent-bit.js";
 

@@ -5,7 +5,7 @@
 // time. The runs are interleaved round by round, and the median of each is reported.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileAot, fluentBitBinary, fluentBitVersion, runPipeline, wamrcBinary, type Pipeline } from "../host/core/fluent-bit.js";
+import { compileAot, fluentBitBinary, fluentBitVersion, runPipeline, wamrcBinary, type Pipeline } from "../host/core/module/fluent-bit.js";
 import { AOT_CPU } from "../host/commands/pack.js";
 
 export interface FluentBitRow {

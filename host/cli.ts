@@ -1,7 +1,7 @@
 // tarkin: train, pack, inspect, check and explain the security-anomaly filter.
 import { Command, CommanderError } from "commander";
 import { CliError } from "./core/errors.js";
-import { version } from "./core/assets.js";
+import { version } from "./core/module/assets.js";
 import { trainCommand } from "./commands/train.js";
 import { mergeCommand } from "./commands/merge.js";
 import { packCommand } from "./commands/pack.js";
@@ -12,9 +12,9 @@ import { sampleCommand } from "./commands/sample.js";
 import { serveCommand } from "./commands/serve.js";
 import { reportCommand } from "./commands/report.js";
 import { evalCommand } from "./commands/eval.js";
-import { ModelError } from "./core/model.js";
-import { LexiconError } from "./core/lexicon.js";
-import { PackError } from "./core/pack.js";
+import { ModelError } from "./core/module/model.js";
+import { LexiconError } from "./core/module/lexicon.js";
+import { PackError } from "./core/module/pack.js";
 
 const program = new Command("tarkin")
   .description("security-anomaly scoring for log pipelines: a WebAssembly filter for Fluent Bit")

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { ROOT, shared } from "./helpers.js";
-import type { Model } from "../host/core/model.js";
+import type { Model } from "../host/core/module/model.js";
 
 const CLI = resolve(ROOT, "dist/tarkin.js");
 const CORE_WASM = resolve(ROOT, "build/tarkin-core.wasm");

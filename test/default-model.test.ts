@@ -5,13 +5,13 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { coreWasm, ROOT } from "./helpers.js";
 import { sampleLines } from "../host/core/sample.js";
-import { parseModel } from "../host/core/model.js";
-import { Tarkin } from "../host/core/tarkin.js";
+import { parseModel } from "../host/core/module/model.js";
+import { ModuleDriver } from "../host/core/module/driver.js";
 
 describe("the embedded default model", () => {
   it("is the model of the generated sample corpus (20,000 lines, seed 1)", () => {
     const committed = parseModel(readFileSync(resolve(ROOT, "models/default.json"), "utf8"), "models/default.json");
-    const t = Tarkin.fromBytes(coreWasm());
+    const t = ModuleDriver.fromBytes(coreWasm());
     const text = [...sampleLines({ lines: 20_000, seed: 1 })].join("\n") + "\n";
     t.trainLines(new TextEncoder().encode(text));
     const model = t.model();

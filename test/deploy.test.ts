@@ -18,7 +18,7 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { ROOT } from "./helpers.js";
-import { fluentBitBinary } from "../host/core/fluent-bit.js";
+import { fluentBitBinary } from "../host/core/module/fluent-bit.js";
 
 const DEPLOY = resolve(ROOT, "deploy/kubernetes");
 const MODULE = resolve(ROOT, "build/tarkin.wasm");

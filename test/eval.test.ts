@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ROOT, shared } from "./helpers.js";
-import { averagePrecision, decisionQuality, rocAuc } from "../host/core/eval-metrics.js";
+import { averagePrecision, decisionQuality, rocAuc } from "../host/core/eval/eval-metrics.js";
 import { seededRandom } from "../host/core/random.js";
-import { formatTable, parseLabel, SAMPLE_ATTACK_PATTERN, splitFirstField, type Evaluation, type MethodResult } from "../host/core/eval.js";
+import { formatTable, parseLabel, SAMPLE_ATTACK_PATTERN, splitFirstField, type Evaluation, type MethodResult } from "../host/core/eval/eval.js";
 import { sampleLines } from "../host/core/sample.js";
 
 const CLI = resolve(ROOT, "dist/tarkin.js");

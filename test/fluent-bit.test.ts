@@ -9,7 +9,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, re
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ROOT, shared } from "./helpers.js";
-import { fluentBitBinary, isAot, runFluentBit, runPipeline, wamrcBinary, type Pipeline, type Run } from "../host/core/fluent-bit.js";
+import { fluentBitBinary, isAot, runFluentBit, runPipeline, wamrcBinary, type Pipeline, type Run } from "../host/core/module/fluent-bit.js";
 import { sampleLines } from "../host/core/sample.js";
 
 const BINARY = fluentBitBinary();

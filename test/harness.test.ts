@@ -1,12 +1,12 @@
-// The module through Fluent Bit's wasm filter ABI, as Fluent Bit drives it (host/core/harness.ts):
+// The module through Fluent Bit's wasm filter ABI, as Fluent Bit drives it (host/core/module/harness.ts):
 // its allocator, NUL-terminated results, empty string to drop, state across calls, \u escapes.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { coreWasm, defaultLexicon, packedTarkin, ROOT } from "./helpers.js";
-import { FluentBitFilter, fluentBitJsonString, fluentBitRecord } from "../host/core/harness.js";
-import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/pack.js";
-import { parseModel } from "../host/core/model.js";
+import { FluentBitFilter, fluentBitJsonString, fluentBitRecord } from "../host/core/module/harness.js";
+import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/module/pack.js";
+import { parseModel } from "../host/core/module/model.js";
 import { sampleLines } from "../host/core/sample.js";
 import { encode, decode } from "@msgpack/msgpack";
 

@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/pack.js";
-import { vaderLexicon, type Lexicon } from "../host/core/lexicon.js";
-import { Tarkin, type Sentiment } from "../host/core/tarkin.js";
-import type { Model } from "../host/core/model.js";
+import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/module/pack.js";
+import { vaderLexicon, type Lexicon } from "../host/core/module/lexicon.js";
+import { ModuleDriver, type Sentiment } from "../host/core/module/driver.js";
+import type { Model } from "../host/core/module/model.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -21,13 +21,13 @@ export function defaultLexicon(): Lexicon {
   return (lexicon ??= vaderLexicon());
 }
 
-export function packedTarkin(options: { settings?: Partial<Settings>; model?: Model; variant?: "release" | "debug" } = {}): Tarkin {
+export function packedTarkin(options: { settings?: Partial<Settings>; model?: Model; variant?: "release" | "debug" } = {}): ModuleDriver {
   const wasm = packModule(coreWasm(options.variant), {
     lexicon: defaultLexicon(),
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     model: options.model,
   });
-  return Tarkin.fromBytes(wasm);
+  return ModuleDriver.fromBytes(wasm);
 }
 
 /** A file under ../shared, or undefined (with a printed notice) when ../shared is not there. */
@@ -49,7 +49,7 @@ export function referenceSentiment(text: string): Sentiment {
 }
 
 /** Compares the module's sentiment with the reference over many texts; returns counts and examples. */
-export function compareSentiment(tarkin: Tarkin, texts: Iterable<string>) {
+export function compareSentiment(tarkin: ModuleDriver, texts: Iterable<string>) {
   let compared = 0;
   const differing: { text: string; module: Sentiment; reference: Sentiment }[] = [];
   let differ = 0;

@@ -1,5 +1,5 @@
 // Issue 4, "never trap, never lose, never be fooled": a fixed corpus of hostile records through both
-// of Fluent Bit's event formats (host/core/harness.ts, exactly as flb_wasm.c drives the module), in
+// of Fluent Bit's event formats (host/core/module/harness.ts, exactly as flb_wasm.c drives the module), in
 // annotate and drop mode, and a few of them through the CLI (`tarkin check`) too.
 //
 // For every case: the record is not lost (no trap, a NUL-terminated result), what comes out is a
@@ -13,10 +13,10 @@ import { resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { encode, decode } from "@msgpack/msgpack";
 import { coreWasm, defaultLexicon, referenceSentiment, ROOT } from "./helpers.js";
-import { FluentBitFilter, type EventFormat } from "../host/core/harness.js";
-import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/pack.js";
-import { parseModel } from "../host/core/model.js";
-import { encodeMsgpack } from "../host/core/msgpack.js";
+import { FluentBitFilter, type EventFormat } from "../host/core/module/harness.js";
+import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/module/pack.js";
+import { parseModel } from "../host/core/module/model.js";
+import { encodeMsgpack } from "../host/core/io/msgpack.js";
 import { utf8, strictUtf8, lenientUtf8, isPlainObject, jsonObject, jsonTopLevelKeys, MpMember, mpMap, mpKey, nulFreeMapCount, mpDecode } from "./hostile.helpers.js";
 
 // ---------------------------------------------------------------------------------------------

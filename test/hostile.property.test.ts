@@ -23,9 +23,9 @@ import { resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { encode, decode } from "@msgpack/msgpack";
 import { coreWasm, defaultLexicon, ROOT } from "./helpers.js";
-import { FluentBitFilter, fluentBitJsonString, type EventFormat } from "../host/core/harness.js";
-import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/pack.js";
-import { parseModel } from "../host/core/model.js";
+import { FluentBitFilter, fluentBitJsonString, type EventFormat } from "../host/core/module/harness.js";
+import { packModule, DEFAULT_SETTINGS, type Settings } from "../host/core/module/pack.js";
+import { parseModel } from "../host/core/module/model.js";
 import { utf8, strictUtf8, lenientUtf8, isPlainObject, jsonObject, jsonTopLevelKeys, MpMember, mpMap, mpKey, nulFreeMapCount, mpDecode } from "./hostile.helpers.js";
 
 // Sized for CI: 20 batches of 50,000 records run in about a minute and a half on 2 cores.

@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { encode } from "@msgpack/msgpack";
 import { coreWasm, defaultLexicon, ROOT } from "./helpers.js";
-import { FluentBitFilter, fluentBitRecord, type EventFormat } from "../host/core/harness.js";
-import { packModule, DEFAULT_SETTINGS } from "../host/core/pack.js";
-import { parseModel } from "../host/core/model.js";
+import { FluentBitFilter, fluentBitRecord, type EventFormat } from "../host/core/module/harness.js";
+import { packModule, DEFAULT_SETTINGS } from "../host/core/module/pack.js";
+import { parseModel } from "../host/core/module/model.js";
 import { sampleLines } from "../host/core/sample.js";
 
 const MiB = 1 << 20;

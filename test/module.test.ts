@@ -2,10 +2,10 @@
 // carries from one record to the next.
 import { describe, expect, it } from "vitest";
 import { coreWasm, defaultLexicon, packedTarkin } from "./helpers.js";
-import { packModule, packBlob, DEFAULT_SETTINGS } from "../host/core/pack.js";
-import { dataSegments } from "../host/core/wasm.js";
-import { parseLexicon, overlay } from "../host/core/lexicon.js";
-import { Tarkin } from "../host/core/tarkin.js";
+import { packModule, packBlob, DEFAULT_SETTINGS } from "../host/core/module/pack.js";
+import { dataSegments } from "../host/core/module/wasm.js";
+import { parseLexicon, overlay } from "../host/core/module/lexicon.js";
+import { ModuleDriver } from "../host/core/module/driver.js";
 
 const TRAINING = [
   "Accepted password for alice from 10.0.0.5 port 52113 ssh2",
@@ -24,7 +24,7 @@ describe("the built module", () => {
   }
 
   it("scores without a pack: no lexicon, no model, and says so", () => {
-    const bare = Tarkin.fromBytes(coreWasm());
+    const bare = ModuleDriver.fromBytes(coreWasm());
     expect(bare.hasPack).toBe(false);
     expect(bare.sentiment("a horrible terrible day").compound).toBe(0);
   });
@@ -47,7 +47,7 @@ describe("packing", () => {
   it("overlay lexicons add and override entries", () => {
     const extra = parseLexicon("segfault\t-2.5\n# comment\nhorrible\t1.5\n", "overlay.tsv");
     const wasm = packModule(coreWasm(), { lexicon: overlay(defaultLexicon(), extra), settings: DEFAULT_SETTINGS });
-    const t = Tarkin.fromBytes(wasm);
+    const t = ModuleDriver.fromBytes(wasm);
     expect(t.sentiment("segfault").compound).toBeLessThan(0);
     expect(t.sentiment("horrible").compound).toBeGreaterThan(0);
     expect(packedTarkin().sentiment("segfault").compound).toBe(0);

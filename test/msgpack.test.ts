@@ -1,9 +1,9 @@
-// host/core/msgpack.ts: the harness's JSON-to-msgpack encoder writes what @msgpack/msgpack writes,
+// host/core/io/msgpack.ts: the harness's JSON-to-msgpack encoder writes what @msgpack/msgpack writes,
 // and, being iterative, also records nested 10,000 deep.
 import { describe, expect, it } from "vitest";
 import { encode } from "@msgpack/msgpack";
 import fc from "fast-check";
-import { encodeMsgpack, msgpackToJson } from "../host/core/msgpack.js";
+import { encodeMsgpack, msgpackToJson } from "../host/core/io/msgpack.js";
 
 describe("encodeMsgpack", () => {
   it("gives the same bytes as @msgpack/msgpack for any JSON value", () => {

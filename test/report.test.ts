@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { ROOT } from "./helpers.js";
-import { charLabel, html } from "../host/core/report-html.js";
+import { charLabel, html } from "../host/core/report/report-html.js";
 
 const CLI = resolve(ROOT, "dist/tarkin.js");
 const CHROMIUM = "/usr/bin/chromium";

@@ -2,7 +2,7 @@
 // numbers: letter statistics, every surprise (within 1e-12) and every gate decision.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { parseCsv } from "../host/core/csv.js";
+import { parseCsv } from "../host/core/io/csv.js";
 import { packedTarkin, shared } from "./helpers.js";
 
 interface Golden {

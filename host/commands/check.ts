@@ -2,35 +2,26 @@
 // what comes out goes to stdout as NDJSON, a summary to stderr.
 import { Command, Option } from "commander";
 import { CliError } from "../core/errors.js";
-import { encodeMsgpack, msgpackToJson } from "../core/msgpack.js";
-import type { EventFormat } from "../core/harness.js";
-import { filterModule, harnessFor } from "../core/filter-module.js";
-import { records, sources, type Format } from "../core/input.js";
-import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
-import { Output } from "../core/output.js";
+import { encodeMsgpack, msgpackToJson } from "../core/io/msgpack.js";
+import { eventTime, type EventFormat } from "../core/module/harness.js";
+import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
+import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
+import { Output } from "../core/io/output.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-interface CheckOptions extends SettingsOptions {
-  wasm?: string;
-  format: Format;
-  header: boolean;
-  tag: string;
+interface CheckOptions extends ModuleOptions, RecordOptions {
   eventFormat: EventFormat;
 }
 
 export function checkCommand(): Command {
-  return addSettingsOptions(
-    new Command("check")
-      .description("run logs through the module as Fluent Bit does; records out on stdout, a summary on stderr")
-      .argument("[files...]", "log files; - or none for standard input")
-      .option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)")
-      .addOption(new Option("--format <format>", "lines: each becomes {\"log\": line}; ndjson: each line is a record; csv: rows become objects by header").choices(["lines", "ndjson", "csv"]).default("lines"))
-      .option("--no-header", "csv: there is no header row; columns are named 1, 2, ...")
-      .option("--tag <tag>", "the tag records carry", "tarkin")
-      .addOption(new Option("--event-format <format>", "how Fluent Bit hands records to the module: json text, or the msgpack map").choices(["json", "msgpack"]).default("json")),
-  ).action((files: string[], o: CheckOptions) => check(files, o));
+  const command = new Command("check")
+    .description("run logs through the module as Fluent Bit does; records out on stdout, a summary on stderr")
+    .argument("[files...]", "log files; - or none for standard input");
+  addRecordOptions(command)
+    .addOption(new Option("--event-format <format>", "how Fluent Bit hands records to the module: json text, or the msgpack map").choices(["json", "msgpack"]).default("json"));
+  return addModuleOptions(command).action((files: string[], o: CheckOptions) => check(files, o));
 }
 
 async function check(files: string[], o: CheckOptions): Promise<void> {
@@ -39,8 +30,7 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
   const out = new Output(process.stdout);
   let lost = 0;
   const send = async (record: string | Uint8Array) => {
-    const now = Date.now();
-    const time = { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 };
+    const time = eventTime();
     if (o.eventFormat === "json") {
       const result = filter.filter(record, o.tag, time);
       if (result === null) lost++;

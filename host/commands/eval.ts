@@ -2,17 +2,17 @@
 // VADER alone, a keyword grep and chance.
 import { basename } from "node:path";
 import { Command } from "commander";
-import { coreModule } from "../core/assets.js";
+import { coreModule } from "../core/module/assets.js";
 import { CliError } from "../core/errors.js";
-import { readText } from "../core/files.js";
-import { lines, sources } from "../core/input.js";
-import { vaderLexicon } from "../core/lexicon.js";
-import { parseModel, type Model } from "../core/model.js";
-import { DEFAULT_SETTINGS, packModule, readPack } from "../core/pack.js";
-import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
-import { Tarkin } from "../core/tarkin.js";
-import { evaluate, formatTable, parseLabel, SAMPLE_ATTACK_PATTERN, splitFirstField, topRecords, type Evaluation } from "../core/eval.js";
-import { filterModule, packContents } from "../core/filter-module.js";
+import { readText } from "../core/io/files.js";
+import { lines, sources } from "../core/io/input.js";
+import { vaderLexicon } from "../core/module/lexicon.js";
+import { parseModel, type Model } from "../core/module/model.js";
+import { DEFAULT_SETTINGS, packModule, readPack } from "../core/module/pack.js";
+import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/module/settings.js";
+import { ModuleDriver } from "../core/module/driver.js";
+import { evaluate, formatTable, parseLabel, SAMPLE_ATTACK_PATTERN, splitFirstField, topRecords, type Evaluation } from "../core/eval/eval.js";
+import { filterModule, packContents } from "../core/module/filter-module.js";
 
 interface EvalOptions extends SettingsOptions {
   labels?: string;
@@ -96,7 +96,7 @@ interface Modules {
 
 /** Trains a model on the logs evaluated (as a user would) or, with --train, on other logs. */
 async function trainModel(o: EvalOptions, messages: string[]): Promise<{ model: Model; note: string }> {
-  const trainer = Tarkin.fromBytes(coreModule());
+  const trainer = ModuleDriver.fromBytes(coreModule());
   if (!o.train) {
     for (const m of messages) trainer.train(m);
     const model = trainer.model();

@@ -1,9 +1,8 @@
 // tarkin explain: one message's score, and why.
 import { Command } from "commander";
-import { Tarkin, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/tarkin.js";
-import { readPack } from "../core/pack.js";
-import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
-import { filterModule } from "../core/filter-module.js";
+import { ModuleDriver, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/module/driver.js";
+import { readPack } from "../core/module/pack.js";
+import { addModuleOptions, filterModule, type ModuleOptions } from "../core/module/filter-module.js";
 
 function show(c: string): string {
   return JSON.stringify(c).slice(1, -1).replace(/^ $/, "␠");
@@ -42,16 +41,15 @@ function characterLines(characters: CharacterDetail[]): string[] {
 }
 
 export function explainCommand(): Command {
-  return addSettingsOptions(
+  return addModuleOptions(
     new Command("explain")
       .description("score one message and show why: the fields whose shape is rare (characters out of their range in tarkin mode), each word's valence, the rules that fired")
       .argument("<message>", "the message")
-      .option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)")
       .option("--json", "print it as JSON"),
-  ).action((message: string, o: SettingsOptions & { wasm?: string; json?: boolean }) => {
+  ).action((message: string, o: ModuleOptions & { json?: boolean }) => {
     const wasm = filterModule(o);
     const settings = readPack(wasm)!.settings;
-    const t = Tarkin.fromBytes(wasm);
+    const t = ModuleDriver.fromBytes(wasm);
     const tarkinMode = settings.surprise === "tarkin";
     const evidence = tarkinMode ? { characters: t.explainSurprise(message) } : { fields: t.explainFields(message) };
     const sentiment = t.explainSentiment(message);

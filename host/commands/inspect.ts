@@ -1,8 +1,8 @@
 // tarkin inspect: what a packed module carries.
 import { Command } from "commander";
-import { readBytes } from "../core/files.js";
+import { readBytes } from "../core/io/files.js";
 import { CliError } from "../core/errors.js";
-import { PackError, readPack } from "../core/pack.js";
+import { PackError, readPack } from "../core/module/pack.js";
 
 export function inspectCommand(): Command {
   return new Command("inspect")

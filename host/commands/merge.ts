@@ -2,8 +2,8 @@
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { CliError } from "../core/errors.js";
-import { readText } from "../core/files.js";
-import { mergeFields, parseModel, type CharacterStats, type Model } from "../core/model.js";
+import { readText } from "../core/io/files.js";
+import { mergeFields, parseModel, type CharacterStats, type Model } from "../core/module/model.js";
 
 export function mergeCommand(): Command {
   return new Command("merge")

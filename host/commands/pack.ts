@@ -1,13 +1,13 @@
 // tarkin pack: model, lexicon overlays and settings into one self-contained .wasm.
 import { statSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { coreModule } from "../core/assets.js";
-import { readText } from "../core/files.js";
-import { parseModel } from "../core/model.js";
-import { packModule } from "../core/pack.js";
-import { compileAot, requireWamrc } from "../core/fluent-bit.js";
-import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/settings.js";
-import { packContents } from "../core/filter-module.js";
+import { coreModule } from "../core/module/assets.js";
+import { readText } from "../core/io/files.js";
+import { parseModel } from "../core/module/model.js";
+import { packModule } from "../core/module/pack.js";
+import { compileAot, requireWamrc } from "../core/module/fluent-bit.js";
+import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/module/settings.js";
+import { packContents } from "../core/module/filter-module.js";
 
 /** The CPU an AOT module is compiled for by default: any x86-64, so one file serves a whole fleet. */
 export const AOT_CPU = "x86-64";

@@ -2,7 +2,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { Command } from "commander";
 import { CliError } from "../core/errors.js";
-import { Output } from "../core/output.js";
+import { Output } from "../core/io/output.js";
 import { sampleLines } from "../core/sample.js";
 
 export function sampleCommand(): Command {

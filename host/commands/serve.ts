@@ -4,15 +4,13 @@
 // sidecar's own log and statistics go to stderr.
 import { Command } from "commander";
 import { CliError } from "../core/errors.js";
-import type { FluentBitFilter } from "../core/harness.js";
-import { addSettingsOptions, type SettingsOptions } from "../core/settings.js";
-import { parseAddress, Sidecar } from "../core/serve.js";
-import { Downstream, formatAddress, replayWindowBytes, type Address } from "../core/serve-downstream.js";
-import { DOWNSTREAM_TIMEOUT_MS, HttpSidecar, MAX_BODY_BYTES, parseForwardUrl, PENDING_LIMIT_BYTES } from "../core/serve-http.js";
-import { filterModule, harnessFor } from "../core/filter-module.js";
+import type { FluentBitFilter } from "../core/module/harness.js";
+import { parseAddress, Sidecar } from "../core/serve/serve.js";
+import { Downstream, formatAddress, replayWindowBytes, type Address } from "../core/serve/serve-downstream.js";
+import { DOWNSTREAM_TIMEOUT_MS, HttpSidecar, MAX_BODY_BYTES, parseForwardUrl, PENDING_LIMIT_BYTES } from "../core/serve/serve-http.js";
+import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
 
-interface ServeOptions extends SettingsOptions {
-  wasm?: string;
+interface ServeOptions extends ModuleOptions {
   listen: string;
   forward: string;
   stats?: string;
@@ -26,13 +24,12 @@ interface ServeOptions extends SettingsOptions {
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
 export function serveCommand(): Command {
-  return addSettingsOptions(
+  return addModuleOptions(
     new Command("serve")
       .description(
         "a sidecar for Vector: events from its socket sink through the module to its socket source (newline-delimited JSON over TCP), " +
           "or with --http from its http sink to its http_server source, answering each batch once the downstream has",
       )
-      .option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)")
       .option("--http", "speak HTTP: batches from Vector's http sink, posted on to its http_server source (with acknowledgements: at least once, end to end)")
       .requiredOption("--listen <host:port>", "where Vector's socket sink connects (--http: where its http sink posts)")
       .requiredOption("--forward <host:port|url>", "the address of Vector's socket source (--http: the http:// URL of its http_server source)")
@@ -66,11 +63,21 @@ function stopSignal(again: () => void): Promise<NodeJS.Signals> {
   });
 }
 
-function stopOnSignal(stats: () => string): Promise<NodeJS.Signals> {
-  return stopSignal(() => {
+/**
+ * Both modes once listening: `stats` on stderr every `every` seconds; at SIGTERM or SIGINT the
+ * sidecar stops (`stopping` says how), and the last stats with the module's counts.
+ */
+async function runUntilStopped(sidecar: { stop(): Promise<void> }, filter: FluentBitFilter, stats: () => string, every: number | undefined, stopping: string): Promise<void> {
+  const timer = every === undefined ? undefined : setInterval(() => log(stats()), every * 1000);
+  const signal = await stopSignal(() => {
     log(`stopped before delivering everything: ${stats()}`);
     process.exit(1);
   });
+  log(`${signal}: stopping; ${stopping}`);
+  await sidecar.stop();
+  clearInterval(timer);
+  const m = filter.stats();
+  log(`stopped: ${stats()}; ${m.anomalous} anomalous, ${m.errors} unreadable`);
 }
 
 async function serve(o: ServeOptions): Promise<void> {
@@ -90,13 +97,7 @@ async function serve(o: ServeOptions): Promise<void> {
   await sidecar.listen(listen);
   log(`forwarding to ${formatAddress(forward)}; reading pauses at ${HIGH_WATER_BYTES} queued bytes; up to ${replay} bytes kept to resend`);
   downstream.connect();
-  const timer = every === undefined ? undefined : setInterval(() => log(stats()), every * 1000);
-  const signal = await stopOnSignal(stats);
-  log(`${signal}: stopping; delivering what was read`);
-  await sidecar.stop();
-  clearInterval(timer);
-  const m = filter.stats();
-  log(`stopped: ${stats()}; ${m.anomalous} anomalous, ${m.errors} unreadable`);
+  await runUntilStopped(sidecar, filter, stats, every, "delivering what was read");
 }
 
 function openFilter(o: ServeOptions): FluentBitFilter {
@@ -119,11 +120,5 @@ async function serveHttp(o: ServeOptions, listen: Address, forward: URL, every: 
   };
   await sidecar.listen(listen);
   log(`posting to ${forward.href}; a batch is answered once that post is answered (503 if it fails or takes over ${limits.timeoutMs} ms); 429 past ${limits.pendingBytes} bytes in hand`);
-  const timer = every === undefined ? undefined : setInterval(() => log(stats()), every * 1000);
-  const signal = await stopOnSignal(stats);
-  log(`${signal}: stopping; answering the requests in hand`);
-  await sidecar.stop();
-  clearInterval(timer);
-  const m = filter.stats();
-  log(`stopped: ${stats()}; ${m.anomalous} anomalous, ${m.errors} unreadable`);
+  await runUntilStopped(sidecar, filter, stats, every, "answering the requests in hand");
 }

@@ -3,13 +3,13 @@ import { existsSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { Command, Option } from "commander";
 import { SingleBar } from "cli-progress";
-import { Tarkin } from "../core/tarkin.js";
-import { coreModule } from "../core/assets.js";
+import { ModuleDriver } from "../core/module/driver.js";
+import { coreModule } from "../core/module/assets.js";
 import { CliError } from "../core/errors.js";
-import { readText } from "../core/files.js";
-import { atPath, csvRows, lineBlocks, lines, messageOf, sources, type Format, type Source } from "../core/input.js";
-import { parseModel, type Model } from "../core/model.js";
-import { DEFAULT_SETTINGS } from "../core/pack.js";
+import { readText } from "../core/io/files.js";
+import { atPath, csvRows, lineBlocks, lines, messageOf, sources, type Format, type Source } from "../core/io/input.js";
+import { parseModel, type Model } from "../core/module/model.js";
+import { DEFAULT_SETTINGS } from "../core/module/pack.js";
 
 interface TrainOptions {
   output: string;
@@ -40,7 +40,7 @@ function skip(skips: Skips, why: string): void {
   skips.set(why, (skips.get(why) ?? 0) + 1);
 }
 
-async function trainSource(t: Tarkin, source: Source, o: TrainOptions, skips: Skips, onBytes: (n: number) => void): Promise<void> {
+async function trainSource(t: ModuleDriver, source: Source, o: TrainOptions, skips: Skips, onBytes: (n: number) => void): Promise<void> {
   const decoder = new TextDecoder();
   if (o.format === "lines") {
     for await (const block of lineBlocks(source, onBytes)) t.trainLines(block);
@@ -84,7 +84,7 @@ async function trainSource(t: Tarkin, source: Source, o: TrainOptions, skips: Sk
 
 async function train(files: string[], o: TrainOptions): Promise<void> {
   const inputs = sources(files);
-  const t = Tarkin.fromBytes(coreModule());
+  const t = ModuleDriver.fromBytes(coreModule());
   let previous: Model | undefined;
   if (o.update) {
     if (!existsSync(o.output)) throw new CliError(`--update: there is no model at ${o.output} to continue`);

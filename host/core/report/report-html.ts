@@ -2,7 +2,7 @@
 // and a Content-Security-Policy that forbids loading anything at all. Every piece of log text goes
 // through html() (escaped, control and bidirectional characters made visible): logs are hostile.
 import { ALL, ANOMALOUS, COUNT_CAP, INFREQUENT, type Histogram, type ReportData, type TopRecord } from "./report-data.js";
-import { RULE_TEXT } from "./tarkin.js";
+import { RULE_TEXT } from "../module/driver.js";
 
 export interface ReportMeta {
   /** The module: a --wasm path, or the embedded default. */

@@ -1,9 +1,9 @@
 // Detection quality: labelled records through the module and, side by side, the baselines a user
 // would otherwise reach for. Every method ranks the records (a score) and makes a yes/no call (a
 // decision); the labels say which records are alerts.
-import { Tarkin } from "./tarkin.js";
+import { ModuleDriver } from "../module/driver.js";
 import { averagePrecision, decisionQuality, rocAuc } from "./eval-metrics.js";
-import { seededRandom } from "./random.js";
+import { seededRandom } from "../random.js";
 
 /** The generic keyword search the brief (issue 7) measures against. */
 export const GREP_PATTERN = /error|fail|fatal|denied|invalid|refused|unauthorized|attack/i;
@@ -85,8 +85,8 @@ const finite = (x: number) => (Number.isFinite(x) ? x : null);
 export function evaluate(messages: string[], labels: boolean[] | null, o: EvaluateOptions): Evaluation {
   if (labels && labels.length !== messages.length) throw new RangeError(`${labels.length} labels for ${messages.length} records`);
   const n = messages.length;
-  const module = Tarkin.fromBytes(o.module);
-  const original = Tarkin.fromBytes(o.original);
+  const module = ModuleDriver.fromBytes(o.module);
+  const original = ModuleDriver.fromBytes(o.original);
   const scores: RecordScore[] = [];
   const veryUnusual = module.decision.veryUnusual;
   const columns = {

@@ -2,14 +2,15 @@
 // default packed now (the installed VADER lexicon, the security overlay, the settings given), as
 // check, report, explain, eval and serve all take it.
 import { basename, join } from "node:path";
+import type { Command } from "commander";
 import { coreModule, defaultModel, ROOT, version } from "./assets.js";
-import { CliError } from "./errors.js";
-import { readBytes, readText } from "./files.js";
+import { CliError } from "../errors.js";
+import { readBytes, readText } from "../io/files.js";
 import { FluentBitFilter, HarnessError, type EventFormat } from "./harness.js";
 import { parseLexicon, overlay, vaderLexicon, type Lexicon } from "./lexicon.js";
 import type { Model } from "./model.js";
 import { packModule, readPack, PackError, type PackContents, type Settings } from "./pack.js";
-import { hasSettingsOptions, settingsFrom, type SettingsOptions } from "./settings.js";
+import { addSettingsOptions, hasSettingsOptions, settingsFrom, type SettingsOptions } from "./settings.js";
 
 /** The security- and operations-domain overlay packed by default (lexicon/security.tsv). */
 export const SECURITY_LEXICON_FILE = join(ROOT, "lexicon", "security.tsv");
@@ -40,8 +41,17 @@ export function packContents(model: Model, settings: Settings, lexiconFiles: str
   };
 }
 
+export interface ModuleOptions extends SettingsOptions {
+  wasm?: string;
+}
+
+/** --wasm and the settings options, last on a command that runs a module. */
+export function addModuleOptions(command: Command): Command {
+  return addSettingsOptions(command.option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)"));
+}
+
 /** The module to run: --wasm's, or the embedded default (packed now, with any settings given). */
-export function filterModule(o: SettingsOptions & { wasm?: string }): Uint8Array {
+export function filterModule(o: ModuleOptions): Uint8Array {
   if (o.wasm) {
     if (hasSettingsOptions(o)) throw new CliError(`settings are packed into ${o.wasm}; repack it with tarkin pack to change them`);
     const wasm = readBytes(o.wasm);

@@ -1,6 +1,6 @@
 // Reading a named file, with the one-line error the CLI reports.
 import { readFileSync } from "node:fs";
-import { CliError } from "./errors.js";
+import { CliError } from "../errors.js";
 
 export function readBytes(file: string): Buffer {
   try {

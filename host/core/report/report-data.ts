@@ -1,10 +1,10 @@
 // What `tarkin report` keeps while records stream through the module: histograms of fixed size, the
 // letter space's count distributions, a bounded timeline of the gate, and the top anomalies (a heap
 // of fixed size, explained as they enter it). Memory does not grow with the number of records.
-import { messageOf } from "./input.js";
-import { dataSegments, withDataSegment } from "./wasm.js";
-import { packArea, type PackedContents, type Settings } from "./pack.js";
-import { rareFields, type Tarkin, type CharacterDetail, type RareField, type WordDetail } from "./tarkin.js";
+import { messageOf } from "../io/input.js";
+import { dataSegments, withDataSegment } from "../module/wasm.js";
+import { packArea, type PackedContents, type Settings } from "../module/pack.js";
+import { rareFields, type ModuleDriver, type CharacterDetail, type RareField, type WordDetail } from "../module/driver.js";
 
 /** What a histogram bin counts: every record, those that passed the gate, the anomalies. */
 export const ALL = 0;
@@ -160,7 +160,7 @@ export class Letters {
   unseenOther = { messages: 0, occurrences: 0 };
   private static readonly UNSEEN_KEPT = 1000;
 
-  constructor(private readonly explainer: Tarkin) {
+  constructor(private readonly explainer: ModuleDriver) {
     const model = explainer.explainSurprise("").characters.filter((c) => c.count !== null);
     this.letters = model.map((c) => ({ char: c.char, expected: c.expected, spread: c.spread, counts: new Float64Array(COUNT_CAP + 2), maxCount: 0 }));
     this.letters.forEach((l, i) => this.index.set(l.char.codePointAt(0)!, i));
@@ -252,7 +252,7 @@ export function cut(text: string, length: number): string {
 }
 
 /** One message explained by the explaining instance (never the scoring one): what explain shows. */
-export function explain(explainer: Tarkin, message: string, tarkinMode: boolean): Explanation {
+export function explain(explainer: ModuleDriver, message: string, tarkinMode: boolean): Explanation {
   const surprise = tarkinMode ? explainer.explainSurprise(message) : { characters: [] };
   const evidence = tarkinMode ? null : explainer.explainFields(message);
   const fields = evidence ? rareFields(evidence.fields).map((f) => ({ ...f, field: cut(f.field, 80), grams: f.grams.slice(0, GRAMS_KEPT) })) : [];
@@ -420,7 +420,7 @@ export class ReportData {
   lost = 0;
   private readonly names: Record<string, string>;
 
-  constructor(readonly pack: PackedContents, private readonly explainer: Tarkin, top: number) {
+  constructor(readonly pack: PackedContents, private readonly explainer: ModuleDriver, top: number) {
     this.letters = new Letters(explainer);
     this.top = new TopRecords(top);
     const p = pack.settings.prefix;

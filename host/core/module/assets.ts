@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CliError } from "./errors.js";
+import { CliError } from "../errors.js";
 import { parseModel, type Model } from "./model.js";
 
 function packageRoot(): string {

@@ -1,11 +1,26 @@
 // Reading logs: from files or standard input ("-"), streamed in constant memory. A line is what
 // comes before a \n, without a \r just before it (CRLF files), and a last line needs no \n.
 import { createReadStream, statSync } from "node:fs";
-import { CliError } from "./errors.js";
+import { Option, type Command } from "commander";
+import { CliError } from "../errors.js";
 import { CsvReader } from "./csv.js";
-import { fluentBitRecord } from "./harness.js";
+import { fluentBitRecord } from "../module/harness.js";
 
 export type Format = "lines" | "ndjson" | "csv";
+
+/** How logs become records, and the tag they carry: check's and report's options. */
+export interface RecordOptions {
+  format: Format;
+  header: boolean;
+  tag: string;
+}
+
+export function addRecordOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--format <format>", "lines: each becomes {\"log\": line}; ndjson: each line is a record; csv: rows become objects by header").choices(["lines", "ndjson", "csv"]).default("lines"))
+    .option("--no-header", "csv: there is no header row; columns are named 1, 2, ...")
+    .option("--tag <tag>", "the tag records carry", "tarkin");
+}
 
 export interface Source {
   name: string;
@@ -92,6 +107,11 @@ export async function* lines(source: Source, onBytes?: (n: number) => void): Asy
   }
 }
 
+/** A line of spaces and tabs only (or none): no NDJSON record, so skipped. */
+export function isBlank(line: Uint8Array): boolean {
+  return line.every((b) => b === 0x20 || b === 0x09);
+}
+
 function trimCr(line: Buffer): Buffer {
   return line.length && line[line.length - 1] === 0x0d ? line.subarray(0, line.length - 1) : line;
 }
@@ -150,7 +170,7 @@ export async function* records(source: Source, format: Format, header: boolean):
   for await (const bytes of lines(source)) {
     line++;
     if (format === "ndjson") {
-      if (bytes.every((b) => b === 0x20 || b === 0x09)) continue;
+      if (isBlank(bytes)) continue;
       yield { record: bytes, line };
     } else yield { record: fluentBitRecord([["log", decoder.decode(bytes)]]), line };
   }

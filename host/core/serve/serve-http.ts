@@ -10,8 +10,9 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gunzip, inflate } from "node:zlib";
-import { CliError } from "./errors.js";
-import type { FluentBitFilter } from "./harness.js";
+import { CliError } from "../errors.js";
+import { eventTime, type FluentBitFilter } from "../module/harness.js";
+import { isBlank } from "../io/input.js";
 import { formatAddress, type Address } from "./serve-downstream.js";
 import { listenOn } from "./serve.js";
 
@@ -56,7 +57,7 @@ export function batchEvents(body: Buffer): Buffer[] {
   for (let nl = body.indexOf(0x0a); from < body.length; nl = body.indexOf(0x0a, from)) {
     const end = nl < 0 ? body.length : nl;
     const line = body.subarray(from, end > from && body[end - 1] === 0x0d ? end - 1 : end);
-    if (!line.every((b) => b === 0x20 || b === 0x09)) events.push(line);
+    if (!isBlank(line)) events.push(line);
     from = end + 1;
   }
   return events;
@@ -190,8 +191,7 @@ export class HttpSidecar {
       const body = await this.body(req, held, hold);
       const events = batchEvents(body);
       const results: string[] = [];
-      const now = Date.now();
-      const time = { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 };
+      const time = eventTime();
       for (const event of events) {
         this.counts.in++;
         const result = this.filter.filter(event, this.tag, time);

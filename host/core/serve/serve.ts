@@ -4,9 +4,9 @@
 // as with Fluent Bit's one instance per filter, and must not restart when Vector reconnects.
 import type { Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
-import { CliError } from "./errors.js";
-import { MAX_LINE } from "./input.js";
-import type { FluentBitFilter } from "./harness.js";
+import { CliError } from "../errors.js";
+import { isBlank, MAX_LINE } from "../io/input.js";
+import { eventTime, type FluentBitFilter } from "../module/harness.js";
 import { formatAddress, type Address, type Downstream } from "./serve-downstream.js";
 
 /** HOST:PORT, an IPv6 host in brackets. */
@@ -157,11 +157,10 @@ export class Sidecar {
 
   /** One event through the module exactly as `tarkin check --format ndjson` sends a line. */
   private event(u: Upstream, line: Buffer): void {
-    if (line.every((b) => b === 0x20 || b === 0x09)) return;
+    if (isBlank(line)) return;
     this.in++;
     u.events++;
-    const now = Date.now();
-    const result = this.filter.filter(line, this.tag, { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 });
+    const result = this.filter.filter(line, this.tag, eventTime());
     if (result === null) {
       this.lost++;
       this.log(`the module lost an event (a trap, or no result): ${line.toString("utf8", 0, Math.min(line.length, 200))}`);

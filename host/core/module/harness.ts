@@ -17,6 +17,18 @@ interface FilterExports {
 
 export type EventFormat = "json" | "msgpack";
 
+/** An event's timestamp as the filter receives it: seconds and the nanoseconds past them. */
+export interface EventTime {
+  sec: number;
+  nsec: number;
+}
+
+/** Now, as Fluent Bit stamps an event it reads. */
+export function eventTime(): EventTime {
+  const ms = Date.now();
+  return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1e6 };
+}
+
 export interface FilterStats {
   recordsIn: number;
   recordsOut: number;
@@ -81,7 +93,7 @@ export class FluentBitFilter {
    */
   private run<T>(
     tag: string,
-    time: { sec: number; nsec: number },
+    time: EventTime,
     size: number,
     length: number,
     put: Put,
@@ -123,7 +135,7 @@ export class FluentBitFilter {
   }
 
   /** One record through the filter: the bytes that go on, empty when the filter drops it, null when lost. */
-  filterBytes(record: Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): Uint8Array | null {
+  filterBytes(record: Uint8Array, tag = "tarkin", time: EventTime = { sec: 0, nsec: 0 }): Uint8Array | null {
     // The JSON record comes with a NUL after it; the msgpack one without.
     const nul = this.eventFormat === "json";
     return this.run(tag, time, record.length + (nul ? 1 : 0), record.length, putBytes(record, nul), readBytes);
@@ -133,7 +145,7 @@ export class FluentBitFilter {
    * A JSON record through the filter (event_format json): the text that goes on, "" to drop, null
    * when lost; encoded straight into the module's memory and decoded straight out of it.
    */
-  filter(record: string | Uint8Array, tag = "tarkin", time = { sec: 0, nsec: 0 }): string | null {
+  filter(record: string | Uint8Array, tag = "tarkin", time: EventTime = { sec: 0, nsec: 0 }): string | null {
     if (this.eventFormat !== "json") {
       const out = this.filterBytes(typeof record === "string" ? encoder.encode(record) : record, tag, time);
       return out === null ? null : decoder.decode(out);

@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { CliError } from "./errors.js";
+import { CliError } from "../errors.js";
 
 /** An executable: the path in the environment variable, else the first `name` on PATH; null when neither. */
 export function findExecutable(name: string, variable: string): string | null {

@@ -1,4 +1,5 @@
-// A tarkin module instance, driven from the host: write a record into the module's input buffer,
+// The module driver: a tarkin module instance driven through the host's entry points (score,
+// train, explain; harness.ts drives Fluent Bit's): write a record into the module's input buffer,
 // call one entry point, read the result block. The module keeps its state (the gate, a model being
 // trained) between calls, as it does inside a log shipper.
 import { modelFromBytes, modelToBytes, type Model } from "./model.js";
@@ -152,12 +153,12 @@ function shapeSymbol(symbol: number): string {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export class Tarkin {
+export class ModuleDriver {
   private constructor(private readonly x: Exports) {}
 
-  static fromBytes(wasm: Uint8Array): Tarkin {
+  static fromBytes(wasm: Uint8Array): ModuleDriver {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as BufferSource), {});
-    return new Tarkin(instance.exports as unknown as Exports);
+    return new ModuleDriver(instance.exports as unknown as Exports);
   }
 
   get hasPack(): boolean {

@@ -1,7 +1,8 @@
-// The settings a packed module carries, as command-line options: shared by pack and check.
+// The settings a packed module carries, as command-line options: pack and eval take them, and every
+// command that runs a module (with --wasm, through filter-module.ts).
 import { Command, Option } from "commander";
 import { DEFAULT_SETTINGS, type Settings } from "./pack.js";
-import { CliError } from "./errors.js";
+import { CliError } from "../errors.js";
 
 export function addSettingsOptions(command: Command): Command {
   return command
