@@ -1,4 +1,4 @@
-// The VADER lexicon as packed by the host (host/core/lexicon.ts builds the same layout): an
+// The VADER lexicon as packed by the host (host/core/module/lexicon.ts builds the same layout): an
 // open-addressing table of FNV-1a hashes over UTF-8 keys, read in place from the packed data
 // so that looking a word up neither copies nor allocates.
 //
@@ -10,7 +10,7 @@
 
 import { allocate } from "./buffers";
 
-// FNV-1a, the module's one hash of bytes: the lexicon's keys (host/core/lexicon.ts hashes them
+// FNV-1a, the module's one hash of bytes: the lexicon's keys (host/core/module/lexicon.ts hashes them
 // alike), VADER's rule words and word cache, and the field model's names and shapes.
 export const FNV_OFFSET: u32 = 0x811c9dc5;
 export const FNV_PRIME: u32 = 0x01000193;

@@ -1,5 +1,5 @@
 // The pack: model, lexicon and settings that `tarkin pack` writes into the module's data segment
-// (host/core/pack.ts writes the same layout), read in place at the first record.
+// (host/core/module/pack.ts writes the same layout), read in place at the first record.
 //
 // u32 magic "TRKN", u32 version, u32 length, u32 section count; per section u32 id, u32 offset
 // (from the pack's start), u32 length. Sections are 8-byte aligned.
