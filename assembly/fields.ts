@@ -27,6 +27,10 @@
 // reads wait until the message is known to be familiar.
 
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "./lexicon";
+import {
+  EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
+  EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST,
+} from "./layouts";
 
 /** A trigram rarer than 1 in 10^RARE_DECADES of its field's values counts. */
 export const RARE_DECADES: f64 = 1.5;
@@ -200,11 +204,6 @@ const DEFERRED_CAPACITY = 64;
 const deferred = memory.data(DEFERRED_VALUE * DEFERRED_CAPACITY, 16);
 let deferredValues: i32 = 0;
 
-// What a field is, for explain: named (key=value), after a token, or the message's first token.
-const KIND_NAMED: u32 = 0;
-const KIND_AFTER: u32 = 1;
-const KIND_FIRST: u32 = 2;
-
 // The token being read (readToken sets them): where its value starts, whether it is key=value
 // (and the key's hash), its value's whole shape, and the key it gives the field after it.
 let valueStart: usize = 0;
@@ -228,7 +227,7 @@ function readFields(start: usize, end: usize): void {
     if (p >= end) break;
     const tokenStart = p;
     p = readToken(p, end);
-    const kind = named ? KIND_NAMED : previousStart == previousEnd ? KIND_FIRST : KIND_AFTER;
+    const kind = named ? FIELD_NAMED : previousStart == previousEnd ? FIELD_FIRST : FIELD_AFTER;
     setField(named ? keyHash : fnv1aStep(previous, AFTER_SEED), 0xffffffff);
     if (task == LEARN) {
       locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
@@ -236,7 +235,7 @@ function readFields(start: usize, end: usize): void {
       readGrams(valueStart, p);
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
-      const counted = kind != KIND_AFTER || !previousRare;
+      const counted = kind != FIELD_AFTER || !previousRare;
       const leading = counted && leadingKnownFields == countedFields;
       if (counted) {
         if (rareBelow > 0) knownFields++;
@@ -451,13 +450,7 @@ function readGrams(start: usize, end: usize): void {
 // ---------------------------------------------------------------------------------------------
 // Explaining a message's field surprise, for `tarkin explain` (not the per-record path).
 
-/**
- * Per rare trigram: u32 name start, u32 name end (offsets into the message: a named field's key,
- * or the token the field comes after), u32 kind (KIND_NAMED, KIND_AFTER, KIND_FIRST), u32 the
- * trigram's three symbols (first in the high byte), f64 its count, f64 the field's values in
- * training, f64 its decades.
- */
-export const EXPLAIN_GRAM = 40;
+// Per rare trigram, layouts.ts EXPLAIN_GRAM.
 export const EXPLAIN_CAPACITY = 4096;
 const explained = memory.data(EXPLAIN_GRAM * EXPLAIN_CAPACITY, 8);
 export let explainedGrams: i32 = 0;
@@ -476,19 +469,19 @@ function explainGram(trigram: u32, count: f64, decades: f64): void {
   if (explainedGrams >= EXPLAIN_CAPACITY) return;
   const at = explained + <usize>explainedGrams * EXPLAIN_GRAM;
   explainedGrams++;
-  store<u32>(at, explainedNameStart);
-  store<u32>(at, explainedNameEnd, 4);
-  store<u32>(at, explainedKind, 8);
-  store<u32>(at, trigram, 12);
-  store<f64>(at, count, 16);
-  store<f64>(at, <f64>fieldValues, 24);
-  store<f64>(at, decades, 32);
+  store<u32>(at + EXPLAIN_GRAM_NAME_START, explainedNameStart);
+  store<u32>(at + EXPLAIN_GRAM_NAME_END, explainedNameEnd);
+  store<u32>(at + EXPLAIN_GRAM_KIND, explainedKind);
+  store<u32>(at + EXPLAIN_GRAM_TRIGRAM, trigram);
+  store<f64>(at + EXPLAIN_GRAM_COUNT, count);
+  store<f64>(at + EXPLAIN_GRAM_VALUES, <f64>fieldValues);
+  store<f64>(at + EXPLAIN_GRAM_DECADES, decades);
 }
 
 /** The decades of rarity explainFields summed. */
 export let explainedDecades: f64 = 0;
 
-/** fieldSurprise, writing every rare trigram (EXPLAIN_GRAM layout, at most EXPLAIN_CAPACITY) at explainedAddress(). */
+/** fieldSurprise, writing every rare trigram (layouts.ts EXPLAIN_GRAM, at most EXPLAIN_CAPACITY) at explainedAddress(). */
 export function explainFields(start: usize, end: usize): f64 {
   task = EXPLAIN;
   total = 0;

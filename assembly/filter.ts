@@ -7,10 +7,11 @@ import * as msgpack from "./msgpack";
 import { memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd, memberIsPlain, KEY_PLAIN, VALUE_PLAIN } from "./members";
 import { beginOutput, finishOutput, writeByte, writeBytes, writeNumber, writeRounded, out, outLength } from "./output";
 import {
-  ensurePack, hasModel, outputMode, OUTPUT_DROP, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
+  ensurePack, hasModel, outputMode, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
 } from "./pack";
-import { surpriseOfCounted, passesGate, surpriseMode, SURPRISE_TARKIN } from "./surprise";
+import { surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
+import { OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS } from "./layouts";
 import { fieldSurprise } from "./fields";
 import * as vader from "./vader";
 import { fearOf, isAnomaly } from "./fear";
@@ -46,12 +47,12 @@ export function scoreMessage(start: usize, end: usize): void {
   verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, vader.compound, verdictFear, minimumFear);
 }
 
-// Counters since the instance started: records in, out, infrequent, anomalous, errors.
-export const stats = memory.data(5 * 8, 8);
+// Counters since the instance started (layouts.ts STATS_).
+export const stats = memory.data(STATS, 8);
 
 // @ts-ignore: decorator
-@inline function count(at: i32): void {
-  store<f64>(stats + <usize>at * 8, load<f64>(stats + <usize>at * 8) + 1);
+@inline function count(counter: usize): void {
+  store<f64>(stats + counter, load<f64>(stats + counter) + 1);
 }
 
 export const FORMAT_JSON: i32 = 0;
@@ -366,7 +367,7 @@ const EMPTY = memory.data(8); // the empty string: drop the record
 /** One record through the filter; returns the NUL-terminated record that goes on, or "" to drop it. */
 export function filterRecord(record: usize, length: usize, recordFormat: i32): usize {
   format = recordFormat;
-  count(0);
+  count(STATS_IN);
   ensurePack();
   ensureOwnKeys();
   beginOutput(length + (length >> 1) + 256);
@@ -399,7 +400,7 @@ export function filterRecord(record: usize, length: usize, recordFormat: i32): u
       end = start + <usize>n;
     }
     scoreMessage(start, end);
-    if (verdictInfrequent) count(2);
+    if (verdictInfrequent) count(STATS_INFREQUENT);
   }
   const added = (status == FOUND ? 5 : 2) + (spoofed ? 1 : 0);
   const intact = carriable(kept, added);
@@ -458,8 +459,8 @@ function writeVerdict(withAnomaly: bool): void {
 
 function finish(anomalous: bool, error: bool): usize {
   if (format == FORMAT_JSON) writeByte(0x7d);
-  count(1);
-  if (anomalous) count(3);
-  if (error) count(4);
+  count(STATS_OUT);
+  if (anomalous) count(STATS_ANOMALOUS);
+  if (error) count(STATS_ERRORS);
   return finishOutput();
 }

@@ -16,20 +16,20 @@ import {
 import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, familiar } from "./fields";
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./buffers";
+import {
+  RESULT_SURPRISE, RESULT_INFREQUENT, RESULT_NEG, RESULT_NEU, RESULT_POS, RESULT_COMPOUND, RESULT_FEAR, RESULT_ANOMALY, RESULT_EMPHASIS, RESULT_BLOCK,
+  GATE_COUNT, GATE_MEAN, GATE_VARIANCE, GATE_MAXIMUM, GATE_STATE,
+} from "./layouts";
 
 // The default decision's constants, for the host to state it (tarkin explain, eval) as the module makes it.
 export { VERY_UNUSUAL, ALERT_FEAR, SURPRISE_WEIGHT } from "./fear";
 
-// Results of the last call: surprise, infrequent, neg, neu, pos, compound, fear, anomaly.
-const results = memory.data(8 * 8, 8);
-const R_SURPRISE = 0;
-const R_INFREQUENT = 8;
-const R_NEG = 16;
-const R_NEU = 24;
-const R_POS = 32;
-const R_COMPOUND = 40;
-const R_FEAR = 48;
-const R_ANOMALY = 56;
+// The layouts the host reads and writes, exported for it to check its mirror against.
+export * from "./layouts";
+
+// Results of the last call (layouts.ts RESULT_), and the gate's state (GATE_).
+const results = memory.data(RESULT_BLOCK, 8);
+const gateState = memory.data(GATE_STATE, 8);
 
 // The host's input (a message, a block of lines, a model) and what the module hands back (a saved
 // model, explanations): each grows to the largest seen and is then reused.
@@ -58,10 +58,10 @@ export function has_pack(): bool {
 }
 
 function writeSentiment(): void {
-  store<f64>(results, vader.neg, R_NEG);
-  store<f64>(results, vader.neu, R_NEU);
-  store<f64>(results, vader.pos, R_POS);
-  store<f64>(results, vader.compound, R_COMPOUND);
+  store<f64>(results + RESULT_NEG, vader.neg);
+  store<f64>(results + RESULT_NEU, vader.neu);
+  store<f64>(results + RESULT_POS, vader.pos);
+  store<f64>(results + RESULT_COMPOUND, vader.compound);
 }
 
 /** VADER sentiment of the input's first `length` bytes. */
@@ -76,10 +76,10 @@ export function score(length: i32): void {
   ensurePack();
   scoreMessage(inputBuffer.at, inputBuffer.at + length);
   writeSentiment();
-  store<f64>(results, verdictSurprise, R_SURPRISE);
-  store<f64>(results, verdictInfrequent ? 1 : 0, R_INFREQUENT);
-  store<f64>(results, verdictFear, R_FEAR);
-  store<f64>(results, verdictAnomaly ? 1 : 0, R_ANOMALY);
+  store<f64>(results + RESULT_SURPRISE, verdictSurprise);
+  store<f64>(results + RESULT_INFREQUENT, verdictInfrequent ? 1 : 0);
+  store<f64>(results + RESULT_FEAR, verdictFear);
+  store<f64>(results + RESULT_ANOMALY, verdictAnomaly ? 1 : 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,13 +215,13 @@ export function model_bytes(): i32 {
   return savedBytes;
 }
 
-/** The gate's statistics (n, mean, variance, max) into the result block's first four f64s. */
+/** The gate's statistics (layouts.ts GATE_): where they are. */
 export function gate_state(): usize {
-  store<f64>(results, gateCount(), 0);
-  store<f64>(results, gateMean(), 8);
-  store<f64>(results, gateVariance(), 16);
-  store<f64>(results, gateMaximum(), 24);
-  return results;
+  store<f64>(gateState + GATE_COUNT, gateCount());
+  store<f64>(gateState + GATE_MEAN, gateMean());
+  store<f64>(gateState + GATE_VARIANCE, gateVariance());
+  store<f64>(gateState + GATE_MAXIMUM, gateMaximum());
+  return gateState;
 }
 
 /** The surprise the next record must exceed to pass the gate (Infinity: none can pass yet). */
@@ -239,19 +239,19 @@ export function gate_reset(): void {
 
 let explainedCount: i32 = 0;
 
-/** Per model character and per unseen character, the details (surprise.ts EXPLAIN_CHAR layout); explain_count() says how many. */
+/** Per model character and per unseen character, the details (layouts.ts EXPLAIN_CHAR); explain_count() says how many. */
 export function explain_characters(length: i32): usize {
   ensurePack();
   const p = outputBuffer.reserve(<usize>explainCapacity(length));
   explainedCount = explainSurprise(inputBuffer.at, inputBuffer.at + length, p);
-  store<f64>(results, explainedValue, R_SURPRISE);
+  store<f64>(results + RESULT_SURPRISE, explainedValue);
   return p;
 }
 
-/** The message's field surprise with its rare trigrams (fields.ts EXPLAIN_GRAM layout); explain_count() says how many. */
+/** The message's field surprise with its rare trigrams (layouts.ts EXPLAIN_GRAM); explain_count() says how many. */
 export function explain_fields(length: i32): usize {
   ensurePack();
-  store<f64>(results, explainFields(inputBuffer.at, inputBuffer.at + length), R_SURPRISE);
+  store<f64>(results + RESULT_SURPRISE, explainFields(inputBuffer.at, inputBuffer.at + length));
   explainedCount = explainedGrams;
   return explainedAddress();
 }
@@ -275,14 +275,14 @@ export function explain_count(): i32 {
   return explainedCount;
 }
 
-/** Sentiment with a trace of every word (vader-words.ts TRACE_WORD layout); explain_count() says how many. */
+/** Sentiment with a trace of every word (layouts.ts TRACE_WORD); explain_count() says how many. */
 export function explain_words(length: i32): usize {
   ensurePack();
   traceWords(true);
   vader.polarity_scores(inputBuffer.at, inputBuffer.at + length);
   traceWords(false);
   writeSentiment();
-  store<f64>(results, vader.amplifier, R_FEAR);
+  store<f64>(results + RESULT_EMPHASIS, vader.amplifier);
   explainedCount = traceCount;
   return traceAddress();
 }

@@ -1,28 +1,22 @@
 // The pack: model, lexicon and settings that `tarkin pack` writes into the module's data segment
 // (host/core/module/pack.ts writes the same layout), read in place at the first record.
 //
-// u32 magic "TRKN", u32 version, u32 length, u32 section count; per section u32 id, u32 offset
-// (from the pack's start), u32 length. Sections are 8-byte aligned.
+// Its layout is layouts.ts's PACK_, SECTION_ and SETTINGS_.
 import { useLexicon } from "./lexicon";
 import { loadModel, resetModel, modelBytes, setSurpriseMode, setGateSpreads } from "./surprise";
 import { loadFields, resetFields } from "./fields";
 
-export const PACK_MAGIC: u32 = 0x4e4b5254;
-export const PACK_VERSION: u32 = 1;
-export const SECTION_SETTINGS: u32 = 1;
-export const SECTION_LEXICON: u32 = 2;
-export const SECTION_MODEL: u32 = 3;
-export const SECTION_INFO: u32 = 4; // written for the host's inspect, which reads it from the file
+import {
+  PACK_MAGIC, PACK_VERSION, PACK_HEADER_MAGIC, PACK_HEADER_VERSION, PACK_HEADER_SECTIONS, PACK_HEADER, SECTION_ID, SECTION_OFFSET,
+  SECTION_ENTRY, SECTION_SETTINGS, SECTION_LEXICON, SECTION_MODEL, SETTINGS_SURPRISE, SETTINGS_OUTPUT, SETTINGS_GATE_SPREADS,
+  SETTINGS_MIN_FEAR, SETTINGS_FIELD_COUNT, SETTINGS_PREFIX_LENGTH, SETTINGS_PREFIX, OUTPUT_ANNOTATE,
+} from "./layouts";
 
 /** Room for the pack, reserved in static memory; zero (no pack) until `tarkin pack` fills it. */
 export const PACK_CAPACITY: i32 = 4 << 20;
 export const packArea = memory.data(PACK_CAPACITY, 16);
 
-// Settings (section 1): i32 surprise mode, i32 output mode, f64 gate spreads, f64 minimum fear,
-// u32 message field count, u32 prefix length, the prefix, then per field u32 length and bytes
-// (a dotted path).
-export const OUTPUT_ANNOTATE: i32 = 0;
-export const OUTPUT_DROP: i32 = 1;
+// The settings.
 export let outputMode: i32 = OUTPUT_ANNOTATE;
 export let minimumFear: f64 = 0;
 export let fieldCount: i32 = 0;
@@ -43,13 +37,13 @@ export function messageField(i: i32): void {
 }
 
 function useSettings(p: usize): void {
-  setSurpriseMode(load<i32>(p));
-  outputMode = load<i32>(p, 4);
-  setGateSpreads(load<f64>(p, 8));
-  minimumFear = load<f64>(p, 16);
-  fieldCount = <i32>load<u32>(p, 24);
-  prefixLength = <i32>load<u32>(p, 28);
-  prefix = p + 32;
+  setSurpriseMode(load<i32>(p + SETTINGS_SURPRISE));
+  outputMode = load<i32>(p + SETTINGS_OUTPUT);
+  setGateSpreads(load<f64>(p + SETTINGS_GATE_SPREADS));
+  minimumFear = load<f64>(p + SETTINGS_MIN_FEAR);
+  fieldCount = <i32>load<u32>(p + SETTINGS_FIELD_COUNT);
+  prefixLength = <i32>load<u32>(p + SETTINGS_PREFIX_LENGTH);
+  prefix = p + SETTINGS_PREFIX;
   fieldsAt = prefix + <usize>prefixLength;
 }
 
@@ -58,14 +52,13 @@ let packed = false;
 export let hasModel = false;
 
 function section(id: u32): usize {
-  const count = load<u32>(packArea, 12);
+  const count = load<u32>(packArea + PACK_HEADER_SECTIONS);
   for (let i: u32 = 0; i < count; i++) {
-    const entry = packArea + 16 + <usize>i * 12;
-    if (load<u32>(entry) == id) return packArea + load<u32>(entry, 4);
+    const entry = packArea + PACK_HEADER + <usize>i * SECTION_ENTRY;
+    if (load<u32>(entry + SECTION_ID) == id) return packArea + load<u32>(entry + SECTION_OFFSET);
   }
   return 0;
 }
-
 
 /** Reads the pack once; returns whether there is one. */
 export function ensurePack(): bool {
@@ -73,7 +66,7 @@ export function ensurePack(): bool {
   loaded = true;
   resetModel();
   resetFields();
-  packed = load<u32>(packArea) == PACK_MAGIC && load<u32>(packArea, 4) == PACK_VERSION;
+  packed = load<u32>(packArea + PACK_HEADER_MAGIC) == PACK_MAGIC && load<u32>(packArea + PACK_HEADER_VERSION) == PACK_VERSION;
   if (!packed) return false;
   const settings = section(SECTION_SETTINGS);
   if (settings != 0) useSettings(settings);

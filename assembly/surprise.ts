@@ -3,9 +3,11 @@
 // the training messages that contain it, updated as the original does (shifted-data variance).
 import { lowerBegin, lowerContinue, lowerNext, asciiClassOf, asciiLower, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "./utf8";
 import { allocate, resize } from "./buffers";
-
-export const SURPRISE_DEFAULT: i32 = 0;
-export const SURPRISE_TARKIN: i32 = 1;
+import {
+  SURPRISE_DEFAULT, SURPRISE_TARKIN, MODEL_CHARACTERS, MODEL_MESSAGES, MODEL_HEADER, MODEL_CHAR_CODE_POINT, MODEL_CHAR_N, MODEL_CHAR,
+  EXPLAIN_CHAR_CODE_POINT, EXPLAIN_CHAR_COUNT, EXPLAIN_CHAR_EXPECTED, EXPLAIN_CHAR_SPREAD, EXPLAIN_CHAR_CONTRIBUTION, EXPLAIN_CHAR, EXPLAIN_UNSEEN,
+} from "./layouts";
+export { SURPRISE_DEFAULT, SURPRISE_TARKIN };
 
 // One record per character of the model, in first-seen order (the original's dict order).
 const CP = 0; // u32 code point
@@ -414,12 +416,11 @@ function evaluate(unseenWide: i32): f64 {
 }
 
 // Explaining a message's surprise, for `tarkin explain` (not the per-record path).
-export const EXPLAIN_CHAR = 32; // u32 code point, u32 count, f64 expected mean, f64 spread, f64 contribution
 
 /**
  * Writes per model character its count in the message, what the model expects (mean and the
  * spread the mode uses) and its contribution, then per character unseen by the model its code
- * point (count 0xffffffff); returns how many entries.
+ * point (layouts.ts EXPLAIN_CHAR); returns how many entries.
  */
 export function explainSurprise(start: usize, end: usize, out: usize): i32 {
   explainedValue = surprise(start, end);
@@ -430,16 +431,16 @@ export function explainSurprise(start: usize, end: usize, out: usize): i32 {
     const at = out + <usize>n * EXPLAIN_CHAR;
     n++;
     const count = load<u32>(r, COUNT);
-    store<u32>(at, load<u32>(r, CP));
-    store<u32>(at, count, 4);
+    store<u32>(at + EXPLAIN_CHAR_CODE_POINT, load<u32>(r, CP));
+    store<u32>(at + EXPLAIN_CHAR_COUNT, count);
     if (mode == SURPRISE_TARKIN) {
-      store<f64>(at, (load<f64>(r, LOW) + load<f64>(r, HIGH)) / 2, 8);
-      store<f64>(at, (load<f64>(r, HIGH) - load<f64>(r, LOW)) / 2, 16);
+      store<f64>(at + EXPLAIN_CHAR_EXPECTED, (load<f64>(r, LOW) + load<f64>(r, HIGH)) / 2);
+      store<f64>(at + EXPLAIN_CHAR_SPREAD, (load<f64>(r, HIGH) - load<f64>(r, LOW)) / 2);
     } else {
-      store<f64>(at, load<f64>(r, MEAN_ALL), 8);
-      store<f64>(at, Math.max(load<f64>(r, SPREAD_ALL), MIN_SPREAD), 16);
+      store<f64>(at + EXPLAIN_CHAR_EXPECTED, load<f64>(r, MEAN_ALL));
+      store<f64>(at + EXPLAIN_CHAR_SPREAD, Math.max(load<f64>(r, SPREAD_ALL), MIN_SPREAD));
     }
-    store<f64>(at, contribution(r, count), 24);
+    store<f64>(at + EXPLAIN_CHAR_CONTRIBUTION, contribution(r, count));
   }
   resetCounts();
   lowerBegin(start, end);
@@ -449,8 +450,8 @@ export function explainSurprise(start: usize, end: usize, out: usize): i32 {
     if (indexOf(<u32>cp) >= 0) continue;
     const at = out + <usize>n * EXPLAIN_CHAR;
     n++;
-    store<u32>(at, <u32>cp);
-    store<u32>(at, 0xffffffff, 4);
+    store<u32>(at + EXPLAIN_CHAR_CODE_POINT, <u32>cp);
+    store<u32>(at + EXPLAIN_CHAR_COUNT, EXPLAIN_UNSEEN);
   }
   return n;
 }
@@ -514,22 +515,20 @@ export function passesGate(value: f64): bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The model as bytes: the layout the pack carries and model export writes.
-// u32 characters, u32 reserved, f64 messages; per character u32 code point, u32 reserved,
-// f64 n, K, Ex, Ex2, max, min.
-export const MODEL_HEADER = 16;
-export const MODEL_CHAR = 56;
+// The model as bytes (layouts.ts MODEL_): what the pack carries and model export writes. A
+// character's statistics, n to min, lie in the same order there as in its record here.
+const MODEL_STATISTICS: usize = MODEL_CHAR - MODEL_CHAR_N;
 
 export function loadModel(p: usize): void {
   resetModel();
-  const count = load<u32>(p);
+  const count = load<u32>(p + MODEL_CHARACTERS);
   reserve(<i32>count);
   for (let i: u32 = 0; i < count; i++) {
     const at = p + MODEL_HEADER + <usize>i * MODEL_CHAR;
-    const r = record(addChar(load<u32>(at)));
-    memory.copy(r + N, at + 8, 48);
+    const r = record(addChar(load<u32>(at + MODEL_CHAR_CODE_POINT)));
+    memory.copy(r + N, at + MODEL_CHAR_N, MODEL_STATISTICS);
   }
-  messages = load<f64>(p, 8);
+  messages = load<f64>(p + MODEL_MESSAGES);
   boundsStale = true;
 }
 
@@ -538,14 +537,14 @@ export function modelBytes(): i32 {
 }
 
 export function saveModel(p: usize): void {
-  store<u32>(p, charCount);
-  store<u32>(p, 0, 4);
-  store<f64>(p, messages, 8);
+  memory.fill(p, 0, MODEL_HEADER);
+  store<u32>(p + MODEL_CHARACTERS, charCount);
+  store<f64>(p + MODEL_MESSAGES, messages);
   for (let i = 0; i < charCount; i++) {
     const at = p + MODEL_HEADER + <usize>i * MODEL_CHAR;
     const r = record(i);
-    store<u32>(at, load<u32>(r, CP));
-    store<u32>(at, 0, 4);
-    memory.copy(at + 8, r + N, 48);
+    memory.fill(at, 0, MODEL_CHAR_N);
+    store<u32>(at + MODEL_CHAR_CODE_POINT, load<u32>(r, CP));
+    memory.copy(at + MODEL_CHAR_N, r + N, MODEL_STATISTICS);
   }
 }

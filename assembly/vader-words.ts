@@ -10,6 +10,7 @@ import { fnv1a, fnv1aStep, FNV_OFFSET, lexiconValence, lexiconGeneration, longes
 import { allocate, resize } from "./buffers";
 import { countByte, countBytes } from "./surprise";
 import { allcap_differential, B_INCR, B_DECR } from "./vader";
+import { TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT, TRACE_RULES, TRACE_WORD } from "./layouts";
 
 // The reference's word lists, which the rule-word table below is built from.
 const PUNC_LIST: StaticArray<string> = [
@@ -606,11 +607,7 @@ function prepareCache(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The trace, for `tarkin explain`: per word, u32 start, u32 end (byte offsets in the text), f64
-// lexicon valence (NaN when none), f64 sentiment, u32 the rules that changed it (vader.ts RULE_
-// bits), u32 reserved. Written only while explaining.
-
-export const TRACE_WORD = 32;
+// The trace, for `tarkin explain` (layouts.ts TRACE_WORD), written only while explaining.
 export let tracing = false;
 let trace: usize = 0;
 let traceCapacity: i32 = 0;
@@ -632,12 +629,12 @@ export function traceWord(index: i32, sentiment: f64, rules: u32): void {
   const at = trace + <usize>traceCount * TRACE_WORD;
   const slot = slotAt(index);
   traceCount++;
-  store<u32>(at, load<u32>(slot, D_START) - <u32>textStart);
-  store<u32>(at, load<u32>(slot, D_END) - <u32>textStart, 4);
-  store<f64>(at, load<f64>(slot, D_VALENCE), 8);
-  store<f64>(at, sentiment, 16);
-  store<u32>(at, rules, 24);
-  store<u32>(at, 0, 28);
+  memory.fill(at, 0, TRACE_WORD);
+  store<u32>(at + TRACE_START, load<u32>(slot, D_START) - <u32>textStart);
+  store<u32>(at + TRACE_END, load<u32>(slot, D_END) - <u32>textStart);
+  store<f64>(at + TRACE_VALENCE, load<f64>(slot, D_VALENCE));
+  store<f64>(at + TRACE_SENTIMENT, sentiment);
+  store<u32>(at + TRACE_RULES, rules);
 }
 
 /** Where the trace is now (it moves as it grows). */

@@ -16,6 +16,7 @@ import { vaderLexicon } from "../host/core/module/lexicon.js";
 import { defaultModel, ROOT } from "../host/core/module/assets.js";
 import { countInstructions, type InstructionCount } from "./instructions.js";
 import { fluentBitRows } from "./fluent-bit.js";
+import { RESULT_BLOCK, RESULT_COMPOUND } from "../host/core/module/layouts.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings of the run.
@@ -271,7 +272,8 @@ function perMessagePass(wasm: Uint8Array, msgs: Uint8Array[], which: "score" | "
   const call = which === "score" ? x.score : x.sentiment;
   const resultAt = x.result_block();
   let mem = new Uint8Array(memory.buffer);
-  let results = new Float64Array(memory.buffer, resultAt, 8);
+  const compound = (RESULT_COMPOUND / 8) | 0;
+  let results = new Float64Array(memory.buffer, resultAt, RESULT_BLOCK / 8);
   return () => {
     let out = 0;
     for (let i = 0; i < msgs.length; i++) {
@@ -279,11 +281,11 @@ function perMessagePass(wasm: Uint8Array, msgs: Uint8Array[], which: "score" | "
       const at = input(msg.length);
       if (mem.length === 0) {
         mem = new Uint8Array(memory.buffer);
-        results = new Float64Array(memory.buffer, resultAt, 8);
+        results = new Float64Array(memory.buffer, resultAt, RESULT_BLOCK / 8);
       }
       mem.set(msg, at);
       call(msg.length);
-      out += results[5];
+      out += results[compound];
     }
     return out;
   };

@@ -6,10 +6,10 @@ import { Command } from "commander";
 import { version } from "../core/module/assets.js";
 import { CliError } from "../core/errors.js";
 import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
-import { readPack } from "../core/module/pack.js";
+import { annotatingModule, readPack } from "../core/module/pack.js";
 import { eventTime } from "../core/module/harness.js";
 import { ModuleDriver } from "../core/module/driver.js";
-import { annotatingModule, ReportData } from "../core/report/report-data.js";
+import { ReportData } from "../core/report/report-data.js";
 import { renderReport } from "../core/report/report-html.js";
 import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
 
@@ -34,7 +34,7 @@ async function report(files: string[], o: ReportOptions): Promise<void> {
   const inputs = sources(files);
   const given = filterModule(o);
   const pack = readPack(given)!;
-  const wasm = annotatingModule(given, pack);
+  const wasm = annotatingModule(given);
   const filter = harnessFor(wasm, o.wasm);
   // The threshold the module judges the next record against, read from the module itself.
   const gateThreshold = filter.exports.gate_threshold as () => number;

@@ -3,6 +3,13 @@
 // call one entry point, read the result block. The module keeps its state (the gate, a model being
 // trained) between calls, as it does inside a log shipper.
 import { modelFromBytes, modelToBytes, type Model } from "./model.js";
+import {
+  RESULT_SURPRISE, RESULT_INFREQUENT, RESULT_NEG, RESULT_NEU, RESULT_POS, RESULT_COMPOUND, RESULT_FEAR, RESULT_ANOMALY, RESULT_EMPHASIS,
+  RESULT_BLOCK, GATE_COUNT, GATE_MEAN, GATE_VARIANCE, GATE_MAXIMUM, GATE_STATE, TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT,
+  TRACE_RULES, TRACE_WORD, EXPLAIN_CHAR_CODE_POINT, EXPLAIN_CHAR_COUNT, EXPLAIN_CHAR_EXPECTED, EXPLAIN_CHAR_SPREAD,
+  EXPLAIN_CHAR_CONTRIBUTION, EXPLAIN_CHAR, EXPLAIN_UNSEEN, EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND,
+  EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES, EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER,
+} from "./layouts.js";
 
 export interface Sentiment {
   neg: number;
@@ -138,10 +145,6 @@ interface Exports {
   explain_count(): number;
 }
 
-// assembly/fields.ts's kinds of field.
-const FIELD_NAMED = 0;
-const FIELD_AFTER = 1;
-
 /** A shape symbol as explain shows it: the value's start and end as ^ and $, control bytes as \x1f. */
 function shapeSymbol(symbol: number): string {
   if (symbol === 0x01) return "^";
@@ -173,21 +176,27 @@ export class ModuleDriver {
     return bytes.length;
   }
 
-  private results(): Float64Array {
-    return new Float64Array(this.x.memory.buffer, this.x.result_block(), 8);
+  /** The result block (layouts RESULT_), read by offset. */
+  private results(): (offset: number) => number {
+    const view = new DataView(this.x.memory.buffer, this.x.result_block(), RESULT_BLOCK);
+    return (offset) => view.getFloat64(offset, true);
+  }
+
+  private sentimentResult(r: (offset: number) => number): Sentiment {
+    return { neg: r(RESULT_NEG), neu: r(RESULT_NEU), pos: r(RESULT_POS), compound: r(RESULT_COMPOUND) };
   }
 
   sentiment(text: string | Uint8Array): Sentiment {
     this.x.sentiment(this.put(text));
-    const r = this.results();
-    return { neg: r[2], neu: r[3], pos: r[4], compound: r[5] };
+    return this.sentimentResult(this.results());
   }
 
   score(text: string | Uint8Array): Score {
     this.x.score(this.put(text));
     const r = this.results();
+    const { neg, neu, pos, compound } = this.sentimentResult(r);
     return {
-      surprise: r[0], infrequent: r[1] !== 0, neg: r[2], neu: r[3], pos: r[4], compound: r[5], fear: r[6], anomaly: r[7] !== 0,
+      surprise: r(RESULT_SURPRISE), infrequent: r(RESULT_INFREQUENT) !== 0, neg, neu, pos, compound, fear: r(RESULT_FEAR), anomaly: r(RESULT_ANOMALY) !== 0,
     };
   }
 
@@ -209,20 +218,21 @@ export class ModuleDriver {
   explainSurprise(text: string): { surprise: number; characters: CharacterDetail[] } {
     const at = this.x.explain_characters(this.put(text));
     const n = this.x.explain_count();
-    const view = new DataView(this.x.memory.buffer, at, n * 32);
+    const view = new DataView(this.x.memory.buffer, at, n * EXPLAIN_CHAR);
     const characters: CharacterDetail[] = [];
     for (let i = 0; i < n; i++) {
-      const o = i * 32;
-      const count = view.getUint32(o + 4, true);
+      const o = i * EXPLAIN_CHAR;
+      const count = view.getUint32(o + EXPLAIN_CHAR_COUNT, true);
+      const unseen = count === EXPLAIN_UNSEEN;
       characters.push({
-        char: String.fromCodePoint(view.getUint32(o, true)),
-        count: count === 0xffffffff ? null : count,
-        expected: count === 0xffffffff ? 0 : view.getFloat64(o + 8, true),
-        spread: count === 0xffffffff ? 0 : view.getFloat64(o + 16, true),
-        contribution: count === 0xffffffff ? 1 : view.getFloat64(o + 24, true),
+        char: String.fromCodePoint(view.getUint32(o + EXPLAIN_CHAR_CODE_POINT, true)),
+        count: unseen ? null : count,
+        expected: unseen ? 0 : view.getFloat64(o + EXPLAIN_CHAR_EXPECTED, true),
+        spread: unseen ? 0 : view.getFloat64(o + EXPLAIN_CHAR_SPREAD, true),
+        contribution: unseen ? 1 : view.getFloat64(o + EXPLAIN_CHAR_CONTRIBUTION, true),
       });
     }
-    return { surprise: this.results()[0], characters };
+    return { surprise: this.results()(RESULT_SURPRISE), characters };
   }
 
   /** Why a message's field surprise is what it is: whether the model knows its fields, their rare trigrams. */
@@ -230,24 +240,24 @@ export class ModuleDriver {
     const bytes = encoder.encode(text);
     const at = this.x.explain_fields(this.put(bytes));
     const n = this.x.explain_count();
-    const view = new DataView(this.x.memory.buffer, at, n * 40);
+    const view = new DataView(this.x.memory.buffer, at, n * EXPLAIN_GRAM);
     const fields: FieldDetail[] = [];
     for (let i = 0; i < n; i++) {
-      const o = i * 40;
-      const name = decoder.decode(bytes.subarray(view.getUint32(o, true), view.getUint32(o + 4, true)));
-      const kind = view.getUint32(o + 8, true);
-      const trigram = view.getUint32(o + 12, true);
+      const o = i * EXPLAIN_GRAM;
+      const name = decoder.decode(bytes.subarray(view.getUint32(o + EXPLAIN_GRAM_NAME_START, true), view.getUint32(o + EXPLAIN_GRAM_NAME_END, true)));
+      const kind = view.getUint32(o + EXPLAIN_GRAM_KIND, true);
+      const trigram = view.getUint32(o + EXPLAIN_GRAM_TRIGRAM, true);
       fields.push({
         field: kind === FIELD_NAMED ? `${name}=` : kind === FIELD_AFTER ? `after ${name}` : "first token",
         shape: [16, 8, 0].map((shift) => shapeSymbol((trigram >> shift) & 0xff)).join(""),
-        count: view.getFloat64(o + 16, true),
-        values: view.getFloat64(o + 24, true),
-        decades: view.getFloat64(o + 32, true),
+        count: view.getFloat64(o + EXPLAIN_GRAM_COUNT, true),
+        values: view.getFloat64(o + EXPLAIN_GRAM_VALUES, true),
+        decades: view.getFloat64(o + EXPLAIN_GRAM_DECADES, true),
       });
     }
     const knownFields = this.x.explained_known_fields();
     const countedFields = this.x.explained_fields();
-    return { surprise: this.results()[0], familiar: this.x.explained_familiar() === 1, knownFields, countedFields, fields };
+    return { surprise: this.results()(RESULT_SURPRISE), familiar: this.x.explained_familiar() === 1, knownFields, countedFields, fields };
   }
 
   /** The default decision's constants. */
@@ -260,21 +270,21 @@ export class ModuleDriver {
     const bytes = encoder.encode(text);
     const at = this.x.explain_words(this.put(bytes));
     const n = this.x.explain_count();
-    const view = new DataView(this.x.memory.buffer, at, n * 32);
+    const view = new DataView(this.x.memory.buffer, at, n * TRACE_WORD);
     const words: WordDetail[] = [];
     for (let i = 0; i < n; i++) {
-      const o = i * 32;
-      const valence = view.getFloat64(o + 8, true);
-      const bits = view.getUint32(o + 24, true);
+      const o = i * TRACE_WORD;
+      const valence = view.getFloat64(o + TRACE_VALENCE, true);
+      const bits = view.getUint32(o + TRACE_RULES, true);
       words.push({
-        word: decoder.decode(bytes.subarray(view.getUint32(o, true), view.getUint32(o + 4, true))),
+        word: decoder.decode(bytes.subarray(view.getUint32(o + TRACE_START, true), view.getUint32(o + TRACE_END, true))),
         valence: Number.isNaN(valence) ? null : valence,
-        sentiment: view.getFloat64(o + 16, true),
+        sentiment: view.getFloat64(o + TRACE_SENTIMENT, true),
         rules: RULES.filter((_, b) => bits & (1 << b)),
       });
     }
     const r = this.results();
-    return { sentiment: { neg: r[2], neu: r[3], pos: r[4], compound: r[5] }, words, emphasis: r[6] };
+    return { sentiment: this.sentimentResult(r), words, emphasis: r(RESULT_EMPHASIS) };
   }
 
   /** Messages the model has been trained on. */
@@ -288,8 +298,9 @@ export class ModuleDriver {
   }
 
   gate(): GateState {
-    const r = new Float64Array(this.x.memory.buffer, this.x.gate_state(), 4);
-    return { n: r[0], mean: r[1], variance: r[2], max: r[3] };
+    const view = new DataView(this.x.memory.buffer, this.x.gate_state(), GATE_STATE);
+    const r = (offset: number) => view.getFloat64(offset, true);
+    return { n: r(GATE_COUNT), mean: r(GATE_MEAN), variance: r(GATE_VARIANCE), max: r(GATE_MAXIMUM) };
   }
 
   resetGate(): void {

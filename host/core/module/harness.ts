@@ -3,6 +3,7 @@
 // by a NUL; the JSON record too, the msgpack one not), passing lengths without the NUL; call the
 // filter; copy the returned NUL-terminated string out (strdup); free both inputs. One instance for
 // the whole run, so the module's state carries from record to record as it does in a pipeline.
+import { STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS } from "./layouts.js";
 
 export class HarnessError extends Error {}
 
@@ -160,8 +161,9 @@ export class FluentBitFilter {
   }
 
   stats(): FilterStats {
-    const r = new Float64Array(this.x.memory.buffer, this.x.filter_stats(), 5);
-    return { recordsIn: r[0], recordsOut: r[1], infrequent: r[2], anomalous: r[3], errors: r[4] };
+    const view = new DataView(this.x.memory.buffer, this.x.filter_stats(), STATS);
+    const r = (offset: number) => view.getFloat64(offset, true);
+    return { recordsIn: r(STATS_IN), recordsOut: r(STATS_OUT), infrequent: r(STATS_INFREQUENT), anomalous: r(STATS_ANOMALOUS), errors: r(STATS_ERRORS) };
   }
 
   memoryBytes(): number {

@@ -1,6 +1,10 @@
-// The model as the host keeps it (JSON) and as the module reads it (bytes): the character-frequency
-// model (assembly/surprise.ts, MODEL_HEADER and MODEL_CHAR), then the field model's sketch
-// (assembly/fields.ts: u32 how many counters are not 0, then per counter u32 index, u32 count).
+// The model as the host keeps it (JSON) and as the module reads it (bytes, layouts.ts MODEL_): the
+// character-frequency model (assembly/surprise.ts), then the field model's sketch (assembly/fields.ts:
+// u32 how many counters are not 0, then per counter u32 index, u32 count).
+import {
+  MODEL_CHARACTERS, MODEL_MESSAGES, MODEL_HEADER, MODEL_CHAR_CODE_POINT, MODEL_CHAR_N, MODEL_CHAR_K, MODEL_CHAR_EX, MODEL_CHAR_EX2,
+  MODEL_CHAR_MAX, MODEL_CHAR_MIN, MODEL_CHAR,
+} from "./layouts.js";
 
 export interface CharacterStats {
   char: string;
@@ -35,40 +39,44 @@ export interface Model {
 
 export class ModelError extends Error {}
 
-const HEADER = 16;
-const CHAR = 56;
+/** A character's running statistics, in the order a model file lists them, where its bytes hold each. */
+const STATISTICS: [Exclude<keyof CharacterStats, "char">, number][] = [
+  ["n", MODEL_CHAR_N], ["K", MODEL_CHAR_K], ["Ex", MODEL_CHAR_EX], ["Ex2", MODEL_CHAR_EX2], ["max", MODEL_CHAR_MAX], ["min", MODEL_CHAR_MIN],
+];
+
 
 export function modelToBytes(model: Model): Uint8Array {
-  const charactersEnd = HEADER + model.characters.length * CHAR;
+  const charactersEnd = MODEL_HEADER + model.characters.length * MODEL_CHAR;
   const counters = model.fields.counters;
   const bytes = new Uint8Array(charactersEnd + 4 + counters.length * 4);
   const view = new DataView(bytes.buffer);
   view.setUint32(charactersEnd, counters.length / 2, true);
   counters.forEach((v, i) => view.setUint32(charactersEnd + 4 + i * 4, v, true));
-  view.setUint32(0, model.characters.length, true);
-  view.setFloat64(8, model.messages, true);
+  view.setUint32(MODEL_CHARACTERS, model.characters.length, true);
+  view.setFloat64(MODEL_MESSAGES, model.messages, true);
   model.characters.forEach((c, i) => {
-    const at = HEADER + i * CHAR;
-    view.setUint32(at, c.char.codePointAt(0)!, true);
-    [c.n, c.K, c.Ex, c.Ex2, c.max, c.min].forEach((v, j) => view.setFloat64(at + 8 + j * 8, v, true));
+    const at = MODEL_HEADER + i * MODEL_CHAR;
+    view.setUint32(at + MODEL_CHAR_CODE_POINT, c.char.codePointAt(0)!, true);
+    STATISTICS.forEach(([name, offset]) => view.setFloat64(at + offset, c[name], true));
   });
   return bytes;
 }
 
 export function modelFromBytes(bytes: Uint8Array): Model {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = view.getUint32(0, true);
+  const count = view.getUint32(MODEL_CHARACTERS, true);
   const characters: CharacterStats[] = [];
   for (let i = 0; i < count; i++) {
-    const at = HEADER + i * CHAR;
-    const [n, K, Ex, Ex2, max, min] = [0, 1, 2, 3, 4, 5].map((j) => view.getFloat64(at + 8 + j * 8, true));
-    characters.push({ char: String.fromCodePoint(view.getUint32(at, true)), n, K, Ex, Ex2, max, min });
+    const at = MODEL_HEADER + i * MODEL_CHAR;
+    const c = { char: String.fromCodePoint(view.getUint32(at + MODEL_CHAR_CODE_POINT, true)) } as CharacterStats;
+    STATISTICS.forEach(([name, offset]) => (c[name] = view.getFloat64(at + offset, true)));
+    characters.push(c);
   }
-  const charactersEnd = HEADER + count * CHAR;
+  const charactersEnd = MODEL_HEADER + count * MODEL_CHAR;
   const pairs = view.getUint32(charactersEnd, true);
   const counters: number[] = [];
   for (let i = 0; i < 2 * pairs; i++) counters.push(view.getUint32(charactersEnd + 4 + i * 4, true));
-  return { format: "tarkin-model", version: 3, messages: view.getFloat64(8, true), characters, fields: { sketch: SKETCH_NAME, counters } };
+  return { format: "tarkin-model", version: 3, messages: view.getFloat64(MODEL_MESSAGES, true), characters, fields: { sketch: SKETCH_NAME, counters } };
 }
 
 /** A model read from JSON text, checked field by field. */

@@ -4,13 +4,12 @@ import { createHash } from "node:crypto";
 import { lexiconTable, type Lexicon } from "./lexicon.js";
 import { modelFromBytes, modelToBytes, type Model } from "./model.js";
 import { dataSegments, withDataSegment } from "./wasm.js";
-
-const MAGIC = 0x4e4b5254; // "TRKN"
-const VERSION = 1;
-const SECTION_SETTINGS = 1;
-const SECTION_LEXICON = 2;
-const SECTION_MODEL = 3;
-const SECTION_INFO = 4;
+import {
+  PACK_MAGIC, PACK_VERSION, PACK_HEADER_MAGIC, PACK_HEADER_VERSION, PACK_HEADER_LENGTH, PACK_HEADER_SECTIONS, PACK_HEADER,
+  SECTION_ID, SECTION_OFFSET, SECTION_LENGTH, SECTION_ENTRY, SECTION_SETTINGS, SECTION_LEXICON, SECTION_MODEL, SECTION_INFO,
+  SETTINGS_SURPRISE, SETTINGS_OUTPUT, SETTINGS_GATE_SPREADS, SETTINGS_MIN_FEAR, SETTINGS_FIELD_COUNT, SETTINGS_PREFIX_LENGTH,
+  SETTINGS_PREFIX, SURPRISE_DEFAULT, SURPRISE_TARKIN, OUTPUT_ANNOTATE, OUTPUT_DROP,
+} from "./layouts.js";
 
 export type SurpriseMode = "default" | "tarkin";
 export type OutputMode = "annotate" | "drop";
@@ -46,21 +45,21 @@ export interface PackContents {
   info?: Record<string, unknown>;
 }
 
-/** The layout assembly/pack.ts reads: modes, thresholds, then the prefix and the fields as UTF-8. */
+/** The settings section: modes, thresholds, then the prefix and the fields as UTF-8. */
 function settingsBytes(settings: Settings): Uint8Array {
   const encoder = new TextEncoder();
   const prefix = encoder.encode(settings.prefix);
   const fields = settings.fields.map((f) => encoder.encode(f));
-  const bytes = new Uint8Array(32 + prefix.length + fields.reduce((n, f) => n + 4 + f.length, 0));
+  const bytes = new Uint8Array(SETTINGS_PREFIX + prefix.length + fields.reduce((n, f) => n + 4 + f.length, 0));
   const view = new DataView(bytes.buffer);
-  view.setInt32(0, settings.surprise === "tarkin" ? 1 : 0, true);
-  view.setInt32(4, settings.mode === "drop" ? 1 : 0, true);
-  view.setFloat64(8, settings.gateSpreads, true);
-  view.setFloat64(16, settings.minFear, true);
-  view.setUint32(24, fields.length, true);
-  view.setUint32(28, prefix.length, true);
-  bytes.set(prefix, 32);
-  let at = 32 + prefix.length;
+  view.setInt32(SETTINGS_SURPRISE, settings.surprise === "tarkin" ? SURPRISE_TARKIN : SURPRISE_DEFAULT, true);
+  view.setInt32(SETTINGS_OUTPUT, settings.mode === "drop" ? OUTPUT_DROP : OUTPUT_ANNOTATE, true);
+  view.setFloat64(SETTINGS_GATE_SPREADS, settings.gateSpreads, true);
+  view.setFloat64(SETTINGS_MIN_FEAR, settings.minFear, true);
+  view.setUint32(SETTINGS_FIELD_COUNT, fields.length, true);
+  view.setUint32(SETTINGS_PREFIX_LENGTH, prefix.length, true);
+  bytes.set(prefix, SETTINGS_PREFIX);
+  let at = SETTINGS_PREFIX + prefix.length;
   for (const f of fields) {
     view.setUint32(at, f.length, true);
     bytes.set(f, at + 4);
@@ -76,7 +75,7 @@ export function packBlob(contents: PackContents): Uint8Array {
   ];
   if (contents.model) parts.push([SECTION_MODEL, modelToBytes(contents.model)]);
   parts.push([SECTION_INFO, new TextEncoder().encode(JSON.stringify(contents.info ?? {}))]);
-  let at = (16 + parts.length * 12 + 7) & ~7;
+  let at = (PACK_HEADER + parts.length * SECTION_ENTRY + 7) & ~7;
   const placed = parts.map(([id, bytes]) => {
     const offset = at;
     at = (at + bytes.length + 7) & ~7;
@@ -84,14 +83,15 @@ export function packBlob(contents: PackContents): Uint8Array {
   });
   const blob = new Uint8Array(at);
   const view = new DataView(blob.buffer);
-  view.setUint32(0, MAGIC, true);
-  view.setUint32(4, VERSION, true);
-  view.setUint32(8, at, true);
-  view.setUint32(12, placed.length, true);
+  view.setUint32(PACK_HEADER_MAGIC, PACK_MAGIC, true);
+  view.setUint32(PACK_HEADER_VERSION, PACK_VERSION, true);
+  view.setUint32(PACK_HEADER_LENGTH, at, true);
+  view.setUint32(PACK_HEADER_SECTIONS, placed.length, true);
   placed.forEach((p, i) => {
-    view.setUint32(16 + i * 12, p.id, true);
-    view.setUint32(20 + i * 12, p.offset, true);
-    view.setUint32(24 + i * 12, p.bytes.length, true);
+    const entry = PACK_HEADER + i * SECTION_ENTRY;
+    view.setUint32(entry + SECTION_ID, p.id, true);
+    view.setUint32(entry + SECTION_OFFSET, p.offset, true);
+    view.setUint32(entry + SECTION_LENGTH, p.bytes.length, true);
     blob.set(p.bytes, p.offset);
   });
   return blob;
@@ -125,9 +125,9 @@ export function packModule(core: Uint8Array, contents: PackContents): Uint8Array
 
 /** `core` (another build of the module) carrying the pack that `packed` carries, byte for byte. */
 export function withPackOf(core: Uint8Array, packed: Uint8Array): Uint8Array {
-  const segment = dataSegments(packed).find((s) => s.offset === packArea(packed).address);
-  if (!segment) throw new PackError("it has no pack to carry over");
-  return withDataSegment(core, packArea(core).address, segment.bytes);
+  const pack = packSegment(packed);
+  if (!pack) throw new PackError("it has no pack to carry over");
+  return withDataSegment(core, packArea(core).address, pack);
 }
 
 export interface PackedContents {
@@ -142,41 +142,70 @@ export interface PackedContents {
 function settingsFromBytes(bytes: Uint8Array): Settings {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const decoder = new TextDecoder();
-  const fieldCount = view.getUint32(24, true);
-  const prefixLength = view.getUint32(28, true);
+  const fieldCount = view.getUint32(SETTINGS_FIELD_COUNT, true);
+  const prefixLength = view.getUint32(SETTINGS_PREFIX_LENGTH, true);
   const fields: string[] = [];
-  let at = 32 + prefixLength;
+  let at = SETTINGS_PREFIX + prefixLength;
   for (let i = 0; i < fieldCount; i++) {
     const length = view.getUint32(at, true);
     fields.push(decoder.decode(bytes.subarray(at + 4, at + 4 + length)));
     at += 4 + length;
   }
   return {
-    surprise: view.getInt32(0, true) === 1 ? "tarkin" : "default",
-    mode: view.getInt32(4, true) === 1 ? "drop" : "annotate",
-    gateSpreads: view.getFloat64(8, true),
-    minFear: view.getFloat64(16, true),
-    prefix: decoder.decode(bytes.subarray(32, 32 + prefixLength)),
+    surprise: view.getInt32(SETTINGS_SURPRISE, true) === SURPRISE_TARKIN ? "tarkin" : "default",
+    mode: view.getInt32(SETTINGS_OUTPUT, true) === OUTPUT_DROP ? "drop" : "annotate",
+    gateSpreads: view.getFloat64(SETTINGS_GATE_SPREADS, true),
+    minFear: view.getFloat64(SETTINGS_MIN_FEAR, true),
+    prefix: decoder.decode(bytes.subarray(SETTINGS_PREFIX, SETTINGS_PREFIX + prefixLength)),
     fields,
   };
+}
+
+/** The pack's sections by id: views into `blob`. */
+function sectionsOf(blob: Uint8Array): Map<number, Uint8Array> {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (blob.length < PACK_HEADER || view.getUint32(PACK_HEADER_MAGIC, true) !== PACK_MAGIC) throw new PackError("its pack is corrupt (no TRKN header)");
+  const version = view.getUint32(PACK_HEADER_VERSION, true);
+  if (version !== PACK_VERSION) throw new PackError(`its pack is version ${version}; this tarkin reads version ${PACK_VERSION}`);
+  const sections = new Map<number, Uint8Array>();
+  for (let i = 0; i < view.getUint32(PACK_HEADER_SECTIONS, true); i++) {
+    const entry = PACK_HEADER + i * SECTION_ENTRY;
+    const offset = view.getUint32(entry + SECTION_OFFSET, true);
+    sections.set(view.getUint32(entry + SECTION_ID, true), blob.subarray(offset, offset + view.getUint32(entry + SECTION_LENGTH, true)));
+  }
+  return sections;
+}
+
+/** The pack `wasm` carries in its data segment; null for a tarkin module with nothing packed. */
+function packSegment(wasm: Uint8Array): Uint8Array | null {
+  const { address } = packArea(wasm);
+  return dataSegments(wasm).find((s) => s.offset === address)?.bytes ?? null;
+}
+
+/**
+ * The module with its packed mode set to annotate, itself when it is: for `tarkin report`, as a
+ * drop-mode module returns nothing for the records it does not flag, and the report needs every
+ * record's scores. The mode changes only what goes on, never a score or a decision
+ * (assembly/filter.ts decides before it drops).
+ */
+export function annotatingModule(wasm: Uint8Array): Uint8Array {
+  const segment = packSegment(wasm);
+  if (!segment) return wasm;
+  const blob = new Uint8Array(segment); // a copy (Buffer's slice would share the module's bytes)
+  const settings = sectionsOf(blob).get(SECTION_SETTINGS);
+  if (!settings) return wasm;
+  const view = new DataView(settings.buffer, settings.byteOffset, settings.byteLength);
+  if (view.getInt32(SETTINGS_OUTPUT, true) === OUTPUT_ANNOTATE) return wasm;
+  view.setInt32(SETTINGS_OUTPUT, OUTPUT_ANNOTATE, true);
+  return withDataSegment(wasm, packArea(wasm).address, blob);
 }
 
 /** What a packed module carries; null for a tarkin module with nothing packed. */
 export function readPack(wasm: Uint8Array): PackedContents | null {
   if (!WebAssembly.validate(wasm as BufferSource)) throw new PackError("not a WebAssembly module");
-  const { address } = packArea(wasm);
-  const segment = dataSegments(wasm).find((s) => s.offset === address);
-  if (!segment) return null;
-  const blob = segment.bytes;
-  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
-  if (blob.length < 16 || view.getUint32(0, true) !== MAGIC) throw new PackError("its pack is corrupt (no TRKN header)");
-  if (view.getUint32(4, true) !== VERSION) throw new PackError(`its pack is version ${view.getUint32(4, true)}; this tarkin reads version ${VERSION}`);
-  const sections = new Map<number, Uint8Array>();
-  for (let i = 0; i < view.getUint32(12, true); i++) {
-    const at = 16 + i * 12;
-    const offset = view.getUint32(at + 4, true);
-    sections.set(view.getUint32(at, true), blob.subarray(offset, offset + view.getUint32(at + 8, true)));
-  }
+  const blob = packSegment(wasm);
+  if (!blob) return null;
+  const sections = sectionsOf(blob);
   const lexicon = sections.get(SECTION_LEXICON);
   const model = sections.get(SECTION_MODEL);
   const info = sections.get(SECTION_INFO);

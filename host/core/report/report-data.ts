@@ -2,33 +2,13 @@
 // letter space's count distributions, a bounded timeline of the gate, and the top anomalies (a heap
 // of fixed size, explained as they enter it). Memory does not grow with the number of records.
 import { messageOf } from "../io/input.js";
-import { dataSegments, withDataSegment } from "../module/wasm.js";
-import { packArea, type PackedContents, type Settings } from "../module/pack.js";
+import { type PackedContents } from "../module/pack.js";
 import { rareFields, type ModuleDriver, type CharacterDetail, type RareField, type WordDetail } from "../module/driver.js";
 
 /** What a histogram bin counts: every record, those that passed the gate, the anomalies. */
 export const ALL = 0;
 export const INFREQUENT = 1;
 export const ANOMALOUS = 2;
-
-/**
- * The module with its packed mode set to annotate: a drop-mode module returns nothing for the
- * records it does not flag, and the report needs every record's scores. The mode changes only
- * what goes on, never a score or a decision (assembly/filter.ts decides before it drops).
- */
-export function annotatingModule(wasm: Uint8Array, pack: PackedContents): Uint8Array {
-  if (pack.settings.mode === "annotate") return wasm;
-  const { address } = packArea(wasm);
-  const segment = dataSegments(wasm).find((s) => s.offset === address);
-  if (!segment) return wasm;
-  const blob = new Uint8Array(segment.bytes); // a copy (Buffer's slice would share the module's bytes)
-  const view = new DataView(blob.buffer);
-  for (let i = 0; i < view.getUint32(12, true); i++) {
-    // The section table of pack.ts: id, offset, length; the settings are section 1, mode at +4.
-    if (view.getUint32(16 + i * 12, true) === 1) view.setInt32(view.getUint32(20 + i * 12, true) + 4, 0, true);
-  }
-  return withDataSegment(wasm, address, blob);
-}
 
 /** Counts per value in fine bins over [lo, hi] (all, passed the gate, anomalous); re-binned when drawn. */
 export class Histogram {

@@ -1,0 +1,114 @@
+// Every layout that crosses the wasm boundary, named once: byte offsets within a record of bytes,
+// its size, and the values a field can take. host/core/module/layouts.ts mirrors them under the
+// same names; the module exports them (index.ts) and test/layouts.test.ts holds the two together.
+
+// ---------------------------------------------------------------------------------------------
+// The pack that `tarkin pack` writes into the module's data segment: a header, a table of
+// sections, the sections (8-byte aligned).
+
+export const PACK_MAGIC: u32 = 0x4e4b5254; // "TRKN"
+export const PACK_VERSION: u32 = 1;
+// The header: u32 each.
+export const PACK_HEADER_MAGIC = 0;
+export const PACK_HEADER_VERSION = 4;
+export const PACK_HEADER_LENGTH = 8;
+export const PACK_HEADER_SECTIONS = 12;
+export const PACK_HEADER = 16;
+// A section's entry in the table after the header: u32 each; the offset is from the pack's start.
+export const SECTION_ID = 0;
+export const SECTION_OFFSET = 4;
+export const SECTION_LENGTH = 8;
+export const SECTION_ENTRY = 12;
+// Section ids.
+export const SECTION_SETTINGS: u32 = 1;
+export const SECTION_LEXICON: u32 = 2;
+export const SECTION_MODEL: u32 = 3;
+export const SECTION_INFO: u32 = 4; // for the host's inspect, which reads it from the file
+
+// The settings section: then the prefix's bytes, then per message field u32 length and bytes (a dotted path).
+export const SETTINGS_SURPRISE = 0; // i32: SURPRISE_DEFAULT or SURPRISE_TARKIN
+export const SETTINGS_OUTPUT = 4; // i32: OUTPUT_ANNOTATE or OUTPUT_DROP
+export const SETTINGS_GATE_SPREADS = 8; // f64
+export const SETTINGS_MIN_FEAR = 16; // f64
+export const SETTINGS_FIELD_COUNT = 24; // u32
+export const SETTINGS_PREFIX_LENGTH = 28; // u32
+export const SETTINGS_PREFIX = 32;
+export const SURPRISE_DEFAULT: i32 = 0;
+export const SURPRISE_TARKIN: i32 = 1;
+export const OUTPUT_ANNOTATE: i32 = 0;
+export const OUTPUT_DROP: i32 = 1;
+
+// The model, in the model section and through model_save/model_load: a header, the characters,
+// then the field model (u32 how many counters are not 0, then per counter u32 index, u32 count).
+export const MODEL_CHARACTERS = 0; // u32
+export const MODEL_MESSAGES = 8; // f64
+export const MODEL_HEADER = 16;
+// Per character: u32 code point, then the original's running statistics, f64 each.
+export const MODEL_CHAR_CODE_POINT = 0;
+export const MODEL_CHAR_N = 8;
+export const MODEL_CHAR_K = 16;
+export const MODEL_CHAR_EX = 24;
+export const MODEL_CHAR_EX2 = 32;
+export const MODEL_CHAR_MAX = 40;
+export const MODEL_CHAR_MIN = 48;
+export const MODEL_CHAR = 56;
+
+// ---------------------------------------------------------------------------------------------
+// What the module hands back to the host.
+
+// The result block (result_block()), f64 each: the last score(), sentiment() or explanation.
+export const RESULT_SURPRISE = 0;
+export const RESULT_INFREQUENT = 8; // 1 or 0
+export const RESULT_NEG = 16;
+export const RESULT_NEU = 24;
+export const RESULT_POS = 32;
+export const RESULT_COMPOUND = 40;
+export const RESULT_FEAR = 48;
+export const RESULT_ANOMALY = 56; // 1 or 0
+export const RESULT_EMPHASIS = 64; // explain_words: the punctuation emphasis
+export const RESULT_BLOCK = 72;
+
+// The gate's state (gate_state()), f64 each.
+export const GATE_COUNT = 0;
+export const GATE_MEAN = 8;
+export const GATE_VARIANCE = 16;
+export const GATE_MAXIMUM = 24;
+export const GATE_STATE = 32;
+
+// The filter's counters since the instance started (filter_stats()), f64 each.
+export const STATS_IN = 0;
+export const STATS_OUT = 8;
+export const STATS_INFREQUENT = 16;
+export const STATS_ANOMALOUS = 24;
+export const STATS_ERRORS = 32;
+export const STATS = 40;
+
+// explain_words: per word of the text.
+export const TRACE_START = 0; // u32, a byte offset in the text
+export const TRACE_END = 4; // u32
+export const TRACE_VALENCE = 8; // f64, NaN when the lexicon has none
+export const TRACE_SENTIMENT = 16; // f64
+export const TRACE_RULES = 24; // u32, a bit per rule (vader.ts RULE_)
+export const TRACE_WORD = 32;
+
+// explain_characters: per model character, then per character the model has not seen.
+export const EXPLAIN_CHAR_CODE_POINT = 0; // u32
+export const EXPLAIN_CHAR_COUNT = 4; // u32, EXPLAIN_UNSEEN for a character the model has not seen
+export const EXPLAIN_CHAR_EXPECTED = 8; // f64, the mean
+export const EXPLAIN_CHAR_SPREAD = 16; // f64
+export const EXPLAIN_CHAR_CONTRIBUTION = 24; // f64
+export const EXPLAIN_CHAR = 32;
+export const EXPLAIN_UNSEEN: u32 = 0xffffffff;
+
+// explain_fields: per rare trigram of a field.
+export const EXPLAIN_GRAM_NAME_START = 0; // u32, offsets into the message: a named field's key, or the token the field comes after
+export const EXPLAIN_GRAM_NAME_END = 4; // u32
+export const EXPLAIN_GRAM_KIND = 8; // u32: FIELD_NAMED, FIELD_AFTER or FIELD_FIRST
+export const EXPLAIN_GRAM_TRIGRAM = 12; // u32, three shape symbols, the first in the high byte
+export const EXPLAIN_GRAM_COUNT = 16; // f64
+export const EXPLAIN_GRAM_VALUES = 24; // f64, the field's values in training
+export const EXPLAIN_GRAM_DECADES = 32; // f64
+export const EXPLAIN_GRAM = 40;
+export const FIELD_NAMED: u32 = 0; // key=value
+export const FIELD_AFTER: u32 = 1; // after a token
+export const FIELD_FIRST: u32 = 2; // the message's first token
