@@ -11,7 +11,7 @@ import {
   gateCount, gateMean, gateVariance, gateMaximum, gateThreshold, resetGate, explainSurprise, explainCapacity, explainedValue,
 } from "./surprise";
 import {
-  filterRecord, FORMAT_JSON, FORMAT_MSGPACK, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly,
+  filterJson, filterMsgpack, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly,
 } from "./filter";
 import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, familiar } from "./fields";
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
@@ -103,7 +103,7 @@ export function free(ptr: usize): void {
  * reused by the next call (the shipper copies it first).
  */
 export function tarkin_filter(tag: usize, tag_len: i32, time_sec: u32, time_nsec: u32, record: usize, record_len: i32): usize {
-  return filterRecord(record, <usize>(record_len < 0 ? 0 : record_len), FORMAT_JSON);
+  return filterJson(record, <usize>(record_len < 0 ? 0 : record_len));
 }
 
 /**
@@ -112,7 +112,7 @@ export function tarkin_filter(tag: usize, tag_len: i32, time_sec: u32, time_nsec
  * string to drop the record.
  */
 export function tarkin_filter_msgpack(tag: usize, tag_len: i32, time_sec: u32, time_nsec: u32, record: usize, record_len: i32): usize {
-  return filterRecord(record, <usize>(record_len < 0 ? 0 : record_len), FORMAT_MSGPACK);
+  return filterMsgpack(record, <usize>(record_len < 0 ? 0 : record_len));
 }
 
 /** Heap allocations the module has made since it started (none per record once buffers have grown). */

@@ -5,9 +5,25 @@
 // output must contain no NUL byte. Some values have no NUL-free encoding at all (the integer 0,
 // most floats, strings of 65,536 bytes or more, maps of 16 to 256 members); a record holding one
 // cannot pass intact, and the filter carries it as base64 instead (see writeBase64).
-import { addMember, clearMembers } from "./members";
+import { addMember, clearMembers, memberCount, memberKeyStart, memberValueEnd } from "./members";
 import { containsByte } from "./buffers";
-import { reserve, writeByte, writeBytes } from "./output";
+import { reserve, writeByte, writeBytes, writeNumber, writeRounded, out, outLength } from "./output";
+
+// The format codes of the types the filter reads and writes itself (skipValue reads them all).
+const FIXMAP: u32 = 0x80; // to 0x8f: up to 15 members
+const FIXMAP_LAST: u32 = 0x8f;
+const MAP16: u32 = 0xde;
+const MAP32: u32 = 0xdf;
+const FIXARRAY: u32 = 0x90;
+const ARRAY16: u32 = 0xdc;
+const ARRAY32: u32 = 0xdd;
+const FIXSTR: u32 = 0xa0; // to 0xbf: up to 31 bytes
+const FIXSTR_LAST: u32 = 0xbf;
+const STR8: u32 = 0xd9;
+const STR16: u32 = 0xda;
+const STR32: u32 = 0xdb;
+const FALSE: u32 = 0xc2;
+const TRUE: u32 = 0xc3;
 
 let pos: usize = 0;
 let end: usize = 0;
@@ -103,15 +119,15 @@ function skipValue(): bool {
 function mapHeader(): i64 {
   if (pos >= end) return -1;
   const b = <u32>load<u8>(pos);
-  if (b >= 0x80 && b <= 0x8f) {
+  if (b >= FIXMAP && b <= FIXMAP_LAST) {
     pos++;
     return <i64>(b & 15);
   }
-  if (b == 0xde && end - pos >= 3) {
+  if (b == MAP16 && end - pos >= 3) {
     pos += 3;
     return <i64>u16At(pos - 2);
   }
-  if (b == 0xdf && end - pos >= 5) {
+  if (b == MAP32 && end - pos >= 5) {
     pos += 5;
     return <i64>u32At(pos - 4);
   }
@@ -145,16 +161,16 @@ export function strAt(p: usize): bool {
   const b = <u32>load<u8>(p);
   let header: usize;
   let length: usize;
-  if (b >= 0xa0 && b <= 0xbf) {
+  if (b >= FIXSTR && b <= FIXSTR_LAST) {
     header = 1;
     length = b & 31;
-  } else if (b == 0xd9) {
+  } else if (b == STR8) {
     header = 2;
     length = load<u8>(p + 1);
-  } else if (b == 0xda) {
+  } else if (b == STR16) {
     header = 3;
     length = <usize>u16At(p + 1);
-  } else if (b == 0xdb) {
+  } else if (b == STR32) {
     header = 5;
     length = <usize>u32At(p + 1);
   } else return false;
@@ -194,7 +210,7 @@ export function findInMap(start: usize, stop: usize, name: usize, length: i32): 
 // @ts-ignore: decorator
 @inline export function isMap(p: usize): bool {
   const b = <u32>load<u8>(p);
-  return (b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf;
+  return (b >= FIXMAP && b <= FIXMAP_LAST) || b == MAP16 || b == MAP32;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,25 +248,21 @@ function writeCount(n: u64, fixed: u32, fixedMax: u64, code8: u32, code16: u32, 
 }
 
 export function writeMapHeader(n: u64): void {
-  writeCount(n, 0x80, 15, 0, 0xde, 0xdf);
+  writeCount(n, FIXMAP, 15, 0, MAP16, MAP32);
 }
 
 export function writeStrHeader(length: u64): void {
-  writeCount(length, 0xa0, 31, 0xd9, 0xda, 0xdb);
+  writeCount(length, FIXSTR, 31, STR8, STR16, STR32);
 }
 
 function writeArrayHeader(n: u64): void {
-  writeCount(n, 0x90, 15, 0, 0xdc, 0xdd);
+  writeCount(n, FIXARRAY, 15, 0, ARRAY16, ARRAY32);
 }
 
 /** A str of bytes known to hold no NUL, with a length canWriteStr accepts. */
 export function writeStr(p: usize, length: usize): void {
   writeStrHeader(<u64>length);
   writeBytes(p, length);
-}
-
-export function writeBool(value: bool): void {
-  writeByte(value ? 0xc3 : 0xc2);
 }
 
 /** Whether [p, p + length) holds no NUL byte, so it can be copied into the output as it is. */
@@ -311,3 +323,129 @@ function writeBase64Bytes(p: usize, length: usize): void {
     writeByte(0x3d);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The msgpack event format as the filter drives it: the same methods as json.ts's JsonEvents.
+
+@final export class MsgpackEvents {
+  /** Fluent Bit (5.1.1, filter_wasm.c) takes an empty result as the record's body in msgpack mode, and the chunk is lost: never drop. */
+  @inline canDrop(): bool {
+    return false;
+  }
+
+  @inline read(record: usize, length: usize): bool {
+    return parseRecord(record, length);
+  }
+
+  @inline failure(): string {
+    return failure;
+  }
+
+  /** Member i's key, a str's bytes in place (text() says where); its length, -1 when it is not a str. */
+  @inline keyText(i: i32): i32 {
+    if (!strAt(memberKeyStart(i))) return -1;
+    return <i32>(strEnd - strStart);
+  }
+
+  /** Where the last keyText or messageText is. */
+  @inline text(): usize {
+    return strStart;
+  }
+
+  /** Whether the value [start, stop) is a map with a member of this name: the last one's value is found(). */
+  @inline findIn(start: usize, stop: usize, name: usize, length: i32): bool {
+    return isMap(start) && findInMap(start, stop, name, length);
+  }
+
+  @inline foundStart(): usize {
+    return foundStart;
+  }
+
+  @inline foundEnd(): usize {
+    return foundEnd;
+  }
+
+  /** Whether the value at start is a str: its bytes are stringStart()..stringEnd(). */
+  @inline isString(start: usize, stop: usize): bool {
+    return strAt(start);
+  }
+
+  @inline stringStart(): usize {
+    return strStart;
+  }
+
+  @inline stringEnd(): usize {
+    return strEnd;
+  }
+
+  /** A str's bytes are UTF-8 as they are: [start, stop), text() says where. */
+  @inline messageText(start: usize, stop: usize, plain: bool): i32 {
+    strStart = start;
+    return <i32>(stop - start);
+  }
+
+  /** An own key's form as written before its value, at `at`: a str (fixstr or str 8, never a NUL); its length. */
+  keyForm(at: usize, name: usize, length: i32): i32 {
+    let header = 1;
+    if (length < 32) store<u8>(at, <u8>(FIXSTR | length));
+    else {
+      store<u8>(at, STR8);
+      store<u8>(at, <u8>length, 1);
+      header = 2;
+    }
+    memory.copy(at + <usize>header, name, <usize>length);
+    return header + length;
+  }
+
+  /** Members need no separator. */
+  @inline separatorBytes(): i32 {
+    return 0;
+  }
+
+  @inline open(members: i32): void {
+    writeMapHeader(<u64>members);
+  }
+
+  @inline close(): void {}
+
+  /** Member i of the record read, its key and value as they were. */
+  @inline writeMember(i: i32, first: bool): void {
+    writeBytes(memberKeyStart(i), memberValueEnd(i) - memberKeyStart(i));
+  }
+
+  @inline writeBool(value: bool): void {
+    writeByte(value ? TRUE : FALSE);
+  }
+
+  /** A number, as a str: few doubles (and not the integer 0) have an encoding without a NUL byte. */
+  writeNumber(value: f64, decimals: i32): void {
+    const header = outLength;
+    writeByte(FIXSTR); // no number takes more than 31 characters
+    if (decimals > 0) writeRounded(value, decimals);
+    else writeNumber(value);
+    store<u8>(out + header, <u8>(FIXSTR | (outLength - header - 1)));
+  }
+
+  /** UTF-8 text, as a str. */
+  @inline writeText(p: usize, length: usize): void {
+    writeStr(p, length);
+  }
+
+  /** A record that cannot go on as itself, as base64 (see writeBase64). */
+  @inline writeCarried(record: usize, length: usize): void {
+    writeBase64(record, length);
+  }
+
+  /** Whether the members not flagged in `skipped` (a byte each) and `added` more can be written without a NUL byte. */
+  canCarry(skipped: usize, added: i32): bool {
+    let kept = 0;
+    for (let i = 0; i < memberCount; i++) {
+      if (load<u8>(skipped + i)) continue;
+      if (!nulFree(memberKeyStart(i), memberValueEnd(i) - memberKeyStart(i))) return false;
+      kept++;
+    }
+    return canWriteMap(<u64>(kept + added));
+  }
+}
+
+export const MSGPACK_EVENTS = new MsgpackEvents();
