@@ -423,7 +423,7 @@ function writeBase64Bytes(p: usize, length: usize): void {
     writeByte(FIXSTR); // no number takes more than 31 characters
     if (decimals > 0) writeRounded(value, decimals);
     else writeNumber(value);
-    store<u8>(out + header, <u8>(FIXSTR | (outLength - header - 1)));
+    store<u8>(out + header, <u8>(FIXSTR | <u32>(outLength - header - 1)));
   }
 
   /** UTF-8 text, as a str. */
