@@ -17,39 +17,64 @@
 // a few decades for one whose fields hold what they never held (quotes, brackets, operators, a
 // path where a name belongs).
 //
-// Only a message the model knows is scored: at least 3 in 4 of its fields must be known (seen
-// often enough that a count can be rare at all). A line of a log the model was not trained on has
-// fields it never saw; every one of its values would look rare, and that says nothing of attacks.
+// A field the model does not know (never seen, or too seldom for a count to be rare at all) backs
+// off to the log's values in general: every value trained is also counted in one global field, and
+// a value of an unknown field is judged against it, as rare only below 1 in 10^GLOBAL_RARE_DECADES
+// of all values (an n-gram model's back-off). So no prefix, junk or new parameter switches scoring
+// off; a message whose fields are mostly unknown is scored all the same and marked not covered.
+//
+// A value is read with its quoting understood (logfmt's key="v w" with \" escapes is one value),
+// letters in any script are letters (every byte of a UTF-8 character beyond ASCII, and an
+// apostrophe inside a word), and typed tokens are one symbol each: an IPv4 or IPv6 address, a hex
+// id or UUID. A new client address or id is not news; a new shape is.
 //
 // Speed: the per-record path reads each value once, counting its whole shape; only a value whose
-// whole shape is rare in its field is read again trigram by trigram (a common whole shape means
-// every trigram of it is common: each value of that shape counted each of its trigrams). Those
-// reads wait until the message is known to be familiar.
+// whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
+// common whole shape means every trigram of it is common: each value of that shape counted each
+// of its trigrams).
 
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "./lexicon";
+import { attackSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
-  EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST,
+  EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
+  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS,
 } from "./layouts";
+
+/** Attack syntax in a value of a rare shape counts as this many decades (syntax.ts): alone, a very unusual message. */
+export const SYNTAX_DECADES: f64 = 4;
 
 /** A trigram rarer than 1 in 10^RARE_DECADES of its field's values counts. */
 export const RARE_DECADES: f64 = 1.5;
 const RARE_SHARE: f64 = 0.03162277660168379; // 10^-RARE_DECADES
 
-/** A message is familiar when KNOWN_SHARE_NUMERATOR in KNOWN_SHARE_DENOMINATOR of its fields are known, */
-const KNOWN_SHARE_NUMERATOR: i32 = 3;
-const KNOWN_SHARE_DENOMINATOR: i32 = 4;
-/** or its first KNOWN_LEADING fields are, each of a shape common in it: a log's own prefix before a message it never held. */
-export const KNOWN_LEADING: i32 = 3;
+/**
+ * Free text (a quoted value with a space: a user agent, a message) drifts as people and software
+ * do: a trigram rare in its field counts only if it is rare among all values too, and for
+ * FREE_TEXT_WEIGHT of its decades. Attack syntax in it counts in full.
+ */
+const FREE_TEXT_SPACES = 1;
+const FREE_TEXT_WEIGHT: f64 = 0.25;
+
+/** An unknown field's value is judged against all values: a trigram is rare below 1 in 10^GLOBAL_RARE_DECADES of them. */
+export const GLOBAL_RARE_DECADES: f64 = 3;
+const GLOBAL_RARE_SHARE: f64 = 0.001; // 10^-GLOBAL_RARE_DECADES
+/** The field every value is also counted in, for the back-off. */
+const GLOBAL_FIELD: u32 = 0x3c6ef372;
+
+/** A message is covered when at least half of its fields are known to the model. */
+const COVERED_SHARE_NUMERATOR: i32 = 1;
+const COVERED_SHARE_DENOMINATOR: i32 = 2;
 
 // The sketch: BLOCKS blocks of 16 u32 counters (64 bytes, one cache line); an item's two counters
 // lie in one block, 1 to 8 apart, so a lookup touches one line of memory.
 const BLOCK_BITS: i32 = 12;
-const BLOCKS: i32 = 1 << BLOCK_BITS;
 /** The sketch's counters, as the model saves them and the pack carries them. */
-export const SKETCH_COUNTERS: i32 = BLOCKS * 16;
+export const SKETCH_COUNTERS: i32 = MODEL_SKETCH_COUNTERS;
 export const SKETCH_BYTES: i32 = SKETCH_COUNTERS * 4;
 const sketch = memory.data(SKETCH_BYTES, 64);
+// The layout's numbers must agree with the sketch's shape.
+assert(MODEL_SKETCH_BLOCKS == 1 << BLOCK_BITS && MODEL_SKETCH_COUNTERS == MODEL_SKETCH_BLOCKS * 16);
 
 // Fields named by the token before them: a word of up to WORD_LIMIT letters (and a trailing ':')
 // by its lowercased letters, any other token by its shape; seeded apart from named fields' keys.
@@ -63,9 +88,12 @@ const WHOLE_SHAPE_SEED: u32 = 0x27d4eb2f;
 const START: u32 = 0x01;
 const END: u32 = 0x02;
 const CONTROL: u32 = 0x1f;
-const LETTER: u32 = 0x61; // 'a'
+const LETTER: u32 = 0x61; // 'a': an ASCII letter, or any byte of a character beyond ASCII
 const DIGIT: u32 = 0x30; // '0'
-const NOT_ASCII: u32 = 0x75; // 'u': every byte of a character beyond ASCII
+const APOSTROPHE: u32 = 0x27;
+const QUOTE: u32 = 0x22;
+const BACKSLASH: u32 = 0x5c;
+const COLON: u32 = 0x3a;
 // A whole shape keeps a run of letters up to WHOLE_SHAPE_LETTERS symbols: values whose shapes are
 // equal so have the same trigrams, however long their words.
 const WHOLE_SHAPE_LETTERS: i32 = 3;
@@ -78,21 +106,25 @@ const kinds = memory.data(256);
 const SPLIT: u32 = 0x00;
 const PERCENT: u32 = 0x03;
 let tablesReady = false;
+/** The whole shape of an IPv4 address (digits.digits.digits.digits), which readToken types. */
+let ipv4Shape: u32 = 0;
 
 function prepareTables(): void {
   for (let b: u32 = 0; b < 256; b++) {
     let s = b;
     if (b < 0x20) s = CONTROL;
-    else if ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a) s = LETTER;
+    else if (((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a) || b >= 0x80) s = LETTER;
     else if (b >= 0x30 && b <= 0x39) s = DIGIT;
-    else if (b >= 0x80) s = NOT_ASCII;
     store<u8>(shapes + b, <u8>s);
     let k = s;
-    if (b == 0x20 || b == 0x09 || b == 0x22 || b == 0x3f || b == 0x26) k = SPLIT; // space tab " ? &
+    if (b == 0x20 || b == 0x09 || b == QUOTE || b == 0x3f || b == 0x26) k = SPLIT; // space tab " ? &
     else if (b == 0x25) k = PERCENT;
     else if (b == 0x2b) k = 0x20; // '+'
     store<u8>(kinds + b, <u8>k);
   }
+  let h = fnv1aStep(FNV_OFFSET, DIGIT);
+  for (let i = 0; i < 3; i++) h = fnv1aStep(fnv1aStep(h, 0x2e), DIGIT);
+  ipv4Shape = h;
   tablesReady = true;
 }
 
@@ -150,16 +182,20 @@ const EXPLAIN: i32 = 2;
 let task: i32 = SCORE;
 
 let total: f64 = 0; // the message's field surprise, as it is summed
-// The field being read: its hash, how many values training saw in it, and below what count one of its trigrams is rare.
+// The field being judged (its own, or the global one it backs off to): its hash, how many values
+// training saw in it, below what count one of its trigrams is rare, and the decades that rarity starts at.
 let field: u32 = 0;
 let fieldValues: u32 = 0;
 let rareBelow: f64 = 0;
+let rareDecades: f64 = RARE_DECADES;
+/** How many values training saw in all (the global field's), looked up once a message. */
+let globalValues: u32 = 0;
 
-/** The last message's fields that count towards its familiarity, and how many of them the model knows. */
+/** The last message's fields that count towards its coverage, and how many of them the model knows. */
 export let countedFields: i32 = 0;
 export let knownFields: i32 = 0;
-/** How many of its first counted fields are known and of a common shape, up to the first that is not. */
-export let leadingKnownFields: i32 = 0;
+/** The attack syntax found in the last message's rare values (syntax.ts SYNTAX_ bits). */
+export let syntaxFound: u32 = 0;
 
 /** Trains the field model on one message. */
 export function learnFields(start: usize, end: usize): void {
@@ -176,109 +212,129 @@ export const VERY_UNUSUAL_DECADES: f64 = 4;
   return decades / (decades + VERY_UNUSUAL_DECADES);
 }
 
-/** Whether the last message read has enough known fields for its field surprise to count. */
-export function familiar(): bool {
-  return knownFields * KNOWN_SHARE_DENOMINATOR >= countedFields * KNOWN_SHARE_NUMERATOR || leadingKnownFields >= KNOWN_LEADING;
+/** Whether the model knows at least half of the last message's fields: a log it was trained on. */
+export function covered(): bool {
+  return knownFields * COVERED_SHARE_DENOMINATOR >= countedFields * COVERED_SHARE_NUMERATOR;
 }
 
-/** The field surprise of a message, in [0, 1); 0 for a message the model does not know. */
+/** The field surprise of a message, in [0, 1). */
 export function fieldSurprise(start: usize, end: usize): f64 {
   task = SCORE;
   total = 0;
-  deferredValues = 0;
   readFields(start, end);
-  if (!familiar()) return 0;
-  for (let i = 0; i < deferredValues; i++) {
-    const at = deferred + <usize>i * DEFERRED_VALUE;
-    setField(load<u32>(at, 8), load<u32>(at, 12));
-    readGrams(<usize>load<u32>(at), <usize>load<u32>(at, 4));
-  }
   return surpriseOfDecades(total);
 }
 
-// Values of a rare whole shape, read trigram by trigram once the message is known to be familiar:
-// per value u32 start, u32 end, u32 field, u32 the field's values. Beyond DEFERRED_CAPACITY a value
-// is read at once (its decades are dropped with the rest if the message is not familiar).
-const DEFERRED_VALUE = 16;
-const DEFERRED_CAPACITY = 64;
-const deferred = memory.data(DEFERRED_VALUE * DEFERRED_CAPACITY, 16);
-let deferredValues: i32 = 0;
-
-// The token being read (readToken sets them): where its value starts, whether it is key=value
-// (and the key's hash), its value's whole shape, and the key it gives the field after it.
+// The token being read (readToken sets them): where its value starts and ends, whether it is
+// key=value (and the key's hash), its value's whole shape and type, and the key it gives the field after it.
 let valueStart: usize = 0;
+let valueEnd: usize = 0;
 let named = false;
 let keyHash: u32 = 0;
 let wholeShape: u32 = 0;
+let valueType: u32 = TOKEN_PLAIN;
+/** Whether the value is free text: quoted, with FREE_TEXT_SPACES spaces or more (a user agent, a logfmt msg). */
+let freeText = false;
 let tokenKey: u32 = 0;
 
 function readFields(start: usize, end: usize): void {
   if (!tablesReady) prepareTables();
   countedFields = 0;
   knownFields = 0;
-  leadingKnownFields = 0;
+  syntaxFound = 0;
+  if (task != LEARN) {
+    locate(GLOBAL_FIELD, 0);
+    globalValues = located();
+  }
   let previous = FIRST_TOKEN;
   let previousStart = start;
   let previousEnd = start;
   let previousRare = false;
+  let inRequestLine = false;
   let p = start;
   while (p < end) {
-    while (p < end && kindOf(<u32>load<u8>(p)) == SPLIT) p++;
-    if (p >= end) break;
+    // A quoted string is one value (a referer, a user agent, a JSON string), but for a request
+    // line, whose method, path, parameters and protocol are fields of their own.
+    let quote = false;
+    while (p < end) {
+      const b = <u32>load<u8>(p);
+      if (kindOf(b) != SPLIT) break;
+      p++;
+      if (b != QUOTE) continue;
+      if (inRequestLine) inRequestLine = false; // its closing quote
+      else if (p < end && isRequestLine(p, end)) inRequestLine = true;
+      else {
+        quote = true;
+        break;
+      }
+    }
+    if (p >= end && !quote) break;
     const tokenStart = p;
-    p = readToken(p, end);
+    p = readToken(p, end, quote);
     const kind = named ? FIELD_NAMED : previousStart == previousEnd ? FIELD_FIRST : FIELD_AFTER;
-    setField(named ? keyHash : fnv1aStep(previous, AFTER_SEED), 0xffffffff);
+    setField(named ? keyHash : fnv1aStep(previous, AFTER_SEED));
     if (task == LEARN) {
       locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
       bump();
-      readGrams(valueStart, p);
+      locate(GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
+      bump();
+      readGrams(valueStart, valueEnd, valueType);
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
-      const counted = kind != FIELD_AFTER || !previousRare;
-      const leading = counted && leadingKnownFields == countedFields;
-      if (counted) {
+      if (kind != FIELD_AFTER || !previousRare) {
         if (rareBelow > 0) knownFields++;
         countedFields++;
       }
+      if (rareBelow <= 0) backOff();
       previousRare = false;
       if (rareBelow > 0) {
         locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
-        if (<f64>located() >= rareBelow) {
-          if (leading) leadingKnownFields++;
-        } else {
+        if (<f64>located() < rareBelow) {
           previousRare = true;
-          if (task == EXPLAIN) {
-            beginExplainedField(named ? tokenStart : previousStart, named ? valueStart - 1 : previousEnd, kind);
-            readGrams(valueStart, p);
-          } else if (deferredValues < DEFERRED_CAPACITY) {
-            const at = deferred + <usize>deferredValues * DEFERRED_VALUE;
-            store<u32>(at, <u32>valueStart);
-            store<u32>(at, <u32>p, 4);
-            store<u32>(at, field, 8);
-            store<u32>(at, fieldValues, 12);
-            deferredValues++;
-          } else readGrams(valueStart, p);
+          if (task == EXPLAIN) beginExplainedField(named ? tokenStart : previousStart, named ? valueStart - 1 : previousEnd, kind);
+          readGrams(valueStart, valueEnd, valueType);
+          judgeSyntax(valueStart, valueEnd);
         }
       }
     }
-    // The next token's field, if it is not key=value: after this field's key, or after this token.
-    previous = named ? field : tokenKey;
+    // The next token's field, if it is not key=value: after this field's key (a quoted value's
+    // field, which does not change with what it holds), or after this token.
+    previous = named || quote ? field : tokenKey;
     previousStart = tokenStart;
     previousEnd = named ? valueStart - 1 : p;
   }
 }
 
-/** Makes `field` the one read; its values in training are counted, or looked up when 0xffffffff. */
-function setField(hash: u32, values: u32): void {
+/** Makes `hash` the field read; training counts its value, scoring looks up how many it had. */
+function setField(hash: u32): void {
   field = hash;
   locate(field, 0);
   if (task == LEARN) {
     bump();
+    locate(GLOBAL_FIELD, 0);
+    bump();
     return;
   }
-  fieldValues = values == 0xffffffff ? located() : values;
+  fieldValues = located();
   rareBelow = (<f64>fieldValues + 2) * RARE_SHARE - 1;
+  rareDecades = RARE_DECADES;
+}
+
+/** Judges the value against all values instead: its field is one the model does not know. */
+function backOff(): void {
+  field = GLOBAL_FIELD;
+  fieldValues = globalValues;
+  rareBelow = (<f64>fieldValues + 2) * GLOBAL_RARE_SHARE - 1;
+  rareDecades = GLOBAL_RARE_DECADES;
+}
+
+/** Attack syntax in a rare value is evidence of its own (syntax.ts), SYNTAX_DECADES of it. */
+function judgeSyntax(start: usize, end: usize): void {
+  const found = attackSyntax(start, end);
+  if (found == 0) return;
+  syntaxFound |= found;
+  total += SYNTAX_DECADES;
+  if (task == EXPLAIN) explainSyntax(found);
 }
 
 // @ts-ignore: decorator
@@ -312,17 +368,24 @@ function percentDecoded(p: usize, end: usize): u32 {
   return b == 0x5f || b == 0x2e || b == 0x2d || b == 0x5b || b == 0x5d; // _ . - [ ]
 }
 
+/** Whether an apostrophe at p, after a letter, stands inside a word (O'Brien, l'été): a letter follows. */
+// @ts-ignore: decorator
+@inline function inWord(p: usize, end: usize): bool {
+  return p < end && shapeOf(<u32>load<u8>(p)) == LETTER;
+}
+
 /**
  * Reads one token from p (not a SPLIT byte) in one pass and returns where it ends: whether it is
- * key=value (a key of letters, digits and _ . - [ ] before the first '='), its value's whole shape,
- * and the key it gives the next field (tokenKey). Runs of letters and digits get loops of their
- * own, the common case in few operations a byte; the state is in locals, as globals cost an
- * interpreter an operation at every use.
+ * key=value (a key of letters, digits and _ . - [ ] before the first '='; a value that opens with
+ * '"' runs to the closing '"', spaces and \" included), its value's whole shape and type, and the
+ * key it gives the next field (tokenKey). Runs of letters and digits get loops of their own, the
+ * common case in few operations a byte; the state is in locals, as globals cost an interpreter an
+ * operation at every use.
  *
  * The whole shape hashes each symbol, but a run of digits once and a run of letters at most
  * WHOLE_SHAPE_LETTERS times (`run` counts the letters hashed in the current run).
  */
-function readToken(p: usize, end: usize): usize {
+function readToken(p: usize, end: usize, quoted: bool): usize {
   const tokenStart = p;
   valueStart = p;
   named = false;
@@ -332,11 +395,13 @@ function readToken(p: usize, end: usize): usize {
   let word = FNV_OFFSET;
   let letters = 0;
   let others = 0; // symbols that are not letters
-  let inKey = true;
+  let colons = 0;
+  let inKey = !quoted;
+  let spaces = 0;
+  let stop = end; // where the value ends: the token's end, or a closing quote
   while (p < end) {
     let b = <u32>load<u8>(p);
     let s = kindOf(b);
-    if (s == SPLIT) break;
     if (s == LETTER) {
       const from = p;
       do {
@@ -365,19 +430,34 @@ function readToken(p: usize, end: usize): usize {
       }
       continue;
     }
+    if (s == SPLIT) {
+      if (!quoted) break;
+      if (b == QUOTE) {
+        stop = p;
+        p++;
+        break;
+      }
+      s = shapeOf(b);
+      if (b == 0x20) spaces++;
+    }
     if (inKey) {
       if (b == 0x3d && p > tokenStart) {
-        // key=value: the value starts afresh after the '='.
+        // key=value: the value starts afresh after the '=', or after a '"' that opens it.
         named = true;
         keyHash = fnv1a(tokenStart, <i32>(p - tokenStart));
         inKey = false;
         p++;
+        if (p < end && load<u8>(p) == QUOTE) {
+          quoted = true;
+          p++;
+        }
         valueStart = p;
         shape = FNV_OFFSET;
         last = START;
         word = FNV_OFFSET;
         letters = 0;
         others = 0;
+        colons = 0;
         continue;
       }
       if (!isKeyPunctuation(b)) inKey = false;
@@ -386,33 +466,111 @@ function readToken(p: usize, end: usize): usize {
       b = percentDecoded(p, end);
       p = escapeEnd;
       s = shapeOf(b);
-      if (s == LETTER) {
-        word = fnv1aStep(word, b | 0x20);
-        letters++;
-        if (last != LETTER) run = 0;
-        if (run < WHOLE_SHAPE_LETTERS) {
-          shape = fnv1aStep(shape, LETTER);
-          run++;
-        }
-        last = LETTER;
-        continue;
+    } else {
+      p++;
+      if (b == BACKSLASH && quoted && p < end) {
+        // An escape inside quotes: the next byte is the value's, even a '"'.
+        others++;
+        shape = fnv1aStep(shape, s);
+        last = s;
+        b = <u32>load<u8>(p++);
+        s = shapeOf(b);
       }
-    } else p++;
+    }
+    if (s == LETTER || (b == APOSTROPHE && last == LETTER && inWord(p, end))) {
+      word = fnv1aStep(word, b | 0x20);
+      letters++;
+      if (last != LETTER) run = 0;
+      if (run < WHOLE_SHAPE_LETTERS) {
+        shape = fnv1aStep(shape, LETTER);
+        run++;
+      }
+      last = LETTER;
+      continue;
+    }
     others++;
+    if (b == COLON) colons++;
     // Any other symbol is hashed every time, a digit once a run.
     if (s != DIGIT || last != DIGIT) shape = fnv1aStep(shape, s);
     last = s;
   }
-  // A word: letters only, or letters and a ':' at their end.
-  const isWord = letters > 0 && letters <= WORD_LIMIT && (others == 0 || (others == 1 && last == 0x3a));
-  tokenKey = isWord ? word : ~shape;
+  if (!quoted) stop = p;
+  valueEnd = stop;
+  freeText = spaces >= FREE_TEXT_SPACES;
+  valueType = TOKEN_PLAIN;
+  if (shape == ipv4Shape) valueType = TOKEN_ADDRESS;
+  else if (colons >= 2 && isIpv6(valueStart, stop)) valueType = TOKEN_ADDRESS;
+  else if (others > 0 && stop - valueStart >= 8 && isHexId(valueStart, stop)) valueType = TOKEN_HEX;
+  if (valueType != TOKEN_PLAIN) {
+    shape = fnv1aStep(FNV_OFFSET, valueType);
+    tokenKey = ~shape;
+  } else {
+    // A word: letters only, or letters and a ':' at their end.
+    const isWord = letters > 0 && letters <= WORD_LIMIT && (others == 0 || (others == 1 && last == COLON));
+    tokenKey = isWord ? word : ~shape;
+  }
   wholeShape = shape & 0xffffff;
   return p;
 }
 
-/** Reads a value [start, end) as its shape's trigrams, percent-decoding as it goes. */
-function readGrams(start: usize, end: usize): void {
+/** Whether a quoted string opening at p is a request line: a method in capitals, a space, then not a space. */
+function isRequestLine(p: usize, end: usize): bool {
+  const start = p;
+  while (p < end && <u32>load<u8>(p) - 0x41 < 26) p++;
+  return p > start && p - start <= 16 && p + 1 < end && load<u8>(p) == 0x20 && load<u8>(p + 1) != 0x20;
+}
+
+/** An IPv6 address: hex digits and colons (a dotted IPv4 tail allowed), with "::" or all eight groups. */
+function isIpv6(start: usize, end: usize): bool {
+  if (end - start > 45) return false;
+  let colons = 0;
+  let double = false;
+  let previous: u32 = 0;
+  for (let p = start; p < end; p++) {
+    const b = <u32>load<u8>(p);
+    if (b == COLON) {
+      colons++;
+      if (previous == COLON) double = true;
+    } else if (!isHex(b) && b != 0x2e) return false;
+    previous = b;
+  }
+  return double || colons == 7;
+}
+
+/**
+ * A hex id: 8 to 128 hex digits with a letter among them (a hash, a session id), or groups of hex
+ * digits joined by ':' or '-' (a UUID, a MAC address, a key fingerprint) of 8 digits or more.
+ */
+function isHexId(start: usize, end: usize): bool {
+  const n = <i32>(end - start);
+  if (n > 128) return false;
+  let digits = 0;
+  let letters = 0;
+  let separators = 0;
+  let previous: u32 = 0x3a;
+  for (let i = 0; i < n; i++) {
+    const b = <u32>load<u8>(start + i);
+    if (b == COLON || b == 0x2d) {
+      if (previous == COLON || previous == 0x2d) return false;
+      separators++;
+    } else if (isHex(b)) {
+      digits++;
+      if (b > 0x39) letters++;
+    } else return false;
+    previous = b;
+  }
+  return digits >= 8 && previous != COLON && previous != 0x2d && (separators > 0 || letters > 0);
+}
+
+/** Reads a value [start, end) as its shape's trigrams, percent-decoding as it goes; a typed value is one symbol. */
+function readGrams(start: usize, end: usize, type: u32): void {
   let trigram: u32 = (START << 8) | START;
+  if (type != TOKEN_PLAIN) {
+    trigram = ((trigram << 8) | type) & 0xffffff;
+    gram(trigram);
+    gram(((trigram << 8) | END) & 0xffffff);
+    return;
+  }
   let last: u32 = START;
   let p = start;
   while (p < end) {
@@ -424,7 +582,8 @@ function readGrams(start: usize, end: usize): void {
       if (b == 0x2b) b = 0x20;
       p++;
     }
-    const s = shapeOf(b);
+    let s = shapeOf(b);
+    if (b == APOSTROPHE && last == LETTER && inWord(p, end)) s = LETTER;
     if (s == last && s == DIGIT) continue;
     last = s;
     trigram = ((trigram << 8) | s) & 0xffffff;
@@ -438,11 +597,20 @@ function readGrams(start: usize, end: usize): void {
   locate(field, trigram);
   if (task == LEARN) {
     bump();
+    locate(GLOBAL_FIELD, trigram);
+    bump();
     return;
   }
   const count = <f64>located();
   if (count >= rareBelow) return;
-  const decades = Math.log10((<f64>fieldValues + 2) / (count + 1)) - RARE_DECADES;
+  let decades = Math.log10((<f64>fieldValues + 2) / (count + 1)) - rareDecades;
+  if (freeText) {
+    if (field != GLOBAL_FIELD) {
+      locate(GLOBAL_FIELD, trigram);
+      if (<f64>located() >= (<f64>globalValues + 2) * GLOBAL_RARE_SHARE - 1) return;
+    }
+    decades *= FREE_TEXT_WEIGHT;
+  }
   total += decades;
   if (task == EXPLAIN) explainGram(trigram, count, decades);
 }
@@ -476,6 +644,13 @@ function explainGram(trigram: u32, count: f64, decades: f64): void {
   store<f64>(at + EXPLAIN_GRAM_COUNT, count);
   store<f64>(at + EXPLAIN_GRAM_VALUES, <f64>fieldValues);
   store<f64>(at + EXPLAIN_GRAM_DECADES, decades);
+  store<u32>(at + EXPLAIN_GRAM_EVIDENCE, field == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD);
+}
+
+function explainSyntax(found: u32): void {
+  if (explainedGrams >= EXPLAIN_CAPACITY) return;
+  explainGram(found, 0, SYNTAX_DECADES);
+  store<u32>(explained + <usize>(explainedGrams - 1) * EXPLAIN_GRAM + EXPLAIN_GRAM_EVIDENCE, EVIDENCE_SYNTAX);
 }
 
 /** The decades of rarity explainFields summed. */
@@ -489,10 +664,6 @@ export function explainFields(start: usize, end: usize): f64 {
   messageStart = start;
   readFields(start, end);
   task = SCORE;
-  if (!familiar()) {
-    total = 0;
-    explainedGrams = 0;
-  }
   explainedDecades = total;
   return surpriseOfDecades(total);
 }

@@ -12,8 +12,8 @@ import {
   prefix, prefixLength,
 } from "./pack";
 import { surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
-import { OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS } from "./layouts";
-import { fieldSurprise } from "./fields";
+import { OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "./layouts";
+import { fieldSurprise, covered } from "./fields";
 import * as vader from "./vader";
 import { fearOf, isAnomaly } from "./fear";
 import { Growable } from "./buffers";
@@ -25,6 +25,8 @@ export let verdictSurprise: f64 = 0;
 export let verdictInfrequent = false;
 export let verdictFear: f64 = 0;
 export let verdictAnomaly = false;
+/** Whether the model knows the message's log (fields.ts covered); the original's mode always does. */
+export let verdictCovered = true;
 
 /**
  * Scores a message (UTF-8): sentiment, surprise, the gate (its state carries on), fear, decision.
@@ -39,12 +41,14 @@ export function scoreMessage(start: usize, end: usize): void {
   if (mode == SURPRISE_TARKIN) {
     vader.polarity_scores(start, end, true);
     verdictSurprise = surpriseOfCounted(start, end);
+    verdictCovered = true;
   } else {
     vader.polarity_scores(start, end);
     verdictSurprise = fieldSurprise(start, end);
+    verdictCovered = covered();
   }
   verdictInfrequent = passesGate(verdictSurprise);
-  verdictFear = fearOf(mode, verdictSurprise, vader.compound, vader.neg);
+  verdictFear = fearOf(mode, verdictSurprise, vader.compound, vader.neg, vader.securityNegative);
   verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, vader.compound, verdictFear, minimumFear);
 }
 
@@ -76,7 +80,7 @@ function noteBytes(p: usize, length: usize): void {
 // tarkin's own fields: named prefix + suffix. Fields of these names already in a record are
 // replaced, never duplicated, and the attempt is flagged (an attacker can write JSON into a log).
 
-const SUFFIXES: StaticArray<string> = ["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed"];
+const SUFFIXES: StaticArray<string> = ["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed", "covered"];
 const SURPRISE = 0;
 const INFREQUENT = 1;
 const SENTIMENT = 2;
@@ -85,6 +89,7 @@ const ANOMALY = 4;
 const ERROR = 5;
 const RECORD = 6;
 const SPOOFED = 7;
+const COVERED = 8;
 
 // The suffixes as bytes (ASCII), back to back, suffixAt[field] where each starts, made once: keys
 // are compared with them, whatever the format.
@@ -352,8 +357,9 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
     const start = events.text();
     scoreMessage(start, start + <usize>n);
     if (verdictInfrequent) count(STATS_INFREQUENT);
+    if (!verdictCovered) count(STATS_UNCOVERED);
   }
-  const added = (status == FOUND ? 5 : 2) + (spoofed ? 1 : 0);
+  const added = (status == FOUND ? 6 : 2) + (spoofed ? 1 : 0);
   const intact = events.canCarry(ownFlags.at, added);
   // Drop mode drops only records it has scored as unremarkable and could have passed on as they
   // are, and only where the shipper skips a record on an empty result (JsonEvents.canDrop).
@@ -400,6 +406,7 @@ function writeVerdict<E>(events: E, keys: OwnKeys, withAnomaly: bool): void {
   numberField<E>(events, keys, SENTIMENT, vader.compound, vader.COMPOUND_DECIMALS);
   scoreField<E>(events, keys, FEAR, verdictFear);
   if (withAnomaly) boolField<E>(events, keys, ANOMALY, verdictAnomaly);
+  boolField<E>(events, keys, COVERED, verdictCovered);
 }
 
 function finish<E>(events: E, anomalous: bool, error: bool): usize {

@@ -11,18 +11,20 @@ import {
   gateCount, gateMean, gateVariance, gateMaximum, gateThreshold, resetGate, explainSurprise, explainCapacity, explainedValue,
 } from "./surprise";
 import {
-  filterJson, filterMsgpack, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly,
+  filterJson, filterMsgpack, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly, verdictCovered,
 } from "./filter";
-import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, familiar } from "./fields";
+import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, covered } from "./fields";
 import { lowerBegin, lowerNext, encodeAt } from "./utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./buffers";
 import {
   RESULT_SURPRISE, RESULT_INFREQUENT, RESULT_NEG, RESULT_NEU, RESULT_POS, RESULT_COMPOUND, RESULT_FEAR, RESULT_ANOMALY, RESULT_EMPHASIS, RESULT_BLOCK,
+  RESULT_COVERED, RESULT_SECURITY_NEGATIVE,
   GATE_COUNT, GATE_MEAN, GATE_VARIANCE, GATE_MAXIMUM, GATE_STATE,
 } from "./layouts";
 
-// The default decision's constants, for the host to state it (tarkin explain, eval) as the module makes it.
-export { VERY_UNUSUAL, ALERT_FEAR, SURPRISE_WEIGHT } from "./fear";
+// The decision's constants, for the host to state it (tarkin explain, eval, report) as the module makes it.
+export { VERY_UNUSUAL, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT } from "./fear";
+import { decisionRule } from "./fear";
 
 // The layouts the host reads and writes, exported for it to check its mirror against.
 export * from "./layouts";
@@ -62,6 +64,7 @@ function writeSentiment(): void {
   store<f64>(results + RESULT_NEU, vader.neu);
   store<f64>(results + RESULT_POS, vader.pos);
   store<f64>(results + RESULT_COMPOUND, vader.compound);
+  store<f64>(results + RESULT_SECURITY_NEGATIVE, vader.securityNegative ? 1 : 0);
 }
 
 /** VADER sentiment of the input's first `length` bytes. */
@@ -80,6 +83,7 @@ export function score(length: i32): void {
   store<f64>(results + RESULT_INFREQUENT, verdictInfrequent ? 1 : 0);
   store<f64>(results + RESULT_FEAR, verdictFear);
   store<f64>(results + RESULT_ANOMALY, verdictAnomaly ? 1 : 0);
+  store<f64>(results + RESULT_COVERED, verdictCovered ? 1 : 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,7 +124,17 @@ export function allocation_count(): f64 {
   return allocations;
 }
 
-/** Records in, out, infrequent, anomalous and errors since the instance started, as five f64s. */
+/** The decision rule of a surprise mode (layouts.ts SURPRISE_), in words: u32 its UTF-8 length, then its bytes. */
+export function decision_rule(mode: i32): usize {
+  const rule = String.UTF8.encode(decisionRule(mode));
+  const n = rule.byteLength;
+  const p = outputBuffer.reserve(<usize>n + 4);
+  store<u32>(p, <u32>n);
+  memory.copy(p + 4, changetype<usize>(rule), <usize>n);
+  return p;
+}
+
+/** Records in, out, infrequent, anomalous, errors and not covered since the instance started (layouts.ts STATS_). */
 export function filter_stats(): usize {
   return stats;
 }
@@ -256,7 +270,7 @@ export function explain_fields(length: i32): usize {
   return explainedAddress();
 }
 
-/** After explain_fields: the message's fields that count towards its familiarity. */
+/** After explain_fields: the message's fields that count towards its coverage. */
 export function explained_fields(): i32 {
   return countedFields;
 }
@@ -267,8 +281,8 @@ export function explained_known_fields(): i32 {
 }
 
 /** After explain_fields: 1 when the model knows the message well enough to score its fields, else 0 (its surprise is 0). */
-export function explained_familiar(): i32 {
-  return familiar() ? 1 : 0;
+export function explained_covered(): i32 {
+  return covered() ? 1 : 0;
 }
 
 export function explain_count(): i32 {

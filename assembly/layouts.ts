@@ -1,6 +1,7 @@
 // Every layout that crosses the wasm boundary, named once: byte offsets within a record of bytes,
-// its size, and the values a field can take. host/core/module/layouts.ts mirrors them under the
-// same names; the module exports them (index.ts) and test/layouts.test.ts holds the two together.
+// its size, and the values a field can take. scripts/gen-layouts.mjs generates the host's copy
+// (host/core/module/layouts.ts) from this file; the module exports them (index.ts) and
+// test/layouts.test.ts holds the two together.
 
 // ---------------------------------------------------------------------------------------------
 // The pack that `tarkin pack` writes into the module's data segment: a header, a table of
@@ -38,8 +39,17 @@ export const SURPRISE_TARKIN: i32 = 1;
 export const OUTPUT_ANNOTATE: i32 = 0;
 export const OUTPUT_DROP: i32 = 1;
 
+// The lexicon section's entries (assembly/lexicon.ts has the whole layout): u32 key offset, i16 valence x 100.
+export const LEXICON_ENTRY = 6;
+export const LEXICON_ENTRY_VALENCE = 4;
+// Set in an entry's key offset: the word is security evidence (an overlay's: lexicon/security.tsv, --lexicon files).
+export const LEXICON_OVERLAY: u32 = 0x80000000;
+
 // The model, in the model section and through model_save/model_load: a header, the characters,
 // then the field model (u32 how many counters are not 0, then per counter u32 index, u32 count).
+export const MODEL_VERSION = 4; // the model file's version: 4 reads values with their quoting and types
+export const MODEL_SKETCH_BLOCKS = 4096; // the field model's count-min sketch: blocks of 16 u32 counters
+export const MODEL_SKETCH_COUNTERS = 65536;
 export const MODEL_CHARACTERS = 0; // u32
 export const MODEL_MESSAGES = 8; // f64
 export const MODEL_HEADER = 16;
@@ -66,7 +76,9 @@ export const RESULT_COMPOUND = 40;
 export const RESULT_FEAR = 48;
 export const RESULT_ANOMALY = 56; // 1 or 0
 export const RESULT_EMPHASIS = 64; // explain_words: the punctuation emphasis
-export const RESULT_BLOCK = 72;
+export const RESULT_COVERED = 72; // 1 or 0: the model knows the message's log
+export const RESULT_SECURITY_NEGATIVE = 80; // 1 or 0: a word that is security evidence reads negative
+export const RESULT_BLOCK = 88;
 
 // The gate's state (gate_state()), f64 each.
 export const GATE_COUNT = 0;
@@ -81,7 +93,8 @@ export const STATS_OUT = 8;
 export const STATS_INFREQUENT = 16;
 export const STATS_ANOMALOUS = 24;
 export const STATS_ERRORS = 32;
-export const STATS = 40;
+export const STATS_UNCOVERED = 40; // scored, but of a log the model does not know (fields.ts covered)
+export const STATS = 48;
 
 // explain_words: per word of the text.
 export const TRACE_START = 0; // u32, a byte offset in the text
@@ -108,7 +121,23 @@ export const EXPLAIN_GRAM_TRIGRAM = 12; // u32, three shape symbols, the first i
 export const EXPLAIN_GRAM_COUNT = 16; // f64
 export const EXPLAIN_GRAM_VALUES = 24; // f64, the field's values in training
 export const EXPLAIN_GRAM_DECADES = 32; // f64
-export const EXPLAIN_GRAM = 40;
+export const EXPLAIN_GRAM_EVIDENCE = 40; // u32: EVIDENCE_
+export const EXPLAIN_GRAM = 48;
+// What an explained entry is: a trigram rare in its field, a trigram rare in the log (the field is
+// unknown: back-off), or attack syntax in the field's value (its SYNTAX_ bits in place of the trigram).
+export const EVIDENCE_FIELD: u32 = 0;
+export const EVIDENCE_LOG: u32 = 1;
+export const EVIDENCE_SYNTAX: u32 = 2;
 export const FIELD_NAMED: u32 = 0; // key=value
 export const FIELD_AFTER: u32 = 1; // after a token
 export const FIELD_FIRST: u32 = 2; // the message's first token
+// Typed values, one shape symbol each in a trigram (below the symbols of bytes).
+export const TOKEN_PLAIN: u32 = 0;
+export const TOKEN_ADDRESS: u32 = 0x04; // an IPv4 or IPv6 address
+export const TOKEN_HEX: u32 = 0x05; // a hex id: a hash, a UUID, a MAC address, a fingerprint
+// Attack syntax found in a value (syntax.ts), a bit each.
+export const SYNTAX_SQL: u32 = 1;
+export const SYNTAX_MARKUP: u32 = 2; // HTML and script
+export const SYNTAX_SHELL: u32 = 4;
+export const SYNTAX_TRAVERSAL: u32 = 8;
+export const SYNTAX_TEMPLATE: u32 = 16; // template and JNDI lookups

@@ -5,10 +5,12 @@
 // Layout: u32 entries, u32 slots (a power of two), u32 key bytes, u32 reserved;
 // u16 slot[slots] (entry index + 1, 0 when empty), padded to 4 bytes;
 // entry[entries + 1] { u32 key offset, i16 valence x 100 } (keys lie back to back, so a key's
-// length is the next entry's offset less its own; the last entry only closes the last key);
+// length is the next entry's offset less its own; the last entry only closes the last key; an
+// overlay's word has LEXICON_OVERLAY set in its offset);
 // key bytes.
 
 import { allocate } from "./buffers";
+import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY } from "./layouts";
 
 // FNV-1a, the module's one hash of bytes: the lexicon's keys (host/core/module/lexicon.ts hashes them
 // alike), VADER's rule words and word cache, and the field model's names and shapes.
@@ -28,7 +30,13 @@ export const FNV_PRIME: u32 = 0x01000193;
   return h;
 }
 
-const ENTRY: usize = 6;
+const ENTRY: usize = LEXICON_ENTRY;
+const OFFSET_MASK: u32 = ~LEXICON_OVERLAY;
+
+// @ts-ignore: decorator
+@inline function keyOffset(entry: usize): u32 {
+  return load<u32>(entry) & OFFSET_MASK;
+}
 let slots: usize = 0;
 let slotMask: u32 = 0;
 let entries: usize = 0;
@@ -62,8 +70,8 @@ export function useLexicon(section: usize): void {
   longestKeyWithDigit = 0;
   for (let i: usize = 0; i < <usize>entryCount; i++) {
     const entry = entries + i * ENTRY;
-    const key = keys + load<u32>(entry);
-    const length = <i32>(load<u32>(entry, ENTRY) - load<u32>(entry));
+    const key = keys + keyOffset(entry);
+    const length = <i32>(keyOffset(entry + ENTRY) - keyOffset(entry));
     const h = fnv1a(key, length);
     const at = filter + (h >>> 19);
     store<u8>(at, <u32>load<u8>(at) | (<u32>1 << ((h >>> 16) & 7)));
@@ -77,19 +85,29 @@ function hasDigit(p: usize, length: i32): bool {
   return false;
 }
 
-/** The valence of the word in [p, p + len), whose FNV-1a hash is `hash`; NaN when it is not in the lexicon. */
-export function lexiconValence(p: usize, len: i32, hash: u32): f64 {
-  if (entryCount == 0 || !(load<u8>(filter + (hash >>> 19)) & (1 << ((hash >>> 16) & 7)))) return NaN;
+/** The lexicon's entry for the word in [p, p + len), whose FNV-1a hash is `hash`; 0 when it has none. */
+export function lexiconEntry(p: usize, len: i32, hash: u32): usize {
+  if (entryCount == 0 || !(load<u8>(filter + (hash >>> 19)) & (1 << ((hash >>> 16) & 7)))) return 0;
   let slot = hash & slotMask;
   while (true) {
     const index = <u32>load<u16>(slots + (<usize>slot << 1));
-    if (index == 0) return NaN;
+    if (index == 0) return 0;
     const entry = entries + <usize>(index - 1) * ENTRY;
-    const offset = load<u32>(entry);
-    if (<i32>(load<u32>(entry, ENTRY) - offset) == len && memory.compare(keys + offset, p, len) == 0) {
-      return <f64>load<i16>(entry, 4) / 100.0;
-    }
+    const offset = keyOffset(entry);
+    if (<i32>(keyOffset(entry + ENTRY) - offset) == len && memory.compare(keys + offset, p, len) == 0) return entry;
     slot = (slot + 1) & slotMask;
   }
-  return NaN;
+  return 0;
+}
+
+/** An entry's valence. */
+// @ts-ignore: decorator
+@inline export function entryValence(entry: usize): f64 {
+  return <f64>load<i16>(entry, LEXICON_ENTRY_VALENCE) / 100.0;
+}
+
+/** Whether an entry's word is an overlay's: security evidence, which the decision weighs whatever its frequency. */
+// @ts-ignore: decorator
+@inline export function entryIsOverlay(entry: usize): bool {
+  return (load<u32>(entry) & LEXICON_OVERLAY) != 0;
 }

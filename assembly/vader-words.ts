@@ -6,7 +6,7 @@ import {
   decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf, asciiLower,
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
 } from "./utf8";
-import { fnv1a, fnv1aStep, FNV_OFFSET, lexiconValence, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
+import { fnv1a, fnv1aStep, FNV_OFFSET, lexiconEntry, entryValence, entryIsOverlay, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "./buffers";
 import { countByte, countBytes } from "./surprise";
 import { allcap_differential, B_INCR, B_DECR } from "./vader";
@@ -67,6 +67,7 @@ const EXACT_FLAGS: u32 = W_NEGATE | W_BUT | W_BUT_UPPER | W_NEVER | W_SO_THIS;
 export const T_UPPER: u32 = 1 << 11; // is_upper_python
 export const T_IN_LEXICON: u32 = 1 << 12;
 export const T_CONTAINS_NT: u32 = 1 << 13; // "n't" in it
+export const T_OVERLAY: u32 = 1 << 14; // an overlay's word (lexicon.ts entryIsOverlay)
 
 const RULE_SLOTS: i32 = 512;
 const ruleWords = new Array<string>();
@@ -579,8 +580,12 @@ function prepareCache(): void {
     let lowerId = -1;
     if (lowerLength >= 0) {
       const hash = lowerHash;
-      valence = lexiconValence(lowerBuffer, lowerLength, hash);
-      if (!isNaN(valence)) flags |= T_IN_LEXICON;
+      const lexiconAt = lexiconEntry(lowerBuffer, lowerLength, hash);
+      if (lexiconAt != 0) {
+        valence = entryValence(lexiconAt);
+        flags |= T_IN_LEXICON;
+        if (entryIsOverlay(lexiconAt)) flags |= T_OVERLAY;
+      }
       lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
       if (lowerId >= 0) {
         flags |= unchecked(ruleFlags[lowerId]) & LOWERCASE_FLAGS;

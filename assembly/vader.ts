@@ -10,7 +10,7 @@ import { prepareCounting } from "./surprise";
 import {
   SentiText, describeAhead, has, idOf, valenceOf, boosterOf, idiomValue, isBoosterBigram,
   wordCount, isCapDiff, butIndex, valencedWords, exclamations, questions, tracing, startTrace, traceWord,
-  W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEGATE, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT,
+  W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEGATE, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY,
 } from "./vader-words";
 
 // Constants of the reference, as named there.
@@ -77,6 +77,8 @@ export let pos: f64 = 0;
 export let compound: f64 = 0;
 /** The last text's punctuation emphasis, for `tarkin explain`. */
 export let amplifier: f64 = 0;
+/** Whether a word of an overlay that is security evidence (lexicon.ts entryIsOverlay) scored negative in the last text. */
+export let securityNegative = false;
 
 /**
  * SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). With
@@ -87,6 +89,7 @@ export function polarity_scores(start: usize, end: usize, countCharacters: bool 
   if (countCharacters) prepareCounting();
   startTrace();
   amplifier = 0;
+  securityNegative = false;
   SentiText(start, end, countCharacters);
   const words = wordCount;
   if (words == 0) {
@@ -113,6 +116,7 @@ export function polarity_scores(start: usize, end: usize, countCharacters: bool 
     if ((index < words - 1 && has(index, W_KIND) && has(index + 1, W_OF)) || has(index, W_BOOSTER)) rules = RULE_MODIFIER;
     else sentiment = sentiment_valence(index);
     sentiment = but_check(index, sentiment);
+    if (sentiment < 0 && has(index, T_OVERLAY)) securityNegative = true;
     if (tracing) traceWord(index, sentiment, rules);
     sift_sentiment_scores(sentiment);
   }

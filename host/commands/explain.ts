@@ -11,13 +11,18 @@ function show(c: string): string {
 /** The field surprise's evidence: how many fields the model knows; per field, its rare shapes and how rare they were in training. */
 function fieldLines(evidence: FieldEvidence): string[] {
   const known = `  ${evidence.knownFields} of its ${evidence.countedFields} fields known to the model`;
-  if (!evidence.familiar) return [`${known}: too few (under 3 in 4, nor its first 3), a log the model was not trained on`];
+  if (!evidence.covered) return [`${known}: under half, so not covered (a log the model was not trained on?); unknown fields judged against the log's values in general`];
   if (!evidence.fields.length) return [`${known}; every field shaped as in training`];
   const ranked = rareFields(evidence.fields);
   const out = [known, "  fields whose shape is rare (a = letter, 0 = digits, ^ $ = the value's ends; count in training of the field's values):"];
   for (const f of ranked.slice(0, 12)) {
-    const shown = f.grams.slice(0, 6).map((g) => `'${show(g.shape)}' ${g.count}/${g.values}`).join(", ");
-    out.push(`    ${show(f.field).padEnd(12)} +${f.decades.toFixed(2)} decades  ${shown}${f.grams.length > 6 ? `, ... ${f.grams.length - 6} more` : ""}`);
+    const syntax = f.grams.filter((g) => g.evidence === "syntax").flatMap((g) => g.syntax ?? []);
+    const grams = f.grams.filter((g) => g.evidence !== "syntax");
+    const backedOff = grams.some((g) => g.evidence === "log");
+    const shown = (syntax.length ? [`${syntax.join(", ")} syntax`] : [])
+      .concat(backedOff ? ["a field the model does not know, judged against all values"] : [])
+      .concat(grams.slice(0, 6).map((g) => `'${show(g.shape)}' ${g.count}/${g.values}`)).join(", ");
+    out.push(`    ${show(f.field).padEnd(12)} +${f.decades.toFixed(2)} decades  ${shown}${grams.length > 6 ? `, ... ${grams.length - 6} more` : ""}`);
   }
   if (ranked.length > 12) out.push(`    ... and ${ranked.length - 12} more fields`);
   return out;
@@ -75,22 +80,10 @@ export function explainCommand(): Command {
     }
     if (sentiment.emphasis) out.push(`  punctuation emphasis ${sentiment.emphasis.toFixed(3)} (! and ?)`);
     if (!sentiment.words.some((w) => w.valence !== null)) out.push("  no word in the lexicon");
-    // The formulas are assembly/fear.ts's, its constants read from the module.
-    if (tarkinMode) {
-      out.push(`fear       ${fear.toFixed(4)} = surprise x (1 - compound) / 2`);
-      out.push(
-        "decision   anomalous when infrequent (judged against the records before it) and compound <= 0" +
-          (settings.minFear ? ` and fear >= ${settings.minFear}` : "") +
-          `: the sentiment condition ${negative ? "holds" : "does not hold"}`,
-      );
-    } else {
-      out.push(`fear       ${fear.toFixed(4)} = max(neg, ${decision.surpriseWeight} x surprise x (1 - compound) / 2)`);
-      out.push(
-        `decision   anomalous when surprise >= ${decision.veryUnusual} (very unusual), or fear >= ${decision.alertFear} and compound < 0` +
-          (settings.minFear ? `, and fear >= ${settings.minFear}` : "") +
-          `: ${score.anomaly ? "anomalous" : "not anomalous"}`,
-      );
-    }
+    // The rule is the module's own (assembly/fear.ts), as it states it.
+    out.push(`fear       ${fear.toFixed(4)}${tarkinMode ? "" : sentiment.securityNegative ? " (a security word reads negative)" : ""}`);
+    out.push(`decision   ${tarkinMode ? decision.rule.tarkin : decision.rule.default}` + (settings.minFear ? `; and fear >= ${settings.minFear}` : ""));
+    out.push(`           ${score.anomaly ? "anomalous" : "not anomalous"}` + (tarkinMode ? `: the sentiment condition ${negative ? "holds" : "does not hold"}` : ""));
     process.stdout.write(out.join("\n") + "\n");
   });
 }

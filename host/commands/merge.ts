@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { CliError } from "../core/errors.js";
 import { readText } from "../core/io/files.js";
 import { mergeFields, parseModel, type CharacterStats, type Model } from "../core/module/model.js";
+import { MODEL_VERSION } from "../core/module/layouts.js";
 
 export function mergeCommand(): Command {
   return new Command("merge")
@@ -47,5 +48,5 @@ export function mergeModels(a: Model, b: Model): Model {
     };
   }
   const trainedOn = [a, b].flatMap((m) => (m.provenance?.trainedOn as unknown[] | undefined) ?? []);
-  return { format: "tarkin-model", version: 3, messages: a.messages + b.messages, characters, fields: mergeFields(a.fields, b.fields), provenance: { trainedOn } };
+  return { format: "tarkin-model", version: MODEL_VERSION, messages: a.messages + b.messages, characters, fields: mergeFields(a.fields, b.fields), provenance: { trainedOn } };
 }

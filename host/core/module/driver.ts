@@ -5,10 +5,12 @@
 import { modelFromBytes, modelToBytes, type Model } from "./model.js";
 import {
   RESULT_SURPRISE, RESULT_INFREQUENT, RESULT_NEG, RESULT_NEU, RESULT_POS, RESULT_COMPOUND, RESULT_FEAR, RESULT_ANOMALY, RESULT_EMPHASIS,
-  RESULT_BLOCK, GATE_COUNT, GATE_MEAN, GATE_VARIANCE, GATE_MAXIMUM, GATE_STATE, TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT,
+  RESULT_BLOCK, RESULT_COVERED, RESULT_SECURITY_NEGATIVE, SURPRISE_DEFAULT, SURPRISE_TARKIN, GATE_COUNT, GATE_MEAN, GATE_VARIANCE, GATE_MAXIMUM, GATE_STATE, TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT,
   TRACE_RULES, TRACE_WORD, EXPLAIN_CHAR_CODE_POINT, EXPLAIN_CHAR_COUNT, EXPLAIN_CHAR_EXPECTED, EXPLAIN_CHAR_SPREAD,
   EXPLAIN_CHAR_CONTRIBUTION, EXPLAIN_CHAR, EXPLAIN_UNSEEN, EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND,
   EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES, EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER,
+  EXPLAIN_GRAM_EVIDENCE, EVIDENCE_LOG, EVIDENCE_SYNTAX, TOKEN_ADDRESS, TOKEN_HEX, SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL,
+  SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE,
 } from "./layouts.js";
 
 export interface Sentiment {
@@ -23,6 +25,10 @@ export interface Score extends Sentiment {
   infrequent: boolean;
   fear: number;
   anomaly: boolean;
+  /** Whether the model knows the message's log: at least half of its fields. */
+  covered: boolean;
+  /** Whether a word that is security evidence reads negative. */
+  securityNegative: boolean;
 }
 
 export interface GateState {
@@ -74,15 +80,25 @@ export interface FieldDetail {
   /** How often it occurred in the field in training, and how many values of the field training saw. */
   count: number;
   values: number;
-  /** Decades of rarity it adds: log10((values + 2) / (count + 1)) less the rare floor. */
+  /** Decades of rarity it adds: log10((values + 2) / (count + 1)) less the rare floor; for syntax, a fixed weight. */
   decades: number;
+  /** field: the trigram is rare in its field; log: the field is unknown, and the trigram rare among all values; syntax: the value holds attack syntax (`syntax` names it, `shape` is empty). */
+  evidence: "field" | "log" | "syntax";
+  syntax?: string[];
+}
+
+/** The attack syntax a value holds, in a user's words, from the module's SYNTAX_ bits. */
+export function syntaxNames(bits: number): string[] {
+  const names: [number, string][] = [[SYNTAX_SQL, "sql"], [SYNTAX_MARKUP, "html/script"], [SYNTAX_SHELL, "shell"], [SYNTAX_TRAVERSAL, "path traversal"], [SYNTAX_TEMPLATE, "template/jndi"]];
+  return names.filter(([bit]) => bits & bit).map(([, name]) => name);
 }
 
 /** A message's field surprise and its evidence: how many of its fields the model knows, and their rare trigrams. */
 export interface FieldEvidence {
   surprise: number;
   /** At least 3 in 4 of the counted fields are known, or the first 3 are (assembly/fields.ts); else the surprise is 0 and no trigram is listed. */
-  familiar: boolean;
+  /** Whether the model knows at least half of the message's fields: a log it was trained on. */
+  covered: boolean;
   knownFields: number;
   countedFields: number;
   fields: FieldDetail[];
@@ -112,18 +128,23 @@ export function rareFields(grams: FieldDetail[]): RareField[] {
 export interface Decision {
   veryUnusual: number;
   alertFear: number;
-  surpriseWeight: number;
+  alertNegativity: number;
+  routineWeight: number;
+  /** The rule in words, per surprise mode, as assembly/fear.ts states it. */
+  rule: { default: string; tarkin: string };
 }
 
 interface Exports {
   memory: WebAssembly.Memory;
   VERY_UNUSUAL: WebAssembly.Global;
   ALERT_FEAR: WebAssembly.Global;
-  SURPRISE_WEIGHT: WebAssembly.Global;
+  ALERT_NEGATIVITY: WebAssembly.Global;
+  ROUTINE_WEIGHT: WebAssembly.Global;
+  decision_rule(mode: number): number;
   explain_fields(length: number): number;
   explained_fields(): number;
   explained_known_fields(): number;
-  explained_familiar(): number;
+  explained_covered(): number;
   input(length: number): number;
   result_block(): number;
   has_pack(): number;
@@ -149,6 +170,8 @@ interface Exports {
 function shapeSymbol(symbol: number): string {
   if (symbol === 0x01) return "^";
   if (symbol === 0x02) return "$";
+  if (symbol === TOKEN_ADDRESS) return "<address>";
+  if (symbol === TOKEN_HEX) return "<hex id>";
   if (symbol === 0x1f) return "\\x1f";
   return String.fromCharCode(symbol);
 }
@@ -197,6 +220,7 @@ export class ModuleDriver {
     const { neg, neu, pos, compound } = this.sentimentResult(r);
     return {
       surprise: r(RESULT_SURPRISE), infrequent: r(RESULT_INFREQUENT) !== 0, neg, neu, pos, compound, fear: r(RESULT_FEAR), anomaly: r(RESULT_ANOMALY) !== 0,
+      covered: r(RESULT_COVERED) !== 0, securityNegative: r(RESULT_SECURITY_NEGATIVE) !== 0,
     };
   }
 
@@ -247,7 +271,14 @@ export class ModuleDriver {
       const name = decoder.decode(bytes.subarray(view.getUint32(o + EXPLAIN_GRAM_NAME_START, true), view.getUint32(o + EXPLAIN_GRAM_NAME_END, true)));
       const kind = view.getUint32(o + EXPLAIN_GRAM_KIND, true);
       const trigram = view.getUint32(o + EXPLAIN_GRAM_TRIGRAM, true);
+      const evidence = view.getUint32(o + EXPLAIN_GRAM_EVIDENCE, true);
+      const field = kind === FIELD_NAMED ? `${name}=` : kind === FIELD_AFTER ? `after ${name}` : "first token";
+      if (evidence === EVIDENCE_SYNTAX) {
+        fields.push({ field, shape: "", count: 0, values: 0, decades: view.getFloat64(o + EXPLAIN_GRAM_DECADES, true), evidence: "syntax", syntax: syntaxNames(trigram) });
+        continue;
+      }
       fields.push({
+        evidence: evidence === EVIDENCE_LOG ? "log" : "field",
         field: kind === FIELD_NAMED ? `${name}=` : kind === FIELD_AFTER ? `after ${name}` : "first token",
         shape: [16, 8, 0].map((shift) => shapeSymbol((trigram >> shift) & 0xff)).join(""),
         count: view.getFloat64(o + EXPLAIN_GRAM_COUNT, true),
@@ -257,16 +288,27 @@ export class ModuleDriver {
     }
     const knownFields = this.x.explained_known_fields();
     const countedFields = this.x.explained_fields();
-    return { surprise: this.results()(RESULT_SURPRISE), familiar: this.x.explained_familiar() === 1, knownFields, countedFields, fields };
+    return { surprise: this.results()(RESULT_SURPRISE), covered: this.x.explained_covered() === 1, knownFields, countedFields, fields };
   }
 
   /** The default decision's constants. */
   get decision(): Decision {
-    return { veryUnusual: this.x.VERY_UNUSUAL.value, alertFear: this.x.ALERT_FEAR.value, surpriseWeight: this.x.SURPRISE_WEIGHT.value };
+    const rule = (mode: number) => {
+      const at = this.x.decision_rule(mode);
+      const length = new DataView(this.x.memory.buffer).getUint32(at, true);
+      return decoder.decode(new Uint8Array(this.x.memory.buffer, at + 4, length));
+    };
+    return {
+      veryUnusual: this.x.VERY_UNUSUAL.value,
+      alertFear: this.x.ALERT_FEAR.value,
+      alertNegativity: this.x.ALERT_NEGATIVITY.value,
+      routineWeight: this.x.ROUTINE_WEIGHT.value,
+      rule: { default: rule(SURPRISE_DEFAULT), tarkin: rule(SURPRISE_TARKIN) },
+    };
   }
 
   /** Why a message reads as it does: every word's valence, the rules that changed it, the punctuation emphasis. */
-  explainSentiment(text: string): { sentiment: Sentiment; words: WordDetail[]; emphasis: number } {
+  explainSentiment(text: string): { sentiment: Sentiment; words: WordDetail[]; emphasis: number; securityNegative: boolean } {
     const bytes = encoder.encode(text);
     const at = this.x.explain_words(this.put(bytes));
     const n = this.x.explain_count();
@@ -284,7 +326,7 @@ export class ModuleDriver {
       });
     }
     const r = this.results();
-    return { sentiment: this.sentimentResult(r), words, emphasis: r(RESULT_EMPHASIS) };
+    return { sentiment: this.sentimentResult(r), words, emphasis: r(RESULT_EMPHASIS), securityNegative: r(RESULT_SECURITY_NEGATIVE) !== 0 };
   }
 
   /** Messages the model has been trained on. */

@@ -12,8 +12,10 @@ import type { Model } from "./model.js";
 import { packModule, readPack, PackError, type PackContents, type Settings } from "./pack.js";
 import { addSettingsOptions, hasSettingsOptions, settingsFrom, type SettingsOptions } from "./settings.js";
 
-/** The security- and operations-domain overlay packed by default (lexicon/security.tsv). */
+/** The security- and operations-domain overlay packed by default (lexicon/security.tsv): evidence. */
 export const SECURITY_LEXICON_FILE = join(ROOT, "lexicon", "security.tsv");
+/** How logs spell their severity levels (lexicon/levels.tsv), packed with it: a log's routine words, not evidence. */
+export const LEVELS_LEXICON_FILE = join(ROOT, "lexicon", "levels.tsv");
 
 export interface LexiconChoice {
   /** Pack lexicon/security.tsv first, under the given overlays (default true). */
@@ -26,12 +28,22 @@ export interface LexiconChoice {
  */
 export function packContents(model: Model, settings: Settings, lexiconFiles: string[] = [], choice: LexiconChoice = {}): PackContents {
   const base = vaderLexicon();
-  const files = [...(choice.security === false ? [] : [SECURITY_LEXICON_FILE]), ...lexiconFiles];
+  const files = [...(choice.security === false ? [] : [LEVELS_LEXICON_FILE, SECURITY_LEXICON_FILE]), ...lexiconFiles];
   const overlays: [string, Lexicon][] = files.map((f) => [basename(f), parseLexicon(readText(f), f)]);
   const lexicon = overlay(base, ...overlays.map(([, l]) => l));
+  // Every overlay's words are evidence but the levels'; a word a later overlay gives again is that overlay's.
+  const evidence = new Set<string>();
+  overlays.forEach(([name, l], i) => {
+    const isEvidence = files[i] !== LEVELS_LEXICON_FILE;
+    for (const word of l.keys()) {
+      if (isEvidence) evidence.add(word);
+      else evidence.delete(word);
+    }
+  });
   return {
     model,
     lexicon,
+    evidence,
     settings,
     info: {
       tarkin: version(),

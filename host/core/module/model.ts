@@ -2,7 +2,7 @@
 // character-frequency model (assembly/surprise.ts), then the field model's sketch (assembly/fields.ts:
 // u32 how many counters are not 0, then per counter u32 index, u32 count).
 import {
-  MODEL_CHARACTERS, MODEL_MESSAGES, MODEL_HEADER, MODEL_CHAR_CODE_POINT, MODEL_CHAR_N, MODEL_CHAR_K, MODEL_CHAR_EX, MODEL_CHAR_EX2,
+  MODEL_VERSION, MODEL_SKETCH_BLOCKS, MODEL_SKETCH_COUNTERS, MODEL_CHARACTERS, MODEL_MESSAGES, MODEL_HEADER, MODEL_CHAR_CODE_POINT, MODEL_CHAR_N, MODEL_CHAR_K, MODEL_CHAR_EX, MODEL_CHAR_EX2,
   MODEL_CHAR_MAX, MODEL_CHAR_MIN, MODEL_CHAR,
 } from "./layouts.js";
 
@@ -22,13 +22,13 @@ export interface FieldModel {
   counters: number[];
 }
 
-/** The sketch's size (assembly/fields.ts SKETCH_COUNTERS: 4096 blocks of 16). */
-export const SKETCH_COUNTERS = 4096 * 16;
-const SKETCH_NAME = "count-min, 2 counters in a block of 16, 4096 blocks of u32";
+/** The sketch's size, as the module has it (assembly/layouts.ts). */
+export const SKETCH_COUNTERS = MODEL_SKETCH_COUNTERS;
+const SKETCH_NAME = `count-min, 2 counters in a block of 16, ${MODEL_SKETCH_BLOCKS} blocks of u32`;
 
 export interface Model {
   format: "tarkin-model";
-  version: 3;
+  version: typeof MODEL_VERSION;
   /** Training messages seen, whether or not they contained a given character. */
   messages: number;
   /** In first-seen order, as the original keeps them. */
@@ -76,7 +76,7 @@ export function modelFromBytes(bytes: Uint8Array): Model {
   const pairs = view.getUint32(charactersEnd, true);
   const counters: number[] = [];
   for (let i = 0; i < 2 * pairs; i++) counters.push(view.getUint32(charactersEnd + 4 + i * 4, true));
-  return { format: "tarkin-model", version: 3, messages: view.getFloat64(MODEL_MESSAGES, true), characters, fields: { sketch: SKETCH_NAME, counters } };
+  return { format: "tarkin-model", version: MODEL_VERSION, messages: view.getFloat64(MODEL_MESSAGES, true), characters, fields: { sketch: SKETCH_NAME, counters } };
 }
 
 /** A model read from JSON text, checked field by field. */
@@ -93,7 +93,8 @@ export function parseModel(text: string, source: string): Model {
   }
   if ((m.version as number) === 1) throw new ModelError(`${source}: model version 1 has no field model: train it again with this tarkin`);
   if ((m.version as number) === 2) throw new ModelError(`${source}: model version 2 counts fields in another sketch: train it again with this tarkin`);
-  if (m.version !== 3) throw new ModelError(`${source}: model version ${m.version} is not supported (expected 3)`);
+  if ((m.version as number) === 3) throw new ModelError(`${source}: model version 3 reads values without their quoting and types: train it again with this tarkin`);
+  if (m.version !== MODEL_VERSION) throw new ModelError(`${source}: model version ${m.version} is not supported (expected ${MODEL_VERSION})`);
   if (typeof m.messages !== "number" || !Array.isArray(m.characters)) {
     throw new ModelError(`${source}: model needs "messages" and "characters"`);
   }

@@ -40,6 +40,8 @@ export const DEFAULT_SETTINGS: Settings = {
 export interface PackContents {
   model?: Model;
   lexicon: Lexicon;
+  /** The lexicon's words that are security evidence (an overlay's, not a level's): the decision weighs them whatever their frequency. */
+  evidence?: Set<string>;
   settings: Settings;
   /** What inspect shows: provenance and the like. Must be deterministic for deterministic packs. */
   info?: Record<string, unknown>;
@@ -71,7 +73,7 @@ function settingsBytes(settings: Settings): Uint8Array {
 export function packBlob(contents: PackContents): Uint8Array {
   const parts: [number, Uint8Array][] = [
     [SECTION_SETTINGS, settingsBytes(contents.settings)],
-    [SECTION_LEXICON, lexiconTable(contents.lexicon).bytes],
+    [SECTION_LEXICON, lexiconTable(contents.lexicon, contents.evidence).bytes],
   ];
   if (contents.model) parts.push([SECTION_MODEL, modelToBytes(contents.model)]);
   parts.push([SECTION_INFO, new TextEncoder().encode(JSON.stringify(contents.info ?? {}))]);

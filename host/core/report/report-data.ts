@@ -244,7 +244,7 @@ export function explain(explainer: ModuleDriver, message: string, tarkinMode: bo
   return {
     fields: fields.slice(0, FIELDS_KEPT),
     moreFields: Math.max(fields.length - FIELDS_KEPT, 0),
-    unfamiliar: evidence && !evidence.familiar ? { knownFields: evidence.knownFields, countedFields: evidence.countedFields } : null,
+    unfamiliar: evidence && !evidence.covered ? { knownFields: evidence.knownFields, countedFields: evidence.countedFields } : null,
     characters: known.slice(0, CHARACTERS_KEPT),
     moreCharacters: Math.max(known.length - CHARACTERS_KEPT, 0),
     unseen: [...unseen].sort((a, b) => b[1] - a[1]).slice(0, CHARACTERS_KEPT),

@@ -1,0 +1,239 @@
+// Attack syntax: whether a value holds the syntax of a language it could be injected into (SQL,
+// HTML and script, the shell, a path that climbs, a template or JNDI lookup), after libinjection's
+// idea of judging a value by its tokens rather than by a list of attacks. It needs no training and
+// no parameter names, so it carries to any site. The field model calls it only for a value whose
+// shape is rare in its field (fields.ts): a field that routinely holds such syntax is left alone.
+//
+// The value is read as a query string means it ('+' a space, %XX a byte, %25XX twice) and with
+// logfmt's \" and \\ unescaped, lowercased, into a buffer of VALUE_CAPACITY bytes.
+import { fnv1a } from "./lexicon";
+import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE } from "./layouts";
+
+const VALUE_CAPACITY = 2048;
+const text = memory.data(VALUE_CAPACITY + 8);
+
+// Words of each language, as FNV-1a hashes of their ASCII bytes: language, not payloads.
+/** SQL words that join or end a condition an injection appends after a quote or number. */
+const SQL_AFTER_QUOTE: StaticArray<string> = [
+  "or", "and", "xor", "union", "select", "order", "group", "having", "like", "rlike", "regexp", "into", "procedure",
+  "waitfor", "exec", "execute", "not", "is", "in", "div", "where", "limit", "sleep", "benchmark", "from", "as", "then",
+  "when", "else", "end", "case", "if", "collate", "between", "declare", "insert", "update", "delete", "drop", "create",
+];
+/** SQL functions an injection calls to read, wait or convert. */
+const SQL_FUNCTIONS: StaticArray<string> = [
+  "sleep", "benchmark", "pg_sleep", "extractvalue", "updatexml", "load_file", "concat", "concat_ws", "char", "chr",
+  "ascii", "substring", "substr", "mid", "ord", "count", "version", "database", "user", "if", "ifnull", "elt",
+  "make_set", "group_concat", "cast", "convert", "hex", "unhex", "md5", "rand", "floor", "exp", "json_keys",
+  "utl_inaddr", "dbms_pipe", "dbms_lock", "randomblob", "upper", "lower", "length", "len", "isnull", "coalesce",
+  "nvl", "instr", "sysdate", "now", "current_user", "system_user", "db_name", "schema", "row", "exists",
+];
+/** Commands a shell injection runs after ; | & or inside $( ) and backquotes. */
+const SHELL_COMMANDS: StaticArray<string> = [
+  "cat", "ls", "id", "whoami", "uname", "wget", "curl", "nc", "ncat", "netcat", "bash", "sh", "zsh", "ksh", "ping",
+  "echo", "rm", "sleep", "nslookup", "dig", "dir", "type", "net", "powershell", "cmd", "perl", "python", "python3",
+  "php", "ruby", "telnet", "chmod", "chown", "kill", "ps", "ifconfig", "ipconfig", "passwd", "useradd", "tftp",
+  "ftp", "xterm", "env", "set", "head", "tail", "more", "less", "find", "grep", "awk", "sed", "base64", "eval",
+  "exec", "system", "touch", "mkdir", "cp", "mv", "uname", "hostname", "netstat", "reboot", "shutdown", "sudo", "su",
+];
+
+class WordSet {
+  hashes: StaticArray<u32>;
+  constructor(words: StaticArray<string>) {
+    this.hashes = new StaticArray<u32>(words.length);
+    for (let i = 0; i < words.length; i++) {
+      const w = unchecked(words[i]);
+      let h: u32 = 0x811c9dc5;
+      for (let j = 0; j < w.length; j++) h = (h ^ <u32>w.charCodeAt(j)) * 0x01000193;
+      unchecked((this.hashes[i] = h));
+    }
+  }
+
+  has(p: usize, length: i32): bool {
+    const h = fnv1a(p, length);
+    for (let i = 0; i < this.hashes.length; i++) if (unchecked(this.hashes[i]) == h) return true;
+    return false;
+  }
+}
+
+const sqlAfterQuote = new WordSet(SQL_AFTER_QUOTE);
+const sqlFunctions = new WordSet(SQL_FUNCTIONS);
+const shellCommands = new WordSet(SHELL_COMMANDS);
+
+// @ts-ignore: decorator
+@inline function at(i: i32, n: i32): u32 {
+  return i < n ? <u32>load<u8>(text + <usize>i) : 0x100;
+}
+
+// @ts-ignore: decorator
+@inline function isLetter(c: u32): bool {
+  return (c >= 0x61 && c <= 0x7a) || c == 0x5f;
+}
+
+// @ts-ignore: decorator
+@inline function isDigit(c: u32): bool {
+  return c >= 0x30 && c <= 0x39;
+}
+
+// @ts-ignore: decorator
+@inline function isSpace(c: u32): bool {
+  return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d || c == 0x0b || c == 0x0c;
+}
+
+// @ts-ignore: decorator
+@inline function hexDigit(c: u32): i32 {
+  if (c >= 0x30 && c <= 0x39) return <i32>(c - 0x30);
+  const l = c | 0x20;
+  if (l >= 0x61 && l <= 0x66) return <i32>(l - 0x57);
+  return -1;
+}
+
+/** Decodes [start, end) into `text`, lowercased; returns its length. */
+function decode(start: usize, end: usize): i32 {
+  let n = 0;
+  let p = start;
+  while (p < end && n < VALUE_CAPACITY) {
+    let c = <u32>load<u8>(p++);
+    if (c == 0x2b) c = 0x20;
+    else if (c == 0x5c && p < end && (load<u8>(p) == 0x22 || load<u8>(p) == 0x5c)) c = <u32>load<u8>(p++);
+    else if (c == 0x25) {
+      // %XX, twice for %25XX.
+      for (let round = 0; round < 2 && c == 0x25; round++) {
+        const hi = p < end ? hexDigit(<u32>load<u8>(p)) : -1;
+        const lo = p + 1 < end ? hexDigit(<u32>load<u8>(p + 1)) : -1;
+        if (hi < 0 || lo < 0) break;
+        c = <u32>((hi << 4) | lo);
+        p += 2;
+      }
+    }
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    store<u8>(text + <usize>n, <u8>c);
+    n++;
+  }
+  return n;
+}
+
+/** The end of the word at i: a letter (or _), then letters and digits. */
+function wordEnd(i: i32, n: i32): i32 {
+  i++;
+  while (isLetter(at(i, n)) || isDigit(at(i, n))) i++;
+  return i;
+}
+
+function skipSpaces(i: i32, n: i32): i32 {
+  while (isSpace(at(i, n))) i++;
+  return i;
+}
+
+/** After a quote: does SQL follow (a condition's word, an operator, a comment, an end of statement)? */
+function sqlAfter(i: i32, n: i32): bool {
+  i = skipSpaces(i, n);
+  while (at(i, n) == 0x29) i = skipSpaces(i + 1, n); // ')'
+  const c = at(i, n);
+  if (c == 0x3d || c == 0x3c || c == 0x3e || c == 0x3b || c == 0x23) return true; // = < > ; #
+  if ((c == 0x2d && at(i + 1, n) == 0x2d) || (c == 0x2f && at(i + 1, n) == 0x2a)) return true; // -- /*
+  if ((c == 0x7c && at(i + 1, n) == 0x7c) || (c == 0x26 && at(i + 1, n) == 0x26)) return true; // || &&
+  if (!isLetter(c)) return false;
+  const e = wordEnd(i, n);
+  return !isLetter(at(e, n)) && sqlAfterQuote.has(text + <usize>i, e - i);
+}
+
+/** Is the word at [i, e) followed by '(' (a call)? */
+function isCall(e: i32, n: i32): bool {
+  e = skipSpaces(e, n);
+  if (at(e, n) == 0x2f && at(e + 1, n) == 0x2a) {
+    // a comment between a function's name and its '(' (sleep/**/(5))
+    e += 2;
+    while (e < n && !(at(e, n) == 0x2a && at(e + 1, n) == 0x2f)) e++;
+    e = skipSpaces(e + 2, n);
+  }
+  return at(e, n) == 0x28;
+}
+
+/** A comparison within the next few bytes: = < > or like, is, in, between, regexp. */
+function comparisonFollows(i: i32, n: i32): bool {
+  const stop = min(n, i + 24);
+  for (let j = i; j < stop; j++) {
+    const c = at(j, n);
+    if (c == 0x3d || c == 0x3c || c == 0x3e) return true;
+    if (isLetter(c) && !isLetter(at(j - 1, n))) {
+      const e = wordEnd(j, n);
+      const length = e - j;
+      if ((length == 4 && memory.compare(text + <usize>j, changetype<usize>(LIKE), 4) == 0) ||
+        (length == 7 && memory.compare(text + <usize>j, changetype<usize>(BETWEEN), 7) == 0)) return true;
+      j = e;
+    }
+  }
+  return false;
+}
+const LIKE = memory.data<u8>([0x6c, 0x69, 0x6b, 0x65]);
+const BETWEEN = memory.data<u8>([0x62, 0x65, 0x74, 0x77, 0x65, 0x65, 0x6e]);
+
+/** The attack syntax in the value [start, end): SYNTAX_ bits, 0 for none. */
+export function attackSyntax(start: usize, end: usize): u32 {
+  const n = decode(start, end);
+  let found: u32 = 0;
+  let i = 0;
+  while (i < n) {
+    const c = at(i, n);
+    const next = at(i + 1, n);
+    if (isLetter(c)) {
+      const e = wordEnd(i, n);
+      const length = e - i;
+      const before = at(i - 1, n);
+      if (sqlFunctions.has(text + <usize>i, length) && isCall(e, n)) found |= SYNTAX_SQL;
+      else if (length >= 2 && length <= 3 && (before == 0x20 || before == 0x29 || isDigit(before) || before == 0x27 || before == 0x22) &&
+        isSpace(at(e, n)) && sqlAfterQuote.has(text + <usize>i, length) && comparisonFollows(e, n)) found |= SYNTAX_SQL; // 1 or 2>1
+      else if (length == 5 && load<u32>(text + <usize>i) == 0x6f696e75 && load<u8>(text + <usize>i + 4) == 0x6e) {
+        // union ... select
+        for (let j = e; j + 6 <= n; j++) if (load<u32>(text + <usize>j) == 0x656c6573 && load<u16>(text + <usize>j + 4) == 0x7463) found |= SYNTAX_SQL;
+      } else if (length >= 5 && c == 0x6f && next == 0x6e && !isLetter(before) && !isDigit(before) && at(skipSpaces(e, n), n) == 0x3d) found |= SYNTAX_MARKUP; // onload=
+      else if ((length == 10 && memory.compare(text + <usize>i, changetype<usize>(JAVASCRIPT), 10) == 0 ||
+        length == 8 && memory.compare(text + <usize>i, changetype<usize>(VBSCRIPT), 8) == 0) && at(e, n) == 0x3a) found |= SYNTAX_MARKUP; // javascript: vbscript:
+      i = e;
+      continue;
+    }
+    if (c == 0x27 || c == 0x22 || c == 0x60) {
+      // A quote that is not an apostrophe inside a word, then SQL.
+      if (!(isLetter(at(i - 1, n)) && isLetter(next)) && sqlAfter(i + 1, n)) found |= SYNTAX_SQL;
+      if (c == 0x60 && isLetter(next)) found |= SYNTAX_SHELL;
+    } else if (c == 0x2e) {
+      if (next == 0x2e && (at(i + 2, n) == 0x2f || at(i + 2, n) == 0x5c)) found |= SYNTAX_TRAVERSAL;
+    } else if (c == 0) {
+      found |= SYNTAX_TRAVERSAL; // a NUL ends a path early
+    } else if (c == 0x3c) {
+      if (isLetter(next) || next == 0x2f || next == 0x21 || next == 0x3f) found |= SYNTAX_MARKUP;
+      else if (next == 0x25) found |= SYNTAX_TEMPLATE;
+    } else if (c == 0x24) {
+      if (next == 0x7b) found |= SYNTAX_TEMPLATE;
+      else if (next == 0x28) found |= SYNTAX_SHELL;
+    } else if ((c == 0x7b && next == 0x7b) || (c == 0x23 && next == 0x7b)) {
+      found |= SYNTAX_TEMPLATE;
+    } else if (c == 0x3b || c == 0x7c || c == 0x26 || c == 0x0a) {
+      let j = i + 1;
+      while (at(j, n) == c) j++;
+      j = skipSpaces(j, n);
+      if (at(j, n) == 0x2f) {
+        // a command by its path: ;/bin/cat
+        let k = j;
+        while (k < n && !isSpace(at(k, n))) k++;
+        let base = k;
+        while (base > j && at(base - 1, n) != 0x2f) base--;
+        if (base < k && shellCommands.has(text + <usize>base, k - base)) found |= SYNTAX_SHELL;
+      } else if (isLetter(at(j, n))) {
+        const e = wordEnd(j, n);
+        const after = at(e, n);
+        if ((after == 0x100 || isSpace(after) || after == 0x3b || after == 0x7c || after == 0x26) && shellCommands.has(text + <usize>j, e - j)) found |= SYNTAX_SHELL;
+      }
+    } else if (c == 0x2d && next == 0x2d) {
+      const before = at(i - 1, n);
+      const after = at(i + 2, n);
+      if ((isDigit(before) || before == 0x27 || before == 0x22 || before == 0x29 || before == 0x20) && (after == 0x100 || isSpace(after) || after == 0x2d)) found |= SYNTAX_SQL;
+    } else if (c == 0x2f && next == 0x2a) {
+      found |= SYNTAX_SQL;
+    }
+    i++;
+  }
+  return found;
+}
+const JAVASCRIPT = memory.data<u8>([0x6a, 0x61, 0x76, 0x61, 0x73, 0x63, 0x72, 0x69, 0x70, 0x74]);
+const VBSCRIPT = memory.data<u8>([0x76, 0x62, 0x73, 0x63, 0x72, 0x69, 0x70, 0x74]);
