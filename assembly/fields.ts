@@ -34,7 +34,7 @@
 // of its trigrams).
 
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "./lexicon";
-import { attackSyntax } from "./syntax";
+import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
@@ -103,6 +103,12 @@ const WHOLE_SHAPE_LETTERS: i32 = 3;
 // shape, any other byte its shape symbol.
 const shapes = memory.data(256);
 const kinds = memory.data(256);
+// marks: what a punctuation byte says of the token it is in, MARK_ bits or'd together as it is read.
+const marks = memory.data(256);
+const MARK_COLON: u32 = 1;
+const MARK_APOSTROPHE: u32 = 2;
+const MARK_NOT_HEX_ID: u32 = 4; // a byte no hex id holds (all but ':' and '-')
+const MARK_NOT_ADDRESS: u32 = 8; // a byte no IPv6 address holds (all but ':' and '.')
 const SPLIT: u32 = 0x00;
 const PERCENT: u32 = 0x03;
 let tablesReady = false;
@@ -121,6 +127,14 @@ function prepareTables(): void {
     else if (b == 0x25) k = PERCENT;
     else if (b == 0x2b) k = 0x20; // '+'
     store<u8>(kinds + b, <u8>k);
+    let m: u32 = 0;
+    if (s != LETTER && s != DIGIT) {
+      if (b == COLON) m |= MARK_COLON;
+      else if (b != 0x2d) m |= MARK_NOT_HEX_ID;
+      if (b != COLON && b != 0x2e) m |= MARK_NOT_ADDRESS;
+      if (b == APOSTROPHE) m |= MARK_APOSTROPHE;
+    }
+    store<u8>(marks + b, <u8>m);
   }
   let h = fnv1aStep(FNV_OFFSET, DIGIT);
   for (let i = 0; i < 3; i++) h = fnv1aStep(fnv1aStep(h, 0x2e), DIGIT);
@@ -137,6 +151,11 @@ function prepareTables(): void {
 // @ts-ignore: decorator
 @inline function shapeOf(b: u32): u32 {
   return <u32>load<u8>(<usize>b, shapes);
+}
+
+// @ts-ignore: decorator
+@inline function markOf(b: u32): u32 {
+  return <u32>load<u8>(<usize>b, marks);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,6 +224,8 @@ export function learnFields(start: usize, end: usize): void {
 
 /** Decades of rarity at which a message is very unusual: its surprise is then 0.5. */
 export const VERY_UNUSUAL_DECADES: f64 = 4;
+/** Decades past which more rare trigrams are not summed (surprise 0.9): a line that far from training needs no more reading. */
+const SATURATED_DECADES: f64 = 36;
 
 /** Field surprise in [0, 1) from decades of rarity: 0.5 at VERY_UNUSUAL_DECADES, approaching 1 beyond. */
 // @ts-ignore: decorator
@@ -242,6 +263,7 @@ function readFields(start: usize, end: usize): void {
   countedFields = 0;
   knownFields = 0;
   syntaxFound = 0;
+  rareValues = 0;
   if (task != LEARN) {
     locate(GLOBAL_FIELD, 0);
     globalValues = located();
@@ -272,7 +294,8 @@ function readFields(start: usize, end: usize): void {
     const tokenStart = p;
     p = readToken(p, end, quote);
     const kind = named ? FIELD_NAMED : previousStart == previousEnd ? FIELD_FIRST : FIELD_AFTER;
-    setField(named ? keyHash : fnv1aStep(previous, AFTER_SEED));
+    const own = named ? keyHash : fnv1aStep(previous, AFTER_SEED);
+    setField(own);
     if (task == LEARN) {
       locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
       bump();
@@ -291,17 +314,72 @@ function readFields(start: usize, end: usize): void {
         locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
         if (<f64>located() < rareBelow) {
           previousRare = true;
-          if (task == EXPLAIN) beginExplainedField(named ? tokenStart : previousStart, named ? valueStart - 1 : previousEnd, kind);
-          readGrams(valueStart, valueEnd, valueType);
-          judgeSyntax(valueStart, valueEnd);
+          if (rareValues < RARE_CAPACITY) {
+            const at = rare + <usize>rareValues * RARE_VALUE;
+            store<u32>(at + RARE_START, <u32>valueStart);
+            store<u32>(at + RARE_END, <u32>valueEnd);
+            store<u32>(at + RARE_FIELD, field);
+            store<u32>(at + RARE_FIELD_VALUES, fieldValues);
+            store<u32>(at + RARE_FLAGS, valueType | (freeText ? RARE_FREE_TEXT : 0));
+            store<u32>(at + RARE_NAME_START, <u32>(named ? tokenStart : previousStart));
+            store<u32>(at + RARE_NAME_END, <u32>(named ? valueStart - 1 : previousEnd));
+            store<u32>(at + RARE_KIND, kind);
+            rareValues++;
+          }
         }
       }
     }
     // The next token's field, if it is not key=value: after this field's key (a quoted value's
     // field, which does not change with what it holds), or after this token.
-    previous = named || quote ? field : tokenKey;
+    previous = named || quote ? own : tokenKey;
     previousStart = tokenStart;
     previousEnd = named ? valueStart - 1 : p;
+  }
+  if (task != LEARN) judgeRareValues();
+}
+
+// The values of a rare whole shape, judged once the message is read: per value u32 each (RARE_).
+// A message's coverage is known only at its end: one the model covers has each of them read
+// trigram by trigram; one it does not (another log, or one padded with junk to look like one)
+// only those that hold a byte of attack syntax, which are also lexed. Past RARE_CAPACITY a
+// message is saturated with rarity and the rest are not read.
+const RARE_START = 0;
+const RARE_END = 4;
+const RARE_FIELD = 8;
+const RARE_FIELD_VALUES = 12;
+const RARE_FLAGS = 16; // the value's TOKEN_ type, RARE_FREE_TEXT
+const RARE_NAME_START = 20; // the field's name in the message, for explain
+const RARE_NAME_END = 24;
+const RARE_KIND = 28;
+const RARE_VALUE = 32;
+const RARE_FREE_TEXT: u32 = 0x100;
+const RARE_CAPACITY = 64;
+const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 16);
+let rareValues: i32 = 0;
+
+function judgeRareValues(): void {
+  const wholeMessage = covered();
+  for (let i = 0; i < rareValues; i++) {
+    const at = rare + <usize>i * RARE_VALUE;
+    const flags = load<u32>(at + RARE_FLAGS);
+    const start = <usize>load<u32>(at + RARE_START);
+    const end = <usize>load<u32>(at + RARE_END);
+    const syntax = mayHoldSyntax(start, end);
+    if (!wholeMessage && !syntax) continue;
+    const hash = load<u32>(at + RARE_FIELD);
+    field = hash;
+    fieldValues = load<u32>(at + RARE_FIELD_VALUES);
+    if (hash == GLOBAL_FIELD) {
+      rareBelow = (<f64>fieldValues + 2) * GLOBAL_RARE_SHARE - 1;
+      rareDecades = GLOBAL_RARE_DECADES;
+    } else {
+      rareBelow = (<f64>fieldValues + 2) * RARE_SHARE - 1;
+      rareDecades = RARE_DECADES;
+    }
+    freeText = (flags & RARE_FREE_TEXT) != 0;
+    if (task == EXPLAIN) beginExplainedField(<usize>load<u32>(at + RARE_NAME_START), <usize>load<u32>(at + RARE_NAME_END), load<u32>(at + RARE_KIND));
+    if (total < SATURATED_DECADES) readGrams(start, end, flags & 0xff);
+    if (syntax) judgeSyntax(start, end);
   }
 }
 
@@ -328,7 +406,7 @@ function backOff(): void {
   rareDecades = GLOBAL_RARE_DECADES;
 }
 
-/** Attack syntax in a rare value is evidence of its own (syntax.ts), SYNTAX_DECADES of it. */
+/** Attack syntax in a rare value is evidence of its own (syntax.ts), SYNTAX_DECADES of it; the caller asked mayHoldSyntax. */
 function judgeSyntax(start: usize, end: usize): void {
   const found = attackSyntax(start, end);
   if (found == 0) return;
@@ -395,9 +473,9 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
   let word = FNV_OFFSET;
   let letters = 0;
   let others = 0; // symbols that are not letters
-  let colons = 0;
   let inKey = !quoted;
   let spaces = 0;
+  let seen: u32 = 0; // the MARK_ bits of its punctuation
   let stop = end; // where the value ends: the token's end, or a closing quote
   while (p < end) {
     let b = <u32>load<u8>(p);
@@ -457,7 +535,7 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
         word = FNV_OFFSET;
         letters = 0;
         others = 0;
-        colons = 0;
+        seen = 0;
         continue;
       }
       if (!isKeyPunctuation(b)) inKey = false;
@@ -477,7 +555,8 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
         s = shapeOf(b);
       }
     }
-    if (s == LETTER || (b == APOSTROPHE && last == LETTER && inWord(p, end))) {
+    const m = markOf(b);
+    if (s == LETTER || ((m & MARK_APOSTROPHE) != 0 && last == LETTER && inWord(p, end))) {
       word = fnv1aStep(word, b | 0x20);
       letters++;
       if (last != LETTER) run = 0;
@@ -489,7 +568,7 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
       continue;
     }
     others++;
-    if (b == COLON) colons++;
+    seen |= m;
     // Any other symbol is hashed every time, a digit once a run.
     if (s != DIGIT || last != DIGIT) shape = fnv1aStep(shape, s);
     last = s;
@@ -499,8 +578,8 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
   freeText = spaces >= FREE_TEXT_SPACES;
   valueType = TOKEN_PLAIN;
   if (shape == ipv4Shape) valueType = TOKEN_ADDRESS;
-  else if (colons >= 2 && isIpv6(valueStart, stop)) valueType = TOKEN_ADDRESS;
-  else if (others > 0 && stop - valueStart >= 8 && isHexId(valueStart, stop)) valueType = TOKEN_HEX;
+  else if ((seen & (MARK_COLON | MARK_NOT_ADDRESS)) == MARK_COLON && isIpv6(valueStart, stop)) valueType = TOKEN_ADDRESS;
+  else if ((seen & MARK_NOT_HEX_ID) == 0 && letters > 0 && others > 0 && stop - valueStart >= 8 && isHexId(valueStart, stop)) valueType = TOKEN_HEX;
   if (valueType != TOKEN_PLAIN) {
     shape = fnv1aStep(FNV_OFFSET, valueType);
     tokenKey = ~shape;

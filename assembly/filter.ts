@@ -12,7 +12,7 @@ import {
   prefix, prefixLength,
 } from "./pack";
 import { surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
-import { OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "./layouts";
+import { OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "./layouts";
 import { fieldSurprise, covered } from "./fields";
 import * as vader from "./vader";
 import { fearOf, isAnomaly } from "./fear";
@@ -80,7 +80,8 @@ function noteBytes(p: usize, length: usize): void {
 // tarkin's own fields: named prefix + suffix. Fields of these names already in a record are
 // replaced, never duplicated, and the attempt is flagged (an attacker can write JSON into a log).
 
-const SUFFIXES: StaticArray<string> = ["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed", "covered"];
+const SUFFIXES = OUTPUT_FIELDS.split(",");
+// Their places in OUTPUT_FIELDS.
 const SURPRISE = 0;
 const INFREQUENT = 1;
 const SENTIMENT = 2;
@@ -100,7 +101,7 @@ function prepareSuffixes(): void {
   let n = 0;
   for (let s = 0; s < SUFFIXES.length; s++) {
     unchecked((suffixAt[s] = n));
-    const suffix = unchecked(SUFFIXES[s]);
+    const suffix = SUFFIXES[s];
     for (let j = 0; j < suffix.length; j++) store<u8>(suffixBytes + n++, <u8>suffix.charCodeAt(j));
   }
   unchecked((suffixAt[SUFFIXES.length] = n));

@@ -12,6 +12,46 @@ import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPL
 const VALUE_CAPACITY = 2048;
 const text = memory.data(VALUE_CAPACITY + 8);
 
+// The bytes some attack syntax needs: ' " ` < > ; | & $ { ( # * / and NUL, and "..", "--" as pairs.
+const triggers = memory.data(256);
+let triggersReady = false;
+const TRIGGER: u8 = 1;
+const PAIR: u8 = 2; // a trigger when it follows itself: ".." "--"
+
+function prepareTriggers(): void {
+  const bytes = "'\"`<>;|&${(#*";
+  for (let i = 0; i < bytes.length; i++) store<u8>(triggers + <usize>bytes.charCodeAt(i), TRIGGER);
+  store<u8>(triggers, TRIGGER);
+  store<u8>(triggers + 0x2e, PAIR);
+  store<u8>(triggers + 0x2d, PAIR);
+  triggersReady = true;
+}
+
+/**
+ * Whether the value [start, end) has a byte some attack syntax needs, percent-encoded or not: a
+ * quick look before attackSyntax's reading, which most values, holding none, do without.
+ */
+export function mayHoldSyntax(start: usize, end: usize): bool {
+  if (!triggersReady) prepareTriggers();
+  let previous: u32 = 0x100;
+  for (let p = start; p < end; p++) {
+    let c = <u32>load<u8>(p);
+    if (c == 0x25 && p + 2 < end) {
+      const hi = hexDigit(<u32>load<u8>(p + 1));
+      const lo = hexDigit(<u32>load<u8>(p + 2));
+      if (hi >= 0 && lo >= 0) {
+        c = <u32>((hi << 4) | lo);
+        p += 2;
+        if (c == 0x25) return true; // %25XX: encoded twice, read in full
+      }
+    }
+    const t = load<u8>(<usize>c, triggers);
+    if (t == TRIGGER || (t == PAIR && c == previous)) return true;
+    previous = c;
+  }
+  return false;
+}
+
 // Words of each language, as FNV-1a hashes of their ASCII bytes: language, not payloads.
 /** SQL words that join or end a condition an injection appends after a quote or number. */
 const SQL_AFTER_QUOTE: StaticArray<string> = [
@@ -36,21 +76,31 @@ const SHELL_COMMANDS: StaticArray<string> = [
   "exec", "system", "touch", "mkdir", "cp", "mv", "uname", "hostname", "netstat", "reboot", "shutdown", "sudo", "su",
 ];
 
+/** A set of words as their FNV-1a hashes, open-addressed in WORD_SLOTS slots (0: empty). */
+const WORD_SLOTS = 256;
 class WordSet {
-  hashes: StaticArray<u32>;
+  slots: StaticArray<u32> = new StaticArray<u32>(WORD_SLOTS);
   constructor(words: StaticArray<string>) {
-    this.hashes = new StaticArray<u32>(words.length);
     for (let i = 0; i < words.length; i++) {
       const w = unchecked(words[i]);
       let h: u32 = 0x811c9dc5;
       for (let j = 0; j < w.length; j++) h = (h ^ <u32>w.charCodeAt(j)) * 0x01000193;
-      unchecked((this.hashes[i] = h));
+      let slot = h & (WORD_SLOTS - 1);
+      while (unchecked(this.slots[slot]) != 0 && unchecked(this.slots[slot]) != h) slot = (slot + 1) & (WORD_SLOTS - 1);
+      unchecked((this.slots[slot] = h));
     }
   }
 
   has(p: usize, length: i32): bool {
+    if (length > 16) return false;
     const h = fnv1a(p, length);
-    for (let i = 0; i < this.hashes.length; i++) if (unchecked(this.hashes[i]) == h) return true;
+    let slot = h & (WORD_SLOTS - 1);
+    while (true) {
+      const at = unchecked(this.slots[slot]);
+      if (at == h) return true;
+      if (at == 0) return false;
+      slot = (slot + 1) & (WORD_SLOTS - 1);
+    }
     return false;
   }
 }
@@ -177,18 +227,26 @@ export function attackSyntax(start: usize, end: usize): u32 {
     const c = at(i, n);
     const next = at(i + 1, n);
     if (isLetter(c)) {
+      // A word is looked at only where what follows it could make it syntax.
       const e = wordEnd(i, n);
       const length = e - i;
       const before = at(i - 1, n);
-      if (sqlFunctions.has(text + <usize>i, length) && isCall(e, n)) found |= SYNTAX_SQL;
-      else if (length >= 2 && length <= 3 && (before == 0x20 || before == 0x29 || isDigit(before) || before == 0x27 || before == 0x22) &&
-        isSpace(at(e, n)) && sqlAfterQuote.has(text + <usize>i, length) && comparisonFollows(e, n)) found |= SYNTAX_SQL; // 1 or 2>1
-      else if (length == 5 && load<u32>(text + <usize>i) == 0x6f696e75 && load<u8>(text + <usize>i + 4) == 0x6e) {
+      const follows = at(e, n);
+      const after = isSpace(follows) ? at(skipSpaces(e, n), n) : follows;
+      if (after == 0x28 || (after == 0x2f && at(skipSpaces(e, n) + 1, n) == 0x2a)) {
+        if (isCall(e, n) && sqlFunctions.has(text + <usize>i, length)) found |= SYNTAX_SQL; // sleep(5)
+      } else if (length <= 3) {
+        if (length >= 2 && isSpace(follows) && (before == 0x20 || before == 0x29 || isDigit(before) || before == 0x27 || before == 0x22) &&
+          sqlAfterQuote.has(text + <usize>i, length) && comparisonFollows(e, n)) found |= SYNTAX_SQL; // 1 or 2>1
+      } else if (after == 0x3d) {
+        if (c == 0x6f && next == 0x6e && !isLetter(before) && !isDigit(before)) found |= SYNTAX_MARKUP; // onload=
+      } else if (follows == 0x3a) {
+        if ((length == 10 && memory.compare(text + <usize>i, changetype<usize>(JAVASCRIPT), 10) == 0) ||
+          (length == 8 && memory.compare(text + <usize>i, changetype<usize>(VBSCRIPT), 8) == 0)) found |= SYNTAX_MARKUP; // javascript:
+      } else if (length == 5 && load<u32>(text + <usize>i) == 0x6f696e75 && load<u8>(text + <usize>i + 4) == 0x6e) {
         // union ... select
         for (let j = e; j + 6 <= n; j++) if (load<u32>(text + <usize>j) == 0x656c6573 && load<u16>(text + <usize>j + 4) == 0x7463) found |= SYNTAX_SQL;
-      } else if (length >= 5 && c == 0x6f && next == 0x6e && !isLetter(before) && !isDigit(before) && at(skipSpaces(e, n), n) == 0x3d) found |= SYNTAX_MARKUP; // onload=
-      else if ((length == 10 && memory.compare(text + <usize>i, changetype<usize>(JAVASCRIPT), 10) == 0 ||
-        length == 8 && memory.compare(text + <usize>i, changetype<usize>(VBSCRIPT), 8) == 0) && at(e, n) == 0x3a) found |= SYNTAX_MARKUP; // javascript: vbscript:
+      }
       i = e;
       continue;
     }

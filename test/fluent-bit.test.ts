@@ -20,7 +20,7 @@ const LOGHUB = shared("data/loghub");
 
 const CLI = resolve(ROOT, "dist/tarkin.js");
 const EXAMPLE = resolve(ROOT, "fluent-bit.yaml.example");
-const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly"] as const;
+const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly", "tarkin_covered"] as const;
 // Fluent Bit's own words for a filter that failed a record (flb_wasm.c, filter_wasm.c, flb_pack.c).
 const WASM_ERRORS = /Got exception running wasm code|invalid JSON|returned value is invalid|wasm function is not found|\[error\]|\[ warn\] \[filter:wasm/;
 

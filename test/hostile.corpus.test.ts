@@ -7,6 +7,7 @@
 // nothing is lost (a readable record's members all come through, byte for byte in msgpack; one that
 // cannot go on as itself is carried whole in tarkin_record), and tarkin_error says what was wrong
 // exactly when something was (then tarkin_anomaly is true).
+import { OUTPUT_FIELDS } from "../host/core/module/layouts.js";
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -71,9 +72,9 @@ function mpStr(s: string | Uint8Array): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Oracles: what the module should make of a record, decided independently of it.
 
-const SUFFIXES = ["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed"];
+const SUFFIXES = OUTPUT_FIELDS.split(",");
 const OWN = new Set(SUFFIXES.map((s) => "tarkin_" + s));
-const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly"];
+const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly", "tarkin_covered"];
 const FIELDS = DEFAULT_SETTINGS.fields;
 
 

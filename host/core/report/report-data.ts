@@ -1,6 +1,7 @@
 // What `tarkin report` keeps while records stream through the module: histograms of fixed size, the
 // letter space's count distributions, a bounded timeline of the gate, and the top anomalies (a heap
 // of fixed size, explained as they enter it). Memory does not grow with the number of records.
+import { OUTPUT_FIELDS } from "../module/layouts.js";
 import { messageOf } from "../io/input.js";
 import { type PackedContents } from "../module/pack.js";
 import { rareFields, type ModuleDriver, type CharacterDetail, type RareField, type WordDetail } from "../module/driver.js";
@@ -404,7 +405,7 @@ export class ReportData {
     this.letters = new Letters(explainer);
     this.top = new TopRecords(top);
     const p = pack.settings.prefix;
-    this.names = Object.fromEntries(["surprise", "infrequent", "sentiment", "fear", "anomaly", "error", "record", "spoofed"].map((k) => [k, p + k]));
+    this.names = Object.fromEntries(OUTPUT_FIELDS.split(",").map((k) => [k, p + k]));
   }
 
   source(name: string, bytes?: number): SourceStats {
