@@ -1,7 +1,7 @@
 // tarkin serve: the sidecar that runs the module for a Vector pipeline (Vector dropped its wasm
 // transform in 0.17). Events come from Vector's socket sink and go to its socket source, or, with
 // --http, from its http sink to its http_server source with end-to-end acknowledgements; the
-// sidecar's own log and statistics go to stderr.
+// sidecar's own log and statistics go to stderr, each line stamped with the time (ISO 8601, UTC).
 import { Command } from "commander";
 import { CliError } from "../core/errors.js";
 import type { FluentBitFilter } from "../core/module/harness.js";
@@ -41,7 +41,7 @@ export function serveCommand(): Command {
 }
 
 function log(message: string): void {
-  process.stderr.write(`tarkin serve: ${message}\n`);
+  process.stderr.write(`${new Date().toISOString()} tarkin serve: ${message}\n`);
 }
 
 function positive(text: string, option: string, unit: string): number {
