@@ -88,6 +88,8 @@ export class SidecarProcess {
 export class SocketSource {
   /** The events of each connection, in the order they came; a line cut off by a close is not an event (Vector fails to decode it). */
   readonly connections: Event[][] = [];
+  /** Bytes read, every connection's. */
+  bytes = 0;
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private mode: "read" | "stall" | "slow" = "read";
@@ -146,6 +148,7 @@ export class SocketSource {
     let rest = "";
     socket.setEncoding("utf8");
     socket.on("data", (text: string) => {
+      this.bytes += Buffer.byteLength(text);
       const lines = (rest + text).split("\n");
       rest = lines.pop()!;
       for (const line of lines) events.push(JSON.parse(line));

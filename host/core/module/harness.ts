@@ -4,6 +4,7 @@
 // filter; copy the returned NUL-terminated string out (strdup); free both inputs. One instance for
 // the whole run, so the module's state carries from record to record as it does in a pipeline.
 import { STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS } from "./layouts.js";
+import * as layouts from "./layouts.js";
 
 export class HarnessError extends Error {}
 
@@ -37,6 +38,11 @@ export interface FilterStats {
   anomalous: number;
   errors: number;
 }
+
+/** filter_stats()'s counters: [name, offset] for each STATS_ name of the layout. */
+const COUNTERS = Object.entries(layouts)
+  .filter(([name]) => name.startsWith("STATS_"))
+  .map(([name, offset]) => [name.slice("STATS_".length).toLowerCase(), offset] as const);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -164,6 +170,15 @@ export class FluentBitFilter {
     const view = new DataView(this.x.memory.buffer, this.x.filter_stats(), STATS);
     const r = (offset: number) => view.getFloat64(offset, true);
     return { recordsIn: r(STATS_IN), recordsOut: r(STATS_OUT), infrequent: r(STATS_INFREQUENT), anomalous: r(STATS_ANOMALOUS), errors: r(STATS_ERRORS) };
+  }
+
+  /**
+   * Every counter of filter_stats() by its layout name less STATS_, in lower case (in, out,
+   * infrequent, ...): read by the names the layout has, so a counter it gains appears here unasked.
+   */
+  counters(): Record<string, number> {
+    const view = new DataView(this.x.memory.buffer, this.x.filter_stats(), STATS);
+    return Object.fromEntries(COUNTERS.map(([name, offset]) => [name, view.getFloat64(offset, true)]));
   }
 
   memoryBytes(): number {

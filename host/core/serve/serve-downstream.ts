@@ -23,7 +23,12 @@ interface Chunk {
 
 export interface DownstreamStats {
   out: number;
+  /** The bytes of the events out (resent ones not counted again). */
+  bytesOut: number;
   resent: number;
+  /** Connections that failed or could not be made, each followed by a retry. */
+  reconnects: number;
+  connected: boolean;
   queuedEvents: number;
   queuedBytes: number;
   unconfirmedBytes: number;
@@ -92,7 +97,9 @@ export class Downstream {
   /** Vector closed the connection after our end of stream, so it has read everything before it. */
   private confirmed = false;
   private out = 0;
+  private bytesOut = 0;
   private resent = 0;
+  private reconnects = 0;
 
   constructor(private readonly address: Address, private readonly options: DownstreamOptions) {
     this.where = `downstream ${formatAddress(address)}`;
@@ -120,7 +127,10 @@ export class Downstream {
   stats(): DownstreamStats {
     return {
       out: this.out,
+      bytesOut: this.bytesOut,
       resent: this.resent,
+      reconnects: this.reconnects,
+      connected: this.socket !== undefined && !this.socket.connecting && !this.socket.destroyed,
       queuedEvents: this.queueEvents + this.lines.length,
       queuedBytes: this.queueBytes + this.linesLength,
       unconfirmedBytes: this.writtenBytes,
@@ -184,7 +194,10 @@ export class Downstream {
       this.queueBytes -= chunk.bytes.length;
       this.queueEvents -= chunk.events;
       if (chunk.sent) this.resent += chunk.events;
-      else this.out += chunk.events;
+      else {
+        this.out += chunk.events;
+        this.bytesOut += chunk.bytes.length;
+      }
       chunk.sent = true;
       this.keep(chunk);
       this.writable = this.socket!.write(chunk.bytes);
@@ -221,6 +234,7 @@ export class Downstream {
     this.writtenBytes = 0;
     this.options.log(`${this.where}: ${this.lastError || "connection closed"}; ${again ? `${again} events to send again; ` : ""}retrying in ${this.retryMs} ms`);
     this.lastError = "";
+    this.reconnects++;
     setTimeout(() => this.connect(), this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, LAST_RETRY_MS);
   }

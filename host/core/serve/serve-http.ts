@@ -14,7 +14,7 @@ import { CliError } from "../errors.js";
 import { eventTime, type FluentBitFilter } from "../module/harness.js";
 import { isBlank } from "../io/input.js";
 import { formatAddress, type Address } from "./serve-downstream.js";
-import { listenOn } from "./serve.js";
+import { listenOn, type Observer } from "./serve.js";
 
 /** The largest request body, after decompression. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -104,13 +104,16 @@ function trim(b: Buffer): Buffer {
 
 export interface HttpSidecarStats {
   requests: number;
-  answered200: number;
-  answered503: number;
-  answered429: number;
-  answered413: number;
-  answered400: number;
+  /** Requests answered, by status. */
+  answered: Record<number, number>;
   in: number;
+  /** Request bodies' bytes as they came (compressed when the sink compresses). */
+  bytesIn: number;
   out: number;
+  /** The bytes of the posts the downstream answered 2xx. */
+  bytesOut: number;
+  /** Posts to the downstream that failed: an error, a timeout, or an answer other than 2xx. */
+  downstreamFailures: number;
   lost: number;
   inHand: number;
   inHandBytes: number;
@@ -130,7 +133,7 @@ export class HttpSidecar {
   /** Requests whose body is still arriving. */
   private readonly reading = new Set<IncomingMessage>();
   private readonly counts: HttpSidecarStats = {
-    requests: 0, answered200: 0, answered503: 0, answered429: 0, answered413: 0, answered400: 0, in: 0, out: 0, lost: 0, inHand: 0, inHandBytes: 0,
+    requests: 0, answered: {}, in: 0, bytesIn: 0, out: 0, bytesOut: 0, downstreamFailures: 0, lost: 0, inHand: 0, inHandBytes: 0,
   };
 
   constructor(
@@ -138,17 +141,19 @@ export class HttpSidecar {
     private readonly forward: URL,
     private readonly tag: string,
     private readonly log: (message: string) => void,
+    /** Observes each request's events through the module. */
+    private readonly batchSeconds: Observer,
     private readonly limits = { pendingBytes: PENDING_LIMIT_BYTES, bodyBytes: MAX_BODY_BYTES, timeoutMs: DOWNSTREAM_TIMEOUT_MS },
   ) {
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
   listen(address: Address): Promise<void> {
-    return listenOn(this.server, address, this.log, `listening for Vector's http sink on http://${formatAddress(address)}`);
+    return listenOn(this.server, address, "--listen", this.log, `listening for Vector's http sink on http://${formatAddress(address)}`);
   }
 
   stats(): HttpSidecarStats {
-    return { ...this.counts };
+    return { ...this.counts, answered: { ...this.counts.answered } };
   }
 
   /**
@@ -192,6 +197,7 @@ export class HttpSidecar {
       const events = batchEvents(body);
       const results: string[] = [];
       const time = eventTime();
+      const started = performance.now();
       for (const event of events) {
         this.counts.in++;
         const result = this.filter.filter(event, this.tag, time);
@@ -202,12 +208,14 @@ export class HttpSidecar {
           results.push(event.toString("utf8"));
         } else if (result !== "") results.push(result);
       }
+      if (events.length) this.batchSeconds.observe((performance.now() - started) / 1000);
       const delivered = results.length;
       if (delivered) {
         const post = Buffer.from(results.join("\n") + "\n");
         results.length = 0;
         hold(post.length);
         await this.post(post);
+        this.counts.bytesOut += post.length;
       }
       this.counts.out += delivered;
       this.answer(res, 200, "");
@@ -238,6 +246,7 @@ export class HttpSidecar {
       };
       req.on("data", (chunk: Buffer) => {
         size += chunk.length;
+        this.counts.bytesIn += chunk.length;
         if (size > this.limits.bodyBytes) return refuse(new RequestError(413, `a body over ${this.limits.bodyBytes} bytes`));
         try {
           hold(size - chunk.length >= reserved ? chunk.length : size - reserved);
@@ -267,9 +276,9 @@ export class HttpSidecar {
     return body;
   }
 
-  /** Posts to the downstream; resolves on a 2xx answer, rejects on anything else. */
+  /** Posts to the downstream; resolves on a 2xx answer, rejects on anything else (counted). */
   private post(body: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const req = request(
         this.forward,
         {
@@ -291,15 +300,14 @@ export class HttpSidecar {
       req.on("timeout", () => req.destroy(new Error(`the downstream did not answer in ${this.limits.timeoutMs} ms`)));
       req.on("error", (e) => reject(new Error(`the downstream ${this.forward.host}: ${e.message}`)));
       req.end(body);
+    }).catch((e: Error) => {
+      this.counts.downstreamFailures++;
+      throw e;
     });
   }
 
   private answer(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-    if (status === 200) this.counts.answered200++;
-    else if (status === 503) this.counts.answered503++;
-    else if (status === 429) this.counts.answered429++;
-    else if (status === 413) this.counts.answered413++;
-    else if (status === 400) this.counts.answered400++;
+    this.counts.answered[status] = (this.counts.answered[status] ?? 0) + 1;
     if (res.headersSent || res.destroyed) return;
     // A body left unread (413) closes the connection once answered: the rest of it is not a request.
     const unread = !res.req.complete;

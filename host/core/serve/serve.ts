@@ -18,21 +18,27 @@ export function parseAddress(text: string, option: string): Address {
 }
 
 /**
- * Starts `server` listening on --listen's address: a CliError when it cannot (the address in use),
- * `saying` logged when it does, and later errors logged rather than thrown. Both sidecar modes use it.
+ * Starts `server` listening on `option`'s address: a CliError when it cannot (the address in use),
+ * `saying` logged when it does, and later errors logged rather than thrown. Both sidecar modes and
+ * the operations endpoint use it.
  */
-export function listenOn(server: Server | HttpServer, address: Address, log: (message: string) => void, saying: string): Promise<void> {
+export function listenOn(server: Server | HttpServer, address: Address, option: string, log: (message: string) => void, saying: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const refuse = (e: NodeJS.ErrnoException) =>
-      reject(new CliError(`--listen ${formatAddress(address)}: ${e.code === "EADDRINUSE" ? "the address is in use" : e.message}`));
+      reject(new CliError(`${option} ${formatAddress(address)}: ${e.code === "EADDRINUSE" ? "the address is in use" : e.message}`));
     server.once("error", refuse);
     server.listen(address.port, address.host, () => {
       server.off("error", refuse);
-      server.on("error", (e: Error) => log(`listening: ${e.message}`));
+      server.on("error", (e: Error) => log(`${option}: ${e.message}`));
       log(saying);
       resolve();
     });
   });
+}
+
+/** Where each batch's time through the module goes: the tarkin_serve_batch_seconds histogram. */
+export interface Observer {
+  observe(seconds: number): void;
 }
 
 interface Upstream {
@@ -46,7 +52,9 @@ interface Upstream {
 
 export interface SidecarStats {
   in: number;
+  bytesIn: number;
   lost: number;
+  upstreams: number;
 }
 
 export class Sidecar {
@@ -55,6 +63,7 @@ export class Sidecar {
   private paused = false;
   private stopping = false;
   private in = 0;
+  private bytesIn = 0;
   private lost = 0;
 
   constructor(
@@ -62,16 +71,18 @@ export class Sidecar {
     private readonly downstream: Downstream,
     private readonly tag: string,
     private readonly log: (message: string) => void,
+    /** Observes each read's events through the module (timing every event would cost a tenth of the sidecar's CPU). */
+    private readonly batchSeconds: Observer,
   ) {
     this.server = createServer((socket) => this.accept(socket));
   }
 
   listen(address: Address): Promise<void> {
-    return listenOn(this.server, address, this.log, `listening on ${formatAddress(address)}`);
+    return listenOn(this.server, address, "--listen", this.log, `listening on ${formatAddress(address)}`);
   }
 
   stats(): SidecarStats {
-    return { in: this.in, lost: this.lost };
+    return { in: this.in, bytesIn: this.bytesIn, lost: this.lost, upstreams: this.upstreams.size };
   }
 
   /** The downstream has room again: read on. */
@@ -121,6 +132,8 @@ export class Sidecar {
   }
 
   private receive(u: Upstream, chunk: Buffer): void {
+    this.bytesIn += chunk.length;
+    const started = performance.now();
     let start = 0;
     for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
       let line = chunk.subarray(start, nl);
@@ -133,6 +146,7 @@ export class Sidecar {
       this.event(u, line);
       start = nl + 1;
     }
+    if (start > 0) this.batchSeconds.observe((performance.now() - started) / 1000);
     if (start < chunk.length) {
       u.partial.push(chunk.subarray(start));
       u.partialBytes += chunk.length - start;
