@@ -173,9 +173,10 @@ describe("tarkin sample", () => {
     ["--attacks", "-0.1"],
     ["--attacks", "abc"],
     ["--attacks", ""],
-  ])("rejects %s %j with one tarkin: line and a non-zero exit", (option, value) => {
+  ])("rejects %s %j with one tarkin sample: line and exit 2", (option, value) => {
     const r = fails(run(["sample", "--lines", "5", option, value]));
-    expect(r.stderr).toMatch(/^tarkin: /);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^tarkin sample: /);
     expect(r.stderr).toContain(option);
     expect(r.stdout).toBe("");
   });
@@ -808,8 +809,75 @@ describe("the command line", () => {
     expect(ok(run(["check", "--help"])).stdout).toContain("--wasm");
   });
 
+  it("train without -o and with an unknown option reports the unknown option, not the missing -o", () => {
+    write("a.log", "hello\n");
+    const r = fails(run(["train", "a.log", "--bogus"]), /^tarkin train: unknown option '--bogus'/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toContain("--output");
+    // Given no unknown option, the missing -o is still reported.
+    expect(fails(run(["train", "a.log"]), /^tarkin train: required option '-o, --output <model\.json>' not specified/).status).toBe(2);
+  });
+
   it("--version prints the package's version", () => {
     const { version } = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as { version: string };
     expect(ok(run(["--version"])).stdout.trim()).toBe(version);
+  });
+});
+
+describe("exit codes and message prefixes", () => {
+  // 2: the command line is wrong (an unknown option, a bad option value, a missing required option).
+  it.each([
+    [["train", "a.log", "-o", "m.json", "--bogus"], "train", "unknown option '--bogus'"],
+    [["train", "a.log"], "train", "required option '-o, --output"],
+    [["train", "a.log", "--format", "csv", "--column", "0", "-o", "m.json"], "train", "--column"],
+    [["merge", "a.json", "-o", "m.json"], "merge", "at least two models"],
+    [["merge", "a.json", "b.json"], "merge", "required option '-o, --output"],
+    [["pack", "--model", "m.json", "--gate-spreads", "x", "-o", "t.wasm"], "pack", "--gate-spreads must be a number"],
+    [["check", "a.log", "--min-fear", "3"], "check", "--min-fear must be a number from 0 to 1"],
+    [["check", "a.log", "--prefix", "a b"], "check", "--prefix must be"],
+    [["check", "a.log", "--field", "a..b"], "check", "is not a field path"],
+    [["check", "a.log", "--mode", "x"], "check", "argument 'x' is invalid"],
+    [["report", "a.log", "--top", "-3", "-o", "r.html"], "report", "--top must be a whole number"],
+    [["eval", "a.log", "--seed", "x"], "eval", "--seed must be a whole number"],
+    [["sample", "--attacks", "2"], "sample", "--attacks must be a number from 0 to 1"],
+    [["serve", "--listen", "nowhere", "--forward", "127.0.0.1:9"], "serve", "--listen must be HOST:PORT"],
+    [["explain"], "explain", "missing required argument 'message'"],
+  ])("%j exits 2 with one line prefixed tarkin %s:", (args, command, message) => {
+    write("a.log", "hello\n");
+    const r = fails(run(args), message);
+    expect(r.status).toBe(2);
+    expect(r.stderr.startsWith(`tarkin ${command}: `), r.stderr).toBe(true);
+  });
+
+  it("a setting given with --wasm, which carries its own, is a usage error (2)", () => {
+    packed("t.wasm");
+    const r = fails(run(["check", "--wasm", "t.wasm", "--mode", "drop"], "hello\n"), /^tarkin check: settings are packed into t\.wasm/);
+    expect(r.status).toBe(2);
+  });
+
+  // 1: the command line is right, the run failed.
+  it.each([
+    [["train", "missing.log", "-o", "m.json"], "train", "missing.log: no such file"],
+    [["merge", "a.json", "b.json", "-o", "m.json"], "merge", "cannot read a.json"],
+    [["pack", "--model", "missing.json", "-o", "t.wasm"], "pack", "missing.json: no such file"],
+    [["inspect", "missing.wasm"], "inspect", "missing.wasm: no such file"],
+    [["check", "missing.log"], "check", "missing.log: no such file"],
+    [["explain", "hello", "--wasm", "missing.wasm"], "explain", "missing.wasm: no such file"],
+    [["report", "missing.log", "-o", "r.html"], "report", "missing.log: no such file"],
+    [["eval", "missing.log"], "eval", "missing.log: no such file"],
+    [["sample", "-o", "missing-dir/s.log"], "sample", "cannot write missing-dir/s.log"],
+  ])("%j exits 1 with one line prefixed tarkin %s:", (args, command, message) => {
+    const r = fails(run(args), message);
+    expect(r.status).toBe(1);
+    expect(r.stderr.startsWith(`tarkin ${command}: `), r.stderr).toBe(true);
+  });
+
+  it("a warning names its command too", () => {
+    const r = ok(run(["check"], "a\u0000b\n"));
+    expect(r.stderr).toMatch(/^tarkin check: warning: stdin looks binary/);
+  });
+
+  it("an unknown command, before any command is known, is prefixed tarkin: and exits 2", () => {
+    expect(fails(run(["frobnicate"]), /^tarkin: unknown command/).status).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 // tarkin merge: the model of training on all the shards, from the shards' models.
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { CliError } from "../core/errors.js";
+import { UsageError } from "../core/errors.js";
 import { readText } from "../core/io/files.js";
 import { mergeFields, parseModel, type CharacterStats, type Model } from "../core/module/model.js";
 
@@ -11,7 +11,7 @@ export function mergeCommand(): Command {
     .argument("<models...>", "model files, in training order")
     .requiredOption("-o, --output <model.json>", "where to write the merged model")
     .action((files: string[], o: { output: string }) => {
-      if (files.length < 2) throw new CliError("merge needs at least two models");
+      if (files.length < 2) throw new UsageError(`at least two models to merge, not ${files.length}`);
       const models = files.map((f) => parseModel(readText(f), f));
       const merged = models.reduce(mergeModels);
       writeFileSync(o.output, JSON.stringify(merged, null, 1) + "\n");

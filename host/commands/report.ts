@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { version } from "../core/module/assets.js";
-import { CliError } from "../core/errors.js";
+import { CliError, UsageError } from "../core/errors.js";
 import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
 import { annotatingModule, readPack } from "../core/module/pack.js";
 import { eventTime } from "../core/module/harness.js";
@@ -30,7 +30,7 @@ export function reportCommand(): Command {
 
 async function report(files: string[], o: ReportOptions): Promise<void> {
   const top = Number(o.top);
-  if (!Number.isInteger(top) || top < 0 || top > 10000) throw new CliError(`--top must be a whole number from 0 to 10000, not ${JSON.stringify(o.top)}`);
+  if (!Number.isInteger(top) || top < 0 || top > 10000) throw new UsageError(`--top must be a whole number from 0 to 10000, not ${JSON.stringify(o.top)}`);
   const inputs = sources(files);
   const given = filterModule(o);
   const pack = readPack(given)!;

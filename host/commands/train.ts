@@ -5,7 +5,7 @@ import { Command, Option } from "commander";
 import { SingleBar } from "cli-progress";
 import { ModuleDriver } from "../core/module/driver.js";
 import { coreModule } from "../core/module/assets.js";
-import { CliError } from "../core/errors.js";
+import { CliError, UsageError } from "../core/errors.js";
 import { readText } from "../core/io/files.js";
 import { atPath, csvRows, lineBlocks, lines, messageOf, sources, type Format, type Source } from "../core/io/input.js";
 import { parseModel, type Model } from "../core/module/model.js";
@@ -64,7 +64,7 @@ async function trainSource(t: ModuleDriver, source: Source, o: TrainOptions, ski
     const byName = !/^\d+$/.test(o.column);
     const header = o.header || byName;
     let index = byName ? -1 : Number(o.column) - 1;
-    if (!byName && index < 0) throw new CliError(`--column ${o.column}: columns count from 1`);
+    if (!byName && index < 0) throw new UsageError(`--column ${o.column}: columns count from 1`);
     let first = true;
     for await (const row of csvRows(source, onBytes)) {
       if (first && header) {

@@ -4,7 +4,7 @@
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { coreModule, defaultModel, ROOT, version } from "./assets.js";
-import { CliError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import { readBytes, readText } from "../io/files.js";
 import { FluentBitFilter, HarnessError, type EventFormat } from "./harness.js";
 import { parseLexicon, overlay, vaderLexicon, type Lexicon } from "./lexicon.js";
@@ -53,7 +53,7 @@ export function addModuleOptions(command: Command): Command {
 /** The module to run: --wasm's, or the embedded default (packed now, with any settings given). */
 export function filterModule(o: ModuleOptions): Uint8Array {
   if (o.wasm) {
-    if (hasSettingsOptions(o)) throw new CliError(`settings are packed into ${o.wasm}; repack it with tarkin pack to change them`);
+    if (hasSettingsOptions(o)) throw new UsageError(`settings are packed into ${o.wasm}; repack it with tarkin pack to change them`);
     const wasm = readBytes(o.wasm);
     try {
       if (!readPack(wasm)) throw new CliError(`${o.wasm}: a tarkin module with no packed model; build one with tarkin pack`);

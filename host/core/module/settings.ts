@@ -2,7 +2,7 @@
 // command that runs a module (with --wasm, through filter-module.ts).
 import { Command, Option } from "commander";
 import { DEFAULT_SETTINGS, type Settings } from "./pack.js";
-import { CliError } from "../errors.js";
+import { UsageError } from "../errors.js";
 
 export function addSettingsOptions(command: Command): Command {
   return command
@@ -30,7 +30,7 @@ export function hasSettingsOptions(o: SettingsOptions): boolean {
 function number(value: string, option: string, min: number, max: number): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-    throw new CliError(`${option} must be a number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+    throw new UsageError(`${option} must be a number from ${min} to ${max}, not ${JSON.stringify(value)}`);
   }
   return n;
 }
@@ -39,7 +39,7 @@ export function settingsFrom(o: SettingsOptions, base: Settings = DEFAULT_SETTIN
   const settings = { ...base };
   if (o.field) {
     for (const f of o.field) {
-      if (f === "" || f.split(".").some((part) => part === "")) throw new CliError(`--field ${JSON.stringify(f)} is not a field path (names joined by dots)`);
+      if (f === "" || f.split(".").some((part) => part === "")) throw new UsageError(`--field ${JSON.stringify(f)} is not a field path (names joined by dots)`);
     }
     settings.fields = o.field;
   }
@@ -48,7 +48,7 @@ export function settingsFrom(o: SettingsOptions, base: Settings = DEFAULT_SETTIN
   if (o.gateSpreads !== undefined) settings.gateSpreads = number(o.gateSpreads, "--gate-spreads", 0, 1000);
   if (o.minFear !== undefined) settings.minFear = number(o.minFear, "--min-fear", 0, 1);
   if (o.prefix !== undefined) {
-    if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(o.prefix)) throw new CliError(`--prefix must be 1 to 64 letters, digits or _ . @ -, not ${JSON.stringify(o.prefix)}`);
+    if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(o.prefix)) throw new UsageError(`--prefix must be 1 to 64 letters, digits or _ . @ -, not ${JSON.stringify(o.prefix)}`);
     settings.prefix = o.prefix;
   }
   return settings;
