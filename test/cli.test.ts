@@ -622,7 +622,7 @@ describe("tarkin check", () => {
       "",
       '{"message":"Failed password for root"}',
     ].join("\n") + "\n";
-    const r = ok(run(["check", "--format", "ndjson"], input));
+    const r = ok(run(["check", "--format", "ndjson", "--max-errors", "1"], input));
     const out = records(r.stdout);
     expect(out).toHaveLength(3);
     expect(out[0]).toMatchObject({ log: "Accepted password for bob from 10.0.0.1", host: "web01", n: 3, nested: { k: [1, 2] } });
@@ -879,5 +879,114 @@ describe("exit codes and message prefixes", () => {
 
   it("an unknown command, before any command is known, is prefixed tarkin: and exits 2", () => {
     expect(fails(run(["frobnicate"]), /^tarkin: unknown command/).status).toBe(2);
+  });
+});
+
+describe("check and report fail when records fail (a rollout gate)", () => {
+  /** Records whose message is in event.original.text, a field the module was not packed to read. */
+  function misfielded(name: string, n: number): string {
+    const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ event: { original: { text: `sshd[${i}]: Accepted password for bob from 10.0.0.${i % 250}` } } }));
+    return write(name, lines.join("\n") + "\n");
+  }
+
+  /** n readable records with `bad` unreadable ones (no message field) at the given places. */
+  function mixed(name: string, n: number, bad: number[]): string {
+    const lines = Array.from({ length: n }, (_, i) => JSON.stringify(bad.includes(i) ? { text: `record ${i}` } : { message: `session opened for user${i}` }));
+    return write(name, lines.join("\n") + "\n");
+  }
+
+  /** The gate's failure: the summary line, then one line saying why, exit 1. */
+  function gateFails(r: Result, command: string): string {
+    expect(r.status, r.stderr).toBe(1);
+    const lines = linesOf(r.stderr);
+    expect(lines, r.stderr).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^tarkin ${command}: \\d+ records in, `));
+    expect(lines[1]).toMatch(new RegExp(`^tarkin ${command}: `));
+    return lines[1];
+  }
+
+  it("check exits 1 when every record is an error (message in a field the module does not read), naming the first", () => {
+    packed("t.wasm", ["--field", "message"]);
+    misfielded("ssh.ndjson", 200);
+    const r = run(["check", "ssh.ndjson", "--format", "ndjson", "--wasm", "t.wasm"]);
+    const why = gateFails(r, "check");
+    expect(summary(r.stderr)).toMatchObject({ recordsIn: 200, out: 200, errors: 200 });
+    expect(why).toBe(
+      "tarkin check: 200 of 200 records are errors (records the module could not read), more than --max-errors 0 allows; " +
+        "the first, ssh.ndjson:1: no message field (looked for message)",
+    );
+    // The records still come out, marked, for the operator to look at.
+    expect(records(r.stdout)).toHaveLength(200);
+    // The same with the module reading the field: it passes.
+    packed("right.wasm", ["--field", "event.original.text"]);
+    expect(summary(ok(run(["check", "ssh.ndjson", "--format", "ndjson", "--wasm", "right.wasm"])).stderr).errors).toBe(0);
+  });
+
+  it.each(["json", "msgpack"])("--event-format %s: the gate counts the same errors", (eventFormat) => {
+    mixed("m.ndjson", 50, [3, 40]);
+    const why = gateFails(run(["check", "m.ndjson", "--format", "ndjson", "--event-format", eventFormat]), "check");
+    expect(why).toMatch(/^tarkin check: 2 of 50 records are errors .*; the first, m\.ndjson:4: no message field/);
+  });
+
+  it("--max-errors takes a count or a share of the records in; the limit itself passes, one more fails", () => {
+    mixed("m.ndjson", 200, [0, 10, 20]);
+    const check = (max: string) => run(["check", "m.ndjson", "--format", "ndjson", "--max-errors", max]);
+    ok(check("3"));
+    expect(gateFails(check("2"), "check")).toContain("3 of 200 records are errors (records the module could not read), more than --max-errors 2 allows");
+    ok(check("1.5%")); // 3 of 200
+    ok(check("100%"));
+    expect(gateFails(check("1.4%"), "check")).toContain("more than --max-errors 1.4% allows"); // allows 2
+  });
+
+  it.each(["x", "-1", "1.5", "101%", "%", ""])("--max-errors %j is a usage error (exit 2)", (value) => {
+    write("a.log", "hello\n");
+    const r = fails(run(["check", "a.log", "--max-errors", value]), "--max-errors must be a whole number or a percentage");
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+  });
+
+  it("--summary-json writes one JSON object: the counters as the line says them, the limits, the first error, passed", () => {
+    mixed("m.ndjson", 20, [5, 6]);
+    const r = run(["check", "m.ndjson", "--format", "ndjson", "--summary-json", "summary.json"]);
+    gateFails(r, "check");
+    const j = JSON.parse(read("summary.json"));
+    expect(j).toEqual({
+      command: "check",
+      counters: expect.objectContaining({ recordsIn: 20, recordsOut: 20, errors: 2 }),
+      lost: 0,
+      limits: [{ counter: "errors", option: "--max-errors", max: "0", allowed: 0, count: 2, passed: false }],
+      firstError: { source: "m.ndjson", line: 6, error: expect.stringContaining("no message field") },
+      passed: false,
+    });
+    // Every counter, in the order the line says them: a counter the module gains shows in both.
+    const line = /^tarkin check: (.*)$/m.exec(r.stderr)![1];
+    expect(line.split(", ").map((part) => Number(part.split(" ")[0]))).toEqual(Object.values(j.counters));
+    // A run that passes says so too.
+    ok(run(["check", "m.ndjson", "--format", "ndjson", "--max-errors", "10%", "--summary-json", "pass.json"]));
+    expect(JSON.parse(read("pass.json"))).toMatchObject({ limits: [{ max: "10%", allowed: 2, count: 2, passed: true }], passed: true });
+  });
+
+  it("--summary-json /dev/stderr puts the JSON object on standard error, after the summary line", () => {
+    write("a.log", "hello\nworld\n");
+    const r = ok(run(["check", "a.log", "--summary-json", "/dev/stderr"]));
+    const lines = linesOf(r.stderr);
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1])).toMatchObject({ command: "check", counters: { recordsIn: 2, errors: 0 }, passed: true });
+  });
+
+  it("--summary-json into a missing directory fails with one line", () => {
+    write("a.log", "hello\n");
+    const r = run(["check", "a.log", "--summary-json", "missing-dir/s.json"]);
+    expect(r.status).toBe(1);
+    expect(linesOf(r.stderr)[1]).toMatch(/^tarkin check: cannot write the summary to missing-dir\/s\.json/);
+  });
+
+  it("report exits 1 past --max-errors too, still writing the report, and takes --summary-json", () => {
+    mixed("m.ndjson", 30, [7]);
+    const r = run(["report", "m.ndjson", "--format", "ndjson", "-o", "r.html", "--summary-json", "s.json"]);
+    expect(gateFails(r, "report")).toMatch(/^tarkin report: 1 of 30 records are errors .*; the first, m\.ndjson:8: no message field/);
+    expect(exists("r.html")).toBe(true);
+    expect(JSON.parse(read("s.json"))).toMatchObject({ command: "report", counters: { recordsIn: 30, errors: 1 }, passed: false });
+    ok(run(["report", "m.ndjson", "--format", "ndjson", "-o", "r.html", "--max-errors", "1"]));
   });
 });
