@@ -221,7 +221,7 @@ describe("tarkin train", () => {
     );
     const r = ok(run(["train", "r.ndjson", "--format", "ndjson", "--field", "a.b", "-o", "n.json"]));
     expect(r.stderr).toMatch(/skipped:.*1 not JSON/);
-    expect(r.stderr).toContain("no a.b field");
+    expect(r.stderr).toContain("1 without the field a.b");
     const m = model("n.json");
     expect(m.messages).toBe(2);
     expect(m.provenance?.trainedOn).toEqual([{ source: "r.ndjson", format: "ndjson", field: "a.b", messages: 2 }]);
@@ -918,7 +918,7 @@ describe("check and report fail when records fail (a rollout gate)", () => {
     // The records still come out, marked, for the operator to look at.
     expect(records(r.stdout)).toHaveLength(200);
     // The same with the module reading the field: it passes.
-    packed("right.wasm", ["--field", "event.original.text"]);
+    ok(run(["pack", "--model", "m.json", "--field", "event.original.text", "-o", "right.wasm"]));
     expect(summary(ok(run(["check", "ssh.ndjson", "--format", "ndjson", "--wasm", "right.wasm"])).stderr).errors).toBe(0);
   });
 
@@ -988,5 +988,46 @@ describe("check and report fail when records fail (a rollout gate)", () => {
     expect(exists("r.html")).toBe(true);
     expect(JSON.parse(read("s.json"))).toMatchObject({ command: "report", counters: { recordsIn: 30, errors: 1 }, passed: false });
     ok(run(["report", "m.ndjson", "--format", "ndjson", "-o", "r.html", "--max-errors", "1"]));
+  });
+});
+
+describe("train says why nothing was usable, and keeps an existing model", () => {
+  const misfielded = () =>
+    write("x.ndjson", Array.from({ length: 40 }, (_, i) => JSON.stringify({ event: { original: { text: `sshd[${i}]: session opened` } } })).join("\n") + "\n");
+
+  it.each([
+    [["--format", "ndjson"], "40 records read, none usable: 40 without a field log, message or msg; --field names the message field"],
+    [["--format", "ndjson", "--field", "nope"], "40 records read, none usable: 40 without the field nope; --field names the message field"],
+    [["--format", "csv"], "40 rows read, none usable: 40 with fewer than 9 columns; --column picks the message column"],
+  ])("%j on records without the message field says what was read and what it lacked", (options, message) => {
+    misfielded();
+    const r = fails(run(["train", "x.ndjson", ...options, "-o", "m.json"]), `tarkin train: no messages to train on: ${message}`);
+    expect(r.stderr).not.toContain("empty");
+    expect(exists("m.json")).toBe(false);
+  });
+
+  it("counts each reason a record was skipped", () => {
+    write("x.ndjson", 'not json\n{"log": 5}\n{"msg": ["a"]}\n\n{"other": "x"}\n');
+    fails(run(["train", "x.ndjson", "--format", "ndjson", "-o", "m.json"]), "4 records read, none usable: 1 not JSON, 1 whose log is not a string, 1 whose msg is not a string, 1 without a field log, message or msg");
+  });
+
+  it("a CSV of only a header row says so", () => {
+    write("h.csv", "time,log\n");
+    fails(run(["train", "h.csv", "--format", "csv", "--column", "log", "-o", "m.json"]), "no messages to train on: the input has no rows (a header row aside)");
+  });
+
+  it("refuses to replace an existing model without --force, saying how to go on; --force replaces it", () => {
+    write("a.log", "alpha\n");
+    write("b.log", "beta\ngamma\n");
+    ok(run(["train", "a.log", "-o", "m.json"]));
+    const before = read("m.json");
+    const r = fails(run(["train", "b.log", "-o", "m.json"]), "tarkin train: m.json exists: --update continues training it, --force replaces it");
+    expect(r.status).toBe(1);
+    expect(read("m.json")).toBe(before);
+    ok(run(["train", "b.log", "--force", "-o", "m.json"]));
+    expect(model("m.json").messages).toBe(2);
+    ok(run(["train", "a.log", "--update", "-o", "m.json"]));
+    expect(model("m.json").messages).toBe(3);
+    expect(fails(run(["train", "a.log", "--update", "--force", "-o", "m.json"]), /--force.*cannot be used with.*--update/).status).toBe(2);
   });
 });
