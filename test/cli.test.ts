@@ -1031,3 +1031,49 @@ describe("train says why nothing was usable, and keeps an existing model", () =>
     expect(fails(run(["train", "a.log", "--update", "--force", "-o", "m.json"]), /--force.*cannot be used with.*--update/).status).toBe(2);
   });
 });
+
+describe("a model file is checked key by key when read", () => {
+  /** m.json from training, with `change` made to its parsed JSON. */
+  function corrupted(change: (m: Record<string, any>) => void): string {
+    trained("good.json");
+    const m = JSON.parse(read("good.json"));
+    change(m);
+    return write("bad.json", JSON.stringify(m));
+  }
+
+  it.each([
+    ["messages -5", (m: Record<string, any>) => (m.messages = -5), '"messages" must be a whole number of 0 or more, not -5'],
+    ["messages 1.5", (m: Record<string, any>) => (m.messages = 1.5), '"messages" must be a whole number of 0 or more, not 1.5'],
+    ["messages as text", (m: Record<string, any>) => (m.messages = "300"), '"messages" must be a whole number of 0 or more, not "300"'],
+    ["messages past 2^53", (m: Record<string, any>) => (m.messages = 2 ** 60), '"messages" must be a whole number'],
+    ["n above messages", (m: Record<string, any>) => (m.characters[0].n = m.messages + 1), '"n" must be a whole number from 1 to "messages" (300), not 301'],
+    ["n 0", (m: Record<string, any>) => (m.characters[1].n = 0), 'character 1 ('],
+    ["K 0", (m: Record<string, any>) => (m.characters[0].K = 0), '"K" must be a whole number of 1 or more, not 0'],
+    ["max below K", (m: Record<string, any>) => (m.characters[0].max = m.characters[0].K - 1), '"max" must be a whole number of "K"'],
+    ["min -1", (m: Record<string, any>) => (m.characters[0].min = -1), '"min" must be a whole number from 0 to "max"'],
+    ["min above max", (m: Record<string, any>) => (m.characters[0].min = m.characters[0].max + 1), '"min" must be a whole number from 0 to "max"'],
+    ["Ex2 negative", (m: Record<string, any>) => (m.characters[0].Ex2 = -1), '"Ex2" must be a finite number of 0 or more, not -1'],
+    ["provenance a string", (m: Record<string, any>) => (m.provenance = "mine"), '"provenance" must be an object, not "mine"'],
+    ["trainedOn not a list", (m: Record<string, any>) => (m.provenance = { trainedOn: 3 }), '"provenance"."trainedOn" must be a list, not 3'],
+  ])("%s: pack, merge and train --update refuse it, naming the key", (_, change, message) => {
+    corrupted(change);
+    const r = fails(run(["pack", "--model", "bad.json", "-o", "t.wasm"]), `tarkin pack: bad.json: `);
+    expect(r.stderr).toContain(message);
+    expect(r.status).toBe(1);
+    expect(exists("t.wasm")).toBe(false);
+    fails(run(["merge", "good.json", "bad.json", "-o", "m2.json"]), message);
+    write("a.log", "hello\n");
+    fails(run(["train", "a.log", "--update", "-o", "bad.json"]), message);
+  });
+
+  it("an Ex of 1e999 (Infinity once parsed) is refused", () => {
+    trained("good.json");
+    write("bad.json", read("good.json").replace(/"Ex": -?\d+(\.\d+)?/, '"Ex": 1e999'));
+    fails(run(["pack", "--model", "bad.json", "-o", "t.wasm"]), /character 0 \(.*\): "Ex" must be a finite number, not Infinity/);
+  });
+
+  it("the committed default model and a trained one pass", () => {
+    ok(run(["pack", "--model", resolve(ROOT, "models/default.json"), "-o", "d.wasm"]));
+    ok(run(["pack", "--model", trained("good.json"), "-o", "t.wasm"]));
+  });
+});
