@@ -1077,3 +1077,41 @@ describe("a model file is checked key by key when read", () => {
     ok(run(["pack", "--model", trained("good.json"), "-o", "t.wasm"]));
   });
 });
+
+describe("merge refuses to count a training twice", () => {
+  it("the same file given twice, by the same name or another (a link): exit 2, and no model written", () => {
+    trained("m.json");
+    const r = fails(run(["merge", "m.json", "m.json", "-o", "out.json"]), "tarkin merge: m.json is given twice: merging would count its training twice (--allow-duplicates merges them anyway)");
+    expect(r.status).toBe(2);
+    mkdirSync(join(dir, "sub"));
+    fails(run(["merge", "m.json", "sub/../m.json", "-o", "out.json"]), "m.json and sub/../m.json are the same file");
+    expect(exists("out.json")).toBe(false);
+  });
+
+  it("two files of identical training (a copy, whatever its provenance): exit 1", () => {
+    trained("m.json");
+    const copy = model("m.json");
+    copy.provenance = { trainedOn: [{ source: "elsewhere.log", format: "lines", messages: copy.messages }] };
+    write("copy.json", JSON.stringify(copy));
+    const r = fails(run(["merge", "m.json", "copy.json", "-o", "out.json"]), "m.json and copy.json hold identical training, as of the same shard: merging would count it twice");
+    expect(r.status).toBe(1);
+    expect(exists("out.json")).toBe(false);
+  });
+
+  it("--allow-duplicates merges them, counting the training twice", () => {
+    trained("m.json");
+    ok(run(["merge", "m.json", "m.json", "--allow-duplicates", "-o", "twice.json"]));
+    expect(model("twice.json").messages).toBe(2 * model("m.json").messages);
+  });
+
+  it("shards of different training with the same file name in two directories merge", () => {
+    mkdirSync(join(dir, "a"));
+    mkdirSync(join(dir, "b"));
+    sample("a/shard.log", 100, 1);
+    sample("b/shard.log", 100, 2);
+    ok(run(["train", "a/shard.log", "-o", "a/m.json"]));
+    ok(run(["train", "b/shard.log", "-o", "b/m.json"]));
+    ok(run(["merge", "a/m.json", "b/m.json", "-o", "ab.json"]));
+    expect(model("ab.json").messages).toBe(200);
+  });
+});
