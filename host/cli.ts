@@ -13,13 +13,18 @@ import { serveCommand } from "./commands/serve.js";
 import { reportCommand } from "./commands/report.js";
 import { evalCommand } from "./commands/eval.js";
 
+/** A commander error as one line ("unknown option '--mode'\n(Did you mean --model?)" was two), prefixed. */
+function outputError(prefix: string): (text: string, write: (text: string) => void) => void {
+  return (text, write) => write(`${prefix}: ${text.replace(/^error: /, "").trimEnd().replace(/\s*\n\s*/g, " ")}\n`);
+}
+
 const program = new Command("tarkin")
   .description("security-anomaly scoring for log pipelines: a WebAssembly filter for Fluent Bit")
   .version(version())
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(`tarkin: ${text.replace(/^error: /, "")}`) });
+  .configureOutput({ outputError: outputError("tarkin") });
 for (const command of [trainCommand(), mergeCommand(), packCommand(), inspectCommand(), checkCommand(), explainCommand(), sampleCommand(), serveCommand(), reportCommand(), evalCommand()]) {
-  program.addCommand(command.exitOverride().configureOutput({ outputError: (text, write) => write(`tarkin ${command.name()}: ${text.replace(/^error: /, "")}`) }));
+  program.addCommand(command.exitOverride().configureOutput({ outputError: outputError(`tarkin ${command.name()}`) }));
   requireAfterUnknownOptions(command);
 }
 program.hook("preAction", (_, command) => setCommandName(command.name()));

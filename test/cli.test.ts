@@ -880,6 +880,11 @@ describe("exit codes and message prefixes", () => {
   it("an unknown command, before any command is known, is prefixed tarkin: and exits 2", () => {
     expect(fails(run(["frobnicate"]), /^tarkin: unknown command/).status).toBe(2);
   });
+
+  it("commander's suggestion stays on the error's line", () => {
+    fails(run(["chek"]), "tarkin: unknown command 'chek' (Did you mean check?)");
+    fails(run(["eval", "--mode", "drop"]), "tarkin eval: unknown option '--mode' (Did you mean --model?)");
+  });
 });
 
 describe("check and report fail when records fail (a rollout gate)", () => {
@@ -1113,5 +1118,59 @@ describe("merge refuses to count a training twice", () => {
     ok(run(["train", "b/shard.log", "-o", "b/m.json"]));
     ok(run(["merge", "a/m.json", "b/m.json", "-o", "ab.json"]));
     expect(model("ab.json").messages).toBe(200);
+  });
+});
+
+describe("--help shows each settings option where it applies", () => {
+  const SETTINGS = ["--field", "--mode", "--surprise", "--gate-spreads", "--min-fear", "--prefix"];
+
+  /** The options --help lists in its main section and under the settings heading. */
+  function help(command: string): { main: string[]; settings: string[]; heading: string | undefined } {
+    const text = ok(run([command, "--help"])).stdout;
+    const at = text.search(/^Settings /m);
+    const options = (part: string) => [...part.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]);
+    return at < 0 ? { main: options(text), settings: [], heading: undefined } : { main: options(text.slice(0, at)), settings: options(text.slice(at)), heading: /^Settings .*$/m.exec(text)![0] };
+  }
+
+  it.each([
+    ["check", SETTINGS],
+    ["serve", SETTINGS],
+    ["report", ["--field", "--surprise", "--gate-spreads", "--min-fear"]],
+    ["explain", ["--surprise", "--min-fear"]],
+  ])("%s: the settings for the embedded default apart, under a heading saying they are not for --wasm", (command, settings) => {
+    const h = help(command);
+    expect(h.main).toContain("--wasm");
+    expect(h.settings).toEqual(settings);
+    for (const s of SETTINGS) expect(h.main).not.toContain(s);
+    expect(h.heading).toBe("Settings of the embedded default model (not with --wasm: the module carries its own):");
+  });
+
+  it("eval: only the settings that change what it measures, packed with the model", () => {
+    const h = help("eval");
+    expect(h.settings).toEqual(["--surprise", "--min-fear"]);
+    expect(h.heading).toContain("not with --wasm");
+  });
+
+  it("pack: every setting, with its other options", () => {
+    const h = help("pack");
+    expect(h.heading).toBeUndefined();
+    for (const s of SETTINGS) expect(h.main).toContain(s);
+  });
+
+  it.each([
+    ["explain", ["hello", "--mode", "drop"]],
+    ["explain", ["hello", "--prefix", "x_"]],
+    ["eval", ["a.log", "--mode", "drop"]],
+    ["eval", ["a.log", "--gate-spreads", "2"]],
+    ["report", ["a.log", "--mode", "drop", "-o", "r.html"]],
+  ])("%s refuses a setting that means nothing there as an unknown option (exit 2)", (command, args) => {
+    write("a.log", "hello\n");
+    expect(fails(run([command, ...args]), /unknown option '--/).status).toBe(2);
+  });
+
+  it("check --help says what --max-errors and --summary-json do", () => {
+    const text = ok(run(["check", "--help"])).stdout.replace(/\s+/g, " ");
+    expect(text).toContain("--max-errors <n|percent%> the most errors allowed (records the module could not read): a count, or a share of the records in such as 0.5%; more fail the run (exit 1)");
+    expect(text).toContain("--summary-json <file> also write the summary to this file as one JSON object");
   });
 });

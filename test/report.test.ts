@@ -244,7 +244,7 @@ describe("tarkin report", () => {
     fails(run(["report", "sample.log", "--top", "x", "-o", "x.html"]), "--top must be a whole number");
     fails(run(["report", "missing.log", "-o", "x.html"]), "cannot read missing.log: no such file");
     fails(run(["report", "sample.log", "-o", "no/such/dir/x.html"]), "cannot write no/such/dir/x.html");
-    fails(run(["report", "sample.log", "--wasm", "drop.wasm", "--mode", "annotate", "-o", "x.html"]), "settings are packed into drop.wasm");
+    fails(run(["report", "sample.log", "--wasm", "drop.wasm", "--surprise", "tarkin", "-o", "x.html"]), "settings are packed into drop.wasm");
     expect(existsSync(join(dir, "x.html"))).toBe(false);
   });
 

@@ -40,6 +40,11 @@ export function evalCommand(): Command {
       .option("--seed <n>", "the random baseline's seed", "1")
       .option("--top <n>", "also show the n records the module fears most", "0")
       .option("--json", "print the result as JSON"),
+    // Messages are scored as lines, by their fear and the decision: the record's field, the output
+    // mode and prefix, and --gate-spreads (default mode's gate, which its decision does not use)
+    // change nothing measured.
+    ["surprise", "minFear"],
+    "Settings packed with the model (not with --wasm: the module carries its own):",
   ).action((files: string[], o: EvalOptions) => run(files, o));
 }
 

@@ -28,7 +28,8 @@ export function reportCommand(): Command {
     .option("--top <n>", "how many of the top anomalies to list and explain", "25")
     .requiredOption("-o, --output <report.html>", "where to write the report");
   addJudgeOptions(command);
-  return addModuleOptions(command).action((files: string[], o: ReportOptions) => report(files, o));
+  // The report runs the module in annotate mode and reads its fields whatever their prefix: --mode and --prefix would change nothing.
+  return addModuleOptions(command, ["field", "surprise", "gateSpreads", "minFear"]).action((files: string[], o: ReportOptions) => report(files, o));
 }
 
 async function report(files: string[], o: ReportOptions): Promise<void> {

@@ -1,17 +1,30 @@
-// The settings a packed module carries, as command-line options: pack and eval take them, and every
-// command that runs a module (with --wasm, through filter-module.ts).
+// The settings a packed module carries, as command-line options: pack takes them all; eval those
+// that change what it measures; every command that runs a module (through filter-module.ts) those
+// that change what it shows, for the embedded default (a --wasm module carries its own).
 import { Command, Option } from "commander";
 import { DEFAULT_SETTINGS, type Settings } from "./pack.js";
 import { UsageError } from "../errors.js";
 
-export function addSettingsOptions(command: Command): Command {
-  return command
-    .option("--field <path...>", `message field, a dotted path for nested fields; several: the first present (default ${DEFAULT_SETTINGS.fields.join(" ")})`)
-    .addOption(new Option("--mode <mode>", "annotate: every record goes on with tarkin's fields; drop: only anomalous records").choices(["annotate", "drop"]))
-    .addOption(new Option("--surprise <mode>", "default, or tarkin: the original algorithm exactly").choices(["default", "tarkin"]))
-    .option("--gate-spreads <k>", `default surprise mode: infrequent when more than k standard deviations above the running mean (default ${DEFAULT_SETTINGS.gateSpreads})`)
-    .option("--min-fear <f>", "an anomaly must also reach this fear, 0 to 1 (default 0)")
-    .option("--prefix <prefix>", `name prefix of tarkin's fields (default ${DEFAULT_SETTINGS.prefix})`);
+export type SettingName = keyof SettingsOptions;
+
+const SETTING_OPTIONS: Record<SettingName, () => Option> = {
+  field: () => new Option("--field <path...>", `message field, a dotted path for nested fields; several: the first present (default ${DEFAULT_SETTINGS.fields.join(" ")})`),
+  mode: () => new Option("--mode <mode>", "annotate: every record goes on with tarkin's fields; drop: only anomalous records").choices(["annotate", "drop"]),
+  surprise: () => new Option("--surprise <mode>", "default, or tarkin: the original algorithm exactly").choices(["default", "tarkin"]),
+  gateSpreads: () => new Option("--gate-spreads <k>", `default surprise mode: infrequent when more than k standard deviations above the running mean (default ${DEFAULT_SETTINGS.gateSpreads})`),
+  minFear: () => new Option("--min-fear <f>", "an anomaly must also reach this fear, 0 to 1 (default 0)"),
+  prefix: () => new Option("--prefix <prefix>", `name prefix of tarkin's fields (default ${DEFAULT_SETTINGS.prefix})`),
+};
+
+export const ALL_SETTINGS = Object.keys(SETTING_OPTIONS) as SettingName[];
+
+/** The settings options named (all by default), under `heading` in --help when given. */
+export function addSettingsOptions(command: Command, settings: SettingName[] = ALL_SETTINGS, heading?: string): Command {
+  for (const name of settings) {
+    const option = SETTING_OPTIONS[name]();
+    command.addOption(heading ? option.helpGroup(heading) : option);
+  }
+  return command;
 }
 
 export interface SettingsOptions {
