@@ -379,7 +379,7 @@ function trainOnce(file: string): TrainRun {
   rmSync(rssFile, { force: true });
   const hook = join(ROOT, "bench", "peak-rss.cjs");
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ["--require", hook, CLI, "train", file, "-o", model], {
+  const r = spawnSync(process.execPath, ["--require", hook, CLI, "train", file, "--force", "-o", model], {
     env: { ...process.env, BENCH_PEAK_RSS_FILE: rssFile },
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",

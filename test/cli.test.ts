@@ -173,9 +173,10 @@ describe("tarkin sample", () => {
     ["--attacks", "-0.1"],
     ["--attacks", "abc"],
     ["--attacks", ""],
-  ])("rejects %s %j with one tarkin: line and a non-zero exit", (option, value) => {
+  ])("rejects %s %j with one tarkin sample: line and exit 2", (option, value) => {
     const r = fails(run(["sample", "--lines", "5", option, value]));
-    expect(r.stderr).toMatch(/^tarkin: /);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^tarkin sample: /);
     expect(r.stderr).toContain(option);
     expect(r.stdout).toBe("");
   });
@@ -220,7 +221,7 @@ describe("tarkin train", () => {
     );
     const r = ok(run(["train", "r.ndjson", "--format", "ndjson", "--field", "a.b", "-o", "n.json"]));
     expect(r.stderr).toMatch(/skipped:.*1 not JSON/);
-    expect(r.stderr).toContain("no a.b field");
+    expect(r.stderr).toContain("1 without the field a.b");
     const m = model("n.json");
     expect(m.messages).toBe(2);
     expect(m.provenance?.trainedOn).toEqual([{ source: "r.ndjson", format: "ndjson", field: "a.b", messages: 2 }]);
@@ -621,7 +622,7 @@ describe("tarkin check", () => {
       "",
       '{"message":"Failed password for root"}',
     ].join("\n") + "\n";
-    const r = ok(run(["check", "--format", "ndjson"], input));
+    const r = ok(run(["check", "--format", "ndjson", "--max-errors", "1"], input));
     const out = records(r.stdout);
     expect(out).toHaveLength(3);
     expect(out[0]).toMatchObject({ log: "Accepted password for bob from 10.0.0.1", host: "web01", n: 3, nested: { k: [1, 2] } });
@@ -808,8 +809,368 @@ describe("the command line", () => {
     expect(ok(run(["check", "--help"])).stdout).toContain("--wasm");
   });
 
+  it("train without -o and with an unknown option reports the unknown option, not the missing -o", () => {
+    write("a.log", "hello\n");
+    const r = fails(run(["train", "a.log", "--bogus"]), /^tarkin train: unknown option '--bogus'/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toContain("--output");
+    // Given no unknown option, the missing -o is still reported.
+    expect(fails(run(["train", "a.log"]), /^tarkin train: required option '-o, --output <model\.json>' not specified/).status).toBe(2);
+  });
+
   it("--version prints the package's version", () => {
     const { version } = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as { version: string };
     expect(ok(run(["--version"])).stdout.trim()).toBe(version);
+  });
+});
+
+describe("exit codes and message prefixes", () => {
+  // 2: the command line is wrong (an unknown option, a bad option value, a missing required option).
+  it.each([
+    [["train", "a.log", "-o", "m.json", "--bogus"], "train", "unknown option '--bogus'"],
+    [["train", "a.log"], "train", "required option '-o, --output"],
+    [["train", "a.log", "--format", "csv", "--column", "0", "-o", "m.json"], "train", "--column"],
+    [["merge", "a.json", "-o", "m.json"], "merge", "at least two models"],
+    [["merge", "a.json", "b.json"], "merge", "required option '-o, --output"],
+    [["pack", "--model", "m.json", "--gate-spreads", "x", "-o", "t.wasm"], "pack", "--gate-spreads must be a number"],
+    [["check", "a.log", "--min-fear", "3"], "check", "--min-fear must be a number from 0 to 1"],
+    [["check", "a.log", "--prefix", "a b"], "check", "--prefix must be"],
+    [["check", "a.log", "--field", "a..b"], "check", "is not a field path"],
+    [["check", "a.log", "--mode", "x"], "check", "argument 'x' is invalid"],
+    [["report", "a.log", "--top", "-3", "-o", "r.html"], "report", "--top must be a whole number"],
+    [["eval", "a.log", "--seed", "x"], "eval", "--seed must be a whole number"],
+    [["sample", "--attacks", "2"], "sample", "--attacks must be a number from 0 to 1"],
+    [["serve", "--listen", "nowhere", "--forward", "127.0.0.1:9"], "serve", "--listen must be HOST:PORT"],
+    [["explain"], "explain", "missing required argument 'message'"],
+  ])("%j exits 2 with one line prefixed tarkin %s:", (args, command, message) => {
+    write("a.log", "hello\n");
+    const r = fails(run(args), message);
+    expect(r.status).toBe(2);
+    expect(r.stderr.startsWith(`tarkin ${command}: `), r.stderr).toBe(true);
+  });
+
+  it("a setting given with --wasm, which carries its own, is a usage error (2)", () => {
+    packed("t.wasm");
+    const r = fails(run(["check", "--wasm", "t.wasm", "--mode", "drop"], "hello\n"), /^tarkin check: settings are packed into t\.wasm/);
+    expect(r.status).toBe(2);
+  });
+
+  // 1: the command line is right, the run failed.
+  it.each([
+    [["train", "missing.log", "-o", "m.json"], "train", "missing.log: no such file"],
+    [["merge", "a.json", "b.json", "-o", "m.json"], "merge", "cannot read a.json"],
+    [["pack", "--model", "missing.json", "-o", "t.wasm"], "pack", "missing.json: no such file"],
+    [["inspect", "missing.wasm"], "inspect", "missing.wasm: no such file"],
+    [["check", "missing.log"], "check", "missing.log: no such file"],
+    [["explain", "hello", "--wasm", "missing.wasm"], "explain", "missing.wasm: no such file"],
+    [["report", "missing.log", "-o", "r.html"], "report", "missing.log: no such file"],
+    [["eval", "missing.log"], "eval", "missing.log: no such file"],
+    [["sample", "-o", "missing-dir/s.log"], "sample", "cannot write missing-dir/s.log"],
+  ])("%j exits 1 with one line prefixed tarkin %s:", (args, command, message) => {
+    const r = fails(run(args), message);
+    expect(r.status).toBe(1);
+    expect(r.stderr.startsWith(`tarkin ${command}: `), r.stderr).toBe(true);
+  });
+
+  it("a warning names its command too", () => {
+    const r = ok(run(["check"], "a\u0000b\n"));
+    expect(r.stderr).toMatch(/^tarkin check: warning: stdin looks binary/);
+  });
+
+  it("an unknown command, before any command is known, is prefixed tarkin: and exits 2", () => {
+    expect(fails(run(["frobnicate"]), /^tarkin: unknown command/).status).toBe(2);
+  });
+
+  it("commander's suggestion stays on the error's line", () => {
+    fails(run(["chek"]), "tarkin: unknown command 'chek' (Did you mean check?)");
+    fails(run(["eval", "--mode", "drop"]), "tarkin eval: unknown option '--mode' (Did you mean --model?)");
+  });
+});
+
+describe("check and report fail when records fail (a rollout gate)", () => {
+  /** Records whose message is in event.original.text, a field the module was not packed to read. */
+  function misfielded(name: string, n: number): string {
+    const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ event: { original: { text: `sshd[${i}]: Accepted password for bob from 10.0.0.${i % 250}` } } }));
+    return write(name, lines.join("\n") + "\n");
+  }
+
+  /** n readable records with `bad` unreadable ones (no message field) at the given places. */
+  function mixed(name: string, n: number, bad: number[]): string {
+    const lines = Array.from({ length: n }, (_, i) => JSON.stringify(bad.includes(i) ? { text: `record ${i}` } : { message: `session opened for user${i}` }));
+    return write(name, lines.join("\n") + "\n");
+  }
+
+  /** The gate's failure: the summary line, then one line saying why, exit 1. */
+  function gateFails(r: Result, command: string): string {
+    expect(r.status, r.stderr).toBe(1);
+    const lines = linesOf(r.stderr);
+    expect(lines, r.stderr).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^tarkin ${command}: \\d+ records in, `));
+    expect(lines[1]).toMatch(new RegExp(`^tarkin ${command}: `));
+    return lines[1];
+  }
+
+  it("check exits 1 when every record is an error (message in a field the module does not read), naming the first", () => {
+    packed("t.wasm", ["--field", "message"]);
+    misfielded("ssh.ndjson", 200);
+    const r = run(["check", "ssh.ndjson", "--format", "ndjson", "--wasm", "t.wasm"]);
+    const why = gateFails(r, "check");
+    expect(summary(r.stderr)).toMatchObject({ recordsIn: 200, out: 200, errors: 200 });
+    expect(why).toBe(
+      "tarkin check: 200 of 200 records are errors (records the module could not read), more than --max-errors 0 allows; " +
+        "the first, ssh.ndjson:1: no message field (looked for message)",
+    );
+    // The records still come out, marked, for the operator to look at.
+    expect(records(r.stdout)).toHaveLength(200);
+    // The same with the module reading the field: it passes.
+    ok(run(["pack", "--model", "m.json", "--field", "event.original.text", "-o", "right.wasm"]));
+    expect(summary(ok(run(["check", "ssh.ndjson", "--format", "ndjson", "--wasm", "right.wasm"])).stderr).errors).toBe(0);
+  });
+
+  it.each(["json", "msgpack"])("--event-format %s: the gate counts the same errors", (eventFormat) => {
+    mixed("m.ndjson", 50, [3, 40]);
+    const why = gateFails(run(["check", "m.ndjson", "--format", "ndjson", "--event-format", eventFormat]), "check");
+    expect(why).toMatch(/^tarkin check: 2 of 50 records are errors .*; the first, m\.ndjson:4: no message field/);
+  });
+
+  it("--max-errors takes a count or a share of the records in; the limit itself passes, one more fails", () => {
+    mixed("m.ndjson", 200, [0, 10, 20]);
+    const check = (max: string) => run(["check", "m.ndjson", "--format", "ndjson", "--max-errors", max]);
+    ok(check("3"));
+    expect(gateFails(check("2"), "check")).toContain("3 of 200 records are errors (records the module could not read), more than --max-errors 2 allows");
+    ok(check("1.5%")); // 3 of 200
+    ok(check("100%"));
+    expect(gateFails(check("1.4%"), "check")).toContain("more than --max-errors 1.4% allows"); // allows 2
+  });
+
+  it.each(["x", "-1", "1.5", "101%", "%", ""])("--max-errors %j is a usage error (exit 2)", (value) => {
+    write("a.log", "hello\n");
+    const r = fails(run(["check", "a.log", "--max-errors", value]), "--max-errors must be a whole number or a percentage");
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+  });
+
+  it("--summary-json writes one JSON object: the counters as the line says them, the limits, the first error, passed", () => {
+    mixed("m.ndjson", 20, [5, 6]);
+    const r = run(["check", "m.ndjson", "--format", "ndjson", "--summary-json", "summary.json"]);
+    gateFails(r, "check");
+    const j = JSON.parse(read("summary.json"));
+    expect(j).toEqual({
+      command: "check",
+      counters: expect.objectContaining({ recordsIn: 20, recordsOut: 20, errors: 2 }),
+      lost: 0,
+      limits: [{ counter: "errors", option: "--max-errors", max: "0", allowed: 0, count: 2, passed: false }],
+      firstError: { source: "m.ndjson", line: 6, error: expect.stringContaining("no message field") },
+      passed: false,
+    });
+    // Every counter, in the order the line says them: a counter the module gains shows in both.
+    const line = /^tarkin check: (.*)$/m.exec(r.stderr)![1];
+    expect(line.split(", ").map((part) => Number(part.split(" ")[0]))).toEqual(Object.values(j.counters));
+    // A run that passes says so too.
+    ok(run(["check", "m.ndjson", "--format", "ndjson", "--max-errors", "10%", "--summary-json", "pass.json"]));
+    expect(JSON.parse(read("pass.json"))).toMatchObject({ limits: [{ max: "10%", allowed: 2, count: 2, passed: true }], passed: true });
+  });
+
+  it("--summary-json /dev/stderr puts the JSON object on standard error, after the summary line", () => {
+    write("a.log", "hello\nworld\n");
+    const r = ok(run(["check", "a.log", "--summary-json", "/dev/stderr"]));
+    const lines = linesOf(r.stderr);
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1])).toMatchObject({ command: "check", counters: { recordsIn: 2, errors: 0 }, passed: true });
+  });
+
+  it("--summary-json into a missing directory fails with one line", () => {
+    write("a.log", "hello\n");
+    const r = run(["check", "a.log", "--summary-json", "missing-dir/s.json"]);
+    expect(r.status).toBe(1);
+    expect(linesOf(r.stderr)[1]).toMatch(/^tarkin check: cannot write the summary to missing-dir\/s\.json/);
+  });
+
+  it("report exits 1 past --max-errors too, still writing the report, and takes --summary-json", () => {
+    mixed("m.ndjson", 30, [7]);
+    const r = run(["report", "m.ndjson", "--format", "ndjson", "-o", "r.html", "--summary-json", "s.json"]);
+    expect(gateFails(r, "report")).toMatch(/^tarkin report: 1 of 30 records are errors .*; the first, m\.ndjson:8: no message field/);
+    expect(exists("r.html")).toBe(true);
+    expect(JSON.parse(read("s.json"))).toMatchObject({ command: "report", counters: { recordsIn: 30, errors: 1 }, passed: false });
+    ok(run(["report", "m.ndjson", "--format", "ndjson", "-o", "r.html", "--max-errors", "1"]));
+  });
+});
+
+describe("train says why nothing was usable, and keeps an existing model", () => {
+  const misfielded = () =>
+    write("x.ndjson", Array.from({ length: 40 }, (_, i) => JSON.stringify({ event: { original: { text: `sshd[${i}]: session opened` } } })).join("\n") + "\n");
+
+  it.each([
+    [["--format", "ndjson"], "40 records read, none usable: 40 without a field log, message or msg; --field names the message field"],
+    [["--format", "ndjson", "--field", "nope"], "40 records read, none usable: 40 without the field nope; --field names the message field"],
+    [["--format", "csv"], "40 rows read, none usable: 40 with fewer than 9 columns; --column picks the message column"],
+  ])("%j on records without the message field says what was read and what it lacked", (options, message) => {
+    misfielded();
+    const r = fails(run(["train", "x.ndjson", ...options, "-o", "m.json"]), `tarkin train: no messages to train on: ${message}`);
+    expect(r.stderr).not.toContain("empty");
+    expect(exists("m.json")).toBe(false);
+  });
+
+  it("counts each reason a record was skipped", () => {
+    write("x.ndjson", 'not json\n{"log": 5}\n{"msg": ["a"]}\n\n{"other": "x"}\n');
+    fails(run(["train", "x.ndjson", "--format", "ndjson", "-o", "m.json"]), "4 records read, none usable: 1 not JSON, 1 whose log is not a string, 1 whose msg is not a string, 1 without a field log, message or msg");
+  });
+
+  it("a CSV of only a header row says so", () => {
+    write("h.csv", "time,log\n");
+    fails(run(["train", "h.csv", "--format", "csv", "--column", "log", "-o", "m.json"]), "no messages to train on: the input has no rows (a header row aside)");
+  });
+
+  it("refuses to replace an existing model without --force, saying how to go on; --force replaces it", () => {
+    write("a.log", "alpha\n");
+    write("b.log", "beta\ngamma\n");
+    ok(run(["train", "a.log", "-o", "m.json"]));
+    const before = read("m.json");
+    const r = fails(run(["train", "b.log", "-o", "m.json"]), "tarkin train: m.json exists: --update continues training it, --force replaces it");
+    expect(r.status).toBe(1);
+    expect(read("m.json")).toBe(before);
+    ok(run(["train", "b.log", "--force", "-o", "m.json"]));
+    expect(model("m.json").messages).toBe(2);
+    ok(run(["train", "a.log", "--update", "-o", "m.json"]));
+    expect(model("m.json").messages).toBe(3);
+    expect(fails(run(["train", "a.log", "--update", "--force", "-o", "m.json"]), /--force.*cannot be used with.*--update/).status).toBe(2);
+  });
+});
+
+describe("a model file is checked key by key when read", () => {
+  /** m.json from training, with `change` made to its parsed JSON. */
+  function corrupted(change: (m: Record<string, any>) => void): string {
+    trained("good.json");
+    const m = JSON.parse(read("good.json"));
+    change(m);
+    return write("bad.json", JSON.stringify(m));
+  }
+
+  it.each([
+    ["messages -5", (m: Record<string, any>) => (m.messages = -5), '"messages" must be a whole number of 0 or more, not -5'],
+    ["messages 1.5", (m: Record<string, any>) => (m.messages = 1.5), '"messages" must be a whole number of 0 or more, not 1.5'],
+    ["messages as text", (m: Record<string, any>) => (m.messages = "300"), '"messages" must be a whole number of 0 or more, not "300"'],
+    ["messages past 2^53", (m: Record<string, any>) => (m.messages = 2 ** 60), '"messages" must be a whole number'],
+    ["n above messages", (m: Record<string, any>) => (m.characters[0].n = m.messages + 1), '"n" must be a whole number from 1 to "messages" (300), not 301'],
+    ["n 0", (m: Record<string, any>) => (m.characters[1].n = 0), 'character 1 ('],
+    ["K 0", (m: Record<string, any>) => (m.characters[0].K = 0), '"K" must be a whole number of 1 or more, not 0'],
+    ["max below K", (m: Record<string, any>) => (m.characters[0].max = m.characters[0].K - 1), '"max" must be a whole number of "K"'],
+    ["min -1", (m: Record<string, any>) => (m.characters[0].min = -1), '"min" must be a whole number from 0 to "max"'],
+    ["min above max", (m: Record<string, any>) => (m.characters[0].min = m.characters[0].max + 1), '"min" must be a whole number from 0 to "max"'],
+    ["Ex2 negative", (m: Record<string, any>) => (m.characters[0].Ex2 = -1), '"Ex2" must be a finite number of 0 or more, not -1'],
+    ["provenance a string", (m: Record<string, any>) => (m.provenance = "mine"), '"provenance" must be an object, not "mine"'],
+    ["trainedOn not a list", (m: Record<string, any>) => (m.provenance = { trainedOn: 3 }), '"provenance"."trainedOn" must be a list, not 3'],
+  ])("%s: pack, merge and train --update refuse it, naming the key", (_, change, message) => {
+    corrupted(change);
+    const r = fails(run(["pack", "--model", "bad.json", "-o", "t.wasm"]), `tarkin pack: bad.json: `);
+    expect(r.stderr).toContain(message);
+    expect(r.status).toBe(1);
+    expect(exists("t.wasm")).toBe(false);
+    fails(run(["merge", "good.json", "bad.json", "-o", "m2.json"]), message);
+    write("a.log", "hello\n");
+    fails(run(["train", "a.log", "--update", "-o", "bad.json"]), message);
+  });
+
+  it("an Ex of 1e999 (Infinity once parsed) is refused", () => {
+    trained("good.json");
+    write("bad.json", read("good.json").replace(/"Ex": -?\d+(\.\d+)?/, '"Ex": 1e999'));
+    fails(run(["pack", "--model", "bad.json", "-o", "t.wasm"]), /character 0 \(.*\): "Ex" must be a finite number, not Infinity/);
+  });
+
+  it("the committed default model and a trained one pass", () => {
+    ok(run(["pack", "--model", resolve(ROOT, "models/default.json"), "-o", "d.wasm"]));
+    ok(run(["pack", "--model", trained("good.json"), "-o", "t.wasm"]));
+  });
+});
+
+describe("merge refuses to count a training twice", () => {
+  it("the same file given twice, by the same name or another (a link): exit 2, and no model written", () => {
+    trained("m.json");
+    const r = fails(run(["merge", "m.json", "m.json", "-o", "out.json"]), "tarkin merge: m.json is given twice: merging would count its training twice (--allow-duplicates merges them anyway)");
+    expect(r.status).toBe(2);
+    mkdirSync(join(dir, "sub"));
+    fails(run(["merge", "m.json", "sub/../m.json", "-o", "out.json"]), "m.json and sub/../m.json are the same file");
+    expect(exists("out.json")).toBe(false);
+  });
+
+  it("two files of identical training (a copy, whatever its provenance): exit 1", () => {
+    trained("m.json");
+    const copy = model("m.json");
+    copy.provenance = { trainedOn: [{ source: "elsewhere.log", format: "lines", messages: copy.messages }] };
+    write("copy.json", JSON.stringify(copy));
+    const r = fails(run(["merge", "m.json", "copy.json", "-o", "out.json"]), "m.json and copy.json hold identical training, as of the same shard: merging would count it twice");
+    expect(r.status).toBe(1);
+    expect(exists("out.json")).toBe(false);
+  });
+
+  it("--allow-duplicates merges them, counting the training twice", () => {
+    trained("m.json");
+    ok(run(["merge", "m.json", "m.json", "--allow-duplicates", "-o", "twice.json"]));
+    expect(model("twice.json").messages).toBe(2 * model("m.json").messages);
+  });
+
+  it("shards of different training with the same file name in two directories merge", () => {
+    mkdirSync(join(dir, "a"));
+    mkdirSync(join(dir, "b"));
+    sample("a/shard.log", 100, 1);
+    sample("b/shard.log", 100, 2);
+    ok(run(["train", "a/shard.log", "-o", "a/m.json"]));
+    ok(run(["train", "b/shard.log", "-o", "b/m.json"]));
+    ok(run(["merge", "a/m.json", "b/m.json", "-o", "ab.json"]));
+    expect(model("ab.json").messages).toBe(200);
+  });
+});
+
+describe("--help shows each settings option where it applies", () => {
+  const SETTINGS = ["--field", "--mode", "--surprise", "--gate-spreads", "--min-fear", "--prefix"];
+
+  /** The options --help lists in its main section and under the settings heading. */
+  function help(command: string): { main: string[]; settings: string[]; heading: string | undefined } {
+    const text = ok(run([command, "--help"])).stdout;
+    const at = text.search(/^Settings /m);
+    const options = (part: string) => [...part.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]);
+    return at < 0 ? { main: options(text), settings: [], heading: undefined } : { main: options(text.slice(0, at)), settings: options(text.slice(at)), heading: /^Settings .*$/m.exec(text)![0] };
+  }
+
+  it.each([
+    ["check", SETTINGS],
+    ["serve", SETTINGS],
+    ["report", ["--field", "--surprise", "--gate-spreads", "--min-fear"]],
+    ["explain", ["--surprise", "--min-fear"]],
+  ])("%s: the settings for the embedded default apart, under a heading saying they are not for --wasm", (command, settings) => {
+    const h = help(command);
+    expect(h.main).toContain("--wasm");
+    expect(h.settings).toEqual(settings);
+    for (const s of SETTINGS) expect(h.main).not.toContain(s);
+    expect(h.heading).toBe("Settings of the embedded default model (not with --wasm: the module carries its own):");
+  });
+
+  it("eval: only the settings that change what it measures, packed with the model", () => {
+    const h = help("eval");
+    expect(h.settings).toEqual(["--surprise", "--min-fear"]);
+    expect(h.heading).toContain("not with --wasm");
+  });
+
+  it("pack: every setting, with its other options", () => {
+    const h = help("pack");
+    expect(h.heading).toBeUndefined();
+    for (const s of SETTINGS) expect(h.main).toContain(s);
+  });
+
+  it.each([
+    ["explain", ["hello", "--mode", "drop"]],
+    ["explain", ["hello", "--prefix", "x_"]],
+    ["eval", ["a.log", "--mode", "drop"]],
+    ["eval", ["a.log", "--gate-spreads", "2"]],
+    ["report", ["a.log", "--mode", "drop", "-o", "r.html"]],
+  ])("%s refuses a setting that means nothing there as an unknown option (exit 2)", (command, args) => {
+    write("a.log", "hello\n");
+    expect(fails(run([command, ...args]), /unknown option '--/).status).toBe(2);
+  });
+
+  it("check --help says what --max-errors and --summary-json do", () => {
+    const text = ok(run(["check", "--help"])).stdout.replace(/\s+/g, " ");
+    expect(text).toContain("--max-errors <n|percent%> the most errors allowed (records the module could not read): a count, or a share of the records in such as 0.5%; more fail the run (exit 1)");
+    expect(text).toContain("--summary-json <file> also write the summary to this file as one JSON object");
   });
 });

@@ -225,7 +225,7 @@ describe("tarkin report", () => {
       JSON.stringify({ event: { original: "ERROR horrible failure <b>bold</b> attack killed {{{{" } }),
     ].join("\n");
     writeFileSync(join(dir, "r.ndjson"), ndjson + "\n");
-    const r = ok(run(["report", "--format", "ndjson", "--field", "log", "event.original", "-o", "n.html", "r.ndjson"]));
+    const r = ok(run(["report", "--format", "ndjson", "--field", "log", "event.original", "--max-errors", "2", "-o", "n.html", "r.ndjson"]));
     expect(counts(r.stderr)).toMatchObject({ records: 5, errors: 2 });
     const n = readFileSync(join(dir, "n.html"), "utf8");
     expect(n).toContain(`<table id="unreadable">`);
@@ -244,7 +244,7 @@ describe("tarkin report", () => {
     fails(run(["report", "sample.log", "--top", "x", "-o", "x.html"]), "--top must be a whole number");
     fails(run(["report", "missing.log", "-o", "x.html"]), "cannot read missing.log: no such file");
     fails(run(["report", "sample.log", "-o", "no/such/dir/x.html"]), "cannot write no/such/dir/x.html");
-    fails(run(["report", "sample.log", "--wasm", "drop.wasm", "--mode", "annotate", "-o", "x.html"]), "settings are packed into drop.wasm");
+    fails(run(["report", "sample.log", "--wasm", "drop.wasm", "--surprise", "tarkin", "-o", "x.html"]), "settings are packed into drop.wasm");
     expect(existsSync(join(dir, "x.html"))).toBe(false);
   });
 

@@ -316,10 +316,10 @@ describe("tarkin serve --http", () => {
     [["--forward", "https://127.0.0.1:9/"], /--forward must be an http:\/\/ URL with --http/],
     [["--forward", `http://${HOST}:9/`, "--downstream-timeout", "0"], /--downstream-timeout must be a number of seconds above 0/],
     [["--forward", `http://${HOST}:9/`, "--max-in-hand", "x"], /--max-in-hand must be a number of MiB above 0/],
-  ])("bad options %j: one line, exit 1", async (args, message) => {
+  ])("bad options %j: one line, exit 2", async (args, message) => {
     const [listen] = await ports();
     const sidecar = new SidecarProcess(["--http", "--listen", `${HOST}:${listen}`, ...args]);
-    expect(await sidecar.exited).toBe(1);
+    expect(await sidecar.exited).toBe(2);
     expect(sidecar.stderr.trim().split("\n")).toHaveLength(1);
     expect(sidecar.stderr).toMatch(message);
   });

@@ -1,56 +1,98 @@
 // tarkin check: the harness. Every record goes through the module exactly as Fluent Bit sends it;
-// what comes out goes to stdout as NDJSON, a summary to stderr.
+// what comes out goes to stdout as NDJSON, a summary to stderr. The run fails (exit 1) when records
+// are lost or a counter passes its limit (--max-errors), so that it can gate a rollout.
 import { Command, Option } from "commander";
 import { CliError } from "../core/errors.js";
 import { encodeMsgpack, msgpackToJson } from "../core/io/msgpack.js";
 import { eventTime, type EventFormat } from "../core/module/harness.js";
 import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
+import { readPack } from "../core/module/pack.js";
+import { COUNTER_LIMITS, countersLine, failure, judge, limitHelp, limitOption, parseLimit, writeSummaryJson, type CounterLimit, type FirstRecord, type Limit } from "../core/module/run-summary.js";
 import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
 import { Output } from "../core/io/output.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-interface CheckOptions extends ModuleOptions, RecordOptions {
+/** The options that judge a run, check's and report's. */
+export interface JudgeOptions {
+  summaryJson?: string;
+}
+
+interface CheckOptions extends ModuleOptions, RecordOptions, JudgeOptions {
   eventFormat: EventFormat;
+}
+
+function limitFlag(limit: CounterLimit): Option {
+  return new Option(`${limitOption(limit)} <n|percent%>`, limitHelp(limit)).default(limit.default);
+}
+
+/** --max-<counter> for each counter a run is judged on, and --summary-json. */
+export function addJudgeOptions(command: Command): Command {
+  for (const limit of COUNTER_LIMITS) command.addOption(limitFlag(limit));
+  return command.option(
+    "--summary-json <file>",
+    "also write the summary to this file as one JSON object (counters, limits, the first error, passed), whether or not the run passes; /dev/stderr for standard error",
+  );
+}
+
+/** The limits given (or their defaults), checked before any record is read. */
+export function limitsFrom(o: JudgeOptions): Limit[] {
+  return COUNTER_LIMITS.map((l) => parseLimit(l, (o as Record<string, string>)[limitFlag(l).attributeName()]));
 }
 
 export function checkCommand(): Command {
   const command = new Command("check")
-    .description("run logs through the module as Fluent Bit does; records out on stdout, a summary on stderr")
+    .description("run logs through the module as Fluent Bit does; records out on stdout, a summary on stderr; exit 1 when records fail")
     .argument("[files...]", "log files; - or none for standard input");
   addRecordOptions(command)
     .addOption(new Option("--event-format <format>", "how Fluent Bit hands records to the module: json text, or the msgpack map").choices(["json", "msgpack"]).default("json"));
+  addJudgeOptions(command);
   return addModuleOptions(command).action((files: string[], o: CheckOptions) => check(files, o));
 }
 
 async function check(files: string[], o: CheckOptions): Promise<void> {
+  const limits = limitsFrom(o);
   const inputs = sources(files);
-  const filter = harnessFor(filterModule(o), o.wasm, o.eventFormat);
+  const wasm = filterModule(o);
+  const errorField = readPack(wasm)!.settings.prefix + "error";
+  const filter = harnessFor(wasm, o.wasm, o.eventFormat);
   const out = new Output(process.stdout);
   let lost = 0;
-  const send = async (record: string | Uint8Array) => {
+  let firstError: FirstRecord | undefined;
+  /** The record through the module, and its output as JSON text ("" when dropped, null when lost). */
+  const send = (record: string | Uint8Array): string | null => {
     const time = eventTime();
-    if (o.eventFormat === "json") {
-      const result = filter.filter(record, o.tag, time);
-      if (result === null) lost++;
-      else if (result !== "") await out.line(result);
-      return;
-    }
+    if (o.eventFormat === "json") return filter.filter(record, o.tag, time);
     const result = filter.filterBytes(toMsgpack(record), o.tag, time);
-    if (result === null) lost++;
-    else if (result.length) await out.line(msgpackToJson(result));
+    return result === null ? null : result.length ? msgpackToJson(result) : "";
   };
   for (const source of inputs) {
-    for await (const { record } of records(source, o.format, o.header)) await send(record);
+    for await (const { record, line } of records(source, o.format, o.header)) {
+      const result = send(record);
+      if (result === null) lost++;
+      else if (result !== "") await out.line(result);
+      if (!firstError && filter.counter("errors") > 0) firstError = { source: source.name, line, ...errorOf(result, errorField) };
+    }
   }
   await out.end();
   const s = filter.stats();
-  process.stderr.write(
-    `tarkin check: ${s.recordsIn} records in, ${s.recordsOut} out, ${s.infrequent} infrequent, ${s.anomalous} anomalous, ${s.errors} errors` +
-      (lost ? `, ${lost} LOST` : "") + "\n",
-  );
-  if (lost) throw new CliError(`${lost} records were lost: the module trapped or returned no string`);
+  process.stderr.write(`tarkin check: ${countersLine(s)}` + (lost ? `, ${lost} LOST` : "") + "\n");
+  const summary = judge("check", s, lost, limits, firstError);
+  if (o.summaryJson) writeSummaryJson(o.summaryJson, summary);
+  const failed = failure(summary);
+  if (failed) throw new CliError(failed);
+}
+
+/** What the module said of a record it could not read, when the record came out. */
+function errorOf(result: string | null, field: string): { error?: string } {
+  if (!result) return {};
+  try {
+    const error = (JSON.parse(result) as Record<string, unknown>)[field];
+    return typeof error === "string" ? { error } : {};
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 import { basename } from "node:path";
 import { Command } from "commander";
 import { coreModule } from "../core/module/assets.js";
-import { CliError } from "../core/errors.js";
+import { CliError, UsageError } from "../core/errors.js";
 import { readText } from "../core/io/files.js";
 import { lines, sources } from "../core/io/input.js";
 import { vaderLexicon } from "../core/module/lexicon.js";
@@ -40,6 +40,11 @@ export function evalCommand(): Command {
       .option("--seed <n>", "the random baseline's seed", "1")
       .option("--top <n>", "also show the n records the module fears most", "0")
       .option("--json", "print the result as JSON"),
+    // Messages are scored as lines, by their fear and the decision: the record's field, the output
+    // mode and prefix, and --gate-spreads (default mode's gate, which its decision does not use)
+    // change nothing measured.
+    ["surprise", "minFear"],
+    "Settings packed with the model (not with --wasm: the module carries its own):",
   ).action((files: string[], o: EvalOptions) => run(files, o));
 }
 
@@ -124,14 +129,14 @@ async function modules(o: EvalOptions, messages: string[]): Promise<Modules> {
   let model: Model;
   let modelNote: string;
   if (o.wasm) {
-    if (o.model || o.train) throw new CliError(`${o.model ? "--model" : "--train"} and --wasm: give one (a packed module carries its model)`);
-    if (o.lexicon.length || !o.securityLexicon) throw new CliError(`the lexicon is packed into ${o.wasm}; repack it with tarkin pack to change it`);
+    if (o.model || o.train) throw new UsageError(`${o.model ? "--model" : "--train"} and --wasm: give one (a packed module carries its model)`);
+    if (o.lexicon.length || !o.securityLexicon) throw new UsageError(`the lexicon is packed into ${o.wasm}; repack it with tarkin pack to change it`);
     module = filterModule(o);
     model = readPack(module)!.model!;
     modelNote = `the model packed in ${o.wasm} (${model.messages} messages)`;
   } else {
     if (o.model) {
-      if (o.train) throw new CliError("--model and --train: give one");
+      if (o.train) throw new UsageError("--model and --train: give one");
       model = parseModel(readText(o.model), o.model);
       modelNote = `${o.model} (${model.messages} messages)`;
     } else {
@@ -157,9 +162,9 @@ function labelsNote(option: string | undefined): string {
 
 async function run(files: string[], o: EvalOptions): Promise<void> {
   const seed = Number(o.seed);
-  if (o.seed.trim() === "" || !Number.isInteger(seed)) throw new CliError(`--seed must be a whole number, not ${JSON.stringify(o.seed)}`);
+  if (o.seed.trim() === "" || !Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not ${JSON.stringify(o.seed)}`);
   const top = Number(o.top);
-  if (o.top.trim() === "" || !Number.isInteger(top) || top < 0) throw new CliError(`--top must be a whole number, not ${JSON.stringify(o.top)}`);
+  if (o.top.trim() === "" || !Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, not ${JSON.stringify(o.top)}`);
   if (o.labels && o.labels !== "bgl" && o.labels !== "sample") readText(o.labels); // a missing labels file fails before the logs are read
   const input = await readInput(files, o.labels);
   if (input.messages.length === 0) throw new CliError("no records to evaluate: the input is empty");

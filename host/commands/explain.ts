@@ -51,6 +51,8 @@ export function explainCommand(): Command {
       .description("score one message and show why: the fields whose shape is rare (characters out of their range in tarkin mode), each word's valence, the rules that fired")
       .argument("<message>", "the message")
       .option("--json", "print it as JSON"),
+    // One message, scored alone: no record fields, no output record, no gate's history.
+    ["surprise", "minFear"],
   ).action((message: string, o: ModuleOptions & { json?: boolean }) => {
     const wasm = filterModule(o);
     const settings = readPack(wasm)!.settings;

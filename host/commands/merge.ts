@@ -1,7 +1,7 @@
 // tarkin merge: the model of training on all the shards, from the shards' models.
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { CliError } from "../core/errors.js";
+import { CliError, UsageError } from "../core/errors.js";
 import { readText } from "../core/io/files.js";
 import { mergeFields, parseModel, type CharacterStats, type Model } from "../core/module/model.js";
 import { MODEL_VERSION } from "../core/module/layouts.js";
@@ -11,13 +11,39 @@ export function mergeCommand(): Command {
     .description("merge models trained on shards into the model of training on them all, in order")
     .argument("<models...>", "model files, in training order")
     .requiredOption("-o, --output <model.json>", "where to write the merged model")
-    .action((files: string[], o: { output: string }) => {
-      if (files.length < 2) throw new CliError("merge needs at least two models");
+    .option("--allow-duplicates", "merge even a model given twice, or two models of identical training, counting that training twice")
+    .action((files: string[], o: { output: string; allowDuplicates?: boolean }) => {
+      if (files.length < 2) throw new UsageError(`at least two models to merge, not ${files.length}`);
       const models = files.map((f) => parseModel(readText(f), f));
+      if (!o.allowDuplicates) refuseDuplicates(files, models);
       const merged = models.reduce(mergeModels);
       writeFileSync(o.output, JSON.stringify(merged, null, 1) + "\n");
       process.stderr.write(`tarkin merge: ${files.length} models, ${merged.messages} messages, ${merged.characters.length} characters -> ${o.output}\n`);
     });
+}
+
+/**
+ * A shard merged twice counts its training twice, silently: the same file given twice, or two
+ * files of identical training (the same messages, characters and field counters, whatever their
+ * provenance, which names sources only by their file names).
+ */
+function refuseDuplicates(files: string[], models: Model[]): void {
+  const byFile = new Map<string, string>();
+  const byTraining = new Map<string, string>();
+  const allow = "--allow-duplicates merges them anyway";
+  files.forEach((file, i) => {
+    const { dev, ino } = statSync(file);
+    const same = byFile.get(`${dev}:${ino}`);
+    if (same !== undefined) {
+      throw new UsageError(`${same === file ? `${file} is given twice` : `${same} and ${file} are the same file`}: merging would count its training twice (${allow})`);
+    }
+    byFile.set(`${dev}:${ino}`, file);
+    const { messages, characters, fields } = models[i];
+    const training = JSON.stringify([messages, characters, fields]);
+    const twin = byTraining.get(training);
+    if (twin !== undefined) throw new CliError(`${twin} and ${file} hold identical training, as of the same shard: merging would count it twice (${allow})`);
+    byTraining.set(training, file);
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { statSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { coreModule } from "../core/module/assets.js";
 import { readText } from "../core/io/files.js";
+import { warn } from "../core/errors.js";
 import { parseModel } from "../core/module/model.js";
 import { packModule } from "../core/module/pack.js";
 import { compileAot, requireWamrc } from "../core/module/fluent-bit.js";
@@ -34,8 +35,8 @@ export function packCommand(): Command {
       ),
   ).action((o: SettingsOptions & { model: string; lexicon: string[]; securityLexicon: boolean; output: string; aot?: string | true }) => {
     if (o.aot !== undefined) requireWamrc(); // before anything is written
-    const model = parseModel(readText(o.model), o.model);
     const settings = settingsFrom(o);
+    const model = parseModel(readText(o.model), o.model);
     const wasm = packModule(coreModule(), packContents(model, settings, o.lexicon, { security: o.securityLexicon }));
     writeFileSync(o.output, wasm);
     process.stderr.write(
@@ -43,9 +44,9 @@ export function packCommand(): Command {
         `${o.securityLexicon ? "" : ", no security lexicon"} -> ${o.output} (${wasm.length} bytes)\n`,
     );
     if (wasm.length > CONFIGMAP_LIMIT) {
-      process.stderr.write(
-        `tarkin pack: warning: ${o.output} is over the ${CONFIGMAP_LIMIT} bytes a Kubernetes ConfigMap holds, so deploy/kubernetes cannot ship it; ` +
-          `pack fewer lexicon overlay entries, or ship it in an image or a volume\n`,
+      warn(
+        `${o.output} is over the ${CONFIGMAP_LIMIT} bytes a Kubernetes ConfigMap holds, so deploy/kubernetes cannot ship it; ` +
+          `pack fewer lexicon overlay entries, or ship it in an image or a volume`,
       );
     }
     if (o.aot !== undefined) {

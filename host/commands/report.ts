@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { version } from "../core/module/assets.js";
-import { CliError } from "../core/errors.js";
+import { CliError, UsageError } from "../core/errors.js";
 import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
 import { annotatingModule, readPack } from "../core/module/pack.js";
 import { eventTime } from "../core/module/harness.js";
@@ -12,8 +12,10 @@ import { ModuleDriver } from "../core/module/driver.js";
 import { ReportData } from "../core/report/report-data.js";
 import { renderReport } from "../core/report/report-html.js";
 import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
+import { countersLine, failure, judge, writeSummaryJson } from "../core/module/run-summary.js";
+import { addJudgeOptions, limitsFrom, type JudgeOptions } from "./check.js";
 
-interface ReportOptions extends ModuleOptions, RecordOptions {
+interface ReportOptions extends ModuleOptions, RecordOptions, JudgeOptions {
   output: string;
   top: string;
 }
@@ -25,12 +27,15 @@ export function reportCommand(): Command {
   addRecordOptions(command)
     .option("--top <n>", "how many of the top anomalies to list and explain", "25")
     .requiredOption("-o, --output <report.html>", "where to write the report");
-  return addModuleOptions(command).action((files: string[], o: ReportOptions) => report(files, o));
+  addJudgeOptions(command);
+  // The report runs the module in annotate mode and reads its fields whatever their prefix: --mode and --prefix would change nothing.
+  return addModuleOptions(command, ["field", "surprise", "gateSpreads", "minFear"]).action((files: string[], o: ReportOptions) => report(files, o));
 }
 
 async function report(files: string[], o: ReportOptions): Promise<void> {
   const top = Number(o.top);
-  if (!Number.isInteger(top) || top < 0 || top > 10000) throw new CliError(`--top must be a whole number from 0 to 10000, not ${JSON.stringify(o.top)}`);
+  if (!Number.isInteger(top) || top < 0 || top > 10000) throw new UsageError(`--top must be a whole number from 0 to 10000, not ${JSON.stringify(o.top)}`);
+  const limits = limitsFrom(o);
   const inputs = sources(files);
   const given = filterModule(o);
   const pack = readPack(given)!;
@@ -63,10 +68,13 @@ async function report(files: string[], o: ReportOptions): Promise<void> {
     throw new CliError(`cannot write ${o.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const s = filter.stats();
+  // The report's module annotates every record, so its records out say nothing.
   process.stderr.write(
-    `tarkin report: ${s.recordsIn} records in, ${s.infrequent} infrequent, ${s.anomalous} anomalous, ${s.errors} errors` +
-      (data.lost ? `, ${data.lost} LOST` : "") +
-      ` -> ${o.output} (${Math.ceil(Buffer.byteLength(page) / 1024)} KiB)\n`,
+    `tarkin report: ${countersLine(s, ["recordsOut"])}` + (data.lost ? `, ${data.lost} LOST` : "") + ` -> ${o.output} (${Math.ceil(Buffer.byteLength(page) / 1024)} KiB)\n`,
   );
-  if (data.lost) throw new CliError(`${data.lost} records were lost: the module trapped or returned no string`);
+  const first = data.unreadable[0];
+  const summary = judge("report", s, data.lost, limits, first && { source: first.source, line: first.line, error: first.error });
+  if (o.summaryJson) writeSummaryJson(o.summaryJson, summary);
+  const failed = failure(summary);
+  if (failed) throw new CliError(failed);
 }

@@ -1,7 +1,7 @@
 // tarkin sample: the project's own sample logs.
 import { createWriteStream, type WriteStream } from "node:fs";
 import { Command } from "commander";
-import { CliError } from "../core/errors.js";
+import { CliError, UsageError } from "../core/errors.js";
 import { Output } from "../core/io/output.js";
 import { sampleLines } from "../core/sample.js";
 
@@ -16,9 +16,9 @@ export function sampleCommand(): Command {
       const lines = o.lines.trim() === "" ? NaN : Number(o.lines);
       const seed = o.seed.trim() === "" ? NaN : Number(o.seed);
       const attacks = o.attacks.trim() === "" ? NaN : Number(o.attacks);
-      if (!Number.isInteger(lines) || lines < 0) throw new CliError(`--lines must be a whole number, not ${JSON.stringify(o.lines)}`);
-      if (!Number.isInteger(seed)) throw new CliError(`--seed must be a whole number, not ${JSON.stringify(o.seed)}`);
-      if (!(attacks >= 0 && attacks <= 1)) throw new CliError(`--attacks must be a number from 0 to 1, not ${JSON.stringify(o.attacks)}`);
+      if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines must be a whole number, not ${JSON.stringify(o.lines)}`);
+      if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not ${JSON.stringify(o.seed)}`);
+      if (!(attacks >= 0 && attacks <= 1)) throw new UsageError(`--attacks must be a number from 0 to 1, not ${JSON.stringify(o.attacks)}`);
       const stream = o.output ? await openForWriting(o.output) : process.stdout;
       const out = new Output(stream);
       for (const line of sampleLines({ lines, seed, attacks })) await out.line(line);

@@ -4,7 +4,7 @@
 // sidecar's own log and statistics go to stderr, each line stamped with the time (UTC); with
 // --ops-listen, /health, /live and /metrics for Kubernetes' probes and Prometheus.
 import { Command } from "commander";
-import { CliError } from "../core/errors.js";
+import { UsageError } from "../core/errors.js";
 import type { FluentBitFilter } from "../core/module/harness.js";
 import { parseAddress, Sidecar } from "../core/serve/serve.js";
 import { Downstream, formatAddress, replayWindowBytes, type Address } from "../core/serve/serve-downstream.js";
@@ -50,7 +50,7 @@ function log(message: string): void {
 
 function positive(text: string, option: string, unit: string): number {
   const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) throw new CliError(`${option} must be a number of ${unit} above 0, not ${JSON.stringify(text)}`);
+  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UsageError(`${option} must be a number of ${unit} above 0, not ${JSON.stringify(text)}`);
   return n;
 }
 

@@ -5,7 +5,7 @@ import { Command, Option } from "commander";
 import { SingleBar } from "cli-progress";
 import { ModuleDriver } from "../core/module/driver.js";
 import { coreModule } from "../core/module/assets.js";
-import { CliError } from "../core/errors.js";
+import { CliError, UsageError } from "../core/errors.js";
 import { readText } from "../core/io/files.js";
 import { atPath, csvRows, lineBlocks, lines, messageOf, sources, type Format, type Source } from "../core/io/input.js";
 import { parseModel, type Model } from "../core/module/model.js";
@@ -18,6 +18,7 @@ interface TrainOptions {
   column: string;
   header?: boolean;
   update?: boolean;
+  force?: boolean;
 }
 
 export function trainCommand(): Command {
@@ -30,17 +31,26 @@ export function trainCommand(): Command {
     .option("--column <n|name>", "csv: the message column, a 1-based number or a header name (the original's CSV: 9)", "9")
     .option("--header", "csv: the first row is a header (implied by a column name)")
     .option("--update", "continue training the model already at --output")
+    .addOption(new Option("--force", "replace a model already at --output (without it, train refuses to)").conflicts("update"))
     .action((files: string[], options: TrainOptions) => train(files, options));
 }
 
-/** What a skipped record lacked, counted for the summary. */
-type Skips = Map<string, number>;
-
-function skip(skips: Skips, why: string): void {
-  skips.set(why, (skips.get(why) ?? 0) + 1);
+/** The records (NDJSON lines, CSV rows) read, and why those skipped were, counted for the summary and the errors. */
+interface Tally {
+  read: number;
+  skipped: Map<string, number>;
 }
 
-async function trainSource(t: ModuleDriver, source: Source, o: TrainOptions, skips: Skips, onBytes: (n: number) => void): Promise<void> {
+function skip(tally: Tally, why: string): void {
+  tally.skipped.set(why, (tally.skipped.get(why) ?? 0) + 1);
+}
+
+/** "the field a.b", "a field log, message or msg". */
+function fieldsPhrase(fields: string[]): string {
+  return fields.length === 1 ? `the field ${fields[0]}` : `a field ${fields.slice(0, -1).join(", ")} or ${fields[fields.length - 1]}`;
+}
+
+async function trainSource(t: ModuleDriver, source: Source, o: TrainOptions, tally: Tally, onBytes: (n: number) => void): Promise<void> {
   const decoder = new TextDecoder();
   if (o.format === "lines") {
     for await (const block of lineBlocks(source, onBytes)) t.trainLines(block);
@@ -49,22 +59,27 @@ async function trainSource(t: ModuleDriver, source: Source, o: TrainOptions, ski
     for await (const line of lines(source, onBytes)) {
       const text = decoder.decode(line);
       if (text.trim() === "") continue;
+      tally.read++;
       let record: unknown;
       try {
         record = JSON.parse(text);
       } catch {
-        skip(skips, "not JSON");
+        skip(tally, "not JSON");
         continue;
       }
       const message = messageOf(record, fields);
-      if (message !== undefined) t.train(message);
-      else skip(skips, fields.some((f) => atPath(record, f) !== undefined) ? "message not a string" : `no ${fields.join("/")} field`);
+      if (message !== undefined) {
+        t.train(message);
+        continue;
+      }
+      const present = fields.find((f) => atPath(record, f) !== undefined);
+      skip(tally, present ? `whose ${present} is not a string` : `without ${fieldsPhrase(fields)}`);
     }
   } else {
     const byName = !/^\d+$/.test(o.column);
     const header = o.header || byName;
     let index = byName ? -1 : Number(o.column) - 1;
-    if (!byName && index < 0) throw new CliError(`--column ${o.column}: columns count from 1`);
+    if (!byName && index < 0) throw new UsageError(`--column ${o.column}: columns count from 1`);
     let first = true;
     for await (const row of csvRows(source, onBytes)) {
       if (first && header) {
@@ -76,8 +91,9 @@ async function trainSource(t: ModuleDriver, source: Source, o: TrainOptions, ski
         continue;
       }
       first = false;
+      tally.read++;
       if (index < row.length) t.train(row[index]);
-      else skip(skips, `fewer than ${index + 1} columns`);
+      else skip(tally, `with fewer than ${index + 1} columns`);
     }
   }
 }
@@ -86,6 +102,7 @@ async function train(files: string[], o: TrainOptions): Promise<void> {
   const inputs = sources(files);
   const t = ModuleDriver.fromBytes(coreModule());
   let previous: Model | undefined;
+  if (!o.update && !o.force && existsSync(o.output)) throw new CliError(`${o.output} exists: --update continues training it, --force replaces it`);
   if (o.update) {
     if (!existsSync(o.output)) throw new CliError(`--update: there is no model at ${o.output} to continue`);
     previous = parseModel(readText(o.output), o.output);
@@ -98,11 +115,11 @@ async function train(files: string[], o: TrainOptions): Promise<void> {
   let done = 0;
   bar?.start(Math.ceil(total / 1e6), 0);
   const trainedOn: Record<string, unknown>[] = [];
-  const skips: Skips = new Map();
+  const tally: Tally = { read: 0, skipped: new Map() };
   try {
     for (const source of inputs) {
       const before = t.messages();
-      await trainSource(t, source, o, skips, (n) => {
+      await trainSource(t, source, o, tally, (n) => {
         done += n;
         bar?.update(Math.floor(done / 1e6));
       });
@@ -113,14 +130,21 @@ async function train(files: string[], o: TrainOptions): Promise<void> {
     bar?.stop();
   }
   const model = t.model();
-  if (model.messages === 0) throw new CliError("no messages to train on: the input is empty");
+  const skipped = [...tally.skipped].map(([why, n]) => `${n} ${why}`).join(", ");
+  if (model.messages === 0) throw new CliError(`no messages to train on: ${nothingUsable(o, tally.read, skipped)}`);
   const earlier = (previous?.provenance?.trainedOn as Record<string, unknown>[] | undefined) ?? [];
   model.provenance = { trainedOn: [...earlier, ...trainedOn] };
   writeFileSync(o.output, JSON.stringify(model, null, 1) + "\n");
-  const skipped = [...skips].map(([why, n]) => `${n} ${why}`).join(", ");
   process.stderr.write(
     `tarkin train: ${model.messages - (previous?.messages ?? 0)} messages` +
       (previous ? ` added to ${previous.messages}` : "") +
       `, ${model.characters.length} characters -> ${o.output}` + (skipped ? ` (skipped: ${skipped})` : "") + "\n",
   );
+}
+
+/** Why training found nothing: the input was empty, or what its records lacked and what says where the message is. */
+function nothingUsable(o: TrainOptions, read: number, skipped: string): string {
+  if (read === 0) return o.format === "csv" ? "the input has no rows (a header row aside)" : "the input is empty";
+  const where = o.format === "csv" ? "--column picks the message column" : "--field names the message field";
+  return `${read} ${o.format === "csv" ? "rows" : "records"} read, none usable: ${skipped}; ${where}, --format the input's format`;
 }

@@ -2,7 +2,7 @@
 // comes before a \n, without a \r just before it (CRLF files), and a last line needs no \n.
 import { createReadStream, statSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { CliError } from "../errors.js";
+import { CliError, warn } from "../errors.js";
 import { CsvReader } from "./csv.js";
 import { fluentBitRecord } from "../module/harness.js";
 
@@ -63,7 +63,7 @@ export async function* lineBlocks(source: Source, onBytes?: (n: number) => void)
     onBytes?.(chunk.length);
     if (!warnedBinary && chunk.includes(0)) {
       warnedBinary = true;
-      process.stderr.write(`tarkin: warning: ${source.name} looks binary (it has NUL bytes), not like a log; reading it anyway\n`);
+      warn(`${source.name} looks binary (it has NUL bytes), not like a log; reading it anyway`);
     }
     const last = chunk.lastIndexOf(0x0a);
     if (last < 0) {
@@ -72,7 +72,7 @@ export async function* lineBlocks(source: Source, onBytes?: (n: number) => void)
       if (carried < MAX_LINE) continue;
       if (!warnedLong) {
         warnedLong = true;
-        process.stderr.write(`tarkin: warning: ${source.name} has a line longer than ${MAX_LINE >> 20} MiB; it is read in pieces of that size\n`);
+        warn(`${source.name} has a line longer than ${MAX_LINE >> 20} MiB; it is read in pieces of that size`);
       }
       carry.push(Buffer.from("\n"));
       yield Buffer.concat(carry);

@@ -4,13 +4,13 @@
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { coreModule, defaultModel, ROOT, version } from "./assets.js";
-import { CliError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import { readBytes, readText } from "../io/files.js";
 import { FluentBitFilter, HarnessError, type EventFormat } from "./harness.js";
 import { parseLexicon, overlay, vaderLexicon, type Lexicon } from "./lexicon.js";
 import type { Model } from "./model.js";
 import { packModule, readPack, PackError, type PackContents, type Settings } from "./pack.js";
-import { addSettingsOptions, hasSettingsOptions, settingsFrom, type SettingsOptions } from "./settings.js";
+import { addSettingsOptions, ALL_SETTINGS, hasSettingsOptions, settingsFrom, type SettingName, type SettingsOptions } from "./settings.js";
 
 /** The security- and operations-domain overlay packed by default (lexicon/security.tsv): evidence. */
 export const SECURITY_LEXICON_FILE = join(ROOT, "lexicon", "security.tsv");
@@ -57,15 +57,19 @@ export interface ModuleOptions extends SettingsOptions {
   wasm?: string;
 }
 
-/** --wasm and the settings options, last on a command that runs a module. */
-export function addModuleOptions(command: Command): Command {
-  return addSettingsOptions(command.option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model)"));
+/**
+ * --wasm and the settings options that mean something to the command, last on a command that runs
+ * a module: they pack the embedded default, so --help puts them apart, saying so.
+ */
+export function addModuleOptions(command: Command, settings: SettingName[] = ALL_SETTINGS): Command {
+  command.option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model, packed with the settings below)");
+  return addSettingsOptions(command, settings, "Settings of the embedded default model (not with --wasm: the module carries its own):");
 }
 
 /** The module to run: --wasm's, or the embedded default (packed now, with any settings given). */
 export function filterModule(o: ModuleOptions): Uint8Array {
   if (o.wasm) {
-    if (hasSettingsOptions(o)) throw new CliError(`settings are packed into ${o.wasm}; repack it with tarkin pack to change them`);
+    if (hasSettingsOptions(o)) throw new UsageError(`settings are packed into ${o.wasm}; repack it with tarkin pack to change them`);
     const wasm = readBytes(o.wasm);
     try {
       if (!readPack(wasm)) throw new CliError(`${o.wasm}: a tarkin module with no packed model; build one with tarkin pack`);

@@ -31,13 +31,21 @@ export function eventTime(): EventTime {
   return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1e6 };
 }
 
-export interface FilterStats {
-  recordsIn: number;
-  recordsOut: number;
-  infrequent: number;
-  anomalous: number;
-  errors: number;
-}
+/**
+ * The filter's counters (filter_stats(), layouts.ts STATS_), by name, each with the words a
+ * summary says it in; a counter the module gains is one more line here.
+ */
+export const FILTER_COUNTERS = [
+  { name: "recordsIn", offset: STATS_IN, words: "records in" },
+  { name: "recordsOut", offset: STATS_OUT, words: "out" },
+  { name: "infrequent", offset: STATS_INFREQUENT, words: "infrequent" },
+  { name: "anomalous", offset: STATS_ANOMALOUS, words: "anomalous" },
+  { name: "errors", offset: STATS_ERRORS, words: "errors" },
+] as const;
+
+export type FilterCounter = (typeof FILTER_COUNTERS)[number]["name"];
+
+export type FilterStats = Record<FilterCounter, number>;
 
 /** filter_stats()'s counters: [name, offset] for each STATS_ name of the layout. */
 const COUNTERS = Object.entries(layouts)
@@ -168,8 +176,13 @@ export class FluentBitFilter {
 
   stats(): FilterStats {
     const view = new DataView(this.x.memory.buffer, this.x.filter_stats(), STATS);
-    const r = (offset: number) => view.getFloat64(offset, true);
-    return { recordsIn: r(STATS_IN), recordsOut: r(STATS_OUT), infrequent: r(STATS_INFREQUENT), anomalous: r(STATS_ANOMALOUS), errors: r(STATS_ERRORS) };
+    return Object.fromEntries(FILTER_COUNTERS.map((c) => [c.name, view.getFloat64(c.offset, true)])) as FilterStats;
+  }
+
+  /** One counter, read alone (cheap enough to read after every record). */
+  counter(name: FilterCounter): number {
+    const offset = FILTER_COUNTERS.find((c) => c.name === name)!.offset;
+    return new DataView(this.x.memory.buffer, this.x.filter_stats(), STATS).getFloat64(offset, true);
   }
 
   /**

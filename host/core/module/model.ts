@@ -95,9 +95,11 @@ export function parseModel(text: string, source: string): Model {
   if ((m.version as number) === 2) throw new ModelError(`${source}: model version 2 counts fields in another sketch: train it again with this tarkin`);
   if ((m.version as number) === 3) throw new ModelError(`${source}: model version 3 reads values without their quoting and types: train it again with this tarkin`);
   if (m.version !== MODEL_VERSION) throw new ModelError(`${source}: model version ${m.version} is not supported (expected ${MODEL_VERSION})`);
-  if (typeof m.messages !== "number" || !Array.isArray(m.characters)) {
+  if (m.messages === undefined || !Array.isArray(m.characters)) {
     throw new ModelError(`${source}: model needs "messages" and "characters"`);
   }
+  const messages = m.messages;
+  if (!isCount(messages, 0)) throw new ModelError(`${source}: "messages" must be a whole number of 0 or more, not ${shown(messages)}`);
   const seen = new Set<string>();
   m.characters.forEach((c, i) => {
     const fields = ["n", "K", "Ex", "Ex2", "max", "min"] as const;
@@ -106,7 +108,22 @@ export function parseModel(text: string, source: string): Model {
     }
     if (seen.has(c.char)) throw new ModelError(`${source}: character ${JSON.stringify(c.char)} appears twice`);
     seen.add(c.char);
+    // What training gives (assembly/surprise.ts statsAdd): n of the messages held it, K its count in the
+    // first, max at least that, min from 0 (the original's start), sums that are finite.
+    const bad = (key: string, must: string) => new ModelError(`${source}: character ${i} (${JSON.stringify(c.char)}): "${key}" must be ${must}, not ${shown(c[key as keyof CharacterStats])}`);
+    if (!isCount(c.n, 1) || c.n > messages) throw bad("n", `a whole number from 1 to "messages" (${messages})`);
+    if (!isCount(c.K, 1)) throw bad("K", "a whole number of 1 or more");
+    if (!isCount(c.max, c.K)) throw bad("max", `a whole number of "K" (${c.K}) or more`);
+    if (!isCount(c.min, 0) || c.min > c.max) throw bad("min", `a whole number from 0 to "max" (${c.max})`);
+    if (!Number.isFinite(c.Ex)) throw bad("Ex", "a finite number");
+    if (!Number.isFinite(c.Ex2) || c.Ex2 < 0) throw bad("Ex2", "a finite number of 0 or more");
   });
+  const provenance = m.provenance as unknown;
+  if (provenance !== undefined && (provenance === null || typeof provenance !== "object" || Array.isArray(provenance))) {
+    throw new ModelError(`${source}: "provenance" must be an object, not ${JSON.stringify(provenance)}`);
+  }
+  const trainedOn = m.provenance?.trainedOn;
+  if (trainedOn !== undefined && !Array.isArray(trainedOn)) throw new ModelError(`${source}: "provenance"."trainedOn" must be a list, not ${JSON.stringify(trainedOn)}`);
   const counters = m.fields?.counters;
   if (m.fields?.sketch !== SKETCH_NAME || !Array.isArray(counters) || counters.length % 2 !== 0) {
     throw new ModelError(`${source}: model needs "fields" with "sketch": "${SKETCH_NAME}" and "counters" as index, count pairs`);
@@ -119,6 +136,16 @@ export function parseModel(text: string, source: string): Model {
     if (!Number.isInteger(count) || count < 1 || count > 0xffffffff) throw new ModelError(`${source}: field counter ${i / 2}: count ${JSON.stringify(count)} is not a whole number from 1 to 4294967295`);
   }
   return m as Model;
+}
+
+/** A value as a model file would hold it (Infinity, which JSON says as 1e999, as Infinity). */
+function shown(value: unknown): string {
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+
+/** A whole number from `min`, exact in a double (as counts are in the module). */
+function isCount(value: unknown, min: number): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= min;
 }
 
 /** Training on both shards' messages counts what each counted: the sketches add (counters saturate at 2^32 - 1, as in training). */

@@ -10,7 +10,7 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gunzip, inflate } from "node:zlib";
-import { CliError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { eventTime, type FluentBitFilter } from "../module/harness.js";
 import { isBlank } from "../io/input.js";
 import { formatAddress, type Address } from "./serve-downstream.js";
@@ -30,15 +30,15 @@ const DOWNSTREAM_SOCKETS = 16;
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
-/** An http:// URL (Vector's http_server source); a CliError otherwise. */
+/** An http:// URL (Vector's http_server source); a UsageError otherwise. */
 export function parseForwardUrl(text: string): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new CliError(`--forward must be an http:// URL with --http (Vector's http_server source), not ${JSON.stringify(text)}`);
+    throw new UsageError(`--forward must be an http:// URL with --http (Vector's http_server source), not ${JSON.stringify(text)}`);
   }
-  if (url.protocol !== "http:") throw new CliError(`--forward must be an http:// URL with --http, not ${JSON.stringify(text)}`);
+  if (url.protocol !== "http:") throw new UsageError(`--forward must be an http:// URL with --http, not ${JSON.stringify(text)}`);
   return url;
 }
 

@@ -4,7 +4,7 @@
 // as with Fluent Bit's one instance per filter, and must not restart when Vector reconnects.
 import type { Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
-import { CliError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import { isBlank, MAX_LINE } from "../io/input.js";
 import { eventTime, type FluentBitFilter } from "../module/harness.js";
 import { formatAddress, type Address, type Downstream } from "./serve-downstream.js";
@@ -13,7 +13,7 @@ import { formatAddress, type Address, type Downstream } from "./serve-downstream
 export function parseAddress(text: string, option: string): Address {
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[3]) : 0;
-  if (!m || port < 1 || port > 65535) throw new CliError(`${option} must be HOST:PORT with a port from 1 to 65535, not ${JSON.stringify(text)}`);
+  if (!m || port < 1 || port > 65535) throw new UsageError(`${option} must be HOST:PORT with a port from 1 to 65535, not ${JSON.stringify(text)}`);
   return { host: m[1] ?? m[2], port };
 }
 
