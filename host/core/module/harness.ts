@@ -3,7 +3,7 @@
 // by a NUL; the JSON record too, the msgpack one not), passing lengths without the NUL; call the
 // filter; copy the returned NUL-terminated string out (strdup); free both inputs. One instance for
 // the whole run, so the module's state carries from record to record as it does in a pipeline.
-import { STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS } from "./layouts.js";
+import { STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "./layouts.js";
 import * as layouts from "./layouts.js";
 
 export class HarnessError extends Error {}
@@ -41,6 +41,7 @@ export const FILTER_COUNTERS = [
   { name: "infrequent", offset: STATS_INFREQUENT, words: "infrequent" },
   { name: "anomalous", offset: STATS_ANOMALOUS, words: "anomalous" },
   { name: "errors", offset: STATS_ERRORS, words: "errors" },
+  { name: "uncovered", offset: STATS_UNCOVERED, words: "not covered" },
 ] as const;
 
 export type FilterCounter = (typeof FILTER_COUNTERS)[number]["name"];
@@ -48,8 +49,8 @@ export type FilterCounter = (typeof FILTER_COUNTERS)[number]["name"];
 export type FilterStats = Record<FilterCounter, number>;
 
 /** filter_stats()'s counters: [name, offset] for each STATS_ name of the layout. */
-const COUNTERS = Object.entries(layouts)
-  .filter(([name]) => name.startsWith("STATS_"))
+const COUNTERS = (Object.entries(layouts) as [string, number | string][])
+  .filter((entry): entry is [string, number] => entry[0].startsWith("STATS_") && typeof entry[1] === "number")
   .map(([name, offset]) => [name.slice("STATS_".length).toLowerCase(), offset] as const);
 
 const encoder = new TextEncoder();
