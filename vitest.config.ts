@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 // Two tiers, chosen by folder. fast: what to run on every change, each test failing within 30 s
@@ -5,6 +6,9 @@ import { configDefaults, defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     reporters: ["default"],
+    // A worker per core: vitest's default keeps one core for itself (one worker on two cores), but its
+    // own process is mostly idle while the tests run, and many tests wait on child processes and sockets.
+    maxWorkers: availableParallelism(),
     projects: [
       {
         extends: true,
