@@ -1,8 +1,8 @@
 // The CLI end to end: the bundled dist/tarkin.js run as a child process, each test in a fresh
 // temporary directory, checking what a user sees (stdout, stderr, the exit status, the files written).
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { ROOT, shared } from "./helpers.js";
@@ -108,9 +108,24 @@ function sample(name: string, lines = 300, seed = 1, attacks?: number): string {
   return name;
 }
 
-/** A model trained on 300 sample lines. */
+/** Models trained on 300 sample lines, by seed: trained once in this file, for the tests that need a model rather than test training. */
+let models: string;
+beforeAll(() => {
+  models = mkdtempSync(join(tmpdir(), "tarkin-cli-models-"));
+});
+afterAll(() => {
+  rmSync(models, { recursive: true, force: true });
+});
+
+/** A model trained on 300 sample lines (train-SEED.log), copied into the test's directory. */
 function trained(name = "m.json", seed = 1): string {
-  ok(run(["train", sample(`train-${seed}.log`, 300, seed), "-o", name]));
+  const model = join(models, `train-${seed}.json`);
+  if (!existsSync(model)) {
+    const log = join(models, `train-${seed}.log`);
+    ok(run(["sample", "--lines", "300", "--seed", String(seed), "-o", log]));
+    ok(run(["train", log, "-o", model]));
+  }
+  copyFileSync(model, join(dir, name));
   return name;
 }
 

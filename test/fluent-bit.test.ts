@@ -1,45 +1,22 @@
 // The packed module in the real Fluent Bit (fluent-bit on PATH, or $FLUENT_BIT): the shipped
 // example as it is, the same verdicts as `tarkin check` field for field in both event formats and
-// both modes, the hostile records, a long run's memory, a hot reload with the module replaced, and
-// the AOT-compiled module (with flb-wamrc). Fluent Bit is in no package registry this project reaches: without it every test here
-// skips with a notice.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// both modes, the hostile records, a hot reload with the module replaced, and the AOT-compiled
+// module (with flb-wamrc); the million-record run is in test/volume/fluent-bit.test.ts. Fluent Bit is
+// in no package registry this project reaches: without it every test here skips with a notice.
+import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ROOT, shared } from "./helpers.js";
-import { fluentBitBinary, isAot, runFluentBit, runPipeline, wamrcBinary, type Pipeline, type Run } from "../host/core/module/fluent-bit.js";
+import { ROOT } from "./helpers.js";
+import { BINARY, CLI, dir, input, lines, modules, records, tarkin, useFluentBitFixture, WASM_ERRORS, type Record } from "./fluent-bit.helpers.js";
+import { isAot, runFluentBit, runPipeline, wamrcBinary, type Pipeline, type Run } from "../host/core/module/fluent-bit.js";
 import { sampleLines } from "../host/core/sample.js";
 
-const BINARY = fluentBitBinary();
 const WAMRC = wamrcBinary();
-if (!BINARY) console.log("[notice] fluent-bit is not on PATH (nor in $FLUENT_BIT): skipping the real Fluent Bit tests");
-else if (!WAMRC) console.log("[notice] flb-wamrc is not on PATH (nor in $FLB_WAMRC): skipping the AOT tests");
-const LOGHUB = shared("data/loghub");
+if (BINARY && !WAMRC) console.log("[notice] flb-wamrc is not on PATH (nor in $FLB_WAMRC): skipping the AOT tests");
 
-const CLI = resolve(ROOT, "dist/tarkin.js");
 const EXAMPLE = resolve(ROOT, "fluent-bit.yaml.example");
 const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly", "tarkin_covered"] as const;
-// Fluent Bit's own words for a filter that failed a record (flb_wasm.c, filter_wasm.c, flb_pack.c).
-const WASM_ERRORS = /Got exception running wasm code|invalid JSON|returned value is invalid|wasm function is not found|\[error\]|\[ warn\] \[filter:wasm/;
-
-type Record = { [key: string]: unknown };
-
-let dir: string;
-let modules: { annotate: string; drop: string };
-let lines: string[];
-let input: string;
-
-function tarkin(args: string[]): string {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30 });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
-}
-
-function records(text: string): Record[] {
-  return text.split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record);
-}
 
 async function pipeline(module: string, eventFormat: "json" | "msgpack", file: string, expected: number, extra: Partial<Pipeline> = {}): Promise<Run & { out: Record[] }> {
   const name = `${eventFormat}-${Math.random().toString(36).slice(2, 8)}`;
@@ -65,26 +42,7 @@ function verdict(r: Record): unknown[] {
 }
 
 describe.skipIf(!BINARY)("the real Fluent Bit", () => {
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "tarkin-fluent-bit-"));
-    modules = { annotate: join(dir, "annotate.wasm"), drop: join(dir, "drop.wasm") };
-    tarkin(["pack", "--model", resolve(ROOT, "models/default.json"), "-o", modules.annotate]);
-    tarkin(["pack", "--model", resolve(ROOT, "models/default.json"), "--mode", "drop", "-o", modules.drop]);
-    // The project's sample logs (attacks among them, non-ASCII text), and loghub's real ones.
-    lines = [...sampleLines({ lines: 6000, seed: 21 })];
-    if (LOGHUB) {
-      for (const f of ["Apache_2k.log", "OpenSSH_2k.log", "Linux_2k.log", "Thunderbird_2k.log"]) {
-        lines.push(...readFileSync(join(LOGHUB, f), "utf8").split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l.length > 0));
-      }
-    }
-    lines.push("Ünïcödé ✓ héllo wörld: naïve façade", "emoji 😀 in a log line, very bad 😡", "tab\tseparated\tfields");
-    input = join(dir, "records.log");
-    writeFileSync(input, lines.join("\n") + "\n");
-  });
-
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  useFluentBitFixture();
 
   it("runs fluent-bit.yaml.example as shipped (only its paths changed): every record comes out annotated", async () => {
     const config = readFileSync(EXAMPLE, "utf8").replace("path: /var/log/auth.log", `path: ${input}`).replace("wasm_path: ./tarkin.wasm", `wasm_path: ${resolve(ROOT, "build/tarkin.wasm")}`);
@@ -173,31 +131,6 @@ describe.skipIf(!BINARY)("the real Fluent Bit", () => {
       expect((run.out.find((r) => typeof r.log === "string" && r.log.length === huge.length) ?? {}).tarkin_error).toBeUndefined();
       expect(run.log, eventFormat).not.toMatch(WASM_ERRORS);
     }
-  });
-
-  it("a long run of 1,000,000 records: every one out, and Fluent Bit's memory flat after warm-up", { timeout: 900_000 }, async () => {
-    const total = 1_000_000;
-    const file = join(dir, "long.log");
-    const block = lines.slice(0, 10_000).join("\n") + "\n";
-    writeFileSync(file, block.repeat(total / 10_000));
-    const every = 100_000;
-    const output = join(dir, "long.out");
-    const run = await runPipeline(
-      BINARY!,
-      { input: file, output, log: join(dir, "long.fluent-bit.log"), filter: { module: modules.annotate, functionName: "tarkin_filter", eventFormat: "json" } },
-      join(dir, "long.yaml"),
-      total,
-      { timeoutMs: 840_000, rssEvery: every },
-    );
-    rmSync(output, { force: true });
-    rmSync(file, { force: true });
-    expect(run.records).toBe(total);
-    const mib = run.rss.map((b) => +(b / 2 ** 20).toFixed(1));
-    console.log(`fluent-bit RSS every ${every.toLocaleString("en")} records out (MiB): ${mib.join(", ")}; ${run.cpuSeconds.toFixed(1)} s of CPU`);
-    // After the first 200,000 (buffers grown, chunks cycling), it stays within 8 MiB of where it was.
-    const settled = run.rss.slice(1);
-    expect(Math.max(...settled) - settled[0]).toBeLessThan(8 * 2 ** 20);
-    expect(run.log).not.toMatch(WASM_ERRORS);
   });
 
   it("a hot reload (-Y, SIGHUP) with the module replaced while records flow: every record out once, the new module's verdicts after it", async () => {

@@ -4,93 +4,14 @@
 // sockets and its child.
 import { describe, expect, it } from "vitest";
 import { createServer } from "node:net";
-import { cleanups, event, expectAnnotated, HOST, ports, SidecarProcess, SocketSink, SocketSource, waitFor, type Event } from "./serve.helpers.js";
+import { checkConnection, cleanups, event, HOST, itCarriesConcurrently, ports, Sidecar, SocketSink, SocketSource, waitFor } from "./serve.helpers.js";
 
 /** host/commands/serve.ts's HIGH_WATER_BYTES. */
 const HIGH_WATER = 4 * 1024 * 1024;
 
-interface Stats {
-  in: number;
-  out: number;
-  queued: number;
-  queuedBytes: number;
-  resent: number;
-}
-
-class Sidecar extends SidecarProcess {
-  static async start(listen: number, forward: number, ...args: string[]): Promise<Sidecar> {
-    const sidecar = new Sidecar(["--listen", `${HOST}:${listen}`, "--forward", `${HOST}:${forward}`, "--stats", "0.1", ...args]);
-    await sidecar.listening(`listening on ${HOST}:${listen}`);
-    return sidecar;
-  }
-
-  /** The latest --stats line. */
-  stats(): Stats {
-    const all = [...this.stderr.matchAll(/(\d+) events in, (\d+) out, (\d+) queued \((\d+) bytes\), (\d+) resent/g)];
-    const m = all.at(-1);
-    if (!m) return { in: 0, out: 0, queued: 0, queuedBytes: 0, resent: 0 };
-    const [i, o, q, qb, r] = m.slice(1).map(Number);
-    return { in: i, out: o, queued: q, queuedBytes: qb, resent: r };
-  }
-
-  statsLines(): number {
-    return this.stderr.match(/ events in, /g)?.length ?? 0;
-  }
-}
-
-/**
- * Checks what the sidecar promises for one upstream connection's events, as they came over the
- * downstream connections:
- * within a downstream connection they are consecutive; the first on a later connection is at most
- * one past the highest seen before (a resend of what the failed connection may not have delivered);
- * together they are every number from 0 to count - 1. Returns how many arrived more than once.
- */
-function checkConnection(connections: Event[][], conn: number, count: number): number {
-  let next = 0;
-  let duplicates = 0;
-  for (const events of connections) {
-    let previous: number | undefined;
-    for (const e of events) {
-      if (e.conn !== conn) continue;
-      const seq = e.seq as number;
-      if (previous === undefined) expect(seq, `connection ${conn}: first event after a reconnect`).toBeLessThanOrEqual(next);
-      else expect(seq, `connection ${conn}: after ${previous}`).toBe(previous + 1);
-      if (seq < next) duplicates++;
-      next = Math.max(next, seq + 1);
-      previous = seq;
-    }
-  }
-  expect(next, `connection ${conn}: events through`).toBe(count);
-  return duplicates;
-}
-
 describe("tarkin serve", () => {
-  it("carries 100k events from 4 concurrent connections: none lost, none twice, in order per connection", async () => {
-    const [listen, forward] = await ports();
-    const downstream = new SocketSource(forward);
-    await downstream.start();
-    const sidecar = await Sidecar.start(listen, forward);
-    const started = performance.now();
-    const cpuBefore = sidecar.cpuSeconds();
-    const upstreams = [0, 1, 2, 3].map((conn) => new SocketSink(listen, conn, 25_000));
-    await Promise.all(upstreams.map((u) => u.done));
-    await waitFor("100k events downstream", () => downstream.total() >= 100_000, 60_000);
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = sidecar.cpuSeconds() - cpuBefore;
-    console.log(
-      `[serve] 100000 sample events over 4 connections in ${seconds.toFixed(2)} s: ${Math.round(100_000 / seconds)} events/s; ` +
-        `the sidecar used ${cpu.toFixed(2)} s of CPU: ${Math.round(100_000 / cpu)} events per CPU-second`,
-    );
-
-    expect(downstream.connections).toHaveLength(1);
-    for (const conn of [0, 1, 2, 3]) expect(checkConnection(downstream.connections, conn, 25_000)).toBe(0);
-    expect(downstream.total()).toBe(100_000);
-    const one = downstream.connections[0].find((e) => e.conn === 2 && e.seq === 1234)!;
-    expect(one).toMatchObject(JSON.parse(event(2, 1234)));
-    expectAnnotated(one);
-    sidecar.child.kill("SIGTERM");
-    expect(await sidecar.exited).toBe(0);
-  });
+  // 100k in test/volume/serve.test.ts.
+  itCarriesConcurrently(10_000);
 
   it("delivers everything, in order, when the downstream goes away mid-stream and comes back on the same port", async () => {
     const [listen, forward] = await ports();

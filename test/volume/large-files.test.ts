@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ROOT } from "./helpers.js";
-import { sampleLines } from "../host/core/sample.js";
+import { ROOT } from "../helpers.js";
+import { sampleLines } from "../../host/core/sample.js";
 
 const CLI = resolve(ROOT, "dist/tarkin.js");
 
