@@ -209,12 +209,13 @@ describe("tarkin train", () => {
     expect(r.stderr).toContain("3 messages");
     const m = model("m.json");
     expect(m.format).toBe("tarkin-model");
-    expect(m.version).toBe(3);
+    expect(m.version).toBe(4);
     expect(m.messages).toBe(3);
     expect(m.characters.map((c) => c.char)).toEqual(["a", "b", "c"]);
-    // The field model: per message its one field's value count, two trigrams (^^a, ^a$) and its whole shape, two counters each.
+    // The field model: per message its one field's value count, two trigrams (^^a, ^a$) and its whole
+    // shape, and the same four in the global field every value is also counted in: two counters each.
     const counts = m.fields.counters.filter((_, i) => i % 2 === 1);
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * 4 * 2);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * 4 * 2 * 2);
     for (const c of m.characters) expect(c).toMatchObject({ n: 1, K: 1, Ex: 0, Ex2: 0, max: 1 });
     expect(m.provenance?.trainedOn).toEqual([{ source: "abc.log", format: "lines", messages: 3 }]);
   });
@@ -671,14 +672,15 @@ describe("tarkin check", () => {
 
   it("keeps non-ASCII text intact, in lines, ndjson and csv input", () => {
     const text = "contraseña incorrecta para el usuario 日本 ΣΑΣ 😀";
-    const fromLines = records(ok(run(["check"], text + "\n")).stdout);
+    // One line of a log the embedded default does not know: not covered, which the gate allows here.
+    const fromLines = records(ok(run(["check", "--max-uncovered", "100%"], text + "\n")).stdout);
     expect(fromLines).toHaveLength(1);
     expect(fromLines[0].log).toBe(text);
     expectAnnotated(fromLines[0]);
-    const fromNdjson = records(ok(run(["check", "--format", "ndjson"], JSON.stringify({ log: text, usuario: "José" }) + "\n")).stdout);
+    const fromNdjson = records(ok(run(["check", "--format", "ndjson", "--max-uncovered", "100%"], JSON.stringify({ log: text, usuario: "José" }) + "\n")).stdout);
     expect(fromNdjson[0]).toMatchObject({ log: text, usuario: "José" });
     expectAnnotated(fromNdjson[0]);
-    const fromCsv = records(ok(run(["check", "--format", "csv"], `log,usuario\n"${text}",José\n`)).stdout);
+    const fromCsv = records(ok(run(["check", "--format", "csv", "--max-uncovered", "100%"], `log,usuario\n"${text}",José\n`)).stdout);
     expect(fromCsv[0]).toMatchObject({ log: text, usuario: "José" });
     expectAnnotated(fromCsv[0]);
   });
@@ -772,14 +774,19 @@ describe("tarkin explain", () => {
     const j = JSON.parse(ok(run(["explain", attack, "--wasm", "shop.wasm", "--json"])).stdout);
     expect(j.surprise.surprise).toBeGreaterThanOrEqual(0.5);
     expect(j.anomaly).toBe(true);
-    expect(j.surprise.fields[0]).toEqual({ field: "id=", shape: "^0'", count: 0, values: 300, decades: expect.any(Number) });
+    expect(j.surprise.fields[0]).toEqual({ evidence: "field", field: "id=", shape: "^0'", count: 0, values: 300, decades: expect.any(Number) });
+    expect(j.surprise.fields).toContainEqual(expect.objectContaining({ evidence: "syntax", field: "id=", syntax: ["sql"] }));
     const normal = JSON.parse(ok(run(["explain", "GET /shop/item.jsp?id=4242 HTTP/1.1 200", "--wasm", "shop.wasm", "--json"])).stdout);
-    expect(normal.surprise).toMatchObject({ surprise: 0, familiar: true, fields: [] });
-    // A line of another log: its fields unknown to the model, no field surprise, and explain says why.
+    expect(normal.surprise).toMatchObject({ surprise: 0, covered: true, fields: [] });
+    // A line of another log: its fields unknown to the model, so not covered; with no attack syntax, no field surprise.
     const foreign = "[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6";
-    expect(JSON.parse(ok(run(["explain", foreign, "--wasm", "shop.wasm", "--json"])).stdout).surprise).toMatchObject({ surprise: 0, familiar: false, fields: [] });
-    expect(ok(run(["explain", foreign, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +\d+ of its \d+ fields known to the model: too few/m);
-    expect(ok(run(["explain", attack, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +id= +\+\d+\.\d\d decades +'\^0'' 0\/300/m);
+    expect(JSON.parse(ok(run(["explain", foreign, "--wasm", "shop.wasm", "--json"])).stdout).surprise).toMatchObject({ surprise: 0, covered: false, fields: [] });
+    expect(ok(run(["explain", foreign, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +\d+ of its \d+ fields known to the model: under half, so not covered/m);
+    // The same line with an injection in it: the value holding attack syntax is judged all the same.
+    const foreignAttack = JSON.parse(ok(run(["explain", `${foreign} user=admin'--`, "--wasm", "shop.wasm", "--json"])).stdout);
+    expect(foreignAttack.surprise.covered).toBe(false);
+    expect(foreignAttack.anomaly).toBe(true);
+    expect(ok(run(["explain", attack, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +id= +\+\d+\.\d\d decades +sql syntax, '\^0'' 0\/300/m);
   });
 
   it("takes settings for the embedded default, and a packed module with --wasm", () => {
@@ -974,7 +981,10 @@ describe("check and report fail when records fail (a rollout gate)", () => {
       command: "check",
       counters: expect.objectContaining({ recordsIn: 20, recordsOut: 20, errors: 2 }),
       lost: 0,
-      limits: [{ counter: "errors", option: "--max-errors", max: "0", allowed: 0, count: 2, passed: false }],
+      limits: [
+        { counter: "errors", option: "--max-errors", max: "0", allowed: 0, count: 2, passed: false },
+        { counter: "uncovered", option: "--max-uncovered", max: "50%", allowed: 10, count: expect.any(Number), passed: expect.any(Boolean) },
+      ],
       firstError: { source: "m.ndjson", line: 6, error: expect.stringContaining("no message field") },
       passed: false,
     });
@@ -983,7 +993,7 @@ describe("check and report fail when records fail (a rollout gate)", () => {
     expect(line.split(", ").map((part) => Number(part.split(" ")[0]))).toEqual(Object.values(j.counters));
     // A run that passes says so too.
     ok(run(["check", "m.ndjson", "--format", "ndjson", "--max-errors", "10%", "--summary-json", "pass.json"]));
-    expect(JSON.parse(read("pass.json"))).toMatchObject({ limits: [{ max: "10%", allowed: 2, count: 2, passed: true }], passed: true });
+    expect(JSON.parse(read("pass.json"))).toMatchObject({ limits: [{ max: "10%", allowed: 2, count: 2, passed: true }, { counter: "uncovered" }] });
   });
 
   it("--summary-json /dev/stderr puts the JSON object on standard error, after the summary line", () => {
