@@ -7,6 +7,7 @@ import { eventTime, type EventFormat } from "../core/module/harness.js";
 import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
 import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
 import { Output } from "../core/io/output.js";
+import { Progress } from "../core/io/progress.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -41,8 +42,13 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
     if (result === null) lost++;
     else if (result.length) await out.line(msgpackToJson(result));
   };
-  for (const source of inputs) {
-    for await (const { record } of records(source, o.format, o.header)) await send(record);
+  const progress = Progress.over("checking", inputs, { stdoutIsRecords: true });
+  try {
+    for (const source of inputs) {
+      for await (const { record } of records(source, o.format, o.header, progress?.advance)) await send(record);
+    }
+  } finally {
+    progress?.stop();
   }
   await out.end();
   const s = filter.stats();

@@ -152,11 +152,11 @@ export function messageOf(record: unknown, fields: string[]): string | undefined
  * {"log": line}; an NDJSON line goes as it is (blank ones are skipped); a CSV row becomes an object
  * by the header row (without one, columns named 1, 2, ...). With each, its line or row number.
  */
-export async function* records(source: Source, format: Format, header: boolean): AsyncGenerator<{ record: string | Uint8Array; line: number }> {
+export async function* records(source: Source, format: Format, header: boolean, onBytes?: (n: number) => void): AsyncGenerator<{ record: string | Uint8Array; line: number }> {
   let line = 0;
   if (format === "csv") {
     let names: string[] | null = null;
-    for await (const row of csvRows(source)) {
+    for await (const row of csvRows(source, onBytes)) {
       line++;
       if (header && !names) {
         names = row;
@@ -167,7 +167,7 @@ export async function* records(source: Source, format: Format, header: boolean):
     return;
   }
   const decoder = new TextDecoder();
-  for await (const bytes of lines(source)) {
+  for await (const bytes of lines(source, onBytes)) {
     line++;
     if (format === "ndjson") {
       if (isBlank(bytes)) continue;
