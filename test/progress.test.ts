@@ -1,5 +1,5 @@
 // Progress bars: on a terminal (run under util-linux's `script`, which gives the command a pseudo-
-// terminal), check, report and train draw one over a large input's bytes and end it at 100%;
+// terminal), check, report, eval and train draw one over a large input's bytes and end it at 100%;
 // without a terminal, on a small input, or with check's records on the same terminal, none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
@@ -57,10 +57,14 @@ describe.skipIf(!SCRIPT)("on a terminal", () => {
     expect(bars(tty.frames, "checking")).toEqual([]);
   });
 
-  it("report draws its bar", () => {
+  it("report and eval draw theirs; eval one for training on the records, one for scoring them", () => {
     const report = onTerminal(["report", "large.log", "-o", "r.html"]);
     expect(report.status).toBe(0);
     expect(bars(report.frames, "scoring").at(-1)).toMatch(/\] 100% /);
+    const e = onTerminal(["eval", "large.log", "--labels", "sample"]);
+    expect(e.status).toBe(0);
+    expect(bars(e.frames, "training").at(-1)).toMatch(/\] 100% /);
+    expect(bars(e.frames, "scoring").at(-1)).toMatch(/\] 100% /);
   });
 
   it("a small input gets no bar", () => {
