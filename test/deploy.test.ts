@@ -34,8 +34,9 @@ type Manifest = { apiVersion: string; kind: string; metadata: { name: string }; 
 type Container = { name: string; image: string; args?: string[]; restartPolicy?: string; securityContext?: { runAsNonRoot?: boolean; runAsUser?: number }; volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[] };
 type PodSpec = { containers: Container[]; initContainers?: Container[]; volumes: { name: string; configMap?: { name: string } }[] };
 
-/** The image the repository's Dockerfile builds, as the manifests name it. */
+/** The image the repository's Dockerfile builds, as the manifests name it, and the user it runs as. */
 const IMAGE = `tarkin:${version()}`;
+const IMAGE_UID = Number(/^USER (\d+)/m.exec(readFileSync(resolve(ROOT, "Dockerfile"), "utf8"))![1]);
 
 const KINDS: Record<string, new (data: never) => { validate(): void }> = {
   "v1/Namespace": Namespace,
@@ -164,8 +165,8 @@ describe("deploy/kubernetes", () => {
     expect(train.args).toEqual(["train", "/archive/shard-$(JOB_COMPLETION_INDEX).log", "-o", "/models/shard-$(JOB_COMPLETION_INDEX).json"]);
     expect(mountHolding(train, train.args![1])).toMatchObject({ name: "archive", readOnly: true });
     expect(mountHolding(train, train.args![3])).toMatchObject({ name: "models" });
-    expect(train.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
-    expect(spec.securityContext?.fsGroup).toBe(1000);
+    expect(train.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: IMAGE_UID });
+    expect(spec.securityContext?.fsGroup).toBe(IMAGE_UID);
   });
 
   describe("vector-sidecar.yaml (Vector and tarkin serve in one pod)", () => {
@@ -210,7 +211,7 @@ describe("deploy/kubernetes", () => {
       for (const address of [option("--listen"), option("--forward")]) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
       const module = spec.volumes.find((v) => v.configMap?.name === "tarkin-module")!;
       expect(mountHolding(tarkin, option("--wasm"))).toMatchObject({ name: module.name, readOnly: true });
-      expect(tarkin.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+      expect(tarkin.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: IMAGE_UID });
     });
 
     it("Vector is a native sidecar: it starts before tarkin serve and stops after it", () => {
