@@ -164,20 +164,23 @@ export class Evaluator {
     const n = this.records;
     const labels = this.o.labelled ? this.flags.label.values() : null;
     const derived = new Uint8Array(n);
-    const random = this.drawRandom(new Float64Array(n));
-    const randomDecisions = this.randomDecisions(random);
     /** A method's scores (grep's: its decision, 1 or 0), and its yes/no call: those derived from the scores written into one array in turn. */
     const method = (key: Key): { scores: Float64Array | Uint8Array; decisions: Uint8Array } => {
       if (key === "fear") return { scores: this.scores.fear.values(), decisions: this.flags.anomaly.values() };
       if (key === "original") return { scores: this.scores.original.values(), decisions: this.flags.originalAnomaly.values() };
       if (key === "grep") return { scores: this.flags.grep.values(), decisions: this.flags.grep.values() };
-      if (key === "random") return { scores: random, decisions: randomDecisions };
+      if (key === "random") {
+        // Drawn into the fear scores' place: random comes last, when fear's are done with.
+        const scores = this.drawRandom(this.scores.fear.values());
+        return { scores, decisions: this.randomDecisions(scores) };
+      }
       const scores = this.scores[key].values();
       // The scores of VADER's methods are -compound.
       for (let i = 0; i < n; i++) derived[i] = (key === "surprise" ? scores[i] >= this.veryUnusual : -scores[i] <= VADER_NEGATIVE) ? 1 : 0;
       return { scores, decisions: derived };
     };
 
+    // In this order: random takes the place of fear's scores.
     const names: [Key, string, string][] = [
       ["fear", "tarkin fear", "tarkin_anomaly"],
       ["surprise", "  its surprise alone", `tarkin_surprise >= ${this.veryUnusual}`],
