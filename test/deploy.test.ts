@@ -1,13 +1,16 @@
-// deploy/kubernetes/: the plain manifests and the training Job validated against the Kubernetes API
-// schemas (kubernetes-models), the Helm values' Kubernetes parts likewise, what ties them together
-// (the module's volume mounted where the filter looks, watched by the reloader), and both Fluent Bit
-// configurations checked by the real fluent-bit's --dry-run where it is installed.
+// deploy/kubernetes/: the plain manifests, the training Job and the Vector sidecar validated against
+// the Kubernetes API schemas (kubernetes-models), the Helm values' Kubernetes parts likewise, what
+// ties them together (the module's volume mounted where the filter looks, watched by the reloader;
+// the sidecar's Vector pipeline that of vector.toml.example, its ports tarkin serve's; the image
+// the Dockerfile's, of this version), and both Fluent Bit configurations checked by the real
+// fluent-bit's --dry-run where it is installed.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
+import { parse as parseToml } from "smol-toml";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
@@ -16,9 +19,11 @@ import { VolumeMount } from "kubernetes-models/v1/VolumeMount";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { ROOT } from "./helpers.js";
 import { fluentBitBinary } from "../host/core/module/fluent-bit.js";
+import { version } from "../host/core/module/assets.js";
 
 const DEPLOY = resolve(ROOT, "deploy/kubernetes");
 const MODULE = resolve(ROOT, "build/tarkin.wasm");
@@ -26,7 +31,12 @@ const BINARY = fluentBitBinary();
 if (!BINARY) console.log("[notice] fluent-bit is not on PATH (nor in $FLUENT_BIT): skipping the --dry-run of the deployed configurations");
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string }; [k: string]: unknown };
-type PodSpec = { containers: { name: string; args?: string[]; volumeMounts?: { name: string; mountPath: string }[] }[]; volumes: { name: string; configMap?: { name: string } }[] };
+type Container = { name: string; image: string; args?: string[]; restartPolicy?: string; securityContext?: { runAsNonRoot?: boolean; runAsUser?: number }; volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[] };
+type PodSpec = { containers: Container[]; initContainers?: Container[]; volumes: { name: string; configMap?: { name: string } }[] };
+
+/** The image the repository's Dockerfile builds, as the manifests name it, and the user it runs as. */
+const IMAGE = `tarkin:${version()}`;
+const IMAGE_UID = Number(/^USER (\d+)/m.exec(readFileSync(resolve(ROOT, "Dockerfile"), "utf8"))![1]);
 
 const KINDS: Record<string, new (data: never) => { validate(): void }> = {
   "v1/Namespace": Namespace,
@@ -35,6 +45,7 @@ const KINDS: Record<string, new (data: never) => { validate(): void }> = {
   "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole,
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
   "apps/v1/DaemonSet": DaemonSet,
+  "apps/v1/Deployment": Deployment,
   "batch/v1/Job": Job,
 };
 
@@ -54,7 +65,12 @@ function validate(m: Manifest): void {
 /** Every container's mounts name a volume of the pod. */
 function expectMountsResolve(spec: PodSpec): void {
   const volumes = new Set(spec.volumes.map((v) => v.name));
-  for (const c of spec.containers) for (const m of c.volumeMounts ?? []) expect(volumes.has(m.name), `${c.name} mounts ${m.name}`).toBe(true);
+  for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) for (const m of c.volumeMounts ?? []) expect(volumes.has(m.name), `${c.name} mounts ${m.name}`).toBe(true);
+}
+
+/** The container's mount that holds `path` (or is it). */
+function mountHolding(c: Container, path: string) {
+  return c.volumeMounts?.find((m) => path === m.mountPath || path.startsWith(m.mountPath + "/"));
 }
 
 /** fluent-bit --dry-run on a configuration; null when this fluent-bit lacks a plugin it names (a minimal build). */
@@ -137,11 +153,70 @@ describe("deploy/kubernetes", () => {
     });
   });
 
-  it("train-shards.job.yaml is a valid Indexed Job training one shard a pod", () => {
-    const [job] = manifests("train-shards.job.yaml") as (Manifest & { spec: { completionMode: string; completions: number; parallelism: number; template: { spec: PodSpec & { containers: { command: string[] }[] } } } })[];
+  it("train-shards.job.yaml is a valid Indexed Job training one shard a pod, in the image, as its non-root user", () => {
+    const [job] = manifests("train-shards.job.yaml") as (Manifest & { spec: { completionMode: string; completions: number; parallelism: number; template: { spec: PodSpec & { securityContext?: { fsGroup?: number } } } } })[];
     validate(job);
     expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: 8, parallelism: 8 });
-    expectMountsResolve(job.spec.template.spec);
-    expect(job.spec.template.spec.containers[0].command.join(" ")).toMatch(/tarkin\.js train \/archive\/shard-\$JOB_COMPLETION_INDEX\.log -o \/models\/shard-\$JOB_COMPLETION_INDEX\.json/);
+    const spec = job.spec.template.spec;
+    expectMountsResolve(spec);
+    const [train] = spec.containers;
+    expect(train.image).toBe(IMAGE);
+    // The image's entrypoint is tarkin; Kubernetes puts the pod's index into the arguments.
+    expect(train.args).toEqual(["train", "/archive/shard-$(JOB_COMPLETION_INDEX).log", "-o", "/models/shard-$(JOB_COMPLETION_INDEX).json"]);
+    expect(mountHolding(train, train.args![1])).toMatchObject({ name: "archive", readOnly: true });
+    expect(mountHolding(train, train.args![3])).toMatchObject({ name: "models" });
+    expect(train.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: IMAGE_UID });
+    expect(spec.securityContext?.fsGroup).toBe(IMAGE_UID);
+  });
+
+  describe("vector-sidecar.yaml (Vector and tarkin serve in one pod)", () => {
+    const all = manifests("vector-sidecar.yaml");
+    const deployment = all.find((m) => m.kind === "Deployment") as Manifest & { spec: { template: { spec: PodSpec } } };
+    const spec = deployment.spec.template.spec;
+    const [vector] = spec.initContainers!;
+    const [tarkin] = spec.containers;
+    type Component = Record<string, unknown> & { type: string; address?: string; include?: string[]; path?: string };
+    type Pipeline = { data_dir?: string; sources: Record<string, Component>; sinks: Record<string, Component> };
+    const configMap = all.find((m) => m.kind === "ConfigMap") as Manifest & { data: Record<string, string> };
+    const pipeline = parseToml(configMap.data["vector.toml"]) as unknown as Pipeline;
+    const example = parseToml(readFileSync(resolve(ROOT, "vector.toml.example"), "utf8")) as unknown as Pipeline;
+    const option = (name: string) => tarkin.args![tarkin.args!.indexOf(name) + 1];
+
+    it("every manifest is valid against the Kubernetes API schema", () => {
+      expect(all.map((m) => m.kind)).toEqual(["ConfigMap", "Deployment"]);
+      all.forEach(validate);
+      expectMountsResolve(spec);
+    });
+
+    it("runs vector.toml.example's pipeline, with the volumes' paths", () => {
+      const withoutPaths = (p: Pipeline) => {
+        const copy = structuredClone(p);
+        delete copy.data_dir;
+        delete copy.sources.logs.include;
+        delete copy.sinks.scored.path;
+        return copy;
+      };
+      expect(withoutPaths(pipeline)).toEqual(withoutPaths(example));
+      const paths = [pipeline.data_dir!, pipeline.sources.logs.include![0], pipeline.sinks.scored.path!];
+      for (const path of paths) expect(mountHolding(vector, path), path).toBeDefined();
+      expect(mountHolding(vector, pipeline.sources.logs.include![0])!.readOnly).toBe(true);
+      expect(vector.args).toEqual(["--config", `${vector.volumeMounts!.find((m) => m.name === "config")!.mountPath}/vector.toml`]);
+    });
+
+    it("tarkin serve listens where Vector's socket sink connects and forwards to its socket source, both on the pod's loopback", () => {
+      expect(tarkin.image).toBe(IMAGE);
+      expect(tarkin.args![0]).toBe("serve");
+      expect(option("--listen")).toBe(pipeline.sinks.to_tarkin.address);
+      expect(option("--forward")).toBe(pipeline.sources.from_tarkin.address);
+      for (const address of [option("--listen"), option("--forward")]) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+      const module = spec.volumes.find((v) => v.configMap?.name === "tarkin-module")!;
+      expect(mountHolding(tarkin, option("--wasm"))).toMatchObject({ name: module.name, readOnly: true });
+      expect(tarkin.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: IMAGE_UID });
+    });
+
+    it("Vector is a native sidecar: it starts before tarkin serve and stops after it", () => {
+      expect(vector.restartPolicy).toBe("Always");
+      expect(vector.image).toMatch(/^timberio\/vector:\d+\.\d+\.\d+-/);
+    });
   });
 });

@@ -187,7 +187,7 @@ interface EvalJson {
   alerts: number | null;
   model: string;
   methods: MethodResult[];
-  top: { line: number; message: string; label: boolean | null; fear: number; anomaly: boolean }[];
+  top: { line: number; message: string; label: boolean | null; fear: number; surprise: number; compound: number; anomaly: boolean }[];
 }
 
 const method = (e: EvalJson, key: MethodResult["key"]) => e.methods.find((m) => m.key === key)!;
@@ -221,6 +221,26 @@ describe("tarkin eval on the generated sample", () => {
     // The records it fears most are attacks.
     expect(e.top).toHaveLength(5);
     for (const t of e.top) expect(t.label, t.message).toBe(true);
+  });
+
+  it("reads standard input as it reads a file (kept aside to be read twice: trained on, then scored)", () => {
+    const fromStdin: EvalJson = JSON.parse(ok(["eval", "--labels", "sample", "--top", "5", "--json"], readFileSync(join(dir, "s.log"), "utf8")));
+    expect(fromStdin.methods).toEqual(e.methods);
+    expect(fromStdin.top).toEqual(e.top);
+    expect(fromStdin.model).toMatch(/trained on these 5000 records first/);
+  });
+
+  it("--top n keeps the n records feared most as a full ranking of every record orders them", () => {
+    const all: EvalJson = JSON.parse(ok(["eval", "s.log", "--top", "5000", "--json"]));
+    expect(all.top).toHaveLength(5000);
+    const ranked = [...all.top].sort((a, b) => b.fear - a.fear || a.line - b.line);
+    expect(all.top).toEqual(ranked);
+    for (const n of [1, 7, 300]) {
+      const some: EvalJson = JSON.parse(ok(["eval", "s.log", "--top", String(n), "--json"]));
+      expect(some.top, `--top ${n}`).toEqual(ranked.slice(0, n));
+    }
+    // Ties in fear are common: the heap breaks them by line, as the ranking does.
+    expect(new Set(ranked.slice(0, 300).map((t) => t.fear)).size).toBeLessThan(300);
   });
 
   it("a labels file gives the same result as --labels sample", () => {
@@ -260,6 +280,8 @@ describe("tarkin eval on the generated sample", () => {
   it("fails clearly on a label count that does not match, a blank label, a missing file", () => {
     writeFileSync(join(dir, "short.labels"), "0\n1\n");
     fails(["eval", "s.log", "--labels", "short.labels"], /2 labels for 5000 records \(s\.log has 5000\)/);
+    writeFileSync(join(dir, "long.labels"), "0\n".repeat(5001));
+    fails(["eval", "s.log", "--labels", "long.labels"], /5001 labels for 5000 records \(s\.log has 5000\)/);
     writeFileSync(join(dir, "blank.labels"), "0\n\n1\n");
     fails(["eval", "s.log", "--labels", "blank.labels"], /blank\.labels:2: an empty label/);
     fails(["eval", "s.log", "--labels", "missing.labels"], /cannot read missing\.labels/);
@@ -334,7 +356,7 @@ it("formatTable lays out every method", () => {
   const e: Evaluation = {
     records: 2,
     alerts: 1,
-    scores: [],
+    top: [],
     methods: [{ key: "fear", name: "tarkin fear", decision: "tarkin_anomaly", auc: 1, ap: 1, flagged: 1, truePositives: 1, precision: 1, recall: 1 }],
   };
   expect(formatTable(e).split("\n")[1]).toBe("tarkin fear   1.000   1.000        1      1.000   1.000  tarkin_anomaly");

@@ -10,6 +10,7 @@ import { readPack } from "../core/module/pack.js";
 import { COUNTER_LIMITS, countersLine, failure, judge, limitHelp, limitOption, parseLimit, writeSummaryJson, type CounterLimit, type FirstRecord, type Limit } from "../core/module/run-summary.js";
 import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
 import { Output } from "../core/io/output.js";
+import { Progress } from "../core/io/progress.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -67,13 +68,18 @@ async function check(files: string[], o: CheckOptions): Promise<void> {
     const result = filter.filterBytes(toMsgpack(record), o.tag, time);
     return result === null ? null : result.length ? msgpackToJson(result) : "";
   };
-  for (const source of inputs) {
-    for await (const { record, line } of records(source, o.format, o.header)) {
-      const result = send(record);
-      if (result === null) lost++;
-      else if (result !== "") await out.line(result);
-      if (!firstError && filter.counter("errors") > 0) firstError = { source: source.name, line, ...errorOf(result, errorField) };
+  const progress = Progress.over("checking", inputs, { stdoutIsRecords: true });
+  try {
+    for (const source of inputs) {
+      for await (const { record, line } of records(source, o.format, o.header, progress?.advance)) {
+        const result = send(record);
+        if (result === null) lost++;
+        else if (result !== "") await out.line(result);
+        if (!firstError && filter.counter("errors") > 0) firstError = { source: source.name, line, ...errorOf(result, errorField) };
+      }
     }
+  } finally {
+    progress?.stop();
   }
   await out.end();
   const s = filter.stats();

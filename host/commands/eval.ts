@@ -6,12 +6,14 @@ import { coreModule } from "../core/module/assets.js";
 import { CliError, UsageError } from "../core/errors.js";
 import { readText } from "../core/io/files.js";
 import { lines, sources } from "../core/io/input.js";
+import { Progress } from "../core/io/progress.js";
 import { vaderLexicon } from "../core/module/lexicon.js";
 import { parseModel, type Model } from "../core/module/model.js";
 import { DEFAULT_SETTINGS, packModule, readPack } from "../core/module/pack.js";
 import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/module/settings.js";
 import { ModuleDriver } from "../core/module/driver.js";
-import { evaluate, formatTable, parseLabel, SAMPLE_ATTACK_PATTERN, splitFirstField, topRecords, type Evaluation } from "../core/eval/eval.js";
+import { Evaluator, formatTable, type Evaluation } from "../core/eval/eval.js";
+import { LabelledRecords } from "../core/eval/eval-input.js";
 import { filterModule, packContents } from "../core/module/filter-module.js";
 
 interface EvalOptions extends SettingsOptions {
@@ -48,50 +50,6 @@ export function evalCommand(): Command {
   ).action((files: string[], o: EvalOptions) => run(files, o));
 }
 
-interface Input {
-  messages: string[];
-  labels: boolean[] | null;
-  /** Records per source, for the error messages and the summary. */
-  counts: [string, number][];
-}
-
-async function readInput(files: string[], labelsOption: string | undefined): Promise<Input> {
-  const messages: string[] = [];
-  const labels: boolean[] = [];
-  const counts: [string, number][] = [];
-  const decoder = new TextDecoder();
-  const firstField = labelsOption === "bgl";
-  for (const source of sources(files)) {
-    let n = 0;
-    for await (const bytes of lines(source)) {
-      n++;
-      const line = decoder.decode(bytes);
-      if (firstField) {
-        const split = splitFirstField(line);
-        if (!split) throw new CliError(`${source.name}:${n}: no label field (--labels bgl: the first field, up to the first space, is the label)`);
-        labels.push(parseLabel(split.label)!);
-        messages.push(split.message);
-      } else messages.push(line);
-    }
-    counts.push([source.name, n]);
-  }
-  if (firstField) return { messages, labels, counts };
-  if (labelsOption === "sample") return { messages, labels: messages.map((m) => SAMPLE_ATTACK_PATTERN.test(m)), counts };
-  if (labelsOption === undefined) return { messages, labels: null, counts };
-  const text = readText(labelsOption).split(/\r?\n/);
-  if (text.length && text[text.length - 1] === "") text.pop();
-  const fileLabels = text.map((line, i) => {
-    const label = parseLabel(line);
-    if (label === null) throw new CliError(`${labelsOption}:${i + 1}: an empty label (expected 0, 1, - or a category)`);
-    return label;
-  });
-  if (fileLabels.length !== messages.length) {
-    const where = counts.map(([name, k]) => `${name === "stdin" ? "standard input" : basename(name)} has ${k}`).join(", ");
-    throw new CliError(`--labels ${labelsOption}: ${fileLabels.length} labels for ${messages.length} records (${where}); one label per line, in order`);
-  }
-  return { messages, labels: fileLabels, counts };
-}
-
 interface Modules {
   module: Uint8Array;
   original: Uint8Array;
@@ -100,23 +58,34 @@ interface Modules {
 }
 
 /** Trains a model on the logs evaluated (as a user would) or, with --train, on other logs. */
-async function trainModel(o: EvalOptions, messages: string[]): Promise<{ model: Model; note: string }> {
+async function trainModel(o: EvalOptions, input: LabelledRecords): Promise<{ model: Model; note: string }> {
   const trainer = ModuleDriver.fromBytes(coreModule());
   if (!o.train) {
-    for (const m of messages) trainer.train(m);
+    const progress = Progress.over("training", input.files);
+    try {
+      for await (const r of input.read(progress?.advance, false)) trainer.train(r.message);
+    } finally {
+      progress?.stop();
+    }
     const model = trainer.model();
     if (model.messages === 0) throw new CliError("no records to evaluate: the input is empty");
     model.provenance = { trainedOn: [{ source: "tarkin eval's records", format: "lines", messages: model.messages }] };
     return { model, note: `trained on these ${model.messages} records first, as a user would (no --train, --model or --wasm given)` };
   }
   const trainedOn: { source: string; format: string; messages: number }[] = [];
-  for (const source of sources(o.train)) {
-    let n = 0;
-    for await (const bytes of lines(source)) {
-      trainer.train(bytes);
-      n++;
+  const inputs = sources(o.train);
+  const progress = Progress.over("training", inputs);
+  try {
+    for (const source of inputs) {
+      let n = 0;
+      for await (const bytes of lines(source, progress?.advance)) {
+        trainer.train(bytes);
+        n++;
+      }
+      trainedOn.push({ source: source.name, format: "lines", messages: n });
     }
-    trainedOn.push({ source: source.name, format: "lines", messages: n });
+  } finally {
+    progress?.stop();
   }
   const model = trainer.model();
   if (model.messages === 0) throw new CliError(`--train ${o.train.join(" ")}: no lines to train on`);
@@ -124,7 +93,7 @@ async function trainModel(o: EvalOptions, messages: string[]): Promise<{ model: 
   return { model, note: `trained on ${trainedOn.map((t) => `${basename(t.source)} (${t.messages})`).join(", ")}, not on the records evaluated` };
 }
 
-async function modules(o: EvalOptions, messages: string[]): Promise<Modules> {
+async function modules(o: EvalOptions, input: LabelledRecords): Promise<Modules> {
   let module: Uint8Array;
   let model: Model;
   let modelNote: string;
@@ -140,7 +109,7 @@ async function modules(o: EvalOptions, messages: string[]): Promise<Modules> {
       model = parseModel(readText(o.model), o.model);
       modelNote = `${o.model} (${model.messages} messages)`;
     } else {
-      const trained = await trainModel(o, messages);
+      const trained = await trainModel(o, input);
       model = trained.model;
       modelNote = trained.note;
     }
@@ -165,12 +134,29 @@ async function run(files: string[], o: EvalOptions): Promise<void> {
   if (o.seed.trim() === "" || !Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not ${JSON.stringify(o.seed)}`);
   const top = Number(o.top);
   if (o.top.trim() === "" || !Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, not ${JSON.stringify(o.top)}`);
-  if (o.labels && o.labels !== "bgl" && o.labels !== "sample") readText(o.labels); // a missing labels file fails before the logs are read
-  const input = await readInput(files, o.labels);
-  if (input.messages.length === 0) throw new CliError("no records to evaluate: the input is empty");
-  const m = await modules(o, input.messages);
+  const input = new LabelledRecords(files, o.labels);
+  let e: Evaluation;
+  let m: Modules;
+  let removeKept: (() => void) | undefined;
+  try {
+    // The records are read twice (trained on, or counted, then scored): standard input is kept in a file meanwhile.
+    removeKept = await input.keepStdin();
+    m = await modules(o, input);
+    const trainedOnRecords = !o.wasm && !o.model && !o.train;
+    const expected = trainedOnRecords ? input.records : await input.count();
+    const evaluator = new Evaluator({ module: m.module, original: m.original, seed, labelled: o.labels !== undefined, top, expected });
+    const progress = Progress.over("scoring", input.files);
+    try {
+      for await (const r of input.read(progress?.advance)) evaluator.add(r.message, r.label);
+    } finally {
+      progress?.stop();
+    }
+    if (evaluator.records === 0) throw new CliError("no records to evaluate: the input is empty");
+    e = evaluator.finish();
+  } finally {
+    removeKept?.();
+  }
   const pack = readPack(m.module)!;
-  const e = evaluate(input.messages, input.labels, { module: m.module, original: m.original, seed });
   const lexicon = (pack.info.lexicon as { overlays?: { name: string; entries: number }[] } | undefined)?.overlays ?? [];
   const context = {
     files: input.counts.map(([name, records]) => ({ name, records })),
@@ -180,7 +166,7 @@ async function run(files: string[], o: EvalOptions): Promise<void> {
     overlays: lexicon.map((l) => `${l.name} (${l.entries})`),
   };
   if (o.json) {
-    const out = { ...context, records: e.records, alerts: e.alerts, methods: e.methods, top: topRecords(e, top).map(({ index, message, label, fear, surprise, compound, anomaly }) => ({ line: index + 1, message, label, fear, surprise, compound, anomaly })) };
+    const out = { ...context, records: e.records, alerts: e.alerts, methods: e.methods, top: e.top.map(({ index, message, label, fear, surprise, compound, anomaly }) => ({ line: index + 1, message, label, fear, surprise, compound, anomaly })) };
     process.stdout.write(JSON.stringify(out, null, 2) + "\n");
     return;
   }
@@ -203,7 +189,7 @@ function report(e: Evaluation, c: { files: { name: string; records: number }[]; 
   if (top > 0) {
     out.push("");
     out.push(`the ${top} records tarkin fears most:`);
-    for (const r of topRecords(e, top)) {
+    for (const r of e.top) {
       const label = r.label === null ? "" : r.label ? "alert  " : "normal ";
       out.push(`  ${r.fear.toFixed(3)} ${r.anomaly ? "!" : " "} ${label}${JSON.stringify(r.message).slice(1, -1).slice(0, 140)}`);
     }

@@ -8,6 +8,7 @@ import { CliError, UsageError } from "../core/errors.js";
 import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
 import { annotatingModule, readPack } from "../core/module/pack.js";
 import { eventTime } from "../core/module/harness.js";
+import { Progress } from "../core/io/progress.js";
 import { ModuleDriver } from "../core/module/driver.js";
 import { ReportData } from "../core/report/report-data.js";
 import { renderReport } from "../core/report/report-html.js";
@@ -45,14 +46,19 @@ async function report(files: string[], o: ReportOptions): Promise<void> {
   const gateThreshold = filter.exports.gate_threshold as () => number;
   // A second instance explains (and lowercases) messages, so the scoring run's gate is untouched.
   const data = new ReportData(pack, ModuleDriver.fromBytes(wasm), top);
-  for (const input of inputs) {
-    const source = data.source(input.name, input.size);
-    for await (const { record, line } of records(input, o.format, o.header)) {
-      const gate = gateThreshold();
-      const result = filter.filter(record, o.tag, eventTime());
-      if (result === null) data.addLost(source);
-      else data.add(result, source, line, gate);
+  const progress = Progress.over("scoring", inputs);
+  try {
+    for (const input of inputs) {
+      const source = data.source(input.name, input.size);
+      for await (const { record, line } of records(input, o.format, o.header, progress?.advance)) {
+        const gate = gateThreshold();
+        const result = filter.filter(record, o.tag, eventTime());
+        if (result === null) data.addLost(source);
+        else data.add(result, source, line, gate);
+      }
     }
+  } finally {
+    progress?.stop();
   }
   data.gateAtEnd = gateThreshold();
   const page = renderReport(data, {

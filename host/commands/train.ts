@@ -2,13 +2,13 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { Command, Option } from "commander";
-import { SingleBar } from "cli-progress";
 import { ModuleDriver } from "../core/module/driver.js";
 import { coreModule } from "../core/module/assets.js";
 import { CliError, UsageError } from "../core/errors.js";
 import { readText } from "../core/io/files.js";
 import { atPath, csvRows, lineBlocks, lines, messageOf, sources, type Format, type Source } from "../core/io/input.js";
 import { parseModel, type Model } from "../core/module/model.js";
+import { Progress } from "../core/io/progress.js";
 import { DEFAULT_SETTINGS } from "../core/module/pack.js";
 
 interface TrainOptions {
@@ -50,7 +50,7 @@ function fieldsPhrase(fields: string[]): string {
   return fields.length === 1 ? `the field ${fields[0]}` : `a field ${fields.slice(0, -1).join(", ")} or ${fields[fields.length - 1]}`;
 }
 
-async function trainSource(t: ModuleDriver, source: Source, o: TrainOptions, tally: Tally, onBytes: (n: number) => void): Promise<void> {
+async function trainSource(t: ModuleDriver, source: Source, o: TrainOptions, tally: Tally, onBytes?: (n: number) => void): Promise<void> {
   const decoder = new TextDecoder();
   if (o.format === "lines") {
     for await (const block of lineBlocks(source, onBytes)) t.trainLines(block);
@@ -108,26 +108,18 @@ async function train(files: string[], o: TrainOptions): Promise<void> {
     previous = parseModel(readText(o.output), o.output);
     t.loadModel(previous);
   }
-  const total = inputs.reduce((n, s) => n + (s.size ?? 0), 0);
-  const bar = process.stderr.isTTY && total > 0 && inputs.every((s) => s.size !== undefined)
-    ? new SingleBar({ format: "training [{bar}] {percentage}% {value}/{total} MB", stream: process.stderr, hideCursor: true })
-    : null;
-  let done = 0;
-  bar?.start(Math.ceil(total / 1e6), 0);
+  const progress = Progress.over("training", inputs);
   const trainedOn: Record<string, unknown>[] = [];
   const tally: Tally = { read: 0, skipped: new Map() };
   try {
     for (const source of inputs) {
       const before = t.messages();
-      await trainSource(t, source, o, tally, (n) => {
-        done += n;
-        bar?.update(Math.floor(done / 1e6));
-      });
+      await trainSource(t, source, o, tally, progress?.advance);
       const where = o.format === "ndjson" ? { field: o.field ?? DEFAULT_SETTINGS.fields.join("|") } : o.format === "csv" ? { column: o.column } : {};
       trainedOn.push({ source: basename(source.name), format: o.format, ...where, messages: t.messages() - before });
     }
   } finally {
-    bar?.stop();
+    progress?.stop();
   }
   const model = t.model();
   const skipped = [...tally.skipped].map(([why, n]) => `${n} ${why}`).join(", ");

@@ -4,6 +4,7 @@
 import { OUTPUT_FIELDS } from "../module/layouts.js";
 import { messageOf } from "../io/input.js";
 import { type PackedContents } from "../module/pack.js";
+import { TopRecords } from "../top-records.js";
 import { rareFields, type ModuleDriver, type CharacterDetail, type RareField, type WordDetail } from "../module/driver.js";
 
 /** What a histogram bin counts: every record, those that passed the gate, the anomalies. */
@@ -255,58 +256,6 @@ export function explain(explainer: ModuleDriver, message: string, tarkinMode: bo
   };
 }
 
-/** The N records of highest fear (earlier first among equals), in a min-heap of N. */
-export class TopRecords {
-  private readonly heap: TopRecord[] = [];
-
-  constructor(readonly size: number) {}
-
-  /** Whether a record of this fear, at this index, would enter. */
-  wouldEnter(fear: number, index: number): boolean {
-    if (this.size <= 0) return false;
-    if (this.heap.length < this.size) return true;
-    return TopRecords.worse(this.heap[0], { fear, index });
-  }
-
-  /** a ranks below b. */
-  private static worse(a: { fear: number; index: number }, b: { fear: number; index: number }): boolean {
-    return a.fear < b.fear || (a.fear === b.fear && a.index > b.index);
-  }
-
-  offer(record: TopRecord): void {
-    const h = this.heap;
-    if (h.length < this.size) {
-      h.push(record);
-      let i = h.length - 1;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!TopRecords.worse(h[i], h[parent])) break;
-        [h[i], h[parent]] = [h[parent], h[i]];
-        i = parent;
-      }
-      return;
-    }
-    if (!TopRecords.worse(h[0], record)) return;
-    h[0] = record;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && TopRecords.worse(h[l], h[m])) m = l;
-      if (r < h.length && TopRecords.worse(h[r], h[m])) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m], h[i]];
-      i = m;
-    }
-  }
-
-  /** Highest fear first. */
-  sorted(): TopRecord[] {
-    return [...this.heap].sort((a, b) => b.fear - a.fear || a.index - b.index);
-  }
-}
-
 export interface SourceStats {
   name: string;
   bytes?: number;
@@ -389,7 +338,7 @@ export class ReportData {
   readonly decision = new DecisionObserved();
   readonly timeline = new Timeline();
   readonly letters: Letters;
-  readonly top: TopRecords;
+  readonly top: TopRecords<TopRecord>;
   readonly sources: SourceStats[] = [];
   readonly unreadable: UnreadableRecord[] = [];
   records = 0;
@@ -403,7 +352,7 @@ export class ReportData {
 
   constructor(readonly pack: PackedContents, private readonly explainer: ModuleDriver, top: number) {
     this.letters = new Letters(explainer);
-    this.top = new TopRecords(top);
+    this.top = new TopRecords<TopRecord>(top);
     const p = pack.settings.prefix;
     this.names = Object.fromEntries(OUTPUT_FIELDS.split(",").map((k) => [k, p + k]));
   }
