@@ -2,35 +2,38 @@
 // decision rule is written here and nowhere else: the module exports its text (decisionRule) and
 // constants, and the host's explain, eval and report print them from there.
 //
-// Default mode: fear is the larger of two kinds of evidence, so neither hides the other.
+// Default mode: fear ranks a record by the larger of two kinds of evidence, so neither hides the other.
 // - The surprise (fields.ts): how unusual the record's fields are; 0.5 is very unusual.
-// - Negativity: VADER's neg, the share of the words that read negative, as n / (n + ALERT_NEGATIVITY):
-//   0.5 at ALERT_NEGATIVITY where it is evidence, rising towards 1 (never flat, so it still ranks). It is evidence where a security word made the
-//   text negative (an overlay's: failed logins, denied access, intrusions), however often the log
-//   says it; other negativity (an application's routine ERROR lines) weighs ROUTINE_WEIGHT on a
-//   line shaped as in training, rising to full weight as the line becomes very unusual.
+// - Negativity: VADER's neg, the share of the words that read negative, as n / (n + ALERT_NEGATIVITY),
+//   0.5 at ALERT_NEGATIVITY and rising towards 1 (never flat, so it still ranks). Negativity that no
+//   security word carries weighs ROUTINE_WEIGHT in the ranking: a log's routine failures rank below
+//   what is both negative and security evidence.
+// The decision keeps what the sentiment sees where it matters: a record is anomalous at fear 0.5
+// when it is very unusual, or negative on balance and either security evidence (an overlay's word
+// read negative: failed logins, denied access, intrusions), however often the log says it, or
+// unusual in its fields as well (surprise from SOMEWHAT_UNUSUAL): an application's routine ERROR
+// lines, a steady share of its log and shaped as in training, are no alert by themselves.
 // tarkin mode: the original's, bit for bit.
 import { SURPRISE_TARKIN } from "./layouts";
 
 /** A surprise from which a record is very unusual, anomalous whatever it reads like (fields.ts VERY_UNUSUAL_DECADES). */
 export const VERY_UNUSUAL: f64 = 0.5;
 
+/** A surprise from which negativity with no security word in it counts towards an alert: one decade of rarity. */
+export const SOMEWHAT_UNUSUAL: f64 = 0.2;
+
 /** Fear from which a record is anomalous (default mode). */
 export const ALERT_FEAR: f64 = 0.5;
 
-/** Negativity (VADER's neg) that reads as fear 0.5 where it is evidence: n / (n + ALERT_NEGATIVITY). */
+/** Negativity (VADER's neg) that reads as fear 0.5: n / (n + ALERT_NEGATIVITY). */
 export const ALERT_NEGATIVITY: f64 = 0.2;
 
-/** The weight of negativity that no security word carries, on a line shaped as in training. */
-export const ROUTINE_WEIGHT: f64 = 0.5;
+/** The weight in the ranking of negativity that no security word carries. */
+export const ROUTINE_WEIGHT: f64 = 0.8;
 
-/**
- * Negativity as evidence, in fear's units: n / (n + ALERT_NEGATIVITY) of the negative share n,
- * weighed by ROUTINE_WEIGHT up to 1 as the surprise rises to VERY_UNUSUAL unless a security word made it.
- */
-export function negativityOf(negShare: f64, securityNegative: bool, surprise: f64): f64 {
-  const weight = securityNegative ? 1.0 : ROUTINE_WEIGHT + (1 - ROUTINE_WEIGHT) * Math.min(surprise / VERY_UNUSUAL, 1);
-  const n = negShare * weight;
+/** Negativity in fear's units: n / (n + ALERT_NEGATIVITY) of the negative share n, weighed ROUTINE_WEIGHT unless a security word made it. */
+export function negativityOf(negShare: f64, securityNegative: bool): f64 {
+  const n = securityNegative ? negShare : negShare * ROUTINE_WEIGHT;
   return n / (n + ALERT_NEGATIVITY);
 }
 
@@ -40,20 +43,20 @@ export function negativityOf(negShare: f64, securityNegative: bool, surprise: f6
  * default: max(surprise, negativity). tarkin: surprise x (1 - compound) / 2, the original's.
  */
 export function fearOf(mode: i32, surprise: f64, compound: f64, negShare: f64, securityNegative: bool): f64 {
-  const value = mode == SURPRISE_TARKIN ? surprise * ((1 - compound) / 2) : Math.max(surprise, negativityOf(negShare, securityNegative, surprise));
+  const value = mode == SURPRISE_TARKIN ? surprise * ((1 - compound) / 2) : Math.max(surprise, negativityOf(negShare, securityNegative));
   return Math.min(Math.max(value, 0), 1);
 }
 
 /**
  * The alert decision. tarkin: the original's, infrequent and compound <= 0 (neutral included).
- * default: fear at least ALERT_FEAR, and either very unusual or negative on balance (compound < 0);
- * the adaptive gate's verdict (infrequent) is reported but not required.
- * Either way a fear threshold, when set, must also be reached.
+ * default: fear at least ALERT_FEAR, and very unusual, or negative on balance (compound < 0) with
+ * a security word read negative or a surprise of SOMEWHAT_UNUSUAL. The adaptive gate's verdict
+ * (infrequent) is reported but not required. Either way a fear threshold, when set, must be reached.
  */
-export function isAnomaly(mode: i32, infrequent: bool, surprise: f64, compound: f64, fearValue: f64, minimumFear: f64): bool {
+export function isAnomaly(mode: i32, infrequent: bool, surprise: f64, compound: f64, securityNegative: bool, fearValue: f64, minimumFear: f64): bool {
   if (fearValue < minimumFear) return false;
   if (mode == SURPRISE_TARKIN) return infrequent && compound <= 0;
-  return fearValue >= ALERT_FEAR && (surprise >= VERY_UNUSUAL || compound < 0);
+  return fearValue >= ALERT_FEAR && (surprise >= VERY_UNUSUAL || (compound < 0 && (securityNegative || surprise >= SOMEWHAT_UNUSUAL)));
 }
 
 /** The rule above in a user's words, per mode, for the host to print as the module applies it. */
@@ -61,7 +64,6 @@ export function decisionRule(mode: i32): string {
   if (mode == SURPRISE_TARKIN) {
     return "fear = surprise x (1 - compound) / 2; anomalous when infrequent (judged against the records before it) and compound <= 0";
   }
-  return `fear = max(surprise, n / (n + ${ALERT_NEGATIVITY})), n = neg x weight (weight 1 where a security word reads negative, ` +
-    `else ${ROUTINE_WEIGHT} rising to 1 as surprise reaches ${VERY_UNUSUAL}); anomalous when fear >= ${ALERT_FEAR} and ` +
-    `(surprise >= ${VERY_UNUSUAL} or compound < 0)`;
+  return `fear = max(surprise, n / (n + ${ALERT_NEGATIVITY})), n = neg (x ${ROUTINE_WEIGHT} unless a security word reads negative); ` +
+    `anomalous when fear >= ${ALERT_FEAR} and (surprise >= ${VERY_UNUSUAL}, or compound < 0 with a security word reading negative or surprise >= ${SOMEWHAT_UNUSUAL})`;
 }

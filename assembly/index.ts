@@ -23,7 +23,7 @@ import {
 } from "./layouts";
 
 // The decision's constants, for the host to state it (tarkin explain, eval, report) as the module makes it.
-export { VERY_UNUSUAL, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT } from "./fear";
+export { VERY_UNUSUAL, SOMEWHAT_UNUSUAL, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT } from "./fear";
 import { decisionRule } from "./fear";
 
 // The layouts the host reads and writes, exported for it to check its mirror against.

@@ -162,7 +162,7 @@ describe("deploy/kubernetes", () => {
     const [train] = spec.containers;
     expect(train.image).toBe(IMAGE);
     // The image's entrypoint is tarkin; Kubernetes puts the pod's index into the arguments.
-    expect(train.args).toEqual(["train", "/archive/shard-$(JOB_COMPLETION_INDEX).log", "-o", "/models/shard-$(JOB_COMPLETION_INDEX).json"]);
+    expect(train.args).toEqual(["train", "/archive/shard-$(JOB_COMPLETION_INDEX).log", "-o", "/models/shard-$(JOB_COMPLETION_INDEX).json", "--force"]);
     expect(mountHolding(train, train.args![1])).toMatchObject({ name: "archive", readOnly: true });
     expect(mountHolding(train, train.args![3])).toMatchObject({ name: "models" });
     expect(train.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: IMAGE_UID });

@@ -176,7 +176,7 @@ function checkMsgpack(input: Uint8Array, out: Uint8Array | null, drop: boolean, 
     kept = members.filter((_, i) => !OWN.has(keys[i] ?? ""));
   }
   const spoofed = members !== null && kept.length < members.length;
-  const added = (found ? 5 : 2) + (spoofed ? 1 : 0);
+  const added = (found ? VERDICT.length : 2) + (spoofed ? 1 : 0);
   const carriable = members !== null && nulFreeMapCount(kept.length + added) && kept.every((m) => !hasNul(input, m.keyStart, m.valueEnd));
   // Never dropped: Fluent Bit takes an empty msgpack result as the record's body (and loses the chunk).
   ensure(out!.length > 0, () => "dropped a record in msgpack mode");

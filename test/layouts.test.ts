@@ -5,7 +5,7 @@ import { coreWasm } from "./helpers.js";
 import * as layouts from "../host/core/module/layouts.js";
 
 // The module's other exported constants: the decision's, which the host reads from it rather than mirrors.
-const NOT_LAYOUTS = new Set(["VERY_UNUSUAL", "ALERT_FEAR", "ALERT_NEGATIVITY", "ROUTINE_WEIGHT"]);
+const NOT_LAYOUTS = new Set(["VERY_UNUSUAL", "SOMEWHAT_UNUSUAL", "ALERT_FEAR", "ALERT_NEGATIVITY", "ROUTINE_WEIGHT"]);
 // Strings the module exports as the address of an AssemblyScript string (UTF-16, its byte length just before).
 const STRINGS = new Set(["OUTPUT_FIELDS"]);
 
