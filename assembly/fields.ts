@@ -310,22 +310,21 @@ function readFields(start: usize, end: usize): void {
       }
       if (rareBelow <= 0) backOff();
       previousRare = false;
-      if (rareBelow > 0) {
-        locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
-        if (<f64>located() < rareBelow) {
-          previousRare = true;
-          if (rareValues < RARE_CAPACITY) {
-            const at = rare + <usize>rareValues * RARE_VALUE;
-            store<u32>(at + RARE_START, <u32>valueStart);
-            store<u32>(at + RARE_END, <u32>valueEnd);
-            store<u32>(at + RARE_FIELD, field);
-            store<u32>(at + RARE_FIELD_VALUES, fieldValues);
-            store<u32>(at + RARE_FLAGS, valueType | (freeText ? RARE_FREE_TEXT : 0));
-            store<u32>(at + RARE_NAME_START, <u32>(named ? tokenStart : previousStart));
-            store<u32>(at + RARE_NAME_END, <u32>(named ? valueStart - 1 : previousEnd));
-            store<u32>(at + RARE_KIND, kind);
-            rareValues++;
-          }
+      // A model too small to call anything rare still has its values looked at for attack syntax.
+      locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
+      if (rareBelow <= 0 || <f64>located() < rareBelow) {
+        previousRare = true;
+        if (rareValues < RARE_CAPACITY) {
+          const at = rare + <usize>rareValues * RARE_VALUE;
+          store<u32>(at + RARE_START, <u32>valueStart);
+          store<u32>(at + RARE_END, <u32>valueEnd);
+          store<u32>(at + RARE_FIELD, field);
+          store<u32>(at + RARE_FIELD_VALUES, fieldValues);
+          store<u32>(at + RARE_FLAGS, valueType | (freeText ? RARE_FREE_TEXT : 0));
+          store<u32>(at + RARE_NAME_START, <u32>(named ? tokenStart : previousStart));
+          store<u32>(at + RARE_NAME_END, <u32>(named ? valueStart - 1 : previousEnd));
+          store<u32>(at + RARE_KIND, kind);
+          rareValues++;
         }
       }
     }

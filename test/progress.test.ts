@@ -75,7 +75,7 @@ describe.skipIf(!SCRIPT)("on a terminal", () => {
 });
 
 it("without a terminal no bar is drawn", () => {
-  const r = spawnSync(process.execPath, [CLI, "train", "large.log", "-o", "m.json"], { cwd: dir, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CLI, "train", "large.log", "-o", "m.json", "--force"], { cwd: dir, encoding: "utf8" });
   expect(r.status).toBe(0);
   expect(r.stderr).toMatch(/^tarkin train: 100000 messages, \d+ characters -> m\.json\n$/);
 });

@@ -85,7 +85,9 @@ describe("tarkin report", () => {
     expect(tags.length).toBeGreaterThan(1000);
     expect(tags.filter((t) => /\b(?:src|href|xlink:href|srcset|action|data)\s*=/i.test(t))).toEqual([]);
     expect(tags.filter((t) => /^<(?:link|script|img|iframe|object|embed|image|use|foreignObject|audio|video|source|base)\b/i.test(t))).toEqual([]);
-    expect(/https?:\/\/(?!evil\.example)/.exec(page)).toBeNull();
+    // No address in any tag or style (a log line's text may hold one, escaped, as the sample's bots do).
+    const style = page.match(/<style>[\s\S]*?<\/style>/g)!.join("");
+    expect(/https?:\/\/(?!evil\.example)/.exec(tags.join("\n") + style)).toBeNull();
     expect(/@import|url\s*\(/i.exec(page)).toBeNull();
     expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'`);
   });
@@ -128,8 +130,8 @@ describe("tarkin report", () => {
     expect(/[\u202a-\u202e\u2066-\u2069\u200b\x1b]/.exec(page)).toBeNull();
     // The explanation: the field whose shape training never saw (escaped), the words' valences;
     // for a line of a log the model does not know, why it has no field surprise.
-    expect(page).toMatch(/rare field shapes<\/span><span><span class="chip unseen"[^>]*><b>after user<\/b> \+\d+\.\d <small><code>\^\^&lt;<\/code> 0\/\d/);
-    expect(page).toMatch(/<span class="why">fields<\/span><span>\d+ of \d+ known to the model: too few/);
+    expect(page).toMatch(/rare field shapes<\/span><span><span class="chip unseen"[^>]*><b>after user<\/b> \+\d+\.\d <small><b>html\/script syntax<\/b>, <code>\^\^&lt;<\/code> 0\/\d/);
+    expect(page).toMatch(/<span class="why">fields<\/span><span>\d+ of \d+ known to the model: under half, so not covered/);
     expect(page).toMatch(/<span class="chip word neg"[^>]*>terrible <b>−2\.1<\/b>/);
   });
 

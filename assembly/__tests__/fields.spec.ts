@@ -1,4 +1,5 @@
-import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, countedFields, knownFields, RARE_DECADES, VERY_UNUSUAL_DECADES } from "../fields";
+import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, countedFields, knownFields, covered, syntaxFound, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES } from "../fields";
+import { SYNTAX_SQL, SYNTAX_MARKUP } from "../layouts";
 
 function text(s: string): usize {
   return changetype<usize>(String.UTF8.encode(s));
@@ -65,10 +66,12 @@ describe("the field model", () => {
     expect(decades("GET /shop/../../etc/passwd HTTP/1.1")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
   });
 
-  it("says nothing of a field it has not seen often enough to know", () => {
+  it("calls nothing rare in a field it has not seen often enough to know, but still sees attack syntax", () => {
     for (let i = 0; i < 20; i++) learn("user=alice");
-    // 1 in 22 is not rarer than 1 in 10^1.5: too few values to call anything rare.
-    expect(decades("user=<script>")).toBe(0);
+    // 1 in 22 is not rarer than 1 in 10^1.5: too few values to call a shape rare.
+    expect(decades("user=bob1")).toBe(0);
+    expect(decades("user=<script>")).toBe(SYNTAX_DECADES);
+    expect(syntaxFound).toBe(SYNTAX_MARKUP);
   });
 
   it("maps decades to a surprise in [0, 1), one half at very unusual", () => {
@@ -97,17 +100,27 @@ describe("fields named by the token before them", () => {
   });
 });
 
-describe("familiarity", () => {
+describe("coverage and the back-off", () => {
   beforeEach(() => {
     resetFields();
   });
 
-  it("scores nothing in a line of a log the model was not trained on", () => {
+  it("scores nothing but attack syntax in a line of a log the model was not trained on, and marks it not covered", () => {
     trainShop(1000);
     // Every field is new: each value would look rare, and that says nothing of an attack.
     expect(decades("[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6")).toBe(0);
     expect(explainedGrams).toBe(0);
-    expect(knownFields * 4).toBeLessThan(countedFields * 3);
+    expect(covered()).toBe(false);
+    // No junk switches scoring off: an injection in it is judged all the same.
+    expect(decades("[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6 q=1'+or+'1'='1")).toBeGreaterThanOrEqual(SYNTAX_DECADES);
+    expect(syntaxFound).toBe(SYNTAX_SQL);
+  });
+
+  it("judges a parameter training never had against all the log's values", () => {
+    trainShop(1000);
+    expect(decades("GET /shop/item.jsp?id=7&debug=1&name=Lemon HTTP/1.1")).toBe(0);
+    expect(covered()).toBe(true);
+    expect(decades("GET /shop/item.jsp?id=7&debug=1%27+or+%271%27%3D%271&name=Lemon HTTP/1.1")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
   });
 
   it("does not count the field after a rare token against the message", () => {
@@ -118,13 +131,43 @@ describe("familiarity", () => {
     expect(knownFields).toBe(2);
   });
 
-  it("scores as many rare values as a message holds, the same as explain", () => {
+  it("reads rare values until the message is saturated with rarity, the same as explain", () => {
     trainShop(1000);
     let line = "GET /shop/item.jsp?id=1";
     for (let i = 0; i < 100; i++) line += "&id=<" + i.toString() + ">";
     const p = text(line);
     const n = length(line);
     expect(fieldSurprise(p, p + n)).toBe(surpriseOfDecades(decades(line)));
-    expect(decades(line)).toBeGreaterThan(100 * VERY_UNUSUAL_DECADES);
+    expect(surpriseOfDecades(decades(line))).toBeGreaterThan(0.9);
+  });
+});
+
+describe("values read as a user reads them", () => {
+  beforeEach(() => {
+    resetFields();
+  });
+
+  it("logfmt: a quoted value is one value, spaces and \\\" escapes included", () => {
+    for (let i = 0; i < 1000; i++) learn("level=info msg=\"user " + (i % 50).toString() + " logged in\" q=\"red shoes\"");
+    expect(decades("level=info msg=\"user 7 logged in\" q=\"blue hats\"")).toBe(0);
+    // The injection stays in q, whole: not cut at its first space.
+    expect(decades("level=info msg=\"user 7 logged in\" q=\"1' union select password from users--\"")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
+    expect(syntaxFound).toBe(SYNTAX_SQL);
+    expect(decades("level=info msg=\"user 7 logged in\" q=\"say \\\"1\\\" or \\\"1\\\"=\\\"1\\\"\"")).toBeGreaterThan(0);
+  });
+
+  it("addresses and ids are typed: an IPv6 client is no news where IPv4 ones were", () => {
+    for (let i = 0; i < 1000; i++) learn("client=10.0." + (i % 200).toString() + "." + (i % 250).toString() + " session=" + (0x10000000 + i * 7919).toString(16) + "a");
+    expect(decades("client=2a0c:5a80::5b09 session=deadbeef00")).toBe(0);
+    expect(decades("client=fe80::1%eth0 session=550e8400-e29b-41d4-a716-446655440000")).toBeGreaterThan(0); // a zone is not an address shape
+    expect(decades("client=2001:db8:0:0:0:0:2:1 session=550e8400-e29b-41d4-a716-446655440000")).toBe(0);
+  });
+
+  it("letters are letters in any script, and an apostrophe inside a word is part of it", () => {
+    for (let i = 0; i < 1000; i++) learn("name=" + (i % 2 == 0 ? "martin" : "lopez") + " city=bilbao");
+    expect(decades("name=Müller city=bilbao")).toBe(0);
+    expect(decades("name=Ζωή city=bilbao")).toBe(0);
+    expect(decades("name=O'Brien city=bilbao")).toBe(0);
+    expect(decades("name=x'+or+'1 city=bilbao")).toBeGreaterThan(0);
   });
 });

@@ -438,7 +438,13 @@ function decisionText(data: ReportData): string {
 function topRow(t: TopRecord, rank: number, unit: string): string {
   const e = t.explanation;
   const fields = e.fields.map((f) => {
-    const grams = f.grams.map((g) => `<code>${html(g.shape)}</code> ${count(g.count)}/${count(g.values)}`).join(", ");
+    const syntax = f.grams.flatMap((g) => (g.evidence === "syntax" ? g.syntax ?? [] : []));
+    const backedOff = f.grams.some((g) => g.evidence === "log");
+    const grams = [
+      ...(syntax.length ? [`<b>${esc(syntax.join(", "))} syntax</b>`] : []),
+      ...(backedOff ? ["<i>a field the model does not know: against all values</i>"] : []),
+      ...f.grams.filter((g) => g.evidence !== "syntax").map((g) => `<code>${html(g.shape)}</code> ${count(g.count)}/${count(g.values)}`),
+    ].join(", ");
     const tip = `trigrams of the value's shape (a letter, 0 digits, ^ $ the value's ends), each with how many times the field held it in training, of its values; adds ${fixed(f.decades, 2)} decades`;
     return `<span class="chip unseen" title="${esc(tip)}"><b>${html(f.field)}</b> +${fixed(f.decades, 1)} <small>${grams}</small></span>`;
   });
@@ -462,7 +468,7 @@ function topRow(t: TopRecord, rank: number, unit: string): string {
   const why: string[] = [];
   const reason = (label: string, items: string) => `<div class="reason"><span class="why">${label}</span><span>${items}</span></div>`;
   if (fields.length) why.push(reason("rare field shapes", fields.join(" ")));
-  if (e.unfamiliar) why.push(reason("fields", `${e.unfamiliar.knownFields} of ${e.unfamiliar.countedFields} known to the model: too few (under 3 in 4, nor its first 3), a log it was not trained on; no field surprise`));
+  if (e.unfamiliar) why.push(reason("fields", `${e.unfamiliar.knownFields} of ${e.unfamiliar.countedFields} known to the model: under half, so not covered (a log it was not trained on?); only values with attack syntax judged`));
   if (chars.length) why.push(reason("outside their range", chars.join(" ")));
   if (unseen.length) why.push(reason("never seen in training", unseen.join(" ")));
   if (words.length) why.push(reason("words", words.join(" ")));

@@ -1,0 +1,45 @@
+import { attackSyntax, mayHoldSyntax } from "../syntax";
+import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE } from "../layouts";
+
+function syntaxOf(s: string): u32 {
+  const bytes = String.UTF8.encode(s);
+  const p = changetype<usize>(bytes);
+  return mayHoldSyntax(p, p + <usize>bytes.byteLength) ? attackSyntax(p, p + <usize>bytes.byteLength) : 0;
+}
+
+describe("attack syntax", () => {
+  it("finds SQL after a quote or a number, in calls, comments and UNION ... SELECT", () => {
+    expect(syntaxOf("1' or '1'='1")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("1%27+or+%271%27%3D%271")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("1%2527%20or%201=1")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("-5365 or 7517=5726--")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("1) where 1013=1013 and sleep(5)#")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("x union all select null,null--")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("1 and sleep/**/(5)")).toBe(SYNTAX_SQL);
+  });
+
+  it("finds markup, shell, traversal and template lookups", () => {
+    expect(syntaxOf("<script>alert(1)</script>")).toBe(SYNTAX_MARKUP);
+    expect(syntaxOf("\" onmouseover=alert(1)")).toBe(SYNTAX_MARKUP);
+    expect(syntaxOf("javascript:alert(1)")).toBe(SYNTAX_MARKUP);
+    expect(syntaxOf("x; cat /etc/passwd")).toBe(SYNTAX_SHELL);
+    expect(syntaxOf("a|/bin/id")).toBe(SYNTAX_SHELL);
+    expect(syntaxOf("$(whoami)")).toBe(SYNTAX_SHELL);
+    expect(syntaxOf("../../etc/passwd")).toBe(SYNTAX_TRAVERSAL);
+    expect(syntaxOf("..%5c..%5cwindows")).toBe(SYNTAX_TRAVERSAL);
+    expect(syntaxOf("${jndi:ldap://x/a}")).toBe(SYNTAX_TEMPLATE);
+    expect(syntaxOf("{{7*7}}")).toBe(SYNTAX_TEMPLATE);
+  });
+
+  it("finds none in what people write: names, prose, prices, paths, dates", () => {
+    expect(syntaxOf("O'Brien")).toBe(0);
+    expect(syntaxOf("d'or")).toBe(0);
+    expect(syntaxOf("rock and roll")).toBe(0);
+    expect(syntaxOf("salt & pepper (fine)")).toBe(0);
+    expect(syntaxOf("Tom & Jerry; the movie")).toBe(0);
+    expect(syntaxOf("/tienda1/publico/anadir.jsp")).toBe(0);
+    expect(syntaxOf("2026-03-09T06:00:00.743Z")).toBe(0);
+    expect(syntaxOf("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)")).toBe(0);
+    expect(syntaxOf("plaza catalunya 124, 5-b")).toBe(0);
+  });
+});
