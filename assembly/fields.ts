@@ -264,6 +264,7 @@ function readFields(start: usize, end: usize): void {
   knownFields = 0;
   syntaxFound = 0;
   rareValues = 0;
+  reasonDecades = 0;
   if (task != LEARN) {
     locate(GLOBAL_FIELD, 0);
     globalValues = located();
@@ -356,8 +357,19 @@ const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 16);
 let rareValues: i32 = 0;
 
+// The value that added most to the last message's surprise, for the record's reason: its field's
+// name in the message, how the field is named (FIELD_), the attack syntax it held (SYNTAX_ bits),
+// and whether the field was unknown (judged against all values).
+export let reasonNameStart: usize = 0;
+export let reasonNameEnd: usize = 0;
+export let reasonKind: u32 = 0;
+export let reasonSyntax: u32 = 0;
+export let reasonUnknownField = false;
+let reasonDecades: f64 = 0;
+
 function judgeRareValues(): void {
   const wholeMessage = covered();
+  reasonDecades = 0;
   for (let i = 0; i < rareValues; i++) {
     const at = rare + <usize>i * RARE_VALUE;
     const flags = load<u32>(at + RARE_FLAGS);
@@ -377,8 +389,17 @@ function judgeRareValues(): void {
     }
     freeText = (flags & RARE_FREE_TEXT) != 0;
     if (task == EXPLAIN) beginExplainedField(<usize>load<u32>(at + RARE_NAME_START), <usize>load<u32>(at + RARE_NAME_END), load<u32>(at + RARE_KIND));
+    const before = total;
     if (total < SATURATED_DECADES) readGrams(start, end, flags & 0xff);
-    if (syntax) judgeSyntax(start, end);
+    const found = syntax ? judgeSyntax(start, end) : 0;
+    if (total - before > reasonDecades) {
+      reasonDecades = total - before;
+      reasonNameStart = <usize>load<u32>(at + RARE_NAME_START);
+      reasonNameEnd = <usize>load<u32>(at + RARE_NAME_END);
+      reasonKind = load<u32>(at + RARE_KIND);
+      reasonSyntax = found;
+      reasonUnknownField = hash == GLOBAL_FIELD;
+    }
   }
 }
 
@@ -406,12 +427,13 @@ function backOff(): void {
 }
 
 /** Attack syntax in a rare value is evidence of its own (syntax.ts), SYNTAX_DECADES of it; the caller asked mayHoldSyntax. */
-function judgeSyntax(start: usize, end: usize): void {
+function judgeSyntax(start: usize, end: usize): u32 {
   const found = attackSyntax(start, end);
-  if (found == 0) return;
+  if (found == 0) return 0;
   syntaxFound |= found;
   total += SYNTAX_DECADES;
   if (task == EXPLAIN) explainSyntax(found);
+  return found;
 }
 
 // @ts-ignore: decorator

@@ -12,11 +12,11 @@ import {
   prefix, prefixLength,
 } from "./pack";
 import { surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
-import { OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "./layouts";
-import { fieldSurprise, covered } from "./fields";
+import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "./layouts";
+import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonUnknownField } from "./fields";
 import * as vader from "./vader";
-import { fearOf, isAnomaly } from "./fear";
-import { Growable } from "./buffers";
+import { fearOf, isAnomaly, negativityOf } from "./fear";
+import { Growable, allocate } from "./buffers";
 
 // ---------------------------------------------------------------------------------------------
 // The verdict on one message.
@@ -61,19 +61,63 @@ export const stats = memory.data(STATS, 8);
 }
 
 // ---------------------------------------------------------------------------------------------
-// The error text: a fixed buffer, as it is short and made of known pieces.
+// Short texts the filter writes (the error, the reason): fixed buffers, as they are short and made
+// of known pieces, truncated past their capacity.
 
-const NOTE_CAPACITY: usize = 512;
-const note = memory.data(<i32>NOTE_CAPACITY + 8);
-let noteLength: usize = 0;
+class ShortText {
+  at: usize;
+  length: usize = 0;
+  constructor(readonly capacity: usize) {
+    this.at = allocate(capacity);
+  }
 
-/** Appends to the error text (ASCII, or field names from the settings), truncating past its capacity. */
+  /** Appends ASCII, or names from the settings. */
+  ascii(text: string): void {
+    for (let i = 0; i < text.length && this.length < this.capacity; i++) store<u8>(this.at + this.length++, <u8>text.charCodeAt(i));
+  }
+
+  bytes(p: usize, length: usize): void {
+    for (let i: usize = 0; i < length && this.length < this.capacity; i++) store<u8>(this.at + this.length++, load<u8>(p + i));
+  }
+
+  /**
+   * Appends up to `limit` bytes of text from a message, as text any format can carry: whole UTF-8
+   * characters, a control byte or a byte that starts no well-formed character as '?'.
+   */
+  text(p: usize, length: usize, limit: usize): void {
+    const stop = this.length + min(limit, this.capacity - this.length);
+    let i: usize = 0;
+    while (i < length && this.length < stop) {
+      const b = <u32>load<u8>(p + i);
+      let n: usize = 1;
+      if (b >= 0xc2 && b <= 0xf4) n = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+      let whole = b >= 0x20 && b < 0x7f;
+      if (n > 1) {
+        whole = i + n <= length && this.length + n <= stop;
+        for (let k: usize = 1; k < n && whole; k++) whole = (load<u8>(p + i + k) & 0xc0) == 0x80;
+        if (!whole && this.length + n > stop && i + n <= length) break;
+      }
+      if (whole) {
+        memory.copy(this.at + this.length, p + i, n);
+        this.length += n;
+        i += n;
+      } else {
+        store<u8>(this.at + this.length++, 0x3f);
+        i++;
+      }
+    }
+  }
+}
+
+const note = new ShortText(512);
+const reason = new ShortText(160);
+
 function noteAscii(text: string): void {
-  for (let i = 0; i < text.length && noteLength < NOTE_CAPACITY; i++) store<u8>(note + noteLength++, <u8>text.charCodeAt(i));
+  note.ascii(text);
 }
 
 function noteBytes(p: usize, length: usize): void {
-  for (let i: usize = 0; i < length && noteLength < NOTE_CAPACITY; i++) store<u8>(note + noteLength++, load<u8>(p + i));
+  note.bytes(p, length);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -91,13 +135,18 @@ const ERROR = 5;
 const RECORD = 6;
 const SPOOFED = 7;
 const COVERED = 8;
+const REASON = 9;
 
 // The suffixes as bytes (ASCII), back to back, suffixAt[field] where each starts, made once: keys
 // are compared with them, whatever the format.
-const suffixBytes = memory.data(64);
+// Room for OUTPUT_FIELDS' letters (prepareSuffixes checks): they are fewer than its length.
+const SUFFIX_CAPACITY = 128;
+const suffixBytes = memory.data(SUFFIX_CAPACITY);
 const suffixAt = new StaticArray<i32>(SUFFIXES.length + 1);
 
 function prepareSuffixes(): void {
+  // A longer list would write past the buffer: fail at instantiation, in every test, instead.
+  if (OUTPUT_FIELDS.length > SUFFIX_CAPACITY) unreachable();
   let n = 0;
   for (let s = 0; s < SUFFIXES.length; s++) {
     unchecked((suffixAt[s] = n));
@@ -205,7 +254,7 @@ function numberField<E>(events: E, keys: OwnKeys, field: i32, value: f64, decima
 
 function noteField<E>(events: E, keys: OwnKeys, field: i32): void {
   key<E>(events, keys, field);
-  events.writeText(note, noteLength);
+  events.writeText(note.at, note.length);
 }
 
 /** The record's content, for a record that cannot go on as itself. */
@@ -335,7 +384,7 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
   keys.ensure<E>(events);
   beginOutput(length + (length >> 1) + 256);
   fieldsWritten = 0;
-  noteLength = 0;
+  note.length = 0;
   if (record == 0 || !events.read(record, length)) {
     if (record == 0) noteAscii("the record could not be copied into the module");
     else {
@@ -360,7 +409,7 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
     if (verdictInfrequent) count(STATS_INFREQUENT);
     if (!verdictCovered) count(STATS_UNCOVERED);
   }
-  const added = (status == FOUND ? 6 : 2) + (spoofed ? 1 : 0);
+  const added = (status == FOUND ? 7 : 2) + (spoofed ? 1 : 0);
   const intact = events.canCarry(ownFlags.at, added);
   // Drop mode drops only records it has scored as unremarkable and could have passed on as they
   // are, and only where the shipper skips a record on an empty result (JsonEvents.canDrop).
@@ -369,7 +418,7 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
 
   if (!intact) {
     // msgpack that has no NUL-free encoding as it is: carry it whole as base64, and say so.
-    if (noteLength > 0) noteAscii("; ");
+    if (note.length > 0) noteAscii("; ");
     noteAscii("msgpack mode cannot carry this record intact (an integer 0, a float, a string of 64 KiB or more or of a multiple of 256 bytes, a NUL, or 16 to 256 members); use event_format json");
     events.open(added + 1 + (status == FOUND ? 1 : 0));
     recordField<E>(events, keys, record, length);
@@ -408,6 +457,43 @@ function writeVerdict<E>(events: E, keys: OwnKeys, withAnomaly: bool): void {
   scoreField<E>(events, keys, FEAR, verdictFear);
   if (withAnomaly) boolField<E>(events, keys, ANOMALY, verdictAnomaly);
   boolField<E>(events, keys, COVERED, verdictCovered);
+  writeReason();
+  key<E>(events, keys, REASON);
+  events.writeText(reason.at, reason.length);
+}
+
+// The reason, in a user's words: the field that added most to the surprise and the kind of
+// evidence ("q: sql syntax", "debug: never seen field, rare in the log", "id: rare shape"), or the
+// most negative word ("security: failed", "negative: error") where negativity weighs more; empty
+// where nothing stands out, and in the original's mode.
+const NAME_LIMIT: usize = 48;
+const SYNTAX_NAMES: StaticArray<string> = ["sql", "html/script", "shell", "path traversal", "template/jndi"];
+
+function writeReason(): void {
+  reason.length = 0;
+  if (surpriseMode() == SURPRISE_TARKIN) return;
+  const fromWords = vader.mostNegativeEnd > vader.mostNegativeStart && vader.compound < 0 &&
+    negativityOf(vader.neg, vader.securityNegative) > verdictSurprise;
+  if (fromWords) {
+    reason.ascii(vader.securityNegative ? "security: " : "negative: ");
+    reason.text(vader.mostNegativeStart, vader.mostNegativeEnd - vader.mostNegativeStart, NAME_LIMIT);
+    return;
+  }
+  if (verdictSurprise <= 0 || reasonNameEnd < reasonNameStart) return;
+  if (reasonKind == FIELD_AFTER) reason.ascii("after ");
+  if (reasonKind == FIELD_NAMED || reasonKind == FIELD_AFTER) reason.text(reasonNameStart, reasonNameEnd - reasonNameStart, NAME_LIMIT);
+  else reason.ascii("first token");
+  reason.ascii(": ");
+  if (reasonSyntax != 0) {
+    let first = true;
+    for (let i = 0; i < SYNTAX_NAMES.length; i++) {
+      if ((reasonSyntax & (1 << i)) == 0) continue;
+      if (!first) reason.ascii(", ");
+      reason.ascii(SYNTAX_NAMES[i]);
+      first = false;
+    }
+    reason.ascii(" syntax");
+  } else reason.ascii(reasonUnknownField ? "unknown field, rare in the log" : "rare shape");
 }
 
 function finish<E>(events: E, anomalous: bool, error: bool): usize {

@@ -145,6 +145,6 @@ export const SYNTAX_TEMPLATE: u32 = 16; // template and JNDI lookups
 // ---------------------------------------------------------------------------------------------
 // The fields tarkin adds to a record, by suffix after the pack's prefix (tarkin_ by default), in
 // the order filter.ts writes them: the verdict (surprise, infrequent, sentiment, fear, anomaly),
-// what went wrong (error, record), a spoofing attempt (spoofed), and whether the model covers the
-// record's log (covered). Comma-separated, for the host to read in the same order.
-export const OUTPUT_FIELDS = "surprise,infrequent,sentiment,fear,anomaly,error,record,spoofed,covered";
+// what went wrong (error, record), a spoofing attempt (spoofed), whether the model covers the
+// record's log (covered) and why it fears it (reason). Comma-separated, for the host to read.
+export const OUTPUT_FIELDS = "surprise,infrequent,sentiment,fear,anomaly,error,record,spoofed,covered,reason";

@@ -458,6 +458,15 @@ const ring = memory.data(WORDS * RING_SLOT, 8);
 @inline export function valenceOf(index: i32): f64 {
   return load<f64>(slotAt(index), D_VALENCE);
 }
+/** Where word `index` starts and ends in the text. */
+// @ts-ignore: decorator
+@inline export function wordStartOf(index: i32): usize {
+  return <usize>load<u32>(slotAt(index), D_START);
+}
+// @ts-ignore: decorator
+@inline export function wordEndOf(index: i32): usize {
+  return <usize>load<u32>(slotAt(index), D_END);
+}
 /** Word `index`'s BOOSTER_DICT value (lowercased), 0 when it is no booster. */
 // @ts-ignore: decorator
 @inline export function boosterOf(index: i32): f64 {
@@ -550,10 +559,9 @@ function prepareCache(): void {
 // @ts-ignore: decorator
 @inline function describeWord(slot: i32, wordStart: usize, wordEnd: usize, kind: u32): u32 {
   const at = slotAt(slot);
-  if (tracing) {
-    store<u32>(at, <u32>wordStart, D_START);
-    store<u32>(at, <u32>wordEnd, D_END);
-  }
+  // Where the word is: kept for the trace, and for a word with a valence (the record's reason names the most negative).
+  store<u32>(at, <u32>wordStart, D_START);
+  store<u32>(at, <u32>wordEnd, D_END);
   const length = wordEnd - wordStart;
   const ascii = (kind & NOT_ASCII) == 0;
   const upper = is_upper_python(kind & (ASCII_UPPER | ASCII_LOWER));

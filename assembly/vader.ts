@@ -8,7 +8,7 @@
 // words back and two ahead; its sentiments list is summed as each sentiment is found.
 import { prepareCounting } from "./surprise";
 import {
-  SentiText, describeAhead, has, idOf, valenceOf, boosterOf, idiomValue, isBoosterBigram,
+  SentiText, describeAhead, has, idOf, wordStartOf, wordEndOf, valenceOf, boosterOf, idiomValue, isBoosterBigram,
   wordCount, isCapDiff, butIndex, valencedWords, exclamations, questions, tracing, startTrace, traceWord,
   W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEGATE, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY,
 } from "./vader-words";
@@ -79,6 +79,10 @@ export let compound: f64 = 0;
 export let amplifier: f64 = 0;
 /** Whether a word of an overlay that is security evidence (lexicon.ts entryIsOverlay) scored negative in the last text. */
 export let securityNegative = false;
+/** The last text's most negative word, where it starts and ends (equal when none read negative), for the record's reason. */
+export let mostNegativeStart: usize = 0;
+export let mostNegativeEnd: usize = 0;
+let mostNegative: f64 = 0;
 
 /**
  * SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). With
@@ -90,6 +94,9 @@ export function polarity_scores(start: usize, end: usize, countCharacters: bool 
   startTrace();
   amplifier = 0;
   securityNegative = false;
+  mostNegative = 0;
+  mostNegativeStart = 0;
+  mostNegativeEnd = 0;
   SentiText(start, end, countCharacters);
   const words = wordCount;
   if (words == 0) {
@@ -116,7 +123,14 @@ export function polarity_scores(start: usize, end: usize, countCharacters: bool 
     if ((index < words - 1 && has(index, W_KIND) && has(index + 1, W_OF)) || has(index, W_BOOSTER)) rules = RULE_MODIFIER;
     else sentiment = sentiment_valence(index);
     sentiment = but_check(index, sentiment);
-    if (sentiment < 0 && has(index, T_OVERLAY)) securityNegative = true;
+    if (sentiment < 0) {
+      if (has(index, T_OVERLAY)) securityNegative = true;
+      if (sentiment < mostNegative) {
+        mostNegative = sentiment;
+        mostNegativeStart = wordStartOf(index);
+        mostNegativeEnd = wordEndOf(index);
+      }
+    }
     if (tracing) traceWord(index, sentiment, rules);
     sift_sentiment_scores(sentiment);
   }

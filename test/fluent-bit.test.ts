@@ -16,7 +16,7 @@ const WAMRC = wamrcBinary();
 if (BINARY && !WAMRC) console.log("[notice] flb-wamrc is not on PATH (nor in $FLB_WAMRC): skipping the AOT tests");
 
 const EXAMPLE = resolve(ROOT, "fluent-bit.yaml.example");
-const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly", "tarkin_covered"] as const;
+const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly", "tarkin_covered", "tarkin_reason"] as const;
 
 async function pipeline(module: string, eventFormat: "json" | "msgpack", file: string, expected: number, extra: Partial<Pipeline> = {}): Promise<Run & { out: Record[] }> {
   const name = `${eventFormat}-${Math.random().toString(36).slice(2, 8)}`;

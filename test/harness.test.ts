@@ -170,7 +170,7 @@ describe("records through tarkin_filter", () => {
 
   it("names its fields with the configured prefix", () => {
     const record = JSON.parse(filter({ prefix: "sec." }).filter('{"log":"ok"}')!);
-    expect(Object.keys(record).filter((k) => k.startsWith("sec."))).toEqual(["sec.surprise", "sec.infrequent", "sec.sentiment", "sec.fear", "sec.anomaly", "sec.covered"]);
+    expect(Object.keys(record).filter((k) => k.startsWith("sec."))).toEqual(["sec.surprise", "sec.infrequent", "sec.sentiment", "sec.fear", "sec.anomaly", "sec.covered", "sec.reason"]);
   });
 
   it("says clearly when no model is packed", () => {

@@ -74,7 +74,7 @@ function mpStr(s: string | Uint8Array): Uint8Array {
 
 const SUFFIXES = OUTPUT_FIELDS.split(",");
 const OWN = new Set(SUFFIXES.map((s) => "tarkin_" + s));
-const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly", "tarkin_covered"];
+const VERDICT = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly", "tarkin_covered", "tarkin_reason"];
 const FIELDS = DEFAULT_SETTINGS.fields;
 
 

@@ -42,7 +42,7 @@ function packed(settings: Partial<Settings> = {}): Uint8Array {
 
 
 const OWN = new Set(OUTPUT_FIELDS.split(",").map((s) => "tarkin_" + s));
-const VERDICT = ["tarkin_anomaly", "tarkin_covered", "tarkin_fear", "tarkin_infrequent", "tarkin_sentiment", "tarkin_surprise"];
+const VERDICT = ["tarkin_anomaly", "tarkin_covered", "tarkin_fear", "tarkin_infrequent", "tarkin_reason", "tarkin_sentiment", "tarkin_surprise"];
 const FIELDS = DEFAULT_SETTINGS.fields;
 const keep = (k: string) => !OWN.has(k);
 

@@ -114,6 +114,8 @@ describe("tarkin report", () => {
     expect(page).toMatch(/every anomaly is (?:below 0 \(compound &lt; 0\)|at or below 0 \(compound ≤ 0\))/);
     expect(page).toMatch(/(?:anomalous from fear|lowest fear of an anomaly:) 0\.\d{4}/);
     expect(page).toMatch(/<dt>Decision<\/dt><dd>Every one of the \d+ scored anomalies /);
+    // The rule itself, in the module's words.
+    expect(page).toMatch(/<dt>Rule<\/dt><dd>fear = max\(surprise, n \/ \(n \+ 0\.2\)\).* anomalous when fear &gt;= 0\.5/);
     // The gate followed from the records agrees with the module's verdicts.
     expect(page.includes("disagreed with the module")).toBe(false);
   });

@@ -164,6 +164,8 @@ async function run(files: string[], o: EvalOptions): Promise<void> {
     model: m.modelNote,
     settings: pack.settings,
     overlays: lexicon.map((l) => `${l.name} (${l.entries})`),
+    // The decision rule as the module states it (assembly/fear.ts).
+    rule: ModuleDriver.fromBytes(m.module).decision.rule[pack.settings.surprise === "tarkin" ? "tarkin" : "default"],
   };
   if (o.json) {
     const out = { ...context, records: e.records, alerts: e.alerts, methods: e.methods, top: e.top.map(({ index, message, label, fear, surprise, compound, anomaly }) => ({ line: index + 1, message, label, fear, surprise, compound, anomaly })) };
@@ -173,13 +175,14 @@ async function run(files: string[], o: EvalOptions): Promise<void> {
   process.stdout.write(report(e, context, top) + "\n");
 }
 
-function report(e: Evaluation, c: { files: { name: string; records: number }[]; labels: string; model: string; settings: { surprise: string; gateSpreads: number; minFear: number }; overlays: string[] }, top: number): string {
+function report(e: Evaluation, c: { files: { name: string; records: number }[]; labels: string; model: string; settings: { surprise: string; gateSpreads: number; minFear: number }; overlays: string[]; rule: string }, top: number): string {
   const out: string[] = [];
   const files = c.files.map((f) => `${basename(f.name)} (${f.records})`).join(", ");
   out.push(`tarkin eval: ${e.records} records from ${files}`);
   out.push(`labels:  ${c.labels}` + (e.alerts === null ? "" : `: ${e.alerts} alerts (${((100 * e.alerts) / e.records).toFixed(1)}%)`));
   out.push(`model:   ${c.model}`);
   out.push(`module:  ${c.settings.surprise} surprise, gate spreads ${c.settings.gateSpreads}, min fear ${c.settings.minFear}; lexicon overlays: ${c.overlays.join(", ") || "none"}`);
+  out.push(`rule:    ${c.rule}`);
   out.push("");
   out.push(formatTable(e));
   out.push("");

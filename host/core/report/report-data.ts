@@ -349,8 +349,11 @@ export class ReportData {
   spoofed = 0;
   lost = 0;
   private readonly names: Record<string, string>;
+  /** The decision rule as the module states it (assembly/fear.ts), for the packed surprise mode. */
+  readonly rule: string;
 
   constructor(readonly pack: PackedContents, private readonly explainer: ModuleDriver, top: number) {
+    this.rule = pack.settings.surprise === "tarkin" ? explainer.decision.rule.tarkin : explainer.decision.rule.default;
     this.letters = new Letters(explainer);
     this.top = new TopRecords<TopRecord>(top);
     const p = pack.settings.prefix;

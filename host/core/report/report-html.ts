@@ -574,6 +574,7 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
   parts.push(
     `<dt>Settings</dt><dd>surprise ${esc(s.surprise)}; gate spreads ${s.gateSpreads}; min fear ${s.minFear}; mode ${esc(s.mode)}${meta.annotated ? " (run in annotate mode here to see every record's scores; the decisions are the same)" : ""}; fields ${html(s.fields.join(", "))}; prefix ${html(s.prefix)}</dd>`,
   );
+  parts.push(`<dt>Rule</dt><dd>${esc(data.rule)}${data.pack.settings.minFear ? `; and fear ≥ ${data.pack.settings.minFear}` : ""} <small>(as the module states it)</small></dd>`);
   parts.push(`<dt>Decision</dt><dd>${esc(decisionText(data))}${data.spoofed ? ` ${count(data.spoofed)} records carried tarkin's fields already (replaced, marked spoofed).` : ""}</dd>`);
   parts.push(`</dl></header>`);
 
