@@ -224,8 +224,8 @@ export function learnFields(start: usize, end: usize): void {
 
 /** Decades of rarity at which a message is very unusual: its surprise is then 0.5. */
 export const VERY_UNUSUAL_DECADES: f64 = 4;
-/** Decades past which more rare trigrams are not summed (surprise 0.9): a line that far from training needs no more reading. */
-const SATURATED_DECADES: f64 = 36;
+/** Decades past which more rare trigrams are not summed (surprise 0.8): a line that far from training needs no more reading. */
+const SATURATED_DECADES: f64 = 16;
 
 /** Field surprise in [0, 1) from decades of rarity: 0.5 at VERY_UNUSUAL_DECADES, approaching 1 beyond. */
 // @ts-ignore: decorator
