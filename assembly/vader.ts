@@ -79,7 +79,7 @@ export let compound: f64 = 0;
 export let amplifier: f64 = 0;
 /** Whether a word of an overlay that is security evidence (lexicon.ts entryIsOverlay) scored negative in the last text. */
 export let securityNegative = false;
-/** The last text's most negative word, where it starts and ends (equal when none read negative), for the record's reason. */
+/** The last text's most negative word (of the security words, where one reads negative): where it starts and ends, equal when none does. */
 export let mostNegativeStart: usize = 0;
 export let mostNegativeEnd: usize = 0;
 let mostNegative: f64 = 0;
@@ -124,8 +124,13 @@ export function polarity_scores(start: usize, end: usize, countCharacters: bool 
     else sentiment = sentiment_valence(index);
     sentiment = but_check(index, sentiment);
     if (sentiment < 0) {
-      if (has(index, T_OVERLAY)) securityNegative = true;
-      if (sentiment < mostNegative) {
+      // The reason names the most negative security word where there is one, else the most negative word.
+      const security = has(index, T_OVERLAY);
+      if (security && !securityNegative) {
+        securityNegative = true;
+        mostNegative = 0;
+      }
+      if ((security || !securityNegative) && sentiment < mostNegative) {
         mostNegative = sentiment;
         mostNegativeStart = wordStartOf(index);
         mostNegativeEnd = wordEndOf(index);
