@@ -8,7 +8,8 @@ import { eventTime, type EventFormat } from "../core/module/harness.js";
 import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
 import { readPack } from "../core/module/pack.js";
 import { COUNTER_LIMITS, countersLine, failure, judge, limitHelp, limitOption, parseLimit, writeSummaryJson, type CounterLimit, type FirstRecord, type Limit } from "../core/module/run-summary.js";
-import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
+import { records, sources } from "../core/io/input.js";
+import { addRecordOptions, type RecordOptions } from "./options.js";
 import { Output } from "../core/io/output.js";
 import { Progress } from "../core/io/progress.js";
 
