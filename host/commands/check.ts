@@ -5,11 +5,11 @@ import { Command, Option } from "commander";
 import { CliError } from "../core/errors.js";
 import { encodeMsgpack, msgpackToJson } from "../core/io/msgpack.js";
 import { eventTime, type EventFormat } from "../core/module/harness.js";
-import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
+import { filterModule, harnessFor } from "../core/module/filter-module.js";
 import { readPack } from "../core/module/pack.js";
 import { COUNTER_LIMITS, countersLine, failure, judge, limitHelp, limitOption, parseLimit, writeSummaryJson, type CounterLimit, type FirstRecord, type Limit } from "../core/module/run-summary.js";
 import { records, sources } from "../core/io/input.js";
-import { addRecordOptions, type RecordOptions } from "./options.js";
+import { addModuleOptions, addRecordOptions, moduleChoice, type ModuleOptions, type RecordOptions } from "./options.js";
 import { Output } from "../core/io/output.js";
 import { Progress } from "../core/io/progress.js";
 
@@ -56,7 +56,7 @@ export function checkCommand(): Command {
 async function check(files: string[], o: CheckOptions): Promise<void> {
   const limits = limitsFrom(o);
   const inputs = sources(files);
-  const wasm = filterModule(o);
+  const wasm = filterModule(moduleChoice(o));
   const errorField = readPack(wasm)!.settings.prefix + "error";
   const filter = harnessFor(wasm, o.wasm, o.eventFormat);
   const out = new Output(process.stdout);
