@@ -1,10 +1,12 @@
-// The options several commands share, turned into the typed values core/ takes: commander stops
-// here, in commands/.
+// The options several commands share, turned into the typed values core/ takes (commander stops
+// here, in commands/): how logs become records, the settings and the module to run, and the limits
+// that judge a run.
 import { Option, type Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { Format } from "../core/io/input.js";
 import type { ModuleChoice } from "../core/module/filter-module.js";
 import { DEFAULT_SETTINGS, type Settings } from "../core/module/pack.js";
+import { COUNTER_LIMITS, limitHelp, limitOption, parseLimit, type CounterLimit, type Limit } from "../core/module/run-summary.js";
 
 /** How logs become records, and the tag they carry: check's and report's options. */
 export interface RecordOptions {
@@ -105,4 +107,27 @@ export function moduleChoice(o: ModuleOptions): ModuleChoice {
     return { wasm: o.wasm };
   }
   return { settings: settingsFrom(o) };
+}
+
+/** The options that judge a run, check's and report's. */
+export interface JudgeOptions {
+  summaryJson?: string;
+}
+
+function limitFlag(limit: CounterLimit): Option {
+  return new Option(`${limitOption(limit)} <n|percent%>`, limitHelp(limit)).default(limit.default);
+}
+
+/** --max-<counter> for each counter a run is judged on, and --summary-json. */
+export function addJudgeOptions(command: Command): Command {
+  for (const limit of COUNTER_LIMITS) command.addOption(limitFlag(limit));
+  return command.option(
+    "--summary-json <file>",
+    "also write the summary to this file as one JSON object (counters, limits, the first error, passed), whether or not the run passes; /dev/stderr for standard error",
+  );
+}
+
+/** The limits given (or their defaults), checked before any record is read. */
+export function limitsFrom(o: JudgeOptions): Limit[] {
+  return COUNTER_LIMITS.map((l) => parseLimit(l, (o as Record<string, string>)[limitFlag(l).attributeName()]));
 }

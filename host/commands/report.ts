@@ -14,8 +14,7 @@ import { ReportData } from "../core/report/report-data.js";
 import { renderReport } from "../core/report/report-html.js";
 import { filterModule, harnessFor } from "../core/module/filter-module.js";
 import { countersLine, failure, judge, writeSummaryJson } from "../core/module/run-summary.js";
-import { addJudgeOptions, limitsFrom, type JudgeOptions } from "./check.js";
-import { addModuleOptions, addRecordOptions, moduleChoice, type ModuleOptions, type RecordOptions } from "./options.js";
+import { addJudgeOptions, addModuleOptions, addRecordOptions, limitsFrom, moduleChoice, type JudgeOptions, type ModuleOptions, type RecordOptions } from "./options.js";
 
 interface ReportOptions extends ModuleOptions, RecordOptions, JudgeOptions {
   output: string;
