@@ -5,41 +5,19 @@ import { Command, Option } from "commander";
 import { CliError } from "../core/errors.js";
 import { encodeMsgpack, msgpackToJson } from "../core/io/msgpack.js";
 import { eventTime, type EventFormat } from "../core/module/harness.js";
-import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
+import { filterModule, harnessFor } from "../core/module/filter-module.js";
 import { readPack } from "../core/module/pack.js";
-import { COUNTER_LIMITS, countersLine, failure, judge, limitHelp, limitOption, parseLimit, writeSummaryJson, type CounterLimit, type FirstRecord, type Limit } from "../core/module/run-summary.js";
-import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
+import { countersLine, failure, judge, writeSummaryJson, type FirstRecord } from "../core/module/run-summary.js";
+import { records, sources } from "../core/io/input.js";
+import { addJudgeOptions, addModuleOptions, addRecordOptions, limitsFrom, moduleChoice, type JudgeOptions, type ModuleOptions, type RecordOptions } from "./options.js";
 import { Output } from "../core/io/output.js";
 import { Progress } from "../core/io/progress.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The options that judge a run, check's and report's. */
-export interface JudgeOptions {
-  summaryJson?: string;
-}
-
 interface CheckOptions extends ModuleOptions, RecordOptions, JudgeOptions {
   eventFormat: EventFormat;
-}
-
-function limitFlag(limit: CounterLimit): Option {
-  return new Option(`${limitOption(limit)} <n|percent%>`, limitHelp(limit)).default(limit.default);
-}
-
-/** --max-<counter> for each counter a run is judged on, and --summary-json. */
-export function addJudgeOptions(command: Command): Command {
-  for (const limit of COUNTER_LIMITS) command.addOption(limitFlag(limit));
-  return command.option(
-    "--summary-json <file>",
-    "also write the summary to this file as one JSON object (counters, limits, the first error, passed), whether or not the run passes; /dev/stderr for standard error",
-  );
-}
-
-/** The limits given (or their defaults), checked before any record is read. */
-export function limitsFrom(o: JudgeOptions): Limit[] {
-  return COUNTER_LIMITS.map((l) => parseLimit(l, (o as Record<string, string>)[limitFlag(l).attributeName()]));
 }
 
 export function checkCommand(): Command {
@@ -55,7 +33,7 @@ export function checkCommand(): Command {
 async function check(files: string[], o: CheckOptions): Promise<void> {
   const limits = limitsFrom(o);
   const inputs = sources(files);
-  const wasm = filterModule(o);
+  const wasm = filterModule(moduleChoice(o));
   const errorField = readPack(wasm)!.settings.prefix + "error";
   const filter = harnessFor(wasm, o.wasm, o.eventFormat);
   const out = new Output(process.stdout);

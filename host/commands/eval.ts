@@ -10,16 +10,15 @@ import { Progress } from "../core/io/progress.js";
 import { vaderLexicon } from "../core/module/lexicon.js";
 import { parseModel, type Model } from "../core/module/model.js";
 import { DEFAULT_SETTINGS, packModule, readPack } from "../core/module/pack.js";
-import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/module/settings.js";
 import { ModuleDriver } from "../core/module/driver.js";
 import { Evaluator, formatTable, type Evaluation } from "../core/eval/eval.js";
 import { LabelledRecords } from "../core/eval/eval-input.js";
 import { filterModule, packContents } from "../core/module/filter-module.js";
+import { addSettingsOptions, moduleChoice, settingsFrom, type ModuleOptions } from "./options.js";
 
-interface EvalOptions extends SettingsOptions {
+interface EvalOptions extends ModuleOptions {
   labels?: string;
   train?: string[];
-  wasm?: string;
   model?: string;
   lexicon: string[];
   securityLexicon: boolean;
@@ -100,7 +99,7 @@ async function modules(o: EvalOptions, input: LabelledRecords): Promise<Modules>
   if (o.wasm) {
     if (o.model || o.train) throw new UsageError(`${o.model ? "--model" : "--train"} and --wasm: give one (a packed module carries its model)`);
     if (o.lexicon.length || !o.securityLexicon) throw new UsageError(`the lexicon is packed into ${o.wasm}; repack it with tarkin pack to change it`);
-    module = filterModule(o);
+    module = filterModule(moduleChoice(o));
     model = readPack(module)!.model!;
     modelNote = `the model packed in ${o.wasm} (${model.messages} messages)`;
   } else {

@@ -2,7 +2,8 @@
 import { Command } from "commander";
 import { ModuleDriver, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/module/driver.js";
 import { readPack } from "../core/module/pack.js";
-import { addModuleOptions, filterModule, type ModuleOptions } from "../core/module/filter-module.js";
+import { filterModule } from "../core/module/filter-module.js";
+import { addModuleOptions, moduleChoice, type ModuleOptions } from "./options.js";
 
 function show(c: string): string {
   return JSON.stringify(c).slice(1, -1).replace(/^ $/, "␠");
@@ -54,7 +55,7 @@ export function explainCommand(): Command {
     // One message, scored alone: no record fields, no output record, no gate's history.
     ["surprise", "minFear"],
   ).action((message: string, o: ModuleOptions & { json?: boolean }) => {
-    const wasm = filterModule(o);
+    const wasm = filterModule(moduleChoice(o));
     const settings = readPack(wasm)!.settings;
     const t = ModuleDriver.fromBytes(wasm);
     const tarkinMode = settings.surprise === "tarkin";

@@ -7,8 +7,8 @@ import { warn } from "../core/errors.js";
 import { parseModel } from "../core/module/model.js";
 import { packModule } from "../core/module/pack.js";
 import { compileAot, requireWamrc } from "../core/module/fluent-bit.js";
-import { addSettingsOptions, settingsFrom, type SettingsOptions } from "../core/module/settings.js";
 import { packContents } from "../core/module/filter-module.js";
+import { addSettingsOptions, settingsFrom, type SettingsOptions } from "./options.js";
 
 /** The CPU an AOT module is compiled for by default: any x86-64, so one file serves a whole fleet. */
 export const AOT_CPU = "x86-64";

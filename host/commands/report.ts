@@ -5,16 +5,16 @@ import { writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { version } from "../core/module/assets.js";
 import { CliError, UsageError } from "../core/errors.js";
-import { addRecordOptions, records, sources, type RecordOptions } from "../core/io/input.js";
+import { records, sources } from "../core/io/input.js";
 import { annotatingModule, readPack } from "../core/module/pack.js";
 import { eventTime } from "../core/module/harness.js";
 import { Progress } from "../core/io/progress.js";
 import { ModuleDriver } from "../core/module/driver.js";
 import { ReportData } from "../core/report/report-data.js";
 import { renderReport } from "../core/report/report-html.js";
-import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
+import { filterModule, harnessFor } from "../core/module/filter-module.js";
 import { countersLine, failure, judge, writeSummaryJson } from "../core/module/run-summary.js";
-import { addJudgeOptions, limitsFrom, type JudgeOptions } from "./check.js";
+import { addJudgeOptions, addModuleOptions, addRecordOptions, limitsFrom, moduleChoice, type JudgeOptions, type ModuleOptions, type RecordOptions } from "./options.js";
 
 interface ReportOptions extends ModuleOptions, RecordOptions, JudgeOptions {
   output: string;
@@ -38,7 +38,7 @@ async function report(files: string[], o: ReportOptions): Promise<void> {
   if (!Number.isInteger(top) || top < 0 || top > 10000) throw new UsageError(`--top must be a whole number from 0 to 10000, not ${JSON.stringify(o.top)}`);
   const limits = limitsFrom(o);
   const inputs = sources(files);
-  const given = filterModule(o);
+  const given = filterModule(moduleChoice(o));
   const pack = readPack(given)!;
   const wasm = annotatingModule(given);
   const filter = harnessFor(wasm, o.wasm);

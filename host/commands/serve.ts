@@ -10,7 +10,8 @@ import { parseAddress, Sidecar } from "../core/serve/serve.js";
 import { Downstream, formatAddress, replayWindowBytes, type Address } from "../core/serve/serve-downstream.js";
 import { DOWNSTREAM_TIMEOUT_MS, HttpSidecar, MAX_BODY_BYTES, parseForwardUrl, PENDING_LIMIT_BYTES } from "../core/serve/serve-http.js";
 import { OpsEndpoint, SidecarMetrics } from "../core/serve/serve-ops.js";
-import { addModuleOptions, filterModule, harnessFor, type ModuleOptions } from "../core/module/filter-module.js";
+import { filterModule, harnessFor } from "../core/module/filter-module.js";
+import { addModuleOptions, moduleChoice, type ModuleOptions } from "./options.js";
 
 interface ServeOptions extends ModuleOptions {
   listen: string;
@@ -133,7 +134,7 @@ async function serveSocket(o: ServeOptions, listen: Address, forward: Address, e
 }
 
 function openFilter(o: ServeOptions): FluentBitFilter {
-  return harnessFor(filterModule(o), o.wasm);
+  return harnessFor(filterModule(moduleChoice(o)), o.wasm);
 }
 
 /** Where --http posts, and its limits. */

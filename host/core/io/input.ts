@@ -4,26 +4,11 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { Option, type Command } from "commander";
 import { CliError, warn } from "../errors.js";
 import { CsvReader } from "./csv.js";
 import { fluentBitRecord } from "../module/harness.js";
 
 export type Format = "lines" | "ndjson" | "csv";
-
-/** How logs become records, and the tag they carry: check's and report's options. */
-export interface RecordOptions {
-  format: Format;
-  header: boolean;
-  tag: string;
-}
-
-export function addRecordOptions(command: Command): Command {
-  return command
-    .addOption(new Option("--format <format>", "lines: each becomes {\"log\": line}; ndjson: each line is a record; csv: rows become objects by header").choices(["lines", "ndjson", "csv"]).default("lines"))
-    .option("--no-header", "csv: there is no header row; columns are named 1, 2, ...")
-    .option("--tag <tag>", "the tag records carry", "tarkin");
-}
 
 /**
  * What a file is read in. Small enough that a chunk is collected young, soon after its lines are

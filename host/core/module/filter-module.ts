@@ -1,16 +1,14 @@
-// The module a command runs and the harness over it: --wasm's packed module, or the embedded
+// The module a command runs and the harness over it: a packed module's file, or the embedded
 // default packed now (the installed VADER lexicon, the security overlay, the settings given), as
 // check, report, explain, eval and serve all take it.
 import { basename, join } from "node:path";
-import type { Command } from "commander";
 import { coreModule, defaultModel, ROOT, version } from "./assets.js";
-import { CliError, UsageError } from "../errors.js";
+import { CliError } from "../errors.js";
 import { readBytes, readText } from "../io/files.js";
 import { FluentBitFilter, HarnessError, type EventFormat } from "./harness.js";
 import { parseLexicon, overlay, vaderLexicon, type Lexicon } from "./lexicon.js";
 import type { Model } from "./model.js";
 import { packModule, readPack, PackError, type PackContents, type Settings } from "./pack.js";
-import { addSettingsOptions, ALL_SETTINGS, hasSettingsOptions, settingsFrom, type SettingName, type SettingsOptions } from "./settings.js";
 
 /** The security- and operations-domain overlay packed by default (lexicon/security.tsv): evidence. */
 export const SECURITY_LEXICON_FILE = join(ROOT, "lexicon", "security.tsv");
@@ -53,36 +51,25 @@ export function packContents(model: Model, settings: Settings, lexiconFiles: str
   };
 }
 
-export interface ModuleOptions extends SettingsOptions {
-  wasm?: string;
-}
+/** The module a command runs: a file from tarkin pack, or the embedded default packed now with these settings. */
+export type ModuleChoice = { wasm: string } | { settings: Settings };
 
-/**
- * --wasm and the settings options that mean something to the command, last on a command that runs
- * a module: they pack the embedded default, so --help puts them apart, saying so.
- */
-export function addModuleOptions(command: Command, settings: SettingName[] = ALL_SETTINGS): Command {
-  command.option("--wasm <module.wasm>", "a module from tarkin pack (default: the embedded default model, packed with the settings below)");
-  return addSettingsOptions(command, settings, "Settings of the embedded default model (not with --wasm: the module carries its own):");
-}
-
-/** The module to run: --wasm's, or the embedded default (packed now, with any settings given). */
-export function filterModule(o: ModuleOptions): Uint8Array {
-  if (o.wasm) {
-    if (hasSettingsOptions(o)) throw new UsageError(`settings are packed into ${o.wasm}; repack it with tarkin pack to change them`);
-    const wasm = readBytes(o.wasm);
+/** The module chosen, read (a file that is no packed tarkin module is a CliError naming it) or packed. */
+export function filterModule(choice: ModuleChoice): Uint8Array {
+  if ("wasm" in choice) {
+    const wasm = readBytes(choice.wasm);
     try {
-      if (!readPack(wasm)) throw new CliError(`${o.wasm}: a tarkin module with no packed model; build one with tarkin pack`);
+      if (!readPack(wasm)) throw new CliError(`${choice.wasm}: a tarkin module with no packed model; build one with tarkin pack`);
     } catch (e) {
-      if (e instanceof PackError) throw new CliError(`${o.wasm}: ${e.message}`);
+      if (e instanceof PackError) throw new CliError(`${choice.wasm}: ${e.message}`);
       throw e;
     }
     return wasm;
   }
-  return packModule(coreModule(), packContents(defaultModel(), settingsFrom(o)));
+  return packModule(coreModule(), packContents(defaultModel(), choice.settings));
 }
 
-/** The harness over `wasm`; a module it cannot drive is a CliError naming it (`name`: --wasm's file, or none for the embedded default). */
+/** The harness over `wasm`; a module it cannot drive is a CliError naming it (`name`: the module's file, or none for the embedded default). */
 export function harnessFor(wasm: Uint8Array, name: string | undefined, eventFormat: EventFormat = "json"): FluentBitFilter {
   try {
     return new FluentBitFilter(wasm, eventFormat);
