@@ -21,7 +21,8 @@
 // off to the log's values in general: every value trained is also counted in one global field, and
 // a value of an unknown field is judged against it, as rare only below 1 in 10^GLOBAL_RARE_DECADES
 // of all values (an n-gram model's back-off). So no prefix, junk or new parameter switches scoring
-// off; a message whose fields are mostly unknown is scored all the same and marked not covered.
+// off. A message whose fields are mostly unknown, or shaped as never before, is not covered (another
+// log, or one padded to look like one): its values are judged only where they hold attack syntax.
 //
 // A value is read with its quoting understood (logfmt's key="v w" with \" escapes is one value),
 // letters in any script are letters (every byte of a UTF-8 character beyond ASCII, and an
@@ -210,7 +211,7 @@ let rareDecades: f64 = RARE_DECADES;
 /** How many values training saw in all (the global field's), looked up once a message. */
 let globalValues: u32 = 0;
 
-/** The last message's fields that count towards its coverage, and how many of them the model knows. */
+/** The last message's fields that count towards its coverage, and how many of them the model knows, shaped as it knows them. */
 export let countedFields: i32 = 0;
 export let knownFields: i32 = 0;
 /** The attack syntax found in the last message's rare values (syntax.ts SYNTAX_ bits). */
@@ -233,7 +234,7 @@ const SATURATED_DECADES: f64 = 16;
   return decades / (decades + VERY_UNUSUAL_DECADES);
 }
 
-/** Whether the model knows at least half of the last message's fields: a log it was trained on. */
+/** Whether the model knows at least half of the last message's fields, shaped as it knows them: a log it was trained on. */
 export function covered(): bool {
   return knownFields * COVERED_SHARE_DENOMINATOR >= countedFields * COVERED_SHARE_NUMERATOR;
 }
@@ -305,15 +306,18 @@ function readFields(start: usize, end: usize): void {
       readGrams(valueStart, valueEnd, valueType);
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
-      if (kind != FIELD_AFTER || !previousRare) {
-        if (rareBelow > 0) knownFields++;
-        countedFields++;
-      }
-      if (rareBelow <= 0) backOff();
+      const counts = kind != FIELD_AFTER || !previousRare;
+      const fieldKnown = rareBelow > 0;
+      if (!fieldKnown) backOff();
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
       locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
-      if (rareBelow <= 0 || <f64>located() < rareBelow) {
+      const rareValue = rareBelow <= 0 || <f64>located() < rareBelow;
+      if (counts) {
+        countedFields++;
+        if (fieldKnown && !rareValue) knownFields++;
+      }
+      if (rareValue) {
         previousRare = true;
         if (rareValues < RARE_CAPACITY) {
           const at = rare + <usize>rareValues * RARE_VALUE;
@@ -340,8 +344,8 @@ function readFields(start: usize, end: usize): void {
 
 // The values of a rare whole shape, judged once the message is read: per value u32 each (RARE_).
 // A message's coverage is known only at its end: one the model covers has each of them read
-// trigram by trigram; one it does not (another log, or one padded with junk to look like one)
-// only those that hold a byte of attack syntax, which are also lexed. Past RARE_CAPACITY a
+// trigram by trigram; one it does not (another log, or one padded with junk to look like one) is
+// judged by the attack syntax its values hold alone, as their shapes say nothing there. Past RARE_CAPACITY a
 // message is saturated with rarity and the rest are not read.
 const RARE_START = 0;
 const RARE_END = 4;
@@ -390,7 +394,7 @@ function judgeRareValues(): void {
     freeText = (flags & RARE_FREE_TEXT) != 0;
     if (task == EXPLAIN) beginExplainedField(<usize>load<u32>(at + RARE_NAME_START), <usize>load<u32>(at + RARE_NAME_END), load<u32>(at + RARE_KIND));
     const before = total;
-    if (total < SATURATED_DECADES) readGrams(start, end, flags & 0xff);
+    if (wholeMessage && total < SATURATED_DECADES) readGrams(start, end, flags & 0xff);
     const found = syntax ? judgeSyntax(start, end) : 0;
     if (total - before > reasonDecades) {
       reasonDecades = total - before;

@@ -128,17 +128,27 @@ describe("coverage and the back-off", () => {
     // The path is rare where a path belongs, so "HTTP/1.1" comes after a token never seen there.
     expect(decades("GET /shop/../../etc/passwd HTTP/1.1")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
     expect(countedFields).toBe(2);
-    expect(knownFields).toBe(2);
+    expect(knownFields).toBe(1); // the method; the path is known as a field, but not in this shape
+    expect(covered()).toBe(true);
   });
 
   it("reads rare values until the message is saturated with rarity, the same as explain", () => {
     trainShop(1000);
-    let line = "GET /shop/item.jsp?id=1";
-    for (let i = 0; i < 100; i++) line += "&id=<" + i.toString() + ">";
+    const line = "GET /shop/item.jsp?id=<<!!((%%%%))>>&name=~~##@@^^!!**&& HTTP/1.1";
     const p = text(line);
     const n = length(line);
     expect(fieldSurprise(p, p + n)).toBe(surpriseOfDecades(decades(line)));
+    expect(covered()).toBe(true);
     expect(surpriseOfDecades(decades(line))).toBeGreaterThan(0.8);
+  });
+
+  it("judges a line padded with rare junk to look like another log by its attack syntax alone", () => {
+    trainShop(1000);
+    let line = "GET /shop/item.jsp?id=1";
+    for (let i = 0; i < 20; i++) line += "&id=~" + i.toString() + "~";
+    expect(decades(line)).toBe(0);
+    expect(covered()).toBe(false);
+    expect(decades(line + "&name=<script>alert(1)</script>")).toBe(SYNTAX_DECADES);
   });
 });
 
