@@ -1,20 +1,26 @@
 // tarkin report end to end: the bundled CLI writes the page from the project's sample logs with
-// hostile lines mixed in; the page must be self-contained, escape every piece of log text, and
-// render its charts in a real browser (Debian's Chromium, driven by playwright-core) without
-// errors or network requests. Also: drop-mode modules, unreadable records, bounded memory.
+// hostile lines mixed in; the page must be self-contained, escape every piece of log text, group
+// the alerts by kind, order its charts by what drives the decision, and render in a real browser
+// (Debian's Chromium, driven by playwright-core) without errors or network requests. Also:
+// OpenSSH's flood of break-in alerts as one kind, drop-mode modules, unreadable records, bounded memory.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
-import { ROOT } from "./helpers.js";
+import { ROOT, shared } from "./helpers.js";
 import { charLabel, html } from "../host/core/report/report-html.js";
+import { maskVariables } from "../host/core/report/alert-groups.js";
 
 const CLI = resolve(ROOT, "dist/tarkin.js");
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = resolve(ROOT, "build/report.png");
-const CHARTS = ["chart-letters", "chart-surprise", "chart-sentiment", "chart-fear", "chart-timeline"];
+// Default mode decides on fear, made of the field surprise and the sentiment: those first, the character model last.
+const CHARTS = ["chart-fear", "chart-surprise", "chart-sentiment", "chart-timeline", "chart-letters"];
+const SECTIONS = ["Alerts by kind", "Scores", "Surprise along the run", "Letter space"];
+// tarkin mode's surprise is the character model: the letter space first.
+const TARKIN_CHARTS = ["chart-letters", "chart-surprise", "chart-sentiment", "chart-fear", "chart-timeline"];
 
 // Log lines an attacker controls: markup, quotes, an attribute break-out, a link to elsewhere,
 // bidirectional override and escape sequences. Negative and unusual enough to be top anomalies.
@@ -43,6 +49,32 @@ function fails(r: { status: number | null; stderr: string }, message: string) {
   expect(r.status).not.toBe(0);
   expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
   expect(r.stderr).toContain(message);
+}
+
+/** The kinds of alert the page lists: count, reason and template as text, the example's message as the page has it. */
+function kindsOf(html: string) {
+  const table = /<table id="alert-kinds">([\s\S]*?)<\/table>/.exec(html);
+  expect(table).not.toBeNull();
+  const text = (s: string) => s.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  const row = /<tr><td class="num">\d+<\/td><td class="num"><b>([\d,]+)<\/b>[\s\S]*?<span class="chip reason-chip">(.*?)<\/span> <code class="template">(.*?)<\/code>[\s\S]*?<div class="msg ">(.*?)<\/div>/g;
+  return [...table![1].matchAll(row)].map((m) => ({ count: Number(m[1].replace(/,/g, "")), reason: text(m[2]), template: text(m[3]), example: m[4] }));
+}
+
+/** The ids of a page's charts, and its section headings, in order. */
+function chartsOf(html: string): string[] {
+  return [...html.matchAll(/<svg id="([^"]+)"/g)].map((m) => m[1]);
+}
+
+function sectionsOf(html: string): string[] {
+  return [...html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]);
+}
+
+/** The records check writes for a log, parsed. */
+function checked(file: string): Record<string, unknown>[] {
+  return run(["check", file])
+    .stdout.trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** The numbers of a check or report summary line. */
@@ -92,17 +124,91 @@ describe("tarkin report", () => {
     expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'`);
   });
 
-  it("has an SVG per chart, with a title, and the top anomalies table", () => {
+  it("has an SVG per chart, with a title, in the order of what drives the decision", () => {
     for (const id of CHARTS) {
       expect(page).toMatch(new RegExp(`<svg id="${id}"[^>]*role="img"[^>]*><title id="${id}-title">[^<]+</title><desc`));
     }
-    expect(page.match(/<svg\b/g)).toHaveLength(CHARTS.length);
-    const table = /<table id="top-anomalies">([\s\S]*?)<\/table>/.exec(page);
-    expect(table).not.toBeNull();
-    const rows = table![1].match(/<tr>/g)!.length - 1; // less the header row
-    const { anomalous, errors } = counts(ok(run(["check", "sample.log"])).stderr);
-    expect(anomalous).toBeGreaterThan(10);
-    expect(rows).toBe(Math.min(25, anomalous - errors));
+    expect(chartsOf(page)).toEqual(CHARTS);
+    expect(sectionsOf(page)).toEqual(SECTIONS);
+    // In tarkin mode the character model is the surprise: its letter space comes first.
+    ok(run(["report", "sample.log", "--surprise", "tarkin", "-o", "tarkin.html"]));
+    const tarkin = readFileSync(join(dir, "tarkin.html"), "utf8");
+    expect(chartsOf(tarkin)).toEqual(TARKIN_CHARTS);
+    expect(sectionsOf(tarkin)).toEqual(["Alerts by kind", "Letter space", "Scores", "Surprise along the run"]);
+  });
+
+  it("groups the alerts by kind: reason and template, count, first and last seen, an example", () => {
+    const alerts = checked("sample.log").filter((r) => r.tarkin_anomaly === true && typeof r.tarkin_error !== "string");
+    expect(alerts.length).toBeGreaterThan(10);
+    const kinds = kindsOf(page);
+    const total = /The (\d+) kinds of highest fear, of (\d+)\./.exec(page);
+    expect(total).not.toBeNull();
+    // The sample repeats its attacks and failures: fewer kinds than alerts, all of them listed.
+    expect(Number(total![2])).toBeLessThan(alerts.length);
+    expect(Number(total![2])).toBeLessThanOrEqual(25);
+    expect(kinds).toHaveLength(Number(total![2]));
+    expect(kinds.reduce((n, k) => n + k.count, 0)).toBe(alerts.length);
+    // Every kind's example is an alert with the kind's evidence, and its reason unless the field was generalised.
+    for (const k of kinds) {
+      const example = alerts.find((r) => html(String(r.log)) === k.example);
+      expect(example, k.example).toBeDefined();
+      const at = k.reason.lastIndexOf(": ");
+      expect(String(example!.tarkin_reason).endsWith(k.reason.slice(at)), `${String(example!.tarkin_reason)} as ${k.reason}`).toBe(true);
+      if (!k.reason.slice(0, at).includes("<*>")) expect(maskVariables(String(example!.tarkin_reason))).toBe(k.reason);
+    }
+    // The sample's invalid-user lines from many hosts, users and ports are one kind, counted.
+    const invalid = alerts.filter((r) => r.tarkin_reason === "security: Invalid" && /sshd\[\d+\]: Invalid user \S+ from [\d.]+ port \d+$/.test(String(r.log)));
+    expect(invalid.length).toBeGreaterThan(1);
+    expect(kinds.filter((k) => k.reason === "security: Invalid")).toEqual([
+      expect.objectContaining({ count: invalid.length, template: "<TIME> <*> sshd[<NUM>]: Invalid user <*> from <IP> port <NUM>" }),
+    ]);
+    // First and last seen, with the line's own time.
+    const time = (r: Record<string, unknown>) => String(r.log).slice(0, 15);
+    const row = /<tr>(?:(?!<tr>)[\s\S])*?<span class="chip reason-chip">security: Invalid<\/span>/.exec(page)![0];
+    expect(row).toContain(`<small class="time">${time(invalid[0])}</small><br><span class="why">last</span>`);
+    expect(row).toContain(`<small class="time">${time(invalid[invalid.length - 1])}</small></td>`);
+    // Highest fear first: the kinds' fears never rise down the table.
+    const fears = [...page.matchAll(/<td class="num"><b>(0\.\d{4})<\/b><br><small>surprise/g)].map((m) => Number(m[1]));
+    expect(fears).toHaveLength(kinds.length);
+    expect(fears).toEqual([...fears].sort((a, b) => b - a));
+  });
+
+  it("makes OpenSSH's flood of break-in alerts one kind, with its count", () => {
+    const log = shared("data/loghub/OpenSSH_2k.log");
+    if (!log) return;
+    ok(run(["report", log, "-o", "ssh.html"]));
+    const ssh = readFileSync(join(dir, "ssh.html"), "utf8");
+    const alerts = checked(log).filter((r) => r.tarkin_anomaly === true);
+    // The 25 alerts of highest fear are near-identical break-in lines (one host, other pids and times).
+    const top = [...alerts].sort((a, b) => Number(b.tarkin_fear) - Number(a.tarkin_fear)).slice(0, 25);
+    expect(top.every((r) => String(r.log).endsWith("POSSIBLE BREAK-IN ATTEMPT!") && r.tarkin_reason === top[0].tarkin_reason)).toBe(true);
+    expect(new Set(top.map((r) => String(r.log).slice(16))).size).toBeGreaterThan(1);
+    const kinds = kindsOf(ssh);
+    const breakIn = kinds.filter((k) => k.template.endsWith("POSSIBLE BREAK-IN ATTEMPT!") && k.reason === top[0].tarkin_reason);
+    const same = alerts.filter((r) => String(r.log).endsWith("POSSIBLE BREAK-IN ATTEMPT!") && r.tarkin_reason === top[0].tarkin_reason);
+    expect(same.length).toBeGreaterThan(25);
+    expect(breakIn).toEqual([expect.objectContaining({ count: same.length, template: "<TIME> LabSZ sshd[<NUM>]: reverse mapping checking getaddrinfo for <*> [<IP>] failed - POSSIBLE BREAK-IN ATTEMPT!" })]);
+    // It leads the table, and the 1,096 alerts read as a few kinds, every one counted.
+    expect(kinds[0]).toBe(breakIn[0]);
+    expect(kinds.length).toBeLessThan(25);
+    expect(kinds.reduce((n, k) => n + k.count, 0)).toBe(alerts.length);
+  });
+
+  it("keeps at most 1,000 kinds and says how many alerts it counted as other", () => {
+    // 1,200 alerts of a security word, each with words of its own: 1,200 kinds.
+    let seed = 1;
+    const word = () => Array.from({ length: 6 }, () => String.fromCharCode(97 + ((seed = (seed * 16807) % 2147483647) % 26))).join("");
+    const lines = Array.from({ length: 1200 }, (_, i) => `Unauthorized access denied intrusion breach ${Array.from({ length: 3 + (i % 4) }, word).join(" ")}`);
+    writeFileSync(join(dir, "kinds.log"), lines.join("\n") + "\n");
+    const r = run(["report", "kinds.log", "--max-uncovered", "100%", "-o", "kinds.html"]);
+    expect(counts(ok(r).stderr).anomalous).toBe(1200);
+    const kinds = readFileSync(join(dir, "kinds.html"), "utf8");
+    expect(kinds).toMatch(/<p class="note" id="alerts-other">Only the first 1,000 kinds are kept: 200 alerts of further kinds are counted here as other \(first <small class="line">line 1,001<\/small>, last <small class="line">line 1,200<\/small>, highest fear 0\.\d{4}\)\.<\/p>/);
+    expect(kinds).toContain("<caption>The 25 kinds of highest fear, of 1,000 kept.</caption>");
+    expect(kindsOf(kinds)).toHaveLength(25);
+  });
+
+  it("says what was checked, with what, and the decision", () => {
     // What the header says was checked, and with what.
     expect(page).toContain("sample.log");
     expect(page).toContain("2,003 records");
@@ -121,7 +227,7 @@ describe("tarkin report", () => {
   });
 
   it("escapes hostile log text and shows what would hide", () => {
-    // Both hostile lines are among the top anomalies, escaped.
+    // Both hostile lines are examples of their kinds, escaped.
     expect(page).toContain("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &#39;single&#39; &quot;double&quot; &amp; &lt;img src=x onerror=alert(1)&gt;");
     expect(page).toContain("&lt;/td&gt;&lt;/table&gt;&lt;/div&gt;&lt;a href=&quot;https://evil.example/x.js&quot;&gt;click&lt;/a&gt;");
     expect(page.includes("<script>alert")).toBe(false);
@@ -193,11 +299,21 @@ describe("tarkin report", () => {
         expect(c.drawn, c.id).toBeGreaterThan(20);
         expect(c.texts, c.id).toBeGreaterThan(5);
       }
-      const rows = await tab.locator("#top-anomalies tbody tr").count();
-      expect(rows).toBe(page.match(/<tr><td class="num">/g)!.length);
-      expect(rows).toBeGreaterThan(10);
+      // The page opens with the alerts by kind, then the charts in the order of what drives the decision.
+      expect(await tab.locator("main > section > h2").allInnerTexts()).toEqual(SECTIONS);
+      expect(await tab.locator("#scores h3").allInnerTexts()).toEqual(["Fear", "Surprise", "Sentiment"]);
+      const rows = tab.locator("#alert-kinds tbody tr");
+      expect(await rows.count()).toBe(kindsOf(page).length);
+      expect(await rows.count()).toBeGreaterThan(10);
+      const first = rows.first();
+      expect(await first.locator(".reason-chip").isVisible()).toBe(true);
+      expect(await first.locator("code.template").innerText()).toMatch(/<(?:TIME|IP|NUM|STR|HEX|\*)>/);
+      expect(await first.locator(".msg").first().isVisible()).toBe(true);
+      const top = (selector: string) => tab.locator(selector).first().evaluate((e) => e.getBoundingClientRect().top);
+      expect(await top("#alert-kinds")).toBeLessThan(await top("svg.chart"));
+      expect(await top("#chart-fear")).toBeLessThan(await top("#chart-letters"));
       expect(await tab.locator("script").count()).toBe(0);
-      expect(await tab.locator("#top-anomalies").innerText()).toContain(`<script>alert("pwned")</script>`);
+      expect(await tab.locator("#alert-kinds").innerText()).toContain(`<script>alert("pwned")</script>`);
       mkdirSync(resolve(ROOT, "build"), { recursive: true });
       await tab.screenshot({ path: SCREENSHOT, fullPage: true });
       expect(readFileSync(SCREENSHOT).length).toBeGreaterThan(50_000);
@@ -217,7 +333,7 @@ describe("tarkin report", () => {
     const drop = readFileSync(join(dir, "drop.html"), "utf8");
     expect(drop).toContain("mode drop (run in annotate mode here to see every record's scores; the decisions are the same)");
     expect(drop).toContain("<b>2,003</b><span>scored</span>");
-    expect(/<table id="top-anomalies">[\s\S]*?<\/table>/.exec(drop)![0].match(/<tr>/g)).toHaveLength(6);
+    expect(kindsOf(drop)).toHaveLength(5);
   });
 
   it("lists unreadable records escaped, and reads NDJSON and CSV", () => {
@@ -226,7 +342,7 @@ describe("tarkin report", () => {
       JSON.stringify({ log: "all good" }),
       `{"log": "broken <script>alert('x')</script>`,
       JSON.stringify({ msg: 5 }),
-      JSON.stringify({ event: { original: "ERROR horrible failure <b>bold</b> attack killed {{{{" } }),
+      JSON.stringify({ "@timestamp": "2026-01-05T10:00:00.123Z", event: { original: "ERROR horrible failure <b>bold</b> attack killed {{{{" } }),
     ].join("\n");
     writeFileSync(join(dir, "r.ndjson"), ndjson + "\n");
     const r = ok(run(["report", "--format", "ndjson", "--field", "log", "event.original", "--max-errors", "2", "-o", "n.html", "r.ndjson"]));
@@ -236,6 +352,8 @@ describe("tarkin report", () => {
     expect(n).toContain("{&quot;log&quot;: &quot;broken &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
     expect(n).toContain("&lt;b&gt;bold&lt;/b&gt;");
     expect(n).not.toMatch(/<script\b|<b>bold/);
+    // The alert's time, from the record's own field when its message has none.
+    expect(n).toContain(`<small class="line">line 5</small><br><small class="time">2026-01-05T10:00:00.123Z</small>`);
     writeFileSync(join(dir, "r.csv"), `time,host,message\n1,a,all fine\n2,b,good\n3,c,ERROR horrible failure <i>x</i> {{{{\n`);
     ok(run(["report", "--format", "csv", "--field", "message", "-o", "c.html", "r.csv"]));
     const c = readFileSync(join(dir, "c.html"), "utf8");

@@ -1,6 +1,6 @@
 // tarkin report: run logs through the module as check does, and write one self-contained HTML page
-// of what it found: the letter space, the score distributions with the decision's thresholds, the
-// gate along the run, and the top anomalies explained.
+// of what it found: the alerts grouped by kind, then the charts in the order of what drives the
+// decision (the score distributions with its thresholds, the gate along the run, the letter space).
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { version } from "../core/module/assets.js";
@@ -23,10 +23,10 @@ interface ReportOptions extends ModuleOptions, RecordOptions, JudgeOptions {
 
 export function reportCommand(): Command {
   const command = new Command("report")
-    .description("run logs through the module as check does and write one self-contained HTML report: letter space, score distributions, top anomalies explained")
+    .description("run logs through the module as check does and write one self-contained HTML report: alerts grouped by kind and explained, score distributions, letter space")
     .argument("[files...]", "log files; - or none for standard input");
   addRecordOptions(command)
-    .option("--top <n>", "how many of the top anomalies to list and explain", "25")
+    .option("--top <n>", "how many kinds of alert to list and explain (highest fear first)", "25")
     .requiredOption("-o, --output <report.html>", "where to write the report");
   addJudgeOptions(command);
   // The report runs the module in annotate mode and reads its fields whatever their prefix: --mode and --prefix would change nothing.

@@ -1,10 +1,11 @@
 // What `tarkin report` keeps while records stream through the module: histograms of fixed size, the
-// letter space's count distributions, a bounded timeline of the gate, and the top anomalies (a heap
-// of fixed size, explained as they enter it). Memory does not grow with the number of records.
+// letter space's count distributions, a bounded timeline of the gate, and the alerts grouped by kind
+// (a bounded number of kinds, the shown ones explained at the end). Memory does not grow with the
+// number of records.
 import { OUTPUT_FIELDS } from "../module/layouts.js";
 import { messageOf } from "../io/input.js";
 import { type PackedContents } from "../module/pack.js";
-import { TopRecords } from "../top-records.js";
+import { AlertGroups, cut, timeIn, type AlertGroup } from "./alert-groups.js";
 import { rareFields, type ModuleDriver, type CharacterDetail, type RareField, type WordDetail } from "../module/driver.js";
 
 /** What a histogram bin counts: every record, those that passed the gate, the anomalies. */
@@ -205,33 +206,16 @@ export interface Explanation {
   emphasis: number;
 }
 
-export interface TopRecord {
-  /** The record's place: its source and line (or row) there, and its number in the run. */
-  source: string;
-  line: number;
-  index: number;
-  fear: number;
-  surprise: number;
-  compound: number;
-  /** The message, cut to MESSAGE_KEPT characters. */
-  message: string;
-  length: number;
+/** A kind of alert as the report shows it: the group, and why its example was feared. */
+export interface AlertKind {
+  group: AlertGroup;
   explanation: Explanation;
 }
 
-export const MESSAGE_KEPT = 2000;
 const CHARACTERS_KEPT = 12;
 const FIELDS_KEPT = 6;
 const GRAMS_KEPT = 4;
 const WORDS_KEPT = 16;
-
-export function cut(text: string, length: number): string {
-  if (text.length <= length) return text;
-  let end = length;
-  const c = text.charCodeAt(end - 1);
-  if (c >= 0xd800 && c <= 0xdbff) end--;
-  return text.slice(0, end);
-}
 
 /** One message explained by the explaining instance (never the scoring one): what explain shows. */
 export function explain(explainer: ModuleDriver, message: string, tarkinMode: boolean): Explanation {
@@ -338,7 +322,7 @@ export class ReportData {
   readonly decision = new DecisionObserved();
   readonly timeline = new Timeline();
   readonly letters: Letters;
-  readonly top: TopRecords<TopRecord>;
+  readonly alerts = new AlertGroups();
   readonly sources: SourceStats[] = [];
   readonly unreadable: UnreadableRecord[] = [];
   records = 0;
@@ -352,10 +336,10 @@ export class ReportData {
   /** The decision rule as the module states it (assembly/fear.ts), for the packed surprise mode. */
   readonly rule: string;
 
-  constructor(readonly pack: PackedContents, private readonly explainer: ModuleDriver, top: number) {
+  /** `kindsShown`: how many kinds of alert the report lists and explains. */
+  constructor(readonly pack: PackedContents, private readonly explainer: ModuleDriver, readonly kindsShown: number) {
     this.rule = pack.settings.surprise === "tarkin" ? explainer.decision.rule.tarkin : explainer.decision.rule.default;
     this.letters = new Letters(explainer);
-    this.top = new TopRecords<TopRecord>(top);
     const p = pack.settings.prefix;
     this.names = Object.fromEntries(OUTPUT_FIELDS.split(",").map((k) => [k, p + k]));
   }
@@ -415,18 +399,36 @@ export class ReportData {
     if (!anomaly) return;
     this.anomalous++;
     source.anomalous++;
-    if (message !== undefined && this.top.wouldEnter(fear, index)) {
-      this.top.offer({
-        source: source.name,
-        line,
-        index,
-        fear,
-        surprise,
-        compound,
-        message: cut(message, MESSAGE_KEPT),
-        length: message.length,
-        explanation: explain(this.explainer, message, this.pack.settings.surprise === "tarkin"),
-      });
-    }
+    const text = message ?? "";
+    const reason = record[n.reason];
+    this.alerts.add({
+      reason: typeof reason === "string" ? reason : "",
+      message: text,
+      fear,
+      surprise,
+      compound,
+      source: source.name,
+      line,
+      index,
+      time: timeIn(text) ?? timeOf(record),
+    });
   }
+
+  /** The kinds of alert the report lists, each explained by its example (only these are explained). */
+  alertKinds(): AlertKind[] {
+    const tarkin = this.pack.settings.surprise === "tarkin";
+    return this.alerts
+      .sorted()
+      .slice(0, this.kindsShown)
+      .map((group) => ({ group, explanation: explain(this.explainer, group.example.message, tarkin) }));
+  }
+}
+
+/** A record's own time, when it carries one in a field of a usual name. */
+function timeOf(record: Record<string, unknown>): string | undefined {
+  for (const name of ["@timestamp", "timestamp", "time"]) {
+    const value = record[name];
+    if (typeof value === "string" && value) return cut(value, 40);
+  }
+  return undefined;
 }

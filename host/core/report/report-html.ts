@@ -1,7 +1,10 @@
 // The report as one self-contained HTML page: inline CSS, inline SVG charts drawn here, no script,
 // and a Content-Security-Policy that forbids loading anything at all. Every piece of log text goes
 // through html() (escaped, control and bidirectional characters made visible): logs are hostile.
-import { ALL, ANOMALOUS, COUNT_CAP, INFREQUENT, type Histogram, type ReportData, type TopRecord } from "./report-data.js";
+// It opens with the alerts grouped by kind; the charts follow in the order of what drives the
+// decision in the packed surprise mode.
+import { ALL, ANOMALOUS, COUNT_CAP, INFREQUENT, type AlertKind, type Explanation, type Histogram, type ReportData } from "./report-data.js";
+import { MESSAGE_KEPT, reasonOf, templateOf, type Example, type Seen } from "./alert-groups.js";
 import { RULE_TEXT } from "../module/driver.js";
 
 export interface ReportMeta {
@@ -435,8 +438,8 @@ function decisionText(data: ReportData): string {
   return text + `.${minFear ? ` The module's settings also require fear ≥ ${minFear}.` : ""} (Read from the module's verdicts on these records.)`;
 }
 
-function topRow(t: TopRecord, rank: number, unit: string): string {
-  const e = t.explanation;
+/** Why an alert was feared, as rows of chips: rare field shapes, characters, words, emphasis. */
+function whyRows(e: Explanation): string {
   const fields = e.fields.map((f) => {
     const syntax = f.grams.flatMap((g) => (g.evidence === "syntax" ? g.syntax ?? [] : []));
     const backedOff = f.grams.some((g) => g.evidence === "log");
@@ -464,7 +467,6 @@ function topRow(t: TopRecord, rank: number, unit: string): string {
     return `<span class="chip word ${cls}" title="${esc(tip)}">${html(w.word)} <b>${signed(w.valence ?? v, 1)}</b>${changed ? ` → ${signed(v, 2)}` : ""}${rules ? ` <small>${esc(rules)}</small>` : ""}</span>`;
   });
   if (e.moreWords) words.push(`<span class="more">and ${e.moreWords} more</span>`);
-  const cutNote = t.length > t.message.length ? `<span class="more">… ${count(t.length - t.message.length)} more characters</span>` : "";
   const why: string[] = [];
   const reason = (label: string, items: string) => `<div class="reason"><span class="why">${label}</span><span>${items}</span></div>`;
   if (fields.length) why.push(reason("rare field shapes", fields.join(" ")));
@@ -473,10 +475,38 @@ function topRow(t: TopRecord, rank: number, unit: string): string {
   if (unseen.length) why.push(reason("never seen in training", unseen.join(" ")));
   if (words.length) why.push(reason("words", words.join(" ")));
   if (e.emphasis) why.push(reason("punctuation", `emphasis ${fixed(e.emphasis, 3)} (! and ?)`));
+  return why.join("");
+}
+
+/** How an alert's place is told: the line (or row) unit, and whether to name the source (more than one checked). */
+interface Where {
+  unit: string;
+  sources: boolean;
+}
+
+/** Where (and, when the record says, when) an alert was seen. */
+function seenText(seen: Seen, where: Where, join = "<br>"): string {
+  return `${where.sources ? `${html(seen.source)} ` : ""}<small class="line">${where.unit} ${count(seen.line)}</small>${seen.time ? `${join}<small class="time">${html(seen.time)}</small>` : ""}`;
+}
+
+/** An example's message, with what was cut from it. */
+function exampleText(x: Example, cls: string): string {
+  const cutNote = x.length > x.message.length ? `<span class="more">… ${count(x.length - x.message.length)} more characters (explained on the first ${count(MESSAGE_KEPT)})</span>` : "";
+  return `<div class="msg ${cls}">${html(x.message)}${cutNote}</div>`;
+}
+
+function kindRow(kind: AlertKind, rank: number, where: Where, alerts: number): string {
+  const g = kind.group;
+  const x = g.example;
+  const another = g.another
+    ? `<div class="reason"><span class="why">another</span><span>${seenText(g.another, where, " · ")}${exampleText(g.another, "another")}</span></div>`
+    : "";
   return (
-    `<tr><td class="num">${rank}</td><td class="num"><b>${fixed(t.fear, 4)}</b></td><td class="num">${fixed(t.surprise, 4)}</td><td class="num">${fixed(t.compound, 4)}</td>` +
-    `<td class="where">${html(t.source)}<br><small>${unit} ${count(t.line)}</small></td>` +
-    `<td><div class="msg">${html(t.message)}${cutNote}</div>${why.join("")}</td></tr>`
+    `<tr><td class="num">${rank}</td><td class="num"><b>${count(g.count)}</b><br><small>${percent(g.count, alerts)}</small></td>` +
+    `<td class="num"><b>${fixed(x.fear, 4)}</b><br><small>surprise ${fixed(x.surprise, 4)}<br>compound ${fixed(x.compound, 4)}</small></td>` +
+    `<td class="where"><span class="why">first</span><br>${seenText(g.first, where)}<br><span class="why">last</span><br>${seenText(g.last, where)}</td>` +
+    `<td><div class="kind"><span class="chip reason-chip">${html(reasonOf(g) || "no reason given")}</span> <code class="template">${html(templateOf(g))}</code></div>` +
+    `<div class="reason"><span class="why">example</span><span>${seenText(x, where, " · ")}${exampleText(x, "")}</span></div>${whyRows(kind.explanation)}${another}</td></tr>`
   );
 }
 
@@ -522,9 +552,50 @@ td.where{font-size:13px;overflow-wrap:anywhere;min-width:110px;max-width:170px}
 .chip.unseen{border-color:#e6b0a8;background:#fdf0ee}
 .chip.word.neg{border-color:#e6b0a8;background:#fdf0ee}
 .chip.word.pos{border-color:#a9d3b5;background:#eef8f1}
+#alert-kinds{table-layout:fixed}
+#alert-kinds th:nth-child(1){width:36px}
+#alert-kinds th:nth-child(2){width:68px}
+#alert-kinds th:nth-child(3){width:140px}
+#alert-kinds th:nth-child(4){width:200px}
+#alert-kinds td.where{max-width:none}
+#alert-kinds .chip{white-space:normal}
+.kind{margin-bottom:6px}
+.chip.reason-chip{border-color:#e6b0a8;background:#fdf0ee;font-weight:600;white-space:normal}
+code.template{font-size:13px;overflow-wrap:anywhere;color:#2b3640}
+.msg.another{border-left-color:#d9a79f;background:#fcfaf7}
+small.time,small.line{color:var(--muted);white-space:nowrap}
 .ctl{color:#8a1c10;background:#fde2dd;border-radius:3px;padding:0 2px;font-size:.85em}
 footer{margin-top:40px;color:var(--muted);font-size:13px}
 `;
+
+/** The alerts grouped by kind: the shown kinds with count, first and last seen, an example explained. */
+function alertsSection(data: ReportData, where: Where): string {
+  const groups = data.alerts;
+  const kinds = data.alertKinds();
+  const out: string[] = [`<section id="alerts"><h2>Alerts by kind</h2>`];
+  out.push(
+    `<p>The ${count(groups.alerts)} scored alerts grouped by kind: the module's reason (<code>tarkin_reason</code>) with the message's template, its variable parts masked ` +
+      `(times, hex ids, IP addresses, numbers and one-word quoted values; what varied between alerts of a kind, such as a user or host name, as <code>&lt;*&gt;</code>). ` +
+      `Highest fear first, then the most alerts: one severe alert is not buried under a flood of routine ones, and the count shows the floods. ` +
+      `Each kind's example is its alert of highest fear, explained; another shows how the kind varies.${data.errors ? ` Unreadable records (${count(data.errors)}) are listed apart.` : ""}</p>`,
+  );
+  const o = groups.overflow;
+  if (o.count) {
+    out.push(
+      `<p class="note" id="alerts-other">Only the first ${count(groups.capacity)} kinds are kept: ${count(o.count)} alerts of further kinds are counted here as other ` +
+        `(first ${seenText(o.first!, where, " ")}, last ${seenText(o.last!, where, " ")}, highest fear ${fixed(o.fear, 4)}).</p>`,
+    );
+  }
+  if (kinds.length) {
+    out.push(
+      `<table id="alert-kinds"><caption>The ${kinds.length} kinds of highest fear, of ${count(groups.kinds)}${o.count ? " kept" : ""}.</caption>` +
+        `<thead><tr><th scope="col">#</th><th scope="col">alerts</th><th scope="col">fear</th><th scope="col">seen</th><th scope="col">kind: reason and template; an example and why</th></tr></thead><tbody>`,
+    );
+    kinds.forEach((k, i) => out.push(kindRow(k, i + 1, where, groups.alerts)));
+    out.push(`</tbody></table>`);
+  } else out.push(`<table id="alert-kinds"><caption>${groups.alerts ? "No kind is listed (--top 0)." : "No record was anomalous."}</caption><tbody></tbody></table>`);
+  return out.join("") + `</section>`;
+}
 
 export function renderReport(data: ReportData, meta: ReportMeta): string {
   const s = data.pack.settings;
@@ -552,7 +623,6 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
     const step = niceStep(max, 10);
     return Math.min(Math.ceil(max / step + 1e-9) * step, 1);
   };
-  const top = data.top.sorted();
   const unit = meta.format === "csv" ? "row" : "line";
   const unseen = [...data.letters.unseen].sort((a, b) => b[1].messages - a[1].messages);
   const parts: string[] = [];
@@ -578,69 +648,65 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
   parts.push(`<dt>Decision</dt><dd>${esc(decisionText(data))}${data.spoofed ? ` ${count(data.spoofed)} records carried tarkin's fields already (replaced, marked spoofed).` : ""}</dd>`);
   parts.push(`</dl></header>`);
 
-  parts.push(`<section><h2>Letter space</h2>`);
-  parts.push(
-    `<p>What the model learned of normal messages, per character: the mean count (dot) and the spread it allows (error bar)${s.surprise === "tarkin" ? ", the original's range [mean − |variance|, mean + |variance|) over the training messages that contain the character" : ", over every training message (absent counts 0), the spread floored at 0.5 (the character model, shown as the original's notebook shows it; in default mode the field surprise scores, not this)"}. ` +
-      `Over it, the ${count(data.letters.messages)} checked messages: one bar per count seen, as wide as the share of messages with it (square root), ` +
-      `${s.surprise === "tarkin" ? "red outside the range" : "blue within one spread, orange up to three, red beyond"}. Hover for numbers.</p>`,
-  );
-  parts.push(`<h3>Counts per character: the model, and the checked messages</h3><div class="figure">${letterChart(data)}</div>`);
-  if (unseen.length || data.letters.unseenOther.messages) {
-    const list = unseen.slice(0, 40).map(([c, u]) => `<span class="chip unseen" title="${esc(`U+${hex(c.codePointAt(0)!)}: ${u.occurrences} occurrences`)}"><code>${html(charLabel(c))}</code> ${count(u.messages)}</span>`);
-    const more = unseen.length > 40 || data.letters.unseenOther.messages ? ` <span class="more">and ${count(Math.max(unseen.length - 40, 0))} more characters${data.letters.unseenOther.messages ? " (and others not kept)" : ""}</span>` : "";
-    parts.push(`<p class="note">Characters the model never saw (each occurrence fully surprising), with the messages containing them: ${list.join(" ")}${more}</p>`);
-  } else parts.push(`<p class="note">Every character of the checked messages is in the model.</p>`);
-  parts.push(`</section>`);
+  const tarkinMode = s.surprise === "tarkin";
 
-  parts.push(`<section><h2>Scores</h2><p>The distribution of each score over the ${count(data.scored)} scored records (counts on a log scale, so single records show), with what the anomalies had in common marked: see the decision above.</p>`);
-  const surpriseHi = range(data.surprise, 0.05);
-  parts.push(
-    `<h3>Surprise</h3><div class="figure">${histogramChart("chart-surprise", data.surprise, 0, surpriseHi, {
-      title: "Distribution of surprise",
-      desc: `Histogram of surprise from 0 to ${surpriseHi}; the dashed line is the gate's threshold at the end of the run (it adapts: see the run below).`,
-      x: data.pack.settings.surprise === "tarkin" ? "surprise (share of the model's characters at an unusual count)" : "surprise (the fields' rare shapes; 0.5: very unusual)",
-      marks: marksSurprise,
-    })}</div>`,
-  );
-  parts.push(
-    `<p class="note">The gate adapts: each record is judged against the records before it, so the line is where the gate stood after the last record.</p>`,
-  );
-  parts.push(
-    `<h3>Sentiment</h3><div class="figure">${histogramChart("chart-sentiment", data.compound, -1, 1, {
-      title: "Distribution of sentiment (VADER compound)",
-      desc: `Histogram of VADER's compound from −1 to 1; the dashed line at 0: ${sentimentLabel}.`,
-      x: "sentiment: VADER compound (−1 most negative, +1 most positive)",
-      marks: [{ value: 0, label: sentimentLabel, color: "#111" }],
-    })}</div>`,
-  );
-  const fearHi = range(data.fear, 0.05);
-  parts.push(
-    `<h3>Fear</h3><div class="figure">${histogramChart("chart-fear", data.fear, 0, fearHi, {
-      title: "Distribution of fear",
-      desc: `Histogram of fear from 0 to ${fearHi}${s.minFear ? `; the black dashed line marks the min fear setting ${s.minFear}` : ""}; the red line the lowest fear among the anomalies.`,
-      x: "fear (how much to worry about a record, 0 to 1)",
-      marks: marksFear,
-    })}</div>`,
-  );
-  parts.push(`<h2>Surprise along the run</h2><p>Where the gate stood as the records went through, and where the anomalies fell.</p>`);
-  parts.push(`<div class="figure">${timelineChart(data)}</div></section>`);
-
-  parts.push(`<section><h2>Top anomalies</h2>`);
-  if (top.length) {
-    parts.push(
-      `<table id="top-anomalies"><caption>The ${top.length} anomalous records of highest fear (of ${count(data.anomalous - data.errors)}), with why: the fields whose shape was rare (tarkin mode: the characters at unusual counts; hover for the model's numbers), characters never seen in training, and each word's valence.</caption>` +
-        `<thead><tr><th scope="col">#</th><th scope="col">fear</th><th scope="col">surprise</th><th scope="col">compound</th><th scope="col">where</th><th scope="col">message and why</th></tr></thead><tbody>`,
+  const lettersSection = () => {
+    const out: string[] = [`<section id="letters"><h2>Letter space</h2>`];
+    out.push(
+      `<p>What the model learned of normal messages, per character: the mean count (dot) and the spread it allows (error bar)${tarkinMode ? ", the original's range [mean − |variance|, mean + |variance|) over the training messages that contain the character" : ", over every training message (absent counts 0), the spread floored at 0.5"}. ` +
+        `Over it, the ${count(data.letters.messages)} checked messages: one bar per count seen, as wide as the share of messages with it (square root), ` +
+        `${tarkinMode ? "red outside the range" : "blue within one spread, orange up to three, red beyond"}. Hover for numbers.` +
+        `${tarkinMode ? " In tarkin mode this character model is the surprise: it drives the decision." : " This is the character model, as the original's notebook shows it: in default mode it does not drive the decision (the field surprise above does), so it comes last."}</p>`,
     );
-    top.forEach((t, i) => parts.push(topRow(t, i + 1, unit)));
-    parts.push(`</tbody></table>`);
-  } else parts.push(`<table id="top-anomalies"><caption>No record was anomalous.</caption><tbody></tbody></table>`);
-  parts.push(`</section>`);
+    out.push(`<h3>Counts per character: the model, and the checked messages</h3><div class="figure">${letterChart(data)}</div>`);
+    if (unseen.length || data.letters.unseenOther.messages) {
+      const list = unseen.slice(0, 40).map(([c, u]) => `<span class="chip unseen" title="${esc(`U+${hex(c.codePointAt(0)!)}: ${u.occurrences} occurrences`)}"><code>${html(charLabel(c))}</code> ${count(u.messages)}</span>`);
+      const more = unseen.length > 40 || data.letters.unseenOther.messages ? ` <span class="more">and ${count(Math.max(unseen.length - 40, 0))} more characters${data.letters.unseenOther.messages ? " (and others not kept)" : ""}</span>` : "";
+      out.push(`<p class="note">Characters the model never saw (each occurrence fully surprising), with the messages containing them: ${list.join(" ")}${more}</p>`);
+    } else out.push(`<p class="note">Every character of the checked messages is in the model.</p>`);
+    return out.join("") + `</section>`;
+  };
 
+  const surpriseHi = range(data.surprise, 0.05);
+  const surpriseChart =
+    `<h3>Surprise</h3><div class="figure">${histogramChart("chart-surprise", data.surprise, 0, surpriseHi, {
+      title: tarkinMode ? "Distribution of surprise" : "Distribution of surprise (the fields' rare shapes)",
+      desc: `Histogram of surprise from 0 to ${surpriseHi}; the dashed line is the gate's threshold at the end of the run (it adapts: see the run below).`,
+      x: tarkinMode ? "surprise (share of the model's characters at an unusual count)" : "surprise (the fields' rare shapes; 0.5: very unusual)",
+      marks: marksSurprise,
+    })}</div>` + `<p class="note">The gate adapts: each record is judged against the records before it, so the line is where the gate stood after the last record.</p>`;
+  const sentimentChart = `<h3>Sentiment</h3><div class="figure">${histogramChart("chart-sentiment", data.compound, -1, 1, {
+    title: "Distribution of sentiment (VADER compound)",
+    desc: `Histogram of VADER's compound from −1 to 1; the dashed line at 0: ${sentimentLabel}.`,
+    x: "sentiment: VADER compound (−1 most negative, +1 most positive)",
+    marks: [{ value: 0, label: sentimentLabel, color: "#111" }],
+  })}</div>`;
+  const fearHi = range(data.fear, 0.05);
+  const fearChart = `<h3>Fear</h3><div class="figure">${histogramChart("chart-fear", data.fear, 0, fearHi, {
+    title: "Distribution of fear",
+    desc: `Histogram of fear from 0 to ${fearHi}${s.minFear ? `; the black dashed line marks the min fear setting ${s.minFear}` : ""}; the red line the lowest fear among the anomalies.`,
+    x: "fear (how much to worry about a record, 0 to 1)",
+    marks: marksFear,
+  })}</div>`;
+  // Default mode decides on fear, made of the field surprise and the sentiment; tarkin mode on the gate and the sentiment.
+  const scoresSection =
+    `<section id="scores"><h2>Scores</h2><p>The distribution of each score over the ${count(data.scored)} scored records (counts on a log scale, so single records show), with what the anomalies had in common marked: see the decision above.` +
+    `${tarkinMode ? "" : " Fear first: the decision thresholds it; then what it is made of, the fields' surprise and the sentiment."}</p>` +
+    (tarkinMode ? surpriseChart + sentimentChart + fearChart : fearChart + surpriseChart + sentimentChart) +
+    `</section>`;
+  const timelineSection =
+    `<section id="run"><h2>Surprise along the run</h2><p>Where the gate stood as the records went through, and where the anomalies fell.${tarkinMode ? "" : " In default mode the gate is reported, not required."}</p>` +
+    `<div class="figure">${timelineChart(data)}</div></section>`;
+
+  parts.push(alertsSection(data, { unit, sources: data.sources.length > 1 }));
   if (data.unreadable.length) {
-    parts.push(`<section><h2>Unreadable records</h2><p>${count(data.errors)} records could not be scored; they go on marked anomalous with the reason. The first ${data.unreadable.length}:</p><table id="unreadable"><thead><tr><th scope="col">where</th><th scope="col">why</th><th scope="col">record</th></tr></thead><tbody>`);
+    parts.push(`<section id="unreadable-records"><h2>Unreadable records</h2><p>${count(data.errors)} records could not be scored; they go on marked anomalous with the reason. The first ${data.unreadable.length}:</p><table id="unreadable"><thead><tr><th scope="col">where</th><th scope="col">why</th><th scope="col">record</th></tr></thead><tbody>`);
     for (const u of data.unreadable) parts.push(`<tr><td class="where">${html(u.source)}<br><small>${unit} ${count(u.line)}</small></td><td>${html(u.error)}</td><td><div class="msg">${html(u.text)}</div></td></tr>`);
     parts.push(`</tbody></table></section>`);
   }
+  // The charts in the order of what drives the mode's decision: the character model first only where it is the surprise.
+  if (tarkinMode) parts.push(lettersSection(), scoresSection, timelineSection);
+  else parts.push(scoresSection, timelineSection, lettersSection());
   parts.push(`<footer>Made by tarkin ${esc(meta.version)} <code>report</code>. This page loads nothing and runs no script; log text in it is escaped, control and bidirectional characters shown as symbols.</footer>`);
   parts.push(`</main></body></html>\n`);
   return parts.join("");
