@@ -11,8 +11,9 @@
 // The decision keeps what the sentiment sees where it matters: a record is anomalous at fear 0.5
 // when it is very unusual, or negative on balance and either security evidence (an overlay's word
 // read negative: failed logins, denied access, intrusions), however often the log says it, or
-// unusual in its fields as well (surprise from SOMEWHAT_UNUSUAL): an application's routine ERROR
-// lines, a steady share of its log and shaped as in training, are no alert by themselves.
+// unusual in its fields as well (surprise from SOMEWHAT_UNUSUAL), or of a log the model does not
+// cover (which it cannot call routine): an application's routine ERROR lines, a steady share of its
+// log and shaped as in training, are no alert by themselves.
 // tarkin mode: the original's, bit for bit.
 import { SURPRISE_TARKIN } from "./layouts";
 
@@ -50,13 +51,14 @@ export function fearOf(mode: i32, surprise: f64, compound: f64, negShare: f64, s
 /**
  * The alert decision. tarkin: the original's, infrequent and compound <= 0 (neutral included).
  * default: fear at least ALERT_FEAR, and very unusual, or negative on balance (compound < 0) with
- * a security word read negative or a surprise of SOMEWHAT_UNUSUAL. The adaptive gate's verdict
- * (infrequent) is reported but not required. Either way a fear threshold, when set, must be reached.
+ * a security word read negative, a surprise of SOMEWHAT_UNUSUAL, or a message the model does not
+ * cover. The adaptive gate's verdict (infrequent) is reported but not required. Either way a fear
+ * threshold, when set, must be reached.
  */
-export function isAnomaly(mode: i32, infrequent: bool, surprise: f64, compound: f64, securityNegative: bool, fearValue: f64, minimumFear: f64): bool {
+export function isAnomaly(mode: i32, infrequent: bool, surprise: f64, compound: f64, securityNegative: bool, covered: bool, fearValue: f64, minimumFear: f64): bool {
   if (fearValue < minimumFear) return false;
   if (mode == SURPRISE_TARKIN) return infrequent && compound <= 0;
-  return fearValue >= ALERT_FEAR && (surprise >= VERY_UNUSUAL || (compound < 0 && (securityNegative || surprise >= SOMEWHAT_UNUSUAL)));
+  return fearValue >= ALERT_FEAR && (surprise >= VERY_UNUSUAL || (compound < 0 && (securityNegative || surprise >= SOMEWHAT_UNUSUAL || !covered)));
 }
 
 /** The rule above in a user's words, per mode, for the host to print as the module applies it. */
@@ -65,5 +67,6 @@ export function decisionRule(mode: i32): string {
     return "fear = surprise x (1 - compound) / 2; anomalous when infrequent (judged against the records before it) and compound <= 0";
   }
   return `fear = max(surprise, n / (n + ${ALERT_NEGATIVITY})), n = neg (x ${ROUTINE_WEIGHT} unless a security word reads negative); ` +
-    `anomalous when fear >= ${ALERT_FEAR} and (surprise >= ${VERY_UNUSUAL}, or compound < 0 with a security word reading negative or surprise >= ${SOMEWHAT_UNUSUAL})`;
+    `anomalous when fear >= ${ALERT_FEAR} and (surprise >= ${VERY_UNUSUAL}, or compound < 0 with a security word reading negative, surprise >= ${SOMEWHAT_UNUSUAL} ` +
+    `or the record not covered)`;
 }

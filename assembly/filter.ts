@@ -49,7 +49,7 @@ export function scoreMessage(start: usize, end: usize): void {
   }
   verdictInfrequent = passesGate(verdictSurprise);
   verdictFear = fearOf(mode, verdictSurprise, vader.compound, vader.neg, vader.securityNegative);
-  verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, vader.compound, vader.securityNegative, verdictFear, minimumFear);
+  verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, vader.compound, vader.securityNegative, verdictCovered, verdictFear, minimumFear);
 }
 
 // Counters since the instance started (layouts.ts STATS_).

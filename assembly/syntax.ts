@@ -177,7 +177,7 @@ function skipSpaces(i: i32, n: i32): i32 {
 /** After a quote: does SQL follow (a condition's word, an operator, a comment, an end of statement)? */
 function sqlAfter(i: i32, n: i32): bool {
   i = skipSpaces(i, n);
-  while (at(i, n) == 0x29) i = skipSpaces(i + 1, n); // ')'
+  while (at(i, n) == 0x29 || at(i, n) == 0x28) i = skipSpaces(i + 1, n); // ')' or '(' between
   const c = at(i, n);
   if (c == 0x3d || c == 0x3c || c == 0x3e || c == 0x3b || c == 0x23) return true; // = < > ; #
   if ((c == 0x2d && at(i + 1, n) == 0x2d) || (c == 0x2f && at(i + 1, n) == 0x2a)) return true; // -- /*
@@ -235,17 +235,26 @@ export function attackSyntax(start: usize, end: usize): u32 {
       const after = isSpace(follows) ? at(skipSpaces(e, n), n) : follows;
       if (after == 0x28 || (after == 0x2f && at(skipSpaces(e, n) + 1, n) == 0x2a)) {
         if (isCall(e, n) && sqlFunctions.has(text + <usize>i, length)) found |= SYNTAX_SQL; // sleep(5)
-      } else if (length <= 3) {
-        if (length >= 2 && isSpace(follows) && (before == 0x20 || before == 0x29 || isDigit(before) || before == 0x27 || before == 0x22) &&
-          sqlAfterQuote.has(text + <usize>i, length) && comparisonFollows(e, n)) found |= SYNTAX_SQL; // 1 or 2>1
-      } else if (after == 0x3d) {
-        if (c == 0x6f && next == 0x6e && !isLetter(before) && !isDigit(before)) found |= SYNTAX_MARKUP; // onload=
-      } else if (follows == 0x3a) {
-        if ((length == 10 && memory.compare(text + <usize>i, changetype<usize>(JAVASCRIPT), 10) == 0) ||
-          (length == 8 && memory.compare(text + <usize>i, changetype<usize>(VBSCRIPT), 8) == 0)) found |= SYNTAX_MARKUP; // javascript:
       } else if (length == 5 && load<u32>(text + <usize>i) == 0x6f696e75 && load<u8>(text + <usize>i + 4) == 0x6e) {
         // union ... select
         for (let j = e; j + 6 <= n; j++) if (load<u32>(text + <usize>j) == 0x656c6573 && load<u16>(text + <usize>j + 4) == 0x7463) found |= SYNTAX_SQL;
+      } else if (length <= 5 && isSpace(follows) && (before == 0x20 || before == 0x29 || isDigit(before) || before == 0x27 || before == 0x22)) {
+        // 1 or 2>1, ... where 3=3
+        if (length >= 2 && (length <= 3 || isWord(i, length, WHERE, n)) && sqlAfterQuote.has(text + <usize>i, length) && comparisonFollows(e, n)) found |= SYNTAX_SQL;
+        // 1) order by 1#: a clause after a closing parenthesis, a number or a quote
+        else if ((isWord(i, length, ORDER, n) || isWord(i, length, GROUP, n)) && isWord(skipSpaces(e, n), 2, BY, n)) {
+          let j = i - 1;
+          while (j >= 0 && isSpace(at(j, n))) j--;
+          const prior = at(j, n);
+          if (prior == 0x29 || isDigit(prior) || prior == 0x27 || prior == 0x22) found |= SYNTAX_SQL;
+        }
+      } else if (after == 0x3d) {
+        if (c == 0x6f && next == 0x6e && !isLetter(before) && !isDigit(before)) found |= SYNTAX_MARKUP; // onload=
+      } else if (follows == 0x2e && isWord(i, length, DOCUMENT, n) && isWord(e + 1, 6, COOKIE, n)) {
+        found |= SYNTAX_MARKUP; // document.cookie
+      } else if (follows == 0x3a) {
+        if ((length == 10 && memory.compare(text + <usize>i, changetype<usize>(JAVASCRIPT), 10) == 0) ||
+          (length == 8 && memory.compare(text + <usize>i, changetype<usize>(VBSCRIPT), 8) == 0)) found |= SYNTAX_MARKUP; // javascript:
       }
       i = e;
       continue;
@@ -294,4 +303,15 @@ export function attackSyntax(start: usize, end: usize): u32 {
   return found;
 }
 const JAVASCRIPT = memory.data<u8>([0x6a, 0x61, 0x76, 0x61, 0x73, 0x63, 0x72, 0x69, 0x70, 0x74]);
+const WHERE = memory.data<u8>([0x77, 0x68, 0x65, 0x72, 0x65]);
+const ORDER = memory.data<u8>([0x6f, 0x72, 0x64, 0x65, 0x72]);
+const GROUP = memory.data<u8>([0x67, 0x72, 0x6f, 0x75, 0x70]);
+const BY = memory.data<u8>([0x62, 0x79]);
+const DOCUMENT = memory.data<u8>([0x64, 0x6f, 0x63, 0x75, 0x6d, 0x65, 0x6e, 0x74]);
+const COOKIE = memory.data<u8>([0x63, 0x6f, 0x6f, 0x6b, 0x69, 0x65]);
+
+/** Whether the text (n bytes) at i is the word `length` bytes long at `word`, not followed by another letter. */
+function isWord(i: i32, length: i32, word: usize, n: i32): bool {
+  return i + length <= n && memory.compare(text + <usize>i, word, <usize>length) == 0 && !isLetter(at(i + length, n));
+}
 const VBSCRIPT = memory.data<u8>([0x76, 0x62, 0x73, 0x63, 0x72, 0x69, 0x70, 0x74]);

@@ -895,7 +895,7 @@ describe("exit codes and message prefixes", () => {
   });
 
   it("a warning names its command too", () => {
-    const r = ok(run(["check"], "a\u0000b\n"));
+    const r = ok(run(["check", "--max-uncovered", "100%"], "a\u0000b\n"));
     expect(r.stderr).toMatch(/^tarkin check: warning: stdin looks binary/);
   });
 

@@ -40,10 +40,10 @@ describe("fear", () => {
   });
 
   it("decides as the original in tarkin mode", () => {
-    expect(isAnomaly(SURPRISE_TARKIN, true, 0, 0, false, 0.5, 0)).toBe(true);
-    expect(isAnomaly(SURPRISE_TARKIN, true, 0, 0, false, 0, 0)).toBe(true);
-    expect(isAnomaly(SURPRISE_TARKIN, false, 1, -1, true, 1, 0)).toBe(false);
-    expect(isAnomaly(SURPRISE_TARKIN, true, 1, 0.1, true, 1, 0)).toBe(false);
+    expect(isAnomaly(SURPRISE_TARKIN, true, 0, 0, false, true, 0.5, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_TARKIN, true, 0, 0, false, true, 0, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_TARKIN, false, 1, -1, true, true, 1, 0)).toBe(false);
+    expect(isAnomaly(SURPRISE_TARKIN, true, 1, 0.1, true, true, 1, 0)).toBe(false);
   });
 
   it("by default: very unusual, or negative with a security word or some unusualness; the gate is not required", () => {
@@ -51,24 +51,25 @@ describe("fear", () => {
     expect(VERY_UNUSUAL).toBe(0.5);
     expect(SOMEWHAT_UNUSUAL).toBe(0.2);
     // Security evidence, however usual the line.
-    expect(isAnomaly(SURPRISE_DEFAULT, false, 0, -0.1, true, 0.5, 0)).toBe(true);
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0, -0.1, true, 0.49, 0)).toBe(false);
+    expect(isAnomaly(SURPRISE_DEFAULT, false, 0, -0.1, true, true, 0.5, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, 0, -0.1, true, true, 0.49, 0)).toBe(false);
     // Routine negativity on a line shaped as in training: no alert, whatever its fear.
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0, -0.6, false, 0.7, 0)).toBe(false);
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.19, -0.6, false, 0.7, 0)).toBe(false);
-    // ... but where the line is also unusual, it is.
-    expect(isAnomaly(SURPRISE_DEFAULT, false, 0.2, -0.6, false, 0.7, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, 0, -0.6, false, true, 0.7, 0)).toBe(false);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.19, -0.6, false, true, 0.7, 0)).toBe(false);
+    // ... but where the line is also unusual, it is, and where the model does not cover it (it cannot call it routine).
+    expect(isAnomaly(SURPRISE_DEFAULT, false, 0.2, -0.6, false, true, 0.7, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_DEFAULT, false, 0, -0.6, false, false, 0.7, 0)).toBe(true);
     // Not negative on balance: no alert from the words.
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.3, 0, true, 0.6, 0)).toBe(false);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.3, 0, true, true, 0.6, 0)).toBe(false);
     // Very unusual: whatever it reads like, positive included.
-    expect(isAnomaly(SURPRISE_DEFAULT, false, 0.5, 0.9, false, 0.5, 0)).toBe(true);
-    expect(isAnomaly(SURPRISE_DEFAULT, false, 0.49, 0, false, 0.49, 0)).toBe(false);
+    expect(isAnomaly(SURPRISE_DEFAULT, false, 0.5, 0.9, false, true, 0.5, 0)).toBe(true);
+    expect(isAnomaly(SURPRISE_DEFAULT, false, 0.49, 0, false, true, 0.49, 0)).toBe(false);
   });
 
   it("requires the minimum fear when one is set", () => {
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.6, -0.1, true, 0.6, 0.7)).toBe(false);
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.6, -0.1, true, 0.75, 0.7)).toBe(true);
-    expect(isAnomaly(SURPRISE_TARKIN, true, 0, -0.1, false, 0.5, 0.4)).toBe(true);
-    expect(isAnomaly(SURPRISE_TARKIN, true, 0, -0.1, false, 0.3, 0.4)).toBe(false);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.6, -0.1, true, true, 0.6, 0.7)).toBe(false);
+    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.6, -0.1, true, true, 0.75, 0.7)).toBe(true);
+    expect(isAnomaly(SURPRISE_TARKIN, true, 0, -0.1, false, true, 0.5, 0.4)).toBe(true);
+    expect(isAnomaly(SURPRISE_TARKIN, true, 0, -0.1, false, true, 0.3, 0.4)).toBe(false);
   });
 });

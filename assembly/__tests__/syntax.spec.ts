@@ -16,12 +16,15 @@ describe("attack syntax", () => {
     expect(syntaxOf("1) where 1013=1013 and sleep(5)#")).toBe(SYNTAX_SQL);
     expect(syntaxOf("x union all select null,null--")).toBe(SYNTAX_SQL);
     expect(syntaxOf("1 and sleep/**/(5)")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("1))) order by 1#")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("1'+(select x where 1943=1943)+'")).toBe(SYNTAX_SQL);
   });
 
   it("finds markup, shell, traversal and template lookups", () => {
     expect(syntaxOf("<script>alert(1)</script>")).toBe(SYNTAX_MARKUP);
     expect(syntaxOf("\" onmouseover=alert(1)")).toBe(SYNTAX_MARKUP);
     expect(syntaxOf("javascript:alert(1)")).toBe(SYNTAX_MARKUP);
+    expect(syntaxOf("&{document.cookie=true;};")).toBe(SYNTAX_MARKUP);
     expect(syntaxOf("x; cat /etc/passwd")).toBe(SYNTAX_SHELL);
     expect(syntaxOf("a|/bin/id")).toBe(SYNTAX_SHELL);
     expect(syntaxOf("$(whoami)")).toBe(SYNTAX_SHELL);
@@ -35,6 +38,8 @@ describe("attack syntax", () => {
     expect(syntaxOf("O'Brien")).toBe(0);
     expect(syntaxOf("d'or")).toBe(0);
     expect(syntaxOf("rock and roll")).toBe(0);
+    expect(syntaxOf("sort (by price) in order by date")).toBe(0);
+    expect(syntaxOf("where (the) shop is")).toBe(0);
     expect(syntaxOf("salt & pepper (fine)")).toBe(0);
     expect(syntaxOf("Tom & Jerry; the movie")).toBe(0);
     expect(syntaxOf("/tienda1/publico/anadir.jsp")).toBe(0);
