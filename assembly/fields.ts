@@ -1,12 +1,14 @@
 // Field surprise: how unusual the shape of each field of a message is, against the same field in
 // training (after Kruegel & Vigna's per-parameter models and Anagram's n-grams of normal traffic).
 //
-// A message is cut into fields at spaces, tabs, quotes, '?' and '&': `key=value` is a named field,
-// any other token a field named by the token before it ("from 10.0.0.5" is the field after "from":
-// a word names it as itself, any other token by its shape; the first token is the field after the
-// start). A token's place would shift with every prefix a log adds; the word before it does not.
-// A value is read percent-decoded ('+' a space, %XX a byte, %25XX twice), as a query string means
-// it, then as a shape: every letter one symbol, a run of digits one symbol, each other byte itself.
+// A message is cut into fields at spaces, tabs, '?' and '&', and a quoted string is one value (but
+// for an HTTP request line, whose method, path, parameters and protocol are fields of their own):
+// `key=value` is a named field, any other token a field named by the token before it ("from
+// 10.0.0.5" is the field after "from": a word names it as itself, any other token by its shape; the
+// first token is the field after the start). A token's place would shift with every prefix a log
+// adds; the word before it does not. A value is read percent-decoded ('+' a space, %XX a byte,
+// %25XX twice), as a query string means it, then as a shape: every letter one symbol, a run of
+// digits one symbol, each other byte itself.
 // The model counts, per field, how many values it saw, how often each shape trigram occurred, and
 // how often each whole shape occurred, in a count-min sketch: a fixed size however much is
 // trained, and shards merge exactly by adding counters.
@@ -22,12 +24,12 @@
 // a value of an unknown field is judged against it, as rare only below 1 in 10^GLOBAL_RARE_DECADES
 // of all values (an n-gram model's back-off). So no prefix, junk or new parameter switches scoring
 // off. A message whose fields are mostly unknown, or shaped as never before, is not covered (another
-// log, or one padded to look like one): its values are judged only where they hold attack syntax.
+// log, or one padded to look like one): its values are judged by the attack syntax they hold alone.
 //
 // A value is read with its quoting understood (logfmt's key="v w" with \" escapes is one value),
 // letters in any script are letters (every byte of a UTF-8 character beyond ASCII, and an
 // apostrophe inside a word), and typed tokens are one symbol each: an IPv4 or IPv6 address, a hex
-// id or UUID. A new client address or id is not news; a new shape is.
+// id, a UUID or MAC address. A new client address or id is not news; a new shape is.
 //
 // Speed: the per-record path reads each value once, counting its whole shape; only a value whose
 // whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
