@@ -29,9 +29,10 @@ export function passthrough_filter(tag: usize, tag_len: i32, time_sec: u32, time
   return record;
 }
 
-// tarkin's fields as its default model writes them for most records (annotate mode, default prefix).
-const ANNOTATION = ',"tarkin_surprise":0,"tarkin_infrequent":false,"tarkin_sentiment":0,"tarkin_fear":0,"tarkin_anomaly":false}';
-const annotation = memory.data(128);
+// tarkin's fields as its default model writes them for most records (annotate mode, default prefix),
+// coverage and reason included: what Fluent Bit spends carrying them, whoever computes them.
+const ANNOTATION = ',"tarkin_surprise":0,"tarkin_infrequent":false,"tarkin_sentiment":0,"tarkin_fear":0,"tarkin_anomaly":false,"tarkin_covered":true,"tarkin_reason":""}';
+const annotation = memory.data(160);
 
 /** The record with the annotation in place of its closing brace (the records are JSON objects). */
 export function annotate_filter(tag: usize, tag_len: i32, time_sec: u32, time_nsec: u32, record: usize, record_len: i32): usize {
