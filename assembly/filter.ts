@@ -15,7 +15,7 @@ import { surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
 import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "./layouts";
 import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonUnknownField } from "./fields";
 import * as vader from "./vader";
-import { fearOf, isAnomaly, negativityOf } from "./fear";
+import { fearOf, isAnomaly } from "./fear";
 import { Growable, allocate } from "./buffers";
 
 // ---------------------------------------------------------------------------------------------
@@ -472,8 +472,8 @@ const SYNTAX_NAMES: StaticArray<string> = ["sql", "html/script", "shell", "path 
 function writeReason(): void {
   reason.length = 0;
   if (surpriseMode() == SURPRISE_TARKIN) return;
-  const fromWords = vader.mostNegativeEnd > vader.mostNegativeStart && vader.compound < 0 &&
-    negativityOf(vader.neg, vader.securityNegative) > verdictSurprise;
+  // Fear is the larger of the surprise and the negativity: above the surprise, the words made it.
+  const fromWords = vader.mostNegativeEnd > vader.mostNegativeStart && vader.compound < 0 && verdictFear > verdictSurprise;
   if (fromWords) {
     reason.ascii(vader.securityNegative ? "security: " : "negative: ");
     reason.text(vader.mostNegativeStart, vader.mostNegativeEnd - vader.mostNegativeStart, NAME_LIMIT);
