@@ -3,31 +3,31 @@
 //   tarkin_filter, which returns the record that goes on as a NUL-terminated string.
 // - The host's (the tarkin CLI): write a message into the input buffer and call one function;
 //   results land in a fixed block of f64s, so a call costs no allocation either way.
-import { ensurePack, packArea, PACK_CAPACITY } from "./pack";
-import * as vader from "./vader";
-import { traceWords, traceCount, traceAddress } from "./vader-words";
+import { ensurePack, packArea, PACK_CAPACITY } from "./abi/pack";
+import * as vader from "./sentiment/vader";
+import { traceWords, traceCount, traceAddress } from "./sentiment/vader-words";
 import {
   train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages,
   gateCount, gateMean, gateVariance, gateMaximum, gateThreshold, resetGate, explainSurprise, explainCapacity, explainedValue,
-} from "./surprise";
+} from "./models/surprise";
 import {
   filterJson, filterMsgpack, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly, verdictCovered,
-} from "./filter";
-import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, covered } from "./fields";
-import { lowerBegin, lowerNext, encodeAt } from "./utf8";
-import { Growable, hostAlloc, hostFree, allocations } from "./buffers";
+} from "./abi/filter";
+import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, covered } from "./models/fields";
+import { lowerBegin, lowerNext, encodeAt } from "./base/utf8";
+import { Growable, hostAlloc, hostFree, allocations } from "./base/buffers";
 import {
   RESULT_SURPRISE, RESULT_INFREQUENT, RESULT_NEG, RESULT_NEU, RESULT_POS, RESULT_COMPOUND, RESULT_FEAR, RESULT_ANOMALY, RESULT_EMPHASIS, RESULT_BLOCK,
   RESULT_COVERED, RESULT_SECURITY_NEGATIVE,
   GATE_COUNT, GATE_MEAN, GATE_VARIANCE, GATE_MAXIMUM, GATE_STATE,
-} from "./layouts";
+} from "./base/layouts";
 
 // The decision's constants, for the host to state it (tarkin explain, eval, report) as the module makes it.
-export { VERY_UNUSUAL, SOMEWHAT_UNUSUAL, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT } from "./fear";
-import { decisionRule } from "./fear";
+export { VERY_UNUSUAL, SOMEWHAT_UNUSUAL, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT } from "./decision/fear";
+import { decisionRule } from "./decision/fear";
 
 // The layouts the host reads and writes, exported for it to check its mirror against.
-export * from "./layouts";
+export * from "./base/layouts";
 
 // Results of the last call (layouts.ts RESULT_), and the gate's state (GATE_).
 const results = memory.data(RESULT_BLOCK, 8);

@@ -1,4 +1,4 @@
-// Generates assembly/unicode_tables.ts from this Node's Unicode data, so the module lowercases
+// Generates assembly/base/unicode_tables.ts from this Node's Unicode data, so the module lowercases
 // exactly as JavaScript's toLowerCase() (what vader-sentiment uses) and Python's str.lower()
 // (what the original Tarkin uses) do: full mappings (U+0130 -> "i\u0307") and Final_Sigma.
 import { writeFileSync } from "node:fs";
@@ -68,5 +68,5 @@ out += arr("CASE_IGNORABLE", ignorable.flat().map(hex)) + `export const CASE_IGN
 out += `// JavaScript's \\s outside ASCII, which String.prototype.split(/\\s/) splits on.\n`;
 out += arr("JS_SPACE", space.filter(([a]) => a >= 0x80).flat().map(hex)) +
   `export const JS_SPACE_COUNT: i32 = ${space.filter(([a]) => a >= 0x80).length};\n`;
-writeFileSync(new URL("../assembly/unicode_tables.ts", import.meta.url), out);
+writeFileSync(new URL("../assembly/base/unicode_tables.ts", import.meta.url), out);
 console.log(`lowercase runs ${runs.length}, cased ${cased.length}, case-ignorable ${ignorable.length}, space ${JSON.stringify(space.map(r=>r.map(hex)))}`);

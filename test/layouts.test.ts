@@ -1,4 +1,4 @@
-// The layouts that cross the wasm boundary are named once, in assembly/layouts.ts, which the module
+// The layouts that cross the wasm boundary are named once, in assembly/base/layouts.ts, which the module
 // exports; the host's mirror (host/core/module/layouts.ts) must say the same, name for name.
 import { describe, expect, it } from "vitest";
 import { coreWasm } from "./helpers.js";

@@ -16,7 +16,7 @@ describe("VADER parity with vader-sentiment 1.1.3", () => {
       "The plot was good, but the characters are uncompelling and the dialog is not great.", "Today SUX!",
       "Today only kinda sux! But I'll get by, lol", "Make sure you :) or :D today!", "Catch utf-8 emoji such as 💘 and 💋 and 😁",
       "Not bad at all", "", " ", "\t\n", "a", "!!", "??", "?!?!", "no", "NO!", "but", "BUT BUT but", "kind of", "sort of bad",
-      // Around the 1,024 words the module describes once (assembly/vader.ts WORDS); a longer text is read twice.
+      // Around the 1,024 words the module describes once (assembly/sentiment/vader.ts WORDS); a longer text is read twice.
       ...[1020, 1021, 1022, 1023, 1024, 1025, 3000].map((n) => "ok ".repeat(n) + "not very bad but kind of GREAT, the shit!"),
       "but " + "GOOD very bad never so nice ".repeat(300),
       // Keys with digits (the longest has 7 bytes) among log tokens with digits that cannot be keys.

@@ -163,7 +163,7 @@ async function run(files: string[], o: EvalOptions): Promise<void> {
     model: m.modelNote,
     settings: pack.settings,
     overlays: lexicon.map((l) => `${l.name} (${l.entries})`),
-    // The decision rule as the module states it (assembly/fear.ts).
+    // The decision rule as the module states it (assembly/decision/fear.ts).
     rule: ModuleDriver.fromBytes(m.module).decision.rule[pack.settings.surprise === "tarkin" ? "tarkin" : "default"],
   };
   if (o.json) {

@@ -83,7 +83,7 @@ export function explainCommand(): Command {
     }
     if (sentiment.emphasis) out.push(`  punctuation emphasis ${sentiment.emphasis.toFixed(3)} (! and ?)`);
     if (!sentiment.words.some((w) => w.valence !== null)) out.push("  no word in the lexicon");
-    // The rule is the module's own (assembly/fear.ts), as it states it.
+    // The rule is the module's own (assembly/decision/fear.ts), as it states it.
     out.push(`fear       ${fear.toFixed(4)}${tarkinMode ? "" : sentiment.securityNegative ? " (a security word reads negative)" : ""}`);
     out.push(`decision   ${tarkinMode ? decision.rule.tarkin : decision.rule.default}` + (settings.minFear ? `; and fear >= ${settings.minFear}` : ""));
     out.push(`           ${score.anomaly ? "anomalous" : "not anomalous"}` + (tarkinMode ? `: the sentiment condition ${negative ? "holds" : "does not hold"}` : ""));

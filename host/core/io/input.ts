@@ -169,7 +169,7 @@ export function atPath(value: unknown, path: string): unknown {
   return v;
 }
 
-/** The message the module scores: the first of the fields that holds a string (as assembly/filter.ts findMessage). */
+/** The message the module scores: the first of the fields that holds a string (as assembly/abi/filter.ts findMessage). */
 export function messageOf(record: unknown, fields: string[]): string | undefined {
   for (const f of fields) {
     const v = atPath(record, f);

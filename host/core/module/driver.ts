@@ -71,7 +71,7 @@ export const RULE_TEXT: Record<string, string> = {
   modifier: "a modifier itself, scored 0",
 };
 
-/** A rare trigram of one field of a message: the evidence of the field surprise (assembly/fields.ts EXPLAIN_GRAM). */
+/** A rare trigram of one field of a message: the evidence of the field surprise (assembly/models/fields.ts EXPLAIN_GRAM). */
 export interface FieldDetail {
   /** The field: `key=` for a named one, `after TOKEN` for one named by the token before it, `first token`. */
   field: string;
@@ -96,7 +96,7 @@ export function syntaxNames(bits: number): string[] {
 /** A message's field surprise and its evidence: how many of its fields the model knows, and their rare trigrams. */
 export interface FieldEvidence {
   surprise: number;
-  /** At least 3 in 4 of the counted fields are known, or the first 3 are (assembly/fields.ts); else the surprise is 0 and no trigram is listed. */
+  /** At least 3 in 4 of the counted fields are known, or the first 3 are (assembly/models/fields.ts); else the surprise is 0 and no trigram is listed. */
   /** Whether the model knows at least half of the message's fields: a log it was trained on. */
   covered: boolean;
   knownFields: number;
@@ -124,13 +124,13 @@ export function rareFields(grams: FieldDetail[]): RareField[] {
     .sort((a, b) => b.decades - a.decades);
 }
 
-/** The default decision's constants, as the module has them (assembly/fear.ts). */
+/** The default decision's constants, as the module has them (assembly/decision/fear.ts). */
 export interface Decision {
   veryUnusual: number;
   alertFear: number;
   alertNegativity: number;
   routineWeight: number;
-  /** The rule in words, per surprise mode, as assembly/fear.ts states it. */
+  /** The rule in words, per surprise mode, as assembly/decision/fear.ts states it. */
   rule: { default: string; tarkin: string };
 }
 

@@ -1,6 +1,6 @@
 // The VADER lexicon: read from the installed vader-sentiment package (the reference's own data, one
 // source of truth), overlaid with operator lexicons, and laid out as the module reads it
-// (assembly/lexicon.ts): an open-addressing table of FNV-1a hashes over UTF-8 keys.
+// (assembly/sentiment/lexicon.ts): an open-addressing table of FNV-1a hashes over UTF-8 keys.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY } from "./layouts.js";

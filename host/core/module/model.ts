@@ -1,5 +1,5 @@
 // The model as the host keeps it (JSON) and as the module reads it (bytes, layouts.ts MODEL_): the
-// character-frequency model (assembly/surprise.ts), then the field model's sketch (assembly/fields.ts:
+// character-frequency model (assembly/models/surprise.ts), then the field model's sketch (assembly/models/fields.ts:
 // u32 how many counters are not 0, then per counter u32 index, u32 count).
 import {
   MODEL_VERSION, MODEL_SKETCH_BLOCKS, MODEL_SKETCH_COUNTERS, MODEL_CHARACTERS, MODEL_MESSAGES, MODEL_HEADER, MODEL_CHAR_CODE_POINT, MODEL_CHAR_N, MODEL_CHAR_K, MODEL_CHAR_EX, MODEL_CHAR_EX2,
@@ -22,7 +22,7 @@ export interface FieldModel {
   counters: number[];
 }
 
-/** The sketch's size, as the module has it (assembly/layouts.ts). */
+/** The sketch's size, as the module has it (assembly/base/layouts.ts). */
 export const SKETCH_COUNTERS = MODEL_SKETCH_COUNTERS;
 const SKETCH_NAME = `count-min, 2 counters in a block of 16, ${MODEL_SKETCH_BLOCKS} blocks of u32`;
 
@@ -108,7 +108,7 @@ export function parseModel(text: string, source: string): Model {
     }
     if (seen.has(c.char)) throw new ModelError(`${source}: character ${JSON.stringify(c.char)} appears twice`);
     seen.add(c.char);
-    // What training gives (assembly/surprise.ts statsAdd): n of the messages held it, K its count in the
+    // What training gives (assembly/models/surprise.ts statsAdd): n of the messages held it, K its count in the
     // first, max at least that, min from 0 (the original's start), sums that are finite.
     const bad = (key: string, must: string) => new ModelError(`${source}: character ${i} (${JSON.stringify(c.char)}): "${key}" must be ${must}, not ${shown(c[key as keyof CharacterStats])}`);
     if (!isCount(c.n, 1) || c.n > messages) throw bad("n", `a whole number from 1 to "messages" (${messages})`);

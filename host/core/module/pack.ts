@@ -1,4 +1,4 @@
-// The pack: model, lexicon and settings in one blob (the layout assembly/pack.ts reads), written
+// The pack: model, lexicon and settings in one blob (the layout assembly/abi/pack.ts reads), written
 // into the module's data segment so that one .wasm file carries everything and reads no file.
 import { createHash } from "node:crypto";
 import { lexiconTable, type Lexicon } from "./lexicon.js";
@@ -188,7 +188,7 @@ function packSegment(wasm: Uint8Array): Uint8Array | null {
  * The module with its packed mode set to annotate, itself when it is: for `tarkin report`, as a
  * drop-mode module returns nothing for the records it does not flag, and the report needs every
  * record's scores. The mode changes only what goes on, never a score or a decision
- * (assembly/filter.ts decides before it drops).
+ * (assembly/abi/filter.ts decides before it drops).
  */
 export function annotatingModule(wasm: Uint8Array): Uint8Array {
   const segment = packSegment(wasm);

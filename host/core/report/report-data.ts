@@ -333,7 +333,7 @@ export class ReportData {
   spoofed = 0;
   lost = 0;
   private readonly names: Record<string, string>;
-  /** The decision rule as the module states it (assembly/fear.ts), for the packed surprise mode. */
+  /** The decision rule as the module states it (assembly/decision/fear.ts), for the packed surprise mode. */
   readonly rule: string;
 
   /** `kindsShown`: how many kinds of alert the report lists and explains. */

@@ -273,7 +273,7 @@ function histogramChart(id: string, h: Histogram, lo: number, hi: number, o: { t
   return out + `</svg>`;
 }
 
-/** How surprising a count is in the pack's mode, as assembly/surprise.ts grades it (for colour). */
+/** How surprising a count is in the pack's mode, as assembly/models/surprise.ts grades it (for colour). */
 function contributionOf(mode: string, count: number, expected: number, spread: number): number {
   if (mode === "tarkin") {
     if (count === 0) return 1;

@@ -39,7 +39,7 @@ export const SURPRISE_TARKIN: i32 = 1;
 export const OUTPUT_ANNOTATE: i32 = 0;
 export const OUTPUT_DROP: i32 = 1;
 
-// The lexicon section's entries (assembly/lexicon.ts has the whole layout): u32 key offset, i16 valence x 100.
+// The lexicon section's entries (assembly/sentiment/lexicon.ts has the whole layout): u32 key offset, i16 valence x 100.
 export const LEXICON_ENTRY = 6;
 export const LEXICON_ENTRY_VALENCE = 4;
 // Set in an entry's key offset: the word is security evidence (an overlay's: lexicon/security.tsv, --lexicon files).

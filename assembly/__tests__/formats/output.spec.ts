@@ -1,5 +1,5 @@
-import { beginOutput, out, outLength, writeNumber, writeRounded } from "../output";
-import { roundFixed } from "../vader";
+import { beginOutput, out, outLength, writeNumber, writeRounded } from "../../formats/output";
+import { roundFixed } from "../../sentiment/vader";
 
 /** What writeNumber or writeRounded printed, as a string. */
 function printed(value: f64, decimals: i32): string {

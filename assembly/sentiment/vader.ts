@@ -6,7 +6,7 @@
 // (lexicon valence, case, which rule words it is) was made once, when SentiText found it
 // (vader-words.ts, the machinery that keeps this cheap). The reference's rules look at most three
 // words back and two ahead; its sentiments list is summed as each sentiment is found.
-import { prepareCounting } from "./surprise";
+import { prepareCounting } from "../models/surprise";
 import {
   SentiText, describeAhead, has, idOf, wordStartOf, wordEndOf, valenceOf, boosterOf, idiomValue, isBoosterBigram,
   wordCount, isCapDiff, butIndex, valencedWords, exclamations, questions, tracing, startTrace, traceWord,

@@ -3,20 +3,20 @@
 // with tarkin_error saying why and its content carried in tarkin_record. One flow for both of
 // Fluent Bit's event formats, compiled for each: reading and writing are the format's (json.ts's
 // JsonEvents, msgpack.ts's MsgpackEvents, which have the same methods), chosen by the entry point.
-import { JsonEvents, JSON_EVENTS } from "./json";
-import { MsgpackEvents, MSGPACK_EVENTS } from "./msgpack";
-import { memberCount, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "./members";
-import { beginOutput, finishOutput, writeBytes } from "./output";
+import { JsonEvents, JSON_EVENTS } from "../formats/json";
+import { MsgpackEvents, MSGPACK_EVENTS } from "../formats/msgpack";
+import { memberCount, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "../formats/members";
+import { beginOutput, finishOutput, writeBytes } from "../formats/output";
 import {
   ensurePack, hasModel, outputMode, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
 } from "./pack";
-import { surpriseOfCounted, passesGate, surpriseMode } from "./surprise";
-import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "./layouts";
-import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonUnknownField } from "./fields";
-import * as vader from "./vader";
-import { fearOf, isAnomaly } from "./fear";
-import { Growable, allocate } from "./buffers";
+import { surpriseOfCounted, passesGate, surpriseMode } from "../models/surprise";
+import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
+import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonUnknownField } from "../models/fields";
+import * as vader from "../sentiment/vader";
+import { fearOf, isAnomaly } from "../decision/fear";
+import { Growable, allocate } from "../base/buffers";
 
 // ---------------------------------------------------------------------------------------------
 // The verdict on one message.

@@ -1,7 +1,7 @@
 // The record that goes on, written into one buffer that grows to the largest record seen and is
 // then reused. It is NUL-terminated and contains no other NUL byte: the shipper copies it with
 // strdup (and in msgpack mode takes its strlen as the record's length).
-import { resize } from "./buffers";
+import { resize } from "../base/buffers";
 import { dtoa_buffered } from "util/number";
 
 export let out: usize = 0;

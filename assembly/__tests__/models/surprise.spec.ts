@@ -1,7 +1,7 @@
 import {
   train, surprise, passesGate, resetModel, resetGate, setSurpriseMode, modelCharacters, modelMessages,
   gateCount, gateMean, SURPRISE_TARKIN, SURPRISE_DEFAULT, setGateSpreads,
-} from "../surprise";
+} from "../../models/surprise";
 
 function text(s: string): usize {
   const buffer = String.UTF8.encode(s);

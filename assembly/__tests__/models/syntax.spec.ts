@@ -1,5 +1,5 @@
-import { attackSyntax, mayHoldSyntax } from "../syntax";
-import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE } from "../layouts";
+import { attackSyntax, mayHoldSyntax } from "../../models/syntax";
+import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE } from "../../base/layouts";
 
 function syntaxOf(s: string): u32 {
   const bytes = String.UTF8.encode(s);

@@ -2,15 +2,15 @@
 // (host/core/module/pack.ts writes the same layout), read in place at the first record.
 //
 // Its layout is layouts.ts's PACK_, SECTION_ and SETTINGS_.
-import { useLexicon } from "./lexicon";
-import { loadModel, resetModel, modelBytes, setSurpriseMode, setGateSpreads } from "./surprise";
-import { loadFields, resetFields } from "./fields";
+import { useLexicon } from "../sentiment/lexicon";
+import { loadModel, resetModel, modelBytes, setSurpriseMode, setGateSpreads } from "../models/surprise";
+import { loadFields, resetFields } from "../models/fields";
 
 import {
   PACK_MAGIC, PACK_VERSION, PACK_HEADER_MAGIC, PACK_HEADER_VERSION, PACK_HEADER_SECTIONS, PACK_HEADER, SECTION_ID, SECTION_OFFSET,
   SECTION_ENTRY, SECTION_SETTINGS, SECTION_LEXICON, SECTION_MODEL, SETTINGS_SURPRISE, SETTINGS_OUTPUT, SETTINGS_GATE_SPREADS,
   SETTINGS_MIN_FEAR, SETTINGS_FIELD_COUNT, SETTINGS_PREFIX_LENGTH, SETTINGS_PREFIX, OUTPUT_ANNOTATE,
-} from "./layouts";
+} from "../base/layouts";
 
 /** Room for the pack, reserved in static memory; zero (no pack) until `tarkin pack` fills it. */
 export const PACK_CAPACITY: i32 = 4 << 20;

@@ -5,9 +5,10 @@ import {
   negated, normalize, allcap_differential, scalar_inc_dec, polarity_scores, sentiment_valence, least_check, but_check,
   idioms_check, never_check, punctuation_emphasis, amplify_ep, amplify_qm, sift_sentiment_scores, score_valence,
   roundFixed, neg, neu, pos, compound,
-} from "../vader";
-import { SentiText, wordCount, isCapDiff, butIndex } from "../vader-words";
-import { useLexicon, fnv1a } from "../lexicon";
+} from "../../sentiment/vader";
+import { SentiText, wordCount, isCapDiff, butIndex } from "../../sentiment/vader-words";
+import { useLexicon } from "../../sentiment/lexicon";
+import { fnv1a } from "../../base/hash";
 
 // The reference's valences of the words these tests use.
 const WORDS: StaticArray<string> = ["good", "loved", "bad", "yeah", "shit", "kiss", "death", "kind"];

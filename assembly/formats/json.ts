@@ -2,8 +2,8 @@
 // escapes (Fluent Bit escapes every non-ASCII character as \uXXXX by default), and write the
 // record on with tarkin's fields. Iterative, so a record nested 10,000 deep costs no stack, and
 // buffers are reused, so a record costs no allocation once the largest has been seen.
-import { decodeAt, decodedLength, encodeAt, REPLACEMENT } from "./utf8";
-import { Growable, anyByteIs, bytesEqual, containsByte, HIGH_BITS } from "./buffers";
+import { decodeAt, decodedLength, encodeAt, REPLACEMENT } from "../base/utf8";
+import { Growable, anyByteIs, bytesEqual, containsByte, HIGH_BITS } from "../base/buffers";
 import { reserve, writeAscii, writeByte, writeBytes, writeNumber, writeRounded } from "./output";
 import { addMember, clearMembers, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd, memberIsPlain, KEY_PLAIN, VALUE_PLAIN } from "./members";
 

@@ -5,12 +5,13 @@
 import {
   decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf, asciiLower,
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
-} from "./utf8";
-import { fnv1a, fnv1aStep, FNV_OFFSET, lexiconEntry, entryValence, entryIsOverlay, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
-import { allocate, resize } from "./buffers";
-import { countByte, countBytes } from "./surprise";
+} from "../base/utf8";
+import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
+import { lexiconEntry, entryValence, entryIsOverlay, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
+import { allocate, resize } from "../base/buffers";
+import { countByte, countBytes } from "../models/surprise";
 import { allcap_differential, B_INCR, B_DECR } from "./vader";
-import { TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT, TRACE_RULES, TRACE_WORD } from "./layouts";
+import { TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT, TRACE_RULES, TRACE_WORD } from "../base/layouts";
 
 // The reference's word lists, which the rule-word table below is built from.
 const PUNC_LIST: StaticArray<string> = [

@@ -1,4 +1,4 @@
-import { decodeAt, decodedLength, isJsSpace, lowerBegin, lowerNext, lowerSimple, utf16Length } from "../utf8";
+import { decodeAt, decodedLength, isJsSpace, lowerBegin, lowerNext, lowerSimple, utf16Length } from "../../base/utf8";
 
 function bytes(values: u8[]): usize {
   const p = heap.alloc(values.length);

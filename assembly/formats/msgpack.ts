@@ -6,7 +6,7 @@
 // most floats, strings of 65,536 bytes or more, maps of 16 to 256 members); a record holding one
 // cannot pass intact, and the filter carries it as base64 instead (see writeBase64).
 import { addMember, clearMembers, memberCount, memberKeyStart, memberValueEnd } from "./members";
-import { containsByte } from "./buffers";
+import { containsByte } from "../base/buffers";
 import { reserve, writeByte, writeBytes, writeNumber, writeRounded, out, outLength } from "./output";
 
 // The format codes of the types the filter reads and writes itself (skipValue reads them all).

@@ -15,7 +15,7 @@
 // cover (which it cannot call routine): an application's routine ERROR lines, a steady share of its
 // log and shaped as in training, are no alert by themselves.
 // tarkin mode: the original's, bit for bit.
-import { SURPRISE_TARKIN } from "./layouts";
+import { SURPRISE_TARKIN } from "../base/layouts";
 
 /** A surprise from which a record is very unusual, anomalous whatever it reads like (fields.ts VERY_UNUSUAL_DECADES). */
 export const VERY_UNUSUAL: f64 = 0.5;

@@ -1,7 +1,7 @@
 // The record's top-level members, as spans of the record's own bytes (key, value), whichever the
 // format, and in JSON whether each span is plain (has no escape, so it is its own text): the
 // parsers fill it, the filter reads it. Grows to the most members seen, then reused.
-import { resize } from "./buffers";
+import { resize } from "../base/buffers";
 
 let members: usize = 0;
 let capacity: i32 = 0;

@@ -36,13 +36,13 @@
 // common whole shape means every trigram of it is common: each value of that shape counted each
 // of its trigrams).
 
-import { fnv1a, fnv1aStep, FNV_OFFSET } from "./lexicon";
+import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
   EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS,
-} from "./layouts";
+} from "../base/layouts";
 
 /** Attack syntax in a value of a rare shape counts as this many decades (syntax.ts): alone, a very unusual message. */
 export const SYNTAX_DECADES: f64 = 4;

@@ -1,5 +1,5 @@
-import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, countedFields, knownFields, covered, syntaxFound, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES } from "../fields";
-import { SYNTAX_SQL, SYNTAX_MARKUP } from "../layouts";
+import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, countedFields, knownFields, covered, syntaxFound, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES } from "../../models/fields";
+import { SYNTAX_SQL, SYNTAX_MARKUP } from "../../base/layouts";
 
 function text(s: string): usize {
   return changetype<usize>(String.UTF8.encode(s));

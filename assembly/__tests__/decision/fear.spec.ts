@@ -1,5 +1,5 @@
-import { fearOf, negativityOf, isAnomaly, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT, SOMEWHAT_UNUSUAL, VERY_UNUSUAL } from "../fear";
-import { SURPRISE_DEFAULT, SURPRISE_TARKIN } from "../surprise";
+import { fearOf, negativityOf, isAnomaly, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT, SOMEWHAT_UNUSUAL, VERY_UNUSUAL } from "../../decision/fear";
+import { SURPRISE_DEFAULT, SURPRISE_TARKIN } from "../../models/surprise";
 
 describe("fear", () => {
   it("in tarkin mode is surprise times negativity, as before", () => {

@@ -1,12 +1,12 @@
 // Surprise: Tarkin's character-frequency model. Per lowercased character (Python's str.lower(),
 // one count per code point) the model keeps the running statistics of that character's count over
 // the training messages that contain it, updated as the original does (shifted-data variance).
-import { lowerBegin, lowerContinue, lowerNext, asciiClassOf, asciiLower, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "./utf8";
-import { allocate, resize } from "./buffers";
+import { lowerBegin, lowerContinue, lowerNext, asciiClassOf, asciiLower, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "../base/utf8";
+import { allocate, resize } from "../base/buffers";
 import {
   SURPRISE_DEFAULT, SURPRISE_TARKIN, MODEL_CHARACTERS, MODEL_MESSAGES, MODEL_HEADER, MODEL_CHAR_CODE_POINT, MODEL_CHAR_N, MODEL_CHAR,
   EXPLAIN_CHAR_CODE_POINT, EXPLAIN_CHAR_COUNT, EXPLAIN_CHAR_EXPECTED, EXPLAIN_CHAR_SPREAD, EXPLAIN_CHAR_CONTRIBUTION, EXPLAIN_CHAR, EXPLAIN_UNSEEN,
-} from "./layouts";
+} from "../base/layouts";
 export { SURPRISE_DEFAULT, SURPRISE_TARKIN };
 
 // One record per character of the model, in first-seen order (the original's dict order).

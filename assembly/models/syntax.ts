@@ -6,8 +6,8 @@
 //
 // The value is read as a query string means it ('+' a space, %XX a byte, %25XX twice) and with
 // logfmt's \" and \\ unescaped, lowercased, into a buffer of VALUE_CAPACITY bytes.
-import { fnv1a } from "./lexicon";
-import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE } from "./layouts";
+import { fnv1a } from "../base/hash";
+import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE } from "../base/layouts";
 
 const VALUE_CAPACITY = 2048;
 const text = memory.data(VALUE_CAPACITY + 8);
