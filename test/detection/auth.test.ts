@@ -34,7 +34,7 @@ const TODAY: Record<string, number> = {
   "sudo-shell": 0.059,
   "new-user": 0.667,
   "night-login": 0,
-  "long-value": 0.579,
+  "long-value": 0.545,
   "all anomalies": 0.39,
   session: 0,
   sudo: 0.012,

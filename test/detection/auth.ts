@@ -628,15 +628,19 @@ const ANOMALIES: Record<AnomalyClass, (e: Eval, r: Random, emit: Emit) => void> 
   // A user name of thousands of characters (sshd cuts it), and sudo commands of thousands (sudo splits them).
   "long-value": (e, r, emit) => {
     const letters = B64.slice(0, 62);
-    const name = Array.from({ length: between(r, 2000, 4000) }, () => pick(r, letters)).join("");
-    const address = stranger(r, e.site);
-    let t = anyTime(r, e);
-    const p = e.log.proc(t);
-    const port = clientPort(r);
-    emit(t, "sshd", p, `Invalid user ${sshdName(name)} from ${address} port ${port}`);
-    emit(t, "sshd", p, sshdMessage(`input_userauth_request: invalid user ${name} [preauth]`));
-    failedPassword(emit, t + 1, p, name, false, address, port);
-    emit(t + 4, "sshd", p, `Connection closed by ${address} port ${port} [preauth]`);
+    const random = Array.from({ length: between(r, 2000, 4000) }, () => pick(r, letters)).join("");
+    // A random name, and an overflow probe's run of one letter.
+    for (const name of [random, "A".repeat(between(r, 2000, 4000))]) {
+      const address = stranger(r, e.site);
+      const t = anyTime(r, e);
+      const p = e.log.proc(t);
+      const port = clientPort(r);
+      emit(t, "sshd", p, `Invalid user ${sshdName(name)} from ${address} port ${port}`);
+      emit(t, "sshd", p, sshdMessage(`input_userauth_request: invalid user ${name} [preauth]`));
+      failedPassword(emit, t + 1, p, name, false, address, port);
+      emit(t + 4, "sshd", p, `Connection closed by ${address} port ${port} [preauth]`);
+    }
+    let t: number;
     for (const name of ["bob", "dave"]) {
       const u = e.site.users.find((x) => x.name === name)!;
       t = officeDay(r, e) + officeTime(r);
