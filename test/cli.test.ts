@@ -209,13 +209,15 @@ describe("tarkin train", () => {
     expect(r.stderr).toContain("3 messages");
     const m = model("m.json");
     expect(m.format).toBe("tarkin-model");
-    expect(m.version).toBe(4);
+    expect(m.version).toBe(5);
     expect(m.messages).toBe(3);
     expect(m.characters.map((c) => c.char)).toEqual(["a", "b", "c"]);
     // The field model: per message its one field's value count, two trigrams (^^a, ^a$) and its whole
-    // shape, and the same four in the global field every value is also counted in: two counters each.
+    // shape, and the same four in the global field every value is also counted in; then its value's
+    // length in the field and in the global field, its hash and its hash's bucket, and its field's
+    // bucket among the log's fields: two counters each.
     const counts = m.fields.counters.filter((_, i) => i % 2 === 1);
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * 4 * 2 * 2);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(3 * (4 * 2 + 5) * 2);
     for (const c of m.characters) expect(c).toMatchObject({ n: 1, K: 1, Ex: 0, Ex2: 0, max: 1 });
     expect(m.provenance?.trainedOn).toEqual([{ source: "abc.log", format: "lines", messages: 3 }]);
   });
@@ -786,7 +788,7 @@ describe("tarkin explain", () => {
     const foreignAttack = JSON.parse(ok(run(["explain", `${foreign} user=admin'--`, "--wasm", "shop.wasm", "--json"])).stdout);
     expect(foreignAttack.surprise.covered).toBe(false);
     expect(foreignAttack.anomaly).toBe(true);
-    expect(ok(run(["explain", attack, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +id= +\+\d+\.\d\d decades +sql syntax, '\^0'' 0\/300/m);
+    expect(ok(run(["explain", attack, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +id= +\+\d+\.\d\d decades +sql syntax, 39 bytes, far longer than its values, '\^0'' 0\/300/m);
   });
 
   it("takes settings for the embedded default, and a packed module with --wasm", () => {

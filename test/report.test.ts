@@ -239,7 +239,7 @@ describe("tarkin report", () => {
     expect(/[\u202a-\u202e\u2066-\u2069\u200b\x1b]/.exec(page)).toBeNull();
     // The explanation: the field whose shape training never saw (escaped), the words' valences;
     // for a line of a log the model does not know, why it has no field surprise.
-    expect(page).toMatch(/rare field shapes<\/span><span><span class="chip unseen"[^>]*><b>after user<\/b> \+\d+\.\d <small><b>html\/script syntax<\/b>, <code>\^\^&lt;<\/code> 0\/\d/);
+    expect(page).toMatch(/rare field shapes<\/span><span><span class="chip unseen"[^>]*><b>after user<\/b> \+\d+\.\d <small><b>html\/script syntax<\/b>, (?:<b>[^<]*<\/b>[^<]*, )*<code>\^\^&lt;<\/code> 0\/\d/);
     expect(page).toMatch(/<span class="why">fields<\/span><span>\d+ of \d+ known to the model: under half, so not covered/);
     expect(page).toMatch(/<span class="chip word neg"[^>]*>terrible <b>−2\.1<\/b>/);
   });

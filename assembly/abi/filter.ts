@@ -12,8 +12,8 @@ import {
   prefix, prefixLength,
 } from "./pack";
 import { surpriseOfCounted, passesGate, surpriseMode } from "../models/surprise";
-import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
-import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonUnknownField } from "../models/fields";
+import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
+import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonEvidence } from "../models/fields";
 import * as vader from "../sentiment/vader";
 import { fearOf, isAnomaly } from "../decision/fear";
 import { Growable, allocate } from "../base/buffers";
@@ -493,7 +493,11 @@ function writeReason(): void {
       first = false;
     }
     reason.ascii(" syntax");
-  } else reason.ascii(reasonUnknownField ? "unknown field, rare in the log" : "rare shape");
+  } else if (reasonEvidence == EVIDENCE_LOG) reason.ascii("unknown field, rare in the log");
+  else if (reasonEvidence == EVIDENCE_NEW_VALUE) reason.ascii("a value it never held");
+  else if (reasonEvidence == EVIDENCE_LENGTH) reason.ascii("far longer than its values");
+  else if (reasonEvidence == EVIDENCE_NEW_FIELD) reason.ascii("a field never seen");
+  else reason.ascii("rare shape");
 }
 
 function finish<E>(events: E, anomalous: bool, error: bool): usize {

@@ -31,6 +31,13 @@
 // apostrophe inside a word), and typed tokens are one symbol each: an IPv4 or IPv6 address, a hex
 // id, a UUID or MAC address. A new client address or id is not news; a new shape is.
 //
+// Whole values are counted too, in the sketch's second half, for two of Kruegel & Vigna's models.
+// A field that holds a small set of values (users, methods, commands: few distinct values, each
+// seen many times) is an enumeration, and a value it never held is evidence (their token finder);
+// how few is estimated from 16 buckets of the values' hashes, which merge exactly. A value far
+// longer than any its field held is evidence in proportion to how many times longer (their
+// attribute length model, by powers of two), whether or not the message is covered.
+//
 // Speed: the per-record path reads each value once, counting its whole shape; only a value whose
 // whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
 // common whole shape means every trigram of it is common: each value of that shape counted each
@@ -41,7 +48,7 @@ import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
-  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS,
+  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS,
 } from "../base/layouts";
 
 /** Attack syntax in a value of a rare shape counts as this many decades (syntax.ts): alone, a very unusual message. */
@@ -62,30 +69,63 @@ const FREE_TEXT_WEIGHT: f64 = 0.25;
 /** An unknown field's value is judged against all values: a trigram is rare below 1 in 10^GLOBAL_RARE_DECADES of them. */
 export const GLOBAL_RARE_DECADES: f64 = 3;
 const GLOBAL_RARE_SHARE: f64 = 0.001; // 10^-GLOBAL_RARE_DECADES
+/**
+ * A field is an enumeration when it held at least ENUM_MIN_VALUES values of a token's make (plain,
+ * without digits, up to VALUE_LIMIT bytes, not free text), at least half of its values, each of
+ * its distinct values ENUM_RATIO times or more on the average; a value it never held then counts
+ * NEW_VALUE_DECADES (alone, a very unusual message).
+ */
+const ENUM_MIN_VALUES: u32 = 20;
+const ENUM_RATIO: f64 = 10;
+const VALUE_LIMIT: i32 = 32;
+export const NEW_VALUE_DECADES: f64 = 4;
+/**
+ * A field never seen is evidence too, weighed by how stable the log's set of fields was in
+ * training: the share of values that came in a field new at the time is at most distinct fields ÷
+ * values, counted over FIELD_BUCKETS buckets of field hashes (linear counting, which merges
+ * exactly); a new field counts as a trigram that rare would, log10(values ÷ fields) - RARE_DECADES.
+ */
+const FIELD_BUCKETS: u32 = 1024;
+/** A value of LENGTH_FLOOR bytes or more longer than its field's longest (by powers of two) counts LENGTH_DECADES a doubling past the first. */
+const LENGTH_FLOOR: i32 = 16;
+export const LENGTH_DECADES: f64 = 0.6020599913279624; // 2 log10(2): Chebyshev's bound falls with the square of the excess
+
 /** The field every value is also counted in, for the back-off. */
 const GLOBAL_FIELD: u32 = 0x3c6ef372;
 
-/** A message is covered when at least half of its fields are known to the model. */
+/**
+ * A message is covered when at least half of its fields are known to the model, or its first
+ * PREFIX_FIELDS are (the log's own prefix: a line of this log, of a kind training never saw).
+ */
+const PREFIX_FIELDS: i32 = 4;
 const COVERED_SHARE_NUMERATOR: i32 = 1;
 const COVERED_SHARE_DENOMINATOR: i32 = 2;
 
 // The sketch: BLOCKS blocks of 16 u32 counters (64 bytes, one cache line); an item's two counters
-// lie in one block, 1 to 8 apart, so a lookup touches one line of memory.
+// lie in one block, 1 to 8 apart, so a lookup touches one line of memory. Shapes and trigrams are
+// counted in the first half, whole values (their hashes, buckets and lengths) in the second, so
+// the many values of a busy log cannot crowd out the shapes.
 const BLOCK_BITS: i32 = 12;
 /** The sketch's counters, as the model saves them and the pack carries them. */
 export const SKETCH_COUNTERS: i32 = MODEL_SKETCH_COUNTERS;
 export const SKETCH_BYTES: i32 = SKETCH_COUNTERS * 4;
 const sketch = memory.data(SKETCH_BYTES, 64);
 // The layout's numbers must agree with the sketch's shape.
-assert(MODEL_SKETCH_BLOCKS == 1 << BLOCK_BITS && MODEL_SKETCH_COUNTERS == MODEL_SKETCH_BLOCKS * 16);
+assert(MODEL_SKETCH_BLOCKS == 2 << BLOCK_BITS && MODEL_SKETCH_COUNTERS == MODEL_SKETCH_BLOCKS * 16);
+const valueSketch = sketch + (<usize>1 << (BLOCK_BITS + 6));
 
 // Fields named by the token before them: a word of up to WORD_LIMIT letters (and a trailing ':')
 // by its lowercased letters, any other token by its shape; seeded apart from named fields' keys.
 const AFTER_SEED: u32 = 0x9e3779b1;
 const WORD_LIMIT: i32 = 24;
 const FIRST_TOKEN: u32 = 0x85ebca6b; // the token before the first
-// A field's whole shapes are counted as items of a field of their own.
+// A field's whole shapes are counted as items of a field of their own; so are its values' hashes,
+// their 16 buckets and their lengths, in the value half.
 const WHOLE_SHAPE_SEED: u32 = 0x27d4eb2f;
+const VALUE_SEED: u32 = 0x165667b1;
+const BUCKET_SEED: u32 = 0xd3a2646c;
+const LENGTH_SEED: u32 = 0xfd7046c5;
+const FIELDS_SEED: u32 = 0x5bd1e995;
 
 // Shape symbols. Bytes below 0x20 share one symbol; 0x01 and 0x02 mark a value's start and end.
 const START: u32 = 0x01;
@@ -169,8 +209,19 @@ let slot0: usize = 0;
 let slot1: usize = 0;
 // @ts-ignore: decorator
 @inline function locate(field: u32, item: u32): void {
+  locateIn(sketch, field, item);
+}
+
+/** locate, in the value half; item < 2^24. */
+// @ts-ignore: decorator
+@inline function locateValue(field: u32, item: u32): void {
+  locateIn(valueSketch, field, item);
+}
+
+// @ts-ignore: decorator
+@inline function locateIn(half: usize, field: u32, item: u32): void {
   const h = ((<u64>field << 24) | <u64>item) * 0x9e3779b97f4a7c15;
-  const block = sketch + (<usize>(h >> (64 - BLOCK_BITS)) << 6);
+  const block = half + (<usize>(h >> (64 - BLOCK_BITS)) << 6);
   const first = <u32>(h >> 40) & 15;
   slot0 = block + (<usize>first << 2);
   slot1 = block + (<usize>((first + 1 + (<u32>(h >> 36) & 7)) & 15) << 2);
@@ -193,6 +244,7 @@ let slot1: usize = 0;
 
 export function resetFields(): void {
   memory.fill(sketch, 0, SKETCH_BYTES);
+  enumerationsStale = true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,12 +268,15 @@ let globalValues: u32 = 0;
 /** The last message's fields that count towards its coverage, and how many of them the model knows, shaped as it knows them. */
 export let countedFields: i32 = 0;
 export let knownFields: i32 = 0;
+/** How many of the last message's first fields are known, shaped as the model knows them, up to the first that is not. */
+let knownPrefix: i32 = 0;
 /** The attack syntax found in the last message's rare values (syntax.ts SYNTAX_ bits). */
 export let syntaxFound: u32 = 0;
 
 /** Trains the field model on one message. */
 export function learnFields(start: usize, end: usize): void {
   task = LEARN;
+  enumerationsStale = true;
   readFields(start, end);
 }
 
@@ -238,7 +293,7 @@ const SATURATED_DECADES: f64 = 16;
 
 /** Whether the model knows at least half of the last message's fields, shaped as it knows them: a log it was trained on. */
 export function covered(): bool {
-  return knownFields * COVERED_SHARE_DENOMINATOR >= countedFields * COVERED_SHARE_NUMERATOR;
+  return knownFields * COVERED_SHARE_DENOMINATOR >= countedFields * COVERED_SHARE_NUMERATOR || knownPrefix >= PREFIX_FIELDS;
 }
 
 /** The field surprise of a message, in [0, 1). */
@@ -259,12 +314,16 @@ let wholeShape: u32 = 0;
 let valueType: u32 = TOKEN_PLAIN;
 /** Whether the value is free text: quoted, with FREE_TEXT_SPACES spaces or more (a user agent, a logfmt msg). */
 let freeText = false;
+/** Whether the value holds a digit (a number, a time, an id: not a token an enumeration holds). */
+let valueDigits = false;
 let tokenKey: u32 = 0;
+let tokenWord = false;
 
 function readFields(start: usize, end: usize): void {
   if (!tablesReady) prepareTables();
   countedFields = 0;
   knownFields = 0;
+  knownPrefix = 0;
   syntaxFound = 0;
   rareValues = 0;
   reasonDecades = 0;
@@ -276,6 +335,13 @@ function readFields(start: usize, end: usize): void {
   let previousStart = start;
   let previousEnd = start;
   let previousRare = false;
+  // What the token before says of the field it names. A key, a quoted value or a template's word
+  // (a constant field's: "for" after "password") names a field as a user would (the user after
+  // "for"), not a place (the host after a time): the token finder asks for one. A variable word
+  // (a user, in a known field of several values) names a field that is new whenever it is: no
+  // evidence that the field is new.
+  let previousNames = false;
+  let previousVariable = false;
   let inRequestLine = false;
   let p = start;
   while (p < end) {
@@ -299,6 +365,8 @@ function readFields(start: usize, end: usize): void {
     p = readToken(p, end, quote);
     const kind = named ? FIELD_NAMED : previousStart == previousEnd ? FIELD_FIRST : FIELD_AFTER;
     const own = named ? keyHash : fnv1aStep(previous, AFTER_SEED);
+    const afterName = named || (kind == FIELD_AFTER && previousNames);
+    let fieldKind: u32 = 0;
     setField(own);
     if (task == LEARN) {
       locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
@@ -306,28 +374,47 @@ function readFields(start: usize, end: usize): void {
       locate(GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
       bump();
       readGrams(valueStart, valueEnd, valueType);
+      if (valueType == TOKEN_PLAIN) learnValue();
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
       const fieldKnown = rareBelow > 0;
+      const ownValues = fieldValues;
+      if (fieldKnown) fieldKind = kindOfField(own);
       if (!fieldKnown) backOff();
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
       locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
       const rareValue = rareBelow <= 0 || <f64>located() < rareBelow;
       if (counts) {
+        if (fieldKnown && !rareValue) {
+          knownFields++;
+          if (knownPrefix == countedFields) knownPrefix++; // every field so far known
+        }
         countedFields++;
-        if (fieldKnown && !rareValue) knownFields++;
       }
-      if (rareValue) {
-        previousRare = true;
+      let evidence: u32 = rareValue ? RARE_SHAPE : 0;
+      let lengthDecades: f64 = 0;
+      if (valueType == TOKEN_PLAIN) {
+        const length = <i32>(valueEnd - valueStart);
+        if (length >= LENGTH_FLOOR) lengthDecades = lengthEvidence(field, length);
+        if (counts && afterName && (fieldKind & KIND_ENUMERATION) != 0 && isToken(length)) {
+          locateValue(field ^ VALUE_SEED, fnv1a(valueStart, length) & 0xffffff);
+          if (located() == 0) evidence |= RARE_NEW;
+        }
+      }
+      if (lengthDecades > 0) evidence |= RARE_LONG;
+      if (counts && ownValues == 0 && !previousVariable) evidence |= RARE_NEW_FIELD;
+      if (rareValue) previousRare = true;
+      if (evidence != 0) {
         if (rareValues < RARE_CAPACITY) {
           const at = rare + <usize>rareValues * RARE_VALUE;
           store<u32>(at + RARE_START, <u32>valueStart);
           store<u32>(at + RARE_END, <u32>valueEnd);
           store<u32>(at + RARE_FIELD, field);
           store<u32>(at + RARE_FIELD_VALUES, fieldValues);
-          store<u32>(at + RARE_FLAGS, valueType | (freeText ? RARE_FREE_TEXT : 0));
+          store<u32>(at + RARE_FLAGS, valueType | (freeText ? RARE_FREE_TEXT : 0) | evidence);
+          store<f64>(at + RARE_LENGTH_DECADES, lengthDecades);
           store<u32>(at + RARE_NAME_START, <u32>(named ? tokenStart : previousStart));
           store<u32>(at + RARE_NAME_END, <u32>(named ? valueStart - 1 : previousEnd));
           store<u32>(at + RARE_KIND, kind);
@@ -338,6 +425,8 @@ function readFields(start: usize, end: usize): void {
     // The next token's field, if it is not key=value: after this field's key (a quoted value's
     // field, which does not change with what it holds), or after this token.
     previous = named || quote ? own : tokenKey;
+    previousNames = named || quote || (tokenWord && (fieldKind & KIND_CONSTANT) != 0);
+    previousVariable = !named && !quote && tokenWord && fieldKind != 0 && (fieldKind & KIND_CONSTANT) == 0;
     previousStart = tokenStart;
     previousEnd = named ? valueStart - 1 : p;
   }
@@ -357,20 +446,27 @@ const RARE_FLAGS = 16; // the value's TOKEN_ type, RARE_FREE_TEXT
 const RARE_NAME_START = 20; // the field's name in the message, for explain
 const RARE_NAME_END = 24;
 const RARE_KIND = 28;
-const RARE_VALUE = 32;
+const RARE_LENGTH_DECADES = 32; // f64
+const RARE_VALUE = 40;
 const RARE_FREE_TEXT: u32 = 0x100;
+// What is rare about it: its whole shape, that its field never held it, its length.
+const RARE_SHAPE: u32 = 0x200;
+const RARE_NEW: u32 = 0x400;
+const RARE_LONG: u32 = 0x800;
+const RARE_NEW_FIELD: u32 = 0x1000;
 const RARE_CAPACITY = 64;
-const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 16);
+const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
 let rareValues: i32 = 0;
 
 // The value that added most to the last message's surprise, for the record's reason: its field's
 // name in the message, how the field is named (FIELD_), the attack syntax it held (SYNTAX_ bits),
-// and whether the field was unknown (judged against all values).
+// and the kind of evidence (EVIDENCE_).
 export let reasonNameStart: usize = 0;
 export let reasonNameEnd: usize = 0;
 export let reasonKind: u32 = 0;
 export let reasonSyntax: u32 = 0;
-export let reasonUnknownField = false;
+/** What made it rare (layouts.ts EVIDENCE_): its shape in its field or in the log, attack syntax, a new value, its length. */
+export let reasonEvidence: u32 = 0;
 let reasonDecades: f64 = 0;
 
 function judgeRareValues(): void {
@@ -381,8 +477,9 @@ function judgeRareValues(): void {
     const flags = load<u32>(at + RARE_FLAGS);
     const start = <usize>load<u32>(at + RARE_START);
     const end = <usize>load<u32>(at + RARE_END);
-    const syntax = mayHoldSyntax(start, end);
-    if (!wholeMessage && !syntax) continue;
+    const syntax = (flags & RARE_SHAPE) != 0 && mayHoldSyntax(start, end);
+    const lengthDecades = load<f64>(at + RARE_LENGTH_DECADES);
+    if (!wholeMessage && !syntax && lengthDecades == 0) continue;
     const hash = load<u32>(at + RARE_FIELD);
     field = hash;
     fieldValues = load<u32>(at + RARE_FIELD_VALUES);
@@ -396,15 +493,34 @@ function judgeRareValues(): void {
     freeText = (flags & RARE_FREE_TEXT) != 0;
     if (task == EXPLAIN) beginExplainedField(<usize>load<u32>(at + RARE_NAME_START), <usize>load<u32>(at + RARE_NAME_END), load<u32>(at + RARE_KIND));
     const before = total;
-    if (wholeMessage && total < SATURATED_DECADES) readGrams(start, end, flags & 0xff);
+    if (wholeMessage && total < SATURATED_DECADES && (flags & RARE_SHAPE) != 0) readGrams(start, end, flags & 0xff);
     const found = syntax ? judgeSyntax(start, end) : 0;
+    let evidence = found != 0 ? EVIDENCE_SYNTAX : hash == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD;
+    if (wholeMessage && (flags & RARE_NEW) != 0) {
+      total += NEW_VALUE_DECADES;
+      if (task == EXPLAIN) explainEvidence(EVIDENCE_NEW_VALUE, NEW_VALUE_DECADES, 0, 0, <f64>fieldValues);
+      if (found == 0) evidence = EVIDENCE_NEW_VALUE;
+    }
+    if (wholeMessage && (flags & RARE_NEW_FIELD) != 0) {
+      const decades = newFieldDecades();
+      if (decades > 0) {
+        total += decades;
+        if (task == EXPLAIN) explainEvidence(EVIDENCE_NEW_FIELD, decades, 0, 0, <f64>globalValues);
+        if (found == 0 && decades * 2 >= total - before) evidence = EVIDENCE_NEW_FIELD;
+      }
+    }
+    if (lengthDecades > 0) {
+      total += lengthDecades;
+      if (task == EXPLAIN) explainEvidence(EVIDENCE_LENGTH, lengthDecades, 0, <f64>(end - start), 0);
+      if (found == 0 && lengthDecades * 2 >= total - before) evidence = EVIDENCE_LENGTH;
+    }
     if (total - before > reasonDecades) {
       reasonDecades = total - before;
+      reasonEvidence = evidence;
       reasonNameStart = <usize>load<u32>(at + RARE_NAME_START);
       reasonNameEnd = <usize>load<u32>(at + RARE_NAME_END);
       reasonKind = load<u32>(at + RARE_KIND);
       reasonSyntax = found;
-      reasonUnknownField = hash == GLOBAL_FIELD;
     }
   }
 }
@@ -416,6 +532,8 @@ function setField(hash: u32): void {
   if (task == LEARN) {
     bump();
     locate(GLOBAL_FIELD, 0);
+    bump();
+    locateValue(FIELDS_SEED, hash & (FIELD_BUCKETS - 1));
     bump();
     return;
   }
@@ -432,13 +550,114 @@ function backOff(): void {
   rareDecades = GLOBAL_RARE_DECADES;
 }
 
+/** Whether a value of this length, just read, is of an enumeration's make: plain, no digits, not free text, short. */
+// @ts-ignore: decorator
+@inline function isToken(length: i32): bool {
+  return !valueDigits && !freeText && length > 0 && length <= VALUE_LIMIT;
+}
+
+// @ts-ignore: decorator
+@inline function lengthBucket(length: i32): u32 {
+  return 32 - clz<u32>(<u32>length);
+}
+
+/** Counts the plain value just read in the value half: its length, and its hash if an enumeration could hold it. */
+function learnValue(): void {
+  const length = <i32>(valueEnd - valueStart);
+  const bucket = lengthBucket(length);
+  locateValue(field ^ LENGTH_SEED, bucket);
+  bump();
+  locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket);
+  bump();
+  if (!isToken(length)) return;
+  const hash = fnv1a(valueStart, length) & 0xffffff;
+  locateValue(field ^ VALUE_SEED, hash);
+  bump();
+  locateValue(field ^ BUCKET_SEED, hash & 15);
+  bump();
+}
+
+/** Decades of evidence in a value `length` bytes long: LENGTH_DECADES a doubling past the first beyond the field's longest values. */
+function lengthEvidence(hash: u32, length: i32): f64 {
+  let bucket = lengthBucket(length);
+  locateValue(hash ^ LENGTH_SEED, bucket);
+  if (located() != 0) return 0;
+  const longest = bucket;
+  while (bucket > 1) {
+    bucket--;
+    locateValue(hash ^ LENGTH_SEED, bucket);
+    if (located() != 0) return <f64>(longest - bucket - 1) * LENGTH_DECADES;
+  }
+  return 0; // no lengths counted: a field of the back-off's, or a model without them
+}
+
+// What a field never seen is worth, worked out from the sketch on first asking and kept while it lasts.
+let newFieldWorth: f64 = -1;
+
+function newFieldDecades(): f64 {
+  if (enumerationsStale) refreshEnumerations();
+  if (newFieldWorth >= 0) return newFieldWorth;
+  let empty = 0;
+  for (let bucket: u32 = 0; bucket < FIELD_BUCKETS; bucket++) {
+    locateValue(FIELDS_SEED, bucket);
+    if (located() == 0) empty++;
+  }
+  const m = <f64>FIELD_BUCKETS;
+  // With every bucket taken the count is past what linear counting tells: m ln m at the least.
+  const fields = empty == 0 ? m * Math.log(m) : -m * Math.log(<f64>empty / m);
+  newFieldWorth = max(0, Math.log10((<f64>globalValues + 2) / (fields + 1)) - RARE_DECADES);
+  return newFieldWorth;
+}
+
+// What kind of field a known field is, worked out from the sketch on first asking and kept: a
+// direct-mapped table of ENUM_SLOTS (field hash, KIND_ bits), emptied whenever the sketch changes.
+// An enumeration holds a few values; a constant one (a template's word, "for" after "password").
+const KIND_ASKED: u32 = 1;
+const KIND_ENUMERATION: u32 = 2;
+const KIND_CONSTANT: u32 = 4;
+const ENUM_SLOTS = 256;
+const enumerations = memory.data(ENUM_SLOTS * 8, 8);
+let enumerationsStale = true;
+
+/** Forgets what was worked out from the sketch, which has changed. */
+function refreshEnumerations(): void {
+  memory.fill(enumerations, 0, ENUM_SLOTS * 8);
+  newFieldWorth = -1;
+  enumerationsStale = false;
+}
+
+function kindOfField(hash: u32): u32 {
+  if (enumerationsStale) refreshEnumerations();
+  const slot = enumerations + (<usize>((hash * 0x9e3779b1) >> 24) << 3);
+  const known = load<u32>(slot, 4);
+  if (load<u32>(slot) == hash && known != 0) return known;
+  // The distinct values, by linear counting over 16 buckets: -16 ln(empty / 16).
+  let values: u32 = 0;
+  let empty = 0;
+  for (let bucket: u32 = 0; bucket < 16; bucket++) {
+    locateValue(hash ^ BUCKET_SEED, bucket);
+    const count = located();
+    values += count;
+    if (count == 0) empty++;
+  }
+  const distinct = empty == 0 ? <f64>Infinity : -16 * Math.log(<f64>empty / 16);
+  let kind = KIND_ASKED;
+  if (values >= ENUM_MIN_VALUES && values * 2 >= fieldValues) {
+    if (<f64>values >= distinct * ENUM_RATIO) kind |= KIND_ENUMERATION;
+    if (empty == 15) kind |= KIND_CONSTANT;
+  }
+  store<u32>(slot, hash);
+  store<u32>(slot, kind, 4);
+  return kind;
+}
+
 /** Attack syntax in a rare value is evidence of its own (syntax.ts), SYNTAX_DECADES of it; the caller asked mayHoldSyntax. */
 function judgeSyntax(start: usize, end: usize): u32 {
   const found = attackSyntax(start, end);
   if (found == 0) return 0;
   syntaxFound |= found;
   total += SYNTAX_DECADES;
-  if (task == EXPLAIN) explainSyntax(found);
+  if (task == EXPLAIN) explainEvidence(EVIDENCE_SYNTAX, SYNTAX_DECADES, found, 0, 0);
   return found;
 }
 
@@ -503,6 +722,7 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
   let inKey = !quoted;
   let spaces = 0;
   let seen: u32 = 0; // the MARK_ bits of its punctuation
+  let digits = false;
   let stop = end; // where the value ends: the token's end, or a closing quote
   while (p < end) {
     let b = <u32>load<u8>(p);
@@ -529,6 +749,7 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
       do p++;
       while (p < end && kindOf(<u32>load<u8>(p)) == DIGIT);
       others++;
+      digits = true;
       if (last != DIGIT) {
         shape = fnv1aStep(shape, DIGIT);
         last = DIGIT;
@@ -563,6 +784,7 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
         letters = 0;
         others = 0;
         seen = 0;
+        digits = false;
         continue;
       }
       if (!isKeyPunctuation(b)) inKey = false;
@@ -596,6 +818,7 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
     }
     others++;
     seen |= m;
+    if (s == DIGIT) digits = true;
     // Any other symbol is hashed every time, a digit once a run.
     if (s != DIGIT || last != DIGIT) shape = fnv1aStep(shape, s);
     last = s;
@@ -603,6 +826,7 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
   if (!quoted) stop = p;
   valueEnd = stop;
   freeText = spaces >= FREE_TEXT_SPACES;
+  valueDigits = digits;
   valueType = TOKEN_PLAIN;
   if (shape == ipv4Shape) valueType = TOKEN_ADDRESS;
   else if ((seen & (MARK_COLON | MARK_NOT_ADDRESS)) == MARK_COLON && isIpv6(valueStart, stop)) valueType = TOKEN_ADDRESS;
@@ -610,10 +834,12 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
   if (valueType != TOKEN_PLAIN) {
     shape = fnv1aStep(FNV_OFFSET, valueType);
     tokenKey = ~shape;
+    tokenWord = false;
   } else {
     // A word: letters only, or letters and a ':' at their end.
     const isWord = letters > 0 && letters <= WORD_LIMIT && (others == 0 || (others == 1 && last == COLON));
     tokenKey = isWord ? word : ~shape;
+    tokenWord = isWord;
   }
   wholeShape = shape & 0xffffff;
   return p;
@@ -753,10 +979,14 @@ function explainGram(trigram: u32, count: f64, decades: f64): void {
   store<u32>(at + EXPLAIN_GRAM_EVIDENCE, field == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD);
 }
 
-function explainSyntax(found: u32): void {
+/** Evidence that is not a trigram (EVIDENCE_): attack syntax (`item` its SYNTAX_ bits), a new value, a length. */
+function explainEvidence(kind: u32, decades: f64, item: u32, count: f64, values: f64): void {
   if (explainedGrams >= EXPLAIN_CAPACITY) return;
-  explainGram(found, 0, SYNTAX_DECADES);
-  store<u32>(explained + <usize>(explainedGrams - 1) * EXPLAIN_GRAM + EXPLAIN_GRAM_EVIDENCE, EVIDENCE_SYNTAX);
+  const saved = fieldValues;
+  fieldValues = <u32>values;
+  explainGram(item, count, decades);
+  fieldValues = saved;
+  store<u32>(explained + <usize>(explainedGrams - 1) * EXPLAIN_GRAM + EXPLAIN_GRAM_EVIDENCE, kind);
 }
 
 /** The decades of rarity explainFields summed. */

@@ -26,16 +26,16 @@ const EVAL_DAYS = 3;
 // (normal) its figure by MARGIN or one line, whichever is more: more is a regression. Raise a figure
 // when detection improves.
 const TODAY: Record<string, number> = {
-  "brute-force": 0.566,
-  "invalid-user": 0.571,
-  scanner: 0.556,
+  "brute-force": 0.717,
+  "invalid-user": 0.714,
+  scanner: 1,
   "root-login": 0,
   "new-network": 0,
-  "sudo-shell": 0.059,
-  "new-user": 0.667,
+  "sudo-shell": 0.294,
+  "new-user": 0.75,
   "night-login": 0,
-  "long-value": 0.545,
-  "all anomalies": 0.39,
+  "long-value": 0.636,
+  "all anomalies": 0.518,
   session: 0,
   sudo: 0.012,
   cron: 0,

@@ -1,4 +1,4 @@
-import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, countedFields, knownFields, covered, syntaxFound, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES } from "../../models/fields";
+import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, countedFields, knownFields, covered, syntaxFound, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES, LENGTH_DECADES } from "../../models/fields";
 import { SYNTAX_SQL, SYNTAX_MARKUP } from "../../base/layouts";
 
 function text(s: string): usize {
@@ -20,9 +20,15 @@ function decades(s: string): f64 {
   explainFields(p, p + length(s));
   return explainedDecades;
 }
-/** Training: n requests whose id is a number and whose name is a word, as a shop's log has them. */
+/** A word of letters for each i (many words: a field of them is not a small set of values). */
+function word(i: i32): string {
+  let w = "";
+  for (let n = i + 17576; n > 0; n = n / 26) w += String.fromCharCode(0x61 + n % 26);
+  return w;
+}
+/** Training: n requests whose id is a number and whose name is a word or two, as a shop's log has them. */
 function trainShop(n: i32): void {
-  for (let i = 0; i < n; i++) learn("GET /shop/item.jsp?id=" + (1000 + i * 7).toString() + "&name=" + (i % 2 == 0 ? "Lemon" : "apple+pie") + " HTTP/1.1");
+  for (let i = 0; i < n; i++) learn("GET /shop/item.jsp?id=" + (10000000 + i * 7919).toString() + "&name=" + (i % 2 == 0 ? word(i) : word(i) + "+" + word(i + 7)) + " HTTP/1.1");
 }
 
 describe("the field model", () => {
@@ -92,7 +98,7 @@ describe("fields named by the token before them", () => {
   });
 
   it("follow the word before them, wherever the line puts it", () => {
-    for (let i = 0; i < 1000; i++) learn("Jan 5 10:00:0" + (i % 10).toString() + " host sshd[" + i.toString() + "]: Accepted password for bob from 10.0.0." + (i % 250).toString() + " port " + (40000 + i).toString() + " ssh2");
+    for (let i = 0; i < 1000; i++) learn("Jan 5 10:00:0" + (i % 10).toString() + " host sshd[" + i.toString() + "]: Accepted password for " + word(i % 300) + " from 10.0.0." + (i % 250).toString() + " port " + (40000 + i).toString() + " ssh2");
     // No prefix, another user: every token is where the word before it says.
     expect(decades("Accepted password for alice from 192.168.1.7 port 2222 ssh2")).toBe(0);
     // A name where an address belongs.
@@ -174,10 +180,42 @@ describe("values read as a user reads them", () => {
   });
 
   it("letters are letters in any script, and an apostrophe inside a word is part of it", () => {
-    for (let i = 0; i < 1000; i++) learn("name=" + (i % 2 == 0 ? "martin" : "lopez") + " city=bilbao");
+    for (let i = 0; i < 1000; i++) learn("name=" + word(i) + " city=bilbao");
     expect(decades("name=Müller city=bilbao")).toBe(0);
     expect(decades("name=Ζωή city=bilbao")).toBe(0);
     expect(decades("name=O'Brien city=bilbao")).toBe(0);
     expect(decades("name=x'+or+'1 city=bilbao")).toBeGreaterThan(0);
+  });
+});
+
+const users = ["alice", "bob", "carol", "dave"];
+
+describe("whole values", () => {
+  beforeEach(() => {
+    resetFields();
+  });
+  it("a field that holds a few values: one it never held is evidence (the token finder)", () => {
+    for (let i = 0; i < 1000; i++) learn("user=" + users[i % 4] + " name=" + word(i) + " action=login");
+    expect(decades("user=carol name=zzq action=login")).toBe(0);
+    expect(decades("user=mallory name=zzq action=login")).toBe(NEW_VALUE_DECADES);
+    // Case counts: a value is what the log wrote.
+    expect(decades("user=Carol name=zzq action=login")).toBe(NEW_VALUE_DECADES);
+    // A field of many values is no enumeration, nor one seen too seldom to tell.
+    expect(decades("user=carol name=mallory action=login")).toBe(0);
+    resetFields();
+    for (let i = 0; i < 10; i++) learn("user=" + users[i % 4] + " action=login");
+    expect(decades("user=mallory action=login")).toBe(0);
+  });
+
+  it("a value far longer than its field's is evidence, a doubling past the first at a time, covered or not", () => {
+    for (let i = 0; i < 1000; i++) learn("user=" + users[i % 4] + " action=login");
+    // Up to 5 bytes trained (lengths 4 to 7 share a power of two); 5,000 bytes is 10 doublings past them.
+    expect(decades("user=" + "a".repeat(5000) + " action=login")).toBe(9 * LENGTH_DECADES);
+    // Under LENGTH_FLOOR bytes, never (a value the field never held, all the same).
+    expect(decades("user=" + "a".repeat(15) + " action=login")).toBe(NEW_VALUE_DECADES);
+    expect(decades("user=" + "a".repeat(16) + " action=login")).toBeCloseTo(NEW_VALUE_DECADES + LENGTH_DECADES, 12);
+    // A line of another log, padded: not covered, its length judged all the same.
+    expect(decades("x=1 y=2 z=3 w=" + "a".repeat(5000))).toBeGreaterThan(VERY_UNUSUAL_DECADES);
+    expect(covered()).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import {
   TRACE_RULES, TRACE_WORD, EXPLAIN_CHAR_CODE_POINT, EXPLAIN_CHAR_COUNT, EXPLAIN_CHAR_EXPECTED, EXPLAIN_CHAR_SPREAD,
   EXPLAIN_CHAR_CONTRIBUTION, EXPLAIN_CHAR, EXPLAIN_UNSEEN, EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND,
   EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES, EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER,
-  EXPLAIN_GRAM_EVIDENCE, EVIDENCE_LOG, EVIDENCE_SYNTAX, TOKEN_ADDRESS, TOKEN_HEX, SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL,
+  EXPLAIN_GRAM_EVIDENCE, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, TOKEN_ADDRESS, TOKEN_HEX, SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL,
   SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE,
 } from "./layouts.js";
 
@@ -82,8 +82,13 @@ export interface FieldDetail {
   values: number;
   /** Decades of rarity it adds: log10((values + 2) / (count + 1)) less the rare floor; for syntax, a fixed weight. */
   decades: number;
-  /** field: the trigram is rare in its field; log: the field is unknown, and the trigram rare among all values; syntax: the value holds attack syntax (`syntax` names it, `shape` is empty). */
-  evidence: "field" | "log" | "syntax";
+  /**
+   * field: the trigram is rare in its field; log: the field is unknown, and the trigram rare among all values; syntax: the value
+   * holds attack syntax (`syntax` names it); new value: the field, an enumeration of `values` values, never held it; length: the
+   * value, `count` bytes, is far longer than the field's; new field: training never saw the field in its `values` values. `shape`
+   * is empty but for a trigram.
+   */
+  evidence: "field" | "log" | "syntax" | "new value" | "length" | "new field";
   syntax?: string[];
 }
 
@@ -273,18 +278,17 @@ export class ModuleDriver {
       const trigram = view.getUint32(o + EXPLAIN_GRAM_TRIGRAM, true);
       const evidence = view.getUint32(o + EXPLAIN_GRAM_EVIDENCE, true);
       const field = kind === FIELD_NAMED ? `${name}=` : kind === FIELD_AFTER ? `after ${name}` : "first token";
-      if (evidence === EVIDENCE_SYNTAX) {
-        fields.push({ field, shape: "", count: 0, values: 0, decades: view.getFloat64(o + EXPLAIN_GRAM_DECADES, true), evidence: "syntax", syntax: syntaxNames(trigram) });
-        continue;
+      const count = view.getFloat64(o + EXPLAIN_GRAM_COUNT, true);
+      const values = view.getFloat64(o + EXPLAIN_GRAM_VALUES, true);
+      const decades = view.getFloat64(o + EXPLAIN_GRAM_DECADES, true);
+      if (evidence === EVIDENCE_SYNTAX) fields.push({ field, shape: "", count: 0, values: 0, decades, evidence: "syntax", syntax: syntaxNames(trigram) });
+      else if (evidence === EVIDENCE_NEW_VALUE) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new value" });
+      else if (evidence === EVIDENCE_LENGTH) fields.push({ field, shape: "", count, values: 0, decades, evidence: "length" });
+      else if (evidence === EVIDENCE_NEW_FIELD) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new field" });
+      else {
+        const shape = [16, 8, 0].map((shift) => shapeSymbol((trigram >> shift) & 0xff)).join("");
+        fields.push({ field, shape, count, values, decades, evidence: evidence === EVIDENCE_LOG ? "log" : "field" });
       }
-      fields.push({
-        evidence: evidence === EVIDENCE_LOG ? "log" : "field",
-        field: kind === FIELD_NAMED ? `${name}=` : kind === FIELD_AFTER ? `after ${name}` : "first token",
-        shape: [16, 8, 0].map((shift) => shapeSymbol((trigram >> shift) & 0xff)).join(""),
-        count: view.getFloat64(o + EXPLAIN_GRAM_COUNT, true),
-        values: view.getFloat64(o + EXPLAIN_GRAM_VALUES, true),
-        decades: view.getFloat64(o + EXPLAIN_GRAM_DECADES, true),
-      });
     }
     const knownFields = this.x.explained_known_fields();
     const countedFields = this.x.explained_fields();

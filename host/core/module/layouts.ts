@@ -50,9 +50,9 @@ export const LEXICON_OVERLAY = 0x80000000;
 
 // The model, in the model section and through model_save/model_load: a header, the characters,
 // then the field model (u32 how many counters are not 0, then per counter u32 index, u32 count).
-export const MODEL_VERSION = 4; // the model file's version: 4 reads values with their quoting and types
-export const MODEL_SKETCH_BLOCKS = 4096; // the field model's count-min sketch: blocks of 16 u32 counters
-export const MODEL_SKETCH_COUNTERS = 65536;
+export const MODEL_VERSION = 5; // the model file's version: 5 counts whole values and their lengths too
+export const MODEL_SKETCH_BLOCKS = 8192; // the field model's count-min sketch: blocks of 16 u32 counters
+export const MODEL_SKETCH_COUNTERS = 131072;
 export const MODEL_CHARACTERS = 0; // u32
 export const MODEL_MESSAGES = 8; // f64
 export const MODEL_HEADER = 16;
@@ -127,10 +127,15 @@ export const EXPLAIN_GRAM_DECADES = 32; // f64
 export const EXPLAIN_GRAM_EVIDENCE = 40; // u32: EVIDENCE_
 export const EXPLAIN_GRAM = 48;
 // What an explained entry is: a trigram rare in its field, a trigram rare in the log (the field is
-// unknown: back-off), or attack syntax in the field's value (its SYNTAX_ bits in place of the trigram).
+// unknown: back-off), attack syntax in the field's value (its SYNTAX_ bits in place of the trigram),
+// a value the field never held (an enumeration's; VALUES its values), a value far longer than
+// the field's (COUNT its length), or a field never seen (VALUES all values).
 export const EVIDENCE_FIELD = 0;
 export const EVIDENCE_LOG = 1;
 export const EVIDENCE_SYNTAX = 2;
+export const EVIDENCE_NEW_VALUE = 3;
+export const EVIDENCE_LENGTH = 4;
+export const EVIDENCE_NEW_FIELD = 5;
 export const FIELD_NAMED = 0; // key=value
 export const FIELD_AFTER = 1; // after a token
 export const FIELD_FIRST = 2; // the message's first token

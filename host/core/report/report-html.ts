@@ -445,8 +445,11 @@ function whyRows(e: Explanation): string {
     const backedOff = f.grams.some((g) => g.evidence === "log");
     const grams = [
       ...(syntax.length ? [`<b>${esc(syntax.join(", "))} syntax</b>`] : []),
+      ...f.grams.filter((g) => g.evidence === "new value").map((g) => `<b>a value it never held</b> (a few values, ${count(g.values)} in training)`),
+      ...f.grams.filter((g) => g.evidence === "length").map((g) => `<b>${count(g.count)} bytes</b>, far longer than its values`),
+      ...f.grams.filter((g) => g.evidence === "new field").map((g) => `<b>a field never seen</b> in ${count(g.values)} values`),
       ...(backedOff ? ["<i>a field the model does not know: against all values</i>"] : []),
-      ...f.grams.filter((g) => g.evidence !== "syntax").map((g) => `<code>${html(g.shape)}</code> ${count(g.count)}/${count(g.values)}`),
+      ...f.grams.filter((g) => g.evidence === "field" || g.evidence === "log").map((g) => `<code>${html(g.shape)}</code> ${count(g.count)}/${count(g.values)}`),
     ].join(", ");
     const tip = `trigrams of the value's shape (a letter, 0 digits, ^ $ the value's ends), each with how many times the field held it in training, of its values; adds ${fixed(f.decades, 2)} decades`;
     return `<span class="chip unseen" title="${esc(tip)}"><b>${html(f.field)}</b> +${fixed(f.decades, 1)} <small>${grams}</small></span>`;
