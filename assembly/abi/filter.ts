@@ -11,7 +11,7 @@ import {
   ensurePack, hasModel, outputMode, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
 } from "./pack";
-import { surpriseOfCounted, passesGate, surpriseMode } from "../models/surprise";
+import { surprise, passesGate, surpriseMode } from "../models/surprise";
 import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
 import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonUnknownField } from "../models/fields";
 import * as vader from "../sentiment/vader";
@@ -30,20 +30,18 @@ export let verdictCovered = true;
 
 /**
  * Scores a message (UTF-8): sentiment, surprise, the gate (its state carries on), fear, decision.
- * default: the field surprise; tarkin: the original's character surprise, whose counts VADER's word
- * finder takes as it goes, so the message is read once for both.
+ * default: the field surprise; tarkin: the original's character surprise.
  */
 export function scoreMessage(start: usize, end: usize): void {
   // `npm run bench` also builds the module without scoring (asconfig.json's record-io target), to
   // measure what reading and writing records alone costs inside Fluent Bit. Compiled out otherwise.
   if (isDefined(RECORD_IO_ONLY)) return;
   const mode = surpriseMode();
+  vader.polarity_scores(start, end);
   if (mode == SURPRISE_TARKIN) {
-    vader.polarity_scores(start, end, true);
-    verdictSurprise = surpriseOfCounted(start, end);
+    verdictSurprise = surprise(start, end);
     verdictCovered = true;
   } else {
-    vader.polarity_scores(start, end);
     verdictSurprise = fieldSurprise(start, end);
     verdictCovered = covered();
   }

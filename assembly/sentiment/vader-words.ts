@@ -9,7 +9,6 @@ import {
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { lexiconEntry, entryValence, entryIsOverlay, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "../base/buffers";
-import { countByte, countBytes } from "../models/surprise";
 import { allcap_differential, B_INCR, B_DECR } from "./vader";
 import { TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT, TRACE_RULES, TRACE_WORD } from "../base/layouts";
 
@@ -191,20 +190,16 @@ export let butIndex: i32 = -1;
 export let valencedWords: i32 = 0;
 export let exclamations = 0;
 export let questions = 0;
-/** Whether the word finder hands every byte it reads to the surprise's countBytes (see polarity_scores). */
-let counting = false;
 /** Words described so far: all of them after SentiText, unless the text has more than the ring holds. */
 let described = 0;
 
 /**
  * SentiText's constructor over the UTF-8 text in [start, end): every word found and described (the
- * first WORDS of them kept), and the counts above. With `countCharacters`, each byte is also handed
- * to the surprise's countBytes, so that scoring reads a message once for both models.
+ * first WORDS of them kept), and the counts above.
  */
-export function SentiText(start: usize, end: usize, countCharacters: bool): void {
+export function SentiText(start: usize, end: usize): void {
   if (!rulesReady) buildRules();
   prepareCache();
-  counting = countCharacters;
   beginWords(start, end);
   let words = 0;
   let allcapWords = 0;
@@ -226,10 +221,9 @@ export function SentiText(start: usize, end: usize, countCharacters: bool): void
   isCapDiff = allcap_differential(words, allcapWords);
   described = words;
   if (words > WORDS) {
-    // The ring holds the last words: read the text again from its first, every byte counted
-    // already, and "!" and "?" too (the counts stand).
+    // The ring holds the last words: read the text again from its first ("!" and "?" are
+    // counted already: the counts stand).
     described = 0;
-    counting = false;
     scanPos = start;
   }
 }
@@ -263,14 +257,12 @@ const K_APOSTROPHE: u32 = 1 << 8; // an apostrophe, so maybe "n't"
  */
 function readWord(index: i32): i32 {
   const end = textEnd;
-  const count = counting;
   while (scanPos < end) {
     const start = scanPos;
     const first = <u32>load<u8>(start);
     let k = asciiClassOf(first);
     if (k & ASCII_SPACE) {
       scanPos = start + 1;
-      if (count) countByte(first);
       continue;
     }
     let p = start;
@@ -278,20 +270,17 @@ function readWord(index: i32): i32 {
     if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
       // Most words of a log line are ASCII text up to a space or the end: one tight loop finds
       // them, with nothing to strip. Any other token goes on in readToken from where it stopped.
-      if (count) countByte(first);
       letters = k;
       p = start + 1;
       while (p < end) {
         const b = <u32>load<u8>(p);
         k = asciiClassOf(b);
         if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
-        if (count) countByte(b);
         letters |= k;
         p++;
       }
       if (p == end || k & ASCII_SPACE) {
         scanPos = p == end ? p : p + 1;
-        if (count && p < end) countByte(load<u8>(p));
         if (p - start <= 1) continue;
         return <i32>describeWord(index & RING_MASK, start, p, letters);
       }
@@ -367,7 +356,6 @@ function readToken(start: usize, from: usize, letters: u32): bool {
     trail = p;
   }
   scanPos = p + space;
-  if (counting) countBytes(from, scanPos);
   if (<i32>(p - start) + extraUnits <= 1) return false;
   tokenStart = start;
   tokenEnd = p;

@@ -6,7 +6,6 @@
 // (lexicon valence, case, which rule words it is) was made once, when SentiText found it
 // (vader-words.ts, the machinery that keeps this cheap). The reference's rules look at most three
 // words back and two ahead; its sentiments list is summed as each sentiment is found.
-import { prepareCounting } from "../models/surprise";
 import {
   SentiText, describeAhead, has, idOf, wordStartOf, wordEndOf, valenceOf, boosterOf, idiomValue, isBoosterBigram,
   wordCount, isCapDiff, butIndex, valencedWords, exclamations, questions, tracing, startTrace, traceWord,
@@ -84,20 +83,15 @@ export let mostNegativeStart: usize = 0;
 export let mostNegativeEnd: usize = 0;
 let mostNegative: f64 = 0;
 
-/**
- * SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). With
- * `countCharacters`, the word finder also hands each byte of the text to the surprise's
- * countBytes as it reads it: scoring then reads a message once for both models, not twice.
- */
-export function polarity_scores(start: usize, end: usize, countCharacters: bool = false): void {
-  if (countCharacters) prepareCounting();
+/** SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). */
+export function polarity_scores(start: usize, end: usize): void {
   startTrace();
   amplifier = 0;
   securityNegative = false;
   mostNegative = 0;
   mostNegativeStart = 0;
   mostNegativeEnd = 0;
-  SentiText(start, end, countCharacters);
+  SentiText(start, end);
   const words = wordCount;
   if (words == 0) {
     noSentiment(0);

@@ -48,7 +48,7 @@ function useTestLexicon(): void {
 function words(text: string): void {
   const bytes = String.UTF8.encode(text);
   const p = changetype<usize>(bytes);
-  SentiText(p, p + <usize>bytes.byteLength, false);
+  SentiText(p, p + <usize>bytes.byteLength);
 }
 
 function scores(text: string): void {
