@@ -1,7 +1,8 @@
-// The machinery under VADER's rules (vader.ts): SentiText's words, found one at a time in the text
-// as it lies in memory, and described once each (lexicon valence, case, which rule words they are)
-// into a ring, so that the rules read a word's description rather than its string, in constant
-// memory and without allocating. None of this is a rule; all of it is how the rules stay cheap.
+// VADER's SentiText, and the machinery under the rules (vader.ts): the text's words, found one at a
+// time as it lies in memory, and described once each (lexicon valence, case, which rule words of
+// vader-rules.ts they are) into a ring, so that the rules read a word's description rather than its
+// string, in constant memory and without allocating. None of this is a rule; all of it is how the
+// rules stay cheap.
 import {
   decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf, asciiLower,
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
@@ -9,169 +10,16 @@ import {
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { lexiconEntry, entryValence, entryIsOverlay, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "../base/buffers";
-import { allcap_differential, B_INCR, B_DECR } from "./vader";
+import {
+  allcap_differential, findRuleWord, ruleFlags, ruleBooster, LONGEST_RULE_WORD, BUT_UPPER_ID, LOWERCASE_FLAGS, EXACT_FLAGS,
+  W_BUT, W_BUT_UPPER, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY,
+} from "./vader-rules";
 import { TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT, TRACE_RULES, TRACE_WORD } from "../base/layouts";
 
-// The reference's word lists, which the rule-word table below is built from.
+// The reference's PUNC_LIST, the punctuation get_words_plus_punc strips.
 const PUNC_LIST: StaticArray<string> = [
   ".", "!", "?", ",", ";", ":", "-", "'", '"', "!!", "!!!", "??", "???", "?!?", "!?!", "?!?!", "!?!?",
 ];
-
-// Each as one space-separated string: a few strings in the module's data rather than a hundred
-// and twenty, for the packed module's size budget.
-const NEGATE =
-  "aint arent cannot cant couldnt darent didnt doesnt ain't aren't can't couldn't daren't didn't " +
-  "doesn't dont hadnt hasnt havent isnt mightnt mustnt neither don't hadn't hasn't haven't isn't " +
-  "mightn't mustn't neednt needn't never none nope nor not nothing nowhere oughtnt shant shouldnt " +
-  "uhuh wasnt werent oughtn't shan't shouldn't uh-uh wasn't weren't without wont wouldnt won't " +
-  "wouldn't rarely seldom despite";
-
-// BOOSTER_DICT's one-word keys, by value. Its keys with a space ("just enough", "kind of",
-// "sort of") can never equal a word; idioms_check meets them as two-word sequences.
-const BOOSTER_INCR =
-  "absolutely amazingly awfully completely considerably decidedly deeply effing enormously " +
-  "entirely especially exceptionally extremely fabulously flipping flippin fricking frickin " +
-  "frigging friggin fully fucking greatly hella highly hugely incredibly intensely majorly more " +
-  "most particularly purely quite really remarkably so substantially thoroughly totally " +
-  "tremendously uber unbelievably unusually utterly very";
-const BOOSTER_DECR =
-  "almost barely hardly kinda kindof kind-of less little marginally occasionally partly scarcely " +
-  "slightly somewhat sorta sortof sort-of";
-const BOOSTER_BIGRAMS: StaticArray<string> = ["just enough", "kind of", "sort of"];
-
-const SPECIAL_CASE_IDIOMS: StaticArray<string> = [
-  "the shit", "the bomb", "bad ass", "yeah right", "cut the mustard", "kiss of death", "hand to mouth",
-];
-const SPECIAL_CASE_IDIOM_VALUES: StaticArray<f64> = [3, 3, 1.5, -2, 2, -1.5, -2];
-
-// ---------------------------------------------------------------------------------------------
-// The rule words, in one small table built once: each word carries flags for the comparisons the
-// reference makes with it, and an id for the multi-word sequences (idioms, booster bigrams).
-
-// Compared with the word lowercased (the reference calls toLowerCase() first).
-export const W_BOOSTER: u32 = 1 << 0;
-export const W_KIND: u32 = 1 << 1;
-export const W_OF: u32 = 1 << 2;
-export const W_LEAST: u32 = 1 << 3;
-export const W_AT: u32 = 1 << 4;
-export const W_VERY: u32 = 1 << 5;
-const LOWERCASE_FLAGS: u32 = W_BOOSTER | W_KIND | W_OF | W_LEAST | W_AT | W_VERY;
-// Compared with the word as written (the reference uses === or indexOf).
-export const W_NEGATE: u32 = 1 << 6;
-export const W_BUT: u32 = 1 << 7;
-export const W_BUT_UPPER: u32 = 1 << 8;
-export const W_NEVER: u32 = 1 << 9;
-export const W_SO_THIS: u32 = 1 << 10;
-const EXACT_FLAGS: u32 = W_NEGATE | W_BUT | W_BUT_UPPER | W_NEVER | W_SO_THIS;
-// Per word of the text, besides the above.
-export const T_UPPER: u32 = 1 << 11; // is_upper_python
-export const T_IN_LEXICON: u32 = 1 << 12;
-export const T_CONTAINS_NT: u32 = 1 << 13; // "n't" in it
-export const T_OVERLAY: u32 = 1 << 14; // an overlay's word (lexicon.ts entryIsOverlay)
-
-const RULE_SLOTS: i32 = 512;
-const ruleWords = new Array<string>();
-const ruleFlags = new Array<u32>();
-const ruleBooster = new Array<f64>();
-const ruleSlots = new StaticArray<i32>(RULE_SLOTS);
-// The rule words' bytes (all ASCII), so a word of the text is compared without calls per character.
-const ruleBytes = memory.data(2048);
-const ruleAt = new Array<i32>();
-let ruleBytesUsed = 0;
-const IDIOM_WORDS = new StaticArray<i32>(SPECIAL_CASE_IDIOMS.length * 3); // word ids, -1 past the end
-const BIGRAM_WORDS = new StaticArray<i32>(BOOSTER_BIGRAMS.length * 2);
-
-function ruleWord(word: string, flags: u32, booster: f64): i32 {
-  // Its bytes where a new word's go, to hash them as a word of the text is hashed.
-  const bytes = ruleBytes + <usize>ruleBytesUsed;
-  for (let i = 0; i < word.length; i++) store<u8>(bytes + i, <u8>word.charCodeAt(i));
-  let slot = <i32>(fnv1a(bytes, word.length) & <u32>(RULE_SLOTS - 1));
-  while (unchecked(ruleSlots[slot]) >= 0) {
-    const id = unchecked(ruleSlots[slot]);
-    if (ruleWords[id] == word) {
-      ruleFlags[id] |= flags;
-      if (flags & W_BOOSTER) ruleBooster[id] = booster;
-      return id;
-    }
-    slot = (slot + 1) & (RULE_SLOTS - 1);
-  }
-  const id = ruleWords.length;
-  if (word.length > longestRuleWord) longestRuleWord = word.length;
-  ruleWords.push(word);
-  ruleFlags.push(flags);
-  ruleBooster.push(booster);
-  ruleAt.push(ruleBytesUsed);
-  ruleBytesUsed += word.length;
-  unchecked((ruleSlots[slot] = id));
-  return id;
-}
-
-/** Every word of a space-separated list, as rule words. */
-function ruleWordList(list: string, flags: u32, booster: f64): void {
-  const words = list.split(" ");
-  for (let i = 0; i < words.length; i++) ruleWord(words[i], flags, booster);
-}
-
-/** Splits a rule phrase on its spaces into word ids, `width` of them, -1 past its last word. */
-function phraseWords(phrase: string, out: StaticArray<i32>, at: i32, width: i32): void {
-  const words = phrase.split(" ");
-  for (let i = 0; i < width; i++) out[at + i] = i < words.length ? ruleWord(words[i], 0, 0) : -1;
-}
-
-let rulesReady = false;
-let longestRuleWord = 0; // none has a digit
-let butUpperId = -1;
-
-function buildRules(): void {
-  for (let i = 0; i < RULE_SLOTS; i++) unchecked((ruleSlots[i] = -1));
-  ruleWordList(BOOSTER_INCR, W_BOOSTER, B_INCR);
-  ruleWordList(BOOSTER_DECR, W_BOOSTER, B_DECR);
-  ruleWordList(NEGATE, W_NEGATE, 0);
-  ruleWord("kind", W_KIND, 0);
-  ruleWord("of", W_OF, 0);
-  ruleWord("least", W_LEAST, 0);
-  ruleWord("at", W_AT, 0);
-  ruleWord("very", W_VERY, 0);
-  ruleWord("but", W_BUT, 0);
-  butUpperId = ruleWord("BUT", W_BUT_UPPER, 0);
-  ruleWord("never", W_NEVER, 0);
-  ruleWord("so", W_SO_THIS, 0);
-  ruleWord("this", W_SO_THIS, 0);
-  for (let i = 0; i < SPECIAL_CASE_IDIOMS.length; i++) phraseWords(SPECIAL_CASE_IDIOMS[i], IDIOM_WORDS, i * 3, 3);
-  for (let i = 0; i < BOOSTER_BIGRAMS.length; i++) phraseWords(BOOSTER_BIGRAMS[i], BIGRAM_WORDS, i * 2, 2);
-  rulesReady = true;
-}
-
-/** The rule word with these bytes, or -1. */
-function findRuleWord(p: usize, len: i32, hash: u32): i32 {
-  let slot = <i32>(hash & <u32>(RULE_SLOTS - 1));
-  while (true) {
-    const id = unchecked(ruleSlots[slot]);
-    if (id < 0) return -1;
-    if (unchecked(ruleWords[id]).length == len && memory.compare(ruleBytes + <usize>unchecked(ruleAt[id]), p, <usize>len) == 0) return id;
-    slot = (slot + 1) & (RULE_SLOTS - 1);
-  }
-  return -1;
-}
-
-/** The value of the SPECIAL_CASE_IDIOMS entry spelled by these word ids, or NaN. */
-export function idiomValue(a: i32, b: i32, c: i32): f64 {
-  for (let i = 0; i < SPECIAL_CASE_IDIOMS.length; i++) {
-    const at = i * 3;
-    if (unchecked(IDIOM_WORDS[at]) == a && unchecked(IDIOM_WORDS[at + 1]) == b && unchecked(IDIOM_WORDS[at + 2]) == c) {
-      return unchecked(SPECIAL_CASE_IDIOM_VALUES[i]);
-    }
-  }
-  return NaN;
-}
-
-/** Whether these word ids spell one of BOOSTER_DICT's two-word keys. */
-export function isBoosterBigram(a: i32, b: i32): bool {
-  for (let i = 0; i < BOOSTER_BIGRAMS.length; i++) {
-    if (a >= 0 && unchecked(BIGRAM_WORDS[i * 2]) == a && unchecked(BIGRAM_WORDS[i * 2 + 1]) == b) return true;
-  }
-  return false;
-}
 
 // ---------------------------------------------------------------------------------------------
 // SentiText: the text's words (get_words_and_emoticons), found one at a time, and what the rules
@@ -198,7 +46,6 @@ let described = 0;
  * first WORDS of them kept), and the counts above.
  */
 export function SentiText(start: usize, end: usize): void {
-  if (!rulesReady) buildRules();
   prepareCache();
   beginWords(start, end);
   let words = 0;
@@ -432,10 +279,15 @@ const ring = memory.data(WORDS * RING_SLOT, 8);
   return ring + <usize>(index & RING_MASK) * RING_SLOT;
 }
 
-/** Whether word `index` has this flag (W_, T_). */
+/** Word `index`'s flags (vader-rules.ts W_, T_). */
+// @ts-ignore: decorator
+@inline export function flagsOf(index: i32): u32 {
+  return load<u32>(slotAt(index), D_FLAGS);
+}
+/** Whether word `index` has this flag. */
 // @ts-ignore: decorator
 @inline export function has(index: i32, flag: u32): bool {
-  return (load<u32>(slotAt(index), D_FLAGS) & flag) != 0;
+  return (flagsOf(index) & flag) != 0;
 }
 /** The rule word that word `index` is as written, or -1. */
 // @ts-ignore: decorator
@@ -528,7 +380,7 @@ let cacheGeneration = -1; // the lexicon the cache was filled from
 /** The cache, made once, and emptied (and keyLimit set) when another lexicon has been put in use. */
 function prepareCache(): void {
   if (cacheGeneration == lexiconGeneration) return;
-  keyLimit = min(MAX_KEY, max(longestKey, longestRuleWord));
+  keyLimit = min(MAX_KEY, max(longestKey, LONGEST_RULE_WORD));
   if (cache == 0) cache = allocate(<usize>CACHE_ENTRY << <usize>CACHE_BITS);
   memory.fill(cache, 0, <usize>CACHE_ENTRY << <usize>CACHE_BITS);
   cacheGeneration = lexiconGeneration;
@@ -592,7 +444,7 @@ function prepareCache(): void {
     // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
     // lowercase self, and a word with capitals or other characters can only be "BUT".
     if (ascii && (kind & ASCII_UPPER) == 0) id = lowerId;
-    else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
+    else if (isBytes(wordStart, wordEnd, "BUT")) id = BUT_UPPER_ID;
     if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
   }
   if (apostrophe && containsNt(wordStart, wordEnd)) flags |= T_CONTAINS_NT;

@@ -1,22 +1,20 @@
 // VADER sentiment, ported rule by rule from vader-sentiment 1.1.3 (vaderSentiment.js), whose
-// results are the specification: every function below is named as its counterpart there and comes
-// in its order, so that a reader can check them side by side.
+// results are the specification. This file is its SentimentIntensityAnalyzer: every function below
+// is named as its method there and comes in its order, so that a reader can check them side by
+// side; the module level it uses is vader-rules.ts, its SentiText vader-words.ts.
 //
 // Where the reference passes lists of words, these functions pass a word's index: its description
 // (lexicon valence, case, which rule words it is) was made once, when SentiText found it
 // (vader-words.ts, the machinery that keeps this cheap). The reference's rules look at most three
 // words back and two ahead; its sentiments list is summed as each sentiment is found.
 import {
-  SentiText, describeAhead, has, idOf, wordStartOf, wordEndOf, valenceOf, boosterOf, idiomValue, isBoosterBigram,
+  SentiText, describeAhead, has, flagsOf, idOf, wordStartOf, wordEndOf, valenceOf, boosterOf,
   wordCount, isCapDiff, butIndex, valencedWords, exclamations, questions, tracing, startTrace, traceWord,
-  W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEGATE, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY,
 } from "./vader-words";
-
-// Constants of the reference, as named there.
-export const B_INCR: f64 = 0.293;
-export const B_DECR: f64 = -0.293;
-const C_INCR: f64 = 0.733;
-const N_SCALAR: f64 = -0.74;
+import {
+  negated, normalize, scalar_inc_dec, idiomValue, isBoosterBigram, B_DECR, C_INCR, N_SCALAR,
+  W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_OVERLAY,
+} from "./vader-rules";
 
 // What changed the word being scored, for `tarkin explain`: a bit per rule.
 export const RULE_CAPS: u32 = 1 << 0; // ALL CAPS among words that are not
@@ -29,42 +27,6 @@ export const RULE_LEAST: u32 = 1 << 6; // after "least"
 export const RULE_BUT: u32 = 1 << 7; // before (x0.5) or after (x1.5) "but"
 export const RULE_MODIFIER: u32 = 1 << 8; // itself a booster, or the "kind" of "kind of": scores 0
 export let rules: u32 = 0;
-
-/**
- * negated([word]), as never_check calls it: a NEGATE word, or one containing "n't" (its "least"
- * test needs a word before "least", which a list of one word lacks).
- */
-// @ts-ignore: decorator
-@inline export function negated(index: i32): bool {
-  return has(index, W_NEGATE | T_CONTAINS_NT);
-}
-
-export function normalize(score: f64): f64 {
-  const alpha: f64 = 15;
-  const norm_score = score / Math.sqrt(score * score + alpha);
-  if (norm_score < -1.0) return -1.0;
-  if (norm_score > 1.0) return 1.0;
-  return norm_score;
-}
-
-/** allcap_differential: some words, but not all, are ALL CAPS (given how many are). */
-export function allcap_differential(words: i32, allcapWords: i32): bool {
-  const cap_differential = words - allcapWords;
-  return cap_differential > 0 && cap_differential < words;
-}
-
-export function scalar_inc_dec(index: i32, valence: f64, is_cap_diff: bool): f64 {
-  let scalar: f64 = 0.0;
-  if (has(index, W_BOOSTER)) {
-    scalar = boosterOf(index);
-    if (valence < 0) scalar *= -1;
-    if (is_cap_diff && has(index, T_UPPER)) {
-      if (valence > 0) scalar += C_INCR;
-      else scalar -= C_INCR;
-    }
-  }
-  return scalar;
-}
 
 /** vader-sentiment rounds the compound score to this many decimals. */
 export const COMPOUND_DECIMALS = 4;
@@ -147,7 +109,8 @@ export function sentiment_valence(index: i32): f64 {
   }
   for (let start_i = 0; start_i < 3; start_i++) {
     if (index > start_i && !has(index - (start_i + 1), T_IN_LEXICON)) {
-      let s = scalar_inc_dec(index - (start_i + 1), valence, isCapDiff);
+      const before = index - (start_i + 1);
+      let s = scalar_inc_dec(flagsOf(before), boosterOf(before), valence, isCapDiff);
       if (start_i == 1 && s != 0) s = s * 0.95;
       else if (start_i == 2 && s != 0) s = s * 0.9;
       if (s != 0) rules |= RULE_BOOSTER;
@@ -221,16 +184,16 @@ export function idioms_check(valence: f64, index: i32): f64 {
 
 export function never_check(valence: f64, start_i: i32, index: i32): f64 {
   if (start_i == 0) {
-    if (negated(index - 1)) valence = negation(valence);
+    if (negated(flagsOf(index - 1))) valence = negation(valence);
   }
   if (start_i == 1) {
     if (has(index - 2, W_NEVER) && has(index - 1, W_SO_THIS)) valence = emphasis(valence, 1.5);
-    else if (negated(index - (start_i + 1))) valence = negation(valence);
+    else if (negated(flagsOf(index - (start_i + 1)))) valence = negation(valence);
   }
   if (start_i == 2) {
     if ((has(index - 3, W_NEVER) && has(index - 2, W_SO_THIS)) || has(index - 1, W_SO_THIS)) {
       valence = emphasis(valence, 1.25);
-    } else if (negated(index - (start_i + 1))) {
+    } else if (negated(flagsOf(index - (start_i + 1)))) {
       valence = negation(valence);
     }
   }

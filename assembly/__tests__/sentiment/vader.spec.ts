@@ -1,12 +1,12 @@
 // One test per rule of the VADER port, so that a broken rule fails by its name. Each expected value
 // is what vader-sentiment 1.1.3 (vaderSentiment.js) gives for the same words, its rule called
 // directly where it can be; the lexicon is a small one with the reference's values for the words used.
+import { negated, normalize, allcap_differential, scalar_inc_dec } from "../../sentiment/vader-rules";
 import {
-  negated, normalize, allcap_differential, scalar_inc_dec, polarity_scores, sentiment_valence, least_check, but_check,
-  idioms_check, never_check, punctuation_emphasis, amplify_ep, amplify_qm, sift_sentiment_scores, score_valence,
-  roundFixed, neg, neu, pos, compound,
+  polarity_scores, sentiment_valence, least_check, but_check, idioms_check, never_check, punctuation_emphasis,
+  amplify_ep, amplify_qm, sift_sentiment_scores, score_valence, roundFixed, neg, neu, pos, compound,
 } from "../../sentiment/vader";
-import { SentiText, wordCount, isCapDiff, butIndex } from "../../sentiment/vader-words";
+import { SentiText, flagsOf, boosterOf, wordCount, isCapDiff, butIndex } from "../../sentiment/vader-words";
 import { useLexicon } from "../../sentiment/lexicon";
 import { fnv1a } from "../../base/hash";
 
@@ -64,14 +64,14 @@ describe("VADER's rules", () => {
 
   it("negated: a NEGATE word or one with n't, as written", () => {
     words("not isn't never nothing good least can't NOT");
-    expect(negated(0)).toBe(true);
-    expect(negated(1)).toBe(true);
-    expect(negated(2)).toBe(true);
-    expect(negated(3)).toBe(true);
-    expect(negated(4)).toBe(false);
-    expect(negated(5)).toBe(false);
-    expect(negated(6)).toBe(true);
-    expect(negated(7)).toBe(false);
+    expect(negated(flagsOf(0))).toBe(true);
+    expect(negated(flagsOf(1))).toBe(true);
+    expect(negated(flagsOf(2))).toBe(true);
+    expect(negated(flagsOf(3))).toBe(true);
+    expect(negated(flagsOf(4))).toBe(false);
+    expect(negated(flagsOf(5))).toBe(false);
+    expect(negated(flagsOf(6))).toBe(true);
+    expect(negated(flagsOf(7))).toBe(false);
   });
 
   it("normalize", () => {
@@ -93,12 +93,12 @@ describe("VADER's rules", () => {
 
   it("scalar_inc_dec", () => {
     words("very VERY barely table");
-    expect(scalar_inc_dec(0, 1.9, false)).toBe(0.293);
-    expect(scalar_inc_dec(0, -1.9, false)).toBe(-0.293);
-    expect(scalar_inc_dec(1, 1.9, true)).toBe(1.026);
-    expect(scalar_inc_dec(1, -1.9, true)).toBe(-1.026);
-    expect(scalar_inc_dec(2, 1.9, false)).toBe(-0.293);
-    expect(scalar_inc_dec(3, 1.9, true)).toBe(0);
+    expect(scalar_inc_dec(flagsOf(0), boosterOf(0), 1.9, false)).toBe(0.293);
+    expect(scalar_inc_dec(flagsOf(0), boosterOf(0), -1.9, false)).toBe(-0.293);
+    expect(scalar_inc_dec(flagsOf(1), boosterOf(1), 1.9, true)).toBe(1.026);
+    expect(scalar_inc_dec(flagsOf(1), boosterOf(1), -1.9, true)).toBe(-1.026);
+    expect(scalar_inc_dec(flagsOf(2), boosterOf(2), 1.9, false)).toBe(-0.293);
+    expect(scalar_inc_dec(flagsOf(3), boosterOf(3), 1.9, true)).toBe(0);
   });
 
   it("SentiText: words of two or more units, split at white space, punctuation stripped as get_words_plus_punc does", () => {
