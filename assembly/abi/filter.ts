@@ -14,13 +14,15 @@ import {
 import { surprise, passesGate, surpriseMode } from "../models/surprise";
 import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
 import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonUnknownField } from "../models/fields";
-import * as vader from "../sentiment/vader";
+import { polarity_scores, PolarityScores, COMPOUND_DECIMALS } from "../sentiment/vader";
 import { fearOf, isAnomaly } from "../decision/fear";
 import { Growable, allocate } from "../base/buffers";
 
 // ---------------------------------------------------------------------------------------------
 // The verdict on one message.
 
+/** VADER's scores of the message, filled by each scoreMessage. */
+export const verdictSentiment = new PolarityScores();
 export let verdictSurprise: f64 = 0;
 export let verdictInfrequent = false;
 export let verdictFear: f64 = 0;
@@ -37,7 +39,8 @@ export function scoreMessage(start: usize, end: usize): void {
   // measure what reading and writing records alone costs inside Fluent Bit. Compiled out otherwise.
   if (isDefined(RECORD_IO_ONLY)) return;
   const mode = surpriseMode();
-  vader.polarity_scores(start, end);
+  const sentiment = verdictSentiment;
+  polarity_scores(start, end, sentiment);
   if (mode == SURPRISE_TARKIN) {
     verdictSurprise = surprise(start, end);
     verdictCovered = true;
@@ -46,8 +49,8 @@ export function scoreMessage(start: usize, end: usize): void {
     verdictCovered = covered();
   }
   verdictInfrequent = passesGate(verdictSurprise);
-  verdictFear = fearOf(mode, verdictSurprise, vader.compound, vader.neg, vader.securityNegative);
-  verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, vader.compound, vader.securityNegative, verdictCovered, verdictFear, minimumFear);
+  verdictFear = fearOf(mode, verdictSurprise, sentiment.compound, sentiment.neg, sentiment.securityNegative);
+  verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, sentiment.compound, sentiment.securityNegative, verdictCovered, verdictFear, minimumFear);
 }
 
 // Counters since the instance started (layouts.ts STATS_).
@@ -451,7 +454,7 @@ function scoreField<E>(events: E, keys: OwnKeys, field: i32, value: f64): void {
 function writeVerdict<E>(events: E, keys: OwnKeys, withAnomaly: bool): void {
   scoreField<E>(events, keys, SURPRISE, verdictSurprise);
   boolField<E>(events, keys, INFREQUENT, verdictInfrequent);
-  numberField<E>(events, keys, SENTIMENT, vader.compound, vader.COMPOUND_DECIMALS);
+  numberField<E>(events, keys, SENTIMENT, verdictSentiment.compound, COMPOUND_DECIMALS);
   scoreField<E>(events, keys, FEAR, verdictFear);
   if (withAnomaly) boolField<E>(events, keys, ANOMALY, verdictAnomaly);
   boolField<E>(events, keys, COVERED, verdictCovered);
@@ -471,10 +474,11 @@ function writeReason(): void {
   reason.length = 0;
   if (surpriseMode() == SURPRISE_TARKIN) return;
   // Fear is the larger of the surprise and the negativity: above the surprise, the words made it.
-  const fromWords = vader.mostNegativeEnd > vader.mostNegativeStart && vader.compound < 0 && verdictFear > verdictSurprise;
+  const sentiment = verdictSentiment;
+  const fromWords = sentiment.mostNegativeEnd > sentiment.mostNegativeStart && sentiment.compound < 0 && verdictFear > verdictSurprise;
   if (fromWords) {
-    reason.ascii(vader.securityNegative ? "security: " : "negative: ");
-    reason.text(vader.mostNegativeStart, vader.mostNegativeEnd - vader.mostNegativeStart, NAME_LIMIT);
+    reason.ascii(sentiment.securityNegative ? "security: " : "negative: ");
+    reason.text(sentiment.mostNegativeStart, sentiment.mostNegativeEnd - sentiment.mostNegativeStart, NAME_LIMIT);
     return;
   }
   if (verdictSurprise <= 0 || reasonNameEnd < reasonNameStart) return;

@@ -26,205 +26,204 @@ const PUNC_LIST: StaticArray<string> = [
 // need of the whole text, counted in the first pass: words, is_cap_diff, the first "but", "!"
 // and "?" (every byte passes through the word finder).
 
-let textStart: usize = 0;
-let textEnd: usize = 0;
-let scanPos: usize = 0;
-
-export let wordCount: i32 = 0;
-export let isCapDiff: bool = false;
-/** The first "but" (else "BUT"), for but_check; -1 when none. */
-export let butIndex: i32 = -1;
-/** How many words have a lexicon valence: with none, no rule can give one any. */
-export let valencedWords: i32 = 0;
-export let exclamations = 0;
-export let questions = 0;
-/** Words described so far: all of them after SentiText, unless the text has more than the ring holds. */
-let described = 0;
-
 /**
- * SentiText's constructor over the UTF-8 text in [start, end): every word found and described (the
- * first WORDS of them kept), and the counts above.
+ * SentiText over one text at a time: what the rules need of the whole text, and the word finder's
+ * place in it. Its words are described into the module's ring (below), so the last text read is
+ * the one whose words the ring holds. Made once by its user and read again for every text.
  */
-export function SentiText(start: usize, end: usize): void {
-  prepareCache();
-  beginWords(start, end);
-  let words = 0;
-  let allcapWords = 0;
-  let valenced = 0;
-  let firstBut = -1;
-  let firstButUpper = -1;
-  while (true) {
-    const flags = readWord(words);
-    if (flags < 0) break;
-    if (flags & T_IN_LEXICON) valenced++;
-    if (flags & T_UPPER) allcapWords++;
-    if (firstBut < 0 && flags & W_BUT) firstBut = words;
-    if (firstButUpper < 0 && flags & W_BUT_UPPER) firstButUpper = words;
-    words++;
-  }
-  wordCount = words;
-  valencedWords = valenced;
-  butIndex = firstBut >= 0 ? firstBut : firstButUpper;
-  isCapDiff = allcap_differential(words, allcapWords);
-  described = words;
-  if (words > WORDS) {
-    // The ring holds the last words: read the text again from its first ("!" and "?" are
-    // counted already: the counts stand).
-    described = 0;
-    scanPos = start;
-  }
-}
+export class SentiText {
+  /** How many words: the reference's words_and_emoticons.length. */
+  wordCount: i32 = 0;
+  isCapDiff: bool = false;
+  /** The first "but" (else "BUT"), for but_check; -1 when none. */
+  butIndex: i32 = -1;
+  /** How many words have a lexicon valence: with none, no rule can give one any. */
+  valencedWords: i32 = 0;
+  exclamations: i32 = 0;
+  questions: i32 = 0;
+  /** Where the text starts and ends. */
+  textStart: usize = 0;
+  private textEnd: usize = 0;
+  /** Where the word finder goes on. */
+  private scanPos: usize = 0;
+  /** Words described so far: all of them after read, unless the text has more than the ring holds. */
+  private described: i32 = 0;
 
-/** Makes sure the words the rules may read around word `index` (two ahead) are in the ring. */
-// @ts-ignore: decorator
-@inline export function describeAhead(index: i32): void {
-  while (described < wordCount && described - index < 3) {
-    readWord(described);
-    described++;
+  /**
+   * SentiText's constructor over the UTF-8 text in [start, end), this instance reused: every word
+   * found and described (the first WORDS of them kept), and the counts above.
+   */
+  read(start: usize, end: usize): SentiText {
+    prepareCache();
+    this.textStart = start;
+    this.textEnd = end;
+    this.scanPos = start;
+    this.exclamations = 0;
+    this.questions = 0;
+    let words = 0;
+    let allcapWords = 0;
+    let valenced = 0;
+    let firstBut = -1;
+    let firstButUpper = -1;
+    while (true) {
+      const flags = this.readWord(words);
+      if (flags < 0) break;
+      if (flags & T_IN_LEXICON) valenced++;
+      if (flags & T_UPPER) allcapWords++;
+      if (firstBut < 0 && flags & W_BUT) firstBut = words;
+      if (firstButUpper < 0 && flags & W_BUT_UPPER) firstButUpper = words;
+      words++;
+    }
+    this.wordCount = words;
+    this.valencedWords = valenced;
+    this.butIndex = firstBut >= 0 ? firstBut : firstButUpper;
+    this.isCapDiff = allcap_differential(words, allcapWords);
+    this.described = words;
+    if (words > WORDS) {
+      // The ring holds the last words: read the text again from its first ("!" and "?" are
+      // counted already: the counts stand).
+      this.described = 0;
+      this.scanPos = start;
+    }
+    return this;
   }
-}
 
-function beginWords(start: usize, end: usize): void {
-  textStart = start;
-  textEnd = end;
-  scanPos = start;
-  exclamations = 0;
-  questions = 0;
+  /** Makes sure the words the rules may read around word `index` (two ahead) are in the ring. */
+  // @ts-ignore: decorator
+  @inline describeAhead(index: i32): void {
+    while (this.described < this.wordCount && this.described - index < 3) {
+      this.readWord(this.described);
+      this.described++;
+    }
+  }
+
+  /**
+   * Finds the next word and describes it into the ring as word `index`: returns its flags, or -1
+   * past the last word. A word is a run between \s characters longer than one UTF-16 unit (the
+   * reference's split(/\s/) and length > 1 filter), after get_words_plus_punc's replacement.
+   */
+  private readWord(index: i32): i32 {
+    const end = this.textEnd;
+    while (this.scanPos < end) {
+      const start = this.scanPos;
+      const first = <u32>load<u8>(start);
+      let k = asciiClassOf(first);
+      if (k & ASCII_SPACE) {
+        this.scanPos = start + 1;
+        continue;
+      }
+      let p = start;
+      let letters: u32 = 0; // ASCII_UPPER, ASCII_LOWER and ASCII_DIGIT, as seen
+      if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
+        // Most words of a log line are ASCII text up to a space or the end: one tight loop finds
+        // them, with nothing to strip. Any other token goes on in readToken from where it stopped.
+        letters = k;
+        p = start + 1;
+        while (p < end) {
+          const b = <u32>load<u8>(p);
+          k = asciiClassOf(b);
+          if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
+          letters |= k;
+          p++;
+        }
+        if (p == end || k & ASCII_SPACE) {
+          this.scanPos = p == end ? p : p + 1;
+          if (p - start <= 1) continue;
+          return <i32>describeWord(index & RING_MASK, start, p, letters, end);
+        }
+      }
+      const flags = this.readToken(index, start, p, letters);
+      if (flags >= 0) return flags;
+    }
+    return -1;
+  }
+
+  /**
+   * Reads on a token that starts at `start` and was read as plain ASCII text up to `from` (`letters`
+   * its kinds): to the next \s, counting "!" and "?", noting an apostrophe. When it is a word, its
+   * punctuation stripped as get_words_plus_punc does, describes it as word `index` and returns its
+   * flags; else -1.
+   */
+  private readToken(index: i32, start: usize, from: usize, letters: u32): i32 {
+    const end = this.textEnd;
+    let p = from;
+    let space: usize = 0;
+    let ascii = true;
+    let extraUnits = 0; // UTF-16 units less bytes, from the characters that are not ASCII
+    let apostrophe = false;
+    let seenText = from > start;
+    let lead = start; // where the leading punctuation ends
+    let trail = p; // where the last character that is not punctuation ends
+    let pending = false; // punctuation since the last text
+    let interior = false;
+    while (p < end) {
+      const b = <u32>load<u8>(p);
+      let k = asciiClassOf(b);
+      if (k & ASCII_PUNCTUATION) {
+        pending = true;
+        if (b == 0x27) apostrophe = true;
+        else if (b == 0x21) this.exclamations++;
+        else if (b == 0x3f) this.questions++;
+        p++;
+        continue;
+      }
+      if (k & ASCII_SPACE) {
+        space = 1;
+        break;
+      }
+      let q = p + 1;
+      if (k & NOT_ASCII) {
+        const cp = decodeAt(p, end);
+        if (isJsSpace(cp)) {
+          space = <usize>decodedLength;
+          break;
+        }
+        ascii = false;
+        q = p + <usize>decodedLength;
+        extraUnits += utf16Length(cp) - decodedLength;
+      } else {
+        // A run of ASCII text: the common case, in a loop of its own.
+        letters |= k;
+        while (q < end) {
+          k = asciiClassOf(<u32>load<u8>(q));
+          if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
+          letters |= k;
+          q++;
+        }
+      }
+      if (!seenText) {
+        seenText = true;
+        lead = p;
+      } else if (pending) interior = true;
+      pending = false;
+      p = q;
+      trail = p;
+    }
+    this.scanPos = p + space;
+    if (<i32>(p - start) + extraUnits <= 1) return -1;
+    let wordStart = start;
+    let wordEnd = p;
+    // get_words_plus_punc's replacement: it maps "p+w" and "w+p" to w for every PUNC_LIST entry p
+    // and every punctuation-free word w of the text. Since w is then this very token stripped, the
+    // map reduces to a test of the token's leading punctuation [start, lead) or trailing [trail, p),
+    // when it has no other. What is stripped is ASCII punctuation, so every non-ASCII unit lies in
+    // what is kept.
+    if (seenText && !interior) {
+      if (lead > start && trail == p) {
+        if (isPuncListed(start, <i32>(lead - start)) && <i32>(p - lead) + extraUnits > 1) wordStart = lead;
+      } else if (trail < p && lead == start) {
+        if (isPuncListed(trail, <i32>(p - trail)) && <i32>(trail - start) + extraUnits > 1) wordEnd = trail;
+      }
+    }
+    const kind = letters | (ascii ? 0 : NOT_ASCII) | (apostrophe ? K_APOSTROPHE : 0);
+    return <i32>describeWord(index & RING_MASK, wordStart, wordEnd, kind, end);
+  }
 }
 
 // What a word is made of, as the word finder saw it: the ASCII class bits of its letters
 // (ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT), NOT_ASCII when it has another character (then bytes
 // are not characters), and this.
 const K_APOSTROPHE: u32 = 1 << 8; // an apostrophe, so maybe "n't"
-
-/**
- * Finds the next word and describes it into the ring as word `index`: returns its flags, or -1
- * past the last word. A word is a run between \s characters longer than one UTF-16 unit (the
- * reference's split(/\s/) and length > 1 filter), after get_words_plus_punc's replacement.
- */
-function readWord(index: i32): i32 {
-  const end = textEnd;
-  while (scanPos < end) {
-    const start = scanPos;
-    const first = <u32>load<u8>(start);
-    let k = asciiClassOf(first);
-    if (k & ASCII_SPACE) {
-      scanPos = start + 1;
-      continue;
-    }
-    let p = start;
-    let letters: u32 = 0; // ASCII_UPPER, ASCII_LOWER and ASCII_DIGIT, as seen
-    if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
-      // Most words of a log line are ASCII text up to a space or the end: one tight loop finds
-      // them, with nothing to strip. Any other token goes on in readToken from where it stopped.
-      letters = k;
-      p = start + 1;
-      while (p < end) {
-        const b = <u32>load<u8>(p);
-        k = asciiClassOf(b);
-        if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
-        letters |= k;
-        p++;
-      }
-      if (p == end || k & ASCII_SPACE) {
-        scanPos = p == end ? p : p + 1;
-        if (p - start <= 1) continue;
-        return <i32>describeWord(index & RING_MASK, start, p, letters);
-      }
-    }
-    if (readToken(start, p, letters)) return <i32>describeWord(index & RING_MASK, tokenStart, tokenEnd, tokenKind);
-  }
-  return -1;
-}
-
-// The word readToken found: its span, after stripping, and its kind.
-let tokenStart: usize = 0;
-let tokenEnd: usize = 0;
-let tokenKind: u32 = 0;
-
-/**
- * Reads on a token that starts at `start` and was read as plain ASCII text up to `from` (`letters`
- * its kinds): to the next \s, counting "!" and "?", noting an apostrophe. Returns whether it is a
- * word (then tokenStart, tokenEnd, tokenKind), its punctuation stripped as get_words_plus_punc does.
- */
-function readToken(start: usize, from: usize, letters: u32): bool {
-  const end = textEnd;
-  let p = from;
-  let space: usize = 0;
-  let ascii = true;
-  let extraUnits = 0; // UTF-16 units less bytes, from the characters that are not ASCII
-  let apostrophe = false;
-  let seenText = from > start;
-  let lead = start; // where the leading punctuation ends
-  let trail = p; // where the last character that is not punctuation ends
-  let pending = false; // punctuation since the last text
-  let interior = false;
-  while (p < end) {
-    const b = <u32>load<u8>(p);
-    let k = asciiClassOf(b);
-    if (k & ASCII_PUNCTUATION) {
-      pending = true;
-      if (b == 0x27) apostrophe = true;
-      else if (b == 0x21) exclamations++;
-      else if (b == 0x3f) questions++;
-      p++;
-      continue;
-    }
-    if (k & ASCII_SPACE) {
-      space = 1;
-      break;
-    }
-    let q = p + 1;
-    if (k & NOT_ASCII) {
-      const cp = decodeAt(p, end);
-      if (isJsSpace(cp)) {
-        space = <usize>decodedLength;
-        break;
-      }
-      ascii = false;
-      q = p + <usize>decodedLength;
-      extraUnits += utf16Length(cp) - decodedLength;
-    } else {
-      // A run of ASCII text: the common case, in a loop of its own.
-      letters |= k;
-      while (q < end) {
-        k = asciiClassOf(<u32>load<u8>(q));
-        if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
-        letters |= k;
-        q++;
-      }
-    }
-    if (!seenText) {
-      seenText = true;
-      lead = p;
-    } else if (pending) interior = true;
-    pending = false;
-    p = q;
-    trail = p;
-  }
-  scanPos = p + space;
-  if (<i32>(p - start) + extraUnits <= 1) return false;
-  tokenStart = start;
-  tokenEnd = p;
-  tokenKind = letters | (ascii ? 0 : NOT_ASCII) | (apostrophe ? K_APOSTROPHE : 0);
-  if (seenText && !interior) stripPunctuation(start, lead, trail, p, extraUnits);
-  return true;
-}
-
-/**
- * get_words_plus_punc's replacement: it maps "p+w" and "w+p" to w for every PUNC_LIST entry p and
- * every punctuation-free word w of the text. Since w is then this very token stripped, the map
- * reduces to a test of the token's leading punctuation [start, lead) or trailing [trail, end), when
- * it has no other (what the word finder saw as it read it).
- */
-function stripPunctuation(start: usize, lead: usize, trail: usize, end: usize, extraUnits: i32): void {
-  if (lead > start && trail == end) {
-    // What is stripped is ASCII punctuation, so every non-ASCII unit lies in what is kept.
-    if (isPuncListed(start, <i32>(lead - start)) && <i32>(end - lead) + extraUnits > 1) tokenStart = lead;
-  } else if (trail < end && lead == start) {
-    if (isPuncListed(trail, <i32>(end - trail)) && <i32>(trail - start) + extraUnits > 1) tokenEnd = trail;
-  }
-}
 
 // PUNC_LIST's one-character entries (. ! ? , ; : - ' "), all below 0x40, as bits: the stripped
 // punctuation of a log word is mostly one character, and a bit test beats the list walk.
@@ -257,14 +256,14 @@ function isBytes(start: usize, end: usize, text: string): bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The ring of described words.
+// The ring of described words: the module's, holding the words of the last text a SentiText read.
 
 export const WORDS: i32 = 1024;
 const RING_MASK: i32 = WORDS - 1;
 // A word's description, in a ring slot and in a cache entry alike, so a cached one is copied over
 // as three u64s: u32 flags, i32 the rule word it is as written (or -1), f64 the lexicon valence of
 // the lowercased word, f64 its BOOSTER_DICT value. A ring slot then has u32 start and u32 end, the
-// word's span, kept only while tracing.
+// word's span, for the trace and the record's reason (its most negative word).
 const D_FLAGS = 0;
 const D_ID = 4;
 const D_VALENCE = 8;
@@ -318,11 +317,8 @@ const ring = memory.data(WORDS * RING_SLOT, 8);
 const MAX_KEY: i32 = 64;
 const lowerBuffer = memory.data(MAX_KEY + 4);
 
-/** The FNV-1a hash of the last lowercaseWord's result. */
-let lowerHash: u32 = 0;
-
 /** The longest a lowercased word can be and still be a key: of the lexicon in use or a rule word. */
-let keyLimit: i32 = MAX_KEY;
+let keyLimit: i32 = MAX_KEY; // a global: read for every word, set only when the lexicon changes
 
 /**
  * Whether the current ASCII word, of `length` bytes, can be no key once lowercased: longer than
@@ -331,14 +327,15 @@ let keyLimit: i32 = MAX_KEY;
  */
 // @ts-ignore: decorator
 @inline function asciiNoKey(length: i32, kind: u32): bool {
-  return length > keyLimit || ((kind & ASCII_DIGIT) != 0 && length > longestKeyWithDigit);
+  return length > keyLimit || ((kind & ASCII_DIGIT) != 0 && length > longestKeyWithDigit());
 }
 
 /**
- * Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it; -1 when it can be
- * no key (longer than keyLimit). An ASCII word has passed asciiNoKey already.
+ * Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it: returns the
+ * lowercased length << 32 | its FNV-1a hash, or -1 when it can be no key (longer than keyLimit).
+ * An ASCII word has passed asciiNoKey already.
  */
-function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
+function lowercaseWord(start: usize, end: usize, ascii: bool): i64 {
   if (ascii) {
     const n = <i32>(end - start);
     let h = FNV_OFFSET;
@@ -348,8 +345,7 @@ function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
       store<u8>(lowerBuffer + i, <u8>lower);
       h = fnv1aStep(h, lower);
     }
-    lowerHash = h;
-    return n;
+    return (<i64>n << 32) | <i64>h;
   }
   lowerBegin(start, end);
   let n = 0;
@@ -359,8 +355,7 @@ function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
     if (n > keyLimit) return -1;
     n += encodeAt(lowerBuffer + n, <u32>cp);
   }
-  lowerHash = fnv1a(lowerBuffer, n);
-  return n;
+  return (<i64>n << 32) | <i64>fnv1a(lowerBuffer, n);
 }
 
 function containsNt(start: usize, end: usize): bool {
@@ -374,16 +369,16 @@ function containsNt(start: usize, end: usize): bool {
 // direct-mapped cache keyed by its bytes (all it depends on), so a repeated word costs one probe.
 const CACHE_BITS: u64 = 12;
 const CACHE_ENTRY = 40; // u64 key, u32 length (0: empty), u32 reserved, then the description
-let cache: usize = 0;
-let cacheGeneration = -1; // the lexicon the cache was filled from
+let cache: usize = 0; // a global: probed for every word, allocated at the first text
+let cacheGeneration = -1; // the lexicon the cache was filled from: a global, as the cache outlives a text
 
 /** The cache, made once, and emptied (and keyLimit set) when another lexicon has been put in use. */
 function prepareCache(): void {
-  if (cacheGeneration == lexiconGeneration) return;
-  keyLimit = min(MAX_KEY, max(longestKey, LONGEST_RULE_WORD));
+  if (cacheGeneration == lexiconGeneration()) return;
+  keyLimit = min(MAX_KEY, max(longestKey(), LONGEST_RULE_WORD));
   if (cache == 0) cache = allocate(<usize>CACHE_ENTRY << <usize>CACHE_BITS);
   memory.fill(cache, 0, <usize>CACHE_ENTRY << <usize>CACHE_BITS);
-  cacheGeneration = lexiconGeneration;
+  cacheGeneration = lexiconGeneration();
 }
 
 // @ts-ignore: decorator
@@ -394,11 +389,11 @@ function prepareCache(): void {
 }
 
 /**
- * Looks the word [wordStart, wordEnd) of this `kind` up every way the rules need, into ring slot
- * `slot`; returns its flags.
+ * Looks the word [wordStart, wordEnd) of this `kind`, in a text ending at `textEnd`, up every way
+ * the rules need, into ring slot `slot`; returns its flags.
  */
 // @ts-ignore: decorator
-@inline function describeWord(slot: i32, wordStart: usize, wordEnd: usize, kind: u32): u32 {
+@inline function describeWord(slot: i32, wordStart: usize, wordEnd: usize, kind: u32, textEnd: usize): u32 {
   const at = slotAt(slot);
   // Where the word is: kept for the trace, and for a word with a valence (the record's reason names the most negative).
   store<u32>(at, <u32>wordStart, D_START);
@@ -425,10 +420,11 @@ function prepareCache(): void {
         return load<u32>(at, D_FLAGS);
       }
     }
-    const lowerLength = lowercaseWord(wordStart, wordEnd, ascii);
+    const lowered = lowercaseWord(wordStart, wordEnd, ascii);
     let lowerId = -1;
-    if (lowerLength >= 0) {
-      const hash = lowerHash;
+    if (lowered >= 0) {
+      const lowerLength = <i32>(lowered >> 32);
+      const hash = <u32>lowered;
       const lexiconAt = lexiconEntry(lowerBuffer, lowerLength, hash);
       if (lexiconAt != 0) {
         valence = entryValence(lexiconAt);
@@ -461,37 +457,35 @@ function prepareCache(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The trace, for `tarkin explain` (layouts.ts TRACE_WORD), written only while explaining.
-export let tracing = false;
-let trace: usize = 0;
-let traceCapacity: i32 = 0;
-export let traceCount: i32 = 0;
+// The trace, for `tarkin explain`.
 
-export function traceWords(on: bool): void {
-  tracing = on;
-}
+/**
+ * The words of a text as polarity_scores scored them (layouts.ts TRACE_WORD): made once by its
+ * user, who gives it to polarity_scores to have it filled.
+ */
+export class WordTrace {
+  /** Where the words are (it moves as it grows). */
+  at: usize = 0;
+  count: i32 = 0;
+  /** The rules (vader.ts RULE_) that changed the word being scored, noted as they do. */
+  rules: u32 = 0;
+  private capacity: i32 = 0;
 
-export function startTrace(): void {
-  traceCount = 0;
-}
-
-export function traceWord(index: i32, sentiment: f64, rules: u32): void {
-  if (traceCount == traceCapacity) {
-    traceCapacity = traceCapacity < 64 ? 64 : traceCapacity << 1;
-    trace = resize(trace, <usize>traceCapacity * TRACE_WORD);
+  /** Adds word `index` of `text`, which scored `sentiment` by this.rules. */
+  add(text: SentiText, index: i32, sentiment: f64): void {
+    if (this.count == this.capacity) {
+      this.capacity = this.capacity < 64 ? 64 : this.capacity << 1;
+      this.at = resize(this.at, <usize>this.capacity * TRACE_WORD);
+    }
+    const at = this.at + <usize>this.count * TRACE_WORD;
+    const slot = slotAt(index);
+    const textStart = <u32>text.textStart;
+    this.count++;
+    memory.fill(at, 0, TRACE_WORD);
+    store<u32>(at + TRACE_START, load<u32>(slot, D_START) - textStart);
+    store<u32>(at + TRACE_END, load<u32>(slot, D_END) - textStart);
+    store<f64>(at + TRACE_VALENCE, load<f64>(slot, D_VALENCE));
+    store<f64>(at + TRACE_SENTIMENT, sentiment);
+    store<u32>(at + TRACE_RULES, this.rules);
   }
-  const at = trace + <usize>traceCount * TRACE_WORD;
-  const slot = slotAt(index);
-  traceCount++;
-  memory.fill(at, 0, TRACE_WORD);
-  store<u32>(at + TRACE_START, load<u32>(slot, D_START) - <u32>textStart);
-  store<u32>(at + TRACE_END, load<u32>(slot, D_END) - <u32>textStart);
-  store<f64>(at + TRACE_VALENCE, load<f64>(slot, D_VALENCE));
-  store<f64>(at + TRACE_SENTIMENT, sentiment);
-  store<u32>(at + TRACE_RULES, rules);
-}
-
-/** Where the trace is now (it moves as it grows). */
-export function traceAddress(): usize {
-  return trace;
 }
