@@ -4,14 +4,14 @@
 // - The host's (the tarkin CLI): write a message into the input buffer and call one function;
 //   results land in a fixed block of f64s, so a call costs no allocation either way.
 import { ensurePack, packArea, PACK_CAPACITY } from "./abi/pack";
-import * as vader from "./sentiment/vader";
-import { traceWords, traceCount, traceAddress } from "./sentiment/vader-words";
+import { polarity_scores, PolarityScores } from "./sentiment/vader";
+import { WordTrace } from "./sentiment/vader-words";
 import {
   train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages,
   gateCount, gateMean, gateVariance, gateMaximum, gateThreshold, resetGate, explainSurprise, explainCapacity, explainedValue,
 } from "./models/surprise";
 import {
-  filterJson, filterMsgpack, scoreMessage, stats, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly, verdictCovered,
+  filterJson, filterMsgpack, scoreMessage, stats, verdictSentiment, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly, verdictCovered,
 } from "./abi/filter";
 import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, covered } from "./models/fields";
 import { lowerBegin, lowerNext, encodeAt } from "./base/utf8";
@@ -59,26 +59,30 @@ export function has_pack(): bool {
   return ensurePack();
 }
 
-function writeSentiment(): void {
-  store<f64>(results + RESULT_NEG, vader.neg);
-  store<f64>(results + RESULT_NEU, vader.neu);
-  store<f64>(results + RESULT_POS, vader.pos);
-  store<f64>(results + RESULT_COMPOUND, vader.compound);
-  store<f64>(results + RESULT_SECURITY_NEGATIVE, vader.securityNegative ? 1 : 0);
+// The sentiment and explain_words entry points' scores, and explain_words' trace.
+const sentimentScores = new PolarityScores();
+const explainedWords = new WordTrace();
+
+function writeSentiment(scores: PolarityScores): void {
+  store<f64>(results + RESULT_NEG, scores.neg);
+  store<f64>(results + RESULT_NEU, scores.neu);
+  store<f64>(results + RESULT_POS, scores.pos);
+  store<f64>(results + RESULT_COMPOUND, scores.compound);
+  store<f64>(results + RESULT_SECURITY_NEGATIVE, scores.securityNegative ? 1 : 0);
 }
 
 /** VADER sentiment of the input's first `length` bytes. */
 export function sentiment(length: i32): void {
   ensurePack();
-  vader.polarity_scores(inputBuffer.at, inputBuffer.at + length);
-  writeSentiment();
+  polarity_scores(inputBuffer.at, inputBuffer.at + length, sentimentScores);
+  writeSentiment(sentimentScores);
 }
 
 /** Scores one message: surprise, the gate, sentiment, fear and the decision. */
 export function score(length: i32): void {
   ensurePack();
   scoreMessage(inputBuffer.at, inputBuffer.at + length);
-  writeSentiment();
+  writeSentiment(verdictSentiment);
   store<f64>(results + RESULT_SURPRISE, verdictSurprise);
   store<f64>(results + RESULT_INFREQUENT, verdictInfrequent ? 1 : 0);
   store<f64>(results + RESULT_FEAR, verdictFear);
@@ -292,13 +296,11 @@ export function explain_count(): i32 {
 /** Sentiment with a trace of every word (layouts.ts TRACE_WORD); explain_count() says how many. */
 export function explain_words(length: i32): usize {
   ensurePack();
-  traceWords(true);
-  vader.polarity_scores(inputBuffer.at, inputBuffer.at + length);
-  traceWords(false);
-  writeSentiment();
-  store<f64>(results + RESULT_EMPHASIS, vader.amplifier);
-  explainedCount = traceCount;
-  return traceAddress();
+  polarity_scores(inputBuffer.at, inputBuffer.at + length, sentimentScores, explainedWords);
+  writeSentiment(sentimentScores);
+  store<f64>(results + RESULT_EMPHASIS, sentimentScores.amplifier);
+  explainedCount = explainedWords.count;
+  return explainedWords.at;
 }
 
 /** The input lowercased as the model sees it (UTF-8); returns where, lowercase_bytes() says how many. */

@@ -11,16 +11,18 @@ import {
   ensurePack, hasModel, outputMode, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
   prefix, prefixLength,
 } from "./pack";
-import { surpriseOfCounted, passesGate, surpriseMode } from "../models/surprise";
+import { surprise, passesGate, surpriseMode } from "../models/surprise";
 import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
 import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonEvidence } from "../models/fields";
-import * as vader from "../sentiment/vader";
+import { polarity_scores, PolarityScores, COMPOUND_DECIMALS } from "../sentiment/vader";
 import { fearOf, isAnomaly } from "../decision/fear";
 import { Growable, allocate } from "../base/buffers";
 
 // ---------------------------------------------------------------------------------------------
 // The verdict on one message.
 
+/** VADER's scores of the message, filled by each scoreMessage. */
+export const verdictSentiment = new PolarityScores();
 export let verdictSurprise: f64 = 0;
 export let verdictInfrequent = false;
 export let verdictFear: f64 = 0;
@@ -30,26 +32,25 @@ export let verdictCovered = true;
 
 /**
  * Scores a message (UTF-8): sentiment, surprise, the gate (its state carries on), fear, decision.
- * default: the field surprise; tarkin: the original's character surprise, whose counts VADER's word
- * finder takes as it goes, so the message is read once for both.
+ * default: the field surprise; tarkin: the original's character surprise.
  */
 export function scoreMessage(start: usize, end: usize): void {
   // `npm run bench` also builds the module without scoring (asconfig.json's record-io target), to
   // measure what reading and writing records alone costs inside Fluent Bit. Compiled out otherwise.
   if (isDefined(RECORD_IO_ONLY)) return;
   const mode = surpriseMode();
+  const sentiment = verdictSentiment;
+  polarity_scores(start, end, sentiment);
   if (mode == SURPRISE_TARKIN) {
-    vader.polarity_scores(start, end, true);
-    verdictSurprise = surpriseOfCounted(start, end);
+    verdictSurprise = surprise(start, end);
     verdictCovered = true;
   } else {
-    vader.polarity_scores(start, end);
     verdictSurprise = fieldSurprise(start, end);
     verdictCovered = covered();
   }
   verdictInfrequent = passesGate(verdictSurprise);
-  verdictFear = fearOf(mode, verdictSurprise, vader.compound, vader.neg, vader.securityNegative);
-  verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, vader.compound, vader.securityNegative, verdictCovered, verdictFear, minimumFear);
+  verdictFear = fearOf(mode, verdictSurprise, sentiment.compound, sentiment.neg, sentiment.securityNegative);
+  verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, sentiment.compound, sentiment.securityNegative, verdictCovered, verdictFear, minimumFear);
 }
 
 // Counters since the instance started (layouts.ts STATS_).
@@ -453,7 +454,7 @@ function scoreField<E>(events: E, keys: OwnKeys, field: i32, value: f64): void {
 function writeVerdict<E>(events: E, keys: OwnKeys, withAnomaly: bool): void {
   scoreField<E>(events, keys, SURPRISE, verdictSurprise);
   boolField<E>(events, keys, INFREQUENT, verdictInfrequent);
-  numberField<E>(events, keys, SENTIMENT, vader.compound, vader.COMPOUND_DECIMALS);
+  numberField<E>(events, keys, SENTIMENT, verdictSentiment.compound, COMPOUND_DECIMALS);
   scoreField<E>(events, keys, FEAR, verdictFear);
   if (withAnomaly) boolField<E>(events, keys, ANOMALY, verdictAnomaly);
   boolField<E>(events, keys, COVERED, verdictCovered);
@@ -473,10 +474,11 @@ function writeReason(): void {
   reason.length = 0;
   if (surpriseMode() == SURPRISE_TARKIN) return;
   // Fear is the larger of the surprise and the negativity: above the surprise, the words made it.
-  const fromWords = vader.mostNegativeEnd > vader.mostNegativeStart && vader.compound < 0 && verdictFear > verdictSurprise;
+  const sentiment = verdictSentiment;
+  const fromWords = sentiment.mostNegativeEnd > sentiment.mostNegativeStart && sentiment.compound < 0 && verdictFear > verdictSurprise;
   if (fromWords) {
-    reason.ascii(vader.securityNegative ? "security: " : "negative: ");
-    reason.text(vader.mostNegativeStart, vader.mostNegativeEnd - vader.mostNegativeStart, NAME_LIMIT);
+    reason.ascii(sentiment.securityNegative ? "security: " : "negative: ");
+    reason.text(sentiment.mostNegativeStart, sentiment.mostNegativeEnd - sentiment.mostNegativeStart, NAME_LIMIT);
     return;
   }
   if (verdictSurprise <= 0 || reasonNameEnd < reasonNameStart) return;

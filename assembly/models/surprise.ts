@@ -48,11 +48,10 @@ let touchedCount: i32 = 0;
 // found from the byte by one table lookup that also folds case, plus one counter for every ASCII
 // character the model lacks; the counters then read in model order, each with its contribution
 // for small counts read from a table rather than computed.
-const BYTE_SLOTS = memory.data(256); // per byte: its counter, or NOT_ASCII_SLOT from 0x80 up
-const NOT_ASCII_SLOT: u32 = 255;
-// One per model ASCII character, then the unseen one; NOT_ASCII_SLOT's counts the other bytes
-// countBytes meets, which say that the message needs counting in full.
-const asciiCounts = memory.data(256 * 4);
+const BYTE_SLOTS = memory.data(128); // per ASCII byte: its counter
+const UNASSIGNED: u32 = 255; // a byte's counter while refreshBounds assigns them
+// One per model ASCII character, then the unseen one.
+const asciiCounts = memory.data(129 * 4);
 const DELTA_COUNTS: u32 = 64; // per model ASCII character, contribution - absent for counts below this
 let asciiRecords: usize = 0; // per model ASCII character: i32 its record's index
 let asciiDeltas: usize = 0; // f64[DELTA_COUNTS] per model ASCII character
@@ -273,7 +272,7 @@ function refreshBounds(): void {
   asciiRecords = resize(asciiRecords, 128 * 4);
   asciiDeltas = resize(asciiDeltas, <usize>128 * DELTA_COUNTS * 8);
   asciiModelCount = 0;
-  for (let b: u32 = 0; b < 256; b++) store<u8>(BYTE_SLOTS + b, <u8>NOT_ASCII_SLOT);
+  for (let b: u32 = 0; b < 128; b++) store<u8>(BYTE_SLOTS + b, <u8>UNASSIGNED);
   for (let c: u32 = 0; c < 128; c++) {
     const index = unchecked(asciiIndex[c]);
     if (index < 0) continue;
@@ -289,9 +288,9 @@ function refreshBounds(): void {
   // Every other ASCII byte: a capital counts as its lowercase letter (the model's characters are
   // lowercase), the rest go to the unseen counter.
   for (let b: u32 = 0; b < 128; b++) {
-    if (<u32>load<u8>(BYTE_SLOTS + b) != NOT_ASCII_SLOT) continue;
-    const lower = asciiLower(b) != b ? <u32>load<u8>(BYTE_SLOTS + asciiLower(b)) : NOT_ASCII_SLOT;
-    store<u8>(BYTE_SLOTS + b, <u8>(lower != NOT_ASCII_SLOT ? lower : <u32>asciiModelCount));
+    if (<u32>load<u8>(BYTE_SLOTS + b) != UNASSIGNED) continue;
+    const lower = asciiLower(b) != b ? <u32>load<u8>(BYTE_SLOTS + asciiLower(b)) : UNASSIGNED;
+    store<u8>(BYTE_SLOTS + b, <u8>(lower != UNASSIGNED ? lower : <u32>asciiModelCount));
   }
   boundsStale = false;
 }
@@ -324,38 +323,12 @@ export function surprise(start: usize, end: usize): f64 {
   return result;
 }
 
-/**
- * Counts the bytes [start, end) of the message being scored, for surpriseOfCounted: ASCII into its
- * counters, any other byte into NOT_ASCII_SLOT's. For a pass that reads the message anyway (VADER's
- * word finder), so that the message is not read a second time; prepareCounting first.
- */
+/** Counts one ASCII byte (or a lowercased ASCII character) of the message being scored into its counter. */
 // @ts-ignore: decorator
-@inline export function countBytes(start: usize, end: usize): void {
-  for (let p = start; p < end; p++) countByte(<u32>load<u8>(p));
-}
-
-/** countBytes of one byte, for a pass that holds it already. */
-// @ts-ignore: decorator
-@inline export function countByte(b: u32): void {
+@inline function countByte(b: u32): void {
   // Both addresses are constant offsets of the loads and the store (one operation each).
   const at = <usize>load<u8>(<usize>b, BYTE_SLOTS) << 2;
   store<u32>(at, load<u32>(at, asciiCounts) + 1, asciiCounts);
-}
-
-/** Before countBytes: the model's tables up to date (polarity_scores does it when it counts). */
-export function prepareCounting(): void {
-  if (boundsStale) refreshBounds();
-}
-
-/** surprise(start, end) for a message whose every byte countBytes has counted. */
-export function surpriseOfCounted(start: usize, end: usize): f64 {
-  const other = asciiCounts + (<usize>NOT_ASCII_SLOT << 2);
-  if (load<u32>(other) == 0) return evaluate(0);
-  // Characters other than ASCII are decoded and lowercased first, into records of their own or,
-  // a few (U+0130, U+212A), into ASCII: count the message again, in full.
-  store<u32>(other, 0);
-  memory.fill(asciiCounts, 0, (<usize>asciiModelCount + 1) << 2);
-  return surprise(start, end);
 }
 
 /**
@@ -365,8 +338,24 @@ export function surpriseOfCounted(start: usize, end: usize): f64 {
  */
 function countForScoring(start: usize, end: usize): i32 {
   touchedCount = 0;
+  // The ASCII prefix (most often the whole message) in tight loops of their own: four bytes at a
+  // time while all four are ASCII, then byte by byte up to the first other one.
   let p = start;
-  while (p < end && load<u8>(p) < 0x80) countByte(<u32>load<u8>(p++));
+  while (p + 4 <= end) {
+    const w = load<u32>(p);
+    if (w & 0x80808080) break;
+    countByte(w & 0xff);
+    countByte((w >> 8) & 0xff);
+    countByte((w >> 16) & 0xff);
+    countByte(w >> 24);
+    p += 4;
+  }
+  while (p < end) {
+    const b = <u32>load<u8>(p);
+    if (b >= 0x80) break;
+    countByte(b);
+    p++;
+  }
   if (p >= end) return 0;
   let unseen = 0;
   lowerContinue(p, end, casedBefore(start, p));

@@ -9,10 +9,8 @@
 // overlay's word has LEXICON_OVERLAY set in its offset);
 // key bytes.
 
-import { allocate } from "../base/buffers";
 import { fnv1a } from "../base/hash";
 import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY } from "../base/layouts";
-
 
 const ENTRY: usize = LEXICON_ENTRY;
 const OFFSET_MASK: u32 = ~LEXICON_OVERLAY;
@@ -21,26 +19,44 @@ const OFFSET_MASK: u32 = ~LEXICON_OVERLAY;
 @inline function keyOffset(entry: usize): u32 {
   return load<u32>(entry) & OFFSET_MASK;
 }
-let slots: usize = 0;
-let slotMask: u32 = 0;
-let entries: usize = 0;
-let keys: usize = 0;
+
+// The lexicon in use, where useLexicon found its parts in the pack: globals, as every lookup reads them.
+let slots: usize = 0; // u16 slot[]
+let slotMask: u32 = 0; // slots - 1
+let entries: usize = 0; // entry[]
+let keys: usize = 0; // the key bytes
 let entryCount: u32 = 0;
 
 // A bit per value of a hash's top 16 bits, set for the keys' hashes: most words of a log line are
 // no key, and one bit of this 8 KiB map, which stays in cache, says so without probing the table.
 const FILTER_BYTES: usize = 8192;
-let filter: usize = 0;
+const filter = memory.data(<i32>FILTER_BYTES);
 
-/** The longest key's bytes, and the longest of the keys with an ASCII digit (a few emoticons). */
-export let longestKey: i32 = 0;
-export let longestKeyWithDigit: i32 = 0;
+// Set by useLexicon, read for every word of a text (vader-words.ts asciiNoKey, prepareCache): globals.
+let longestKeyBytes: i32 = 0;
+let longestDigitKeyBytes: i32 = 0;
+let generation = 0;
+
+/** The longest key's bytes. */
+// @ts-ignore: decorator
+@inline export function longestKey(): i32 {
+  return longestKeyBytes;
+}
+
+/** The longest of the keys with an ASCII digit (a few emoticons). */
+// @ts-ignore: decorator
+@inline export function longestKeyWithDigit(): i32 {
+  return longestDigitKeyBytes;
+}
 
 /** How many lexicons have been put in use: what was read from an earlier one is stale. */
-export let lexiconGeneration = 0;
+// @ts-ignore: decorator
+@inline export function lexiconGeneration(): i32 {
+  return generation;
+}
 
 export function useLexicon(section: usize): void {
-  lexiconGeneration++;
+  generation++;
   entryCount = load<u32>(section);
   const slotCount = load<u32>(section, 4);
   slots = section + 16;
@@ -48,10 +64,9 @@ export function useLexicon(section: usize): void {
   keys = entries + (<usize>entryCount + 1) * ENTRY;
   slotMask = slotCount - 1;
   if (slotCount == 0) entryCount = 0;
-  if (filter == 0) filter = allocate(FILTER_BYTES);
   memory.fill(filter, 0, FILTER_BYTES);
-  longestKey = 0;
-  longestKeyWithDigit = 0;
+  longestKeyBytes = 0;
+  longestDigitKeyBytes = 0;
   for (let i: usize = 0; i < <usize>entryCount; i++) {
     const entry = entries + i * ENTRY;
     const key = keys + keyOffset(entry);
@@ -59,8 +74,8 @@ export function useLexicon(section: usize): void {
     const h = fnv1a(key, length);
     const at = filter + (h >>> 19);
     store<u8>(at, <u32>load<u8>(at) | (<u32>1 << ((h >>> 16) & 7)));
-    if (length > longestKey) longestKey = length;
-    if (length > longestKeyWithDigit && hasDigit(key, length)) longestKeyWithDigit = length;
+    if (length > longestKeyBytes) longestKeyBytes = length;
+    if (length > longestDigitKeyBytes && hasDigit(key, length)) longestDigitKeyBytes = length;
   }
 }
 

@@ -1,7 +1,8 @@
-// The machinery under VADER's rules (vader.ts): SentiText's words, found one at a time in the text
-// as it lies in memory, and described once each (lexicon valence, case, which rule words they are)
-// into a ring, so that the rules read a word's description rather than its string, in constant
-// memory and without allocating. None of this is a rule; all of it is how the rules stay cheap.
+// VADER's SentiText, and the machinery under the rules (vader.ts): the text's words, found one at a
+// time as it lies in memory, and described once each (lexicon valence, case, which rule words of
+// vader-rules.ts they are) into a ring, so that the rules read a word's description rather than its
+// string, in constant memory and without allocating. None of this is a rule; all of it is how the
+// rules stay cheap.
 import {
   decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf, asciiLower,
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
@@ -9,387 +10,220 @@ import {
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { lexiconEntry, entryValence, entryIsOverlay, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "../base/buffers";
-import { countByte, countBytes } from "../models/surprise";
-import { allcap_differential, B_INCR, B_DECR } from "./vader";
+import {
+  allcap_differential, findRuleWord, ruleFlags, ruleBooster, LONGEST_RULE_WORD, BUT_UPPER_ID, LOWERCASE_FLAGS, EXACT_FLAGS,
+  W_BUT, W_BUT_UPPER, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY,
+} from "./vader-rules";
 import { TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT, TRACE_RULES, TRACE_WORD } from "../base/layouts";
 
-// The reference's word lists, which the rule-word table below is built from.
+// The reference's PUNC_LIST, the punctuation get_words_plus_punc strips.
 const PUNC_LIST: StaticArray<string> = [
   ".", "!", "?", ",", ";", ":", "-", "'", '"', "!!", "!!!", "??", "???", "?!?", "!?!", "?!?!", "!?!?",
 ];
-
-// Each as one space-separated string: a few strings in the module's data rather than a hundred
-// and twenty, for the packed module's size budget.
-const NEGATE =
-  "aint arent cannot cant couldnt darent didnt doesnt ain't aren't can't couldn't daren't didn't " +
-  "doesn't dont hadnt hasnt havent isnt mightnt mustnt neither don't hadn't hasn't haven't isn't " +
-  "mightn't mustn't neednt needn't never none nope nor not nothing nowhere oughtnt shant shouldnt " +
-  "uhuh wasnt werent oughtn't shan't shouldn't uh-uh wasn't weren't without wont wouldnt won't " +
-  "wouldn't rarely seldom despite";
-
-// BOOSTER_DICT's one-word keys, by value. Its keys with a space ("just enough", "kind of",
-// "sort of") can never equal a word; idioms_check meets them as two-word sequences.
-const BOOSTER_INCR =
-  "absolutely amazingly awfully completely considerably decidedly deeply effing enormously " +
-  "entirely especially exceptionally extremely fabulously flipping flippin fricking frickin " +
-  "frigging friggin fully fucking greatly hella highly hugely incredibly intensely majorly more " +
-  "most particularly purely quite really remarkably so substantially thoroughly totally " +
-  "tremendously uber unbelievably unusually utterly very";
-const BOOSTER_DECR =
-  "almost barely hardly kinda kindof kind-of less little marginally occasionally partly scarcely " +
-  "slightly somewhat sorta sortof sort-of";
-const BOOSTER_BIGRAMS: StaticArray<string> = ["just enough", "kind of", "sort of"];
-
-const SPECIAL_CASE_IDIOMS: StaticArray<string> = [
-  "the shit", "the bomb", "bad ass", "yeah right", "cut the mustard", "kiss of death", "hand to mouth",
-];
-const SPECIAL_CASE_IDIOM_VALUES: StaticArray<f64> = [3, 3, 1.5, -2, 2, -1.5, -2];
-
-// ---------------------------------------------------------------------------------------------
-// The rule words, in one small table built once: each word carries flags for the comparisons the
-// reference makes with it, and an id for the multi-word sequences (idioms, booster bigrams).
-
-// Compared with the word lowercased (the reference calls toLowerCase() first).
-export const W_BOOSTER: u32 = 1 << 0;
-export const W_KIND: u32 = 1 << 1;
-export const W_OF: u32 = 1 << 2;
-export const W_LEAST: u32 = 1 << 3;
-export const W_AT: u32 = 1 << 4;
-export const W_VERY: u32 = 1 << 5;
-const LOWERCASE_FLAGS: u32 = W_BOOSTER | W_KIND | W_OF | W_LEAST | W_AT | W_VERY;
-// Compared with the word as written (the reference uses === or indexOf).
-export const W_NEGATE: u32 = 1 << 6;
-export const W_BUT: u32 = 1 << 7;
-export const W_BUT_UPPER: u32 = 1 << 8;
-export const W_NEVER: u32 = 1 << 9;
-export const W_SO_THIS: u32 = 1 << 10;
-const EXACT_FLAGS: u32 = W_NEGATE | W_BUT | W_BUT_UPPER | W_NEVER | W_SO_THIS;
-// Per word of the text, besides the above.
-export const T_UPPER: u32 = 1 << 11; // is_upper_python
-export const T_IN_LEXICON: u32 = 1 << 12;
-export const T_CONTAINS_NT: u32 = 1 << 13; // "n't" in it
-export const T_OVERLAY: u32 = 1 << 14; // an overlay's word (lexicon.ts entryIsOverlay)
-
-const RULE_SLOTS: i32 = 512;
-const ruleWords = new Array<string>();
-const ruleFlags = new Array<u32>();
-const ruleBooster = new Array<f64>();
-const ruleSlots = new StaticArray<i32>(RULE_SLOTS);
-// The rule words' bytes (all ASCII), so a word of the text is compared without calls per character.
-const ruleBytes = memory.data(2048);
-const ruleAt = new Array<i32>();
-let ruleBytesUsed = 0;
-const IDIOM_WORDS = new StaticArray<i32>(SPECIAL_CASE_IDIOMS.length * 3); // word ids, -1 past the end
-const BIGRAM_WORDS = new StaticArray<i32>(BOOSTER_BIGRAMS.length * 2);
-
-function ruleWord(word: string, flags: u32, booster: f64): i32 {
-  // Its bytes where a new word's go, to hash them as a word of the text is hashed.
-  const bytes = ruleBytes + <usize>ruleBytesUsed;
-  for (let i = 0; i < word.length; i++) store<u8>(bytes + i, <u8>word.charCodeAt(i));
-  let slot = <i32>(fnv1a(bytes, word.length) & <u32>(RULE_SLOTS - 1));
-  while (unchecked(ruleSlots[slot]) >= 0) {
-    const id = unchecked(ruleSlots[slot]);
-    if (ruleWords[id] == word) {
-      ruleFlags[id] |= flags;
-      if (flags & W_BOOSTER) ruleBooster[id] = booster;
-      return id;
-    }
-    slot = (slot + 1) & (RULE_SLOTS - 1);
-  }
-  const id = ruleWords.length;
-  if (word.length > longestRuleWord) longestRuleWord = word.length;
-  ruleWords.push(word);
-  ruleFlags.push(flags);
-  ruleBooster.push(booster);
-  ruleAt.push(ruleBytesUsed);
-  ruleBytesUsed += word.length;
-  unchecked((ruleSlots[slot] = id));
-  return id;
-}
-
-/** Every word of a space-separated list, as rule words. */
-function ruleWordList(list: string, flags: u32, booster: f64): void {
-  const words = list.split(" ");
-  for (let i = 0; i < words.length; i++) ruleWord(words[i], flags, booster);
-}
-
-/** Splits a rule phrase on its spaces into word ids, `width` of them, -1 past its last word. */
-function phraseWords(phrase: string, out: StaticArray<i32>, at: i32, width: i32): void {
-  const words = phrase.split(" ");
-  for (let i = 0; i < width; i++) out[at + i] = i < words.length ? ruleWord(words[i], 0, 0) : -1;
-}
-
-let rulesReady = false;
-let longestRuleWord = 0; // none has a digit
-let butUpperId = -1;
-
-function buildRules(): void {
-  for (let i = 0; i < RULE_SLOTS; i++) unchecked((ruleSlots[i] = -1));
-  ruleWordList(BOOSTER_INCR, W_BOOSTER, B_INCR);
-  ruleWordList(BOOSTER_DECR, W_BOOSTER, B_DECR);
-  ruleWordList(NEGATE, W_NEGATE, 0);
-  ruleWord("kind", W_KIND, 0);
-  ruleWord("of", W_OF, 0);
-  ruleWord("least", W_LEAST, 0);
-  ruleWord("at", W_AT, 0);
-  ruleWord("very", W_VERY, 0);
-  ruleWord("but", W_BUT, 0);
-  butUpperId = ruleWord("BUT", W_BUT_UPPER, 0);
-  ruleWord("never", W_NEVER, 0);
-  ruleWord("so", W_SO_THIS, 0);
-  ruleWord("this", W_SO_THIS, 0);
-  for (let i = 0; i < SPECIAL_CASE_IDIOMS.length; i++) phraseWords(SPECIAL_CASE_IDIOMS[i], IDIOM_WORDS, i * 3, 3);
-  for (let i = 0; i < BOOSTER_BIGRAMS.length; i++) phraseWords(BOOSTER_BIGRAMS[i], BIGRAM_WORDS, i * 2, 2);
-  rulesReady = true;
-}
-
-/** The rule word with these bytes, or -1. */
-function findRuleWord(p: usize, len: i32, hash: u32): i32 {
-  let slot = <i32>(hash & <u32>(RULE_SLOTS - 1));
-  while (true) {
-    const id = unchecked(ruleSlots[slot]);
-    if (id < 0) return -1;
-    if (unchecked(ruleWords[id]).length == len && memory.compare(ruleBytes + <usize>unchecked(ruleAt[id]), p, <usize>len) == 0) return id;
-    slot = (slot + 1) & (RULE_SLOTS - 1);
-  }
-  return -1;
-}
-
-/** The value of the SPECIAL_CASE_IDIOMS entry spelled by these word ids, or NaN. */
-export function idiomValue(a: i32, b: i32, c: i32): f64 {
-  for (let i = 0; i < SPECIAL_CASE_IDIOMS.length; i++) {
-    const at = i * 3;
-    if (unchecked(IDIOM_WORDS[at]) == a && unchecked(IDIOM_WORDS[at + 1]) == b && unchecked(IDIOM_WORDS[at + 2]) == c) {
-      return unchecked(SPECIAL_CASE_IDIOM_VALUES[i]);
-    }
-  }
-  return NaN;
-}
-
-/** Whether these word ids spell one of BOOSTER_DICT's two-word keys. */
-export function isBoosterBigram(a: i32, b: i32): bool {
-  for (let i = 0; i < BOOSTER_BIGRAMS.length; i++) {
-    if (a >= 0 && unchecked(BIGRAM_WORDS[i * 2]) == a && unchecked(BIGRAM_WORDS[i * 2 + 1]) == b) return true;
-  }
-  return false;
-}
 
 // ---------------------------------------------------------------------------------------------
 // SentiText: the text's words (get_words_and_emoticons), found one at a time, and what the rules
 // need of the whole text, counted in the first pass: words, is_cap_diff, the first "but", "!"
 // and "?" (every byte passes through the word finder).
 
-let textStart: usize = 0;
-let textEnd: usize = 0;
-let scanPos: usize = 0;
-
-export let wordCount: i32 = 0;
-export let isCapDiff: bool = false;
-/** The first "but" (else "BUT"), for but_check; -1 when none. */
-export let butIndex: i32 = -1;
-/** How many words have a lexicon valence: with none, no rule can give one any. */
-export let valencedWords: i32 = 0;
-export let exclamations = 0;
-export let questions = 0;
-/** Whether the word finder hands every byte it reads to the surprise's countBytes (see polarity_scores). */
-let counting = false;
-/** Words described so far: all of them after SentiText, unless the text has more than the ring holds. */
-let described = 0;
-
 /**
- * SentiText's constructor over the UTF-8 text in [start, end): every word found and described (the
- * first WORDS of them kept), and the counts above. With `countCharacters`, each byte is also handed
- * to the surprise's countBytes, so that scoring reads a message once for both models.
+ * SentiText over one text at a time: what the rules need of the whole text, and the word finder's
+ * place in it. Its words are described into the module's ring (below), so the last text read is
+ * the one whose words the ring holds. Made once by its user and read again for every text.
  */
-export function SentiText(start: usize, end: usize, countCharacters: bool): void {
-  if (!rulesReady) buildRules();
-  prepareCache();
-  counting = countCharacters;
-  beginWords(start, end);
-  let words = 0;
-  let allcapWords = 0;
-  let valenced = 0;
-  let firstBut = -1;
-  let firstButUpper = -1;
-  while (true) {
-    const flags = readWord(words);
-    if (flags < 0) break;
-    if (flags & T_IN_LEXICON) valenced++;
-    if (flags & T_UPPER) allcapWords++;
-    if (firstBut < 0 && flags & W_BUT) firstBut = words;
-    if (firstButUpper < 0 && flags & W_BUT_UPPER) firstButUpper = words;
-    words++;
-  }
-  wordCount = words;
-  valencedWords = valenced;
-  butIndex = firstBut >= 0 ? firstBut : firstButUpper;
-  isCapDiff = allcap_differential(words, allcapWords);
-  described = words;
-  if (words > WORDS) {
-    // The ring holds the last words: read the text again from its first, every byte counted
-    // already, and "!" and "?" too (the counts stand).
-    described = 0;
-    counting = false;
-    scanPos = start;
-  }
-}
+export class SentiText {
+  /** How many words: the reference's words_and_emoticons.length. */
+  wordCount: i32 = 0;
+  isCapDiff: bool = false;
+  /** The first "but" (else "BUT"), for but_check; -1 when none. */
+  butIndex: i32 = -1;
+  /** How many words have a lexicon valence: with none, no rule can give one any. */
+  valencedWords: i32 = 0;
+  exclamations: i32 = 0;
+  questions: i32 = 0;
+  /** Where the text starts and ends. */
+  textStart: usize = 0;
+  private textEnd: usize = 0;
+  /** Where the word finder goes on. */
+  private scanPos: usize = 0;
+  /** Words described so far: all of them after read, unless the text has more than the ring holds. */
+  private described: i32 = 0;
 
-/** Makes sure the words the rules may read around word `index` (two ahead) are in the ring. */
-// @ts-ignore: decorator
-@inline export function describeAhead(index: i32): void {
-  while (described < wordCount && described - index < 3) {
-    readWord(described);
-    described++;
+  /**
+   * SentiText's constructor over the UTF-8 text in [start, end), this instance reused: every word
+   * found and described (the first WORDS of them kept), and the counts above.
+   */
+  read(start: usize, end: usize): SentiText {
+    prepareCache();
+    this.textStart = start;
+    this.textEnd = end;
+    this.scanPos = start;
+    this.exclamations = 0;
+    this.questions = 0;
+    let words = 0;
+    let allcapWords = 0;
+    let valenced = 0;
+    let firstBut = -1;
+    let firstButUpper = -1;
+    while (true) {
+      const flags = this.readWord(words);
+      if (flags < 0) break;
+      if (flags & T_IN_LEXICON) valenced++;
+      if (flags & T_UPPER) allcapWords++;
+      if (firstBut < 0 && flags & W_BUT) firstBut = words;
+      if (firstButUpper < 0 && flags & W_BUT_UPPER) firstButUpper = words;
+      words++;
+    }
+    this.wordCount = words;
+    this.valencedWords = valenced;
+    this.butIndex = firstBut >= 0 ? firstBut : firstButUpper;
+    this.isCapDiff = allcap_differential(words, allcapWords);
+    this.described = words;
+    if (words > WORDS) {
+      // The ring holds the last words: read the text again from its first ("!" and "?" are
+      // counted already: the counts stand).
+      this.described = 0;
+      this.scanPos = start;
+    }
+    return this;
   }
-}
 
-function beginWords(start: usize, end: usize): void {
-  textStart = start;
-  textEnd = end;
-  scanPos = start;
-  exclamations = 0;
-  questions = 0;
+  /** Makes sure the words the rules may read around word `index` (two ahead) are in the ring. */
+  // @ts-ignore: decorator
+  @inline describeAhead(index: i32): void {
+    while (this.described < this.wordCount && this.described - index < 3) {
+      this.readWord(this.described);
+      this.described++;
+    }
+  }
+
+  /**
+   * Finds the next word and describes it into the ring as word `index`: returns its flags, or -1
+   * past the last word. A word is a run between \s characters longer than one UTF-16 unit (the
+   * reference's split(/\s/) and length > 1 filter), after get_words_plus_punc's replacement.
+   */
+  private readWord(index: i32): i32 {
+    const end = this.textEnd;
+    while (this.scanPos < end) {
+      const start = this.scanPos;
+      const first = <u32>load<u8>(start);
+      let k = asciiClassOf(first);
+      if (k & ASCII_SPACE) {
+        this.scanPos = start + 1;
+        continue;
+      }
+      let p = start;
+      let letters: u32 = 0; // ASCII_UPPER, ASCII_LOWER and ASCII_DIGIT, as seen
+      if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
+        // Most words of a log line are ASCII text up to a space or the end: one tight loop finds
+        // them, with nothing to strip. Any other token goes on in readToken from where it stopped.
+        letters = k;
+        p = start + 1;
+        while (p < end) {
+          const b = <u32>load<u8>(p);
+          k = asciiClassOf(b);
+          if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
+          letters |= k;
+          p++;
+        }
+        if (p == end || k & ASCII_SPACE) {
+          this.scanPos = p == end ? p : p + 1;
+          if (p - start <= 1) continue;
+          return <i32>describeWord(index & RING_MASK, start, p, letters, end);
+        }
+      }
+      const flags = this.readToken(index, start, p, letters);
+      if (flags >= 0) return flags;
+    }
+    return -1;
+  }
+
+  /**
+   * Reads on a token that starts at `start` and was read as plain ASCII text up to `from` (`letters`
+   * its kinds): to the next \s, counting "!" and "?", noting an apostrophe. When it is a word, its
+   * punctuation stripped as get_words_plus_punc does, describes it as word `index` and returns its
+   * flags; else -1.
+   */
+  private readToken(index: i32, start: usize, from: usize, letters: u32): i32 {
+    const end = this.textEnd;
+    let p = from;
+    let space: usize = 0;
+    let ascii = true;
+    let extraUnits = 0; // UTF-16 units less bytes, from the characters that are not ASCII
+    let apostrophe = false;
+    let seenText = from > start;
+    let lead = start; // where the leading punctuation ends
+    let trail = p; // where the last character that is not punctuation ends
+    let pending = false; // punctuation since the last text
+    let interior = false;
+    while (p < end) {
+      const b = <u32>load<u8>(p);
+      let k = asciiClassOf(b);
+      if (k & ASCII_PUNCTUATION) {
+        pending = true;
+        if (b == 0x27) apostrophe = true;
+        else if (b == 0x21) this.exclamations++;
+        else if (b == 0x3f) this.questions++;
+        p++;
+        continue;
+      }
+      if (k & ASCII_SPACE) {
+        space = 1;
+        break;
+      }
+      let q = p + 1;
+      if (k & NOT_ASCII) {
+        const cp = decodeAt(p, end);
+        if (isJsSpace(cp)) {
+          space = <usize>decodedLength;
+          break;
+        }
+        ascii = false;
+        q = p + <usize>decodedLength;
+        extraUnits += utf16Length(cp) - decodedLength;
+      } else {
+        // A run of ASCII text: the common case, in a loop of its own.
+        letters |= k;
+        while (q < end) {
+          k = asciiClassOf(<u32>load<u8>(q));
+          if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
+          letters |= k;
+          q++;
+        }
+      }
+      if (!seenText) {
+        seenText = true;
+        lead = p;
+      } else if (pending) interior = true;
+      pending = false;
+      p = q;
+      trail = p;
+    }
+    this.scanPos = p + space;
+    if (<i32>(p - start) + extraUnits <= 1) return -1;
+    let wordStart = start;
+    let wordEnd = p;
+    // get_words_plus_punc's replacement: it maps "p+w" and "w+p" to w for every PUNC_LIST entry p
+    // and every punctuation-free word w of the text. Since w is then this very token stripped, the
+    // map reduces to a test of the token's leading punctuation [start, lead) or trailing [trail, p),
+    // when it has no other. What is stripped is ASCII punctuation, so every non-ASCII unit lies in
+    // what is kept.
+    if (seenText && !interior) {
+      if (lead > start && trail == p) {
+        if (isPuncListed(start, <i32>(lead - start)) && <i32>(p - lead) + extraUnits > 1) wordStart = lead;
+      } else if (trail < p && lead == start) {
+        if (isPuncListed(trail, <i32>(p - trail)) && <i32>(trail - start) + extraUnits > 1) wordEnd = trail;
+      }
+    }
+    const kind = letters | (ascii ? 0 : NOT_ASCII) | (apostrophe ? K_APOSTROPHE : 0);
+    return <i32>describeWord(index & RING_MASK, wordStart, wordEnd, kind, end);
+  }
 }
 
 // What a word is made of, as the word finder saw it: the ASCII class bits of its letters
 // (ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT), NOT_ASCII when it has another character (then bytes
 // are not characters), and this.
 const K_APOSTROPHE: u32 = 1 << 8; // an apostrophe, so maybe "n't"
-
-/**
- * Finds the next word and describes it into the ring as word `index`: returns its flags, or -1
- * past the last word. A word is a run between \s characters longer than one UTF-16 unit (the
- * reference's split(/\s/) and length > 1 filter), after get_words_plus_punc's replacement.
- */
-function readWord(index: i32): i32 {
-  const end = textEnd;
-  const count = counting;
-  while (scanPos < end) {
-    const start = scanPos;
-    const first = <u32>load<u8>(start);
-    let k = asciiClassOf(first);
-    if (k & ASCII_SPACE) {
-      scanPos = start + 1;
-      if (count) countByte(first);
-      continue;
-    }
-    let p = start;
-    let letters: u32 = 0; // ASCII_UPPER, ASCII_LOWER and ASCII_DIGIT, as seen
-    if (!(k & (ASCII_PUNCTUATION | NOT_ASCII))) {
-      // Most words of a log line are ASCII text up to a space or the end: one tight loop finds
-      // them, with nothing to strip. Any other token goes on in readToken from where it stopped.
-      if (count) countByte(first);
-      letters = k;
-      p = start + 1;
-      while (p < end) {
-        const b = <u32>load<u8>(p);
-        k = asciiClassOf(b);
-        if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
-        if (count) countByte(b);
-        letters |= k;
-        p++;
-      }
-      if (p == end || k & ASCII_SPACE) {
-        scanPos = p == end ? p : p + 1;
-        if (count && p < end) countByte(load<u8>(p));
-        if (p - start <= 1) continue;
-        return <i32>describeWord(index & RING_MASK, start, p, letters);
-      }
-    }
-    if (readToken(start, p, letters)) return <i32>describeWord(index & RING_MASK, tokenStart, tokenEnd, tokenKind);
-  }
-  return -1;
-}
-
-// The word readToken found: its span, after stripping, and its kind.
-let tokenStart: usize = 0;
-let tokenEnd: usize = 0;
-let tokenKind: u32 = 0;
-
-/**
- * Reads on a token that starts at `start` and was read as plain ASCII text up to `from` (`letters`
- * its kinds): to the next \s, counting "!" and "?", noting an apostrophe. Returns whether it is a
- * word (then tokenStart, tokenEnd, tokenKind), its punctuation stripped as get_words_plus_punc does.
- */
-function readToken(start: usize, from: usize, letters: u32): bool {
-  const end = textEnd;
-  let p = from;
-  let space: usize = 0;
-  let ascii = true;
-  let extraUnits = 0; // UTF-16 units less bytes, from the characters that are not ASCII
-  let apostrophe = false;
-  let seenText = from > start;
-  let lead = start; // where the leading punctuation ends
-  let trail = p; // where the last character that is not punctuation ends
-  let pending = false; // punctuation since the last text
-  let interior = false;
-  while (p < end) {
-    const b = <u32>load<u8>(p);
-    let k = asciiClassOf(b);
-    if (k & ASCII_PUNCTUATION) {
-      pending = true;
-      if (b == 0x27) apostrophe = true;
-      else if (b == 0x21) exclamations++;
-      else if (b == 0x3f) questions++;
-      p++;
-      continue;
-    }
-    if (k & ASCII_SPACE) {
-      space = 1;
-      break;
-    }
-    let q = p + 1;
-    if (k & NOT_ASCII) {
-      const cp = decodeAt(p, end);
-      if (isJsSpace(cp)) {
-        space = <usize>decodedLength;
-        break;
-      }
-      ascii = false;
-      q = p + <usize>decodedLength;
-      extraUnits += utf16Length(cp) - decodedLength;
-    } else {
-      // A run of ASCII text: the common case, in a loop of its own.
-      letters |= k;
-      while (q < end) {
-        k = asciiClassOf(<u32>load<u8>(q));
-        if (k & (ASCII_SPACE | ASCII_PUNCTUATION | NOT_ASCII)) break;
-        letters |= k;
-        q++;
-      }
-    }
-    if (!seenText) {
-      seenText = true;
-      lead = p;
-    } else if (pending) interior = true;
-    pending = false;
-    p = q;
-    trail = p;
-  }
-  scanPos = p + space;
-  if (counting) countBytes(from, scanPos);
-  if (<i32>(p - start) + extraUnits <= 1) return false;
-  tokenStart = start;
-  tokenEnd = p;
-  tokenKind = letters | (ascii ? 0 : NOT_ASCII) | (apostrophe ? K_APOSTROPHE : 0);
-  if (seenText && !interior) stripPunctuation(start, lead, trail, p, extraUnits);
-  return true;
-}
-
-/**
- * get_words_plus_punc's replacement: it maps "p+w" and "w+p" to w for every PUNC_LIST entry p and
- * every punctuation-free word w of the text. Since w is then this very token stripped, the map
- * reduces to a test of the token's leading punctuation [start, lead) or trailing [trail, end), when
- * it has no other (what the word finder saw as it read it).
- */
-function stripPunctuation(start: usize, lead: usize, trail: usize, end: usize, extraUnits: i32): void {
-  if (lead > start && trail == end) {
-    // What is stripped is ASCII punctuation, so every non-ASCII unit lies in what is kept.
-    if (isPuncListed(start, <i32>(lead - start)) && <i32>(end - lead) + extraUnits > 1) tokenStart = lead;
-  } else if (trail < end && lead == start) {
-    if (isPuncListed(trail, <i32>(end - trail)) && <i32>(trail - start) + extraUnits > 1) tokenEnd = trail;
-  }
-}
 
 // PUNC_LIST's one-character entries (. ! ? , ; : - ' "), all below 0x40, as bits: the stripped
 // punctuation of a log word is mostly one character, and a bit test beats the list walk.
@@ -422,14 +256,14 @@ function isBytes(start: usize, end: usize, text: string): bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The ring of described words.
+// The ring of described words: the module's, holding the words of the last text a SentiText read.
 
 export const WORDS: i32 = 1024;
 const RING_MASK: i32 = WORDS - 1;
 // A word's description, in a ring slot and in a cache entry alike, so a cached one is copied over
 // as three u64s: u32 flags, i32 the rule word it is as written (or -1), f64 the lexicon valence of
 // the lowercased word, f64 its BOOSTER_DICT value. A ring slot then has u32 start and u32 end, the
-// word's span, kept only while tracing.
+// word's span, for the trace and the record's reason (its most negative word).
 const D_FLAGS = 0;
 const D_ID = 4;
 const D_VALENCE = 8;
@@ -444,10 +278,15 @@ const ring = memory.data(WORDS * RING_SLOT, 8);
   return ring + <usize>(index & RING_MASK) * RING_SLOT;
 }
 
-/** Whether word `index` has this flag (W_, T_). */
+/** Word `index`'s flags (vader-rules.ts W_, T_). */
+// @ts-ignore: decorator
+@inline export function flagsOf(index: i32): u32 {
+  return load<u32>(slotAt(index), D_FLAGS);
+}
+/** Whether word `index` has this flag. */
 // @ts-ignore: decorator
 @inline export function has(index: i32, flag: u32): bool {
-  return (load<u32>(slotAt(index), D_FLAGS) & flag) != 0;
+  return (flagsOf(index) & flag) != 0;
 }
 /** The rule word that word `index` is as written, or -1. */
 // @ts-ignore: decorator
@@ -478,11 +317,8 @@ const ring = memory.data(WORDS * RING_SLOT, 8);
 const MAX_KEY: i32 = 64;
 const lowerBuffer = memory.data(MAX_KEY + 4);
 
-/** The FNV-1a hash of the last lowercaseWord's result. */
-let lowerHash: u32 = 0;
-
 /** The longest a lowercased word can be and still be a key: of the lexicon in use or a rule word. */
-let keyLimit: i32 = MAX_KEY;
+let keyLimit: i32 = MAX_KEY; // a global: read for every word, set only when the lexicon changes
 
 /**
  * Whether the current ASCII word, of `length` bytes, can be no key once lowercased: longer than
@@ -491,14 +327,15 @@ let keyLimit: i32 = MAX_KEY;
  */
 // @ts-ignore: decorator
 @inline function asciiNoKey(length: i32, kind: u32): bool {
-  return length > keyLimit || ((kind & ASCII_DIGIT) != 0 && length > longestKeyWithDigit);
+  return length > keyLimit || ((kind & ASCII_DIGIT) != 0 && length > longestKeyWithDigit());
 }
 
 /**
- * Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it; -1 when it can be
- * no key (longer than keyLimit). An ASCII word has passed asciiNoKey already.
+ * Lowercases [start, end) as toLowerCase() does into lowerBuffer, hashing it: returns the
+ * lowercased length << 32 | its FNV-1a hash, or -1 when it can be no key (longer than keyLimit).
+ * An ASCII word has passed asciiNoKey already.
  */
-function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
+function lowercaseWord(start: usize, end: usize, ascii: bool): i64 {
   if (ascii) {
     const n = <i32>(end - start);
     let h = FNV_OFFSET;
@@ -508,8 +345,7 @@ function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
       store<u8>(lowerBuffer + i, <u8>lower);
       h = fnv1aStep(h, lower);
     }
-    lowerHash = h;
-    return n;
+    return (<i64>n << 32) | <i64>h;
   }
   lowerBegin(start, end);
   let n = 0;
@@ -519,8 +355,7 @@ function lowercaseWord(start: usize, end: usize, ascii: bool): i32 {
     if (n > keyLimit) return -1;
     n += encodeAt(lowerBuffer + n, <u32>cp);
   }
-  lowerHash = fnv1a(lowerBuffer, n);
-  return n;
+  return (<i64>n << 32) | <i64>fnv1a(lowerBuffer, n);
 }
 
 function containsNt(start: usize, end: usize): bool {
@@ -534,16 +369,16 @@ function containsNt(start: usize, end: usize): bool {
 // direct-mapped cache keyed by its bytes (all it depends on), so a repeated word costs one probe.
 const CACHE_BITS: u64 = 12;
 const CACHE_ENTRY = 40; // u64 key, u32 length (0: empty), u32 reserved, then the description
-let cache: usize = 0;
-let cacheGeneration = -1; // the lexicon the cache was filled from
+let cache: usize = 0; // a global: probed for every word, allocated at the first text
+let cacheGeneration = -1; // the lexicon the cache was filled from: a global, as the cache outlives a text
 
 /** The cache, made once, and emptied (and keyLimit set) when another lexicon has been put in use. */
 function prepareCache(): void {
-  if (cacheGeneration == lexiconGeneration) return;
-  keyLimit = min(MAX_KEY, max(longestKey, longestRuleWord));
+  if (cacheGeneration == lexiconGeneration()) return;
+  keyLimit = min(MAX_KEY, max(longestKey(), LONGEST_RULE_WORD));
   if (cache == 0) cache = allocate(<usize>CACHE_ENTRY << <usize>CACHE_BITS);
   memory.fill(cache, 0, <usize>CACHE_ENTRY << <usize>CACHE_BITS);
-  cacheGeneration = lexiconGeneration;
+  cacheGeneration = lexiconGeneration();
 }
 
 // @ts-ignore: decorator
@@ -554,11 +389,11 @@ function prepareCache(): void {
 }
 
 /**
- * Looks the word [wordStart, wordEnd) of this `kind` up every way the rules need, into ring slot
- * `slot`; returns its flags.
+ * Looks the word [wordStart, wordEnd) of this `kind`, in a text ending at `textEnd`, up every way
+ * the rules need, into ring slot `slot`; returns its flags.
  */
 // @ts-ignore: decorator
-@inline function describeWord(slot: i32, wordStart: usize, wordEnd: usize, kind: u32): u32 {
+@inline function describeWord(slot: i32, wordStart: usize, wordEnd: usize, kind: u32, textEnd: usize): u32 {
   const at = slotAt(slot);
   // Where the word is: kept for the trace, and for a word with a valence (the record's reason names the most negative).
   store<u32>(at, <u32>wordStart, D_START);
@@ -585,10 +420,11 @@ function prepareCache(): void {
         return load<u32>(at, D_FLAGS);
       }
     }
-    const lowerLength = lowercaseWord(wordStart, wordEnd, ascii);
+    const lowered = lowercaseWord(wordStart, wordEnd, ascii);
     let lowerId = -1;
-    if (lowerLength >= 0) {
-      const hash = lowerHash;
+    if (lowered >= 0) {
+      const lowerLength = <i32>(lowered >> 32);
+      const hash = <u32>lowered;
       const lexiconAt = lexiconEntry(lowerBuffer, lowerLength, hash);
       if (lexiconAt != 0) {
         valence = entryValence(lexiconAt);
@@ -604,7 +440,7 @@ function prepareCache(): void {
     // As written: every rule word is lowercase ASCII but "BUT", so a word with no capital is its
     // lowercase self, and a word with capitals or other characters can only be "BUT".
     if (ascii && (kind & ASCII_UPPER) == 0) id = lowerId;
-    else if (isBytes(wordStart, wordEnd, "BUT")) id = butUpperId;
+    else if (isBytes(wordStart, wordEnd, "BUT")) id = BUT_UPPER_ID;
     if (id >= 0) flags |= unchecked(ruleFlags[id]) & EXACT_FLAGS;
   }
   if (apostrophe && containsNt(wordStart, wordEnd)) flags |= T_CONTAINS_NT;
@@ -621,37 +457,35 @@ function prepareCache(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The trace, for `tarkin explain` (layouts.ts TRACE_WORD), written only while explaining.
-export let tracing = false;
-let trace: usize = 0;
-let traceCapacity: i32 = 0;
-export let traceCount: i32 = 0;
+// The trace, for `tarkin explain`.
 
-export function traceWords(on: bool): void {
-  tracing = on;
-}
+/**
+ * The words of a text as polarity_scores scored them (layouts.ts TRACE_WORD): made once by its
+ * user, who gives it to polarity_scores to have it filled.
+ */
+export class WordTrace {
+  /** Where the words are (it moves as it grows). */
+  at: usize = 0;
+  count: i32 = 0;
+  /** The rules (vader.ts RULE_) that changed the word being scored, noted as they do. */
+  rules: u32 = 0;
+  private capacity: i32 = 0;
 
-export function startTrace(): void {
-  traceCount = 0;
-}
-
-export function traceWord(index: i32, sentiment: f64, rules: u32): void {
-  if (traceCount == traceCapacity) {
-    traceCapacity = traceCapacity < 64 ? 64 : traceCapacity << 1;
-    trace = resize(trace, <usize>traceCapacity * TRACE_WORD);
+  /** Adds word `index` of `text`, which scored `sentiment` by this.rules. */
+  add(text: SentiText, index: i32, sentiment: f64): void {
+    if (this.count == this.capacity) {
+      this.capacity = this.capacity < 64 ? 64 : this.capacity << 1;
+      this.at = resize(this.at, <usize>this.capacity * TRACE_WORD);
+    }
+    const at = this.at + <usize>this.count * TRACE_WORD;
+    const slot = slotAt(index);
+    const textStart = <u32>text.textStart;
+    this.count++;
+    memory.fill(at, 0, TRACE_WORD);
+    store<u32>(at + TRACE_START, load<u32>(slot, D_START) - textStart);
+    store<u32>(at + TRACE_END, load<u32>(slot, D_END) - textStart);
+    store<f64>(at + TRACE_VALENCE, load<f64>(slot, D_VALENCE));
+    store<f64>(at + TRACE_SENTIMENT, sentiment);
+    store<u32>(at + TRACE_RULES, this.rules);
   }
-  const at = trace + <usize>traceCount * TRACE_WORD;
-  const slot = slotAt(index);
-  traceCount++;
-  memory.fill(at, 0, TRACE_WORD);
-  store<u32>(at + TRACE_START, load<u32>(slot, D_START) - <u32>textStart);
-  store<u32>(at + TRACE_END, load<u32>(slot, D_END) - <u32>textStart);
-  store<f64>(at + TRACE_VALENCE, load<f64>(slot, D_VALENCE));
-  store<f64>(at + TRACE_SENTIMENT, sentiment);
-  store<u32>(at + TRACE_RULES, rules);
-}
-
-/** Where the trace is now (it moves as it grows). */
-export function traceAddress(): usize {
-  return trace;
 }

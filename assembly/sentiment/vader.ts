@@ -1,23 +1,17 @@
 // VADER sentiment, ported rule by rule from vader-sentiment 1.1.3 (vaderSentiment.js), whose
-// results are the specification: every function below is named as its counterpart there and comes
-// in its order, so that a reader can check them side by side.
+// results are the specification. This file is its SentimentIntensityAnalyzer: every function below
+// is named as its method there and comes in its order, so that a reader can check them side by
+// side; the module level it uses is vader-rules.ts, its SentiText vader-words.ts.
 //
 // Where the reference passes lists of words, these functions pass a word's index: its description
 // (lexicon valence, case, which rule words it is) was made once, when SentiText found it
 // (vader-words.ts, the machinery that keeps this cheap). The reference's rules look at most three
 // words back and two ahead; its sentiments list is summed as each sentiment is found.
-import { prepareCounting } from "../models/surprise";
+import { SentiText, WordTrace, has, flagsOf, idOf, wordStartOf, wordEndOf, valenceOf, boosterOf } from "./vader-words";
 import {
-  SentiText, describeAhead, has, idOf, wordStartOf, wordEndOf, valenceOf, boosterOf, idiomValue, isBoosterBigram,
-  wordCount, isCapDiff, butIndex, valencedWords, exclamations, questions, tracing, startTrace, traceWord,
-  W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEGATE, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY,
-} from "./vader-words";
-
-// Constants of the reference, as named there.
-export const B_INCR: f64 = 0.293;
-export const B_DECR: f64 = -0.293;
-const C_INCR: f64 = 0.733;
-const N_SCALAR: f64 = -0.74;
+  negated, normalize, scalar_inc_dec, idiomValue, isBoosterBigram, B_DECR, C_INCR, N_SCALAR,
+  W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_OVERLAY,
+} from "./vader-rules";
 
 // What changed the word being scored, for `tarkin explain`: a bit per rule.
 export const RULE_CAPS: u32 = 1 << 0; // ALL CAPS among words that are not
@@ -29,100 +23,70 @@ export const RULE_BIGRAM: u32 = 1 << 5; // after "kind of", "sort of", "just eno
 export const RULE_LEAST: u32 = 1 << 6; // after "least"
 export const RULE_BUT: u32 = 1 << 7; // before (x0.5) or after (x1.5) "but"
 export const RULE_MODIFIER: u32 = 1 << 8; // itself a booster, or the "kind" of "kind of": scores 0
-export let rules: u32 = 0;
-
-/**
- * negated([word]), as never_check calls it: a NEGATE word, or one containing "n't" (its "least"
- * test needs a word before "least", which a list of one word lacks).
- */
-// @ts-ignore: decorator
-@inline export function negated(index: i32): bool {
-  return has(index, W_NEGATE | T_CONTAINS_NT);
-}
-
-export function normalize(score: f64): f64 {
-  const alpha: f64 = 15;
-  const norm_score = score / Math.sqrt(score * score + alpha);
-  if (norm_score < -1.0) return -1.0;
-  if (norm_score > 1.0) return 1.0;
-  return norm_score;
-}
-
-/** allcap_differential: some words, but not all, are ALL CAPS (given how many are). */
-export function allcap_differential(words: i32, allcapWords: i32): bool {
-  const cap_differential = words - allcapWords;
-  return cap_differential > 0 && cap_differential < words;
-}
-
-export function scalar_inc_dec(index: i32, valence: f64, is_cap_diff: bool): f64 {
-  let scalar: f64 = 0.0;
-  if (has(index, W_BOOSTER)) {
-    scalar = boosterOf(index);
-    if (valence < 0) scalar *= -1;
-    if (is_cap_diff && has(index, T_UPPER)) {
-      if (valence > 0) scalar += C_INCR;
-      else scalar -= C_INCR;
-    }
-  }
-  return scalar;
-}
 
 /** vader-sentiment rounds the compound score to this many decimals. */
 export const COMPOUND_DECIMALS = 4;
 
-// Results of the last polarity_scores, as vader-sentiment returns them.
-export let neg: f64 = 0;
-export let neu: f64 = 0;
-export let pos: f64 = 0;
-export let compound: f64 = 0;
-/** The last text's punctuation emphasis, for `tarkin explain`. */
-export let amplifier: f64 = 0;
-/** Whether a word of an overlay that is security evidence (lexicon.ts entryIsOverlay) scored negative in the last text. */
-export let securityNegative = false;
-/** The last text's most negative word (of the security words, where one reads negative): where it starts and ends, equal when none does. */
-export let mostNegativeStart: usize = 0;
-export let mostNegativeEnd: usize = 0;
-let mostNegative: f64 = 0;
+/** What polarity_scores gives: vader-sentiment's four scores and what tarkin reads besides. Its caller's, made once. */
+export class PolarityScores {
+  neg: f64 = 0;
+  neu: f64 = 0;
+  pos: f64 = 0;
+  compound: f64 = 0;
+  /** The text's punctuation emphasis, for `tarkin explain`. */
+  amplifier: f64 = 0;
+  /** Whether a word of an overlay that is security evidence (lexicon.ts entryIsOverlay) scored negative. */
+  securityNegative: bool = false;
+  /** The most negative word (of the security words, where one reads negative): where it starts and ends, equal when none does. */
+  mostNegativeStart: usize = 0;
+  mostNegativeEnd: usize = 0;
+}
+
+// polarity_scores's working state, made once: the text's words and the sentiments' sums.
+const text = new SentiText();
+const sums = new SentimentSums();
 
 /**
- * SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end). With
- * `countCharacters`, the word finder also hands each byte of the text to the surprise's
- * countBytes as it reads it: scoring then reads a message once for both models, not twice.
+ * SentimentIntensityAnalyzer.polarity_scores over the UTF-8 text in [start, end), into `scores`.
+ * With a `trace`, every word is scored and added to it, with the rules that changed it.
  */
-export function polarity_scores(start: usize, end: usize, countCharacters: bool = false): void {
-  if (countCharacters) prepareCounting();
-  startTrace();
-  amplifier = 0;
-  securityNegative = false;
-  mostNegative = 0;
-  mostNegativeStart = 0;
-  mostNegativeEnd = 0;
-  SentiText(start, end, countCharacters);
-  const words = wordCount;
+export function polarity_scores(start: usize, end: usize, scores: PolarityScores, trace: WordTrace | null = null): void {
+  if (trace) trace.count = 0;
+  scores.amplifier = 0;
+  scores.securityNegative = false;
+  scores.mostNegativeStart = 0;
+  scores.mostNegativeEnd = 0;
+  const words = text.read(start, end).wordCount;
   if (words == 0) {
-    noSentiment(0);
+    noSentiment(scores, 0);
     return;
   }
-  amplifier = punctuation_emphasis();
-  if (valencedWords == 0 && !tracing) {
+  const amplifier = punctuation_emphasis(text);
+  scores.amplifier = amplifier;
+  if (text.valencedWords == 0 && !trace) {
     // No word has a valence, so no rule gives one any (most log lines): every sentiment is 0.
-    noSentiment(1);
+    noSentiment(scores, 1);
     return;
   }
-  startSums();
+  sums.reset();
   let neutral = 0;
+  let securityNegative = false;
+  let mostNegative: f64 = 0;
+  let mostNegativeStart: usize = 0;
+  let mostNegativeEnd: usize = 0;
   for (let index = 0; index < words; index++) {
-    describeAhead(index);
-    if (!tracing && !has(index, T_IN_LEXICON)) {
+    text.describeAhead(index);
+    if (!trace && !has(index, T_IN_LEXICON)) {
       // No valence, so no rule can give it one: a 0 (most words of a log line).
       neutral++;
       continue;
     }
-    rules = 0;
+    if (trace) trace.rules = 0;
     let sentiment: f64 = 0;
-    if ((index < words - 1 && has(index, W_KIND) && has(index + 1, W_OF)) || has(index, W_BOOSTER)) rules = RULE_MODIFIER;
-    else sentiment = sentiment_valence(index);
-    sentiment = but_check(index, sentiment);
+    if ((index < words - 1 && has(index, W_KIND) && has(index + 1, W_OF)) || has(index, W_BOOSTER)) {
+      if (trace) trace.rules = RULE_MODIFIER;
+    } else sentiment = sentiment_valence(index, text, trace);
+    sentiment = but_check(index, sentiment, text.butIndex, trace);
     if (sentiment < 0) {
       // The reason names the most negative security word where there is one, else the most negative word.
       const security = has(index, T_OVERLAY);
@@ -136,57 +100,68 @@ export function polarity_scores(start: usize, end: usize, countCharacters: bool 
         mostNegativeEnd = wordEndOf(index);
       }
     }
-    if (tracing) traceWord(index, sentiment, rules);
-    sift_sentiment_scores(sentiment);
+    if (trace) trace.add(text, index, sentiment);
+    sift_sentiment_scores(sums, sentiment);
   }
-  neu_count += neutral;
-  score_valence(amplifier);
+  sums.neu_count += neutral;
+  scores.securityNegative = securityNegative;
+  scores.mostNegativeStart = mostNegativeStart;
+  scores.mostNegativeEnd = mostNegativeEnd;
+  score_valence(sums, amplifier, scores);
 }
 
-export function sentiment_valence(index: i32): f64 {
+// The rules below note what they change in a `trace` when given one (see polarity_scores).
+
+export function sentiment_valence(index: i32, text: SentiText, trace: WordTrace | null = null): f64 {
   if (!has(index, T_IN_LEXICON)) return 0;
   let valence = valenceOf(index);
-  if (has(index, T_UPPER) && isCapDiff) {
-    rules |= RULE_CAPS;
+  const is_cap_diff = text.isCapDiff;
+  if (has(index, T_UPPER) && is_cap_diff) {
+    if (trace) trace.rules |= RULE_CAPS;
     if (valence > 0) valence += C_INCR;
     else valence -= C_INCR;
   }
   for (let start_i = 0; start_i < 3; start_i++) {
     if (index > start_i && !has(index - (start_i + 1), T_IN_LEXICON)) {
-      let s = scalar_inc_dec(index - (start_i + 1), valence, isCapDiff);
+      const before = index - (start_i + 1);
+      let s = scalar_inc_dec(flagsOf(before), boosterOf(before), valence, is_cap_diff);
       if (start_i == 1 && s != 0) s = s * 0.95;
       else if (start_i == 2 && s != 0) s = s * 0.9;
-      if (s != 0) rules |= RULE_BOOSTER;
+      if (s != 0 && trace) trace.rules |= RULE_BOOSTER;
       valence = valence + s;
-      valence = never_check(valence, start_i, index);
-      if (start_i == 2) valence = idioms_check(valence, index);
+      valence = never_check(valence, start_i, index, trace);
+      if (start_i == 2) valence = idioms_check(valence, index, text.wordCount, trace);
     }
   }
-  return least_check(valence, index);
+  return least_check(valence, index, trace);
 }
 
-export function least_check(valence: f64, index: i32): f64 {
+export function least_check(valence: f64, index: i32, trace: WordTrace | null = null): f64 {
   if (index > 1 && has(index - 1, W_LEAST) && !has(index - 1, T_IN_LEXICON)) {
     if (!has(index - 2, W_AT) && !has(index - 2, W_VERY)) {
-      rules |= RULE_LEAST;
+      if (trace) trace.rules |= RULE_LEAST;
       valence = valence * N_SCALAR;
     }
   } else if (index > 0 && has(index - 1, W_LEAST) && !has(index - 1, T_IN_LEXICON)) {
-    rules |= RULE_LEAST;
+    if (trace) trace.rules |= RULE_LEAST;
     valence = valence * N_SCALAR;
   }
   return valence;
 }
 
-/** but_check for word `index`'s sentiment: halved before the first "but" (else "BUT"), 1.5 times after it. */
-export function but_check(index: i32, sentiment: f64): f64 {
+/**
+ * but_check for word `index`'s sentiment, given the text's first "but" (else "BUT"), -1 when none:
+ * halved before it, 1.5 times after it.
+ */
+export function but_check(index: i32, sentiment: f64, butIndex: i32, trace: WordTrace | null = null): f64 {
   if (butIndex < 0 || index == butIndex) return sentiment;
   const factor = index < butIndex ? 0.5 : 1.5;
-  if (sentiment != 0) rules |= RULE_BUT;
+  if (sentiment != 0 && trace) trace.rules |= RULE_BUT;
   return sentiment * factor;
 }
 
-export function idioms_check(valence: f64, index: i32): f64 {
+/** idioms_check, in a text of `words` words. */
+export function idioms_check(valence: f64, index: i32, words: i32, trace: WordTrace | null = null): f64 {
   const w3 = idOf(index - 3);
   const w2 = idOf(index - 2);
   const w1 = idOf(index - 1);
@@ -204,40 +179,40 @@ export function idioms_check(valence: f64, index: i32): f64 {
   else if (!isNaN(threetwoone)) valence = threetwoone;
   else if (!isNaN(threetwo)) valence = threetwo;
 
-  if (wordCount - 1 > index) {
+  if (words - 1 > index) {
     const w_1 = idOf(index + 1);
     const zeroone = w0 >= 0 && w_1 >= 0 ? idiomValue(w0, w_1, -1) : NaN;
     if (!isNaN(zeroone)) valence = zeroone;
   }
-  if (wordCount - 1 > index + 1) {
+  if (words - 1 > index + 1) {
     const w_1 = idOf(index + 1);
     const w_2 = idOf(index + 2);
     const zeroonetwo = w0 >= 0 && w_1 >= 0 && w_2 >= 0 ? idiomValue(w0, w_1, w_2) : NaN;
     if (!isNaN(zeroonetwo)) valence = zeroonetwo;
   }
-  if (valence != before) rules |= RULE_IDIOM;
+  if (valence != before && trace) trace.rules |= RULE_IDIOM;
 
   // booster/dampener bigrams such as "sort of" or "kind of"
   if (isBoosterBigram(w3, w2) || isBoosterBigram(w2, w1)) {
-    rules |= RULE_BIGRAM;
+    if (trace) trace.rules |= RULE_BIGRAM;
     valence = valence + B_DECR;
   }
   return valence;
 }
 
-export function never_check(valence: f64, start_i: i32, index: i32): f64 {
+export function never_check(valence: f64, start_i: i32, index: i32, trace: WordTrace | null = null): f64 {
   if (start_i == 0) {
-    if (negated(index - 1)) valence = negation(valence);
+    if (negated(flagsOf(index - 1))) valence = negation(valence, trace);
   }
   if (start_i == 1) {
-    if (has(index - 2, W_NEVER) && has(index - 1, W_SO_THIS)) valence = emphasis(valence, 1.5);
-    else if (negated(index - (start_i + 1))) valence = negation(valence);
+    if (has(index - 2, W_NEVER) && has(index - 1, W_SO_THIS)) valence = emphasis(valence, 1.5, trace);
+    else if (negated(flagsOf(index - (start_i + 1)))) valence = negation(valence, trace);
   }
   if (start_i == 2) {
     if ((has(index - 3, W_NEVER) && has(index - 2, W_SO_THIS)) || has(index - 1, W_SO_THIS)) {
-      valence = emphasis(valence, 1.25);
-    } else if (negated(index - (start_i + 1))) {
-      valence = negation(valence);
+      valence = emphasis(valence, 1.25, trace);
+    } else if (negated(flagsOf(index - (start_i + 1)))) {
+      valence = negation(valence, trace);
     }
   }
   return valence;
@@ -245,20 +220,20 @@ export function never_check(valence: f64, start_i: i32, index: i32): f64 {
 
 // never_check's two outcomes, each noted for explain.
 // @ts-ignore: decorator
-@inline function negation(valence: f64): f64 {
-  rules |= RULE_NEGATION;
+@inline function negation(valence: f64, trace: WordTrace | null): f64 {
+  if (trace) trace.rules |= RULE_NEGATION;
   return valence * N_SCALAR;
 }
 
 // @ts-ignore: decorator
-@inline function emphasis(valence: f64, factor: f64): f64 {
-  rules |= RULE_NEVER_EMPHASIS;
+@inline function emphasis(valence: f64, factor: f64, trace: WordTrace | null): f64 {
+  if (trace) trace.rules |= RULE_NEVER_EMPHASIS;
   return valence * factor;
 }
 
 /** punctuation_emphasis, from the "!" and "?" SentiText counted. */
-export function punctuation_emphasis(): f64 {
-  return amplify_ep(exclamations) + amplify_qm(questions);
+export function punctuation_emphasis(text: SentiText): f64 {
+  return amplify_ep(text.exclamations) + amplify_qm(text.questions);
 }
 
 /** amplify_ep: up to four exclamation points. */
@@ -278,53 +253,56 @@ export function amplify_qm(count: i32): f64 {
   return qm_amplifier;
 }
 
-// The sums score_valence and sift_sentiment_scores take over the sentiments, in word order.
-let sum_s: f64 = 0;
-let pos_sum: f64 = 0;
-let neg_sum: f64 = 0;
-let neu_count: i32 = 0;
+/** The sums score_valence and sift_sentiment_scores take over a text's sentiments, in word order. */
+export class SentimentSums {
+  sum_s: f64 = 0;
+  pos_sum: f64 = 0;
+  neg_sum: f64 = 0;
+  neu_count: i32 = 0;
 
-function startSums(): void {
-  sum_s = 0;
-  pos_sum = 0;
-  neg_sum = 0;
-  neu_count = 0;
+  reset(): void {
+    this.sum_s = 0;
+    this.pos_sum = 0;
+    this.neg_sum = 0;
+    this.neu_count = 0;
+  }
 }
 
-/** sift_sentiment_scores, one sentiment at a time: and score_valence's sum of them. */
-export function sift_sentiment_scores(sentiment_score: f64): void {
-  sum_s += sentiment_score;
-  if (sentiment_score > 0) pos_sum += sentiment_score + 1; // compensates for neutral words that are counted as 1
-  else if (sentiment_score < 0) neg_sum += sentiment_score - 1; // when used with Math.abs(), compensates for neutrals
-  else neu_count += 1;
+/** sift_sentiment_scores, one sentiment at a time, into `sums`: and score_valence's sum of them. */
+export function sift_sentiment_scores(sums: SentimentSums, sentiment_score: f64): void {
+  sums.sum_s += sentiment_score;
+  if (sentiment_score > 0) sums.pos_sum += sentiment_score + 1; // compensates for neutral words that are counted as 1
+  else if (sentiment_score < 0) sums.neg_sum += sentiment_score - 1; // when used with Math.abs(), compensates for neutrals
+  else sums.neu_count += 1;
 }
 
-/** score_valence over the sentiments summed so far, with the text's punctuation emphasis. */
-export function score_valence(punct_emph_amplifier: f64): void {
-  let sum = sum_s;
+/** score_valence over a text's `sums`, with its punctuation emphasis, into `scores`. */
+export function score_valence(sums: SentimentSums, punct_emph_amplifier: f64, scores: PolarityScores): void {
+  let sum = sums.sum_s;
   if (sum > 0) sum += punct_emph_amplifier;
   else if (sum < 0) sum -= punct_emph_amplifier;
   const compoundScore = normalize(sum);
-  let positive = pos_sum;
-  let negative = neg_sum;
+  let positive = sums.pos_sum;
+  let negative = sums.neg_sum;
   if (positive > Math.abs(negative)) positive += punct_emph_amplifier;
   else if (positive < Math.abs(negative)) negative -= punct_emph_amplifier;
+  const neu_count = sums.neu_count;
   const total = positive + Math.abs(negative) + <f64>neu_count;
-  neg = roundFixed(Math.abs(negative / total), 3);
-  neu = roundFixed(Math.abs(<f64>neu_count / total), 3);
-  pos = roundFixed(Math.abs(positive / total), 3);
-  compound = roundFixed(compoundScore, COMPOUND_DECIMALS);
+  scores.neg = roundFixed(Math.abs(negative / total), 3);
+  scores.neu = roundFixed(Math.abs(<f64>neu_count / total), 3);
+  scores.pos = roundFixed(Math.abs(positive / total), 3);
+  scores.compound = roundFixed(compoundScore, COMPOUND_DECIMALS);
 }
 
 /**
  * score_valence where every sentiment is 0, without the arithmetic: `neutral` 1 for words that
  * are all neutral, 0 for a text with no word at all (the reference's empty sentiments).
  */
-function noSentiment(neutral: f64): void {
-  neg = 0;
-  neu = neutral;
-  pos = 0;
-  compound = 0;
+function noSentiment(scores: PolarityScores, neutral: f64): void {
+  scores.neg = 0;
+  scores.neu = neutral;
+  scores.pos = 0;
+  scores.compound = 0;
 }
 
 /**

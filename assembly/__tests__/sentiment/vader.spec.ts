@@ -1,12 +1,13 @@
 // One test per rule of the VADER port, so that a broken rule fails by its name. Each expected value
 // is what vader-sentiment 1.1.3 (vaderSentiment.js) gives for the same words, its rule called
 // directly where it can be; the lexicon is a small one with the reference's values for the words used.
+import { negated, normalize, allcap_differential, scalar_inc_dec } from "../../sentiment/vader-rules";
 import {
-  negated, normalize, allcap_differential, scalar_inc_dec, polarity_scores, sentiment_valence, least_check, but_check,
-  idioms_check, never_check, punctuation_emphasis, amplify_ep, amplify_qm, sift_sentiment_scores, score_valence,
-  roundFixed, neg, neu, pos, compound,
+  polarity_scores, PolarityScores, SentimentSums, RULE_BOOSTER, RULE_NEGATION, RULE_MODIFIER, sentiment_valence, least_check, but_check, idioms_check, never_check,
+  punctuation_emphasis, amplify_ep, amplify_qm, sift_sentiment_scores, score_valence, roundFixed,
 } from "../../sentiment/vader";
-import { SentiText, wordCount, isCapDiff, butIndex } from "../../sentiment/vader-words";
+import { SentiText, WordTrace, flagsOf, boosterOf } from "../../sentiment/vader-words";
+import { TRACE_RULES, TRACE_SENTIMENT, TRACE_WORD } from "../../base/layouts";
 import { useLexicon } from "../../sentiment/lexicon";
 import { fnv1a } from "../../base/hash";
 
@@ -44,17 +45,20 @@ function useTestLexicon(): void {
   useLexicon(section);
 }
 
-/** SentiText over `text`: its words described, for a rule to be called on them by index. */
-function words(text: string): void {
-  const bytes = String.UTF8.encode(text);
+const text = new SentiText();
+const result = new PolarityScores();
+
+/** SentiText over `words`: its words described, for a rule to be called on them by index. */
+function words(words: string): void {
+  const bytes = String.UTF8.encode(words);
   const p = changetype<usize>(bytes);
-  SentiText(p, p + <usize>bytes.byteLength, false);
+  text.read(p, p + <usize>bytes.byteLength);
 }
 
-function scores(text: string): void {
-  const bytes = String.UTF8.encode(text);
+function scores(words: string): void {
+  const bytes = String.UTF8.encode(words);
   const p = changetype<usize>(bytes);
-  polarity_scores(p, p + <usize>bytes.byteLength);
+  polarity_scores(p, p + <usize>bytes.byteLength, result);
 }
 
 describe("VADER's rules", () => {
@@ -64,14 +68,14 @@ describe("VADER's rules", () => {
 
   it("negated: a NEGATE word or one with n't, as written", () => {
     words("not isn't never nothing good least can't NOT");
-    expect(negated(0)).toBe(true);
-    expect(negated(1)).toBe(true);
-    expect(negated(2)).toBe(true);
-    expect(negated(3)).toBe(true);
-    expect(negated(4)).toBe(false);
-    expect(negated(5)).toBe(false);
-    expect(negated(6)).toBe(true);
-    expect(negated(7)).toBe(false);
+    expect(negated(flagsOf(0))).toBe(true);
+    expect(negated(flagsOf(1))).toBe(true);
+    expect(negated(flagsOf(2))).toBe(true);
+    expect(negated(flagsOf(3))).toBe(true);
+    expect(negated(flagsOf(4))).toBe(false);
+    expect(negated(flagsOf(5))).toBe(false);
+    expect(negated(flagsOf(6))).toBe(true);
+    expect(negated(flagsOf(7))).toBe(false);
   });
 
   it("normalize", () => {
@@ -86,47 +90,60 @@ describe("VADER's rules", () => {
     expect(allcap_differential(2, 2)).toBe(false);
     expect(allcap_differential(2, 0)).toBe(false);
     words("GOOD day");
-    expect(isCapDiff).toBe(true);
+    expect(text.isCapDiff).toBe(true);
     words("GOOD DAY");
-    expect(isCapDiff).toBe(false);
+    expect(text.isCapDiff).toBe(false);
   });
 
   it("scalar_inc_dec", () => {
     words("very VERY barely table");
-    expect(scalar_inc_dec(0, 1.9, false)).toBe(0.293);
-    expect(scalar_inc_dec(0, -1.9, false)).toBe(-0.293);
-    expect(scalar_inc_dec(1, 1.9, true)).toBe(1.026);
-    expect(scalar_inc_dec(1, -1.9, true)).toBe(-1.026);
-    expect(scalar_inc_dec(2, 1.9, false)).toBe(-0.293);
-    expect(scalar_inc_dec(3, 1.9, true)).toBe(0);
+    expect(scalar_inc_dec(flagsOf(0), boosterOf(0), 1.9, false)).toBe(0.293);
+    expect(scalar_inc_dec(flagsOf(0), boosterOf(0), -1.9, false)).toBe(-0.293);
+    expect(scalar_inc_dec(flagsOf(1), boosterOf(1), 1.9, true)).toBe(1.026);
+    expect(scalar_inc_dec(flagsOf(1), boosterOf(1), -1.9, true)).toBe(-1.026);
+    expect(scalar_inc_dec(flagsOf(2), boosterOf(2), 1.9, false)).toBe(-0.293);
+    expect(scalar_inc_dec(flagsOf(3), boosterOf(3), 1.9, true)).toBe(0);
   });
 
   it("SentiText: words of two or more units, split at white space, punctuation stripped as get_words_plus_punc does", () => {
     words("a good, day !! ok?! x");
-    expect(wordCount).toBe(4); // good day !! ok
+    expect(text.wordCount).toBe(4); // good day !! ok
     scores("good????"); // "????" is not in PUNC_LIST: the word stays "good????", no key
-    expect(compound).toBe(0);
-    expect(neu).toBe(1);
+    expect(result.compound).toBe(0);
+    expect(result.neu).toBe(1);
   });
 
   it("polarity_scores", () => {
     scores("The food is not good");
-    expect(neg).toBe(0.376);
-    expect(neu).toBe(0.624);
-    expect(pos).toBe(0);
-    expect(compound).toBe(-0.3412);
+    expect(result.neg).toBe(0.376);
+    expect(result.neu).toBe(0.624);
+    expect(result.pos).toBe(0);
+    expect(result.compound).toBe(-0.3412);
     scores("GOOD day");
-    expect(compound).toBe(0.5622);
-    expect(pos).toBe(0.784);
+    expect(result.compound).toBe(0.5622);
+    expect(result.pos).toBe(0.784);
     scores("kind of good");
-    expect(compound).toBe(0.4404);
+    expect(result.compound).toBe(0.4404);
+  });
+
+  it("polarity_scores with a trace: every word, with the rules that changed it", () => {
+    const trace = new WordTrace();
+    const bytes = String.UTF8.encode("it is not VERY good");
+    const p = changetype<usize>(bytes);
+    polarity_scores(p, p + <usize>bytes.byteLength, result, trace);
+    expect(trace.count).toBe(5);
+    expect(load<u32>(trace.at + 3 * TRACE_WORD + TRACE_RULES)).toBe(RULE_MODIFIER);
+    expect(load<u32>(trace.at + 4 * TRACE_WORD + TRACE_RULES)).toBe(RULE_BOOSTER | RULE_NEGATION);
+    expect(load<f64>(trace.at + 4 * TRACE_WORD + TRACE_SENTIMENT)).toBeLessThan(0);
+    scores("it is not VERY good");
+    expect(trace.count).toBe(5); // scoring without it leaves it as it was
   });
 
   it("sentiment_valence: ALL CAPS among words that are not, and a booster before it", () => {
     words("it is VERY good here");
-    expect(sentiment_valence(3)).toBe(2.926);
+    expect(sentiment_valence(3, text)).toBe(2.926);
     scores("it is extremely good");
-    expect(compound).toBe(0.4927);
+    expect(result.compound).toBe(0.4927);
   });
 
   it("least_check", () => {
@@ -142,33 +159,33 @@ describe("VADER's rules", () => {
 
   it("but_check: the first but, else BUT, as written", () => {
     words("good but bad x");
-    expect(butIndex).toBe(1);
-    expect(but_check(0, 1.9)).toBe(0.95);
-    expect(but_check(1, 0)).toBe(0);
-    expect(but_check(2, -2.5)).toBe(-3.75);
+    expect(text.butIndex).toBe(1);
+    expect(but_check(0, 1.9, text.butIndex)).toBe(0.95);
+    expect(but_check(1, 0, text.butIndex)).toBe(0);
+    expect(but_check(2, -2.5, text.butIndex)).toBe(-3.75);
     words("good BUT bad");
-    expect(but_check(2, -2.5)).toBe(-3.75);
+    expect(but_check(2, -2.5, text.butIndex)).toBe(-3.75);
     words("good But bad");
-    expect(butIndex).toBe(-1);
-    expect(but_check(2, -2.5)).toBe(-2.5);
+    expect(text.butIndex).toBe(-1);
+    expect(but_check(2, -2.5, text.butIndex)).toBe(-2.5);
     scores("The food is good but the service is bad");
-    expect(compound).toBe(-0.5859);
-    expect(neg).toBe(0.347);
+    expect(result.compound).toBe(-0.5859);
+    expect(result.neg).toBe(0.347);
   });
 
   it("idioms_check: SPECIAL_CASE_IDIOMS around the word, and booster bigrams before it", () => {
     words("yeah right x y");
-    expect(idioms_check(1.9, 1)).toBe(-2);
+    expect(idioms_check(1.9, 1, text.wordCount)).toBe(-2);
     words("cut the mustard x");
-    expect(idioms_check(1.9, 2)).toBe(2);
+    expect(idioms_check(1.9, 2, text.wordCount)).toBe(2);
     words("sort of x good");
-    expect(idioms_check(1.9, 3)).toBe(1.607);
+    expect(idioms_check(1.9, 3, text.wordCount)).toBe(1.607);
     words("x kind of good");
-    expect(idioms_check(1.9, 3)).toBe(1.607);
+    expect(idioms_check(1.9, 3, text.wordCount)).toBe(1.607);
     words("x y z good");
-    expect(idioms_check(1.9, 3)).toBe(1.9);
+    expect(idioms_check(1.9, 3, text.wordCount)).toBe(1.9);
     words("a b c kiss of death");
-    expect(idioms_check(1.9, 3)).toBe(-1.5);
+    expect(idioms_check(1.9, 3, text.wordCount)).toBe(-1.5);
   });
 
   it("never_check", () => {
@@ -183,7 +200,7 @@ describe("VADER's rules", () => {
     words("so x y good");
     expect(never_check(1.9, 2, 3)).toBe(1.9);
     scores("I never so loved it");
-    expect(compound).toBe(0.7776);
+    expect(result.compound).toBe(0.7776);
   });
 
   it("punctuation_emphasis, amplify_ep, amplify_qm", () => {
@@ -194,24 +211,25 @@ describe("VADER's rules", () => {
     expect(amplify_qm(3)).toBe(0.54);
     expect(amplify_qm(4)).toBe(0.96);
     words("a!!b! ok?");
-    expect(punctuation_emphasis()).toBe(0.8759999999999999);
+    expect(punctuation_emphasis(text)).toBe(0.8759999999999999);
     scores("good!!!");
-    expect(compound).toBe(0.5826);
+    expect(result.compound).toBe(0.5826);
     scores("good??");
-    expect(compound).toBe(0.504);
+    expect(result.compound).toBe(0.504);
   });
 
   it("sift_sentiment_scores and score_valence", () => {
     // score_valence([1.9, -2.5, 0, 0], "x!"): the sums, then the punctuation emphasis of one "!".
-    scores("good"); // the sums of [1.9]
-    sift_sentiment_scores(-2.5);
-    sift_sentiment_scores(0);
-    sift_sentiment_scores(0);
-    score_valence(amplify_ep(1));
-    expect(neg).toBe(0.436);
-    expect(neu).toBe(0.23);
-    expect(pos).toBe(0.334);
-    expect(compound).toBe(-0.2244);
+    const sums = new SentimentSums();
+    sift_sentiment_scores(sums, 1.9); // "good"
+    sift_sentiment_scores(sums, -2.5);
+    sift_sentiment_scores(sums, 0);
+    sift_sentiment_scores(sums, 0);
+    score_valence(sums, amplify_ep(1), result);
+    expect(result.neg).toBe(0.436);
+    expect(result.neu).toBe(0.23);
+    expect(result.pos).toBe(0.334);
+    expect(result.compound).toBe(-0.2244);
   });
 });
 
