@@ -1,5 +1,5 @@
 import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, countedFields, knownFields, covered, syntaxFound, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES, LENGTH_DECADES } from "../../models/fields";
-import { SYNTAX_SQL, SYNTAX_MARKUP } from "../../base/layouts";
+import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD } from "../../base/layouts";
 
 function text(s: string): usize {
   return changetype<usize>(String.UTF8.encode(s));
@@ -124,7 +124,11 @@ describe("coverage and the back-off", () => {
 
   it("judges a parameter training never had against all the log's values", () => {
     trainShop(1000);
-    expect(decades("GET /shop/item.jsp?id=7&debug=1&name=Lemon HTTP/1.1")).toBe(0);
+    // A field never seen, in a log whose lines always carry the same few: some evidence, not alone very unusual.
+    const newField = decades("GET /shop/item.jsp?id=7&debug=1&name=Lemon HTTP/1.1");
+    expect(newField).toBeGreaterThan(1);
+    expect(newField).toBeLessThan(VERY_UNUSUAL_DECADES / 2);
+    expect(load<u32>(explainedAddress(), 40)).toBe(EVIDENCE_NEW_FIELD);
     expect(covered()).toBe(true);
     expect(decades("GET /shop/item.jsp?id=7&debug=1%27+or+%271%27%3D%271&name=Lemon HTTP/1.1")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
   });
