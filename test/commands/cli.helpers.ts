@@ -1,13 +1,16 @@
-// The commands end to end (test/commands/*.test.ts): the bundled dist/tarkin.js run as a child
-// process, each test in a fresh temporary directory, checking what a user sees (stdout, stderr, the
-// exit status, the files written).
+// The commands end to end (test/commands/*.test.ts), each test in a fresh temporary directory,
+// checking what a user sees (stdout, stderr, the exit status, the files written): run in process
+// (runTarkin, as the bundled CLI runs it), or the bundled dist/tarkin.js as a child process where
+// the process itself is under test (the command line's wiring, a heap limit, parallel processes).
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { spawnSync } from "node:child_process";
+import { Readable } from "node:stream";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ROOT, shared } from "../helpers.js";
 import type { Model } from "../../host/core/module/model.js";
+import { runTarkin } from "../../host/program.js";
 
 export const CLI = resolve(ROOT, "dist/tarkin.js");
 export const CORE_WASM = resolve(ROOT, "build/tarkin-core.wasm");
@@ -26,6 +29,38 @@ export type Annotated = Record<string, unknown>;
 
 /** The running test's directory. */
 export let dir: string;
+
+/**
+ * Runs `tarkin <args>` in this process, in `cwd` (the test's directory), with `input` on standard
+ * input (empty if none): what a user sees is what the command writes to process.stdout and stderr.
+ */
+export async function runHere(args: string[], input = "", cwd = dir): Promise<Result> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const { stdout, stderr } = process;
+  const writes = [stdout.write, stderr.write];
+  const capture = (into: Buffer[]) =>
+    ((chunk: string | Uint8Array, encoding?: BufferEncoding | (() => void), done?: () => void) => {
+      into.push(typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8") : Buffer.from(chunk));
+      const callback = typeof encoding === "function" ? encoding : done;
+      if (callback) process.nextTick(callback);
+      return true;
+    }) as typeof stdout.write;
+  const stdin = Object.getOwnPropertyDescriptor(process, "stdin")!;
+  const previous = process.cwd();
+  stdout.write = capture(out);
+  stderr.write = capture(err);
+  Object.defineProperty(process, "stdin", { value: Readable.from(input ? [Buffer.from(input)] : []), configurable: true });
+  process.chdir(cwd);
+  try {
+    const status = await runTarkin(args);
+    return { status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+  } finally {
+    process.chdir(previous);
+    Object.defineProperty(process, "stdin", stdin);
+    [stdout.write, stderr.write] = writes;
+  }
+}
 
 /** Runs the bundled CLI in the test's directory, with `input` on standard input (empty if none). */
 export function run(args: string[], input?: string): Result {
@@ -97,8 +132,8 @@ export function summary(stderr: string) {
 }
 
 /** `tarkin sample` into a file of the test directory. */
-export function sample(name: string, lines = 300, seed = 1, attacks?: number): string {
-  ok(run(["sample", "--lines", String(lines), "--seed", String(seed), ...(attacks === undefined ? [] : ["--attacks", String(attacks)]), "-o", name]));
+export async function sample(name: string, lines = 300, seed = 1, attacks?: number): Promise<string> {
+  ok(await runHere(["sample", "--lines", String(lines), "--seed", String(seed), ...(attacks === undefined ? [] : ["--attacks", String(attacks)]), "-o", name]));
   return name;
 }
 
@@ -122,19 +157,19 @@ export function useTestDirectory(): void {
 }
 
 /** A model trained on 300 sample lines (train-SEED.log), copied into the test's directory. */
-export function trained(name = "m.json", seed = 1): string {
+export async function trained(name = "m.json", seed = 1): Promise<string> {
   const model = join(models, `train-${seed}.json`);
   if (!existsSync(model)) {
     const log = join(models, `train-${seed}.log`);
-    ok(run(["sample", "--lines", "300", "--seed", String(seed), "-o", log]));
-    ok(run(["train", log, "-o", model]));
+    ok(await runHere(["sample", "--lines", "300", "--seed", String(seed), "-o", log]));
+    ok(await runHere(["train", log, "-o", model]));
   }
   copyFileSync(model, join(dir, name));
   return name;
 }
 
-export function packed(name = "t.wasm", extra: string[] = []): string {
-  ok(run(["pack", "--model", trained(), ...extra, "-o", name]));
+export async function packed(name = "t.wasm", extra: string[] = []): Promise<string> {
+  ok(await runHere(["pack", "--model", await trained(), ...extra, "-o", name]));
   return name;
 }
 

@@ -15,28 +15,28 @@ describe("the command line", () => {
     [["check", "--bogus"]],
     [["inspect", "x.wasm", "--bogus"]],
     [["explain", "hello", "--bogus"]],
-  ])("an unknown option %j fails with one line naming it", (args) => {
+  ])("an unknown option %j fails with one line naming it", async (args) => {
     const r = fails(run(args), "--bogus");
     expect(r.stderr).toMatch(/unknown option/);
   });
 
-  it("an unknown option on train (given everything it requires) fails naming it", () => {
+  it("an unknown option on train (given everything it requires) fails naming it", async () => {
     write("a.log", "hello\n");
     fails(run(["train", "a.log", "-o", "m.json", "--bogus"]), /unknown option '--bogus'/);
     expect(exists("m.json")).toBe(false);
   });
 
-  it("an unknown command fails with one line naming it", () => {
+  it("an unknown command fails with one line naming it", async () => {
     fails(run(["frobnicate"]), /unknown command 'frobnicate'/);
   });
 
-  it("--help exits 0 and lists every command", () => {
+  it("--help exits 0 and lists every command", async () => {
     const r = ok(run(["--help"]));
     for (const command of ["train", "merge", "pack", "inspect", "check", "explain", "sample"]) expect(r.stdout).toContain(command);
     expect(ok(run(["check", "--help"])).stdout).toContain("--wasm");
   });
 
-  it("train without -o and with an unknown option reports the unknown option, not the missing -o", () => {
+  it("train without -o and with an unknown option reports the unknown option, not the missing -o", async () => {
     write("a.log", "hello\n");
     const r = fails(run(["train", "a.log", "--bogus"]), /^tarkin train: unknown option '--bogus'/);
     expect(r.status).toBe(2);
@@ -45,7 +45,7 @@ describe("the command line", () => {
     expect(fails(run(["train", "a.log"]), /^tarkin train: required option '-o, --output <model\.json>' not specified/).status).toBe(2);
   });
 
-  it("--version prints the package's version", () => {
+  it("--version prints the package's version", async () => {
     const { version } = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as { version: string };
     expect(ok(run(["--version"])).stdout.trim()).toBe(version);
   });
@@ -69,15 +69,15 @@ describe("exit codes and message prefixes", () => {
     [["sample", "--attacks", "2"], "sample", "--attacks must be a number from 0 to 1"],
     [["serve", "--listen", "nowhere", "--forward", "127.0.0.1:9"], "serve", "--listen must be HOST:PORT"],
     [["explain"], "explain", "missing required argument 'message'"],
-  ])("%j exits 2 with one line prefixed tarkin %s:", (args, command, message) => {
+  ])("%j exits 2 with one line prefixed tarkin %s:", async (args, command, message) => {
     write("a.log", "hello\n");
     const r = fails(run(args), message);
     expect(r.status).toBe(2);
     expect(r.stderr.startsWith(`tarkin ${command}: `), r.stderr).toBe(true);
   });
 
-  it("a setting given with --wasm, which carries its own, is a usage error (2)", () => {
-    packed("t.wasm");
+  it("a setting given with --wasm, which carries its own, is a usage error (2)", async () => {
+    await packed("t.wasm");
     const r = fails(run(["check", "--wasm", "t.wasm", "--mode", "drop"], "hello\n"), /^tarkin check: settings are packed into t\.wasm/);
     expect(r.status).toBe(2);
   });
@@ -93,22 +93,22 @@ describe("exit codes and message prefixes", () => {
     [["report", "missing.log", "-o", "r.html"], "report", "missing.log: no such file"],
     [["eval", "missing.log"], "eval", "missing.log: no such file"],
     [["sample", "-o", "missing-dir/s.log"], "sample", "cannot write missing-dir/s.log"],
-  ])("%j exits 1 with one line prefixed tarkin %s:", (args, command, message) => {
+  ])("%j exits 1 with one line prefixed tarkin %s:", async (args, command, message) => {
     const r = fails(run(args), message);
     expect(r.status).toBe(1);
     expect(r.stderr.startsWith(`tarkin ${command}: `), r.stderr).toBe(true);
   });
 
-  it("a warning names its command too", () => {
+  it("a warning names its command too", async () => {
     const r = ok(run(["check", "--max-uncovered", "100%"], "a\u0000b\n"));
     expect(r.stderr).toMatch(/^tarkin check: warning: stdin looks binary/);
   });
 
-  it("an unknown command, before any command is known, is prefixed tarkin: and exits 2", () => {
+  it("an unknown command, before any command is known, is prefixed tarkin: and exits 2", async () => {
     expect(fails(run(["frobnicate"]), /^tarkin: unknown command/).status).toBe(2);
   });
 
-  it("commander's suggestion stays on the error's line", () => {
+  it("commander's suggestion stays on the error's line", async () => {
     fails(run(["chek"]), "tarkin: unknown command 'chek' (Did you mean check?)");
     fails(run(["eval", "--mode", "drop"]), "tarkin eval: unknown option '--mode' (Did you mean --model?)");
   });
@@ -116,8 +116,8 @@ describe("exit codes and message prefixes", () => {
 
 describe("a model file is checked key by key when read", () => {
   /** m.json from training, with `change` made to its parsed JSON. */
-  function corrupted(change: (m: Record<string, any>) => void): string {
-    trained("good.json");
+  async function corrupted(change: (m: Record<string, any>) => void): Promise<string> {
+    await trained("good.json");
     const m = JSON.parse(read("good.json"));
     change(m);
     return write("bad.json", JSON.stringify(m));
@@ -137,8 +137,8 @@ describe("a model file is checked key by key when read", () => {
     ["Ex2 negative", (m: Record<string, any>) => (m.characters[0].Ex2 = -1), '"Ex2" must be a finite number of 0 or more, not -1'],
     ["provenance a string", (m: Record<string, any>) => (m.provenance = "mine"), '"provenance" must be an object, not "mine"'],
     ["trainedOn not a list", (m: Record<string, any>) => (m.provenance = { trainedOn: 3 }), '"provenance"."trainedOn" must be a list, not 3'],
-  ])("%s: pack, merge and train --update refuse it, naming the key", (_, change, message) => {
-    corrupted(change);
+  ])("%s: pack, merge and train --update refuse it, naming the key", async (_, change, message) => {
+    await corrupted(change);
     const r = fails(run(["pack", "--model", "bad.json", "-o", "t.wasm"]), `tarkin pack: bad.json: `);
     expect(r.stderr).toContain(message);
     expect(r.status).toBe(1);
@@ -148,15 +148,15 @@ describe("a model file is checked key by key when read", () => {
     fails(run(["train", "a.log", "--update", "-o", "bad.json"]), message);
   });
 
-  it("an Ex of 1e999 (Infinity once parsed) is refused", () => {
-    trained("good.json");
+  it("an Ex of 1e999 (Infinity once parsed) is refused", async () => {
+    await trained("good.json");
     write("bad.json", read("good.json").replace(/"Ex": -?\d+(\.\d+)?/, '"Ex": 1e999'));
     fails(run(["pack", "--model", "bad.json", "-o", "t.wasm"]), /character 0 \(.*\): "Ex" must be a finite number, not Infinity/);
   });
 
-  it("the committed default model and a trained one pass", () => {
+  it("the committed default model and a trained one pass", async () => {
     ok(run(["pack", "--model", resolve(ROOT, "models/default.json"), "-o", "d.wasm"]));
-    ok(run(["pack", "--model", trained("good.json"), "-o", "t.wasm"]));
+    ok(run(["pack", "--model", await trained("good.json"), "-o", "t.wasm"]));
   });
 });
 
@@ -176,7 +176,7 @@ describe("--help shows each settings option where it applies", () => {
     ["serve", SETTINGS],
     ["report", ["--field", "--surprise", "--gate-spreads", "--min-fear"]],
     ["explain", ["--surprise", "--min-fear"]],
-  ])("%s: the settings for the embedded default apart, under a heading saying they are not for --wasm", (command, settings) => {
+  ])("%s: the settings for the embedded default apart, under a heading saying they are not for --wasm", async (command, settings) => {
     const h = help(command);
     expect(h.main).toContain("--wasm");
     expect(h.settings).toEqual(settings);
@@ -184,13 +184,13 @@ describe("--help shows each settings option where it applies", () => {
     expect(h.heading).toBe("Settings of the embedded default model (not with --wasm: the module carries its own):");
   });
 
-  it("eval: only the settings that change what it measures, packed with the model", () => {
+  it("eval: only the settings that change what it measures, packed with the model", async () => {
     const h = help("eval");
     expect(h.settings).toEqual(["--surprise", "--min-fear"]);
     expect(h.heading).toContain("not with --wasm");
   });
 
-  it("pack: every setting, with its other options", () => {
+  it("pack: every setting, with its other options", async () => {
     const h = help("pack");
     expect(h.heading).toBeUndefined();
     for (const s of SETTINGS) expect(h.main).toContain(s);
@@ -202,12 +202,12 @@ describe("--help shows each settings option where it applies", () => {
     ["eval", ["a.log", "--mode", "drop"]],
     ["eval", ["a.log", "--gate-spreads", "2"]],
     ["report", ["a.log", "--mode", "drop", "-o", "r.html"]],
-  ])("%s refuses a setting that means nothing there as an unknown option (exit 2)", (command, args) => {
+  ])("%s refuses a setting that means nothing there as an unknown option (exit 2)", async (command, args) => {
     write("a.log", "hello\n");
     expect(fails(run([command, ...args]), /unknown option '--/).status).toBe(2);
   });
 
-  it("check --help says what --max-errors and --summary-json do", () => {
+  it("check --help says what --max-errors and --summary-json do", async () => {
     const text = ok(run(["check", "--help"])).stdout.replace(/\s+/g, " ");
     expect(text).toContain("--max-errors <n|percent%> the most errors allowed (records the module could not read): a count, or a share of the records in such as 0.5%; more fail the run (exit 1)");
     expect(text).toContain("--summary-json <file> also write the summary to this file as one JSON object");

@@ -3,15 +3,14 @@
 // lexicon's form, and, when ../shared is there, the detection goals: on the web shop's access log
 // under both protocols, and on BGL that the default beats grep and VADER and keeps its numbers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ROOT, shared } from "../helpers.js";
+import { runHere } from "./cli.helpers.js";
 import { SAMPLE_ATTACK_PATTERN, type MethodResult } from "../../host/core/eval/eval.js";
 import { sampleLines } from "../../host/core/sample.js";
 
-const CLI = resolve(ROOT, "dist/tarkin.js");
 const BGL = shared("data/loghub/BGL_2k.log");
 const WEB = shared("data/web/access.log");
 const WEB_LABELS = shared("data/web/access.labels");
@@ -23,21 +22,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[], input = ""): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, encoding: "utf8", maxBuffer: 64 << 20 });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[], input = ""): string {
-  const r = run(args, input);
+async function ok(args: string[], input = ""): Promise<string> {
+  const r = await runHere(args, input, dir);
   expect(r.status, `stderr: ${r.stderr}`).toBe(0);
   return r.stdout;
 }
 
 /** Fails as the CLI promises: non-zero, one line on stderr, no stack trace. */
-function fails(args: string[], message: RegExp): void {
-  const r = run(args);
+async function fails(args: string[], message: RegExp): Promise<void> {
+  const r = await runHere(args, "", dir);
   expect(r.status).not.toBe(0);
   expect(r.stderr).not.toContain("    at ");
   expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -50,7 +43,7 @@ describe("lexicon/security.tsv and lexicon/levels.tsv", () => {
   const entries = entriesOf("security.tsv");
   const levels = entriesOf("levels.tsv");
 
-  it("are token<TAB>valence<TAB>rationale, lowercase single words, VADER's scale, each token once in both", () => {
+  it("are token<TAB>valence<TAB>rationale, lowercase single words, VADER's scale, each token once in both", async () => {
     expect(entries.length).toBeGreaterThan(100);
     expect(levels.length).toBeGreaterThan(10);
     const seen = new Set<string>();
@@ -67,17 +60,17 @@ describe("lexicon/security.tsv and lexicon/levels.tsv", () => {
     }
   });
 
-  it("is packed by default, and --no-security-lexicon leaves it out", () => {
+  it("is packed by default, and --no-security-lexicon leaves it out", async () => {
     writeFileSync(join(dir, "t.log"), [...sampleLines({ lines: 200, seed: 5 })].join("\n") + "\n");
-    ok(["train", "t.log", "-o", "m.json"]);
-    ok(["pack", "--model", "m.json", "-o", "with.wasm"]);
-    ok(["pack", "--model", "m.json", "--no-security-lexicon", "-o", "without.wasm"]);
-    const info = (f: string) => JSON.parse(ok(["inspect", f, "--json"])).info.lexicon.overlays as { name: string; entries: number }[];
-    expect(info("with.wasm")).toEqual([{ name: "levels.tsv", entries: levels.length }, { name: "security.tsv", entries: entries.length }]);
-    expect(info("without.wasm")).toEqual([]);
-    const compoundOf = (wasm: string) => JSON.parse(ok(["explain", "kernel: segfault at 0 ip 00007f in libc.so.6", "--wasm", wasm, "--json"])).sentiment.sentiment.compound;
-    expect(compoundOf("with.wasm")).toBeLessThan(0);
-    expect(compoundOf("without.wasm")).toBe(0);
+    await ok(["train", "t.log", "-o", "m.json"]);
+    await ok(["pack", "--model", "m.json", "-o", "with.wasm"]);
+    await ok(["pack", "--model", "m.json", "--no-security-lexicon", "-o", "without.wasm"]);
+    const info = async (f: string) => JSON.parse(await ok(["inspect", f, "--json"])).info.lexicon.overlays as { name: string; entries: number }[];
+    expect(await info("with.wasm")).toEqual([{ name: "levels.tsv", entries: levels.length }, { name: "security.tsv", entries: entries.length }]);
+    expect(await info("without.wasm")).toEqual([]);
+    const compoundOf = async (wasm: string) => JSON.parse(await ok(["explain", "kernel: segfault at 0 ip 00007f in libc.so.6", "--wasm", wasm, "--json"])).sentiment.sentiment.compound;
+    expect(await compoundOf("with.wasm")).toBeLessThan(0);
+    expect(await compoundOf("without.wasm")).toBe(0);
   });
 });
 
@@ -94,13 +87,13 @@ const method = (e: EvalJson, key: MethodResult["key"]) => e.methods.find((m) => 
 describe("tarkin eval on the generated sample", () => {
   let lines: string[];
   let e: EvalJson;
-  beforeAll(() => {
+  beforeAll(async () => {
     lines = [...sampleLines({ lines: 5000, seed: 3 })];
     writeFileSync(join(dir, "s.log"), lines.join("\r\n") + "\r\n");
-    e = JSON.parse(ok(["eval", "s.log", "--labels", "sample", "--top", "5", "--json"]));
+    e = JSON.parse(await ok(["eval", "s.log", "--labels", "sample", "--top", "5", "--json"]));
   });
 
-  it("trains on the records first and says so, then scores every record", () => {
+  it("trains on the records first and says so, then scores every record", async () => {
     expect(e.records).toBe(5000);
     expect(e.alerts).toBe(lines.filter((l) => SAMPLE_ATTACK_PATTERN.test(l)).length);
     expect(e.alerts).toBeGreaterThan(50);
@@ -108,7 +101,7 @@ describe("tarkin eval on the generated sample", () => {
     expect(e.methods.map((m) => m.key)).toEqual(["fear", "surprise", "vader_lexicon", "original", "vader", "grep", "random"]);
   });
 
-  it("fear outranks grep, VADER, the original and chance", () => {
+  it("fear outranks grep, VADER, the original and chance", async () => {
     const fear = method(e, "fear");
     for (const key of ["original", "vader", "grep", "random"] as const) {
       expect(fear.auc!, key).toBeGreaterThan(method(e, key).auc!);
@@ -122,79 +115,79 @@ describe("tarkin eval on the generated sample", () => {
     for (const t of e.top) expect(t.label, t.message).toBe(true);
   });
 
-  it("reads standard input as it reads a file (kept aside to be read twice: trained on, then scored)", () => {
-    const fromStdin: EvalJson = JSON.parse(ok(["eval", "--labels", "sample", "--top", "5", "--json"], readFileSync(join(dir, "s.log"), "utf8")));
+  it("reads standard input as it reads a file (kept aside to be read twice: trained on, then scored)", async () => {
+    const fromStdin: EvalJson = JSON.parse(await ok(["eval", "--labels", "sample", "--top", "5", "--json"], readFileSync(join(dir, "s.log"), "utf8")));
     expect(fromStdin.methods).toEqual(e.methods);
     expect(fromStdin.top).toEqual(e.top);
     expect(fromStdin.model).toMatch(/trained on these 5000 records first/);
   });
 
-  it("--top n keeps the n records feared most as a full ranking of every record orders them", () => {
-    const all: EvalJson = JSON.parse(ok(["eval", "s.log", "--top", "5000", "--json"]));
+  it("--top n keeps the n records feared most as a full ranking of every record orders them", async () => {
+    const all: EvalJson = JSON.parse(await ok(["eval", "s.log", "--top", "5000", "--json"]));
     expect(all.top).toHaveLength(5000);
     const ranked = [...all.top].sort((a, b) => b.fear - a.fear || a.line - b.line);
     expect(all.top).toEqual(ranked);
     for (const n of [1, 7, 300]) {
-      const some: EvalJson = JSON.parse(ok(["eval", "s.log", "--top", String(n), "--json"]));
+      const some: EvalJson = JSON.parse(await ok(["eval", "s.log", "--top", String(n), "--json"]));
       expect(some.top, `--top ${n}`).toEqual(ranked.slice(0, n));
     }
     // Ties in fear are common: the heap breaks them by line, as the ranking does.
     expect(new Set(ranked.slice(0, 300).map((t) => t.fear)).size).toBeLessThan(300);
   });
 
-  it("a labels file gives the same result as --labels sample", () => {
+  it("a labels file gives the same result as --labels sample", async () => {
     writeFileSync(join(dir, "s.labels"), lines.map((l) => (SAMPLE_ATTACK_PATTERN.test(l) ? "1" : "0")).join("\n") + "\n");
-    const f: EvalJson = JSON.parse(ok(["eval", "s.log", "--labels", "s.labels", "--json"]));
+    const f: EvalJson = JSON.parse(await ok(["eval", "s.log", "--labels", "s.labels", "--json"]));
     expect(f.methods).toEqual(e.methods);
   });
 
-  it("--model and --wasm evaluate the given model instead of training", () => {
-    ok(["train", "s.log", "-o", "s.json"]);
-    ok(["pack", "--model", "s.json", "-o", "s.wasm"]);
-    const m: EvalJson = JSON.parse(ok(["eval", "s.log", "--labels", "sample", "--model", "s.json", "--json"]));
-    const w: EvalJson = JSON.parse(ok(["eval", "s.log", "--labels", "sample", "--wasm", "s.wasm", "--json"]));
+  it("--model and --wasm evaluate the given model instead of training", async () => {
+    await ok(["train", "s.log", "-o", "s.json"]);
+    await ok(["pack", "--model", "s.json", "-o", "s.wasm"]);
+    const m: EvalJson = JSON.parse(await ok(["eval", "s.log", "--labels", "sample", "--model", "s.json", "--json"]));
+    const w: EvalJson = JSON.parse(await ok(["eval", "s.log", "--labels", "sample", "--wasm", "s.wasm", "--json"]));
     expect(m.model).toMatch(/s\.json/);
     expect(w.model).toMatch(/packed in s\.wasm/);
     expect(m.methods).toEqual(e.methods); // the same model as training on the same lines
     expect(w.methods).toEqual(e.methods);
   });
 
-  it("prints a table, and without labels counts what each method flags", () => {
-    const text = ok(["eval", "s.log", "--labels", "sample", "--top", "3"]);
+  it("prints a table, and without labels counts what each method flags", async () => {
+    const text = await ok(["eval", "s.log", "--labels", "sample", "--top", "3"]);
     expect(text).toMatch(/^tarkin fear +[01]\.\d{3} +[01]\.\d{3} +\d+ +[01]\.\d{3} +[01]\.\d{3} +tarkin_anomaly$/m);
     expect(text).toMatch(/^keyword grep /m);
     expect(text).toMatch(/the 3 records tarkin fears most/);
-    const none: EvalJson = JSON.parse(ok(["eval", "s.log", "--json"]));
+    const none: EvalJson = JSON.parse(await ok(["eval", "s.log", "--json"]));
     expect(method(none, "fear").auc).toBeNull();
     expect(method(none, "fear").flagged).toBe(method(e, "fear").flagged);
   });
 
-  it("--labels bgl strips the first field before scoring", () => {
+  it("--labels bgl strips the first field before scoring", async () => {
     const bgl = lines.map((l) => `${SAMPLE_ATTACK_PATTERN.test(l) ? "ATTACK" : "-"} ${l}`);
     writeFileSync(join(dir, "s.bgl"), bgl.join("\n") + "\n");
-    const b: EvalJson = JSON.parse(ok(["eval", "s.bgl", "--labels", "bgl", "--json"]));
+    const b: EvalJson = JSON.parse(await ok(["eval", "s.bgl", "--labels", "bgl", "--json"]));
     expect(b.methods).toEqual(e.methods);
   });
 
-  it("fails clearly on a label count that does not match, a blank label, a missing file", () => {
+  it("fails clearly on a label count that does not match, a blank label, a missing file", async () => {
     writeFileSync(join(dir, "short.labels"), "0\n1\n");
-    fails(["eval", "s.log", "--labels", "short.labels"], /2 labels for 5000 records \(s\.log has 5000\)/);
+    await fails(["eval", "s.log", "--labels", "short.labels"], /2 labels for 5000 records \(s\.log has 5000\)/);
     writeFileSync(join(dir, "long.labels"), "0\n".repeat(5001));
-    fails(["eval", "s.log", "--labels", "long.labels"], /5001 labels for 5000 records \(s\.log has 5000\)/);
+    await fails(["eval", "s.log", "--labels", "long.labels"], /5001 labels for 5000 records \(s\.log has 5000\)/);
     writeFileSync(join(dir, "blank.labels"), "0\n\n1\n");
-    fails(["eval", "s.log", "--labels", "blank.labels"], /blank\.labels:2: an empty label/);
-    fails(["eval", "s.log", "--labels", "missing.labels"], /cannot read missing\.labels/);
+    await fails(["eval", "s.log", "--labels", "blank.labels"], /blank\.labels:2: an empty label/);
+    await fails(["eval", "s.log", "--labels", "missing.labels"], /cannot read missing\.labels/);
     writeFileSync(join(dir, "nolabel.log"), "nolabel\n");
-    fails(["eval", "nolabel.log", "--labels", "bgl"], /nolabel\.log:1: no label field/);
-    fails(["eval", "s.log", "--wasm", "s.wasm", "--min-fear", "0.5"], /repack/);
-    fails(["eval", "s.log", "--wasm", "s.wasm", "--train", "s.log"], /--train and --wasm: give one/);
+    await fails(["eval", "nolabel.log", "--labels", "bgl"], /nolabel\.log:1: no label field/);
+    await fails(["eval", "s.log", "--wasm", "s.wasm", "--min-fear", "0.5"], /repack/);
+    await fails(["eval", "s.log", "--wasm", "s.wasm", "--train", "s.log"], /--train and --wasm: give one/);
     writeFileSync(join(dir, "empty.log"), "");
-    fails(["eval", "s.log", "--train", "empty.log"], /--train empty\.log: no lines to train on/);
+    await fails(["eval", "s.log", "--train", "empty.log"], /--train empty\.log: no lines to train on/);
   });
 
-  it("--train trains on other logs than those evaluated, and says so", () => {
+  it("--train trains on other logs than those evaluated, and says so", async () => {
     writeFileSync(join(dir, "normal.log"), lines.filter((l) => !SAMPLE_ATTACK_PATTERN.test(l)).join("\n") + "\n");
-    const c: EvalJson = JSON.parse(ok(["eval", "s.log", "--labels", "sample", "--train", "normal.log", "--json"]));
+    const c: EvalJson = JSON.parse(await ok(["eval", "s.log", "--labels", "sample", "--train", "normal.log", "--json"]));
     expect(c.model).toMatch(/trained on normal\.log \(\d+\), not on the records evaluated/);
     expect(c.methods).not.toEqual(e.methods);
     // Attacks it never trained on are no less rare: at least as many of them very unusual, none of the normal records.
@@ -204,10 +197,10 @@ describe("tarkin eval on the generated sample", () => {
 });
 
 describe("on loghub's BGL (../shared)", () => {
-  it.skipIf(!BGL)("the default beats grep and VADER on both AUC and AP", () => {
-    const text = ok(["eval", BGL!, "--labels", "bgl"]);
+  it.skipIf(!BGL)("the default beats grep and VADER on both AUC and AP", async () => {
+    const text = await ok(["eval", BGL!, "--labels", "bgl"]);
     console.log(text);
-    const e: EvalJson = JSON.parse(ok(["eval", BGL!, "--labels", "bgl", "--json"]));
+    const e: EvalJson = JSON.parse(await ok(["eval", BGL!, "--labels", "bgl", "--json"]));
     expect(e.records).toBe(2000);
     expect(e.alerts).toBe(143);
     const fear = method(e, "fear");
@@ -232,10 +225,10 @@ describe("on the web shop's access log with labelled attacks (../shared)", () =>
   // Same: train on access.log, check it (the attacks are in training too). Clean: train on a day of
   // attack-free traffic from the same site, check access.log.
   for (const protocol of ["same", "clean"] as const) {
-    it.skipIf(!WEB || !WEB_LABELS || !WEB_CLEAN)(`${protocol} protocol: fear AUC >= 0.97, AP >= 0.90; the decision flags >= 88% of attacks with <= 1% false alarms`, () => {
+    it.skipIf(!WEB || !WEB_LABELS || !WEB_CLEAN)(`${protocol} protocol: fear AUC >= 0.97, AP >= 0.90; the decision flags >= 88% of attacks with <= 1% false alarms`, async () => {
       const args = ["eval", WEB!, "--labels", WEB_LABELS!, ...(protocol === "clean" ? ["--train", WEB_CLEAN!] : [])];
-      console.log(`${protocol} protocol:\n${ok(args)}`);
-      const e: EvalJson = JSON.parse(ok([...args, "--json"]));
+      console.log(`${protocol} protocol:\n${await ok(args)}`);
+      const e: EvalJson = JSON.parse(await ok([...args, "--json"]));
       expect(e.records).toBe(10_000);
       expect(e.alerts).toBe(300);
       const fear = method(e, "fear");

@@ -2,15 +2,15 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { useTestDirectory, CORE_WASM, dir, run, ok, fails, write, model, packed } from "./cli.helpers.js";
+import { useTestDirectory, CORE_WASM, dir, runHere as run, ok, fails, write, model, packed } from "./cli.helpers.js";
 
 useTestDirectory();
 
 describe("tarkin inspect", () => {
-  it("names the model's characters, messages, settings, provenance and a sha256", () => {
-    packed("t.wasm", ["--mode", "drop"]);
+  it("names the model's characters, messages, settings, provenance and a sha256", async () => {
+    await packed("t.wasm", ["--mode", "drop"]);
     const m = model("m.json");
-    const out = ok(run(["inspect", "t.wasm"])).stdout;
+    const out = ok(await run(["inspect", "t.wasm"])).stdout;
     expect(out).toContain(`${m.characters.length} characters, ${m.messages} messages`);
     expect(out).toContain("trained on train-1.log (lines, 300 messages)");
     expect(out).toMatch(/^settings +fields log, message, msg; mode drop; surprise default/m);
@@ -18,35 +18,35 @@ describe("tarkin inspect", () => {
     expect(out).toContain("t.wasm");
   });
 
-  it("--json parses and agrees with the text output and the model", () => {
-    packed("t.wasm");
+  it("--json parses and agrees with the text output and the model", async () => {
+    await packed("t.wasm");
     const m = model("m.json");
-    const info = JSON.parse(ok(run(["inspect", "t.wasm", "--json"])).stdout);
+    const info = JSON.parse(ok(await run(["inspect", "t.wasm", "--json"])).stdout);
     expect(info.file).toBe("t.wasm");
     expect(info.bytes).toBe(readFileSync(join(dir, "t.wasm")).length);
     expect(info.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(info.characters).toBe(m.characters.map((c) => c.char).join(""));
     expect(info.info.model).toMatchObject({ messages: m.messages, characters: m.characters.length });
     expect(info.lexiconEntries).toBeGreaterThan(7000);
-    expect(ok(run(["inspect", "t.wasm"])).stdout).toContain(`sha256 ${info.sha256}`);
+    expect(ok(await run(["inspect", "t.wasm"])).stdout).toContain(`sha256 ${info.sha256}`);
   });
 
-  it("fails clearly on a file that is not wasm", () => {
+  it("fails clearly on a file that is not wasm", async () => {
     write("notes.txt", "hello\n");
-    fails(run(["inspect", "notes.txt"]), /notes\.txt: not a WebAssembly module/);
+    fails(await run(["inspect", "notes.txt"]), /notes\.txt: not a WebAssembly module/);
   });
 
-  it("fails on the bare core module, saying nothing is packed", () => {
-    fails(run(["inspect", CORE_WASM]), /no packed model/);
+  it("fails on the bare core module, saying nothing is packed", async () => {
+    fails(await run(["inspect", CORE_WASM]), /no packed model/);
   });
 
-  it("fails clearly on a WebAssembly module that is not tarkin's", () => {
+  it("fails clearly on a WebAssembly module that is not tarkin's", async () => {
     write("empty.wasm", new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
-    fails(run(["inspect", "empty.wasm"]), /empty\.wasm: not a tarkin module/);
+    fails(await run(["inspect", "empty.wasm"]), /empty\.wasm: not a tarkin module/);
   });
 
-  it("fails clearly on a missing file or a directory", () => {
-    fails(run(["inspect", "missing.wasm"]), /missing\.wasm: no such file/);
-    fails(run(["inspect", "."]), /directory/);
+  it("fails clearly on a missing file or a directory", async () => {
+    fails(await run(["inspect", "missing.wasm"]), /missing\.wasm: no such file/);
+    fails(await run(["inspect", "."]), /directory/);
   });
 });
