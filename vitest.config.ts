@@ -1,8 +1,10 @@
 import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
-// Two tiers, chosen by folder. fast: what to run on every change, each test failing within 30 s
-// rather than hanging. volume: the runs over hundreds of thousands to millions of records, and soaks.
+// Two tiers, chosen by name; the folders under test/ mirror what they test (docs/testing.md). fast:
+// what to run on every change, each test failing within 30 s rather than hanging. volume
+// (*.volume.test.ts, beside the fast suite of the same thing): the runs over hundreds of thousands
+// to millions of records, and soaks.
 export default defineConfig({
   test: {
     reporters: ["default"],
@@ -15,7 +17,7 @@ export default defineConfig({
         test: {
           name: "fast",
           include: ["test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/volume/**"],
+          exclude: [...configDefaults.exclude, "test/**/*.volume.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -24,7 +26,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "volume",
-          include: ["test/volume/**/*.test.ts"],
+          include: ["test/**/*.volume.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 60_000,
         },

@@ -1,6 +1,6 @@
 // Writes host/core/module/layouts.ts from assembly/base/layouts.ts: the layouts that cross the wasm
 // boundary are named once, in the module's source, and the host reads the same names from this
-// generated copy. `npm run build` runs it; test/layouts.test.ts checks the copy against the module's exports.
+// generated copy. `npm run build` runs it; test/core/module/layouts.test.ts checks the copy against the module's exports.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const source = readFileSync(new URL("../assembly/base/layouts.ts", import.meta.url), "utf8");

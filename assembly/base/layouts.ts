@@ -1,7 +1,7 @@
 // Every layout that crosses the wasm boundary, named once: byte offsets within a record of bytes,
 // its size, and the values a field can take. scripts/gen-layouts.mjs generates the host's copy
 // (host/core/module/layouts.ts) from this file; the module exports them (index.ts) and
-// test/layouts.test.ts holds the two together.
+// test/core/module/layouts.test.ts holds the two together.
 
 // ---------------------------------------------------------------------------------------------
 // The pack that `tarkin pack` writes into the module's data segment: a header, a table of

@@ -15,7 +15,7 @@ export class UsageError extends CliError {
 /** The command running, which every message names: `tarkin check: ...`. */
 let commandName: string | undefined;
 
-export function setCommandName(name: string): void {
+export function setCommandName(name: string | undefined): void {
   commandName = name;
 }
 

@@ -1,5 +1,0 @@
-// The hostile-input properties (test/hostile.properties.ts) over 4 seeded batches of 10,000 generated
-// records; test/volume/hostile.property.test.ts checks 1,000,000.
-import { describeHostileProperties } from "./hostile.properties.js";
-
-describeHostileProperties({ batches: 4, perBatch: 10_000 });

@@ -1,0 +1,116 @@
+// The module as a whole: it imports nothing, packs deterministically, and its state (the gate)
+// carries from one record to the next.
+import { describe, expect, it } from "vitest";
+import { coreWasm, defaultLexicon, packedTarkin } from "../helpers.js";
+import { packModule, packBlob, DEFAULT_SETTINGS } from "../../host/core/module/pack.js";
+import { dataSegments } from "../../host/core/module/wasm.js";
+import { parseLexicon, overlay } from "../../host/core/module/lexicon.js";
+import { ModuleDriver } from "../../host/core/module/driver.js";
+
+const TRAINING = [
+  "Accepted password for alice from 10.0.0.5 port 52113 ssh2",
+  "Accepted password for bob from 10.0.0.7 port 52114 ssh2",
+  "session opened for user alice by (uid=0)",
+  "session closed for user bob",
+  "Accepted publickey for carol from 10.0.0.9 port 40022 ssh2",
+];
+
+describe("the built module", () => {
+  for (const variant of ["release", "debug"] as const) {
+    it(`${variant} build imports nothing`, () => {
+      const m = new WebAssembly.Module(coreWasm(variant) as BufferSource);
+      expect(WebAssembly.Module.imports(m)).toEqual([]);
+    });
+  }
+
+  it("scores without a pack: no lexicon, no model, and says so", () => {
+    const bare = ModuleDriver.fromBytes(coreWasm());
+    expect(bare.hasPack).toBe(false);
+    expect(bare.sentiment("a horrible terrible day").compound).toBe(0);
+  });
+});
+
+describe("packing", () => {
+  it("puts the pack in the data segment, byte-identical for identical inputs", () => {
+    const contents = { lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS, info: { source: "test" } };
+    const a = packModule(coreWasm(), contents);
+    const b = packModule(coreWasm(), contents);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    const blob = packBlob(contents);
+    expect(dataSegments(a).some((s) => Buffer.from(s.bytes).equals(Buffer.from(blob)))).toBe(true);
+    // Packing a packed module replaces its pack rather than adding a second one.
+    const again = packModule(a, contents);
+    expect(Buffer.from(again).equals(Buffer.from(a))).toBe(true);
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(a as BufferSource))).toEqual([]);
+  });
+
+  it("overlay lexicons add and override entries", () => {
+    const extra = parseLexicon("segfault\t-2.5\n# comment\nhorrible\t1.5\n", "overlay.tsv");
+    const wasm = packModule(coreWasm(), { lexicon: overlay(defaultLexicon(), extra), settings: DEFAULT_SETTINGS });
+    const t = ModuleDriver.fromBytes(wasm);
+    expect(t.sentiment("segfault").compound).toBeLessThan(0);
+    expect(t.sentiment("horrible").compound).toBeGreaterThan(0);
+    expect(packedTarkin().sentiment("segfault").compound).toBe(0);
+  });
+
+  it("rejects a malformed overlay line with its place", () => {
+    expect(() => parseLexicon("ok\t1\nbroken line\n", "bad.tsv")).toThrow(/bad.tsv:2/);
+    expect(() => parseLexicon("ok\t1.234\n", "bad.tsv")).toThrow(/two decimals/);
+  });
+});
+
+describe("training and scoring", () => {
+  /** The field model needs a field's values seen often enough to call a shape rare: 40 rounds of the training lines. */
+  function trained(surprise: "default" | "tarkin", gateSpreads = 0) {
+    const trainer = packedTarkin({ settings: { surprise } });
+    for (let round = 0; round < 40; round++) for (const line of TRAINING) trainer.train(line);
+    return packedTarkin({ settings: { surprise, gateSpreads }, model: trainer.model() });
+  }
+
+  it("a packed model scores as the model it was trained as", () => {
+    const trainer = packedTarkin({ settings: { surprise: "tarkin" } });
+    for (const line of TRAINING) trainer.train(line);
+    const model = trainer.model();
+    expect(model.messages).toBe(TRAINING.length);
+    const scorer = packedTarkin({ settings: { surprise: "tarkin" }, model });
+    expect(scorer.model()).toEqual(model);
+  });
+
+  it("in default mode, a field shaped as never before is surprising, familiar lines are not", () => {
+    const t = trained("default");
+    expect(t.score("Accepted password for carol from 10.0.0.8 port 52115 ssh2").surprise).toBe(0);
+    // The users are a few, each seen many times: one never seen is news (the token finder).
+    const stranger = t.score("Accepted password for dave from 10.0.0.8 port 52115 ssh2");
+    expect(stranger.surprise).toBe(0.5);
+    expect(stranger.anomaly).toBe(true);
+    const odd = t.score("Accepted password for ' OR 1=1 -- from ../../etc/passwd port 52115 ssh2");
+    expect(odd.surprise).toBeGreaterThanOrEqual(0.5);
+    expect(odd.surprise).toBeLessThan(1);
+    expect(odd.anomaly).toBe(true); // very unusual, though it reads positive
+    expect(odd.compound).toBeGreaterThan(0);
+  });
+
+  it("the gate's state carries across records and a repeated outlier stops being infrequent", () => {
+    const t = trained("default", 2);
+    for (const line of TRAINING) t.score(line);
+    const outlier = "Accepted password for alice from ;;;;;;;; port 4444 ssh2";
+    const first = t.score(outlier);
+    expect(first.infrequent).toBe(true);
+    expect(first.anomaly).toBe(true);
+    for (let i = 0; i < 50; i++) t.score(outlier);
+    expect(t.score(outlier).infrequent).toBe(false);
+    expect(t.gate().n).toBe(TRAINING.length + 52);
+    t.resetGate();
+    expect(t.gate().n).toBe(0);
+  });
+
+  it("fear is surprise times negativity, in [0, 1]", () => {
+    const t = trained("tarkin");
+    for (const text of ["a horrible, terrible, awful failure!!!", "great success", "session opened", "ÿÿÿ"]) {
+      const s = t.score(text);
+      expect(s.fear).toBeCloseTo(s.surprise * ((1 - s.compound) / 2), 15);
+      expect(s.fear).toBeGreaterThanOrEqual(0);
+      expect(s.fear).toBeLessThanOrEqual(1);
+    }
+  });
+});
