@@ -335,13 +335,14 @@ function readFields(start: usize, end: usize): void {
   let previousStart = start;
   let previousEnd = start;
   let previousRare = false;
-  // What the token before says of the field it names. A key, a quoted value or a template's word
-  // (a constant field's: "for" after "password") names a field as a user would (the user after
-  // "for"), not a place (the host after a time): the token finder asks for one. A variable word
-  // (a user, in a known field of several values) names a field that is new whenever it is: no
-  // evidence that the field is new.
-  let previousNames = false;
-  let previousVariable = false;
+  // What the token before says of the field it names. A key or a quoted value, or a template's
+  // word (in a constant field: "for" after "password"), names a field as a user would (the user
+  // after "for"), not a place (the host after a time): the token finder asks for one. A variable
+  // word (a user: in a known field of several values) names a field that is new whenever it is:
+  // no evidence that the field is new. Asked of the sketch only when it matters.
+  let previousKeyed = false;
+  let previousWordIn: u32 = 0; // the known field the word before was in, else 0
+  let previousWordValues: u32 = 0; // and its values
   let inRequestLine = false;
   let p = start;
   while (p < end) {
@@ -365,8 +366,6 @@ function readFields(start: usize, end: usize): void {
     p = readToken(p, end, quote);
     const kind = named ? FIELD_NAMED : previousStart == previousEnd ? FIELD_FIRST : FIELD_AFTER;
     const own = named ? keyHash : fnv1aStep(previous, AFTER_SEED);
-    const afterName = named || (kind == FIELD_AFTER && previousNames);
-    let fieldKind: u32 = 0;
     setField(own);
     if (task == LEARN) {
       locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
@@ -380,7 +379,6 @@ function readFields(start: usize, end: usize): void {
       const counts = kind != FIELD_AFTER || !previousRare;
       const fieldKnown = rareBelow > 0;
       const ownValues = fieldValues;
-      if (fieldKnown) fieldKind = kindOfField(own);
       if (!fieldKnown) backOff();
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
@@ -398,13 +396,16 @@ function readFields(start: usize, end: usize): void {
       if (valueType == TOKEN_PLAIN) {
         const length = <i32>(valueEnd - valueStart);
         if (length >= LENGTH_FLOOR) lengthDecades = lengthEvidence(field, length);
-        if (counts && afterName && (fieldKind & KIND_ENUMERATION) != 0 && isToken(length)) {
-          locateValue(field ^ VALUE_SEED, fnv1a(valueStart, length) & 0xffffff);
-          if (located() == 0) evidence |= RARE_NEW;
+        if (counts && fieldKnown && isToken(length)) {
+          const afterName = named || (kind == FIELD_AFTER && (previousKeyed || (previousWordIn != 0 && (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)));
+          if (afterName && (kindOfField(own, ownValues) & KIND_ENUMERATION) != 0) {
+            locateValue(own ^ VALUE_SEED, fnv1a(valueStart, length) & 0xffffff);
+            if (located() == 0) evidence |= RARE_NEW;
+          }
         }
       }
       if (lengthDecades > 0) evidence |= RARE_LONG;
-      if (counts && ownValues == 0 && !previousVariable) evidence |= RARE_NEW_FIELD;
+      if (counts && ownValues == 0 && (previousWordIn == 0 || (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)) evidence |= RARE_NEW_FIELD;
       if (rareValue) previousRare = true;
       if (evidence != 0) {
         if (rareValues < RARE_CAPACITY) {
@@ -425,8 +426,9 @@ function readFields(start: usize, end: usize): void {
     // The next token's field, if it is not key=value: after this field's key (a quoted value's
     // field, which does not change with what it holds), or after this token.
     previous = named || quote ? own : tokenKey;
-    previousNames = named || quote || (tokenWord && (fieldKind & KIND_CONSTANT) != 0);
-    previousVariable = !named && !quote && tokenWord && fieldKind != 0 && (fieldKind & KIND_CONSTANT) == 0;
+    previousKeyed = named || quote;
+    previousWordIn = !previousKeyed && tokenWord && task != LEARN && field == own ? own : 0;
+    previousWordValues = fieldValues;
     previousStart = tokenStart;
     previousEnd = named ? valueStart - 1 : p;
   }
@@ -626,24 +628,25 @@ function refreshEnumerations(): void {
   enumerationsStale = false;
 }
 
-function kindOfField(hash: u32): u32 {
+/** The KIND_ bits of a known field of `values` values. */
+function kindOfField(hash: u32, values: u32): u32 {
   if (enumerationsStale) refreshEnumerations();
   const slot = enumerations + (<usize>((hash * 0x9e3779b1) >> 24) << 3);
   const known = load<u32>(slot, 4);
   if (load<u32>(slot) == hash && known != 0) return known;
   // The distinct values, by linear counting over 16 buckets: -16 ln(empty / 16).
-  let values: u32 = 0;
+  let tokens: u32 = 0;
   let empty = 0;
   for (let bucket: u32 = 0; bucket < 16; bucket++) {
     locateValue(hash ^ BUCKET_SEED, bucket);
     const count = located();
-    values += count;
+    tokens += count;
     if (count == 0) empty++;
   }
   const distinct = empty == 0 ? <f64>Infinity : -16 * Math.log(<f64>empty / 16);
   let kind = KIND_ASKED;
-  if (values >= ENUM_MIN_VALUES && values * 2 >= fieldValues) {
-    if (<f64>values >= distinct * ENUM_RATIO) kind |= KIND_ENUMERATION;
+  if (tokens >= ENUM_MIN_VALUES && tokens * 2 >= values) {
+    if (<f64>tokens >= distinct * ENUM_RATIO) kind |= KIND_ENUMERATION;
     if (empty == 15) kind |= KIND_CONSTANT;
   }
   store<u32>(slot, hash);
