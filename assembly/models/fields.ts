@@ -66,6 +66,14 @@ const RARE_SHARE: f64 = 0.03162277660168379; // 10^-RARE_DECADES
 const FREE_TEXT_SPACES = 1;
 const FREE_TEXT_WEIGHT: f64 = 0.25;
 
+/**
+ * A field of free form (all 16 buckets of its whole shapes taken: 40 shapes or more, as passwords
+ * and addresses have) has a rare value's trigrams weigh FREE_FORM_WEIGHT, unless the value holds
+ * a byte attack syntax needs: an odd made-up password is no attack, a quote in it may be.
+ */
+const FREE_FORM_WEIGHT: f64 = 0.5;
+let gramWeight: f64 = 1;
+
 /** An unknown field's value is judged against all values: a trigram is rare below 1 in 10^GLOBAL_RARE_DECADES of them. */
 export const GLOBAL_RARE_DECADES: f64 = 3;
 const GLOBAL_RARE_SHARE: f64 = 0.001; // 10^-GLOBAL_RARE_DECADES
@@ -126,6 +134,7 @@ const VALUE_SEED: u32 = 0x165667b1;
 const BUCKET_SEED: u32 = 0xd3a2646c;
 const LENGTH_SEED: u32 = 0xfd7046c5;
 const FIELDS_SEED: u32 = 0x5bd1e995;
+const SHAPES_SEED: u32 = 0x68e31da4;
 
 // Shape symbols. Bytes below 0x20 share one symbol; 0x01 and 0x02 mark a value's start and end.
 const START: u32 = 0x01;
@@ -373,6 +382,8 @@ function readFields(start: usize, end: usize): void {
       locate(GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
       bump();
       readGrams(valueStart, valueEnd, valueType);
+      locateValue(field ^ SHAPES_SEED, wholeShape & 15);
+      bump();
       if (valueType == TOKEN_PLAIN) learnValue();
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
@@ -493,6 +504,7 @@ function judgeRareValues(): void {
       rareDecades = RARE_DECADES;
     }
     freeText = (flags & RARE_FREE_TEXT) != 0;
+    gramWeight = !syntax && hash != GLOBAL_FIELD && (kindOfField(hash, fieldValues) & KIND_FREE_FORM) != 0 ? FREE_FORM_WEIGHT : 1;
     if (task == EXPLAIN) beginExplainedField(<usize>load<u32>(at + RARE_NAME_START), <usize>load<u32>(at + RARE_NAME_END), load<u32>(at + RARE_KIND));
     const before = total;
     if (wholeMessage && total < SATURATED_DECADES && (flags & RARE_SHAPE) != 0) readGrams(start, end, flags & 0xff);
@@ -617,6 +629,7 @@ function newFieldDecades(): f64 {
 const KIND_ASKED: u32 = 1;
 const KIND_ENUMERATION: u32 = 2;
 const KIND_CONSTANT: u32 = 4;
+const KIND_FREE_FORM: u32 = 8;
 const ENUM_SLOTS = 256;
 const enumerations = memory.data(ENUM_SLOTS * 8, 8);
 let enumerationsStale = true;
@@ -649,6 +662,12 @@ function kindOfField(hash: u32, values: u32): u32 {
     if (<f64>tokens >= distinct * ENUM_RATIO) kind |= KIND_ENUMERATION;
     if (empty == 15) kind |= KIND_CONSTANT;
   }
+  let shapesTaken = 0;
+  for (let bucket: u32 = 0; bucket < 16; bucket++) {
+    locateValue(hash ^ SHAPES_SEED, bucket);
+    if (located() != 0) shapesTaken++;
+  }
+  if (shapesTaken == 16) kind |= KIND_FREE_FORM;
   store<u32>(slot, hash);
   store<u32>(slot, kind, 4);
   return kind;
@@ -938,7 +957,7 @@ function readGrams(start: usize, end: usize, type: u32): void {
   }
   const count = <f64>located();
   if (count >= rareBelow) return;
-  let decades = Math.log10((<f64>fieldValues + 2) / (count + 1)) - rareDecades;
+  let decades = (Math.log10((<f64>fieldValues + 2) / (count + 1)) - rareDecades) * gramWeight;
   if (freeText) {
     if (field != GLOBAL_FIELD) {
       locate(GLOBAL_FIELD, trigram);

@@ -223,3 +223,46 @@ describe("whole values", () => {
     expect(covered()).toBe(false);
   });
 });
+
+/** Each trigram of field `key` that explaining `message` found rare, its decades ÷ what its count would give in full. */
+function trigramWeights(message: string, key: string): f64[] {
+  decades(message);
+  const weights: f64[] = [];
+  for (let i = 0; i < explainedGrams; i++) {
+    const at = explainedAddress() + <usize>i * 48;
+    if (load<u32>(at, 40) != 0) continue; // not a trigram rare in its field
+    if (message.substring(load<i32>(at, 0), load<i32>(at, 4)) != key) continue;
+    const full = Math.log10((load<f64>(at, 24) + 2) / (load<f64>(at, 16) + 1)) - RARE_DECADES;
+    weights.push(load<f64>(at, 32) / full);
+  }
+  return weights;
+}
+
+describe("fields of free form", () => {
+  beforeEach(() => {
+    resetFields();
+  });
+
+  it("weigh a rare value's trigrams half, unless it holds a byte attack syntax needs", () => {
+    // pw= holds made-up strings of many shapes; id= always digits.
+    for (let i = 0; i < 2000; i++) {
+      // Each digit of a number picks a letter, a digit or a separator: many shapes.
+      const digits = (i * 7919 + 104729).toString();
+      let pw = "";
+      for (let k = 0; k < digits.length; k++) {
+        const d = <i32>digits.charCodeAt(k) - 0x30;
+        pw += d < 4 ? word(i + k).charAt(0) : d < 7 ? d.toString() : "-_.~".charAt(d % 4);
+      }
+      learn("id=" + (1000 + i).toString() + " user=bob host=web pw=" + pw);
+    }
+    let weights = trigramWeights("id=1234 user=bob host=web pw=x!y!z", "pw");
+    expect(weights.length).toBeGreaterThan(0);
+    for (let i = 0; i < weights.length; i++) expect(weights[i]).toBeCloseTo(0.5, 12);
+    weights = trigramWeights("id=1_2 user=bob host=web pw=ab4~e_", "id");
+    expect(weights.length).toBeGreaterThan(0);
+    for (let i = 0; i < weights.length; i++) expect(weights[i]).toBeCloseTo(1, 12);
+    weights = trigramWeights("id=1234 user=bob host=web pw=x!y'z", "pw");
+    expect(weights.length).toBeGreaterThan(0);
+    for (let i = 0; i < weights.length; i++) expect(weights[i]).toBeCloseTo(1, 12);
+  });
+});
