@@ -79,13 +79,13 @@ export const GLOBAL_RARE_DECADES: f64 = 3;
 const GLOBAL_RARE_SHARE: f64 = 0.001; // 10^-GLOBAL_RARE_DECADES
 /**
  * A field is an enumeration when it held at least ENUM_MIN_VALUES values of a token's make (plain,
- * without digits, up to VALUE_LIMIT bytes, not free text), at least half of its values, each of
+ * without a number of two digits or more, up to VALUE_LIMIT bytes, not free text), at least half of its values, each of
  * its distinct values ENUM_RATIO times or more on the average; a value it never held then counts
  * NEW_VALUE_DECADES (alone, a very unusual message).
  */
 const ENUM_MIN_VALUES: u32 = 20;
 const ENUM_RATIO: f64 = 10;
-const VALUE_LIMIT: i32 = 32;
+const VALUE_LIMIT: i32 = 64;
 export const NEW_VALUE_DECADES: f64 = 4;
 /**
  * A field never seen is evidence too, weighed by how stable the log's set of fields was in
@@ -323,7 +323,7 @@ let wholeShape: u32 = 0;
 let valueType: u32 = TOKEN_PLAIN;
 /** Whether the value is free text: quoted, with FREE_TEXT_SPACES spaces or more (a user agent, a logfmt msg). */
 let freeText = false;
-/** Whether the value holds a digit (a number, a time, an id: not a token an enumeration holds). */
+/** Whether the value holds a number of two digits or more (a count, a time, an id: not a token an enumeration holds; tienda1 and python3 are). */
 let valueDigits = false;
 let tokenKey: u32 = 0;
 let tokenWord = false;
@@ -768,10 +768,11 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
       continue;
     }
     if (s == DIGIT) {
+      const from = p;
       do p++;
       while (p < end && kindOf(<u32>load<u8>(p)) == DIGIT);
       others++;
-      digits = true;
+      if (p - from > 1) digits = true;
       if (last != DIGIT) {
         shape = fnv1aStep(shape, DIGIT);
         last = DIGIT;
@@ -840,7 +841,7 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
     }
     others++;
     seen |= m;
-    if (s == DIGIT) digits = true;
+    if (s == DIGIT && last == DIGIT) digits = true;
     // Any other symbol is hashed every time, a digit once a run.
     if (s != DIGIT || last != DIGIT) shape = fnv1aStep(shape, s);
     last = s;

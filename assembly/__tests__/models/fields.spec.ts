@@ -202,6 +202,13 @@ describe("whole values", () => {
     for (let i = 0; i < 1000; i++) learn("user=" + users[i % 4] + " name=" + word(i) + " action=login");
     expect(decades("user=carol name=zzq action=login")).toBe(0);
     expect(decades("user=mallory name=zzq action=login")).toBe(NEW_VALUE_DECADES);
+    // A page is a value too, a lone digit in it or not (a number of two digits or more is not).
+    resetFields();
+    for (let i = 0; i < 1000; i++) learn("GET " + ["/shop1/index.jsp", "/shop1/cart.jsp", "/favicon.ico"][i % 3] + " HTTP/1.1");
+    expect(decades("GET /shop1/cart.jsp HTTP/1.1")).toBe(0);
+    expect(decades("GET /shop2/admin.jsp HTTP/1.1")).toBe(NEW_VALUE_DECADES); // shaped as the pages are
+    resetFields();
+    for (let i = 0; i < 1000; i++) learn("user=" + users[i % 4] + " name=" + word(i) + " action=login");
     // Case counts: a value is what the log wrote.
     expect(decades("user=Carol name=zzq action=login")).toBe(NEW_VALUE_DECADES);
     // A field of many values is no enumeration, nor one seen too seldom to tell.
