@@ -3,7 +3,7 @@
 // record on with tarkin's fields. Iterative, so a record nested 10,000 deep costs no stack, and
 // buffers are reused, so a record costs no allocation once the largest has been seen.
 import { decodeUtf8, decodedBytes, decodedWellFormed, encodeAt, REPLACEMENT } from "../base/utf8";
-import { Growable, anyByteIs, containsByte, HIGH_BITS } from "../base/buffers";
+import { Growable, HIGH_BITS } from "../base/buffers";
 import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
 import { Events, FAILED, Reader } from "./events";
 import { writeAscii, writeByte, writeBytes, writeNumber, writeRounded } from "./output";
@@ -136,20 +136,16 @@ const nesting = memory.data(MAX_DEPTH >> 3);
 function decodeString(start: usize, stop: usize, out: usize): usize {
   let n: usize = 0;
   let p = start;
-  while (p < stop) {
-    // Eight bytes at a time up to the next backslash. The decoded text is never longer than what
-    // has been read, so a whole word always fits where it goes.
-    while (p + 8 <= stop) {
-      const x = load<u64>(p);
-      if (anyByteIs(x, BACKSLASH)) break;
-      store<u64>(out + n, x);
-      n += 8;
-      p += 8;
-    }
+  while (true) {
+    // Up to the next backslash (or byte of a UTF-8 sequence, which goes as it is) at once.
+    const run = plainEnd(p, stop);
+    memory.copy(out + n, p, run - p);
+    n += run - p;
+    p = run;
     if (p >= stop) break;
-    const b = <u32>load<u8>(p);
-    if (b != BACKSLASH) {
-      store<u8>(out + n, <u8>b);
+    const b = load<u8>(p);
+    if (<u32>b != BACKSLASH) {
+      store<u8>(out + n, b);
       n++;
       p++;
       continue;
@@ -186,12 +182,12 @@ function decodeString(start: usize, stop: usize, out: usize): usize {
 const decoded = new Growable();
 
 /**
- * The content of the validated JSON string [start, stop) as UTF-8: in place when it has no escape
- * (as most keys and messages), else decoded into `decoded`. `plain` says the parse has seen that it
- * has none, so it is not looked for again.
+ * The content of the validated JSON string [start, stop) as UTF-8: in place when `plain` (the parse
+ * has seen no escape in it, as in most keys and messages), else decoded into `decoded` (a string
+ * without escapes decodes to itself, so one not known to be plain is decoded, not searched first).
  */
 function stringText(start: usize, stop: usize, plain: bool): u64 {
-  if (plain || !containsByte(start, stop, BACKSLASH)) return span(start, stop - start);
+  if (plain) return span(start, stop - start);
   const at = decoded.reserve(stop - start);
   return span(at, decodeString(start, stop, at));
 }

@@ -119,24 +119,30 @@ export function writeNumber(value: f64): void {
 }
 
 /**
- * A number that has at most `decimals` decimals (VADER rounds its scores so), printed as
+ * A number that has at most `decimals` (1 to 9) decimals (VADER rounds its scores so), printed as
  * writeNumber prints it: its n * 10^-decimals, trailing zeros dropped, is the only decimal with
  * so few decimals that reads back as it, so the search is skipped.
  */
 export function writeRounded(value: f64, decimals: i32): void {
+  if (value == 0) {
+    writeByte(0x30);
+    return;
+  }
   const magnitude = Math.abs(value);
   const scale = <f64>unchecked(POWERS_OF_TEN[decimals]);
-  let n = Math.round(magnitude * scale);
-  if (value == 0 || magnitude >= 1e9 || n / scale != magnitude) {
+  const rounded = Math.round(magnitude * scale);
+  if (magnitude >= 1e9 || rounded / scale != magnitude) {
     writeNumber(value);
     return;
   }
+  // An integer below 10^18 from here: its trailing zeros go with integer division.
+  let n = <u64>rounded;
   let d = decimals;
   while (d > 0 && n % 10 == 0) {
     n /= 10;
     d--;
   }
-  writeDecimal(value < 0, <u64>n, d);
+  writeDecimal(value < 0, n, d);
 }
 
 // The shortest decimal, exactly: a double is m * 2^e, so m * 2^e * 10^s is m * 5^s / 2^shift, an
