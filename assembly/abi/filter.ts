@@ -164,13 +164,20 @@ prepareSuffixes();
   return unchecked(suffixAt[field + 1]) - unchecked(suffixAt[field]);
 }
 
+// What OwnKeys holds per field: its key, and its key with either value of a bool after it.
+const FORMS = 3;
+const KEY = 0;
+const KEY_FALSE = 1;
+const KEY_TRUE = 2;
+
 /**
- * tarkin's keys as a format writes them before a value (its keyForm), built once for the pack's
- * prefix, so that writing one is one copy: back to back, `at` where each starts.
+ * tarkin's keys as a format writes them before a value (its keyForm), each also with false and
+ * with true after it (its boolForm), built once for the pack's prefix, so that writing a key, or a
+ * bool field, is one copy: back to back, `at` where each starts (form FORMS * field + KEY_...).
  */
 class OwnKeys {
   bytes: Growable = new Growable();
-  at: StaticArray<i32> = new StaticArray<i32>(SUFFIXES.length + 1);
+  at: StaticArray<i32> = new StaticArray<i32>(SUFFIXES.length * FORMS + 1);
   prefix: usize = 0;
 
   /** The keys for the pack's prefix (1 to 64 ASCII characters). */
@@ -178,14 +185,17 @@ class OwnKeys {
     if (this.prefix == prefix) return;
     const name = nameBuffer;
     memory.copy(name, prefix, <usize>prefixLength);
-    const at = this.bytes.reserve(<usize>(SUFFIXES.length * (prefixLength + 8) + unchecked(suffixAt[SUFFIXES.length])));
+    const at = this.bytes.reserve(<usize>(SUFFIXES.length * FORMS * (prefixLength + 16) + FORMS * unchecked(suffixAt[SUFFIXES.length])));
     let n = 0;
     for (let s = 0; s < SUFFIXES.length; s++) {
-      unchecked((this.at[s] = n));
       memory.copy(name + prefixLength, suffixBytes + <usize>unchecked(suffixAt[s]), <usize>suffixLength(s));
-      n += events.keyForm(at + n, name, prefixLength + suffixLength(s));
+      for (let form = KEY; form < FORMS; form++) {
+        unchecked((this.at[s * FORMS + form] = n));
+        n += events.keyForm(at + n, name, prefixLength + suffixLength(s));
+        if (form != KEY) n += events.boolForm(at + n, form == KEY_TRUE);
+      }
     }
-    unchecked((this.at[SUFFIXES.length] = n));
+    unchecked((this.at[SUFFIXES.length * FORMS] = n));
     this.prefix = prefix;
   }
 }
@@ -230,16 +240,22 @@ function markOwnFields<E extends Events>(events: E): i32 {
 
 let fieldsWritten = 0;
 
-function key<E extends Events>(events: E, keys: OwnKeys, field: i32): void {
+/** One of OwnKeys' forms. */
+function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32): void {
   // The first field of a record goes without the separator.
-  const from = unchecked(keys.at[field]) + (fieldsWritten > 0 ? 0 : events.separatorBytes());
-  writeBytes(keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[field + 1]) - from));
+  const from = unchecked(keys.at[form]) + (fieldsWritten > 0 ? 0 : events.separatorBytes());
+  writeBytes(keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[form + 1]) - from));
   fieldsWritten++;
 }
 
-function boolField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: bool): void {
-  key<E>(events, keys, field);
-  events.writeBool(value);
+// @ts-ignore: decorator
+@inline function key<E extends Events>(events: E, keys: OwnKeys, field: i32): void {
+  keyForm<E>(events, keys, field * FORMS + KEY);
+}
+
+// @ts-ignore: decorator
+@inline function boolField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: bool): void {
+  keyForm<E>(events, keys, field * FORMS + (value ? KEY_TRUE : KEY_FALSE));
 }
 
 /** A number field; `decimals` > 0 when the value is known to have at most that many. */

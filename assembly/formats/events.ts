@@ -23,7 +23,8 @@ export interface Events {
   close(): void;
   /** The members read and not flagged in `skipped` (a byte each), as they were. */
   writeMembers(skipped: usize): void;
-  writeBool(value: bool): void;
+  /** A bool's form, at `at`; its length (OwnKeys writes each own bool field's key and value as one). */
+  boolForm(at: usize, value: bool): i32;
   /** A number; `decimals` > 0 when the value is known to have at most that many. */
   writeNumber(value: f64, decimals: i32): void;
   /** UTF-8 text, as a string. */

@@ -328,8 +328,10 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
     if (to != 0) writeBytes(from, to - from);
   }
 
-  @inline writeBool(value: bool): void {
-    writeBytes(value ? TRUE : FALSE, value ? 4 : 5);
+  boolForm(at: usize, value: bool): i32 {
+    const length = value ? 4 : 5;
+    memory.copy(at, value ? TRUE : FALSE, <usize>length);
+    return length;
   }
 
   @inline writeNumber(value: f64, decimals: i32): void {

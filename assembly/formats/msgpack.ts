@@ -265,8 +265,9 @@ function writeBase64Bytes(p: usize, length: usize): void {
     if (to != 0) writeBytes(from, to - from);
   }
 
-  @inline writeBool(value: bool): void {
-    writeByte(value ? TRUE : FALSE);
+  boolForm(at: usize, value: bool): i32 {
+    store<u8>(at, <u8>(value ? TRUE : FALSE));
+    return 1;
   }
 
   /** As a str: few doubles (and not the integer 0) have an encoding without a NUL byte. */
