@@ -63,29 +63,30 @@ export class Growable {
 // slot that fits, or the largest free one, resized while nothing lives in it; so memory grows only
 // for a record larger than any before it.
 const SLOTS = 4;
-// Per slot: u32 where it is, u32 its capacity, u32 1 while it is live; a static table, so that each
-// is one load at a constant offset.
+// Per slot: u32 where it is, u32 its capacity, u32 its capacity + 1 while it is free (0 while it is
+// live, so that one test passes over a live slot in the search); a static table, so that each is
+// one load at a constant offset.
 const SLOT_AT = 0;
 const SLOT_CAPACITY = 4;
-const SLOT_LIVE = 8;
+const SLOT_FREE = 8;
 const SLOT = 12;
 const slots = memory.data(SLOTS * SLOT, 4);
+for (let slot = slots; slot < slots + SLOTS * SLOT; slot += SLOT) store<u32>(slot, 1, SLOT_FREE);
 
 export function hostAlloc(size: usize): usize {
   let best: usize = 0;
-  let bestCapacity = usize.MAX_VALUE;
+  let bestFree = usize.MAX_VALUE;
   let largest: usize = 0;
-  let largestCapacity: usize = 0;
+  let largestFree: usize = 0;
   for (let slot = slots; slot < slots + SLOTS * SLOT; slot += SLOT) {
-    if (load<u32>(slot, SLOT_LIVE)) continue;
-    const capacity = <usize>load<u32>(slot, SLOT_CAPACITY);
-    if (capacity >= size && capacity < bestCapacity) {
+    const free = <usize>load<u32>(slot, SLOT_FREE);
+    if (free > size && free < bestFree) {
       best = slot;
-      bestCapacity = capacity;
+      bestFree = free;
     }
-    if (largest == 0 || capacity > largestCapacity) {
+    if (free > largestFree) {
       largest = slot;
-      largestCapacity = capacity;
+      largestFree = free;
     }
   }
   if (best == 0) {
@@ -96,14 +97,14 @@ export function hostAlloc(size: usize): usize {
     store<u32>(best, <u32>allocate(size), SLOT_AT);
     store<u32>(best, <u32>size, SLOT_CAPACITY);
   }
-  store<u32>(best, 1, SLOT_LIVE);
+  store<u32>(best, 0, SLOT_FREE);
   return <usize>load<u32>(best, SLOT_AT);
 }
 
 export function hostFree(p: usize): void {
   for (let slot = slots; slot < slots + SLOTS * SLOT; slot += SLOT) {
-    if (<usize>load<u32>(slot, SLOT_AT) == p && load<u32>(slot, SLOT_LIVE)) {
-      store<u32>(slot, 0, SLOT_LIVE);
+    if (<usize>load<u32>(slot, SLOT_AT) == p && load<u32>(slot, SLOT_FREE) == 0) {
+      store<u32>(slot, load<u32>(slot, SLOT_CAPACITY) + 1, SLOT_FREE);
       return;
     }
   }

@@ -208,7 +208,7 @@ function writeString(p: usize, length: usize): void {
   const stop = p + length;
   while (true) {
     const run = plainEnd(p, stop);
-    writeBytes(p, run - p);
+    if (run > p) writeBytes(p, run - p);
     p = run;
     if (p >= stop) break;
     const b = <u32>load<u8>(p);

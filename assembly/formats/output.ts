@@ -47,7 +47,8 @@ export function finishOutput(): usize {
   return out;
 }
 
-export function writeByte(b: u32): void {
+// @ts-ignore: decorator
+@inline export function writeByte(b: u32): void {
   reserve(1);
   store<u8>(out + outLength, <u8>b);
   outLength++;
