@@ -484,8 +484,9 @@ function compile(config: string, target: string, out: string): Uint8Array {
   // The same module built without its scoring (asconfig.json's record-io target): reading the
   // record, finding the message, writing the record and tarkin's fields, with a verdict of zeros.
   const recordIo = withPackOf(compile(join(ROOT, "asconfig.json"), "record-io", join(BUILD, "tarkin-core.record-io.wasm")), packed);
-  const io = countInstructions(recordIo, recordBytes, 0);
+  const io = countInstructions(recordIo, recordBytes);
   show("its record I/O alone (no scoring)", io);
+  for (const [name, n] of io.top) console.log(`    ${fmtInt(n).padStart(7)}  ${((n / io.perRecord) * 100).toFixed(1).padStart(4)}%  ${name.replace(/^assembly\//, "")}`);
   // Issue 25's goals, in the exact count: a third of the operations of 2026-12-04.
   for (const [label, count, goal] of [
     ["tarkin_filter", counted.perRecord, OPERATIONS_GOAL],

@@ -1,11 +1,13 @@
 // The filter: a record comes in, goes on annotated with tarkin's verdict, or (drop mode) goes on
 // only when anomalous. A record that cannot be read is never lost: it goes on, marked anomalous,
 // with tarkin_error saying why and its content carried in tarkin_record. One flow for both of
-// Fluent Bit's event formats, compiled for each: reading and writing are the format's (json.ts's
-// JsonEvents, msgpack.ts's MsgpackEvents, which have the same methods), chosen by the entry point.
+// Fluent Bit's event formats, compiled for each: reading and writing are the format's (the Events
+// of formats/events.ts: json.ts's JsonEvents, msgpack.ts's MsgpackEvents), chosen by the entry point.
+import { Events } from "../formats/events";
 import { JsonEvents, JSON_EVENTS } from "../formats/json";
 import { MsgpackEvents, MSGPACK_EVENTS } from "../formats/msgpack";
 import { memberCount, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "../formats/members";
+import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
 import { beginOutput, finishOutput, writeBytes } from "../formats/output";
 import {
   ensurePack, hasModel, outputMode, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
@@ -163,28 +165,38 @@ prepareSuffixes();
   return unchecked(suffixAt[field + 1]) - unchecked(suffixAt[field]);
 }
 
+// What OwnKeys holds per field: its key, and its key with either value of a bool after it.
+const FORMS = 3;
+const KEY = 0;
+const KEY_FALSE = 1;
+const KEY_TRUE = 2;
+
 /**
- * tarkin's keys as a format writes them before a value (its keyForm), built once for the pack's
- * prefix, so that writing one is one copy: back to back, `at` where each starts.
+ * tarkin's keys as a format writes them before a value (its keyForm), each also with false and
+ * with true after it (its boolForm), built once for the pack's prefix, so that writing a key, or a
+ * bool field, is one copy: back to back, `at` where each starts (form FORMS * field + KEY_...).
  */
 class OwnKeys {
   bytes: Growable = new Growable();
-  at: StaticArray<i32> = new StaticArray<i32>(SUFFIXES.length + 1);
+  at: StaticArray<i32> = new StaticArray<i32>(SUFFIXES.length * FORMS + 1);
   prefix: usize = 0;
 
   /** The keys for the pack's prefix (1 to 64 ASCII characters). */
-  ensure<E>(events: E): void {
+  ensure<E extends Events>(events: E): void {
     if (this.prefix == prefix) return;
     const name = nameBuffer;
     memory.copy(name, prefix, <usize>prefixLength);
-    const at = this.bytes.reserve(<usize>(SUFFIXES.length * (prefixLength + 8) + unchecked(suffixAt[SUFFIXES.length])));
+    const at = this.bytes.reserve(<usize>(SUFFIXES.length * FORMS * (prefixLength + 16) + FORMS * unchecked(suffixAt[SUFFIXES.length])));
     let n = 0;
     for (let s = 0; s < SUFFIXES.length; s++) {
-      unchecked((this.at[s] = n));
       memory.copy(name + prefixLength, suffixBytes + <usize>unchecked(suffixAt[s]), <usize>suffixLength(s));
-      n += events.keyForm(at + n, name, prefixLength + suffixLength(s));
+      for (let form = KEY; form < FORMS; form++) {
+        unchecked((this.at[s * FORMS + form] = n));
+        n += events.keyForm(at + n, name, prefixLength + suffixLength(s));
+        if (form != KEY) n += events.boolForm(at + n, form == KEY_TRUE);
+      }
     }
-    unchecked((this.at[SUFFIXES.length] = n));
+    unchecked((this.at[SUFFIXES.length * FORMS] = n));
     this.prefix = prefix;
   }
 }
@@ -196,21 +208,15 @@ const msgpackKeys = new OwnKeys();
 // Per member: 1 when it is one of tarkin's own fields.
 const ownFlags = new Growable();
 
-/** The member's key as UTF-8, in place where it can be: its length, keyAt says where; -1 when it has none. */
-let keyAt: usize = 0;
-// @ts-ignore: decorator
-@inline function keyBytes<E>(events: E, i: i32): i32 {
-  const n = events.keyText(i);
-  keyAt = events.text();
-  return n;
-}
-
-function isOwnField<E>(events: E, i: i32): bool {
-  const n = keyBytes<E>(events, i);
+function isOwnField<E extends Events>(events: E, i: i32): bool {
+  const text = events.keyText(i);
+  if (text == NO_SPAN) return false;
+  const at = spanStart(text);
+  const n = <i32>spanLength(text);
   // Every own field's name is the prefix and more: most keys are ruled out by their first byte,
   // rather than by a length test for each of the eight names (per member, on every record).
-  if (n <= prefixLength || load<u8>(keyAt) != load<u8>(prefix) || memory.compare(keyAt, prefix, <usize>prefixLength) != 0) return false;
-  const suffix = keyAt + <usize>prefixLength;
+  if (n <= prefixLength || load<u8>(at) != load<u8>(prefix) || memory.compare(at, prefix, <usize>prefixLength) != 0) return false;
+  const suffix = at + <usize>prefixLength;
   for (let field = 0; field < SUFFIXES.length; field++) {
     const length = suffixLength(field);
     if (n - prefixLength == length && memory.compare(suffix, suffixBytes + <usize>unchecked(suffixAt[field]), <usize>length) == 0) return true;
@@ -219,10 +225,10 @@ function isOwnField<E>(events: E, i: i32): bool {
 }
 
 /** Marks tarkin's own fields among the members; returns how many members are kept. */
-function markOwnFields<E>(events: E): i32 {
-  const flags = ownFlags.reserve(<usize>memberCount);
+function markOwnFields<E extends Events>(events: E): i32 {
+  const flags = ownFlags.reserve(<usize>memberCount());
   let kept = 0;
-  for (let i = 0; i < memberCount; i++) {
+  for (let i = 0; i < memberCount(); i++) {
     const own = isOwnField<E>(events, i);
     store<u8>(flags + i, own ? 1 : 0);
     if (!own) kept++;
@@ -235,118 +241,114 @@ function markOwnFields<E>(events: E): i32 {
 
 let fieldsWritten = 0;
 
-function key<E>(events: E, keys: OwnKeys, field: i32): void {
+/** One of OwnKeys' forms. */
+function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32): void {
   // The first field of a record goes without the separator.
-  const from = unchecked(keys.at[field]) + (fieldsWritten > 0 ? 0 : events.separatorBytes());
-  writeBytes(keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[field + 1]) - from));
+  const from = unchecked(keys.at[form]) + (fieldsWritten > 0 ? 0 : events.separatorBytes());
+  writeBytes(keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[form + 1]) - from));
   fieldsWritten++;
 }
 
-function boolField<E>(events: E, keys: OwnKeys, field: i32, value: bool): void {
-  key<E>(events, keys, field);
-  events.writeBool(value);
+// @ts-ignore: decorator
+@inline function key<E extends Events>(events: E, keys: OwnKeys, field: i32): void {
+  keyForm<E>(events, keys, field * FORMS + KEY);
+}
+
+// @ts-ignore: decorator
+@inline function boolField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: bool): void {
+  keyForm<E>(events, keys, field * FORMS + (value ? KEY_TRUE : KEY_FALSE));
 }
 
 /** A number field; `decimals` > 0 when the value is known to have at most that many. */
-function numberField<E>(events: E, keys: OwnKeys, field: i32, value: f64, decimals: i32 = 0): void {
+function numberField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: f64, decimals: i32 = 0): void {
   key<E>(events, keys, field);
   events.writeNumber(value, decimals);
 }
 
-function noteField<E>(events: E, keys: OwnKeys, field: i32): void {
+function noteField<E extends Events>(events: E, keys: OwnKeys, field: i32): void {
   key<E>(events, keys, field);
   events.writeText(note.at, note.length);
 }
 
 /** The record's content, for a record that cannot go on as itself. */
-function recordField<E>(events: E, keys: OwnKeys, record: usize, length: usize): void {
+function recordField<E extends Events>(events: E, keys: OwnKeys, record: usize, length: usize): void {
   key<E>(events, keys, RECORD);
   events.writeCarried(record, length);
 }
 
-function writeMembers<E>(events: E): void {
-  for (let i = 0; i < memberCount; i++) {
-    if (load<u8>(ownFlags.at + i)) continue;
-    events.writeMember(i, fieldsWritten == 0);
-    fieldsWritten++;
-  }
+function writeMembers<E extends Events>(events: E, kept: i32): void {
+  events.writeMembers(ownFlags.at);
+  fieldsWritten += kept;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Finding the message.
 
-const FOUND = 0;
-const MISSING = 1;
-const NOT_STRING = 2;
-const NO_MODEL = 3;
-/** The message string's bytes: as written (JSON, escapes still in) or as they are (msgpack). */
-let messageStart: usize = 0;
-let messageEnd: usize = 0;
-/** Whether the message is known to have no escape (a top-level member's string: its scan said so). */
-let messagePlain = false;
+// What findMessage returns when there is no message to score: above any span's value.
+const MISSING: u64 = NO_SPAN;
+const NOT_STRING: u64 = NO_SPAN - 1;
+const NO_MODEL: u64 = NO_SPAN - 2;
+/** The field that was not a string, for NOT_STRING's error. */
 let badField: i32 = -1;
 
-function keyEquals<E>(events: E, i: i32, name: usize, length: i32): bool {
-  return keyBytes<E>(events, i) == length && memory.compare(keyAt, name, <usize>length) == 0;
+function keyEquals<E extends Events>(events: E, i: i32, name: usize, length: i32): bool {
+  const text = events.keyText(i);
+  return text != NO_SPAN && spanLength(text) == <usize>length && memory.compare(spanStart(text), name, <usize>length) == 0;
 }
 
-/** Follows the i-th field's dotted path; FOUND sets messageStart/messageEnd, NOT_STRING badField. */
-function followField<E>(events: E, i: i32): i32 {
+/** Follows the i-th field's dotted path: the message's text, or MISSING, or NOT_STRING (badField says which). */
+function followField<E extends Events>(events: E, i: i32): u64 {
   messageField(i);
   let segment = fieldStart;
   const stop = fieldStart + <usize>fieldLength;
-  let valueStart: usize = 0;
-  let valueEnd: usize = 0;
+  let value = NO_SPAN;
+  // Whether the value is known to have no escape (a top-level member's string: its scan said so).
+  let plain = false;
   let top = true;
   while (true) {
     let dot = segment;
     while (dot < stop && load<u8>(dot) != DOT) dot++;
     const length = <i32>(dot - segment);
-    let found = false;
     if (top) {
-      for (let m = 0; m < memberCount; m++) {
+      for (let m = 0; m < memberCount(); m++) {
         if (load<u8>(ownFlags.at + m) == 0 && keyEquals<E>(events, m, segment, length)) {
-          found = true;
-          valueStart = memberValueStart(m);
-          valueEnd = memberValueEnd(m);
-          messagePlain = memberIsPlain(m, VALUE_PLAIN);
+          value = span(memberValueStart(m), memberValueEnd(m) - memberValueStart(m));
+          plain = memberIsPlain(m, VALUE_PLAIN);
         }
       }
     } else {
-      messagePlain = false;
-      found = events.findIn(valueStart, valueEnd, segment, length);
-      valueStart = events.foundStart();
-      valueEnd = events.foundEnd();
+      plain = false;
+      value = events.findIn(value, segment, length);
     }
-    if (!found) return MISSING;
+    if (value == NO_SPAN) return MISSING;
     top = false;
     if (dot >= stop) break;
     segment = dot + 1;
   }
-  if (!events.isString(valueStart, valueEnd)) {
+  const text = events.text(value, plain);
+  if (text == NO_SPAN) {
     badField = i;
     return NOT_STRING;
   }
-  messageStart = events.stringStart();
-  messageEnd = events.stringEnd();
-  return FOUND;
+  return text;
 }
 
 /** A dotted path's separator. */
 const DOT: u32 = 0x2e;
 
-function findMessage<E>(events: E): i32 {
+/** The first message field's text found, or MISSING, or NOT_STRING. */
+function findMessage<E extends Events>(events: E): u64 {
   let result = MISSING;
   for (let i = 0; i < fieldCount; i++) {
     const r = followField<E>(events, i);
-    if (r == FOUND) return FOUND;
-    if (r == NOT_STRING && result == MISSING) result = NOT_STRING;
+    if (r < NO_MODEL) return r;
+    if (r == NOT_STRING) result = NOT_STRING;
   }
   return result;
 }
 
 /** Why the message could not be found, into the error text. */
-function noteMissing(status: i32): void {
+function noteMissing(status: u64): void {
   if (status == NO_MODEL) {
     noteAscii("this module has no packed model: build one with tarkin pack");
   } else if (status == MISSING) {
@@ -379,7 +381,7 @@ export function filterMsgpack(record: usize, length: usize): usize {
   return filterRecord<MsgpackEvents>(MSGPACK_EVENTS, msgpackKeys, record, length);
 }
 
-function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize): usize {
+function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize, length: usize): usize {
   count(STATS_IN);
   ensurePack();
   keys.ensure<E>(events);
@@ -400,45 +402,44 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
   }
 
   const kept = markOwnFields<E>(events);
-  const spoofed = kept < memberCount;
-  const status = hasModel ? findMessage<E>(events) : NO_MODEL;
-  if (status == FOUND) {
-    // In place unless it has escapes (most messages have none).
-    const n = events.messageText(messageStart, messageEnd, messagePlain);
-    const start = events.text();
-    scoreMessage(start, start + <usize>n);
+  const spoofed = kept < memberCount();
+  // The message's text: in place unless it has escapes (most messages have none).
+  const message = hasModel ? findMessage<E>(events) : NO_MODEL;
+  const found = message < NO_MODEL;
+  if (found) {
+    scoreMessage(spanStart(message), spanStart(message) + spanLength(message));
     if (verdictInfrequent) count(STATS_INFREQUENT);
     if (!verdictCovered) count(STATS_UNCOVERED);
   }
-  const added = (status == FOUND ? 7 : 2) + (spoofed ? 1 : 0);
+  const added = (found ? 7 : 2) + (spoofed ? 1 : 0);
   const intact = events.canCarry(ownFlags.at, added);
   // Drop mode drops only records it has scored as unremarkable and could have passed on as they
   // are, and only where the shipper skips a record on an empty result (JsonEvents.canDrop).
-  if (status == FOUND && outputMode == OUTPUT_DROP && events.canDrop() && !verdictAnomaly && !spoofed && intact) return EMPTY;
-  if (status != FOUND) noteMissing(status);
+  if (found && outputMode == OUTPUT_DROP && events.canDrop() && !verdictAnomaly && !spoofed && intact) return EMPTY;
+  if (!found) noteMissing(message);
 
   if (!intact) {
     // msgpack that has no NUL-free encoding as it is: carry it whole as base64, and say so.
     if (note.length > 0) noteAscii("; ");
     noteAscii("msgpack mode cannot carry this record intact (an integer 0, a float, a string of 64 KiB or more or of a multiple of 256 bytes, a NUL, or 16 to 256 members); use event_format json");
-    events.open(added + 1 + (status == FOUND ? 1 : 0));
+    events.open(added + 1 + (found ? 1 : 0));
     recordField<E>(events, keys, record, length);
-    if (status == FOUND) writeVerdict<E>(events, keys, false);
+    if (found) writeVerdict<E>(events, keys, false);
     boolField<E>(events, keys, ANOMALY, true);
     noteField<E>(events, keys, ERROR);
     if (spoofed) boolField<E>(events, keys, SPOOFED, true);
     return finish<E>(events, true, true);
   }
   events.open(kept + added);
-  writeMembers<E>(events);
-  if (status == FOUND) {
+  writeMembers<E>(events, kept);
+  if (found) {
     writeVerdict<E>(events, keys, true);
   } else {
     boolField<E>(events, keys, ANOMALY, true);
     noteField<E>(events, keys, ERROR);
   }
   if (spoofed) boolField<E>(events, keys, SPOOFED, true);
-  return finish<E>(events, status == FOUND ? verdictAnomaly : true, status != FOUND);
+  return finish<E>(events, found ? verdictAnomaly : true, !found);
 }
 
 // Default mode prints surprise and fear with 4 decimals, as VADER prints its compound: 17 digits
@@ -446,12 +447,12 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
 const SCORE_DECIMALS = 4;
 const SCORE_SCALE: f64 = 10000;
 
-function scoreField<E>(events: E, keys: OwnKeys, field: i32, value: f64): void {
+function scoreField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: f64): void {
   if (surpriseMode() == SURPRISE_TARKIN) numberField<E>(events, keys, field, value);
   else numberField<E>(events, keys, field, Math.round(value * SCORE_SCALE) / SCORE_SCALE, SCORE_DECIMALS);
 }
 
-function writeVerdict<E>(events: E, keys: OwnKeys, withAnomaly: bool): void {
+function writeVerdict<E extends Events>(events: E, keys: OwnKeys, withAnomaly: bool): void {
   scoreField<E>(events, keys, SURPRISE, verdictSurprise);
   boolField<E>(events, keys, INFREQUENT, verdictInfrequent);
   numberField<E>(events, keys, SENTIMENT, verdictSentiment.compound, COMPOUND_DECIMALS);
@@ -502,7 +503,7 @@ function writeReason(): void {
   else reason.ascii("rare shape");
 }
 
-function finish<E>(events: E, anomalous: bool, error: bool): usize {
+function finish<E extends Events>(events: E, anomalous: bool, error: bool): usize {
   events.close();
   count(STATS_OUT);
   if (anomalous) count(STATS_ANOMALOUS);

@@ -63,35 +63,48 @@ export class Growable {
 // slot that fits, or the largest free one, resized while nothing lives in it; so memory grows only
 // for a record larger than any before it.
 const SLOTS = 4;
-const slotAt = new StaticArray<usize>(SLOTS);
-const slotCapacity = new StaticArray<usize>(SLOTS);
-const slotLive = new StaticArray<bool>(SLOTS);
+// Per slot: u32 where it is, u32 its capacity, u32 its capacity + 1 while it is free (0 while it is
+// live, so that one test passes over a live slot in the search); a static table, so that each is
+// one load at a constant offset.
+const SLOT_AT = 0;
+const SLOT_CAPACITY = 4;
+const SLOT_FREE = 8;
+const SLOT = 12;
+const slots = memory.data(SLOTS * SLOT, 4);
+for (let slot = slots; slot < slots + SLOTS * SLOT; slot += SLOT) store<u32>(slot, 1, SLOT_FREE);
 
 export function hostAlloc(size: usize): usize {
-  let best = -1;
-  let largest = -1;
-  for (let i = 0; i < SLOTS; i++) {
-    if (unchecked(slotLive[i])) continue;
-    const capacity = unchecked(slotCapacity[i]);
-    if (capacity >= size && (best < 0 || capacity < unchecked(slotCapacity[best]))) best = i;
-    if (largest < 0 || capacity > unchecked(slotCapacity[largest])) largest = i;
+  let best: usize = 0;
+  let bestFree = usize.MAX_VALUE;
+  let largest: usize = 0;
+  let largestFree: usize = 0;
+  for (let slot = slots; slot < slots + SLOTS * SLOT; slot += SLOT) {
+    const free = <usize>load<u32>(slot, SLOT_FREE);
+    if (free > size && free < bestFree) {
+      best = slot;
+      bestFree = free;
+    }
+    if (free > largestFree) {
+      largest = slot;
+      largestFree = free;
+    }
   }
-  if (best < 0) {
+  if (best == 0) {
     // More live allocations than slots is not the shipper's pattern: serve it from the heap.
-    if (largest < 0) return allocate(size);
+    if (largest == 0) return allocate(size);
     best = largest;
-    if (unchecked(slotAt[best]) != 0) heap.free(unchecked(slotAt[best]));
-    unchecked((slotAt[best] = allocate(size)));
-    unchecked((slotCapacity[best] = size));
+    if (load<u32>(best, SLOT_AT) != 0) heap.free(load<u32>(best, SLOT_AT));
+    store<u32>(best, <u32>allocate(size), SLOT_AT);
+    store<u32>(best, <u32>size, SLOT_CAPACITY);
   }
-  unchecked((slotLive[best] = true));
-  return unchecked(slotAt[best]);
+  store<u32>(best, 0, SLOT_FREE);
+  return <usize>load<u32>(best, SLOT_AT);
 }
 
 export function hostFree(p: usize): void {
-  for (let i = 0; i < SLOTS; i++) {
-    if (unchecked(slotAt[i]) == p && unchecked(slotLive[i])) {
-      unchecked((slotLive[i] = false));
+  for (let slot = slots; slot < slots + SLOTS * SLOT; slot += SLOT) {
+    if (<usize>load<u32>(slot, SLOT_AT) == p && load<u32>(slot, SLOT_FREE) == 0) {
+      store<u32>(slot, load<u32>(slot, SLOT_CAPACITY) + 1, SLOT_FREE);
       return;
     }
   }

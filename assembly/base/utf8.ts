@@ -44,20 +44,15 @@ for (let c: u32 = 0; c < 256; c++) store<u8>(byteClass + c, <u8>classify(c));
   return asciiClassOf(b) & ASCII_UPPER ? b + 32 : b;
 }
 
-/** Bytes consumed by the last decodeAt; a global so decoding returns two values without allocating. */
-export let decodedLength: i32 = 0;
-
 /**
- * Decodes the code point at p (p < end). An ill-formed sequence decodes to U+FFFD one maximal
+ * Decodes the code point at p (p < end): the code point, and in the top byte how many bytes it
+ * took (decodedCodePoint, decodedBytes). An ill-formed sequence decodes to U+FFFD one maximal
  * subpart at a time, exactly as TextDecoder does, so host and module see the same text.
  */
-export function decodeAt(p: usize, end: usize): u32 {
+export function decodeUtf8(p: usize, end: usize): u32 {
   const b0 = <u32>load<u8>(p);
-  if (b0 < 0x80) {
-    decodedLength = 1;
-    return b0;
-  }
-  let need: i32;
+  if (b0 < 0x80) return b0 | DECODED_ONE;
+  let need: u32;
   let cp: u32;
   let lo: u32 = 0x80;
   let hi: u32 = 0xbf;
@@ -74,28 +69,47 @@ export function decodeAt(p: usize, end: usize): u32 {
     cp = b0 & 0x07;
     if (b0 == 0xf0) lo = 0x90;
     else if (b0 == 0xf4) hi = 0x8f;
-  } else {
-    decodedLength = 1;
-    return REPLACEMENT;
-  }
+  } else return REPLACEMENT | DECODED_ONE;
   let q = p + 1;
-  for (let i = 0; i < need; i++) {
-    if (q >= end) {
-      decodedLength = <i32>(q - p);
-      return REPLACEMENT;
-    }
+  for (let i: u32 = 0; i < need; i++) {
+    if (q >= end) return REPLACEMENT | (<u32>(q - p) << 24);
     const b = <u32>load<u8>(q);
-    if (b < lo || b > hi) {
-      decodedLength = <i32>(q - p);
-      return REPLACEMENT;
-    }
+    if (b < lo || b > hi) return REPLACEMENT | (<u32>(q - p) << 24);
     lo = 0x80;
     hi = 0xbf;
     cp = (cp << 6) | (b & 0x3f);
     q++;
   }
-  decodedLength = need + 1;
-  return cp;
+  return cp | ((need + 1) << 24);
+}
+
+const DECODED_ONE: u32 = 1 << 24;
+
+// @ts-ignore: decorator
+@inline export function decodedCodePoint(decoded: u32): u32 {
+  return decoded & 0xffffff;
+}
+
+// @ts-ignore: decorator
+@inline export function decodedBytes(decoded: u32): usize {
+  return <usize>(decoded >> 24);
+}
+
+/** Whether decodeUtf8's result at p is well-formed: anything but U+FFFD, or U+FFFD written as such (EF BF BD). */
+// @ts-ignore: decorator
+@inline export function decodedWellFormed(p: usize, decoded: u32): bool {
+  return decodedCodePoint(decoded) != REPLACEMENT || (decodedBytes(decoded) == 3 && load<u8>(p) == 0xef && load<u8>(p, 1) == 0xbf && load<u8>(p, 2) == 0xbd);
+}
+
+/** Bytes consumed by the last decodeAt: the word reader's (vader-words.ts) way of taking decodeUtf8's length. */
+export let decodedLength: i32 = 0;
+
+/** decodeUtf8's code point, its length in decodedLength. */
+// @ts-ignore: decorator
+@inline export function decodeAt(p: usize, end: usize): u32 {
+  const decoded = decodeUtf8(p, end);
+  decodedLength = <i32>decodedBytes(decoded);
+  return decodedCodePoint(decoded);
 }
 
 /** Writes cp as UTF-8 at p; returns the bytes written. */
@@ -210,8 +224,9 @@ export function lowerNext(): i32 {
     if (!(k & ASCII_IGNORABLE)) lowerAfterCased = (k & (ASCII_UPPER | ASCII_LOWER)) != 0;
     return <i32>asciiLower(b);
   }
-  const cp = decodeAt(lowerPos, lowerEnd);
-  lowerPos += decodedLength;
+  const decoded = decodeUtf8(lowerPos, lowerEnd);
+  const cp = decodedCodePoint(decoded);
+  lowerPos += decodedBytes(decoded);
   let lower: u32;
   if (cp == 0x130) {
     lower = 0x69;
@@ -230,9 +245,10 @@ function isFinalSigma(): bool {
   if (!lowerAfterCased) return false;
   let p = lowerPos;
   while (p < lowerEnd) {
-    const cp = decodeAt(p, lowerEnd);
+    const decoded = decodeUtf8(p, lowerEnd);
+    const cp = decodedCodePoint(decoded);
     if (!isCaseIgnorable(cp)) return !isCased(cp);
-    p += decodedLength;
+    p += decodedBytes(decoded);
   }
   return true;
 }

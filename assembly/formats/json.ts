@@ -2,10 +2,14 @@
 // escapes (Fluent Bit escapes every non-ASCII character as \uXXXX by default), and write the
 // record on with tarkin's fields. Iterative, so a record nested 10,000 deep costs no stack, and
 // buffers are reused, so a record costs no allocation once the largest has been seen.
-import { decodeAt, decodedLength, encodeAt, REPLACEMENT } from "../base/utf8";
-import { Growable, anyByteIs, bytesEqual, containsByte, HIGH_BITS } from "../base/buffers";
-import { reserve, writeAscii, writeByte, writeBytes, writeNumber, writeRounded } from "./output";
-import { addMember, clearMembers, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd, memberIsPlain, KEY_PLAIN, VALUE_PLAIN } from "./members";
+import { decodeUtf8, decodedBytes, decodedWellFormed, encodeAt, REPLACEMENT } from "../base/utf8";
+import { Growable, HIGH_BITS } from "../base/buffers";
+import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
+import { Events, FAILED, Reader } from "./events";
+import { writeAscii, writeByte, writeBytes, writeNumber, writeRounded } from "./output";
+import {
+  addMember, clearMembers, memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd, memberIsPlain, KEY_PLAIN, VALUE_PLAIN,
+} from "./members";
 
 // The bytes JSON's grammar is made of.
 const QUOTE: u32 = 0x22;
@@ -20,6 +24,8 @@ const SPACE: u32 = 0x20;
 const TAB: u32 = 0x09;
 const LINE_FEED: u32 = 0x0a;
 const CARRIAGE_RETURN: u32 = 0x0d;
+// JSON's whitespace, a bit per byte value (all of them at most SPACE).
+const WHITESPACE: u64 = (<u64>1 << SPACE) | (<u64>1 << TAB) | (<u64>1 << LINE_FEED) | (<u64>1 << CARRIAGE_RETURN);
 const MINUS: u32 = 0x2d;
 const PLUS: u32 = 0x2b;
 const POINT: u32 = 0x2e;
@@ -27,394 +33,186 @@ const DIGIT_0: u32 = 0x30;
 const DIGIT_9: u32 = 0x39;
 const LETTER_E: u32 = 0x65; // an exponent, either case (tested with 0x20 set)
 const END_OF_INPUT: u32 = 0x100; // what peek() sees past the end: no byte
-// The letters after a backslash.
 const ESCAPE_U: u32 = 0x75; // \uXXXX
-const ESCAPE_B: u32 = 0x62;
-const ESCAPE_F: u32 = 0x66;
-const ESCAPE_N: u32 = 0x6e;
-const ESCAPE_R: u32 = 0x72;
-const ESCAPE_T: u32 = 0x74;
-const SLASH: u32 = 0x2f;
 // The literals' first letters.
 const TRUE_START: u32 = 0x74;
 const FALSE_START: u32 = 0x66;
 const NULL_START: u32 = 0x6e;
 
 // ---------------------------------------------------------------------------------------------
-// Scanning.
+// Scanning (a scan returns the position after what it read, or FAILED: events.ts's Reader).
 
-let pos: usize = 0;
-let end: usize = 0;
-/** Why the last scan failed; a static string, so setting it allocates nothing. */
-export let failure: string = "";
-/** Whether a string scanned since it was last cleared had an escape in it. */
-let escapes = false;
+// Per byte: what the one-letter escape of that letter stands for (\" \\ \/ \b \f \n \r \t), 0
+// for a letter that makes none; and the value of a hex digit, 16 for a byte that is not one.
+const UNESCAPED = memory.data(256);
+const HEX_VALUE = memory.data(256);
+function fillTables(): void {
+  const letters = "\"\\/bfnrt";
+  const meanings = "\"\\/\b\f\n\r\t";
+  for (let i = 0; i < letters.length; i++) store<u8>(UNESCAPED + <usize>letters.charCodeAt(i), <u8>meanings.charCodeAt(i));
+  for (let b: u32 = 0; b < 256; b++) {
+    const lower = b | 0x20;
+    store<u8>(HEX_VALUE + b, <u8>(b >= DIGIT_0 && b <= DIGIT_9 ? b - DIGIT_0 : lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : 16)); // 0x57: "a" less 10
+  }
+}
+fillTables();
+
+// @ts-ignore: decorator
+@inline function hexValue(p: usize): u32 {
+  return <u32>load<u8>(<usize>load<u8>(p), HEX_VALUE);
+}
+
+// @ts-ignore: decorator
+@inline function peek(p: usize, end: usize): u32 {
+  return p < end ? <u32>load<u8>(p) : END_OF_INPUT;
+}
+
+// @ts-ignore: decorator
+@inline function skipSpace(p: usize, end: usize): usize {
+  while (p < end) {
+    const b = <u32>load<u8>(p);
+    if (b > SPACE || ((WHITESPACE >> <u64>b) & 1) == 0) break;
+    p++;
+  }
+  return p;
+}
+
+// @ts-ignore: decorator
+@inline function skipDigits(p: usize, end: usize): usize {
+  while (p < end && <u32>load<u8>(p) - DIGIT_0 < 10) p++;
+  return p;
+}
+
+/**
+ * Set in the high bit of each of the eight bytes that is other than printable ASCII or is a quote
+ * or a backslash (x itself: bytes from 0x80; x - 0x20: below 0x20, and from 0xa0; (x ^ c) - 1: c,
+ * and from 0x80). Bits above a set one may be set wrongly (borrows), the lowest never: it is the
+ * first such byte's. Bits other than the high bits mean nothing.
+ */
+// @ts-ignore: decorator
+@inline function notPlain(x: u64): u64 {
+  return x | (x - 0x2020202020202020) | ((x ^ 0x2222222222222222) - 0x0101010101010101) | ((x ^ 0x5c5c5c5c5c5c5c5c) - 0x0101010101010101);
+}
+
+/**
+ * The first byte at or after p, before end, that is other than printable ASCII or is a quote or a
+ * backslash; end when none is. Most of a message is such a run: sixteen bytes a turn, the byte
+ * that ends it found at once, not byte by byte. The last word is read ending at end and shifted
+ * down, so the bytes past end read as NUL, which ends the run there.
+ */
+function plainEnd(p: usize, end: usize): usize {
+  while (p + 16 <= end) {
+    const first = notPlain(load<u64>(p)) & HIGH_BITS;
+    const second = notPlain(load<u64>(p, 8)) & HIGH_BITS;
+    if ((first | second) != 0) return first != 0 ? p + <usize>(ctz(first) >> 3) : p + 8 + <usize>(ctz(second) >> 3);
+    p += 16;
+  }
+  while (p < end) {
+    const left = end - p;
+    const x = left >= 8 ? load<u64>(p) : load<u64>(end - 8) >> (<u64>(8 - left) << 3);
+    const special = notPlain(x) & HIGH_BITS;
+    if (special != 0) return p + <usize>(ctz(special) >> 3);
+    p += 8;
+  }
+  return end;
+}
+
+/** Where the key whose `:` ends just before p closes (its closing quote): only space lies between. */
+// @ts-ignore: decorator
+@inline function keyClose(p: usize): usize {
+  let q = p - 2;
+  while (<u32>load<u8>(q) != QUOTE) q--;
+  return q;
+}
 
 // Open containers, one bit each (1 = object); 2^19 levels before a record counts as too deep.
 const MAX_DEPTH: i32 = 1 << 19;
 const nesting = memory.data(MAX_DEPTH >> 3);
 
-// @ts-ignore: decorator
-@inline function peek(): u32 {
-  return pos < end ? <u32>load<u8>(pos) : END_OF_INPUT;
-}
-
-function skipSpace(): void {
-  while (pos < end) {
-    const b = load<u8>(pos);
-    if (b != SPACE && b != TAB && b != LINE_FEED && b != CARRIAGE_RETURN) return;
-    pos++;
-  }
-}
-
-function fail(why: string): bool {
-  failure = why;
-  return false;
-}
-
-@inline function isHex(b: u32): bool {
-  return (b >= DIGIT_0 && b <= DIGIT_9) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66); // a-f, either case
-}
-
-/**
- * The high bit of each of the eight bytes that is other than printable ASCII or is a quote or a
- * backslash; 0 when none is. Bits above a set one may be set wrongly (borrows), the lowest never:
- * it is the first such byte's.
- */
-// @ts-ignore: decorator
-@inline function notPlainBits(x: u64): u64 {
-  return (x | ((x - 0x2020202020202020) & ~x) | bytesEqual(x, QUOTE) | bytesEqual(x, BACKSLASH)) & HIGH_BITS;
-}
-
-/** Past a string whose opening quote is at pos: escapes well-formed, UTF-8 valid, no raw controls. */
-function scanString(): bool {
-  let p = pos + 1;
-  const stop = end;
-  while (p < stop) {
-    // Printable ASCII but quotes and backslashes, most of a message, eight bytes at a time; the
-    // first byte that is not is found at once, not byte by byte (a short string's closing quote).
-    while (p + 8 <= stop) {
-      const special = notPlainBits(load<u64>(p));
-      if (special != 0) {
-        p += <usize>(ctz(special) >> 3);
-        break;
-      }
-      p += 8;
-    }
-    if (p >= stop) break;
-    const b = <u32>load<u8>(p);
-    if (b == QUOTE) {
-      pos = p + 1;
-      return true;
-    }
-    pos = p;
-    if (b == BACKSLASH) {
-      escapes = true;
-      if (p + 1 >= stop) return fail("unterminated string");
-      const e = <u32>load<u8>(p + 1);
-      if (e == ESCAPE_U) {
-        if (p + 6 > stop) return fail("truncated \\u escape");
-        for (let i: usize = 2; i < 6; i++) if (!isHex(load<u8>(p + i))) return fail("invalid \\u escape");
-        p += 6;
-      } else if (e == QUOTE || e == BACKSLASH || e == SLASH || e == ESCAPE_B || e == ESCAPE_F || e == ESCAPE_N || e == ESCAPE_R || e == ESCAPE_T) {
-        p += 2;
-      } else return fail("invalid escape in string");
-    } else if (b < SPACE) {
-      return fail("control character in string");
-    } else if (b < 0x80) {
-      p++;
-    } else {
-      const cp = decodeAt(p, stop);
-      if (cp == REPLACEMENT && !isReplacementBytes(p)) return fail("invalid UTF-8 in string");
-      p += decodedLength;
-    }
-  }
-  pos = p;
-  return fail("unterminated string");
-}
-
-// @ts-ignore: decorator
-@inline export function isReplacementBytes(p: usize): bool {
-  return decodedLength == 3 && load<u8>(p) == 0xef && load<u8>(p, 1) == 0xbf && load<u8>(p, 2) == 0xbd;
-}
-
-function scanDigits(): bool {
-  const start = pos;
-  while (pos < end && load<u8>(pos) >= DIGIT_0 && load<u8>(pos) <= DIGIT_9) pos++;
-  return pos > start;
-}
-
-function scanNumber(): bool {
-  if (peek() == MINUS) pos++;
-  if (peek() == DIGIT_0) pos++;
-  else if (!scanDigits()) return fail("invalid number");
-  if (peek() == POINT) {
-    pos++;
-    if (!scanDigits()) return fail("invalid number");
-  }
-  if ((peek() | 0x20) == LETTER_E) {
-    pos++;
-    if (peek() == PLUS || peek() == MINUS) pos++;
-    if (!scanDigits()) return fail("invalid number");
-  }
-  return true;
-}
-
-function scanWord(word: string): bool {
-  const n = <usize>word.length;
-  if (pos + n > end) return fail("invalid literal");
-  for (let i = 0; i < word.length; i++) if (<u32>load<u8>(pos + i) != <u32>word.charCodeAt(i)) return fail("invalid literal");
-  pos += n;
-  return true;
-}
-
-/** Past one value of any depth. */
-function scanValue(): bool {
-  let depth = 0;
-  while (true) {
-    skipSpace();
-    const b = peek();
-    if (b == OPEN_OBJECT || b == OPEN_ARRAY) {
-      if (depth == MAX_DEPTH) return fail("nested deeper than 524288 levels");
-      const bit = <u32>1 << <u32>(depth & 7);
-      const at = nesting + <usize>(depth >> 3);
-      const bits = <u32>load<u8>(at);
-      store<u8>(at, <u8>(b == OPEN_OBJECT ? bits | bit : bits & ~bit));
-      depth++;
-      pos++;
-      skipSpace();
-      if (peek() == (b == OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) {
-        pos++;
-        depth--;
-      } else {
-        if (b == OPEN_OBJECT && !scanKey()) return false;
-        continue;
-      }
-    } else if (b == QUOTE) {
-      if (!scanString()) return false;
-    } else if (b == MINUS || (b >= DIGIT_0 && b <= DIGIT_9)) {
-      if (!scanNumber()) return false;
-    } else if (b == TRUE_START) {
-      if (!scanWord("true")) return false;
-    } else if (b == FALSE_START) {
-      if (!scanWord("false")) return false;
-    } else if (b == NULL_START) {
-      if (!scanWord("null")) return false;
-    } else return fail(b == END_OF_INPUT ? "unexpected end of record" : "unexpected character");
-    // After a value: close containers, or move to the next element.
-    while (depth > 0) {
-      skipSpace();
-      const inObject = (<u32>load<u8>(nesting + <usize>((depth - 1) >> 3)) & (<u32>1 << <u32>((depth - 1) & 7))) != 0;
-      const c = peek();
-      if (c == COMMA) {
-        pos++;
-        if (inObject) {
-          skipSpace();
-          if (!scanKey()) return false;
-        }
-        break;
-      }
-      if (c == (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
-        pos++;
-        depth--;
-        continue;
-      }
-      return fail(inObject ? "expected , or } in object" : "expected , or ] in array");
-    }
-    if (depth == 0) return true;
-  }
-  return false;
-}
-
-/** Where the last scanned key's closing quote is. */
-let keyEnd: usize = 0;
-
-/** Past `"key":` at pos. */
-function scanKey(): bool {
-  if (peek() != QUOTE) return fail("expected a string key");
-  if (!scanString()) return false;
-  keyEnd = pos - 1;
-  skipSpace();
-  if (peek() != COLON) return fail("expected : after key");
-  pos++;
-  return true;
-}
-
-/** Validates the record as one JSON object and records its top-level members (key spans inside the quotes); false sets `failure`. */
-export function parseRecord(start: usize, length: usize): bool {
-  pos = start;
-  end = start + length;
-  clearMembers();
-  if (length >= 3 && load<u8>(start) == 0xef && load<u8>(start, 1) == 0xbb && load<u8>(start, 2) == 0xbf) {
-    return fail("record starts with a byte-order mark");
-  }
-  skipSpace();
-  if (peek() != OPEN_OBJECT) return fail(pos >= end ? "empty record" : "not a JSON object");
-  pos++;
-  skipSpace();
-  if (peek() == CLOSE_OBJECT) pos++;
-  else {
-    while (true) {
-      skipSpace();
-      const keyStart = pos + 1;
-      escapes = false;
-      if (!scanKey()) return false;
-      const keyStop = keyEnd; // before scanValue scans keys of its own
-      const keyPlain = !escapes;
-      skipSpace();
-      const valueStart = pos;
-      escapes = false;
-      if (!scanValue()) return false;
-      addMember(keyStart, keyStop, valueStart, pos, (keyPlain ? KEY_PLAIN : 0) | (escapes ? 0 : VALUE_PLAIN));
-      skipSpace();
-      const c = peek();
-      if (c == COMMA) {
-        pos++;
-        continue;
-      }
-      if (c == CLOSE_OBJECT) {
-        pos++;
-        break;
-      }
-      return fail("expected , or } in object");
-    }
-  }
-  skipSpace();
-  if (pos != end) return fail("trailing characters after the record");
-  return true;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Decoding strings.
 
 /** Decodes the content of a validated JSON string [start, stop) to UTF-8 at out; returns its length. */
-export function decodeString(start: usize, stop: usize, out: usize): i32 {
-  let n = 0;
+function decodeString(start: usize, stop: usize, out: usize): usize {
+  let n: usize = 0;
   let p = start;
-  while (p < stop) {
-    // Eight bytes at a time up to the next backslash. The decoded text is never longer than what
-    // has been read, so a whole word always fits where it goes.
-    while (p + 8 <= stop) {
-      const x = load<u64>(p);
-      if (anyByteIs(x, BACKSLASH)) break;
-      store<u64>(out + n, x);
-      n += 8;
-      p += 8;
-    }
+  while (true) {
+    // Up to the next backslash (or byte of a UTF-8 sequence, which goes as it is) at once.
+    const run = plainEnd(p, stop);
+    memory.copy(out + n, p, run - p);
+    n += run - p;
+    p = run;
     if (p >= stop) break;
-    const b = <u32>load<u8>(p);
-    if (b != BACKSLASH) {
-      store<u8>(out + n, <u8>b);
+    const b = load<u8>(p);
+    if (<u32>b != BACKSLASH) {
+      store<u8>(out + n, b);
       n++;
       p++;
       continue;
     }
     const e = <u32>load<u8>(p + 1);
     p += 2;
-    let cp: u32;
-    if (e == ESCAPE_U) {
-      cp = hex4(p);
-      p += 4;
-      if (cp >= 0xd800 && cp <= 0xdbff && p + 6 <= stop && load<u8>(p) == BACKSLASH && load<u8>(p, 1) == ESCAPE_U) {
-        const low = hex4(p + 2);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-          p += 6;
-        }
+    if (e != ESCAPE_U) {
+      store<u8>(out + n, load<u8>(<usize>e, UNESCAPED));
+      n++;
+      continue;
+    }
+    let cp = hex4(p);
+    p += 4;
+    if (cp >= 0xd800 && cp <= 0xdbff && p + 6 <= stop && load<u8>(p) == BACKSLASH && load<u8>(p, 1) == ESCAPE_U) {
+      const low = hex4(p + 2);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+        p += 6;
       }
-      // A lone surrogate cannot be UTF-8; JavaScript's TextEncoder makes it U+FFFD too.
-      if (cp >= 0xd800 && cp <= 0xdfff) cp = REPLACEMENT;
-    } else if (e == ESCAPE_B) cp = 0x08; // backspace
-    else if (e == ESCAPE_F) cp = 0x0c; // form feed
-    else if (e == ESCAPE_N) cp = LINE_FEED;
-    else if (e == ESCAPE_R) cp = CARRIAGE_RETURN;
-    else if (e == ESCAPE_T) cp = TAB;
-    else cp = e; // " \ /
-    n += encodeAt(out + n, cp);
+    }
+    // A lone surrogate cannot be UTF-8; JavaScript's TextEncoder makes it U+FFFD too.
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = REPLACEMENT;
+    n += <usize>encodeAt(out + n, cp);
   }
   return n;
 }
 
-function hex4(p: usize): u32 {
-  let v: u32 = 0;
-  for (let i: usize = 0; i < 4; i++) {
-    const b = <u32>load<u8>(p + i);
-    v = (v << 4) | (b <= DIGIT_9 ? b - DIGIT_0 : (b | 0x20) - 0x57); // 0x57: "a" less 10
-  }
-  return v;
+// @ts-ignore: decorator
+@inline function hex4(p: usize): u32 {
+  return (hexValue(p) << 12) | (hexValue(p + 1) << 8) | (hexValue(p + 2) << 4) | hexValue(p + 3);
 }
 
 // Decoded strings that had escapes in them; a string without one is read in place.
 const decoded = new Growable();
 
-/** Where the last stringText's UTF-8 is: in the record itself, or in `decoded`. */
-export let textAt: usize = 0;
-
 /**
- * The content of the validated JSON string [start, stop) as UTF-8: in place when it has no escape
- * (as most keys and messages), else decoded; returns its length, textAt says where. `plain` says
- * the parse has seen that it has none, so it is not looked for again.
+ * The content of the validated JSON string [start, stop) as UTF-8: in place when `plain` (the parse
+ * has seen no escape in it, as in most keys and messages), else decoded into `decoded` (a string
+ * without escapes decodes to itself, so one not known to be plain is decoded, not searched first).
  */
-export function stringText(start: usize, stop: usize, plain: bool = false): i32 {
-  if (plain || !containsByte(start, stop, BACKSLASH)) {
-    textAt = start;
-    return <i32>(stop - start);
-  }
-  textAt = decoded.reserve(stop - start);
-  return decodeString(start, stop, textAt);
+function stringText(start: usize, stop: usize, plain: bool): u64 {
+  if (plain) return span(start, stop - start);
+  const at = decoded.reserve(stop - start);
+  return span(at, decodeString(start, stop, at));
 }
 
 /** Whether the validated JSON string [start, stop) decodes to the UTF-8 bytes [name, name + length). */
 function stringEquals(start: usize, stop: usize, name: usize, length: i32): bool {
   if (<usize>length > stop - start) return false;
-  return stringText(start, stop) == length && memory.compare(textAt, name, <usize>length) == 0;
-}
-
-/** In the validated object value [start, stop), the last member named [name, name + length): its value span. */
-export let foundStart: usize = 0;
-export let foundEnd: usize = 0;
-export function findInObject(start: usize, stop: usize, name: usize, length: i32): bool {
-  pos = start + 1;
-  end = stop;
-  let found = false;
-  skipSpace();
-  if (peek() == CLOSE_OBJECT) return false;
-  while (true) {
-    skipSpace();
-    const keyStart = pos + 1;
-    scanKey();
-    const keyStop = keyEnd; // before scanValue scans keys of its own
-    skipSpace();
-    const valueStart = pos;
-    scanValue();
-    const valueEnd = pos;
-    // The scans moved pos; stringEquals only decodes, it does not scan.
-    if (stringEquals(keyStart, keyStop, name, length)) {
-      found = true;
-      foundStart = valueStart;
-      foundEnd = valueEnd;
-    }
-    skipSpace();
-    if (peek() != COMMA) break;
-    pos++;
-  }
-  return found;
+  const text = stringText(start, stop, false);
+  return spanLength(text) == <usize>length && memory.compare(spanStart(text), name, <usize>length) == 0;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing JSON.
 
 /** Writes [p, p + length) as a JSON string: quotes, escapes, ill-formed UTF-8 as U+FFFD. */
-export function writeString(p: usize, length: usize): void {
-  reserve(length + 2);
+function writeString(p: usize, length: usize): void {
   writeByte(QUOTE);
   const stop = p + length;
-  while (p < stop) {
+  while (true) {
+    const run = plainEnd(p, stop);
+    if (run > p) writeBytes(p, run - p);
+    p = run;
+    if (p >= stop) break;
     const b = <u32>load<u8>(p);
-    if (b >= SPACE && b < 0x80 && b != QUOTE && b != BACKSLASH) {
-      writeByte(b);
-      p++;
-    } else if (b == QUOTE || b == BACKSLASH) {
+    if (b == QUOTE || b == BACKSLASH) {
       writeByte(BACKSLASH);
       writeByte(b);
       p++;
@@ -424,10 +222,10 @@ export function writeString(p: usize, length: usize): void {
       writeByte(<u32>HEX.charCodeAt(b & 15));
       p++;
     } else {
-      const cp = decodeAt(p, stop);
-      const length = decodedLength;
-      if (cp == REPLACEMENT && !isReplacementBytes(p)) writeAscii("\\ufffd");
-      else writeBytes(p, <usize>length);
+      const d = decodeUtf8(p, stop);
+      const length = decodedBytes(d);
+      if (decodedWellFormed(p, d)) writeBytes(p, length);
+      else writeAscii("\\ufffd");
       p += length;
     }
   }
@@ -435,71 +233,44 @@ export function writeString(p: usize, length: usize): void {
 }
 
 const HEX = "0123456789abcdef";
+const TRUE = memory.data<u8>([0x74, 0x72, 0x75, 0x65]);
+const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
 
 // ---------------------------------------------------------------------------------------------
-// The JSON event format as the filter drives it. msgpack.ts's MsgpackEvents has the same methods:
-// the filter's flow (filter.ts) is written once over either, chosen once per record, and compiled
-// for each, so no call asks which format it is in.
+// The JSON event format as the filter drives it (events.ts). Reading validates the record as one
+// JSON object, iteratively, so a record nested 524,288 deep costs no stack.
 
-@final export class JsonEvents {
+@final export class JsonEvents extends Reader implements Events {
+  /** Whether a string scanned since this was last cleared had an escape in it. */
+  private escaped: bool = false;
+
   /** Fluent Bit (5.1.1, filter_wasm.c) skips a record on an empty result in JSON mode. */
   @inline canDrop(): bool {
     return true;
   }
 
   @inline read(record: usize, length: usize): bool {
-    return parseRecord(record, length);
+    return this.parse(record, record + length) != FAILED;
   }
 
-  @inline failure(): string {
-    return failure;
-  }
-
-  /** Member i's key as UTF-8, in place where it can be (text() says where); its length, -1 when it has none. */
-  @inline keyText(i: i32): i32 {
+  /** A key is always a string: in place unless it has escapes. */
+  @inline keyText(i: i32): u64 {
     return stringText(memberKeyStart(i), memberKeyEnd(i), memberIsPlain(i, KEY_PLAIN));
   }
 
-  /** Where the last keyText or messageText is. */
-  @inline text(): usize {
-    return textAt;
+  @inline findIn(value: u64, name: usize, length: i32): u64 {
+    const start = spanStart(value);
+    if (<u32>load<u8>(start) != OPEN_OBJECT) return NO_SPAN;
+    return this.findInObject(start, start + spanLength(value), name, length);
   }
 
-  /** Whether the value [start, stop) is an object with a member of this name: the last one's value is found(). */
-  @inline findIn(start: usize, stop: usize, name: usize, length: i32): bool {
-    return load<u8>(start) == OPEN_OBJECT && findInObject(start, stop, name, length);
+  @inline text(value: u64, plain: bool): u64 {
+    const start = spanStart(value);
+    if (<u32>load<u8>(start) != QUOTE) return NO_SPAN;
+    return stringText(start + 1, start + spanLength(value) - 1, plain);
   }
 
-  @inline foundStart(): usize {
-    return foundStart;
-  }
-
-  @inline foundEnd(): usize {
-    return foundEnd;
-  }
-
-  /** Whether the value [start, stop) is a string: its content is stringStart()..stringEnd(). */
-  @inline isString(start: usize, stop: usize): bool {
-    if (load<u8>(start) != QUOTE) return false;
-    stringStart = start + 1;
-    stringEnd = stop - 1;
-    return true;
-  }
-
-  @inline stringStart(): usize {
-    return stringStart;
-  }
-
-  @inline stringEnd(): usize {
-    return stringEnd;
-  }
-
-  /** The string content [start, stop) as UTF-8, decoded unless `plain` (no escape): its length, text() says where. */
-  @inline messageText(start: usize, stop: usize, plain: bool): i32 {
-    return stringText(start, stop, plain);
-  }
-
-  /** An own key's form as written before its value, at `at`: `,"name":`; its length. */
+  /** `,"name":`. */
   keyForm(at: usize, name: usize, length: i32): i32 {
     store<u8>(at, COMMA);
     store<u8>(at, QUOTE, 1);
@@ -509,7 +280,7 @@ const HEX = "0123456789abcdef";
     return length + 4;
   }
 
-  /** The bytes of a key's form that the record's first member goes without (the comma). */
+  /** The comma. */
   @inline separatorBytes(): i32 {
     return 1;
   }
@@ -522,46 +293,266 @@ const HEX = "0123456789abcdef";
     writeByte(CLOSE_OBJECT);
   }
 
-  /** Member i of the record read, as it was (its key with its quotes, its value as written). */
-  writeMember(i: i32, first: bool): void {
-    if (!first) writeByte(COMMA);
-    const keyStart = memberKeyStart(i) - 1;
-    writeBytes(keyStart, memberKeyEnd(i) + 1 - keyStart);
-    writeByte(COLON);
-    writeBytes(memberValueStart(i), memberValueEnd(i) - memberValueStart(i));
+  /**
+   * Each member as key (with its quotes), colon, value as written, a comma between: so a run of
+   * members written without space (as Fluent Bit writes them) is the record's own bytes, copied
+   * at once.
+   */
+  writeMembers(skipped: usize): void {
+    // The record's bytes [from, to) are still to be written; to is 0 before the first member.
+    let from: usize = 0;
+    let to: usize = 0;
+    for (let i = 0; i < memberCount(); i++) {
+      if (load<u8>(skipped + i)) continue;
+      const key = memberKeyStart(i) - 1;
+      const colon = memberKeyEnd(i) + 1;
+      const value = memberValueStart(i);
+      const stop = memberValueEnd(i);
+      // One byte between the runs is the comma, one between key and value the colon.
+      if (key == to + 1 && colon + 1 == value) {
+        to = stop;
+        continue;
+      }
+      if (to != 0) {
+        writeBytes(from, to - from);
+        writeByte(COMMA);
+      }
+      from = key;
+      if (colon + 1 != value) {
+        writeBytes(key, colon - key);
+        writeByte(COLON);
+        from = value;
+      }
+      to = stop;
+    }
+    if (to != 0) writeBytes(from, to - from);
   }
 
-  @inline writeBool(value: bool): void {
-    writeBytes(value ? TRUE : FALSE, value ? 4 : 5);
+  boolForm(at: usize, value: bool): i32 {
+    const length = value ? 4 : 5;
+    memory.copy(at, value ? TRUE : FALSE, <usize>length);
+    return length;
   }
 
-  /** A number; `decimals` > 0 when the value is known to have at most that many. */
   @inline writeNumber(value: f64, decimals: i32): void {
     if (decimals > 0) writeRounded(value, decimals);
     else writeNumber(value);
   }
 
-  /** UTF-8 text, as a string. */
   @inline writeText(p: usize, length: usize): void {
     writeString(p, length);
   }
 
-  /** A record that cannot go on as itself, as the JSON string of its text. */
+  /** As the JSON string of its text. */
   @inline writeCarried(record: usize, length: usize): void {
     writeString(record, length);
   }
 
-  /** Whether the members not flagged in `skipped` (a byte each) and `added` more can be written as they are: always. */
+  /** Always. */
   @inline canCarry(skipped: usize, added: i32): bool {
     return true;
   }
+
+  /** The record [p, end) as one JSON object, its top-level members into members.ts (key spans inside the quotes). */
+  private parse(p: usize, end: usize): usize {
+    this.end = end;
+    clearMembers();
+    if (end - p >= 3 && load<u8>(p) == 0xef && load<u8>(p, 1) == 0xbb && load<u8>(p, 2) == 0xbf) {
+      return this.fail("record starts with a byte-order mark");
+    }
+    p = skipSpace(p, end);
+    if (peek(p, end) != OPEN_OBJECT) return this.fail(p >= end ? "empty record" : "not a JSON object");
+    p = skipSpace(p + 1, end);
+    if (peek(p, end) == CLOSE_OBJECT) p++;
+    else {
+      while (true) {
+        p = skipSpace(p, end);
+        const keyStart = p + 1;
+        this.escaped = false;
+        p = this.scanKey(p);
+        if (p == FAILED) return FAILED;
+        const keyEnd = keyClose(p);
+        const keyPlain = !this.escaped;
+        p = skipSpace(p, end);
+        const valueStart = p;
+        this.escaped = false;
+        // A string, as most values are, without scanValue's containers.
+        p = peek(p, end) == QUOTE ? this.scanString(p) : this.scanValue(p);
+        if (p == FAILED) return FAILED;
+        addMember(keyStart, keyEnd, valueStart, p, (keyPlain ? KEY_PLAIN : 0) | (this.escaped ? 0 : VALUE_PLAIN));
+        p = skipSpace(p, end);
+        const c = peek(p, end);
+        if (c == COMMA) {
+          p++;
+          continue;
+        }
+        if (c == CLOSE_OBJECT) {
+          p++;
+          break;
+        }
+        return this.fail("expected , or } in object");
+      }
+    }
+    if (skipSpace(p, end) != end) return this.fail("trailing characters after the record");
+    return p;
+  }
+
+  /** In the validated object [start, stop), the value of the last member named [name, name + length); NO_SPAN when none. */
+  private findInObject(start: usize, stop: usize, name: usize, length: i32): u64 {
+    this.end = stop;
+    let found = NO_SPAN;
+    let p = skipSpace(start + 1, stop);
+    if (peek(p, stop) == CLOSE_OBJECT) return NO_SPAN;
+    while (true) {
+      p = skipSpace(p, stop);
+      const keyStart = p + 1;
+      p = this.scanKey(p);
+      const keyEnd = keyClose(p);
+      p = skipSpace(p, stop);
+      const valueStart = p;
+      p = this.scanValue(p);
+      if (stringEquals(keyStart, keyEnd, name, length)) found = span(valueStart, p - valueStart);
+      p = skipSpace(p, stop);
+      if (peek(p, stop) != COMMA) break;
+      p++;
+    }
+    return found;
+  }
+
+  /** Past `"key":` at p. */
+  private scanKey(p: usize): usize {
+    const end = this.end;
+    if (peek(p, end) != QUOTE) return this.fail("expected a string key");
+    p = this.scanString(p);
+    if (p == FAILED) return FAILED;
+    p = skipSpace(p, end);
+    if (peek(p, end) != COLON) return this.fail("expected : after key");
+    return p + 1;
+  }
+
+  /** Past the string whose opening quote is at p: escapes well-formed, UTF-8 valid, no raw controls. */
+  private scanString(p: usize): usize {
+    const end = this.end;
+    p++;
+    while (true) {
+      p = plainEnd(p, end);
+      if (p >= end) return this.fail("unterminated string");
+      const b = <u32>load<u8>(p);
+      if (b == QUOTE) return p + 1;
+      if (b == BACKSLASH) {
+        this.escaped = true;
+        if (p + 1 >= end) return this.fail("unterminated string");
+        const e = <u32>load<u8>(p + 1);
+        if (e == ESCAPE_U) {
+          if (p + 6 > end) return this.fail("truncated \\u escape");
+          if ((hexValue(p + 2) | hexValue(p + 3) | hexValue(p + 4) | hexValue(p + 5)) > 15) return this.fail("invalid \\u escape");
+          p += 6;
+        } else if (load<u8>(<usize>e, UNESCAPED) != 0) p += 2;
+        else return this.fail("invalid escape in string");
+      } else if (b < SPACE) {
+        return this.fail("control character in string");
+      } else {
+        const d = decodeUtf8(p, end);
+        if (!decodedWellFormed(p, d)) return this.fail("invalid UTF-8 in string");
+        p += decodedBytes(d);
+      }
+    }
+    return FAILED;
+  }
+
+  private scanNumber(p: usize): usize {
+    const end = this.end;
+    if (peek(p, end) == MINUS) p++;
+    if (peek(p, end) == DIGIT_0) p++;
+    else {
+      const digits = skipDigits(p, end);
+      if (digits == p) return this.fail("invalid number");
+      p = digits;
+    }
+    if (peek(p, end) == POINT) {
+      const digits = skipDigits(p + 1, end);
+      if (digits == p + 1) return this.fail("invalid number");
+      p = digits;
+    }
+    if ((peek(p, end) | 0x20) == LETTER_E) {
+      p++;
+      const sign = peek(p, end);
+      if (sign == PLUS || sign == MINUS) p++;
+      const digits = skipDigits(p, end);
+      if (digits == p) return this.fail("invalid number");
+      p = digits;
+    }
+    return p;
+  }
+
+  private scanWord(p: usize, word: string): usize {
+    const n = <usize>word.length;
+    if (p + n > this.end) return this.fail("invalid literal");
+    for (let i = 0; i < word.length; i++) if (<u32>load<u8>(p + i) != <u32>word.charCodeAt(i)) return this.fail("invalid literal");
+    return p + n;
+  }
+
+  /** Past one value of any depth at p. */
+  private scanValue(p: usize): usize {
+    const end = this.end;
+    let depth = 0;
+    while (true) {
+      p = skipSpace(p, end);
+      const b = peek(p, end);
+      if (b == OPEN_OBJECT || b == OPEN_ARRAY) {
+        if (depth == MAX_DEPTH) return this.fail("nested deeper than 524288 levels");
+        const bit = <u32>1 << <u32>(depth & 7);
+        const at = nesting + <usize>(depth >> 3);
+        const bits = <u32>load<u8>(at);
+        store<u8>(at, <u8>(b == OPEN_OBJECT ? bits | bit : bits & ~bit));
+        depth++;
+        p = skipSpace(p + 1, end);
+        if (peek(p, end) == (b == OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) {
+          p++;
+          depth--;
+        } else {
+          if (b == OPEN_OBJECT) {
+            p = this.scanKey(p);
+            if (p == FAILED) return FAILED;
+          }
+          continue;
+        }
+      } else if (b == QUOTE) {
+        p = this.scanString(p);
+      } else if (b == MINUS || (b >= DIGIT_0 && b <= DIGIT_9)) {
+        p = this.scanNumber(p);
+      } else if (b == TRUE_START) {
+        p = this.scanWord(p, "true");
+      } else if (b == FALSE_START) {
+        p = this.scanWord(p, "false");
+      } else if (b == NULL_START) {
+        p = this.scanWord(p, "null");
+      } else return this.fail(b == END_OF_INPUT ? "unexpected end of record" : "unexpected character");
+      if (p == FAILED) return FAILED;
+      // After a value: close containers, or move to the next element.
+      while (depth > 0) {
+        p = skipSpace(p, end);
+        const inObject = (<u32>load<u8>(nesting + <usize>((depth - 1) >> 3)) & (<u32>1 << <u32>((depth - 1) & 7))) != 0;
+        const c = peek(p, end);
+        if (c == COMMA) {
+          p = skipSpace(p + 1, end);
+          if (inObject) {
+            p = this.scanKey(p);
+            if (p == FAILED) return FAILED;
+          }
+          break;
+        }
+        if (c == (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
+          p++;
+          depth--;
+          continue;
+        }
+        return this.fail(inObject ? "expected , or } in object" : "expected , or ] in array");
+      }
+      if (depth == 0) return p;
+    }
+    return FAILED;
+  }
 }
-
-const TRUE = memory.data<u8>([0x74, 0x72, 0x75, 0x65]);
-const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
-
-/** isString's result. */
-let stringStart: usize = 0;
-let stringEnd: usize = 0;
 
 export const JSON_EVENTS = new JsonEvents();

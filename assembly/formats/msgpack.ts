@@ -7,7 +7,9 @@
 // cannot pass intact, and the filter carries it as base64 instead (see writeBase64).
 import { addMember, clearMembers, memberCount, memberKeyStart, memberValueEnd } from "./members";
 import { containsByte } from "../base/buffers";
-import { reserve, writeByte, writeBytes, writeNumber, writeRounded, out, outLength } from "./output";
+import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
+import { Events, FAILED, Reader } from "./events";
+import { reserve, rewriteByte, writeByte, writeBytes, writeNumber, writeRounded, written } from "./output";
 
 // The format codes of the types the filter reads and writes itself (skipValue reads them all).
 const FIXMAP: u32 = 0x80; // to 0x8f: up to 15 members
@@ -25,16 +27,6 @@ const STR32: u32 = 0xdb;
 const FALSE: u32 = 0xc2;
 const TRUE: u32 = 0xc3;
 
-let pos: usize = 0;
-let end: usize = 0;
-/** Why the last scan failed; a static string, so setting it allocates nothing. */
-export let failure: string = "";
-
-function fail(why: string): bool {
-  failure = why;
-  return false;
-}
-
 // Items left to read in each open container; 65,536 levels before a record counts as too deep.
 const MAX_DEPTH: i32 = 1 << 16;
 const remaining = memory.data(MAX_DEPTH * 8, 8);
@@ -48,116 +40,8 @@ const remaining = memory.data(MAX_DEPTH * 8, 8);
   return <u64>bswap<u32>(load<u32>(p));
 }
 
-/** Past one value of any depth. */
-function skipValue(): bool {
-  let depth = 0;
-  while (true) {
-    if (pos >= end) return fail("truncated msgpack");
-    const b = <u32>load<u8>(pos);
-    const left = end - pos;
-    let size: u64 = 1; // header and payload of a scalar, or the header of a container
-    let children: u64 = 0;
-    if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) size = 1;
-    else if (b <= 0x8f) children = <u64>(b & 15) * 2;
-    else if (b <= 0x9f) children = <u64>(b & 15);
-    else if (b <= 0xbf) size = 1 + <u64>(b & 31);
-    else if (b == 0xc1) return fail("invalid msgpack byte 0xc1");
-    else if (b == 0xc4 || b == 0xd9) size = left < 2 ? 2 : 2 + <u64>load<u8>(pos + 1);
-    else if (b == 0xc5 || b == 0xda) size = left < 3 ? 3 : 3 + u16At(pos + 1);
-    else if (b == 0xc6 || b == 0xdb) size = left < 5 ? 5 : 5 + u32At(pos + 1);
-    else if (b == 0xc7) size = left < 2 ? 3 : 3 + <u64>load<u8>(pos + 1);
-    else if (b == 0xc8) size = left < 3 ? 4 : 4 + u16At(pos + 1);
-    else if (b == 0xc9) size = left < 5 ? 6 : 6 + u32At(pos + 1);
-    else if (b == 0xca || b == 0xce || b == 0xd2) size = 5;
-    else if (b == 0xcb || b == 0xcf || b == 0xd3) size = 9;
-    else if (b == 0xcc || b == 0xd0) size = 2;
-    else if (b == 0xcd || b == 0xd1) size = 3;
-    else if (b == 0xd4) size = 3;
-    else if (b == 0xd5) size = 4;
-    else if (b == 0xd6) size = 6;
-    else if (b == 0xd7) size = 10;
-    else if (b == 0xd8) size = 18;
-    else if (b == 0xdc) {
-      size = 3;
-      if (left >= 3) children = u16At(pos + 1);
-    } else if (b == 0xdd) {
-      size = 5;
-      if (left >= 5) children = u32At(pos + 1);
-    } else if (b == 0xde) {
-      size = 3;
-      if (left >= 3) children = u16At(pos + 1) * 2;
-    } else {
-      size = 5;
-      if (left >= 5) children = u32At(pos + 1) * 2;
-    }
-    if (size > <u64>left) return fail("truncated msgpack");
-    pos += <usize>size;
-    if (children > 0) {
-      // Every item takes at least a byte: a count beyond what is left is a lie, not a loop to run.
-      if (children > <u64>(end - pos)) return fail("truncated msgpack");
-      if (depth == MAX_DEPTH) return fail("nested deeper than 65536 levels");
-      store<u64>(remaining + (<usize>depth << 3), children);
-      depth++;
-      continue;
-    }
-    // A value is complete: count it off its containers.
-    while (depth > 0) {
-      const at = remaining + (<usize>(depth - 1) << 3);
-      const left = load<u64>(at) - 1;
-      if (left > 0) {
-        store<u64>(at, left);
-        break;
-      }
-      depth--;
-    }
-    if (depth == 0) return true;
-  }
-  return false;
-}
-
-/** The members of the map whose header is at pos: count them, or -1 when it is not a map. */
-function mapHeader(): i64 {
-  if (pos >= end) return -1;
-  const b = <u32>load<u8>(pos);
-  if (b >= FIXMAP && b <= FIXMAP_LAST) {
-    pos++;
-    return <i64>(b & 15);
-  }
-  if (b == MAP16 && end - pos >= 3) {
-    pos += 3;
-    return <i64>u16At(pos - 2);
-  }
-  if (b == MAP32 && end - pos >= 5) {
-    pos += 5;
-    return <i64>u32At(pos - 4);
-  }
-  return -1;
-}
-
-/** Validates the record as one msgpack map and records its top-level members; false sets `failure`. */
-export function parseRecord(start: usize, length: usize): bool {
-  pos = start;
-  end = start + length;
-  clearMembers();
-  if (length == 0) return fail("empty record");
-  const count = mapHeader();
-  if (count < 0) return fail("not a msgpack map");
-  if (<u64>count > <u64>(end - pos)) return fail("truncated msgpack");
-  for (let i: i64 = 0; i < count; i++) {
-    const keyStart = pos;
-    if (!skipValue()) return false;
-    const valueStart = pos;
-    if (!skipValue()) return false;
-    addMember(keyStart, valueStart, valueStart, pos, 0);
-  }
-  if (pos != end) return fail("trailing bytes after the record");
-  return true;
-}
-
-/** The bytes of the str at p, as strStart and strEnd; false when it is not a str. */
-export let strStart: usize = 0;
-export let strEnd: usize = 0;
-export function strAt(p: usize): bool {
+/** The bytes of the str at p; NO_SPAN when it is not a str. */
+function strAt(p: usize): u64 {
   const b = <u32>load<u8>(p);
   let header: usize;
   let length: usize;
@@ -173,44 +57,30 @@ export function strAt(p: usize): bool {
   } else if (b == STR32) {
     header = 5;
     length = <usize>u32At(p + 1);
-  } else return false;
-  strStart = p + header;
-  strEnd = strStart + length;
-  return true;
+  } else return NO_SPAN;
+  return span(p + header, length);
 }
 
 /** Whether the str at p holds exactly the bytes [name, name + length). */
 function strEquals(p: usize, name: usize, length: i32): bool {
-  return strAt(p) && <i32>(strEnd - strStart) == length && memory.compare(strStart, name, <usize>length) == 0;
-}
-
-/** In the validated map value at [start, stop), the last member named [name, name + length): its value span. */
-export let foundStart: usize = 0;
-export let foundEnd: usize = 0;
-export function findInMap(start: usize, stop: usize, name: usize, length: i32): bool {
-  pos = start;
-  end = stop;
-  const count = mapHeader();
-  let found = false;
-  for (let i: i64 = 0; i < count; i++) {
-    const keyStart = pos;
-    skipValue();
-    const valueStart = pos;
-    skipValue();
-    const valueEnd = pos;
-    if (strEquals(keyStart, name, length)) {
-      found = true;
-      foundStart = valueStart;
-      foundEnd = valueEnd;
-    }
-  }
-  return found;
+  const str = strAt(p);
+  return str != NO_SPAN && spanLength(str) == <usize>length && memory.compare(spanStart(str), name, <usize>length) == 0;
 }
 
 // @ts-ignore: decorator
-@inline export function isMap(p: usize): bool {
+@inline function isMap(p: usize): bool {
   const b = <u32>load<u8>(p);
   return (b >= FIXMAP && b <= FIXMAP_LAST) || b == MAP16 || b == MAP32;
+}
+
+/** The members of the map whose header is at p, in the low 32 bits, and its header's length above them; -1 when it is not one. */
+function mapHeader(p: usize, end: usize): i64 {
+  if (p >= end) return -1;
+  const b = <u32>load<u8>(p);
+  if (b >= FIXMAP && b <= FIXMAP_LAST) return <i64>(b & 15) | (<i64>1 << 32);
+  if (b == MAP16 && end - p >= 3) return <i64>u16At(p + 1) | (<i64>3 << 32);
+  if (b == MAP32 && end - p >= 5) return <i64>u32At(p + 1) | (<i64>5 << 32);
+  return -1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,64 +197,34 @@ function writeBase64Bytes(p: usize, length: usize): void {
 // ---------------------------------------------------------------------------------------------
 // The msgpack event format as the filter drives it: the same methods as json.ts's JsonEvents.
 
-@final export class MsgpackEvents {
+@final export class MsgpackEvents extends Reader implements Events {
+
   /** Fluent Bit (5.1.1, filter_wasm.c) takes an empty result as the record's body in msgpack mode, and the chunk is lost: never drop. */
   @inline canDrop(): bool {
     return false;
   }
 
   @inline read(record: usize, length: usize): bool {
-    return parseRecord(record, length);
+    return this.parse(record, record + length) != FAILED;
   }
 
-  @inline failure(): string {
-    return failure;
+  /** A str's bytes in place; NO_SPAN when the key is not a str. */
+  @inline keyText(i: i32): u64 {
+    return strAt(memberKeyStart(i));
   }
 
-  /** Member i's key, a str's bytes in place (text() says where); its length, -1 when it is not a str. */
-  @inline keyText(i: i32): i32 {
-    if (!strAt(memberKeyStart(i))) return -1;
-    return <i32>(strEnd - strStart);
+  @inline findIn(value: u64, name: usize, length: i32): u64 {
+    const start = spanStart(value);
+    if (!isMap(start)) return NO_SPAN;
+    return this.findInMap(start, start + spanLength(value), name, length);
   }
 
-  /** Where the last keyText or messageText is. */
-  @inline text(): usize {
-    return strStart;
+  /** A str's bytes are UTF-8 as they are. */
+  @inline text(value: u64, plain: bool): u64 {
+    return strAt(spanStart(value));
   }
 
-  /** Whether the value [start, stop) is a map with a member of this name: the last one's value is found(). */
-  @inline findIn(start: usize, stop: usize, name: usize, length: i32): bool {
-    return isMap(start) && findInMap(start, stop, name, length);
-  }
-
-  @inline foundStart(): usize {
-    return foundStart;
-  }
-
-  @inline foundEnd(): usize {
-    return foundEnd;
-  }
-
-  /** Whether the value at start is a str: its bytes are stringStart()..stringEnd(). */
-  @inline isString(start: usize, stop: usize): bool {
-    return strAt(start);
-  }
-
-  @inline stringStart(): usize {
-    return strStart;
-  }
-
-  @inline stringEnd(): usize {
-    return strEnd;
-  }
-
-  /** A str's bytes are UTF-8 as they are: [start, stop), text() says where. */
-  @inline messageText(start: usize, stop: usize, plain: bool): i32 {
-    strStart = start;
-    return <i32>(stop - start);
-  }
-
-  /** An own key's form as written before its value, at `at`: a str (fixstr or str 8, never a NUL); its length. */
+  /** A str (fixstr or str 8, never a NUL). */
   keyForm(at: usize, name: usize, length: i32): i32 {
     let header = 1;
     if (length < 32) store<u8>(at, <u8>(FIXSTR | length));
@@ -408,43 +248,163 @@ function writeBase64Bytes(p: usize, length: usize): void {
 
   @inline close(): void {}
 
-  /** Member i of the record read, its key and value as they were. */
-  @inline writeMember(i: i32, first: bool): void {
-    writeBytes(memberKeyStart(i), memberValueEnd(i) - memberKeyStart(i));
+  /** Each member's key and value as they were: a run of members kept is the record's own bytes, copied at once. */
+  writeMembers(skipped: usize): void {
+    // The record's bytes [from, to) are still to be written.
+    let from: usize = 0;
+    let to: usize = 0;
+    for (let i = 0; i < memberCount(); i++) {
+      if (load<u8>(skipped + i)) continue;
+      const key = memberKeyStart(i);
+      if (key != to) {
+        if (to != 0) writeBytes(from, to - from);
+        from = key;
+      }
+      to = memberValueEnd(i);
+    }
+    if (to != 0) writeBytes(from, to - from);
   }
 
-  @inline writeBool(value: bool): void {
-    writeByte(value ? TRUE : FALSE);
+  boolForm(at: usize, value: bool): i32 {
+    store<u8>(at, <u8>(value ? TRUE : FALSE));
+    return 1;
   }
 
-  /** A number, as a str: few doubles (and not the integer 0) have an encoding without a NUL byte. */
+  /** As a str: few doubles (and not the integer 0) have an encoding without a NUL byte. */
   writeNumber(value: f64, decimals: i32): void {
-    const header = outLength;
+    const header = written();
     writeByte(FIXSTR); // no number takes more than 31 characters
     if (decimals > 0) writeRounded(value, decimals);
     else writeNumber(value);
-    store<u8>(out + header, <u8>(FIXSTR | <u32>(outLength - header - 1)));
+    rewriteByte(header, FIXSTR | <u32>(written() - header - 1));
   }
 
-  /** UTF-8 text, as a str. */
+  /** As a str. */
   @inline writeText(p: usize, length: usize): void {
     writeStr(p, length);
   }
 
-  /** A record that cannot go on as itself, as base64 (see writeBase64). */
+  /** As base64 (see writeBase64). */
   @inline writeCarried(record: usize, length: usize): void {
     writeBase64(record, length);
   }
 
-  /** Whether the members not flagged in `skipped` (a byte each) and `added` more can be written without a NUL byte. */
+  /** When they hold no NUL byte, and their count has an encoding without one. */
   canCarry(skipped: usize, added: i32): bool {
     let kept = 0;
-    for (let i = 0; i < memberCount; i++) {
+    for (let i = 0; i < memberCount(); i++) {
       if (load<u8>(skipped + i)) continue;
       if (!nulFree(memberKeyStart(i), memberValueEnd(i) - memberKeyStart(i))) return false;
       kept++;
     }
     return canWriteMap(<u64>(kept + added));
+  }
+
+  /** The record [p, end) as one msgpack map, its top-level members into members.ts. */
+  private parse(p: usize, end: usize): usize {
+    this.end = end;
+    clearMembers();
+    if (p == end) return this.fail("empty record");
+    const header = mapHeader(p, end);
+    if (header < 0) return this.fail("not a msgpack map");
+    const count = header & 0xffffffff;
+    p += <usize>(header >> 32);
+    if (<u64>count > <u64>(end - p)) return this.fail("truncated msgpack");
+    for (let i: i64 = 0; i < count; i++) {
+      const keyStart = p;
+      p = this.skipValue(p);
+      if (p == FAILED) return FAILED;
+      const valueStart = p;
+      p = this.skipValue(p);
+      if (p == FAILED) return FAILED;
+      addMember(keyStart, valueStart, valueStart, p, 0);
+    }
+    if (p != end) return this.fail("trailing bytes after the record");
+    return p;
+  }
+
+  /** In the validated map [start, stop), the value of the last member named [name, name + length); NO_SPAN when none. */
+  private findInMap(start: usize, stop: usize, name: usize, length: i32): u64 {
+    this.end = stop;
+    const header = mapHeader(start, stop);
+    const count = header & 0xffffffff;
+    let p = start + <usize>(header >> 32);
+    let found = NO_SPAN;
+    for (let i: i64 = 0; i < count; i++) {
+      const keyStart = p;
+      const valueStart = this.skipValue(p);
+      p = this.skipValue(valueStart);
+      if (strEquals(keyStart, name, length)) found = span(valueStart, p - valueStart);
+    }
+    return found;
+  }
+
+  /** Past one value of any depth at p. */
+  private skipValue(p: usize): usize {
+    const end = this.end;
+    let depth = 0;
+    while (true) {
+      if (p >= end) return this.fail("truncated msgpack");
+      const b = <u32>load<u8>(p);
+      const left = end - p;
+      let size: u64 = 1; // header and payload of a scalar, or the header of a container
+      let children: u64 = 0;
+      if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) size = 1;
+      else if (b <= 0x8f) children = <u64>(b & 15) * 2;
+      else if (b <= 0x9f) children = <u64>(b & 15);
+      else if (b <= 0xbf) size = 1 + <u64>(b & 31);
+      else if (b == 0xc1) return this.fail("invalid msgpack byte 0xc1");
+      else if (b == 0xc4 || b == 0xd9) size = left < 2 ? 2 : 2 + <u64>load<u8>(p + 1);
+      else if (b == 0xc5 || b == 0xda) size = left < 3 ? 3 : 3 + u16At(p + 1);
+      else if (b == 0xc6 || b == 0xdb) size = left < 5 ? 5 : 5 + u32At(p + 1);
+      else if (b == 0xc7) size = left < 2 ? 3 : 3 + <u64>load<u8>(p + 1);
+      else if (b == 0xc8) size = left < 3 ? 4 : 4 + u16At(p + 1);
+      else if (b == 0xc9) size = left < 5 ? 6 : 6 + u32At(p + 1);
+      else if (b == 0xca || b == 0xce || b == 0xd2) size = 5;
+      else if (b == 0xcb || b == 0xcf || b == 0xd3) size = 9;
+      else if (b == 0xcc || b == 0xd0) size = 2;
+      else if (b == 0xcd || b == 0xd1) size = 3;
+      else if (b == 0xd4) size = 3;
+      else if (b == 0xd5) size = 4;
+      else if (b == 0xd6) size = 6;
+      else if (b == 0xd7) size = 10;
+      else if (b == 0xd8) size = 18;
+      else if (b == 0xdc) {
+        size = 3;
+        if (left >= 3) children = u16At(p + 1);
+      } else if (b == 0xdd) {
+        size = 5;
+        if (left >= 5) children = u32At(p + 1);
+      } else if (b == 0xde) {
+        size = 3;
+        if (left >= 3) children = u16At(p + 1) * 2;
+      } else {
+        size = 5;
+        if (left >= 5) children = u32At(p + 1) * 2;
+      }
+      if (size > <u64>left) return this.fail("truncated msgpack");
+      p += <usize>size;
+      if (children > 0) {
+        // Every item takes at least a byte: a count beyond what is left is a lie, not a loop to run.
+        if (children > <u64>(end - p)) return this.fail("truncated msgpack");
+        if (depth == MAX_DEPTH) return this.fail("nested deeper than 65536 levels");
+        store<u64>(remaining + (<usize>depth << 3), children);
+        depth++;
+        continue;
+      }
+      // A value is complete: count it off its containers.
+      while (depth > 0) {
+        const at = remaining + (<usize>(depth - 1) << 3);
+        const left = load<u64>(at) - 1;
+        if (left > 0) {
+          store<u64>(at, left);
+          break;
+        }
+        depth--;
+      }
+      if (depth == 0) return p;
+    }
+    return FAILED;
   }
 }
 

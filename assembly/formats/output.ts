@@ -4,9 +4,11 @@
 import { resize } from "../base/buffers";
 import { dtoa_buffered } from "util/number";
 
-export let out: usize = 0;
+// The buffer, its size and how much of it is written: module-level, as every write reads them and
+// a global costs the interpreter one operation where a field costs two.
+let out: usize = 0;
 let outCapacity: usize = 0;
-export let outLength: usize = 0;
+let outLength: usize = 0;
 
 export function beginOutput(expected: usize): void {
   outLength = 0;
@@ -26,6 +28,18 @@ function grow(needed: usize): void {
   outCapacity = capacity;
 }
 
+/** How many bytes are written. */
+// @ts-ignore: decorator
+@inline export function written(): usize {
+  return outLength;
+}
+
+/** Overwrites the byte written at `offset` (a header whose value is known only after what follows it). */
+// @ts-ignore: decorator
+@inline export function rewriteByte(offset: usize, b: u32): void {
+  store<u8>(out + offset, <u8>b);
+}
+
 /** Ends the output with its NUL; returns where it starts. */
 export function finishOutput(): usize {
   reserve(0);
@@ -33,7 +47,8 @@ export function finishOutput(): usize {
   return out;
 }
 
-export function writeByte(b: u32): void {
+// @ts-ignore: decorator
+@inline export function writeByte(b: u32): void {
   reserve(1);
   store<u8>(out + outLength, <u8>b);
   outLength++;
@@ -94,8 +109,7 @@ export function writeNumber(value: f64): void {
   }
   const magnitude = Math.abs(value);
   if (magnitude >= 1e-6 && magnitude < 1e15) {
-    const n = shortestDecimal(magnitude);
-    writeDecimal(value < 0, n, shortestDecimals);
+    writeShortest(value < 0, magnitude);
     return;
   }
   // Outside the range any score takes: AssemblyScript's own printing (its last digit may differ).
@@ -106,24 +120,30 @@ export function writeNumber(value: f64): void {
 }
 
 /**
- * A number that has at most `decimals` decimals (VADER rounds its scores so), printed as
+ * A number that has at most `decimals` (1 to 9) decimals (VADER rounds its scores so), printed as
  * writeNumber prints it: its n * 10^-decimals, trailing zeros dropped, is the only decimal with
  * so few decimals that reads back as it, so the search is skipped.
  */
 export function writeRounded(value: f64, decimals: i32): void {
+  if (value == 0) {
+    writeByte(0x30);
+    return;
+  }
   const magnitude = Math.abs(value);
   const scale = <f64>unchecked(POWERS_OF_TEN[decimals]);
-  let n = Math.round(magnitude * scale);
-  if (value == 0 || magnitude >= 1e9 || n / scale != magnitude) {
+  const rounded = Math.round(magnitude * scale);
+  if (magnitude >= 1e9 || rounded / scale != magnitude) {
     writeNumber(value);
     return;
   }
+  // An integer below 10^18 from here: its trailing zeros go with integer division.
+  let n = <u64>rounded;
   let d = decimals;
   while (d > 0 && n % 10 == 0) {
     n /= 10;
     d--;
   }
-  writeDecimal(value < 0, <u64>n, d);
+  writeDecimal(value < 0, n, d);
 }
 
 // The shortest decimal, exactly: a double is m * 2^e, so m * 2^e * 10^s is m * 5^s / 2^shift, an
@@ -140,11 +160,8 @@ const POWERS_OF_TEN: StaticArray<u64> = [
   10000000000000000, 100000000000000000, 1000000000000000000,
 ];
 
-let productHigh: u64 = 0;
-let productLow: u64 = 0;
-
-/** a * b as 128 bits into productHigh and productLow. */
-function multiply(a: u64, b: u64): void {
+/** (a * b) >> shift, of the 128-bit product (shift 1 to 63; the result fits 64 bits). */
+function productShifted(a: u64, b: u64, shift: u64): u64 {
   const al = a & 0xffffffff;
   const ah = a >> 32;
   const bl = b & 0xffffffff;
@@ -153,31 +170,22 @@ function multiply(a: u64, b: u64): void {
   const lh = al * bh;
   const hl = ah * bl;
   const middle = (ll >> 32) + (lh & 0xffffffff) + (hl & 0xffffffff);
-  productLow = (ll & 0xffffffff) | (middle << 32);
-  productHigh = ah * bh + (lh >> 32) + (hl >> 32) + (middle >> 32);
+  const low = (ll & 0xffffffff) | (middle << 32);
+  const high = ah * bh + (lh >> 32) + (hl >> 32) + (middle >> 32);
+  return (high << (64 - shift)) | (low >> shift);
 }
 
-/** The last product shifted right by `shift` (1 to 63; the result fits 64 bits). */
+/** The low `shift` bits of a * b: those of the 64-bit product, which wraps. */
 // @ts-ignore: decorator
-@inline function productShifted(shift: u64): u64 {
-  return (productHigh << (64 - shift)) | (productLow >> shift);
+@inline function productRemainder(a: u64, b: u64, shift: u64): u64 {
+  return (a * b) & ((<u64>1 << shift) - 1);
 }
-
-/** Whether the last product has any of its low `shift` bits set. */
-// @ts-ignore: decorator
-@inline function productRemainder(shift: u64): u64 {
-  return productLow & ((<u64>1 << shift) - 1);
-}
-
-/** The decimals of the last shortestDecimal. */
-let shortestDecimals = 0;
 
 /**
- * The decimal with the fewest significant digits that reads back as magnitude (in [1e-6, 1e15)),
- * the nearest such when several, ties to even, as ECMAScript's Number::toString chooses it:
- * returns its digits n, and sets shortestDecimals so that it is n * 10^-shortestDecimals.
+ * Writes the decimal with the fewest significant digits that reads back as magnitude (in [1e-6,
+ * 1e15)), the nearest such when several, ties to even, as ECMAScript's Number::toString chooses it.
  */
-function shortestDecimal(magnitude: f64): u64 {
+function writeShortest(negative: bool, magnitude: f64): void {
   const bits = reinterpret<u64>(magnitude);
   const exponent = <i32>(bits >> 52);
   const m = (bits & 0xfffffffffffff) | (<u64>1 << 52);
@@ -187,17 +195,15 @@ function shortestDecimal(magnitude: f64): u64 {
   const shift = <u64>(1075 - exponent - s + 2); // over 4 * 2^shift, so that the ends are whole
   const five = unchecked(POWERS_OF_FIVE[s]);
   const even = (m & 1) == 0;
-  multiply(4 * m, five);
-  let n = productShifted(shift);
-  const fraction = productRemainder(shift);
+  let n = productShifted(4 * m, five, shift);
+  const fraction = productRemainder(4 * m, five, shift);
   // The interval that reads back: half a gap either side, the gap below half as wide when m is
   // a power of two; its ends belong to it when m is even (reading back rounds ties to even).
-  multiply(4 * m + 2, five);
-  let high = productShifted(shift);
-  if (!even && productRemainder(shift) == 0) high--;
-  multiply(4 * m - (m == <u64>1 << 52 && exponent > 1 ? 1 : 2), five);
-  let low = productShifted(shift);
-  if (productRemainder(shift) != 0 || !even) low++;
+  let high = productShifted(4 * m + 2, five, shift);
+  if (!even && productRemainder(4 * m + 2, five, shift) == 0) high--;
+  const below = 4 * m - (m == <u64>1 << 52 && exponent > 1 ? 1 : 2);
+  let low = productShifted(below, five, shift);
+  if (productRemainder(below, five, shift) != 0 || !even) low++;
   // Fewest digits: drop the last while the interval still holds a multiple of ten; the magnitude
   // keeps its dropped digits in rest, which counts in units of the last digit kept.
   let dropped = 0;
@@ -226,8 +232,7 @@ function shortestDecimal(magnitude: f64): u64 {
     n *= unchecked(POWERS_OF_TEN[-decimals]);
     decimals = 0;
   }
-  shortestDecimals = decimals;
-  return n;
+  writeDecimal(negative, n, decimals);
 }
 
 // "00" to "99": digits are written two at a time, half as many divisions as one at a time.

@@ -1,4 +1,4 @@
-import { beginOutput, out, outLength, writeNumber, writeRounded } from "../../formats/output";
+import { beginOutput, finishOutput, written, writeNumber, writeRounded } from "../../formats/output";
 import { roundFixed } from "../../sentiment/vader";
 
 /** What writeNumber or writeRounded printed, as a string. */
@@ -6,7 +6,7 @@ function printed(value: f64, decimals: i32): string {
   beginOutput(64);
   if (decimals > 0) writeRounded(value, decimals);
   else writeNumber(value);
-  return String.UTF8.decodeUnsafe(out, outLength);
+  return String.UTF8.decodeUnsafe(finishOutput(), written());
 }
 
 describe("numbers", () => {
