@@ -3,16 +3,14 @@
 //   tarkin_filter, which returns the record that goes on as a NUL-terminated string.
 // - The host's (the tarkin CLI): write a message into the input buffer and call one function;
 //   results land in a fixed block of f64s, so a call costs no allocation either way.
-import { ensurePack, packArea, PACK_CAPACITY } from "./abi/pack";
+import { ensurePack, packArea, PACK_CAPACITY, settings } from "./abi/pack";
+import { Verdict } from "./decision/scorer";
 import { polarity_scores, PolarityScores } from "./sentiment/vader";
 import { WordTrace } from "./sentiment/vader-words";
 import {
-  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages,
-  gateCount, gateMean, gateVariance, gateMaximum, gateThreshold, resetGate, explainSurprise, explainCapacity, explainedValue,
+  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages, explainSurprise, explainCapacity, explainedValue,
 } from "./models/surprise";
-import {
-  filterJson, filterMsgpack, scoreMessage, stats, verdictSentiment, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly, verdictCovered,
-} from "./abi/filter";
+import { filterJson, filterMsgpack, stats } from "./abi/filter";
 import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, covered } from "./models/fields";
 import { lowerBegin, lowerNext, encodeAt } from "./base/utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./base/buffers";
@@ -78,16 +76,19 @@ export function sentiment(length: i32): void {
   writeSentiment(sentimentScores);
 }
 
+// The score and score_lines entry points' verdict.
+const verdict = new Verdict();
+
 /** Scores one message: surprise, the gate, sentiment, fear and the decision. */
 export function score(length: i32): void {
   ensurePack();
-  scoreMessage(inputBuffer.at, inputBuffer.at + length);
-  writeSentiment(verdictSentiment);
-  store<f64>(results + RESULT_SURPRISE, verdictSurprise);
-  store<f64>(results + RESULT_INFREQUENT, verdictInfrequent ? 1 : 0);
-  store<f64>(results + RESULT_FEAR, verdictFear);
-  store<f64>(results + RESULT_ANOMALY, verdictAnomaly ? 1 : 0);
-  store<f64>(results + RESULT_COVERED, verdictCovered ? 1 : 0);
+  settings.scorer.score(inputBuffer.at, inputBuffer.at + length, verdict);
+  writeSentiment(verdict.sentiment);
+  store<f64>(results + RESULT_SURPRISE, verdict.surprise);
+  store<f64>(results + RESULT_INFREQUENT, verdict.infrequent ? 1 : 0);
+  store<f64>(results + RESULT_FEAR, verdict.fear);
+  store<f64>(results + RESULT_ANOMALY, verdict.anomaly ? 1 : 0);
+  store<f64>(results + RESULT_COVERED, verdict.covered ? 1 : 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,10 +193,11 @@ export function train_lines(length: i32): void {
 export function score_lines(length: i32): i32 {
   ensurePack();
   let anomalous = 0;
+  const scorer = settings.scorer;
   beginLines(length);
   while (nextLine()) {
-    scoreMessage(lineStart, lineEnd);
-    if (verdictAnomaly) anomalous++;
+    scorer.score(lineStart, lineEnd, verdict);
+    if (verdict.anomaly) anomalous++;
   }
   return anomalous;
 }
@@ -233,23 +235,26 @@ export function model_bytes(): i32 {
   return savedBytes;
 }
 
-/** The gate's statistics (layouts.ts GATE_): where they are. */
+/** The pack's scorer's gate statistics (layouts.ts GATE_): where they are. */
 export function gate_state(): usize {
-  store<f64>(gateState + GATE_COUNT, gateCount());
-  store<f64>(gateState + GATE_MEAN, gateMean());
-  store<f64>(gateState + GATE_VARIANCE, gateVariance());
-  store<f64>(gateState + GATE_MAXIMUM, gateMaximum());
+  ensurePack();
+  const gate = settings.scorer.gate;
+  store<f64>(gateState + GATE_COUNT, gate.count());
+  store<f64>(gateState + GATE_MEAN, gate.mean());
+  store<f64>(gateState + GATE_VARIANCE, gate.variance());
+  store<f64>(gateState + GATE_MAXIMUM, gate.maximum());
   return gateState;
 }
 
 /** The surprise the next record must exceed to pass the gate (Infinity: none can pass yet). */
 export function gate_threshold(): f64 {
   ensurePack();
-  return gateThreshold();
+  return settings.scorer.gateThreshold();
 }
 
 export function gate_reset(): void {
-  resetGate();
+  ensurePack();
+  settings.scorer.gate.reset();
 }
 
 // ---------------------------------------------------------------------------------------------
