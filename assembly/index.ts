@@ -36,6 +36,17 @@ const gateState = memory.data(GATE_STATE, 8);
 const inputBuffer = new Growable();
 const outputBuffer = new Growable();
 
+/** How much the last call handed back, for the host to ask next (model_bytes, explain_count, lowercase_bytes). */
+class Handed {
+  /** What model_save wrote: the characters' model, then the fields'. */
+  savedBytes: i32 = 0;
+  /** The entries the last explain_ call wrote. */
+  explainedCount: i32 = 0;
+  /** The bytes lowercase wrote. */
+  lowercaseLength: i32 = 0;
+}
+const handed = new Handed();
+
 /** A buffer of at least `length` bytes for the next call's input. */
 export function input(length: i32): usize {
   return inputBuffer.reserve(<usize>length);
@@ -156,34 +167,42 @@ export function train(length: i32): void {
   learn(inputBuffer.at, inputBuffer.at + length);
 }
 
-// The lines of the input's first `length` bytes, for the host to hand over large blocks: a line
-// ends at \n, a \r before it is dropped, and text after the last \n is a line too.
-let linePos: usize = 0;
-let linesEnd: usize = 0;
-let lineStart: usize = 0;
-let lineEnd: usize = 0;
+/**
+ * The lines of the input's first `length` bytes, for the host to hand over large blocks: a line
+ * ends at \n, a \r before it is dropped, and text after the last \n is a line too.
+ */
+class Lines {
+  /** The line next() found. */
+  start: usize = 0;
+  end: usize = 0;
+  private at: usize = 0;
+  private stop: usize = 0;
 
-function beginLines(length: i32): void {
-  linePos = inputBuffer.at;
-  linesEnd = inputBuffer.at + <usize>length;
-}
+  begin(length: i32): void {
+    this.at = inputBuffer.at;
+    this.stop = inputBuffer.at + <usize>length;
+  }
 
-/** The next line into [lineStart, lineEnd); false past the last. */
-function nextLine(): bool {
-  if (linePos >= linesEnd) return false;
-  let p = linePos;
-  while (p < linesEnd && load<u8>(p) != 0x0a) p++;
-  lineStart = linePos;
-  lineEnd = p > lineStart && load<u8>(p - 1) == 0x0d ? p - 1 : p;
-  linePos = p + 1;
-  return true;
+  /** The next line into [start, end); false past the last. */
+  next(): bool {
+    const stop = this.stop;
+    if (this.at >= stop) return false;
+    let p = this.at;
+    while (p < stop && load<u8>(p) != 0x0a) p++;
+    const start = this.at;
+    this.start = start;
+    this.end = p > start && load<u8>(p - 1) == 0x0d ? p - 1 : p;
+    this.at = p + 1;
+    return true;
+  }
 }
+const lines = new Lines();
 
 /** Trains on every line of the input's first `length` bytes. */
 export function train_lines(length: i32): void {
   ensurePack();
-  beginLines(length);
-  while (nextLine()) learn(lineStart, lineEnd);
+  lines.begin(length);
+  while (lines.next()) learn(lines.start, lines.end);
 }
 
 /**
@@ -194,9 +213,9 @@ export function score_lines(length: i32): i32 {
   ensurePack();
   let anomalous = 0;
   const scorer = settings.scorer;
-  beginLines(length);
-  while (nextLine()) {
-    scorer.score(lineStart, lineEnd, verdict);
+  lines.begin(length);
+  while (lines.next()) {
+    scorer.score(lines.start, lines.end, verdict);
     if (verdict.anomaly) anomalous++;
   }
   return anomalous;
@@ -217,8 +236,8 @@ export function model_characters(): i32 {
 /** Writes the model's bytes (the pack's model layout) and returns where; model_bytes() says how many. */
 export function model_save(): usize {
   ensurePack();
-  savedBytes = modelBytes() + fieldModelBytes();
-  const p = outputBuffer.reserve(<usize>savedBytes);
+  handed.savedBytes = modelBytes() + fieldModelBytes();
+  const p = outputBuffer.reserve(<usize>handed.savedBytes);
   saveModel(p);
   saveFields(p + <usize>modelBytes());
   return p;
@@ -230,9 +249,8 @@ export function model_messages(): f64 {
 }
 
 /** The length of what model_save() wrote: the characters' model, then the fields'. */
-let savedBytes: i32 = 0;
 export function model_bytes(): i32 {
-  return savedBytes;
+  return handed.savedBytes;
 }
 
 /** The pack's scorer's gate statistics (layouts.ts GATE_): where they are. */
@@ -260,13 +278,11 @@ export function gate_reset(): void {
 // ---------------------------------------------------------------------------------------------
 // Explaining one message, for `tarkin explain`. Not the per-record path: it may allocate.
 
-let explainedCount: i32 = 0;
-
 /** Per model character and per unseen character, the details (layouts.ts EXPLAIN_CHAR); explain_count() says how many. */
 export function explain_characters(length: i32): usize {
   ensurePack();
   const p = outputBuffer.reserve(<usize>explainCapacity(length));
-  explainedCount = explainSurprise(inputBuffer.at, inputBuffer.at + length, p);
+  handed.explainedCount = explainSurprise(inputBuffer.at, inputBuffer.at + length, p);
   store<f64>(results + RESULT_SURPRISE, explainedValue);
   return p;
 }
@@ -275,7 +291,7 @@ export function explain_characters(length: i32): usize {
 export function explain_fields(length: i32): usize {
   ensurePack();
   store<f64>(results + RESULT_SURPRISE, explainFields(inputBuffer.at, inputBuffer.at + length));
-  explainedCount = explainedGrams;
+  handed.explainedCount = explainedGrams;
   return explainedAddress();
 }
 
@@ -295,7 +311,7 @@ export function explained_covered(): i32 {
 }
 
 export function explain_count(): i32 {
-  return explainedCount;
+  return handed.explainedCount;
 }
 
 /** Sentiment with a trace of every word (layouts.ts TRACE_WORD); explain_count() says how many. */
@@ -304,12 +320,11 @@ export function explain_words(length: i32): usize {
   polarity_scores(inputBuffer.at, inputBuffer.at + length, sentimentScores, explainedWords);
   writeSentiment(sentimentScores);
   store<f64>(results + RESULT_EMPHASIS, sentimentScores.amplifier);
-  explainedCount = explainedWords.count;
+  handed.explainedCount = explainedWords.count;
   return explainedWords.at;
 }
 
 /** The input lowercased as the model sees it (UTF-8); returns where, lowercase_bytes() says how many. */
-let lowercaseLength: i32 = 0;
 export function lowercase(length: i32): usize {
   const p = outputBuffer.reserve(<usize>length * 3 + 4);
   let n = 0;
@@ -319,10 +334,10 @@ export function lowercase(length: i32): usize {
     if (cp < 0) break;
     n += encodeAt(p + n, <u32>cp);
   }
-  lowercaseLength = n;
+  handed.lowercaseLength = n;
   return p;
 }
 
 export function lowercase_bytes(): i32 {
-  return lowercaseLength;
+  return handed.lowercaseLength;
 }

@@ -87,6 +87,8 @@ class OwnKeys {
   bytes: Growable = new Growable();
   at: StaticArray<i32> = new StaticArray<i32>(SUFFIXES.length + 1);
   prefix: usize = 0;
+  /** Fields written so far into the record going out in this format (the first goes without the separator). */
+  written: i32 = 0;
 
   /** The keys for the pack's prefix (1 to 64 ASCII characters). */
   ensure<E>(events: E): void {
@@ -114,17 +116,10 @@ const msgpackKeys = new OwnKeys();
 // Per member: 1 when it is one of tarkin's own fields.
 const ownFlags = new Growable();
 
-/** The member's key as UTF-8, in place where it can be: its length, keyAt says where; -1 when it has none. */
-let keyAt: usize = 0;
-// @ts-ignore: decorator
-@inline function keyBytes<E>(events: E, i: i32): i32 {
-  const n = events.keyText(i);
-  keyAt = events.text();
-  return n;
-}
-
 function isOwnField<E>(events: E, i: i32, prefix: usize, prefixLength: i32): bool {
-  const n = keyBytes<E>(events, i);
+  // The member's key as UTF-8, in place where it can be (events.text() says where); -1 when it has none.
+  const n = events.keyText(i);
+  const keyAt = events.text();
   // Every own field's name is the prefix and more: most keys are ruled out by their first byte,
   // rather than by a length test for each of the eight names (per member, on every record).
   if (n <= prefixLength || load<u8>(keyAt) != load<u8>(prefix) || memory.compare(keyAt, prefix, <usize>prefixLength) != 0) return false;
@@ -153,13 +148,11 @@ function markOwnFields<E>(events: E): i32 {
 // ---------------------------------------------------------------------------------------------
 // Writing fields, in the record's format.
 
-let fieldsWritten = 0;
-
 function key<E>(events: E, keys: OwnKeys, field: i32): void {
   // The first field of a record goes without the separator.
-  const from = unchecked(keys.at[field]) + (fieldsWritten > 0 ? 0 : events.separatorBytes());
+  const from = unchecked(keys.at[field]) + (keys.written > 0 ? 0 : events.separatorBytes());
   writeBytes(keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[field + 1]) - from));
-  fieldsWritten++;
+  keys.written++;
 }
 
 function boolField<E>(events: E, keys: OwnKeys, field: i32, value: bool): void {
@@ -184,11 +177,11 @@ function recordField<E>(events: E, keys: OwnKeys, record: usize, length: usize):
   events.writeCarried(record, length);
 }
 
-function writeMembers<E>(events: E): void {
+function writeMembers<E>(events: E, keys: OwnKeys): void {
   for (let i = 0; i < memberCount; i++) {
     if (load<u8>(ownFlags.at + i)) continue;
-    events.writeMember(i, fieldsWritten == 0);
-    fieldsWritten++;
+    events.writeMember(i, keys.written == 0);
+    keys.written++;
   }
 }
 
@@ -199,19 +192,24 @@ const FOUND = 0;
 const MISSING = 1;
 const NOT_STRING = 2;
 const NO_MODEL = 3;
-/** The message string's bytes: as written (JSON, escapes still in) or as they are (msgpack). */
-let messageStart: usize = 0;
-let messageEnd: usize = 0;
-/** Whether the message is known to have no escape (a top-level member's string: its scan said so). */
-let messagePlain = false;
-let badField: i32 = -1;
+/** What the search for the record's message found. */
+class Found {
+  /** The message string's bytes: as written (JSON, escapes still in) or as they are (msgpack). */
+  start: usize = 0;
+  end: usize = 0;
+  /** Whether the message is known to have no escape (a top-level member's string: its scan said so). */
+  plain: bool = false;
+  /** The message field that held something other than a string. */
+  badField: i32 = -1;
+}
+const found = new Found();
 
 function keyEquals<E>(events: E, i: i32, name: usize, length: i32): bool {
-  return keyBytes<E>(events, i) == length && memory.compare(keyAt, name, <usize>length) == 0;
+  return events.keyText(i) == length && memory.compare(events.text(), name, <usize>length) == 0;
 }
 
-/** Follows the i-th field's dotted path; FOUND sets messageStart/messageEnd, NOT_STRING badField. */
-function followField<E>(events: E, i: i32): i32 {
+/** Follows the i-th field's dotted path; FOUND sets the message's bytes, NOT_STRING its badField. */
+function followField<E>(events: E, i: i32, message: Found): i32 {
   const field = settings.messageField(i);
   let segment = field + 4;
   const stop = segment + <usize>load<u32>(field);
@@ -229,11 +227,11 @@ function followField<E>(events: E, i: i32): i32 {
           found = true;
           valueStart = memberValueStart(m);
           valueEnd = memberValueEnd(m);
-          messagePlain = memberIsPlain(m, VALUE_PLAIN);
+          message.plain = memberIsPlain(m, VALUE_PLAIN);
         }
       }
     } else {
-      messagePlain = false;
+      message.plain = false;
       found = events.findIn(valueStart, valueEnd, segment, length);
       valueStart = events.foundStart();
       valueEnd = events.foundEnd();
@@ -244,22 +242,22 @@ function followField<E>(events: E, i: i32): i32 {
     segment = dot + 1;
   }
   if (!events.isString(valueStart, valueEnd)) {
-    badField = i;
+    message.badField = i;
     return NOT_STRING;
   }
-  messageStart = events.stringStart();
-  messageEnd = events.stringEnd();
+  message.start = events.stringStart();
+  message.end = events.stringEnd();
   return FOUND;
 }
 
 /** A dotted path's separator. */
 const DOT: u32 = 0x2e;
 
-function findMessage<E>(events: E): i32 {
+function findMessage<E>(events: E, found: Found): i32 {
   let result = MISSING;
   const fieldCount = settings.fieldCount;
   for (let i = 0; i < fieldCount; i++) {
-    const r = followField<E>(events, i);
+    const r = followField<E>(events, i, found);
     if (r == FOUND) return FOUND;
     if (r == NOT_STRING && result == MISSING) result = NOT_STRING;
   }
@@ -267,7 +265,7 @@ function findMessage<E>(events: E): i32 {
 }
 
 /** Why the message could not be found, into the error text. */
-function noteMissing(status: i32): void {
+function noteMissing(status: i32, found: Found): void {
   if (status == NO_MODEL) {
     noteAscii("this module has no packed model: build one with tarkin pack");
   } else if (status == MISSING) {
@@ -279,7 +277,7 @@ function noteMissing(status: i32): void {
     noteAscii(")");
   } else {
     noteAscii("message field ");
-    noteFieldName(settings.messageField(badField));
+    noteFieldName(settings.messageField(found.badField));
     noteAscii(" is not a string");
   }
 }
@@ -303,7 +301,7 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
   ensurePack();
   keys.ensure<E>(events);
   beginOutput(length + (length >> 1) + 256);
-  fieldsWritten = 0;
+  keys.written = 0;
   note.length = 0;
   if (record == 0 || !events.read(record, length)) {
     if (record == 0) noteAscii("the record could not be copied into the module");
@@ -320,10 +318,10 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
 
   const kept = markOwnFields<E>(events);
   const spoofed = kept < memberCount;
-  const status = settings.hasModel ? findMessage<E>(events) : NO_MODEL;
+  const status = settings.hasModel ? findMessage<E>(events, found) : NO_MODEL;
   if (status == FOUND) {
     // In place unless it has escapes (most messages have none).
-    const n = events.messageText(messageStart, messageEnd, messagePlain);
+    const n = events.messageText(found.start, found.end, found.plain);
     const start = events.text();
     // `npm run bench` also builds the module without scoring (asconfig.json's record-io target), to
     // measure what reading and writing records alone costs inside Fluent Bit. Compiled out otherwise.
@@ -336,7 +334,7 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
   // Drop mode drops only records it has scored as unremarkable and could have passed on as they
   // are, and only where the shipper skips a record on an empty result (JsonEvents.canDrop).
   if (status == FOUND && settings.outputMode == OUTPUT_DROP && events.canDrop() && !verdict.anomaly && !spoofed && intact) return EMPTY;
-  if (status != FOUND) noteMissing(status);
+  if (status != FOUND) noteMissing(status, found);
 
   if (!intact) {
     // msgpack that has no NUL-free encoding as it is: carry it whole as base64, and say so.
@@ -351,7 +349,7 @@ function filterRecord<E>(events: E, keys: OwnKeys, record: usize, length: usize)
     return finish<E>(events, true, true);
   }
   events.open(kept + added);
-  writeMembers<E>(events);
+  writeMembers<E>(events, keys);
   if (status == FOUND) {
     writeVerdict<E>(events, keys, true);
   } else {
