@@ -3,16 +3,14 @@
 //   tarkin_filter, which returns the record that goes on as a NUL-terminated string.
 // - The host's (the tarkin CLI): write a message into the input buffer and call one function;
 //   results land in a fixed block of f64s, so a call costs no allocation either way.
-import { ensurePack, packArea, PACK_CAPACITY } from "./abi/pack";
+import { ensurePack, packArea, PACK_CAPACITY, settings } from "./abi/pack";
+import { Verdict } from "./decision/scorer";
 import { polarity_scores, PolarityScores } from "./sentiment/vader";
 import { WordTrace } from "./sentiment/vader-words";
 import {
-  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages,
-  gateCount, gateMean, gateVariance, gateMaximum, gateThreshold, resetGate, explainSurprise, explainCapacity, explainedValue,
+  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages, explainSurprise, explainCapacity, explainedValue,
 } from "./models/surprise";
-import {
-  filterJson, filterMsgpack, scoreMessage, stats, verdictSentiment, verdictSurprise, verdictInfrequent, verdictFear, verdictAnomaly, verdictCovered,
-} from "./abi/filter";
+import { filterJson, filterMsgpack, stats } from "./abi/filter";
 import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, covered } from "./models/fields";
 import { lowerBegin, lowerNext, encodeAt } from "./base/utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./base/buffers";
@@ -37,6 +35,17 @@ const gateState = memory.data(GATE_STATE, 8);
 // model, explanations): each grows to the largest seen and is then reused.
 const inputBuffer = new Growable();
 const outputBuffer = new Growable();
+
+/** How much the last call handed back, for the host to ask next (model_bytes, explain_count, lowercase_bytes). */
+class Handed {
+  /** What model_save wrote: the characters' model, then the fields'. */
+  savedBytes: i32 = 0;
+  /** The entries the last explain_ call wrote. */
+  explainedCount: i32 = 0;
+  /** The bytes lowercase wrote. */
+  lowercaseLength: i32 = 0;
+}
+const handed = new Handed();
 
 /** A buffer of at least `length` bytes for the next call's input. */
 export function input(length: i32): usize {
@@ -78,16 +87,19 @@ export function sentiment(length: i32): void {
   writeSentiment(sentimentScores);
 }
 
+// The score and score_lines entry points' verdict.
+const verdict = new Verdict();
+
 /** Scores one message: surprise, the gate, sentiment, fear and the decision. */
 export function score(length: i32): void {
   ensurePack();
-  scoreMessage(inputBuffer.at, inputBuffer.at + length);
-  writeSentiment(verdictSentiment);
-  store<f64>(results + RESULT_SURPRISE, verdictSurprise);
-  store<f64>(results + RESULT_INFREQUENT, verdictInfrequent ? 1 : 0);
-  store<f64>(results + RESULT_FEAR, verdictFear);
-  store<f64>(results + RESULT_ANOMALY, verdictAnomaly ? 1 : 0);
-  store<f64>(results + RESULT_COVERED, verdictCovered ? 1 : 0);
+  settings.scorer.score(inputBuffer.at, inputBuffer.at + length, verdict);
+  writeSentiment(verdict.sentiment);
+  store<f64>(results + RESULT_SURPRISE, verdict.surprise);
+  store<f64>(results + RESULT_INFREQUENT, verdict.infrequent ? 1 : 0);
+  store<f64>(results + RESULT_FEAR, verdict.fear);
+  store<f64>(results + RESULT_ANOMALY, verdict.anomaly ? 1 : 0);
+  store<f64>(results + RESULT_COVERED, verdict.covered ? 1 : 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,34 +167,42 @@ export function train(length: i32): void {
   learn(inputBuffer.at, inputBuffer.at + length);
 }
 
-// The lines of the input's first `length` bytes, for the host to hand over large blocks: a line
-// ends at \n, a \r before it is dropped, and text after the last \n is a line too.
-let linePos: usize = 0;
-let linesEnd: usize = 0;
-let lineStart: usize = 0;
-let lineEnd: usize = 0;
+/**
+ * The lines of the input's first `length` bytes, for the host to hand over large blocks: a line
+ * ends at \n, a \r before it is dropped, and text after the last \n is a line too.
+ */
+class Lines {
+  /** The line next() found. */
+  start: usize = 0;
+  end: usize = 0;
+  private at: usize = 0;
+  private stop: usize = 0;
 
-function beginLines(length: i32): void {
-  linePos = inputBuffer.at;
-  linesEnd = inputBuffer.at + <usize>length;
-}
+  begin(length: i32): void {
+    this.at = inputBuffer.at;
+    this.stop = inputBuffer.at + <usize>length;
+  }
 
-/** The next line into [lineStart, lineEnd); false past the last. */
-function nextLine(): bool {
-  if (linePos >= linesEnd) return false;
-  let p = linePos;
-  while (p < linesEnd && load<u8>(p) != 0x0a) p++;
-  lineStart = linePos;
-  lineEnd = p > lineStart && load<u8>(p - 1) == 0x0d ? p - 1 : p;
-  linePos = p + 1;
-  return true;
+  /** The next line into [start, end); false past the last. */
+  next(): bool {
+    const stop = this.stop;
+    if (this.at >= stop) return false;
+    let p = this.at;
+    while (p < stop && load<u8>(p) != 0x0a) p++;
+    const start = this.at;
+    this.start = start;
+    this.end = p > start && load<u8>(p - 1) == 0x0d ? p - 1 : p;
+    this.at = p + 1;
+    return true;
+  }
 }
+const lines = new Lines();
 
 /** Trains on every line of the input's first `length` bytes. */
 export function train_lines(length: i32): void {
   ensurePack();
-  beginLines(length);
-  while (nextLine()) learn(lineStart, lineEnd);
+  lines.begin(length);
+  while (lines.next()) learn(lines.start, lines.end);
 }
 
 /**
@@ -192,10 +212,11 @@ export function train_lines(length: i32): void {
 export function score_lines(length: i32): i32 {
   ensurePack();
   let anomalous = 0;
-  beginLines(length);
-  while (nextLine()) {
-    scoreMessage(lineStart, lineEnd);
-    if (verdictAnomaly) anomalous++;
+  const scorer = settings.scorer;
+  lines.begin(length);
+  while (lines.next()) {
+    scorer.score(lines.start, lines.end, verdict);
+    if (verdict.anomaly) anomalous++;
   }
   return anomalous;
 }
@@ -215,8 +236,8 @@ export function model_characters(): i32 {
 /** Writes the model's bytes (the pack's model layout) and returns where; model_bytes() says how many. */
 export function model_save(): usize {
   ensurePack();
-  savedBytes = modelBytes() + fieldModelBytes();
-  const p = outputBuffer.reserve(<usize>savedBytes);
+  handed.savedBytes = modelBytes() + fieldModelBytes();
+  const p = outputBuffer.reserve(<usize>handed.savedBytes);
   saveModel(p);
   saveFields(p + <usize>modelBytes());
   return p;
@@ -228,40 +249,40 @@ export function model_messages(): f64 {
 }
 
 /** The length of what model_save() wrote: the characters' model, then the fields'. */
-let savedBytes: i32 = 0;
 export function model_bytes(): i32 {
-  return savedBytes;
+  return handed.savedBytes;
 }
 
-/** The gate's statistics (layouts.ts GATE_): where they are. */
+/** The pack's scorer's gate statistics (layouts.ts GATE_): where they are. */
 export function gate_state(): usize {
-  store<f64>(gateState + GATE_COUNT, gateCount());
-  store<f64>(gateState + GATE_MEAN, gateMean());
-  store<f64>(gateState + GATE_VARIANCE, gateVariance());
-  store<f64>(gateState + GATE_MAXIMUM, gateMaximum());
+  ensurePack();
+  const gate = settings.scorer.gate;
+  store<f64>(gateState + GATE_COUNT, gate.count());
+  store<f64>(gateState + GATE_MEAN, gate.mean());
+  store<f64>(gateState + GATE_VARIANCE, gate.variance());
+  store<f64>(gateState + GATE_MAXIMUM, gate.maximum());
   return gateState;
 }
 
 /** The surprise the next record must exceed to pass the gate (Infinity: none can pass yet). */
 export function gate_threshold(): f64 {
   ensurePack();
-  return gateThreshold();
+  return settings.scorer.gateThreshold();
 }
 
 export function gate_reset(): void {
-  resetGate();
+  ensurePack();
+  settings.scorer.gate.reset();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Explaining one message, for `tarkin explain`. Not the per-record path: it may allocate.
 
-let explainedCount: i32 = 0;
-
 /** Per model character and per unseen character, the details (layouts.ts EXPLAIN_CHAR); explain_count() says how many. */
 export function explain_characters(length: i32): usize {
   ensurePack();
   const p = outputBuffer.reserve(<usize>explainCapacity(length));
-  explainedCount = explainSurprise(inputBuffer.at, inputBuffer.at + length, p);
+  handed.explainedCount = explainSurprise(inputBuffer.at, inputBuffer.at + length, p);
   store<f64>(results + RESULT_SURPRISE, explainedValue);
   return p;
 }
@@ -270,7 +291,7 @@ export function explain_characters(length: i32): usize {
 export function explain_fields(length: i32): usize {
   ensurePack();
   store<f64>(results + RESULT_SURPRISE, explainFields(inputBuffer.at, inputBuffer.at + length));
-  explainedCount = explainedGrams;
+  handed.explainedCount = explainedGrams;
   return explainedAddress();
 }
 
@@ -290,7 +311,7 @@ export function explained_covered(): i32 {
 }
 
 export function explain_count(): i32 {
-  return explainedCount;
+  return handed.explainedCount;
 }
 
 /** Sentiment with a trace of every word (layouts.ts TRACE_WORD); explain_count() says how many. */
@@ -299,12 +320,11 @@ export function explain_words(length: i32): usize {
   polarity_scores(inputBuffer.at, inputBuffer.at + length, sentimentScores, explainedWords);
   writeSentiment(sentimentScores);
   store<f64>(results + RESULT_EMPHASIS, sentimentScores.amplifier);
-  explainedCount = explainedWords.count;
+  handed.explainedCount = explainedWords.count;
   return explainedWords.at;
 }
 
 /** The input lowercased as the model sees it (UTF-8); returns where, lowercase_bytes() says how many. */
-let lowercaseLength: i32 = 0;
 export function lowercase(length: i32): usize {
   const p = outputBuffer.reserve(<usize>length * 3 + 4);
   let n = 0;
@@ -314,10 +334,10 @@ export function lowercase(length: i32): usize {
     if (cp < 0) break;
     n += encodeAt(p + n, <u32>cp);
   }
-  lowercaseLength = n;
+  handed.lowercaseLength = n;
   return p;
 }
 
 export function lowercase_bytes(): i32 {
-  return lowercaseLength;
+  return handed.lowercaseLength;
 }

@@ -9,51 +9,15 @@ import { MsgpackEvents, MSGPACK_EVENTS } from "../formats/msgpack";
 import { memberCount, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "../formats/members";
 import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
 import { beginOutput, finishOutput, writeBytes } from "../formats/output";
-import {
-  ensurePack, hasModel, outputMode, minimumFear, fieldCount, messageField, fieldStart, fieldLength,
-  prefix, prefixLength,
-} from "./pack";
-import { surprise, passesGate, surpriseMode } from "../models/surprise";
-import { FIELD_NAMED, FIELD_AFTER, OUTPUT_FIELDS, OUTPUT_DROP, SURPRISE_TARKIN, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
-import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonEvidence } from "../models/fields";
-import { polarity_scores, PolarityScores, COMPOUND_DECIMALS } from "../sentiment/vader";
-import { fearOf, isAnomaly } from "../decision/fear";
-import { Growable, allocate } from "../base/buffers";
+import { ensurePack, settings } from "./pack";
+import { OUTPUT_FIELDS, OUTPUT_DROP, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
+import { COMPOUND_DECIMALS } from "../sentiment/vader";
+import { Verdict } from "../decision/scorer";
+import { Growable } from "../base/buffers";
+import { ShortText } from "../base/text";
 
-// ---------------------------------------------------------------------------------------------
-// The verdict on one message.
-
-/** VADER's scores of the message, filled by each scoreMessage. */
-export const verdictSentiment = new PolarityScores();
-export let verdictSurprise: f64 = 0;
-export let verdictInfrequent = false;
-export let verdictFear: f64 = 0;
-export let verdictAnomaly = false;
-/** Whether the model knows the message's log (fields.ts covered); the original's mode always does. */
-export let verdictCovered = true;
-
-/**
- * Scores a message (UTF-8): sentiment, surprise, the gate (its state carries on), fear, decision.
- * default: the field surprise; tarkin: the original's character surprise.
- */
-export function scoreMessage(start: usize, end: usize): void {
-  // `npm run bench` also builds the module without scoring (asconfig.json's record-io target), to
-  // measure what reading and writing records alone costs inside Fluent Bit. Compiled out otherwise.
-  if (isDefined(RECORD_IO_ONLY)) return;
-  const mode = surpriseMode();
-  const sentiment = verdictSentiment;
-  polarity_scores(start, end, sentiment);
-  if (mode == SURPRISE_TARKIN) {
-    verdictSurprise = surprise(start, end);
-    verdictCovered = true;
-  } else {
-    verdictSurprise = fieldSurprise(start, end);
-    verdictCovered = covered();
-  }
-  verdictInfrequent = passesGate(verdictSurprise);
-  verdictFear = fearOf(mode, verdictSurprise, sentiment.compound, sentiment.neg, sentiment.securityNegative);
-  verdictAnomaly = isAnomaly(mode, verdictInfrequent, verdictSurprise, sentiment.compound, sentiment.securityNegative, verdictCovered, verdictFear, minimumFear);
-}
+// The verdict on the record's message, filled by the pack's scorer.
+const verdict = new Verdict();
 
 // Counters since the instance started (layouts.ts STATS_).
 export const stats = memory.data(STATS, 8);
@@ -63,55 +27,6 @@ export const stats = memory.data(STATS, 8);
   store<f64>(stats + counter, load<f64>(stats + counter) + 1);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Short texts the filter writes (the error, the reason): fixed buffers, as they are short and made
-// of known pieces, truncated past their capacity.
-
-class ShortText {
-  at: usize;
-  length: usize = 0;
-  constructor(readonly capacity: usize) {
-    this.at = allocate(capacity);
-  }
-
-  /** Appends ASCII, or names from the settings. */
-  ascii(text: string): void {
-    for (let i = 0; i < text.length && this.length < this.capacity; i++) store<u8>(this.at + this.length++, <u8>text.charCodeAt(i));
-  }
-
-  bytes(p: usize, length: usize): void {
-    for (let i: usize = 0; i < length && this.length < this.capacity; i++) store<u8>(this.at + this.length++, load<u8>(p + i));
-  }
-
-  /**
-   * Appends up to `limit` bytes of text from a message, as text any format can carry: whole UTF-8
-   * characters, a control byte or a byte that starts no well-formed character as '?'.
-   */
-  text(p: usize, length: usize, limit: usize): void {
-    const stop = this.length + min(limit, this.capacity - this.length);
-    let i: usize = 0;
-    while (i < length && this.length < stop) {
-      const b = <u32>load<u8>(p + i);
-      let n: usize = 1;
-      if (b >= 0xc2 && b <= 0xf4) n = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
-      let whole = b >= 0x20 && b < 0x7f;
-      if (n > 1) {
-        whole = i + n <= length && this.length + n <= stop;
-        for (let k: usize = 1; k < n && whole; k++) whole = (load<u8>(p + i + k) & 0xc0) == 0x80;
-        if (!whole && this.length + n > stop && i + n <= length) break;
-      }
-      if (whole) {
-        memory.copy(this.at + this.length, p + i, n);
-        this.length += n;
-        i += n;
-      } else {
-        store<u8>(this.at + this.length++, 0x3f);
-        i++;
-      }
-    }
-  }
-}
-
 const note = new ShortText(512);
 const reason = new ShortText(160);
 
@@ -119,8 +34,9 @@ function noteAscii(text: string): void {
   note.ascii(text);
 }
 
-function noteBytes(p: usize, length: usize): void {
-  note.bytes(p, length);
+/** A message field's name (where Settings.messageField says). */
+function noteFieldName(field: usize): void {
+  note.bytes(field + 4, <usize>load<u32>(field));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,10 +96,14 @@ class OwnKeys {
   bytes: Growable = new Growable();
   at: StaticArray<i32> = new StaticArray<i32>(SUFFIXES.length * FORMS + 1);
   prefix: usize = 0;
+  /** Fields written so far into the record going out in this format (the first goes without the separator). */
+  written: i32 = 0;
 
   /** The keys for the pack's prefix (1 to 64 ASCII characters). */
   ensure<E extends Events>(events: E): void {
+    const prefix = settings.prefix;
     if (this.prefix == prefix) return;
+    const prefixLength = settings.prefixLength;
     const name = nameBuffer;
     memory.copy(name, prefix, <usize>prefixLength);
     const at = this.bytes.reserve(<usize>(SUFFIXES.length * FORMS * (prefixLength + 16) + FORMS * unchecked(suffixAt[SUFFIXES.length])));
@@ -208,7 +128,7 @@ const msgpackKeys = new OwnKeys();
 // Per member: 1 when it is one of tarkin's own fields.
 const ownFlags = new Growable();
 
-function isOwnField<E extends Events>(events: E, i: i32): bool {
+function isOwnField<E extends Events>(events: E, i: i32, prefix: usize, prefixLength: i32): bool {
   const text = events.keyText(i);
   if (text == NO_SPAN) return false;
   const at = spanStart(text);
@@ -227,9 +147,11 @@ function isOwnField<E extends Events>(events: E, i: i32): bool {
 /** Marks tarkin's own fields among the members; returns how many members are kept. */
 function markOwnFields<E extends Events>(events: E): i32 {
   const flags = ownFlags.reserve(<usize>memberCount());
+  const prefix = settings.prefix;
+  const prefixLength = settings.prefixLength;
   let kept = 0;
   for (let i = 0; i < memberCount(); i++) {
-    const own = isOwnField<E>(events, i);
+    const own = isOwnField<E>(events, i, prefix, prefixLength);
     store<u8>(flags + i, own ? 1 : 0);
     if (!own) kept++;
   }
@@ -239,14 +161,12 @@ function markOwnFields<E extends Events>(events: E): i32 {
 // ---------------------------------------------------------------------------------------------
 // Writing fields, in the record's format.
 
-let fieldsWritten = 0;
-
 /** One of OwnKeys' forms. */
 function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32): void {
   // The first field of a record goes without the separator.
-  const from = unchecked(keys.at[form]) + (fieldsWritten > 0 ? 0 : events.separatorBytes());
+  const from = unchecked(keys.at[form]) + (keys.written > 0 ? 0 : events.separatorBytes());
   writeBytes(keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[form + 1]) - from));
-  fieldsWritten++;
+  keys.written++;
 }
 
 // @ts-ignore: decorator
@@ -276,9 +196,9 @@ function recordField<E extends Events>(events: E, keys: OwnKeys, record: usize, 
   events.writeCarried(record, length);
 }
 
-function writeMembers<E extends Events>(events: E, kept: i32): void {
+function writeMembers<E extends Events>(events: E, keys: OwnKeys, kept: i32): void {
   events.writeMembers(ownFlags.at);
-  fieldsWritten += kept;
+  keys.written += kept;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,19 +208,23 @@ function writeMembers<E extends Events>(events: E, kept: i32): void {
 const MISSING: u64 = NO_SPAN;
 const NOT_STRING: u64 = NO_SPAN - 1;
 const NO_MODEL: u64 = NO_SPAN - 2;
-/** The field that was not a string, for NOT_STRING's error. */
-let badField: i32 = -1;
+/** What went wrong in the search for the record's message. */
+class Search {
+  /** The message field that held something other than a string. */
+  badField: i32 = -1;
+}
+const search = new Search();
 
 function keyEquals<E extends Events>(events: E, i: i32, name: usize, length: i32): bool {
   const text = events.keyText(i);
   return text != NO_SPAN && spanLength(text) == <usize>length && memory.compare(spanStart(text), name, <usize>length) == 0;
 }
 
-/** Follows the i-th field's dotted path: the message's text, or MISSING, or NOT_STRING (badField says which). */
-function followField<E extends Events>(events: E, i: i32): u64 {
-  messageField(i);
-  let segment = fieldStart;
-  const stop = fieldStart + <usize>fieldLength;
+/** Follows the i-th field's dotted path: the message's text, or MISSING, or NOT_STRING (the search's badField says which). */
+function followField<E extends Events>(events: E, i: i32, search: Search): u64 {
+  const field = settings.messageField(i);
+  let segment = field + 4;
+  const stop = segment + <usize>load<u32>(field);
   let value = NO_SPAN;
   // Whether the value is known to have no escape (a top-level member's string: its scan said so).
   let plain = false;
@@ -327,7 +251,7 @@ function followField<E extends Events>(events: E, i: i32): u64 {
   }
   const text = events.text(value, plain);
   if (text == NO_SPAN) {
-    badField = i;
+    search.badField = i;
     return NOT_STRING;
   }
   return text;
@@ -337,10 +261,11 @@ function followField<E extends Events>(events: E, i: i32): u64 {
 const DOT: u32 = 0x2e;
 
 /** The first message field's text found, or MISSING, or NOT_STRING. */
-function findMessage<E extends Events>(events: E): u64 {
+function findMessage<E extends Events>(events: E, search: Search): u64 {
   let result = MISSING;
+  const fieldCount = settings.fieldCount;
   for (let i = 0; i < fieldCount; i++) {
-    const r = followField<E>(events, i);
+    const r = followField<E>(events, i, search);
     if (r < NO_MODEL) return r;
     if (r == NOT_STRING) result = NOT_STRING;
   }
@@ -348,21 +273,19 @@ function findMessage<E extends Events>(events: E): u64 {
 }
 
 /** Why the message could not be found, into the error text. */
-function noteMissing(status: u64): void {
+function noteMissing(status: u64, search: Search): void {
   if (status == NO_MODEL) {
     noteAscii("this module has no packed model: build one with tarkin pack");
   } else if (status == MISSING) {
     noteAscii("no message field (looked for ");
-    for (let i = 0; i < fieldCount; i++) {
+    for (let i = 0; i < settings.fieldCount; i++) {
       if (i > 0) noteAscii(", ");
-      messageField(i);
-      noteBytes(fieldStart, <usize>fieldLength);
+      noteFieldName(settings.messageField(i));
     }
     noteAscii(")");
   } else {
     noteAscii("message field ");
-    messageField(badField);
-    noteBytes(fieldStart, <usize>fieldLength);
+    noteFieldName(settings.messageField(search.badField));
     noteAscii(" is not a string");
   }
 }
@@ -386,7 +309,7 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
   ensurePack();
   keys.ensure<E>(events);
   beginOutput(length + (length >> 1) + 256);
-  fieldsWritten = 0;
+  keys.written = 0;
   note.length = 0;
   if (record == 0 || !events.read(record, length)) {
     if (record == 0) noteAscii("the record could not be copied into the module");
@@ -404,19 +327,21 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
   const kept = markOwnFields<E>(events);
   const spoofed = kept < memberCount();
   // The message's text: in place unless it has escapes (most messages have none).
-  const message = hasModel ? findMessage<E>(events) : NO_MODEL;
+  const message = settings.hasModel ? findMessage<E>(events, search) : NO_MODEL;
   const found = message < NO_MODEL;
   if (found) {
-    scoreMessage(spanStart(message), spanStart(message) + spanLength(message));
-    if (verdictInfrequent) count(STATS_INFREQUENT);
-    if (!verdictCovered) count(STATS_UNCOVERED);
+    // `npm run bench` also builds the module without scoring (asconfig.json's record-io target), to
+    // measure what reading and writing records alone costs inside Fluent Bit. Compiled out otherwise.
+    if (!isDefined(RECORD_IO_ONLY)) settings.scorer.score(spanStart(message), spanStart(message) + spanLength(message), verdict);
+    if (verdict.infrequent) count(STATS_INFREQUENT);
+    if (!verdict.covered) count(STATS_UNCOVERED);
   }
   const added = (found ? 7 : 2) + (spoofed ? 1 : 0);
   const intact = events.canCarry(ownFlags.at, added);
   // Drop mode drops only records it has scored as unremarkable and could have passed on as they
   // are, and only where the shipper skips a record on an empty result (JsonEvents.canDrop).
-  if (found && outputMode == OUTPUT_DROP && events.canDrop() && !verdictAnomaly && !spoofed && intact) return EMPTY;
-  if (!found) noteMissing(message);
+  if (found && settings.outputMode == OUTPUT_DROP && events.canDrop() && !verdict.anomaly && !spoofed && intact) return EMPTY;
+  if (!found) noteMissing(message, search);
 
   if (!intact) {
     // msgpack that has no NUL-free encoding as it is: carry it whole as base64, and say so.
@@ -431,7 +356,7 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
     return finish<E>(events, true, true);
   }
   events.open(kept + added);
-  writeMembers<E>(events, kept);
+  writeMembers<E>(events, keys, kept);
   if (found) {
     writeVerdict<E>(events, keys, true);
   } else {
@@ -439,7 +364,7 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
     noteField<E>(events, keys, ERROR);
   }
   if (spoofed) boolField<E>(events, keys, SPOOFED, true);
-  return finish<E>(events, found ? verdictAnomaly : true, !found);
+  return finish<E>(events, found ? verdict.anomaly : true, !found);
 }
 
 // Default mode prints surprise and fear with 4 decimals, as VADER prints its compound: 17 digits
@@ -448,59 +373,20 @@ const SCORE_DECIMALS = 4;
 const SCORE_SCALE: f64 = 10000;
 
 function scoreField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: f64): void {
-  if (surpriseMode() == SURPRISE_TARKIN) numberField<E>(events, keys, field, value);
+  if (settings.scorer.everyDigit) numberField<E>(events, keys, field, value);
   else numberField<E>(events, keys, field, Math.round(value * SCORE_SCALE) / SCORE_SCALE, SCORE_DECIMALS);
 }
 
 function writeVerdict<E extends Events>(events: E, keys: OwnKeys, withAnomaly: bool): void {
-  scoreField<E>(events, keys, SURPRISE, verdictSurprise);
-  boolField<E>(events, keys, INFREQUENT, verdictInfrequent);
-  numberField<E>(events, keys, SENTIMENT, verdictSentiment.compound, COMPOUND_DECIMALS);
-  scoreField<E>(events, keys, FEAR, verdictFear);
-  if (withAnomaly) boolField<E>(events, keys, ANOMALY, verdictAnomaly);
-  boolField<E>(events, keys, COVERED, verdictCovered);
-  writeReason();
+  scoreField<E>(events, keys, SURPRISE, verdict.surprise);
+  boolField<E>(events, keys, INFREQUENT, verdict.infrequent);
+  numberField<E>(events, keys, SENTIMENT, verdict.sentiment.compound, COMPOUND_DECIMALS);
+  scoreField<E>(events, keys, FEAR, verdict.fear);
+  if (withAnomaly) boolField<E>(events, keys, ANOMALY, verdict.anomaly);
+  boolField<E>(events, keys, COVERED, verdict.covered);
+  settings.scorer.reason(verdict, reason);
   key<E>(events, keys, REASON);
   events.writeText(reason.at, reason.length);
-}
-
-// The reason, in a user's words: the field that added most to the surprise and the kind of
-// evidence ("q: sql syntax", "debug: never seen field, rare in the log", "id: rare shape"), or the
-// most negative word ("security: failed", "negative: error") where negativity weighs more; empty
-// where nothing stands out, and in the original's mode.
-const NAME_LIMIT: usize = 48;
-const SYNTAX_NAMES: StaticArray<string> = ["sql", "html/script", "shell", "path traversal", "template/jndi"];
-
-function writeReason(): void {
-  reason.length = 0;
-  if (surpriseMode() == SURPRISE_TARKIN) return;
-  // Fear is the larger of the surprise and the negativity: above the surprise, the words made it.
-  const sentiment = verdictSentiment;
-  const fromWords = sentiment.mostNegativeEnd > sentiment.mostNegativeStart && sentiment.compound < 0 && verdictFear > verdictSurprise;
-  if (fromWords) {
-    reason.ascii(sentiment.securityNegative ? "security: " : "negative: ");
-    reason.text(sentiment.mostNegativeStart, sentiment.mostNegativeEnd - sentiment.mostNegativeStart, NAME_LIMIT);
-    return;
-  }
-  if (verdictSurprise <= 0 || reasonNameEnd < reasonNameStart) return;
-  if (reasonKind == FIELD_AFTER) reason.ascii("after ");
-  if (reasonKind == FIELD_NAMED || reasonKind == FIELD_AFTER) reason.text(reasonNameStart, reasonNameEnd - reasonNameStart, NAME_LIMIT);
-  else reason.ascii("first token");
-  reason.ascii(": ");
-  if (reasonSyntax != 0) {
-    let first = true;
-    for (let i = 0; i < SYNTAX_NAMES.length; i++) {
-      if ((reasonSyntax & (1 << i)) == 0) continue;
-      if (!first) reason.ascii(", ");
-      reason.ascii(SYNTAX_NAMES[i]);
-      first = false;
-    }
-    reason.ascii(" syntax");
-  } else if (reasonEvidence == EVIDENCE_LOG) reason.ascii("unknown field, rare in the log");
-  else if (reasonEvidence == EVIDENCE_NEW_VALUE) reason.ascii("a value it never held");
-  else if (reasonEvidence == EVIDENCE_LENGTH) reason.ascii("far longer than its values");
-  else if (reasonEvidence == EVIDENCE_NEW_FIELD) reason.ascii("a field never seen");
-  else reason.ascii("rare shape");
 }
 
 function finish<E extends Events>(events: E, anomalous: bool, error: bool): usize {

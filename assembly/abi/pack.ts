@@ -3,53 +3,66 @@
 //
 // Its layout is layouts.ts's PACK_, SECTION_ and SETTINGS_.
 import { useLexicon } from "../sentiment/lexicon";
-import { loadModel, resetModel, modelBytes, setSurpriseMode, setGateSpreads } from "../models/surprise";
+import { loadModel, resetModel, modelBytes, setSurpriseMode } from "../models/surprise";
 import { loadFields, resetFields } from "../models/fields";
+import { Scorer, FieldScorer, OriginalScorer } from "../decision/scorer";
 
 import {
   PACK_MAGIC, PACK_VERSION, PACK_HEADER_MAGIC, PACK_HEADER_VERSION, PACK_HEADER_SECTIONS, PACK_HEADER, SECTION_ID, SECTION_OFFSET,
   SECTION_ENTRY, SECTION_SETTINGS, SECTION_LEXICON, SECTION_MODEL, SETTINGS_SURPRISE, SETTINGS_OUTPUT, SETTINGS_GATE_SPREADS,
-  SETTINGS_MIN_FEAR, SETTINGS_FIELD_COUNT, SETTINGS_PREFIX_LENGTH, SETTINGS_PREFIX, OUTPUT_ANNOTATE,
+  SETTINGS_MIN_FEAR, SETTINGS_FIELD_COUNT, SETTINGS_PREFIX_LENGTH, SETTINGS_PREFIX, OUTPUT_ANNOTATE, SURPRISE_TARKIN,
 } from "../base/layouts";
 
 /** Room for the pack, reserved in static memory; zero (no pack) until `tarkin pack` fills it. */
 export const PACK_CAPACITY: i32 = 4 << 20;
 export const packArea = memory.data(PACK_CAPACITY, 16);
 
-// The settings.
-export let outputMode: i32 = OUTPUT_ANNOTATE;
-export let minimumFear: f64 = 0;
-export let fieldCount: i32 = 0;
 // "tarkin_", for a module with nothing packed, which still marks every record it passes on.
 const DEFAULT_PREFIX = memory.data<u8>([0x74, 0x61, 0x72, 0x6b, 0x69, 0x6e, 0x5f]);
-export let prefix: usize = DEFAULT_PREFIX;
-export let prefixLength: i32 = 7;
-let fieldsAt: usize = 0;
 
-/** The i-th message field (a dotted path): sets fieldStart and fieldLength. */
-export let fieldStart: usize = 0;
-export let fieldLength: i32 = 0;
-export function messageField(i: i32): void {
-  let p = fieldsAt;
-  for (let k = 0; k < i; k++) p += 4 + <usize>load<u32>(p);
-  fieldLength = <i32>load<u32>(p);
-  fieldStart = p + 4;
+// The two scorers, made once; the settings choose one.
+const FIELD_SCORER = new FieldScorer();
+const ORIGINAL_SCORER = new OriginalScorer();
+
+/** What the pack says (layouts.ts SETTINGS_), filled when it is read; the defaults are a module with nothing packed. */
+export class Settings {
+  /** Whether the pack has been read (at the first call), whether there is one, and whether it has a model. */
+  read: bool = false;
+  packed: bool = false;
+  hasModel: bool = false;
+  /** The scorer of the pack's surprise mode: the field scorer, or the original's (SURPRISE_TARKIN). */
+  scorer: Scorer = FIELD_SCORER;
+  outputMode: i32 = OUTPUT_ANNOTATE;
+  /** The message fields (dotted paths) to look for, in order: how many, and where the first's u32 length is, its bytes after it. */
+  fieldCount: i32 = 0;
+  fieldsAt: usize = 0;
+  /** The prefix of tarkin's own fields (1 to 64 ASCII characters). */
+  prefix: usize = DEFAULT_PREFIX;
+  prefixLength: i32 = 7;
+
+  /** Where the i-th message field's u32 length is, its bytes after it. */
+  messageField(i: i32): usize {
+    let p = this.fieldsAt;
+    for (let k = 0; k < i; k++) p += 4 + <usize>load<u32>(p);
+    return p;
+  }
+
+  use(p: usize): void {
+    const original = load<i32>(p + SETTINGS_SURPRISE) == SURPRISE_TARKIN;
+    setSurpriseMode(load<i32>(p + SETTINGS_SURPRISE));
+    FIELD_SCORER.gateSpreads = load<f64>(p + SETTINGS_GATE_SPREADS);
+    const scorer: Scorer = original ? ORIGINAL_SCORER : FIELD_SCORER;
+    scorer.minimumFear = load<f64>(p + SETTINGS_MIN_FEAR);
+    this.scorer = scorer;
+    this.outputMode = load<i32>(p + SETTINGS_OUTPUT);
+    this.fieldCount = <i32>load<u32>(p + SETTINGS_FIELD_COUNT);
+    this.prefixLength = <i32>load<u32>(p + SETTINGS_PREFIX_LENGTH);
+    this.prefix = p + SETTINGS_PREFIX;
+    this.fieldsAt = this.prefix + <usize>this.prefixLength;
+  }
 }
 
-function useSettings(p: usize): void {
-  setSurpriseMode(load<i32>(p + SETTINGS_SURPRISE));
-  outputMode = load<i32>(p + SETTINGS_OUTPUT);
-  setGateSpreads(load<f64>(p + SETTINGS_GATE_SPREADS));
-  minimumFear = load<f64>(p + SETTINGS_MIN_FEAR);
-  fieldCount = <i32>load<u32>(p + SETTINGS_FIELD_COUNT);
-  prefixLength = <i32>load<u32>(p + SETTINGS_PREFIX_LENGTH);
-  prefix = p + SETTINGS_PREFIX;
-  fieldsAt = prefix + <usize>prefixLength;
-}
-
-let loaded = false;
-let packed = false;
-export let hasModel = false;
+export const settings = new Settings();
 
 function section(id: u32): usize {
   const count = load<u32>(packArea + PACK_HEADER_SECTIONS);
@@ -62,14 +75,15 @@ function section(id: u32): usize {
 
 /** Reads the pack once; returns whether there is one. */
 export function ensurePack(): bool {
-  if (loaded) return packed;
-  loaded = true;
+  const to = settings;
+  if (to.read) return to.packed;
+  to.read = true;
   resetModel();
   resetFields();
-  packed = load<u32>(packArea + PACK_HEADER_MAGIC) == PACK_MAGIC && load<u32>(packArea + PACK_HEADER_VERSION) == PACK_VERSION;
-  if (!packed) return false;
-  const settings = section(SECTION_SETTINGS);
-  if (settings != 0) useSettings(settings);
+  to.packed = load<u32>(packArea + PACK_HEADER_MAGIC) == PACK_MAGIC && load<u32>(packArea + PACK_HEADER_VERSION) == PACK_VERSION;
+  if (!to.packed) return false;
+  const at = section(SECTION_SETTINGS);
+  if (at != 0) to.use(at);
   const lexicon = section(SECTION_LEXICON);
   if (lexicon != 0) useLexicon(lexicon);
   const model = section(SECTION_MODEL);
@@ -77,6 +91,6 @@ export function ensurePack(): bool {
     loadModel(model);
     loadFields(model + <usize>modelBytes());
   }
-  hasModel = model != 0;
+  to.hasModel = model != 0;
   return true;
 }

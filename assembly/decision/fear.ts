@@ -38,26 +38,39 @@ export function negativityOf(negShare: f64, securityNegative: bool): f64 {
   return n / (n + ALERT_NEGATIVITY);
 }
 
-/**
- * Fear from its parts: `surprise` the mode's surprise, `compound` and `negShare` VADER's, and
- * whether a security word read negative.
- * default: max(surprise, negativity). tarkin: surprise x (1 - compound) / 2, the original's.
- */
-export function fearOf(mode: i32, surprise: f64, compound: f64, negShare: f64, securityNegative: bool): f64 {
-  const value = mode == SURPRISE_TARKIN ? surprise * ((1 - compound) / 2) : Math.max(surprise, negativityOf(negShare, securityNegative));
+// Fear in [0, 1]: clamped.
+// @ts-ignore: decorator
+@inline function clamped(value: f64): f64 {
   return Math.min(Math.max(value, 0), 1);
 }
 
+/** tarkin mode's fear, the original's: surprise x (1 - compound) / 2, of the character surprise and VADER's compound. */
+export function originalFear(surprise: f64, compound: f64): f64 {
+  return clamped(surprise * ((1 - compound) / 2));
+}
+
 /**
- * The alert decision. tarkin: the original's, infrequent and compound <= 0 (neutral included).
- * default: fear at least ALERT_FEAR, and very unusual, or negative on balance (compound < 0) with
- * a security word read negative, a surprise of SOMEWHAT_UNUSUAL, or a message the model does not
- * cover. The adaptive gate's verdict (infrequent) is reported but not required. Either way a fear
- * threshold, when set, must be reached.
+ * tarkin mode's alert decision, the original's: infrequent and compound <= 0 (neutral included);
+ * a fear threshold, when set, must be reached.
  */
-export function isAnomaly(mode: i32, infrequent: bool, surprise: f64, compound: f64, securityNegative: bool, covered: bool, fearValue: f64, minimumFear: f64): bool {
+export function originalAnomaly(infrequent: bool, compound: f64, fearValue: f64, minimumFear: f64): bool {
   if (fearValue < minimumFear) return false;
-  if (mode == SURPRISE_TARKIN) return infrequent && compound <= 0;
+  return infrequent && compound <= 0;
+}
+
+/** Default mode's fear: max(surprise, negativity), of the field surprise and VADER's neg share. */
+export function fieldFear(surprise: f64, negShare: f64, securityNegative: bool): f64 {
+  return clamped(Math.max(surprise, negativityOf(negShare, securityNegative)));
+}
+
+/**
+ * Default mode's alert decision: fear at least ALERT_FEAR, and very unusual, or negative on balance
+ * (compound < 0) with a security word read negative, a surprise of SOMEWHAT_UNUSUAL, or a message
+ * the model does not cover. The adaptive gate's verdict (infrequent) is reported but not required.
+ * A fear threshold, when set, must be reached.
+ */
+export function fieldAnomaly(surprise: f64, compound: f64, securityNegative: bool, covered: bool, fearValue: f64, minimumFear: f64): bool {
+  if (fearValue < minimumFear) return false;
   return fearValue >= ALERT_FEAR && (surprise >= VERY_UNUSUAL || (compound < 0 && (securityNegative || surprise >= SOMEWHAT_UNUSUAL || !covered)));
 }
 

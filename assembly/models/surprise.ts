@@ -129,10 +129,6 @@ export function setSurpriseMode(m: i32): void {
   boundsStale = true;
 }
 
-export function surpriseMode(): i32 {
-  return mode;
-}
-
 export function modelCharacters(): i32 {
   return charCount;
 }
@@ -454,53 +450,53 @@ export function explainCapacity(length: i32): i32 {
 // ---------------------------------------------------------------------------------------------
 // The adaptive gate: running statistics over the surprise of every message scored so far.
 
-// The same running statistics as a model character's, in a record of their own.
-const gate = memory.data(CHAR_RECORD, 8);
-
-export function gateCount(): f64 {
-  return load<f64>(gate, N);
-}
-export function gateMean(): f64 {
-  return load<f64>(gate, N) > 0 ? statsMean(gate) : 0;
-}
-export function gateVariance(): f64 {
-  return statsVariance(gate);
-}
-export function gateMaximum(): f64 {
-  return load<f64>(gate, MAX);
-}
-
-export function resetGate(): void {
-  memory.fill(gate, 0, CHAR_RECORD);
-}
-
-// Default mode: infrequent means above the mean by this many standard deviations (a setting).
-let gateSpreads: f64 = 0;
-
-export function setGateSpreads(spreads: f64): void {
-  gateSpreads = spreads;
-}
-
-/** The surprise the next message must exceed to pass the gate (Infinity: none can pass yet). */
-export function gateThreshold(): f64 {
-  if (mode == SURPRISE_TARKIN) {
-    const variance = gateVariance();
-    return gateMaximum() - Math.sqrt(variance * variance);
-  }
-  if (gateCount() < 2) return Infinity;
-  // Spreads are 0 unless set: then the threshold is the mean, with no square root to take.
-  return gateSpreads == 0 ? gateMean() : gateMean() + gateSpreads * Math.sqrt(gateVariance());
-}
-
 /**
- * Whether a message with this surprise passes the gate ("infrequent"), judged against the messages
- * before it; then its surprise joins the statistics.
- * tarkin: the original's, surprise > max - |variance|. default: surprise > mean + k sd (k a setting, 0 by default).
+ * The gate's state: the same running statistics as a model character's, in a record of their own,
+ * over the surprise of every message its scorer has scored. Each scorer has one and its threshold.
  */
-export function passesGate(value: f64): bool {
-  const passes = value > gateThreshold();
-  statsAdd(gate, value);
-  return passes;
+export class Gate {
+  readonly at: usize = allocate(CHAR_RECORD);
+
+  constructor() {
+    this.reset();
+  }
+
+  count(): f64 {
+    return load<f64>(this.at, N);
+  }
+  mean(): f64 {
+    return load<f64>(this.at, N) > 0 ? statsMean(this.at) : 0;
+  }
+  variance(): f64 {
+    return statsVariance(this.at);
+  }
+  maximum(): f64 {
+    return load<f64>(this.at, MAX);
+  }
+
+  reset(): void {
+    memory.fill(this.at, 0, CHAR_RECORD);
+  }
+
+  /** The original's threshold (tarkin mode): max - |variance|. */
+  originalThreshold(): f64 {
+    const variance = this.variance();
+    return this.maximum() - Math.sqrt(variance * variance);
+  }
+
+  /** Default mode's threshold: mean + spreads sd, Infinity (none can pass) before two messages. */
+  spreadThreshold(spreads: f64): f64 {
+    if (this.count() < 2) return Infinity;
+    // Spreads are 0 unless set: then the threshold is the mean, with no square root to take.
+    return spreads == 0 ? this.mean() : this.mean() + spreads * Math.sqrt(this.variance());
+  }
+
+  /** Whether a message of this surprise passes a threshold ("infrequent"), judged against the messages before it; then its surprise joins the statistics. */
+  // @ts-ignore: decorator
+  @inline passes(value: f64, threshold: f64): bool {
+    statsAdd(this.at, value);
+    return value > threshold;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

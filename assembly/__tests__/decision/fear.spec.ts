@@ -1,49 +1,48 @@
-import { fearOf, negativityOf, isAnomaly, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT, SOMEWHAT_UNUSUAL, VERY_UNUSUAL } from "../../decision/fear";
-import { SURPRISE_DEFAULT, SURPRISE_TARKIN } from "../../models/surprise";
+import { originalFear, originalAnomaly, fieldFear, fieldAnomaly, negativityOf, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT, SOMEWHAT_UNUSUAL, VERY_UNUSUAL } from "../../decision/fear";
 
 describe("fear", () => {
   it("in tarkin mode is surprise times negativity, as before", () => {
-    expect(fearOf(SURPRISE_TARKIN, 1, -1, 0, false)).toBe(1);
-    expect(fearOf(SURPRISE_TARKIN, 1, 0, 0, false)).toBe(0.5);
-    expect(fearOf(SURPRISE_TARKIN, 1, 1, 0, true)).toBe(0);
-    expect(fearOf(SURPRISE_TARKIN, 0.5, -0.5, 0.9, true)).toBe(0.375);
+    expect(originalFear(1, -1)).toBe(1);
+    expect(originalFear(1, 0)).toBe(0.5);
+    expect(originalFear(1, 1)).toBe(0);
+    expect(originalFear(0.5, -0.5)).toBe(0.375);
   });
 
   it("by default is the larger of the surprise and the negativity, n / (n + ALERT_NEGATIVITY)", () => {
     expect(ALERT_NEGATIVITY).toBe(0.2);
-    expect(fearOf(SURPRISE_DEFAULT, 0, 0, 0, false)).toBe(0);
+    expect(fieldFear(0, 0, false)).toBe(0);
     // A neutral message fears by its surprise alone.
-    expect(fearOf(SURPRISE_DEFAULT, 0.7, 0, 0, false)).toBe(0.7);
+    expect(fieldFear(0.7, 0, false)).toBe(0.7);
     // Negativity that a security word carries: ALERT_NEGATIVITY reads one half.
-    expect(fearOf(SURPRISE_DEFAULT, 0, -0.5, 0.2, true)).toBeCloseTo(0.5, 15);
-    expect(fearOf(SURPRISE_DEFAULT, 0, -0.9, 0.6, true)).toBeCloseTo(0.75, 15);
+    expect(fieldFear(0, 0.2, true)).toBeCloseTo(0.5, 15);
+    expect(fieldFear(0, 0.6, true)).toBeCloseTo(0.75, 15);
     // Routine negativity weighs ROUTINE_WEIGHT: a little less fear for the same share.
     expect(negativityOf(0.2, false)).toBeCloseTo((0.2 * ROUTINE_WEIGHT) / (0.2 * ROUTINE_WEIGHT + 0.2), 15);
     expect(negativityOf(0.2, false)).toBeLessThan(negativityOf(0.2, true));
     // It never flattens: more negative, more fear, so it still ranks.
     expect(negativityOf(0.9, true)).toBeGreaterThan(negativityOf(0.8, true));
-    expect(fearOf(SURPRISE_DEFAULT, 0.6, -0.5, 0.2, true)).toBe(0.6);
+    expect(fieldFear(0.6, 0.2, true)).toBe(0.6);
   });
 
   it("stays in [0, 1] at the extremes", () => {
     const values: f64[] = [-1, -0.5, 0, 0.5, 1];
-    for (let m = 0; m < 2; m++) {
-      for (let s = 0; s <= 4; s++) {
-        for (let c = 0; c < values.length; c++) {
-          for (let n = 0; n <= 4; n++) {
-            const f = fearOf(m, <f64>s / 4, values[c], <f64>n / 4, n % 2 == 0);
-            expect(f >= 0 && f <= 1).toBe(true);
-          }
+    for (let s = 0; s <= 4; s++) {
+      for (let c = 0; c < values.length; c++) {
+        const original = originalFear(<f64>s / 4, values[c]);
+        expect(original >= 0 && original <= 1).toBe(true);
+        for (let n = 0; n <= 4; n++) {
+          const f = fieldFear(<f64>s / 4, <f64>n / 4, n % 2 == 0);
+          expect(f >= 0 && f <= 1).toBe(true);
         }
       }
     }
   });
 
   it("decides as the original in tarkin mode", () => {
-    expect(isAnomaly(SURPRISE_TARKIN, true, 0, 0, false, true, 0.5, 0)).toBe(true);
-    expect(isAnomaly(SURPRISE_TARKIN, true, 0, 0, false, true, 0, 0)).toBe(true);
-    expect(isAnomaly(SURPRISE_TARKIN, false, 1, -1, true, true, 1, 0)).toBe(false);
-    expect(isAnomaly(SURPRISE_TARKIN, true, 1, 0.1, true, true, 1, 0)).toBe(false);
+    expect(originalAnomaly(true, 0, 0.5, 0)).toBe(true);
+    expect(originalAnomaly(true, 0, 0, 0)).toBe(true);
+    expect(originalAnomaly(false, -1, 1, 0)).toBe(false);
+    expect(originalAnomaly(true, 0.1, 1, 0)).toBe(false);
   });
 
   it("by default: very unusual, or negative with a security word or some unusualness; the gate is not required", () => {
@@ -51,25 +50,25 @@ describe("fear", () => {
     expect(VERY_UNUSUAL).toBe(0.5);
     expect(SOMEWHAT_UNUSUAL).toBe(0.2);
     // Security evidence, however usual the line.
-    expect(isAnomaly(SURPRISE_DEFAULT, false, 0, -0.1, true, true, 0.5, 0)).toBe(true);
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0, -0.1, true, true, 0.49, 0)).toBe(false);
+    expect(fieldAnomaly(0, -0.1, true, true, 0.5, 0)).toBe(true);
+    expect(fieldAnomaly(0, -0.1, true, true, 0.49, 0)).toBe(false);
     // Routine negativity on a line shaped as in training: no alert, whatever its fear.
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0, -0.6, false, true, 0.7, 0)).toBe(false);
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.19, -0.6, false, true, 0.7, 0)).toBe(false);
+    expect(fieldAnomaly(0, -0.6, false, true, 0.7, 0)).toBe(false);
+    expect(fieldAnomaly(0.19, -0.6, false, true, 0.7, 0)).toBe(false);
     // ... but where the line is also unusual, it is, and where the model does not cover it (it cannot call it routine).
-    expect(isAnomaly(SURPRISE_DEFAULT, false, 0.2, -0.6, false, true, 0.7, 0)).toBe(true);
-    expect(isAnomaly(SURPRISE_DEFAULT, false, 0, -0.6, false, false, 0.7, 0)).toBe(true);
+    expect(fieldAnomaly(0.2, -0.6, false, true, 0.7, 0)).toBe(true);
+    expect(fieldAnomaly(0, -0.6, false, false, 0.7, 0)).toBe(true);
     // Not negative on balance: no alert from the words.
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.3, 0, true, true, 0.6, 0)).toBe(false);
+    expect(fieldAnomaly(0.3, 0, true, true, 0.6, 0)).toBe(false);
     // Very unusual: whatever it reads like, positive included.
-    expect(isAnomaly(SURPRISE_DEFAULT, false, 0.5, 0.9, false, true, 0.5, 0)).toBe(true);
-    expect(isAnomaly(SURPRISE_DEFAULT, false, 0.49, 0, false, true, 0.49, 0)).toBe(false);
+    expect(fieldAnomaly(0.5, 0.9, false, true, 0.5, 0)).toBe(true);
+    expect(fieldAnomaly(0.49, 0, false, true, 0.49, 0)).toBe(false);
   });
 
   it("requires the minimum fear when one is set", () => {
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.6, -0.1, true, true, 0.6, 0.7)).toBe(false);
-    expect(isAnomaly(SURPRISE_DEFAULT, true, 0.6, -0.1, true, true, 0.75, 0.7)).toBe(true);
-    expect(isAnomaly(SURPRISE_TARKIN, true, 0, -0.1, false, true, 0.5, 0.4)).toBe(true);
-    expect(isAnomaly(SURPRISE_TARKIN, true, 0, -0.1, false, true, 0.3, 0.4)).toBe(false);
+    expect(fieldAnomaly(0.6, -0.1, true, true, 0.6, 0.7)).toBe(false);
+    expect(fieldAnomaly(0.6, -0.1, true, true, 0.75, 0.7)).toBe(true);
+    expect(originalAnomaly(true, -0.1, 0.5, 0.4)).toBe(true);
+    expect(originalAnomaly(true, -0.1, 0.3, 0.4)).toBe(false);
   });
 });

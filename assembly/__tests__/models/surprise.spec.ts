@@ -1,6 +1,5 @@
 import {
-  train, surprise, passesGate, resetModel, resetGate, setSurpriseMode, modelCharacters, modelMessages,
-  gateCount, gateMean, SURPRISE_TARKIN, SURPRISE_DEFAULT, setGateSpreads,
+  train, surprise, Gate, resetModel, setSurpriseMode, modelCharacters, modelMessages, SURPRISE_TARKIN, SURPRISE_DEFAULT,
 } from "../../models/surprise";
 
 function text(s: string): usize {
@@ -22,7 +21,6 @@ function surpriseOf(s: string): f64 {
 describe("the character model", () => {
   beforeEach(() => {
     resetModel();
-    resetGate();
   });
 
   it("learns lowercased characters in first-seen order", () => {
@@ -52,25 +50,28 @@ describe("the character model", () => {
 });
 
 describe("the gate", () => {
-  beforeEach(() => {
-    resetGate();
-  });
-
   it("in tarkin mode, passes what exceeds the running max less |variance|", () => {
-    setSurpriseMode(SURPRISE_TARKIN);
-    expect(passesGate(0.5)).toBe(true); // max starts at 0
-    expect(passesGate(0.4)).toBe(false);
-    expect(passesGate(0.6)).toBe(true);
-    expect(gateCount()).toBe(3);
-    expect(gateMean()).toBeCloseTo(0.5);
+    const gate = new Gate();
+    expect(gate.passes(0.5, gate.originalThreshold())).toBe(true); // max starts at 0
+    expect(gate.passes(0.4, gate.originalThreshold())).toBe(false);
+    expect(gate.passes(0.6, gate.originalThreshold())).toBe(true);
+    expect(gate.count()).toBe(3);
+    expect(gate.mean()).toBeCloseTo(0.5);
   });
 
   it("in default mode, passes what lies k spreads above the mean, after two records", () => {
-    setSurpriseMode(SURPRISE_DEFAULT);
-    setGateSpreads(2);
-    expect(passesGate(0.9)).toBe(false);
-    expect(passesGate(0.1)).toBe(false);
-    expect(passesGate(0.2)).toBe(false);
-    expect(passesGate(5.0)).toBe(true);
+    const gate = new Gate();
+    expect(gate.passes(0.9, gate.spreadThreshold(2))).toBe(false);
+    expect(gate.passes(0.1, gate.spreadThreshold(2))).toBe(false);
+    expect(gate.passes(0.2, gate.spreadThreshold(2))).toBe(false);
+    expect(gate.passes(5.0, gate.spreadThreshold(2))).toBe(true);
+  });
+
+  it("starts again from nothing when reset", () => {
+    const gate = new Gate();
+    gate.passes(0.5, gate.originalThreshold());
+    gate.reset();
+    expect(gate.count()).toBe(0);
+    expect(gate.maximum()).toBe(0);
   });
 });

@@ -1,0 +1,143 @@
+// The scorers: the field model (the default) and the original's character surprise (tarkin mode),
+// each behind the one seam the filter and the host call. The pack chooses one when it reads its
+// settings; the per-record path then asks that one, with no mode to test. Each fills a Verdict its
+// caller owns; its decision is fear.ts's rule of its own.
+import { polarity_scores, PolarityScores } from "../sentiment/vader";
+import { surprise, Gate } from "../models/surprise";
+import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonEvidence } from "../models/fields";
+import { FIELD_NAMED, FIELD_AFTER, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
+import { ShortText } from "../base/text";
+import { originalFear, originalAnomaly, fieldFear, fieldAnomaly } from "./fear";
+
+/** The verdict on one message, filled by a scorer. */
+export class Verdict {
+  /** VADER's scores of the message. */
+  readonly sentiment: PolarityScores = new PolarityScores();
+  surprise: f64 = 0;
+  /** Whether the surprise passed the adaptive gate. */
+  infrequent: bool = false;
+  fear: f64 = 0;
+  anomaly: bool = false;
+  /** Whether the model knows the message's log (fields.ts covered); the original's always does. */
+  covered: bool = true;
+}
+
+export abstract class Scorer {
+  /** The gate, over the surprise of every message this scorer has scored. */
+  readonly gate: Gate = new Gate();
+  /** Fear a record must reach to be anomalous (a setting; 0 when unset). */
+  minimumFear: f64 = 0;
+
+  /** Whether the filter prints surprise and fear with every digit computed rather than rounded. */
+  constructor(readonly everyDigit: bool) {}
+
+  /** Scores a message (UTF-8) into `verdict`: sentiment, surprise, the gate (its state carries on), fear, decision. */
+  score(start: usize, end: usize, verdict: Verdict): void {
+    polarity_scores(start, end, verdict.sentiment);
+    this.judge(start, end, verdict);
+  }
+
+  /** After the sentiment: the surprise, the gate, fear and the decision. */
+  protected abstract judge(start: usize, end: usize, verdict: Verdict): void;
+
+  /** The surprise the next message must exceed to pass the gate (Infinity: none can pass yet). */
+  abstract gateThreshold(): f64;
+
+  /** The scored message's reason, in a user's words, into `out` (emptied first). */
+  abstract reason(verdict: Verdict, out: ShortText): void;
+}
+
+/** tarkin mode: the original algorithm, bit for bit: the character surprise, its gate and its rule. */
+export class OriginalScorer extends Scorer {
+  constructor() {
+    super(true);
+  }
+
+  protected judge(start: usize, end: usize, verdict: Verdict): void {
+    const value = surprise(start, end);
+    const compound = verdict.sentiment.compound;
+    const infrequent = this.gate.passes(value, this.gate.originalThreshold());
+    const fear = originalFear(value, compound);
+    verdict.surprise = value;
+    verdict.covered = true;
+    verdict.infrequent = infrequent;
+    verdict.fear = fear;
+    verdict.anomaly = originalAnomaly(infrequent, compound, fear, this.minimumFear);
+  }
+
+  gateThreshold(): f64 {
+    return this.gate.originalThreshold();
+  }
+
+  /** The original gives none. */
+  reason(verdict: Verdict, out: ShortText): void {
+    out.length = 0;
+  }
+}
+
+// A reason's name or word: at most this many bytes of it.
+const NAME_LIMIT: usize = 48;
+const SYNTAX_NAMES: StaticArray<string> = ["sql", "html/script", "shell", "path traversal", "template/jndi"];
+
+/** The default: the field surprise (fields.ts), its gate of mean + k spreads, and its rule. */
+export class FieldScorer extends Scorer {
+  /** The gate's k: infrequent means above the mean by this many standard deviations (a setting, 0 by default). */
+  gateSpreads: f64 = 0;
+
+  constructor() {
+    super(false);
+  }
+
+  protected judge(start: usize, end: usize, verdict: Verdict): void {
+    const value = fieldSurprise(start, end);
+    const known = covered();
+    const sentiment = verdict.sentiment;
+    const infrequent = this.gate.passes(value, this.gate.spreadThreshold(this.gateSpreads));
+    const fear = fieldFear(value, sentiment.neg, sentiment.securityNegative);
+    verdict.surprise = value;
+    verdict.covered = known;
+    verdict.infrequent = infrequent;
+    verdict.fear = fear;
+    verdict.anomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear);
+  }
+
+  gateThreshold(): f64 {
+    return this.gate.spreadThreshold(this.gateSpreads);
+  }
+
+  /**
+   * The field that added most to the surprise and the kind of evidence ("q: sql syntax", "debug:
+   * never seen field, rare in the log", "id: rare shape"), or the most negative word ("security:
+   * failed", "negative: error") where negativity weighs more; empty where nothing stands out.
+   */
+  reason(verdict: Verdict, out: ShortText): void {
+    out.length = 0;
+    // Fear is the larger of the surprise and the negativity: above the surprise, the words made it.
+    const sentiment = verdict.sentiment;
+    const fromWords = sentiment.mostNegativeEnd > sentiment.mostNegativeStart && sentiment.compound < 0 && verdict.fear > verdict.surprise;
+    if (fromWords) {
+      out.ascii(sentiment.securityNegative ? "security: " : "negative: ");
+      out.text(sentiment.mostNegativeStart, sentiment.mostNegativeEnd - sentiment.mostNegativeStart, NAME_LIMIT);
+      return;
+    }
+    if (verdict.surprise <= 0 || reasonNameEnd < reasonNameStart) return;
+    if (reasonKind == FIELD_AFTER) out.ascii("after ");
+    if (reasonKind == FIELD_NAMED || reasonKind == FIELD_AFTER) out.text(reasonNameStart, reasonNameEnd - reasonNameStart, NAME_LIMIT);
+    else out.ascii("first token");
+    out.ascii(": ");
+    if (reasonSyntax != 0) {
+      let first = true;
+      for (let i = 0; i < SYNTAX_NAMES.length; i++) {
+        if ((reasonSyntax & (1 << i)) == 0) continue;
+        if (!first) out.ascii(", ");
+        out.ascii(SYNTAX_NAMES[i]);
+        first = false;
+      }
+      out.ascii(" syntax");
+    } else if (reasonEvidence == EVIDENCE_LOG) out.ascii("unknown field, rare in the log");
+    else if (reasonEvidence == EVIDENCE_NEW_VALUE) out.ascii("a value it never held");
+    else if (reasonEvidence == EVIDENCE_LENGTH) out.ascii("far longer than its values");
+    else if (reasonEvidence == EVIDENCE_NEW_FIELD) out.ascii("a field never seen");
+    else out.ascii("rare shape");
+  }
+}
