@@ -630,7 +630,7 @@ const KIND_ASKED: u32 = 1;
 const KIND_ENUMERATION: u32 = 2;
 const KIND_CONSTANT: u32 = 4;
 const KIND_FREE_FORM: u32 = 8;
-const ENUM_SLOTS = 256;
+const ENUM_SLOTS = 4096;
 const enumerations = memory.data(ENUM_SLOTS * 8, 8);
 let enumerationsStale = true;
 
@@ -644,7 +644,7 @@ function refreshEnumerations(): void {
 /** The KIND_ bits of a known field of `values` values. */
 function kindOfField(hash: u32, values: u32): u32 {
   if (enumerationsStale) refreshEnumerations();
-  const slot = enumerations + (<usize>((hash * 0x9e3779b1) >> 24) << 3);
+  const slot = enumerations + (<usize>((hash * 0x9e3779b1) >> 20) << 3);
   const known = load<u32>(slot, 4);
   if (load<u32>(slot) == hash && known != 0) return known;
   // The distinct values, by linear counting over 16 buckets: -16 ln(empty / 16).
