@@ -163,10 +163,6 @@ const MARK_NOT_HEX_ID: u32 = 4; // a byte no hex id holds (all but ':' and '-')
 const MARK_NOT_ADDRESS: u32 = 8; // a byte no IPv6 address holds (all but ':' and '.')
 const SPLIT: u32 = 0x00;
 const PERCENT: u32 = 0x03;
-let tablesReady = false;
-/** The whole shape of an IPv4 address (digits.digits.digits.digits), which readToken types. */
-let ipv4Shape: u32 = 0;
-
 function prepareTables(): void {
   for (let b: u32 = 0; b < 256; b++) {
     let s = b;
@@ -188,11 +184,16 @@ function prepareTables(): void {
     }
     store<u8>(marks + b, <u8>m);
   }
+}
+prepareTables();
+
+function dottedQuadShape(): u32 {
   let h = fnv1aStep(FNV_OFFSET, DIGIT);
   for (let i = 0; i < 3; i++) h = fnv1aStep(fnv1aStep(h, 0x2e), DIGIT);
-  ipv4Shape = h;
-  tablesReady = true;
+  return h;
 }
+/** The whole shape of an IPv4 address (digits.digits.digits.digits), which readToken types. */
+const ipv4Shape: u32 = dottedQuadShape();
 
 // The tables' addresses are the loads' constant offsets: one operation a lookup, not two.
 // @ts-ignore: decorator
@@ -213,42 +214,44 @@ function prepareTables(): void {
 // ---------------------------------------------------------------------------------------------
 // The sketch.
 
-/** An item of a field (a trigram; 0 for the field's own value count) as its two counters' places. */
-let slot0: usize = 0;
-let slot1: usize = 0;
+/** An item of a field (a trigram; 0 for the field's own value count): where its two counters are, as one u64 (the first in the low half). */
 // @ts-ignore: decorator
-@inline function locate(field: u32, item: u32): void {
-  locateIn(sketch, field, item);
+@inline function locate(field: u32, item: u32): u64 {
+  return locateIn(sketch, field, item);
 }
 
 /** locate, in the value half; item < 2^24. */
 // @ts-ignore: decorator
-@inline function locateValue(field: u32, item: u32): void {
-  locateIn(valueSketch, field, item);
+@inline function locateValue(field: u32, item: u32): u64 {
+  return locateIn(valueSketch, field, item);
 }
 
 // @ts-ignore: decorator
-@inline function locateIn(half: usize, field: u32, item: u32): void {
+@inline function locateIn(half: usize, field: u32, item: u32): u64 {
   const h = ((<u64>field << 24) | <u64>item) * 0x9e3779b97f4a7c15;
   const block = half + (<usize>(h >> (64 - BLOCK_BITS)) << 6);
   const first = <u32>(h >> 40) & 15;
-  slot0 = block + (<usize>first << 2);
-  slot1 = block + (<usize>((first + 1 + (<u32>(h >> 36) & 7)) & 15) << 2);
+  const second = (first + 1 + (<u32>(h >> 36) & 7)) & 15;
+  return <u64>(block + (<usize>first << 2)) | (<u64>(block + (<usize>second << 2)) << 32);
 }
 
+/** The count of an item where locate says: the smaller of its two counters. */
 // @ts-ignore: decorator
-@inline function located(): u32 {
-  const a = load<u32>(slot0);
-  const b = load<u32>(slot1);
+@inline function located(at: u64): u32 {
+  const a = load<u32>(<usize>at);
+  const b = load<u32>(<usize>(at >> 32));
   return a < b ? a : b;
 }
 
+/** Counts an item once more where locate says (each counter stops at its largest). */
 // @ts-ignore: decorator
-@inline function bump(): void {
-  const a = load<u32>(slot0);
-  const b = load<u32>(slot1);
-  if (a != 0xffffffff) store<u32>(slot0, a + 1);
-  if (b != 0xffffffff) store<u32>(slot1, b + 1);
+@inline function bump(at: u64): void {
+  const first = <usize>at;
+  const second = <usize>(at >> 32);
+  const a = load<u32>(first);
+  const b = load<u32>(second);
+  if (a != 0xffffffff) store<u32>(first, a + 1);
+  if (b != 0xffffffff) store<u32>(second, b + 1);
 }
 
 export function resetFields(): void {
@@ -329,7 +332,6 @@ let tokenKey: u32 = 0;
 let tokenWord = false;
 
 function readFields(start: usize, end: usize): void {
-  if (!tablesReady) prepareTables();
   countedFields = 0;
   knownFields = 0;
   knownPrefix = 0;
@@ -337,8 +339,7 @@ function readFields(start: usize, end: usize): void {
   rareValues = 0;
   reasonDecades = 0;
   if (task != LEARN) {
-    locate(GLOBAL_FIELD, 0);
-    globalValues = located();
+    globalValues = located(locate(GLOBAL_FIELD, 0));
   }
   let previous = FIRST_TOKEN;
   let previousStart = start;
@@ -377,13 +378,10 @@ function readFields(start: usize, end: usize): void {
     const own = named ? keyHash : fnv1aStep(previous, AFTER_SEED);
     setField(own);
     if (task == LEARN) {
-      locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
-      bump();
-      locate(GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
-      bump();
+      bump(locate(field ^ WHOLE_SHAPE_SEED, wholeShape));
+      bump(locate(GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape));
       readGrams(valueStart, valueEnd, valueType);
-      locateValue(field ^ SHAPES_SEED, wholeShape & 15);
-      bump();
+      bump(locateValue(field ^ SHAPES_SEED, wholeShape & 15));
       if (valueType == TOKEN_PLAIN) learnValue();
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
@@ -393,8 +391,7 @@ function readFields(start: usize, end: usize): void {
       if (!fieldKnown) backOff();
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
-      locate(field ^ WHOLE_SHAPE_SEED, wholeShape);
-      const rareValue = rareBelow <= 0 || <f64>located() < rareBelow;
+      const rareValue = rareBelow <= 0 || <f64>located(locate(field ^ WHOLE_SHAPE_SEED, wholeShape)) < rareBelow;
       if (counts) {
         if (fieldKnown && !rareValue) {
           knownFields++;
@@ -410,8 +407,7 @@ function readFields(start: usize, end: usize): void {
         if (counts && fieldKnown && isToken(length)) {
           const afterName = named || (kind == FIELD_AFTER && (previousKeyed || (previousWordIn != 0 && (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)));
           if (afterName && (kindOfField(own, ownValues) & KIND_ENUMERATION) != 0) {
-            locateValue(own ^ VALUE_SEED, fnv1a(valueStart, length) & 0xffffff);
-            if (located() == 0) evidence |= RARE_NEW;
+            if (located(locateValue(own ^ VALUE_SEED, fnv1a(valueStart, length) & 0xffffff)) == 0) evidence |= RARE_NEW;
           }
         }
       }
@@ -542,16 +538,14 @@ function judgeRareValues(): void {
 /** Makes `hash` the field read; training counts its value, scoring looks up how many it had. */
 function setField(hash: u32): void {
   field = hash;
-  locate(field, 0);
+  const at = locate(field, 0);
   if (task == LEARN) {
-    bump();
-    locate(GLOBAL_FIELD, 0);
-    bump();
-    locateValue(FIELDS_SEED, hash & (FIELD_BUCKETS - 1));
-    bump();
+    bump(at);
+    bump(locate(GLOBAL_FIELD, 0));
+    bump(locateValue(FIELDS_SEED, hash & (FIELD_BUCKETS - 1)));
     return;
   }
-  fieldValues = located();
+  fieldValues = located(at);
   rareBelow = (<f64>fieldValues + 2) * RARE_SHARE - 1;
   rareDecades = RARE_DECADES;
 }
@@ -579,28 +573,22 @@ function backOff(): void {
 function learnValue(): void {
   const length = <i32>(valueEnd - valueStart);
   const bucket = lengthBucket(length);
-  locateValue(field ^ LENGTH_SEED, bucket);
-  bump();
-  locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket);
-  bump();
+  bump(locateValue(field ^ LENGTH_SEED, bucket));
+  bump(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket));
   if (!isToken(length)) return;
   const hash = fnv1a(valueStart, length) & 0xffffff;
-  locateValue(field ^ VALUE_SEED, hash);
-  bump();
-  locateValue(field ^ BUCKET_SEED, hash & 15);
-  bump();
+  bump(locateValue(field ^ VALUE_SEED, hash));
+  bump(locateValue(field ^ BUCKET_SEED, hash & 15));
 }
 
 /** Decades of evidence in a value `length` bytes long: LENGTH_DECADES a doubling past the first beyond the field's longest values. */
 function lengthEvidence(hash: u32, length: i32): f64 {
   let bucket = lengthBucket(length);
-  locateValue(hash ^ LENGTH_SEED, bucket);
-  if (located() != 0) return 0;
+  if (located(locateValue(hash ^ LENGTH_SEED, bucket)) != 0) return 0;
   const longest = bucket;
   while (bucket > 1) {
     bucket--;
-    locateValue(hash ^ LENGTH_SEED, bucket);
-    if (located() != 0) return <f64>(longest - bucket - 1) * LENGTH_DECADES;
+    if (located(locateValue(hash ^ LENGTH_SEED, bucket)) != 0) return <f64>(longest - bucket - 1) * LENGTH_DECADES;
   }
   return 0; // no lengths counted: a field of the back-off's, or a model without them
 }
@@ -613,8 +601,7 @@ function newFieldDecades(): f64 {
   if (newFieldWorth >= 0) return newFieldWorth;
   let empty = 0;
   for (let bucket: u32 = 0; bucket < FIELD_BUCKETS; bucket++) {
-    locateValue(FIELDS_SEED, bucket);
-    if (located() == 0) empty++;
+    if (located(locateValue(FIELDS_SEED, bucket)) == 0) empty++;
   }
   const m = <f64>FIELD_BUCKETS;
   // With every bucket taken the count is past what linear counting tells: m ln m at the least.
@@ -651,8 +638,7 @@ function kindOfField(hash: u32, values: u32): u32 {
   let tokens: u32 = 0;
   let empty = 0;
   for (let bucket: u32 = 0; bucket < 16; bucket++) {
-    locateValue(hash ^ BUCKET_SEED, bucket);
-    const count = located();
+    const count = located(locateValue(hash ^ BUCKET_SEED, bucket));
     tokens += count;
     if (count == 0) empty++;
   }
@@ -664,8 +650,7 @@ function kindOfField(hash: u32, values: u32): u32 {
   }
   let shapesTaken = 0;
   for (let bucket: u32 = 0; bucket < 16; bucket++) {
-    locateValue(hash ^ SHAPES_SEED, bucket);
-    if (located() != 0) shapesTaken++;
+    if (located(locateValue(hash ^ SHAPES_SEED, bucket)) != 0) shapesTaken++;
   }
   if (shapesTaken == 16) kind |= KIND_FREE_FORM;
   store<u32>(slot, hash);
@@ -693,20 +678,17 @@ function judgeSyntax(start: usize, end: usize): u32 {
   return b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x57;
 }
 
-/** After percentDecoded: where the byte after the escape is. */
-let escapeEnd: usize = 0;
-
-/** The byte a '%' at p means: %XX decoded (%25XX twice, as evasions send it), else the '%' itself. */
+/**
+ * The byte a '%' at p means, %XX decoded (%25XX twice, as evasions send it), else the '%' itself;
+ * in the bits above the byte, how many bytes of the message it took (1, 3 or 5).
+ */
 function percentDecoded(p: usize, end: usize): u32 {
-  escapeEnd = p + 1;
-  if (!(p + 2 < end && isHex(<u32>load<u8>(p + 1)) && isHex(<u32>load<u8>(p + 2)))) return 0x25;
-  let b = (hexValue(<u32>load<u8>(p + 1)) << 4) | hexValue(<u32>load<u8>(p + 2));
-  escapeEnd = p + 3;
+  if (!(p + 2 < end && isHex(<u32>load<u8>(p + 1)) && isHex(<u32>load<u8>(p + 2)))) return 0x25 | (1 << 8);
+  const b = (hexValue(<u32>load<u8>(p + 1)) << 4) | hexValue(<u32>load<u8>(p + 2));
   if (b == 0x25 && p + 4 < end && isHex(<u32>load<u8>(p + 3)) && isHex(<u32>load<u8>(p + 4))) {
-    b = (hexValue(<u32>load<u8>(p + 3)) << 4) | hexValue(<u32>load<u8>(p + 4));
-    escapeEnd = p + 5;
+    return ((hexValue(<u32>load<u8>(p + 3)) << 4) | hexValue(<u32>load<u8>(p + 4))) | (5 << 8);
   }
-  return b;
+  return b | (3 << 8);
 }
 
 // @ts-ignore: decorator
@@ -813,8 +795,9 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
       if (!isKeyPunctuation(b)) inKey = false;
     }
     if (s == PERCENT) {
-      b = percentDecoded(p, end);
-      p = escapeEnd;
+      const decoded = percentDecoded(p, end);
+      b = decoded & 0xff;
+      p += <usize>(decoded >> 8);
       s = shapeOf(b);
     } else {
       p++;
@@ -931,8 +914,9 @@ function readGrams(start: usize, end: usize, type: u32): void {
   while (p < end) {
     let b = <u32>load<u8>(p);
     if (b == 0x25) {
-      b = percentDecoded(p, end);
-      p = escapeEnd;
+      const decoded = percentDecoded(p, end);
+      b = decoded & 0xff;
+      p += <usize>(decoded >> 8);
     } else {
       if (b == 0x2b) b = 0x20;
       p++;
@@ -949,20 +933,18 @@ function readGrams(start: usize, end: usize, type: u32): void {
 
 // @ts-ignore: decorator
 @inline function gram(trigram: u32): void {
-  locate(field, trigram);
+  const at = locate(field, trigram);
   if (task == LEARN) {
-    bump();
-    locate(GLOBAL_FIELD, trigram);
-    bump();
+    bump(at);
+    bump(locate(GLOBAL_FIELD, trigram));
     return;
   }
-  const count = <f64>located();
+  const count = <f64>located(at);
   if (count >= rareBelow) return;
   let decades = (Math.log10((<f64>fieldValues + 2) / (count + 1)) - rareDecades) * gramWeight;
   if (freeText) {
     if (field != GLOBAL_FIELD) {
-      locate(GLOBAL_FIELD, trigram);
-      if (<f64>located() >= (<f64>globalValues + 2) * GLOBAL_RARE_SHARE - 1) return;
+      if (<f64>located(locate(GLOBAL_FIELD, trigram)) >= (<f64>globalValues + 2) * GLOBAL_RARE_SHARE - 1) return;
     }
     decades *= FREE_TEXT_WEIGHT;
   }
