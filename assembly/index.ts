@@ -11,7 +11,7 @@ import {
   train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages, explainSurprise, explainCapacity, explainedValue,
 } from "./models/surprise";
 import { filterJson, filterMsgpack, stats } from "./abi/filter";
-import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explainedGrams, countedFields, knownFields, covered } from "./models/fields";
+import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explanation, countedFields, knownFields, covered } from "./models/fields";
 import { lowerBegin, lowerNext, encodeAt } from "./base/utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./base/buffers";
 import {
@@ -291,7 +291,7 @@ export function explain_characters(length: i32): usize {
 export function explain_fields(length: i32): usize {
   ensurePack();
   store<f64>(results + RESULT_SURPRISE, explainFields(inputBuffer.at, inputBuffer.at + length));
-  handed.explainedCount = explainedGrams;
+  handed.explainedCount = explanation.grams;
   return explainedAddress();
 }
 

@@ -254,9 +254,18 @@ const ipv4Shape: u32 = dottedQuadShape();
   if (b != 0xffffffff) store<u32>(second, b + 1);
 }
 
+/** What is worked out from the sketch and kept until it changes. */
+class Worked {
+  /** The sketch has changed since: forget what follows. */
+  stale: bool = true;
+  /** What a field never seen adds, in decades; -1 until asked. */
+  newField: f64 = -1;
+}
+const worked = new Worked();
+
 export function resetFields(): void {
   memory.fill(sketch, 0, SKETCH_BYTES);
-  enumerationsStale = true;
+  worked.stale = true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,7 +297,7 @@ export let syntaxFound: u32 = 0;
 /** Trains the field model on one message. */
 export function learnFields(start: usize, end: usize): void {
   task = LEARN;
-  enumerationsStale = true;
+  worked.stale = true;
   readFields(start, end);
 }
 
@@ -593,12 +602,10 @@ function lengthEvidence(hash: u32, length: i32): f64 {
   return 0; // no lengths counted: a field of the back-off's, or a model without them
 }
 
-// What a field never seen is worth, worked out from the sketch on first asking and kept while it lasts.
-let newFieldWorth: f64 = -1;
-
+/** What a field never seen is worth, worked out from the sketch on first asking and kept while it lasts. */
 function newFieldDecades(): f64 {
-  if (enumerationsStale) refreshEnumerations();
-  if (newFieldWorth >= 0) return newFieldWorth;
+  if (worked.stale) refreshEnumerations();
+  if (worked.newField >= 0) return worked.newField;
   let empty = 0;
   for (let bucket: u32 = 0; bucket < FIELD_BUCKETS; bucket++) {
     if (located(locateValue(FIELDS_SEED, bucket)) == 0) empty++;
@@ -606,8 +613,8 @@ function newFieldDecades(): f64 {
   const m = <f64>FIELD_BUCKETS;
   // With every bucket taken the count is past what linear counting tells: m ln m at the least.
   const fields = empty == 0 ? m * Math.log(m) : -m * Math.log(<f64>empty / m);
-  newFieldWorth = max(0, Math.log10((<f64>globalValues + 2) / (fields + 1)) - RARE_DECADES);
-  return newFieldWorth;
+  worked.newField = max(0, Math.log10((<f64>globalValues + 2) / (fields + 1)) - RARE_DECADES);
+  return worked.newField;
 }
 
 // What kind of field a known field is, worked out from the sketch on first asking and kept: a
@@ -619,18 +626,17 @@ const KIND_CONSTANT: u32 = 4;
 const KIND_FREE_FORM: u32 = 8;
 const ENUM_SLOTS = 4096;
 const enumerations = memory.data(ENUM_SLOTS * 8, 8);
-let enumerationsStale = true;
 
 /** Forgets what was worked out from the sketch, which has changed. */
 function refreshEnumerations(): void {
   memory.fill(enumerations, 0, ENUM_SLOTS * 8);
-  newFieldWorth = -1;
-  enumerationsStale = false;
+  worked.newField = -1;
+  worked.stale = false;
 }
 
 /** The KIND_ bits of a known field of `values` values. */
 function kindOfField(hash: u32, values: u32): u32 {
-  if (enumerationsStale) refreshEnumerations();
+  if (worked.stale) refreshEnumerations();
   const slot = enumerations + (<usize>((hash * 0x9e3779b1) >> 20) << 3);
   const known = load<u32>(slot, 4);
   if (load<u32>(slot) == hash && known != 0) return known;
@@ -958,25 +964,33 @@ function readGrams(start: usize, end: usize, type: u32): void {
 // Per rare trigram, layouts.ts EXPLAIN_GRAM.
 export const EXPLAIN_CAPACITY = 4096;
 const explained = memory.data(EXPLAIN_GRAM * EXPLAIN_CAPACITY, 8);
-export let explainedGrams: i32 = 0;
-let messageStart: usize = 0;
-let explainedNameStart: u32 = 0;
-let explainedNameEnd: u32 = 0;
-let explainedKind: u32 = 0;
+/** What explainFields found in the last message it explained. */
+class Explanation {
+  /** The entries written (EXPLAIN_GRAM each) at explainedAddress(). */
+  grams: i32 = 0;
+  /** The decades of rarity summed. */
+  decades: f64 = 0;
+  messageStart: usize = 0;
+  /** The field being judged: its name in the message (offsets from its start) and how it is named (FIELD_). */
+  nameStart: u32 = 0;
+  nameEnd: u32 = 0;
+  kind: u32 = 0;
+}
+export const explanation = new Explanation();
 
 function beginExplainedField(nameStart: usize, nameEnd: usize, kind: u32): void {
-  explainedNameStart = <u32>(nameStart - messageStart);
-  explainedNameEnd = <u32>(nameEnd - messageStart);
-  explainedKind = kind;
+  explanation.nameStart = <u32>(nameStart - explanation.messageStart);
+  explanation.nameEnd = <u32>(nameEnd - explanation.messageStart);
+  explanation.kind = kind;
 }
 
 function explainGram(trigram: u32, count: f64, decades: f64): void {
-  if (explainedGrams >= EXPLAIN_CAPACITY) return;
-  const at = explained + <usize>explainedGrams * EXPLAIN_GRAM;
-  explainedGrams++;
-  store<u32>(at + EXPLAIN_GRAM_NAME_START, explainedNameStart);
-  store<u32>(at + EXPLAIN_GRAM_NAME_END, explainedNameEnd);
-  store<u32>(at + EXPLAIN_GRAM_KIND, explainedKind);
+  if (explanation.grams >= EXPLAIN_CAPACITY) return;
+  const at = explained + <usize>explanation.grams * EXPLAIN_GRAM;
+  explanation.grams++;
+  store<u32>(at + EXPLAIN_GRAM_NAME_START, explanation.nameStart);
+  store<u32>(at + EXPLAIN_GRAM_NAME_END, explanation.nameEnd);
+  store<u32>(at + EXPLAIN_GRAM_KIND, explanation.kind);
   store<u32>(at + EXPLAIN_GRAM_TRIGRAM, trigram);
   store<f64>(at + EXPLAIN_GRAM_COUNT, count);
   store<f64>(at + EXPLAIN_GRAM_VALUES, <f64>fieldValues);
@@ -986,26 +1000,24 @@ function explainGram(trigram: u32, count: f64, decades: f64): void {
 
 /** Evidence that is not a trigram (EVIDENCE_): attack syntax (`item` its SYNTAX_ bits), a new value, a length. */
 function explainEvidence(kind: u32, decades: f64, item: u32, count: f64, values: f64): void {
-  if (explainedGrams >= EXPLAIN_CAPACITY) return;
+  if (explanation.grams >= EXPLAIN_CAPACITY) return;
   const saved = fieldValues;
   fieldValues = <u32>values;
   explainGram(item, count, decades);
   fieldValues = saved;
-  store<u32>(explained + <usize>(explainedGrams - 1) * EXPLAIN_GRAM + EXPLAIN_GRAM_EVIDENCE, kind);
+  store<u32>(explained + <usize>(explanation.grams - 1) * EXPLAIN_GRAM + EXPLAIN_GRAM_EVIDENCE, kind);
 }
 
-/** The decades of rarity explainFields summed. */
-export let explainedDecades: f64 = 0;
 
 /** fieldSurprise, writing every rare trigram (layouts.ts EXPLAIN_GRAM, at most EXPLAIN_CAPACITY) at explainedAddress(). */
 export function explainFields(start: usize, end: usize): f64 {
   task = EXPLAIN;
   total = 0;
-  explainedGrams = 0;
-  messageStart = start;
+  explanation.grams = 0;
+  explanation.messageStart = start;
   readFields(start, end);
   task = SCORE;
-  explainedDecades = total;
+  explanation.decades = total;
   return surpriseOfDecades(total);
 }
 

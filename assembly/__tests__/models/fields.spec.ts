@@ -1,4 +1,4 @@
-import { learnFields, fieldSurprise, explainFields, explainedAddress, explainedGrams, explainedDecades, resetFields, surpriseOfDecades, countedFields, knownFields, covered, syntaxFound, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES, LENGTH_DECADES } from "../../models/fields";
+import { learnFields, fieldSurprise, explainFields, explainedAddress, explanation, resetFields, surpriseOfDecades, countedFields, knownFields, covered, syntaxFound, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES, LENGTH_DECADES } from "../../models/fields";
 import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD } from "../../base/layouts";
 
 function text(s: string): usize {
@@ -18,7 +18,7 @@ function surprise(s: string): f64 {
 function decades(s: string): f64 {
   const p = text(s);
   explainFields(p, p + length(s));
-  return explainedDecades;
+  return explanation.decades;
 }
 /** A word of letters for each i (many words: a field of them is not a small set of values). */
 function word(i: i32): string {
@@ -88,7 +88,7 @@ describe("the field model", () => {
     const p = text("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1");
     const n = length("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1");
     expect(fieldSurprise(p, p + n)).toBe(surpriseOfDecades(decades("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1")));
-    expect(explainedGrams).toBeGreaterThan(0);
+    expect(explanation.grams).toBeGreaterThan(0);
   });
 });
 
@@ -115,7 +115,7 @@ describe("coverage and the back-off", () => {
     trainShop(1000);
     // Every field is new: each value would look rare, and that says nothing of an attack.
     expect(decades("[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6")).toBe(0);
-    expect(explainedGrams).toBe(0);
+    expect(explanation.grams).toBe(0);
     expect(covered()).toBe(false);
     // No junk switches scoring off: an injection in it is judged all the same.
     expect(decades("[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6 q=1'+or+'1'='1")).toBeGreaterThanOrEqual(SYNTAX_DECADES);
@@ -235,7 +235,7 @@ describe("whole values", () => {
 function trigramWeights(message: string, key: string): f64[] {
   decades(message);
   const weights: f64[] = [];
-  for (let i = 0; i < explainedGrams; i++) {
+  for (let i = 0; i < explanation.grams; i++) {
     const at = explainedAddress() + <usize>i * 48;
     if (load<u32>(at, 40) != 0) continue; // not a trigram rare in its field
     if (message.substring(load<i32>(at, 0), load<i32>(at, 4)) != key) continue;
