@@ -1,6 +1,6 @@
 // A long run in the real Fluent Bit: a million records through the packed module, every one out,
 // Fluent Bit's memory flat after warm-up. Skips with a notice without fluent-bit (see
-// test/fluent-bit/fluent-bit.test.ts for the rest).
+// test/shipper/fluent-bit.test.ts for the rest).
 import { describe, expect, it } from "vitest";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 // The packed module in the real Fluent Bit (fluent-bit on PATH, or $FLUENT_BIT): the shipped
 // example as it is, the same verdicts as `tarkin check` field for field in both event formats and
 // both modes, the hostile records, a hot reload with the module replaced, and the AOT-compiled
-// module (with flb-wamrc); the million-record run is in test/fluent-bit/fluent-bit.volume.test.ts. Fluent Bit is
+// module (with flb-wamrc); the million-record run is in test/shipper/fluent-bit.volume.test.ts. Fluent Bit is
 // in no package registry this project reaches: without it every test here skips with a notice.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";

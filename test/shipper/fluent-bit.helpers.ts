@@ -1,5 +1,5 @@
-// What the real Fluent Bit suites (test/fluent-bit/fluent-bit.test.ts; the million-record run in
-// test/fluent-bit/fluent-bit.volume.test.ts) need: the binary (or a printed notice), the bundled CLI, Fluent
+// What the real Fluent Bit suites (test/shipper/fluent-bit.test.ts; the million-record run in
+// test/shipper/fluent-bit.volume.test.ts) need: the binary (or a printed notice), the bundled CLI, Fluent
 // Bit's words for a failing filter, and the records and packed modules they run, set up before the
 // suite in a directory of its own.
 import { afterAll, beforeAll, expect } from "vitest";
