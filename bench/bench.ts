@@ -510,7 +510,7 @@ function compile(config: string, target: string, out: string): Uint8Array {
   if (!fb) console.log("skipped: fluent-bit is not on PATH (nor in $FLUENT_BIT)");
   else {
     console.log(`${((performance.now() - t) / 1000).toFixed(0)} s`);
-    console.log(`  ${fb.version}, tail -> wasm filter (event_format json) -> file, CPU seconds of the process (user + system), median:`);
+    console.log(`  ${fb.version}, tail -> wasm filter (event_format json, or msgpack where a row says so) -> file, CPU seconds of the process (user + system), median:`);
     const byName = new Map(fb.rows.map((r) => [r.name, median(r.cpu)]));
     for (const row of fb.rows) {
       const cpu = median(row.cpu);

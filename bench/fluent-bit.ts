@@ -1,8 +1,8 @@
 // `npm run bench`'s Fluent Bit rows, where the real binary is installed: the CPU time of the
 // Fluent Bit process (user + system; its wall time ends on a flush tick) for one file of records
 // through tail -> [filter] -> file, with no filter, the pass-through filter and tarkin, each
-// interpreted (WAMR's fast interpreter, what a .wasm gets) and, with flb-wamrc, compiled ahead of
-// time. The runs are interleaved round by round, and the median of each is reported.
+// interpreted (WAMR's fast interpreter, what a .wasm gets) in both event formats and, with
+// flb-wamrc, compiled ahead of time. The runs are interleaved round by round, and the median of each is reported.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileAot, fluentBitBinary, fluentBitVersion, runPipeline, wamrcBinary, type Pipeline } from "../host/core/module/fluent-bit.js";
@@ -15,6 +15,8 @@ export interface FluentBitRow {
   /** The goal: at most `ratio` times the CPU of the row named `of` (the fixed annotation of its kind: issue 25). */
   goal?: { ratio: number; of: string };
   filter?: Pipeline["filter"];
+  /** The file of records it reads, when not the common one. */
+  input?: string;
   cpu: number[];
 }
 
@@ -39,14 +41,23 @@ export async function fluentBitRows(lines: string[], records: number, filters: F
   const { tarkin, recordIo, passthrough } = filters;
   const binary = fluentBitBinary();
   if (!binary) return null;
-  const input = join(work, "bench-fluent-bit.log");
-  const text: string[] = [];
-  for (let i = 0; i < records; i++) text.push(lines[i % lines.length]);
-  writeFileSync(input, text.join("\n") + "\n");
+  const write = (name: string, from: string[]): string => {
+    const file = join(work, name);
+    const text: string[] = [];
+    for (let i = 0; i < records; i++) text.push(from[i % from.length]);
+    writeFileSync(file, text.join("\n") + "\n");
+    return file;
+  };
+  const input = write("bench-fluent-bit.log", lines);
+  // A message of a multiple of 256 bytes has no msgpack encoding without a NUL (its str 16 length),
+  // so no msgpack filter can hand its record back: the msgpack rows read the other lines.
+  const msgpackInput = write("bench-fluent-bit-msgpack.log", lines.filter((l) => Buffer.byteLength(l) % 256 !== 0));
 
   const interpreted = "pass-through filter, interpreted";
   const compiled = "pass-through filter, AOT";
   const json = "json" as const;
+  const msgpack = "msgpack" as const;
+  const msgpackInterpreted = "pass-through filter, msgpack, interpreted";
   // Per kind of run, the floors before tarkin: returning the record, appending tarkin's fields as
   // fixed text (what Fluent Bit spends carrying them), tarkin without its scoring.
   const floors = (kind: string, against: string, passthroughModule: string, recordIoModule: string): FluentBitRow[] => [
@@ -58,6 +69,10 @@ export async function fluentBitRows(lines: string[], records: number, filters: F
     { name: "no filter", cpu: [] },
     ...floors("interpreted", interpreted, passthrough, recordIo),
     { name: "tarkin, interpreted", against: interpreted, goal: { ratio: 2.5, of: "fixed annotation, interpreted" }, filter: { module: tarkin, functionName: "tarkin_filter", eventFormat: json }, cpu: [] },
+    // event_format msgpack: the same three with the record as msgpack, in and out.
+    { name: msgpackInterpreted, input: msgpackInput, filter: { module: passthrough, functionName: "passthrough_msgpack_filter", eventFormat: msgpack }, cpu: [] },
+    { name: "fixed annotation, msgpack, interpreted", against: msgpackInterpreted, input: msgpackInput, filter: { module: passthrough, functionName: "annotate_msgpack_filter", eventFormat: msgpack }, cpu: [] },
+    { name: "tarkin, msgpack, interpreted", against: msgpackInterpreted, goal: { ratio: 2.5, of: "fixed annotation, msgpack, interpreted" }, input: msgpackInput, filter: { module: tarkin, functionName: "tarkin_filter_msgpack", eventFormat: msgpack }, cpu: [] },
   ];
   if (wamrcBinary()) {
     const aot = (wasm: string, name: string, cpu = AOT_CPU): string => {
@@ -78,7 +93,7 @@ export async function fluentBitRows(lines: string[], records: number, filters: F
       rmSync(output, { force: true });
       const run = await runPipeline(
         binary,
-        { input, output, log: join(work, "bench-fluent-bit.fb.log"), filter: row.filter },
+        { input: row.input ?? input, output, log: join(work, "bench-fluent-bit.fb.log"), filter: row.filter },
         join(work, "bench-fluent-bit.yaml"),
         records,
         { timeoutMs: 600_000 },
@@ -87,5 +102,6 @@ export async function fluentBitRows(lines: string[], records: number, filters: F
     }
   }
   rmSync(output, { force: true });
+  rmSync(msgpackInput, { force: true });
   return { version: fluentBitVersion(binary), records, rows };
 }

@@ -52,3 +52,57 @@ export function annotate_filter(tag: usize, tag_len: i32, time_sec: u32, time_ns
   store<u8>(out + kept + length, 0);
   return out;
 }
+
+// The same two for event_format msgpack: Fluent Bit hands the record as msgpack without a NUL and
+// reads back a NUL-terminated msgpack record, so even returning it as it is takes one copy.
+
+/** The record copied, with its NUL. */
+export function passthrough_msgpack_filter(tag: usize, tag_len: i32, time_sec: u32, time_nsec: u32, record: usize, record_len: i32): usize {
+  return copied(record, <usize>record_len, 0, 0);
+}
+
+// tarkin's fields as msgpack, made on first use: fixstr keys; numbers as strs and an empty reason,
+// as tarkin writes them in msgpack mode (no NUL byte); booleans as themselves.
+const MSGPACK_KEYS: StaticArray<string> = ["tarkin_surprise", "tarkin_infrequent", "tarkin_sentiment", "tarkin_fear", "tarkin_anomaly", "tarkin_covered", "tarkin_reason"];
+const MSGPACK_VALUES: StaticArray<i32> = [0x30, 0xc2, 0x30, 0x30, 0xc2, 0xc3, -1]; // 0x30: the str "0"; -1: the empty str
+const annotationMsgpack = memory.data(160);
+let annotationMsgpackLength: usize = 0;
+
+function prepareAnnotationMsgpack(): void {
+  let n: usize = 0;
+  for (let i = 0; i < MSGPACK_KEYS.length; i++) {
+    const key = MSGPACK_KEYS[i];
+    store<u8>(annotationMsgpack + n++, <u8>(0xa0 | key.length));
+    for (let j = 0; j < key.length; j++) store<u8>(annotationMsgpack + n++, <u8>key.charCodeAt(j));
+    const value = MSGPACK_VALUES[i];
+    if (value == 0x30) {
+      store<u8>(annotationMsgpack + n++, 0xa1);
+      store<u8>(annotationMsgpack + n++, 0x30);
+    } else if (value < 0) store<u8>(annotationMsgpack + n++, 0xa0);
+    else store<u8>(annotationMsgpack + n++, <u8>value);
+  }
+  annotationMsgpackLength = n;
+}
+const ANNOTATION_FIELDS = 7;
+
+/** The record with the annotation's seven pairs after its members (a fixmap of up to 8 members; any other record goes on copied). */
+export function annotate_msgpack_filter(tag: usize, tag_len: i32, time_sec: u32, time_nsec: u32, record: usize, record_len: i32): usize {
+  const first = <u32>load<u8>(record);
+  if (record_len < 1 || (first & 0xf0) != 0x80 || (first & 0x0f) + ANNOTATION_FIELDS > 15) return copied(record, <usize>record_len, 0, 0);
+  if (annotationMsgpackLength == 0) prepareAnnotationMsgpack();
+  const out = copied(record, <usize>record_len, annotationMsgpack, annotationMsgpackLength);
+  if (out != 0) store<u8>(out, <u8>(first + ANNOTATION_FIELDS));
+  return out;
+}
+
+/** [record, + length) then [extra, + extraLength) and a NUL, past the allocations (as annotate_filter writes). */
+function copied(record: usize, length: usize, extra: usize, extraLength: usize): usize {
+  const out = top == 0 ? (__heap_base + 15) & ~<usize>15 : top;
+  const need = out + length + extraLength + 1;
+  const have = <usize>memory.size() << 16;
+  if (need > have && memory.grow(<i32>((need - have + 0xffff) >>> 16)) < 0) return 0;
+  memory.copy(out, record, length);
+  memory.copy(out + length, extra, extraLength);
+  store<u8>(out + length + extraLength, 0);
+  return out;
+}
