@@ -12,7 +12,7 @@ import {
 } from "./models/surprise";
 import { filterJson, filterMsgpack, stats } from "./abi/filter";
 import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explanation, countedFields, knownFields, covered } from "./models/fields";
-import { lowerBegin, lowerNext, encodeAt } from "./base/utf8";
+import { Lowercaser, encodeAt } from "./base/utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./base/buffers";
 import {
   RESULT_SURPRISE, RESULT_INFREQUENT, RESULT_NEG, RESULT_NEU, RESULT_POS, RESULT_COMPOUND, RESULT_FEAR, RESULT_ANOMALY, RESULT_EMPHASIS, RESULT_BLOCK,
@@ -324,13 +324,15 @@ export function explain_words(length: i32): usize {
   return explainedWords.at;
 }
 
+const lowering = new Lowercaser();
+
 /** The input lowercased as the model sees it (UTF-8); returns where, lowercase_bytes() says how many. */
 export function lowercase(length: i32): usize {
   const p = outputBuffer.reserve(<usize>length * 3 + 4);
   let n = 0;
-  lowerBegin(inputBuffer.at, inputBuffer.at + length);
+  lowering.begin(inputBuffer.at, inputBuffer.at + length);
   while (true) {
-    const cp = lowerNext();
+    const cp = lowering.next();
     if (cp < 0) break;
     n += encodeAt(p + n, <u32>cp);
   }

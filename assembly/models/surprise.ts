@@ -1,7 +1,7 @@
 // Surprise: Tarkin's character-frequency model. Per lowercased character (Python's str.lower(),
 // one count per code point) the model keeps the running statistics of that character's count over
 // the training messages that contain it, updated as the original does (shifted-data variance).
-import { lowerBegin, lowerContinue, lowerNext, asciiClassOf, asciiLower, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "../base/utf8";
+import { Lowercaser, asciiClassOf, asciiLower, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "../base/utf8";
 import { allocate, resize } from "../base/buffers";
 import {
   SURPRISE_DEFAULT, SURPRISE_TARKIN, MODEL_CHARACTERS, MODEL_MESSAGES, MODEL_HEADER, MODEL_CHAR_CODE_POINT, MODEL_CHAR_N, MODEL_CHAR,
@@ -40,6 +40,7 @@ let absentSum: f64 = 0;
 const asciiIndex = new StaticArray<i32>(128);
 let wideSlots: usize = 0;
 let wideMask: u32 = 0;
+const lowering = new Lowercaser(); // for text that is not all ASCII
 // Characters seen in the message being read, to update or reset only those.
 let touched: usize = 0;
 let touchedCount: i32 = 0;
@@ -152,9 +153,9 @@ function countCharacters(start: usize, end: usize, learn: bool): void {
     p++;
   }
   if (p < end) {
-    lowerContinue(p, end, casedBefore(start, p));
+    lowering.continueAt(p, end, casedBefore(start, p));
     while (true) {
-      const cp = lowerNext();
+      const cp = lowering.next();
       if (cp < 0) break;
       countOne(<u32>cp, learn);
     }
@@ -354,9 +355,9 @@ function countForScoring(start: usize, end: usize): i32 {
   }
   if (p >= end) return 0;
   let unseen = 0;
-  lowerContinue(p, end, casedBefore(start, p));
+  lowering.continueAt(p, end, casedBefore(start, p));
   while (true) {
-    const cp = lowerNext();
+    const cp = lowering.next();
     if (cp < 0) break;
     if (cp < 128) countByte(<u32>cp);
     else if (!countOne(<u32>cp, false)) unseen++;
@@ -428,9 +429,9 @@ export function explainSurprise(start: usize, end: usize, out: usize): i32 {
     store<f64>(at + EXPLAIN_CHAR_CONTRIBUTION, contribution(r, count));
   }
   resetCounts();
-  lowerBegin(start, end);
+  lowering.begin(start, end);
   while (true) {
-    const cp = lowerNext();
+    const cp = lowering.next();
     if (cp < 0) break;
     if (indexOf(<u32>cp) >= 0) continue;
     const at = out + <usize>n * EXPLAIN_CHAR;
