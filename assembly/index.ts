@@ -8,7 +8,7 @@ import { Verdict } from "./decision/scorer";
 import { polarity_scores, PolarityScores } from "./sentiment/vader";
 import { WordTrace } from "./sentiment/vader-words";
 import {
-  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages, explainSurprise, explainCapacity, explainedValue,
+  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages, explainSurprise, explainCapacity, surprise,
 } from "./models/surprise";
 import { filterJson, filterMsgpack, stats } from "./abi/filter";
 import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explanation, countedFields, knownFields, covered } from "./models/fields";
@@ -282,8 +282,8 @@ export function gate_reset(): void {
 export function explain_characters(length: i32): usize {
   ensurePack();
   const p = outputBuffer.reserve(<usize>explainCapacity(length));
+  store<f64>(results + RESULT_SURPRISE, surprise(inputBuffer.at, inputBuffer.at + length));
   handed.explainedCount = explainSurprise(inputBuffer.at, inputBuffer.at + length, p);
-  store<f64>(results + RESULT_SURPRISE, explainedValue);
   return p;
 }
 
