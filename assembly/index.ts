@@ -8,11 +8,11 @@ import { Verdict } from "./decision/scorer";
 import { polarity_scores, PolarityScores } from "./sentiment/vader";
 import { WordTrace } from "./sentiment/vader-words";
 import {
-  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages, explainSurprise, explainCapacity, explainedValue,
+  train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages, explainSurprise, explainCapacity, surprise,
 } from "./models/surprise";
 import { filterJson, filterMsgpack, stats } from "./abi/filter";
 import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explanation, countedFields, knownFields, covered } from "./models/fields";
-import { lowerBegin, lowerNext, encodeAt } from "./base/utf8";
+import { Lowercaser, encodeAt } from "./base/utf8";
 import { Growable, hostAlloc, hostFree, allocations } from "./base/buffers";
 import {
   RESULT_SURPRISE, RESULT_INFREQUENT, RESULT_NEG, RESULT_NEU, RESULT_POS, RESULT_COMPOUND, RESULT_FEAR, RESULT_ANOMALY, RESULT_EMPHASIS, RESULT_BLOCK,
@@ -282,8 +282,8 @@ export function gate_reset(): void {
 export function explain_characters(length: i32): usize {
   ensurePack();
   const p = outputBuffer.reserve(<usize>explainCapacity(length));
+  store<f64>(results + RESULT_SURPRISE, surprise(inputBuffer.at, inputBuffer.at + length));
   handed.explainedCount = explainSurprise(inputBuffer.at, inputBuffer.at + length, p);
-  store<f64>(results + RESULT_SURPRISE, explainedValue);
   return p;
 }
 
@@ -324,13 +324,15 @@ export function explain_words(length: i32): usize {
   return explainedWords.at;
 }
 
+const lowering = new Lowercaser();
+
 /** The input lowercased as the model sees it (UTF-8); returns where, lowercase_bytes() says how many. */
 export function lowercase(length: i32): usize {
   const p = outputBuffer.reserve(<usize>length * 3 + 4);
   let n = 0;
-  lowerBegin(inputBuffer.at, inputBuffer.at + length);
+  lowering.begin(inputBuffer.at, inputBuffer.at + length);
   while (true) {
-    const cp = lowerNext();
+    const cp = lowering.next();
     if (cp < 0) break;
     n += encodeAt(p + n, <u32>cp);
   }

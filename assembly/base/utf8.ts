@@ -101,17 +101,6 @@ const DECODED_ONE: u32 = 1 << 24;
   return decodedCodePoint(decoded) != REPLACEMENT || (decodedBytes(decoded) == 3 && load<u8>(p) == 0xef && load<u8>(p, 1) == 0xbf && load<u8>(p, 2) == 0xbd);
 }
 
-/** Bytes consumed by the last decodeAt: the word reader's (vader-words.ts) way of taking decodeUtf8's length. */
-export let decodedLength: i32 = 0;
-
-/** decodeUtf8's code point, its length in decodedLength. */
-// @ts-ignore: decorator
-@inline export function decodeAt(p: usize, end: usize): u32 {
-  const decoded = decodeUtf8(p, end);
-  decodedLength = <i32>decodedBytes(decoded);
-  return decodedCodePoint(decoded);
-}
-
 /** Writes cp as UTF-8 at p; returns the bytes written. */
 export function encodeAt(p: usize, cp: u32): i32 {
   if (cp < 0x80) {
@@ -190,62 +179,67 @@ export function lowerSimple(cp: u32): u32 {
   return cp;
 }
 
-// A lowercasing pass over [lowerPos, lowerEnd). Module-level state rather than an object: one pass
-// runs at a time and the per-record path must not allocate.
-let lowerPos: usize = 0;
-let lowerEnd: usize = 0;
-let lowerPending: u32 = 0; // second code point of U+0130's mapping ("i" + U+0307), or 0
-let lowerAfterCased: bool = false; // Final_Sigma: the last character that is not case-ignorable was cased
+/**
+ * A lowercasing pass, the text lowercased one code point at a time. Each caller owns one (made
+ * once, so the per-record path does not allocate).
+ */
+export class Lowercaser {
+  private pos: usize = 0;
+  private end: usize = 0;
+  private pending: u32 = 0; // second code point of U+0130's mapping ("i" + U+0307), or 0
+  private afterCased: bool = false; // Final_Sigma: the last character that is not case-ignorable was cased
 
-export function lowerBegin(start: usize, end: usize): void {
-  lowerContinue(start, end, false);
+  begin(start: usize, end: usize): void {
+    this.continueAt(start, end, false);
+  }
+
+  /** Continues a pass at `start`, after text whose last character that is not case-ignorable was cased or not. */
+  continueAt(start: usize, end: usize, afterCased: bool): void {
+    this.pos = start;
+    this.end = end;
+    this.pending = 0;
+    this.afterCased = afterCased;
+  }
+
+  /** The next code point of the lowercased text, or -1 at its end. */
+  next(): i32 {
+    const pending = this.pending;
+    if (pending != 0) {
+      this.pending = 0;
+      return <i32>pending;
+    }
+    const pos = this.pos;
+    const end = this.end;
+    if (pos >= end) return -1;
+    const b = <u32>load<u8>(pos);
+    if (b < 0x80) {
+      this.pos = pos + 1;
+      const k = asciiClassOf(b);
+      if (!(k & ASCII_IGNORABLE)) this.afterCased = (k & (ASCII_UPPER | ASCII_LOWER)) != 0;
+      return <i32>asciiLower(b);
+    }
+    const decoded = decodeUtf8(pos, end);
+    const cp = decodedCodePoint(decoded);
+    const after = pos + decodedBytes(decoded);
+    this.pos = after;
+    let lower: u32;
+    if (cp == 0x130) {
+      lower = 0x69;
+      this.pending = 0x307;
+    } else if (cp == 0x3a3) {
+      lower = this.afterCased && isFinalSigma(after, end) ? 0x3c2 : 0x3c3;
+    } else {
+      lower = lowerSimple(cp);
+    }
+    if (!isCaseIgnorable(cp)) this.afterCased = isCased(cp);
+    return <i32>lower;
+  }
 }
 
-/** Continues a pass at `start`, after text whose last character that is not case-ignorable was cased or not. */
-export function lowerContinue(start: usize, end: usize, afterCased: bool): void {
-  lowerPos = start;
-  lowerEnd = end;
-  lowerPending = 0;
-  lowerAfterCased = afterCased;
-}
-
-/** The next code point of the lowercased text, or -1 at its end. */
-export function lowerNext(): i32 {
-  if (lowerPending != 0) {
-    const pending = lowerPending;
-    lowerPending = 0;
-    return <i32>pending;
-  }
-  if (lowerPos >= lowerEnd) return -1;
-  const b = <u32>load<u8>(lowerPos);
-  if (b < 0x80) {
-    lowerPos++;
-    const k = asciiClassOf(b);
-    if (!(k & ASCII_IGNORABLE)) lowerAfterCased = (k & (ASCII_UPPER | ASCII_LOWER)) != 0;
-    return <i32>asciiLower(b);
-  }
-  const decoded = decodeUtf8(lowerPos, lowerEnd);
-  const cp = decodedCodePoint(decoded);
-  lowerPos += decodedBytes(decoded);
-  let lower: u32;
-  if (cp == 0x130) {
-    lower = 0x69;
-    lowerPending = 0x307;
-  } else if (cp == 0x3a3) {
-    lower = isFinalSigma() ? 0x3c2 : 0x3c3;
-  } else {
-    lower = lowerSimple(cp);
-  }
-  if (!isCaseIgnorable(cp)) lowerAfterCased = isCased(cp);
-  return <i32>lower;
-}
-
-/** Unicode's Final_Sigma, for the capital sigma just decoded: cased before, not cased after. */
-function isFinalSigma(): bool {
-  if (!lowerAfterCased) return false;
-  let p = lowerPos;
-  while (p < lowerEnd) {
-    const decoded = decodeUtf8(p, lowerEnd);
+/** Unicode's Final_Sigma for a capital sigma after cased text, the text after it in [p, end): not cased after. */
+function isFinalSigma(p: usize, end: usize): bool {
+  while (p < end) {
+    const decoded = decodeUtf8(p, end);
     const cp = decodedCodePoint(decoded);
     if (!isCaseIgnorable(cp)) return !isCased(cp);
     p += decodedBytes(decoded);

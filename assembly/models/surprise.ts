@@ -1,7 +1,7 @@
 // Surprise: Tarkin's character-frequency model. Per lowercased character (Python's str.lower(),
 // one count per code point) the model keeps the running statistics of that character's count over
 // the training messages that contain it, updated as the original does (shifted-data variance).
-import { lowerBegin, lowerContinue, lowerNext, asciiClassOf, asciiLower, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "../base/utf8";
+import { Lowercaser, asciiClassOf, asciiLower, ASCII_IGNORABLE, ASCII_UPPER, ASCII_LOWER } from "../base/utf8";
 import { allocate, resize } from "../base/buffers";
 import {
   SURPRISE_DEFAULT, SURPRISE_TARKIN, MODEL_CHARACTERS, MODEL_MESSAGES, MODEL_HEADER, MODEL_CHAR_CODE_POINT, MODEL_CHAR_N, MODEL_CHAR,
@@ -25,24 +25,35 @@ const SPREAD_ALL = 80;
 const ABSENT = 88; // f64 the contribution of this character when the message lacks it
 const CHAR_RECORD = 96;
 
-let chars: usize = 0;
-let charCount: i32 = 0;
-let charCapacity: i32 = 0;
-let messages: f64 = 0; // training messages seen, containing any character or not
-let boundsStale = true;
-let mode: i32 = SURPRISE_DEFAULT;
-/** Every character's ABSENT contribution, summed: a message's surprise starts there and is
- * corrected for the characters it has (and for every ASCII one of the model, at most 128), so
- * scoring costs its own length, not the size of the model's alphabet. */
-let absentSum: f64 = 0;
+/** The character model: its characters, how to find them, and what scoring reads from them. The
+ * module has one; the loops that run per character copy the fields they read into locals. */
+class CharacterModel {
+  chars: usize = 0; // the records
+  count: i32 = 0;
+  capacity: i32 = 0;
+  messages: f64 = 0; // training messages seen, containing any character or not
+  boundsStale: bool = true;
+  mode: i32 = SURPRISE_DEFAULT;
+  /** Every character's ABSENT contribution, summed: a message's surprise starts there and is
+   * corrected for the characters it has (and for every ASCII one of the model, at most 128), so
+   * scoring costs its own length, not the size of the model's alphabet. */
+  absentSum: f64 = 0;
+  // Code point to character index above ASCII (asciiIndex has those): open addressing, (cp, index).
+  wideSlots: usize = 0;
+  wideMask: u32 = 0;
+  // Characters seen in the message being read, to update or reset only those.
+  touched: usize = 0;
+  touchedCount: i32 = 0;
+  // Scoring's tables for the model's ASCII characters (refreshBounds fills them).
+  asciiRecords: usize = 0; // per model ASCII character: i32 its record's index
+  asciiDeltas: usize = 0; // f64[DELTA_COUNTS] per model ASCII character
+  asciiModelCount: i32 = 0;
+}
+const model = new CharacterModel();
 
-// Code point to character index: a direct table for ASCII, open addressing (cp, index) above it.
+// Code point to character index for ASCII: a direct table.
 const asciiIndex = new StaticArray<i32>(128);
-let wideSlots: usize = 0;
-let wideMask: u32 = 0;
-// Characters seen in the message being read, to update or reset only those.
-let touched: usize = 0;
-let touchedCount: i32 = 0;
+const lowering = new Lowercaser(); // for text that is not all ASCII
 
 // Scoring reads a message's ASCII (most log text) into one counter per model ASCII character,
 // found from the byte by one table lookup that also folds case, plus one counter for every ASCII
@@ -53,18 +64,18 @@ const UNASSIGNED: u32 = 255; // a byte's counter while refreshBounds assigns the
 // One per model ASCII character, then the unseen one.
 const asciiCounts = memory.data(129 * 4);
 const DELTA_COUNTS: u32 = 64; // per model ASCII character, contribution - absent for counts below this
-let asciiRecords: usize = 0; // per model ASCII character: i32 its record's index
-let asciiDeltas: usize = 0; // f64[DELTA_COUNTS] per model ASCII character
-let asciiModelCount: i32 = 0;
 
+/** Character `index`'s record, the records at `chars` (model.chars, which callers read once). */
 // @ts-ignore: decorator
-@inline function record(index: i32): usize {
+@inline function record(chars: usize, index: i32): usize {
   return chars + <usize>index * CHAR_RECORD;
 }
 
 function indexOf(cp: u32): i32 {
   if (cp < 128) return unchecked(asciiIndex[cp]);
+  const wideSlots = model.wideSlots;
   if (wideSlots == 0) return -1;
+  const wideMask = model.wideMask;
   let slot = (cp * 0x9e3779b1) & wideMask;
   while (true) {
     const at = wideSlots + (<usize>slot << 3);
@@ -77,6 +88,8 @@ function indexOf(cp: u32): i32 {
 }
 
 function mapWide(cp: u32, index: i32): void {
+  const wideSlots = model.wideSlots;
+  const wideMask = model.wideMask;
   let slot = (cp * 0x9e3779b1) & wideMask;
   while (load<i32>(wideSlots + (<usize>slot << 3), 4) >= 0) slot = (slot + 1) & wideMask;
   const at = wideSlots + (<usize>slot << 3);
@@ -86,27 +99,29 @@ function mapWide(cp: u32, index: i32): void {
 
 /** Room for `needed` characters; the index is rebuilt at twice the capacity. Not per record. */
 function reserve(needed: i32): void {
-  if (needed <= charCapacity) return;
-  let capacity = charCapacity < 64 ? 64 : charCapacity;
+  if (needed <= model.capacity) return;
+  let capacity = model.capacity < 64 ? 64 : model.capacity;
   while (capacity < needed) capacity <<= 1;
-  chars = resize(chars, <usize>capacity * CHAR_RECORD);
-  touched = resize(touched, <usize>capacity * 4);
+  const chars = resize(model.chars, <usize>capacity * CHAR_RECORD);
+  model.chars = chars;
+  model.touched = resize(model.touched, <usize>capacity * 4);
   const slotCount = <u32>capacity * 2;
-  if (wideSlots != 0) heap.free(wideSlots);
-  wideSlots = allocate(<usize>slotCount * 8);
-  wideMask = slotCount - 1;
+  if (model.wideSlots != 0) heap.free(model.wideSlots);
+  const wideSlots = allocate(<usize>slotCount * 8);
+  model.wideSlots = wideSlots;
+  model.wideMask = slotCount - 1;
   for (let i: u32 = 0; i < slotCount; i++) store<i32>(wideSlots + (<usize>i << 3), -1, 4);
-  for (let i = 0; i < charCount; i++) {
-    const cp = load<u32>(record(i), CP);
+  for (let i = 0; i < model.count; i++) {
+    const cp = load<u32>(record(chars, i), CP);
     if (cp >= 128) mapWide(cp, i);
   }
-  charCapacity = capacity;
+  model.capacity = capacity;
 }
 
 function addChar(cp: u32): i32 {
-  reserve(charCount + 1);
-  const index = charCount++;
-  const r = record(index);
+  reserve(model.count + 1);
+  const index = model.count++;
+  const r = record(model.chars, index);
   memory.fill(r, 0, CHAR_RECORD);
   store<u32>(r, cp, CP);
   if (cp < 128) unchecked((asciiIndex[cp] = index));
@@ -115,26 +130,27 @@ function addChar(cp: u32): i32 {
 }
 
 export function resetModel(): void {
-  charCount = 0;
-  messages = 0;
-  boundsStale = true;
+  model.count = 0;
+  model.messages = 0;
+  model.boundsStale = true;
   for (let i = 0; i < 128; i++) unchecked((asciiIndex[i] = -1));
+  const wideSlots = model.wideSlots;
   if (wideSlots != 0) {
-    for (let i: u32 = 0; i <= wideMask; i++) store<i32>(wideSlots + (<usize>i << 3), -1, 4);
+    for (let i: u32 = 0; i <= model.wideMask; i++) store<i32>(wideSlots + (<usize>i << 3), -1, 4);
   }
 }
 
 export function setSurpriseMode(m: i32): void {
-  mode = m;
-  boundsStale = true;
+  model.mode = m;
+  model.boundsStale = true;
 }
 
 export function modelCharacters(): i32 {
-  return charCount;
+  return model.count;
 }
 
 export function modelMessages(): f64 {
-  return messages;
+  return model.messages;
 }
 
 /**
@@ -142,7 +158,7 @@ export function modelMessages(): f64 {
  * appear (training adds new characters in that order, as the original's dict does).
  */
 function countCharacters(start: usize, end: usize, learn: bool): void {
-  touchedCount = 0;
+  model.touchedCount = 0;
   // ASCII inline (most log text); from the first other byte, the full lowercaser takes over.
   let p = start;
   while (p < end) {
@@ -152,9 +168,9 @@ function countCharacters(start: usize, end: usize, learn: bool): void {
     p++;
   }
   if (p < end) {
-    lowerContinue(p, end, casedBefore(start, p));
+    lowering.continueAt(p, end, casedBefore(start, p));
     while (true) {
-      const cp = lowerNext();
+      const cp = lowering.next();
       if (cp < 0) break;
       countOne(<u32>cp, learn);
     }
@@ -178,19 +194,23 @@ function casedBefore(start: usize, p: usize): bool {
     if (!learn) return false;
     index = addChar(cp);
   }
-  const r = record(index);
+  const r = record(model.chars, index);
   const count = load<u32>(r, COUNT) + 1;
   store<u32>(r, count, COUNT);
   if (count == 1) {
-    store<i32>(touched + (<usize>touchedCount << 2), index);
-    touchedCount++;
+    const touchedCount = model.touchedCount;
+    store<i32>(model.touched + (<usize>touchedCount << 2), index);
+    model.touchedCount = touchedCount + 1;
   }
   return true;
 }
 
 function resetCounts(): void {
-  for (let i = 0; i < touchedCount; i++) store<u32>(record(load<i32>(touched + (<usize>i << 2))), 0, COUNT);
-  touchedCount = 0;
+  const chars = model.chars;
+  const touched = model.touched;
+  const touchedCount = model.touchedCount;
+  for (let i = 0; i < touchedCount; i++) store<u32>(record(chars, load<i32>(touched + (<usize>i << 2))), 0, COUNT);
+  model.touchedCount = 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,13 +244,16 @@ function resetCounts(): void {
 /** Trains the model on one message. */
 export function train(start: usize, end: usize): void {
   countCharacters(start, end, true);
+  const chars = model.chars;
+  const touched = model.touched;
+  const touchedCount = model.touchedCount;
   for (let i = 0; i < touchedCount; i++) {
-    const r = record(load<i32>(touched + (<usize>i << 2)));
+    const r = record(chars, load<i32>(touched + (<usize>i << 2)));
     statsAdd(r, <f64>load<u32>(r, COUNT));
   }
   resetCounts();
-  messages += 1;
-  boundsStale = true;
+  model.messages += 1;
+  model.boundsStale = true;
 }
 
 // Default mode: a count within one spread of the mean is not surprising at all, three spreads
@@ -239,8 +262,12 @@ export function train(start: usize, end: usize): void {
 const MIN_SPREAD: f64 = 0.5;
 
 function refreshBounds(): void {
+  const chars = model.chars;
+  const charCount = model.count;
+  const messages = model.messages;
+  const mode = model.mode;
   for (let i = 0; i < charCount; i++) {
-    const r = record(i);
+    const r = record(chars, i);
     const mean = statsMean(r);
     const variance = statsVariance(r);
     // The original uses |variance| where a standard deviation belongs; tarkin mode keeps it.
@@ -258,26 +285,29 @@ function refreshBounds(): void {
     store<f64>(r, meanAll, MEAN_ALL);
     store<f64>(r, Math.sqrt(Math.max(varianceAll, 0)), SPREAD_ALL);
   }
-  absentSum = 0;
+  let absentSum: f64 = 0;
   for (let i = 0; i < charCount; i++) {
-    const r = record(i);
-    const absent = contribution(r, 0);
+    const r = record(chars, i);
+    const absent = contribution(r, 0, mode);
     store<f64>(r, absent, ABSENT);
     absentSum += absent;
   }
-  asciiRecords = resize(asciiRecords, 128 * 4);
-  asciiDeltas = resize(asciiDeltas, <usize>128 * DELTA_COUNTS * 8);
-  asciiModelCount = 0;
+  model.absentSum = absentSum;
+  const asciiRecords = resize(model.asciiRecords, 128 * 4);
+  const asciiDeltas = resize(model.asciiDeltas, <usize>128 * DELTA_COUNTS * 8);
+  model.asciiRecords = asciiRecords;
+  model.asciiDeltas = asciiDeltas;
+  let asciiModelCount = 0;
   for (let b: u32 = 0; b < 128; b++) store<u8>(BYTE_SLOTS + b, <u8>UNASSIGNED);
   for (let c: u32 = 0; c < 128; c++) {
     const index = unchecked(asciiIndex[c]);
     if (index < 0) continue;
-    const r = record(index);
+    const r = record(chars, index);
     store<u8>(BYTE_SLOTS + c, <u8>asciiModelCount);
     store<i32>(asciiRecords + (<usize>asciiModelCount << 2), index);
     const deltas = asciiDeltas + <usize>asciiModelCount * DELTA_COUNTS * 8;
     for (let count: u32 = 0; count < DELTA_COUNTS; count++) {
-      store<f64>(deltas + (<usize>count << 3), contribution(r, count) - load<f64>(r, ABSENT));
+      store<f64>(deltas + (<usize>count << 3), contribution(r, count, mode) - load<f64>(r, ABSENT));
     }
     asciiModelCount++;
   }
@@ -288,12 +318,13 @@ function refreshBounds(): void {
     const lower = asciiLower(b) != b ? <u32>load<u8>(BYTE_SLOTS + asciiLower(b)) : UNASSIGNED;
     store<u8>(BYTE_SLOTS + b, <u8>(lower != UNASSIGNED ? lower : <u32>asciiModelCount));
   }
-  boundsStale = false;
+  model.asciiModelCount = asciiModelCount;
+  model.boundsStale = false;
 }
 
-/** How surprising one model character's count is: 0 or 1 in tarkin mode, graded in default mode. */
+/** How surprising one model character's count is: 0 or 1 in tarkin mode, graded in default mode (`mode`, model.mode). */
 // @ts-ignore: decorator
-@inline function contribution(r: usize, count: u32): f64 {
+@inline function contribution(r: usize, count: u32, mode: i32): f64 {
   if (mode == SURPRISE_TARKIN) {
     if (count == 0) return 1;
     const x = <f64>count;
@@ -313,7 +344,7 @@ function refreshBounds(): void {
  * fully surprising.
  */
 export function surprise(start: usize, end: usize): f64 {
-  if (boundsStale) refreshBounds();
+  if (model.boundsStale) refreshBounds();
   const result = evaluate(countForScoring(start, end));
   resetCounts();
   return result;
@@ -333,7 +364,7 @@ export function surprise(start: usize, end: usize): f64 {
  * model lacks, less the ASCII ones, which evaluate() reads from the unseen counter.
  */
 function countForScoring(start: usize, end: usize): i32 {
-  touchedCount = 0;
+  model.touchedCount = 0;
   // The ASCII prefix (most often the whole message) in tight loops of their own: four bytes at a
   // time while all four are ASCII, then byte by byte up to the first other one.
   let p = start;
@@ -354,9 +385,9 @@ function countForScoring(start: usize, end: usize): i32 {
   }
   if (p >= end) return 0;
   let unseen = 0;
-  lowerContinue(p, end, casedBefore(start, p));
+  lowering.continueAt(p, end, casedBefore(start, p));
   while (true) {
-    const cp = lowerNext();
+    const cp = lowering.next();
     if (cp < 0) break;
     if (cp < 128) countByte(<u32>cp);
     else if (!countOne(<u32>cp, false)) unseen++;
@@ -364,13 +395,16 @@ function countForScoring(start: usize, end: usize): i32 {
   return unseen;
 }
 
-/** Model ASCII character i's contribution less its absent one, for `count` of it; its counter emptied for the next message. */
+/**
+ * Model ASCII character i's contribution less its absent one, for `count` of it; its counter
+ * emptied for the next message. `deltas` is model.asciiDeltas, read once by the caller.
+ */
 // @ts-ignore: decorator
-@inline function asciiDelta(i: i32, count: u32): f64 {
+@inline function asciiDelta(i: i32, count: u32, deltas: usize): f64 {
   store<u32>(asciiCounts + (<usize>i << 2), 0);
-  if (count < DELTA_COUNTS) return load<f64>(asciiDeltas + ((<usize>i * DELTA_COUNTS + count) << 3));
-  const r = record(load<i32>(asciiRecords + (<usize>i << 2)));
-  return contribution(r, count) - load<f64>(r, ABSENT);
+  if (count < DELTA_COUNTS) return load<f64>(deltas + ((<usize>i * DELTA_COUNTS + count) << 3));
+  const r = record(model.chars, load<i32>(model.asciiRecords + (<usize>i << 2)));
+  return contribution(r, count, model.mode) - load<f64>(r, ABSENT);
 }
 
 function evaluate(unseenWide: i32): f64 {
@@ -379,20 +413,28 @@ function evaluate(unseenWide: i32): f64 {
   // need not wait for the last; exact in tarkin mode, where every term is a whole number.
   let even: f64 = 0;
   let odd: f64 = 0;
-  const n = asciiModelCount;
+  const n = model.asciiModelCount;
+  const deltas = model.asciiDeltas;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const at = asciiCounts + (<usize>i << 2);
-    even += asciiDelta(i, load<u32>(at)) + asciiDelta(i + 2, load<u32>(at, 8));
-    odd += asciiDelta(i + 1, load<u32>(at, 4)) + asciiDelta(i + 3, load<u32>(at, 12));
+    even += asciiDelta(i, load<u32>(at), deltas) + asciiDelta(i + 2, load<u32>(at, 8), deltas);
+    odd += asciiDelta(i + 1, load<u32>(at, 4), deltas) + asciiDelta(i + 3, load<u32>(at, 12), deltas);
   }
-  for (; i < n; i++) even += asciiDelta(i, load<u32>(asciiCounts + (<usize>i << 2)));
-  let sum = absentSum + (even + odd);
-  for (let i = 0; i < touchedCount; i++) {
-    const r = record(load<i32>(touched + (<usize>i << 2)));
-    sum += contribution(r, load<u32>(r, COUNT)) - load<f64>(r, ABSENT);
+  for (; i < n; i++) even += asciiDelta(i, load<u32>(asciiCounts + (<usize>i << 2)), deltas);
+  let sum = model.absentSum + (even + odd);
+  const mode = model.mode;
+  const charCount = model.count;
+  const touchedCount = model.touchedCount;
+  if (touchedCount > 0) {
+    const chars = model.chars;
+    const touched = model.touched;
+    for (let i = 0; i < touchedCount; i++) {
+      const r = record(chars, load<i32>(touched + (<usize>i << 2)));
+      sum += contribution(r, load<u32>(r, COUNT), mode) - load<f64>(r, ABSENT);
+    }
   }
-  const unseenSlot = asciiCounts + (<usize>asciiModelCount << 2);
+  const unseenSlot = asciiCounts + (<usize>n << 2);
   const unseen = <i32>load<u32>(unseenSlot) + unseenWide;
   store<u32>(unseenSlot, 0);
   if (mode == SURPRISE_TARKIN) return charCount > 0 ? sum / <f64>charCount : 0;
@@ -405,14 +447,16 @@ function evaluate(unseenWide: i32): f64 {
 /**
  * Writes per model character its count in the message, what the model expects (mean and the
  * spread the mode uses) and its contribution, then per character unseen by the model its code
- * point (layouts.ts EXPLAIN_CHAR); returns how many entries.
+ * point (layouts.ts EXPLAIN_CHAR); returns how many entries. The surprise itself is surprise()'s.
  */
 export function explainSurprise(start: usize, end: usize, out: usize): i32 {
-  explainedValue = surprise(start, end);
+  if (model.boundsStale) refreshBounds();
   countCharacters(start, end, false);
+  const chars = model.chars;
+  const mode = model.mode;
   let n = 0;
-  for (let i = 0; i < charCount; i++) {
-    const r = record(i);
+  for (let i = 0; i < model.count; i++) {
+    const r = record(chars, i);
     const at = out + <usize>n * EXPLAIN_CHAR;
     n++;
     const count = load<u32>(r, COUNT);
@@ -425,12 +469,12 @@ export function explainSurprise(start: usize, end: usize, out: usize): i32 {
       store<f64>(at + EXPLAIN_CHAR_EXPECTED, load<f64>(r, MEAN_ALL));
       store<f64>(at + EXPLAIN_CHAR_SPREAD, Math.max(load<f64>(r, SPREAD_ALL), MIN_SPREAD));
     }
-    store<f64>(at + EXPLAIN_CHAR_CONTRIBUTION, contribution(r, count));
+    store<f64>(at + EXPLAIN_CHAR_CONTRIBUTION, contribution(r, count, mode));
   }
   resetCounts();
-  lowerBegin(start, end);
+  lowering.begin(start, end);
   while (true) {
-    const cp = lowerNext();
+    const cp = lowering.next();
     if (cp < 0) break;
     if (indexOf(<u32>cp) >= 0) continue;
     const at = out + <usize>n * EXPLAIN_CHAR;
@@ -441,10 +485,8 @@ export function explainSurprise(start: usize, end: usize, out: usize): i32 {
   return n;
 }
 
-export let explainedValue: f64 = 0;
-
 export function explainCapacity(length: i32): i32 {
-  return (charCount + length + 1) * EXPLAIN_CHAR;
+  return (model.count + length + 1) * EXPLAIN_CHAR;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,24 +552,26 @@ export function loadModel(p: usize): void {
   reserve(<i32>count);
   for (let i: u32 = 0; i < count; i++) {
     const at = p + MODEL_HEADER + <usize>i * MODEL_CHAR;
-    const r = record(addChar(load<u32>(at + MODEL_CHAR_CODE_POINT)));
+    const r = record(model.chars, addChar(load<u32>(at + MODEL_CHAR_CODE_POINT)));
     memory.copy(r + N, at + MODEL_CHAR_N, MODEL_STATISTICS);
   }
-  messages = load<f64>(p + MODEL_MESSAGES);
-  boundsStale = true;
+  model.messages = load<f64>(p + MODEL_MESSAGES);
+  model.boundsStale = true;
 }
 
 export function modelBytes(): i32 {
-  return MODEL_HEADER + charCount * MODEL_CHAR;
+  return MODEL_HEADER + model.count * MODEL_CHAR;
 }
 
 export function saveModel(p: usize): void {
+  const chars = model.chars;
+  const charCount = model.count;
   memory.fill(p, 0, MODEL_HEADER);
   store<u32>(p + MODEL_CHARACTERS, charCount);
-  store<f64>(p + MODEL_MESSAGES, messages);
+  store<f64>(p + MODEL_MESSAGES, model.messages);
   for (let i = 0; i < charCount; i++) {
     const at = p + MODEL_HEADER + <usize>i * MODEL_CHAR;
-    const r = record(i);
+    const r = record(chars, i);
     memory.fill(at, 0, MODEL_CHAR_N);
     store<u32>(at + MODEL_CHAR_CODE_POINT, load<u32>(r, CP));
     memory.copy(at + MODEL_CHAR_N, r + N, MODEL_STATISTICS);

@@ -20,53 +20,57 @@ const OFFSET_MASK: u32 = ~LEXICON_OVERLAY;
   return load<u32>(entry) & OFFSET_MASK;
 }
 
-// The lexicon in use, where useLexicon found its parts in the pack: globals, as every lookup reads them.
-let slots: usize = 0; // u16 slot[]
-let slotMask: u32 = 0; // slots - 1
-let entries: usize = 0; // entry[]
-let keys: usize = 0; // the key bytes
-let entryCount: u32 = 0;
+/** The lexicon in use: where useLexicon found its parts in the pack, and what it worked out from them. */
+class Lexicon {
+  slots: usize = 0; // u16 slot[]
+  slotMask: u32 = 0; // slots - 1
+  entries: usize = 0; // entry[]
+  keys: usize = 0; // the key bytes
+  longestKeyBytes: i32 = 0;
+  longestDigitKeyBytes: i32 = 0;
+  generation: i32 = 0; // how many lexicons have been put in use
+}
+const lexicon = new Lexicon();
 
 // A bit per value of a hash's top 16 bits, set for the keys' hashes: most words of a log line are
 // no key, and one bit of this 8 KiB map, which stays in cache, says so without probing the table.
+// Empty (as before any lexicon) it answers no key for every word.
 const FILTER_BYTES: usize = 8192;
 const filter = memory.data(<i32>FILTER_BYTES);
-
-// Set by useLexicon, read for every word of a text (vader-words.ts asciiNoKey, prepareCache): globals.
-let longestKeyBytes: i32 = 0;
-let longestDigitKeyBytes: i32 = 0;
-let generation = 0;
 
 /** The longest key's bytes. */
 // @ts-ignore: decorator
 @inline export function longestKey(): i32 {
-  return longestKeyBytes;
+  return lexicon.longestKeyBytes;
 }
 
 /** The longest of the keys with an ASCII digit (a few emoticons). */
 // @ts-ignore: decorator
 @inline export function longestKeyWithDigit(): i32 {
-  return longestDigitKeyBytes;
+  return lexicon.longestDigitKeyBytes;
 }
 
 /** How many lexicons have been put in use: what was read from an earlier one is stale. */
 // @ts-ignore: decorator
 @inline export function lexiconGeneration(): i32 {
-  return generation;
+  return lexicon.generation;
 }
 
 export function useLexicon(section: usize): void {
-  generation++;
-  entryCount = load<u32>(section);
+  lexicon.generation++;
+  let entryCount = load<u32>(section);
   const slotCount = load<u32>(section, 4);
-  slots = section + 16;
-  entries = slots + ((<usize>slotCount * 2 + 3) & ~3);
-  keys = entries + (<usize>entryCount + 1) * ENTRY;
-  slotMask = slotCount - 1;
+  const slots = section + 16;
+  const entries = slots + ((<usize>slotCount * 2 + 3) & ~3);
+  const keys = entries + (<usize>entryCount + 1) * ENTRY;
+  lexicon.slots = slots;
+  lexicon.entries = entries;
+  lexicon.keys = keys;
+  lexicon.slotMask = slotCount - 1;
   if (slotCount == 0) entryCount = 0;
   memory.fill(filter, 0, FILTER_BYTES);
-  longestKeyBytes = 0;
-  longestDigitKeyBytes = 0;
+  let longestKeyBytes = 0;
+  let longestDigitKeyBytes = 0;
   for (let i: usize = 0; i < <usize>entryCount; i++) {
     const entry = entries + i * ENTRY;
     const key = keys + keyOffset(entry);
@@ -77,6 +81,8 @@ export function useLexicon(section: usize): void {
     if (length > longestKeyBytes) longestKeyBytes = length;
     if (length > longestDigitKeyBytes && hasDigit(key, length)) longestDigitKeyBytes = length;
   }
+  lexicon.longestKeyBytes = longestKeyBytes;
+  lexicon.longestDigitKeyBytes = longestDigitKeyBytes;
 }
 
 function hasDigit(p: usize, length: i32): bool {
@@ -86,7 +92,11 @@ function hasDigit(p: usize, length: i32): bool {
 
 /** The lexicon's entry for the word in [p, p + len), whose FNV-1a hash is `hash`; 0 when it has none. */
 export function lexiconEntry(p: usize, len: i32, hash: u32): usize {
-  if (entryCount == 0 || !(load<u8>(filter + (hash >>> 19)) & (1 << ((hash >>> 16) & 7)))) return 0;
+  if (!(load<u8>(filter + (hash >>> 19)) & (1 << ((hash >>> 16) & 7)))) return 0;
+  const slots = lexicon.slots;
+  const slotMask = lexicon.slotMask;
+  const entries = lexicon.entries;
+  const keys = lexicon.keys;
   let slot = hash & slotMask;
   while (true) {
     const index = <u32>load<u16>(slots + (<usize>slot << 1));

@@ -4,7 +4,7 @@
 // string, in constant memory and without allocating. None of this is a rule; all of it is how the
 // rules stay cheap.
 import {
-  decodeAt, decodedLength, encodeAt, isJsSpace, utf16Length, lowerBegin, lowerNext, asciiClassOf, asciiLower,
+  decodeUtf8, decodedCodePoint, decodedBytes, encodeAt, isJsSpace, utf16Length, Lowercaser, asciiClassOf, asciiLower,
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
 } from "../base/utf8";
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
@@ -173,14 +173,16 @@ export class SentiText {
       }
       let q = p + 1;
       if (k & NOT_ASCII) {
-        const cp = decodeAt(p, end);
+        const decoded = decodeUtf8(p, end);
+        const cp = decodedCodePoint(decoded);
+        const length = decodedBytes(decoded);
         if (isJsSpace(cp)) {
-          space = <usize>decodedLength;
+          space = length;
           break;
         }
         ascii = false;
-        q = p + <usize>decodedLength;
-        extraUnits += utf16Length(cp) - decodedLength;
+        q = p + length;
+        extraUnits += utf16Length(cp) - <i32>length;
       } else {
         // A run of ASCII text: the common case, in a loop of its own.
         letters |= k;
@@ -316,6 +318,7 @@ const ring = memory.data(WORDS * RING_SLOT, 8);
 // The reference's lexicon keys are at most 19 bytes; a longer lowercased word can match nothing.
 const MAX_KEY: i32 = 64;
 const lowerBuffer = memory.data(MAX_KEY + 4);
+const lowering = new Lowercaser(); // for words that are not all ASCII
 
 /** The longest a lowercased word can be and still be a key: of the lexicon in use or a rule word. */
 let keyLimit: i32 = MAX_KEY; // a global: read for every word, set only when the lexicon changes
@@ -347,10 +350,10 @@ function lowercaseWord(start: usize, end: usize, ascii: bool): i64 {
     }
     return (<i64>n << 32) | <i64>h;
   }
-  lowerBegin(start, end);
+  lowering.begin(start, end);
   let n = 0;
   while (true) {
-    const cp = lowerNext();
+    const cp = lowering.next();
     if (cp < 0) break;
     if (n > keyLimit) return -1;
     n += encodeAt(lowerBuffer + n, <u32>cp);

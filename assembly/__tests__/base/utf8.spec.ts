@@ -1,4 +1,4 @@
-import { decodeAt, decodedLength, isJsSpace, lowerBegin, lowerNext, lowerSimple, utf16Length } from "../../base/utf8";
+import { decodeUtf8, decodedCodePoint, decodedBytes, isJsSpace, Lowercaser, lowerSimple, utf16Length } from "../../base/utf8";
 
 function bytes(values: u8[]): usize {
   const p = heap.alloc(values.length);
@@ -6,27 +6,27 @@ function bytes(values: u8[]): usize {
   return p;
 }
 
-describe("decodeAt", () => {
+describe("decodeUtf8", () => {
   it("decodes one to four bytes", () => {
     const p = bytes([0x41, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80]);
-    expect(decodeAt(p, p + 10)).toBe(0x41);
-    expect(decodedLength).toBe(1);
-    expect(decodeAt(p + 1, p + 10)).toBe(0xe9);
-    expect(decodedLength).toBe(2);
-    expect(decodeAt(p + 3, p + 10)).toBe(0x20ac);
-    expect(decodedLength).toBe(3);
-    expect(decodeAt(p + 6, p + 10)).toBe(0x1f600);
-    expect(decodedLength).toBe(4);
+    expect(decodedCodePoint(decodeUtf8(p, p + 10))).toBe(0x41);
+    expect(decodedBytes(decodeUtf8(p, p + 10))).toBe(1);
+    expect(decodedCodePoint(decodeUtf8(p + 1, p + 10))).toBe(0xe9);
+    expect(decodedBytes(decodeUtf8(p + 1, p + 10))).toBe(2);
+    expect(decodedCodePoint(decodeUtf8(p + 3, p + 10))).toBe(0x20ac);
+    expect(decodedBytes(decodeUtf8(p + 3, p + 10))).toBe(3);
+    expect(decodedCodePoint(decodeUtf8(p + 6, p + 10))).toBe(0x1f600);
+    expect(decodedBytes(decodeUtf8(p + 6, p + 10))).toBe(4);
   });
 
   it("replaces each maximal ill-formed subpart with U+FFFD", () => {
     const p = bytes([0xe2, 0x82, 0x41, 0xed, 0xa0, 0x80, 0xf0, 0x9f]);
-    expect(decodeAt(p, p + 8)).toBe(0xfffd);
-    expect(decodedLength).toBe(2); // E2 82, then A is read again
-    expect(decodeAt(p + 3, p + 8)).toBe(0xfffd);
-    expect(decodedLength).toBe(1); // ED A0 would be a surrogate
-    expect(decodeAt(p + 6, p + 8)).toBe(0xfffd);
-    expect(decodedLength).toBe(2); // truncated at the end
+    expect(decodedCodePoint(decodeUtf8(p, p + 8))).toBe(0xfffd);
+    expect(decodedBytes(decodeUtf8(p, p + 8))).toBe(2); // E2 82, then A is read again
+    expect(decodedCodePoint(decodeUtf8(p + 3, p + 8))).toBe(0xfffd);
+    expect(decodedBytes(decodeUtf8(p + 3, p + 8))).toBe(1); // ED A0 would be a surrogate
+    expect(decodedCodePoint(decodeUtf8(p + 6, p + 8))).toBe(0xfffd);
+    expect(decodedBytes(decodeUtf8(p + 6, p + 8))).toBe(2); // truncated at the end
   });
 });
 
@@ -57,11 +57,12 @@ describe("character properties", () => {
 
   it("lowercases U+0130 to two code points and a final capital sigma to ς", () => {
     const p = bytes([0xc4, 0xb0, 0xce, 0x91, 0xce, 0xa3]); // İΑΣ
-    lowerBegin(p, p + 6);
-    expect(lowerNext()).toBe(0x69);
-    expect(lowerNext()).toBe(0x307);
-    expect(lowerNext()).toBe(0x3b1);
-    expect(lowerNext()).toBe(0x3c2);
-    expect(lowerNext()).toBe(-1);
+    const lowering = new Lowercaser();
+    lowering.begin(p, p + 6);
+    expect(lowering.next()).toBe(0x69);
+    expect(lowering.next()).toBe(0x307);
+    expect(lowering.next()).toBe(0x3b1);
+    expect(lowering.next()).toBe(0x3c2);
+    expect(lowering.next()).toBe(-1);
   });
 });
