@@ -11,9 +11,9 @@ import {
   train as trainModel, loadModel, modelBytes, saveModel, modelCharacters, modelMessages, explainSurprise, explainCapacity, surprise,
 } from "./models/surprise";
 import { filterJson, filterMsgpack, stats } from "./abi/filter";
-import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explanation, countedFields, knownFields, covered } from "./models/fields";
+import { learnFields, loadFields, saveFields, fieldModelBytes, explainFields, explainedAddress, explanation, FieldReading } from "./models/fields";
 import { Lowercaser, encodeAt } from "./base/utf8";
-import { Growable, hostAlloc, hostFree, allocations } from "./base/buffers";
+import { Growable, hostAlloc, hostFree, allocationCount } from "./base/buffers";
 import {
   RESULT_SURPRISE, RESULT_INFREQUENT, RESULT_NEG, RESULT_NEU, RESULT_POS, RESULT_COMPOUND, RESULT_FEAR, RESULT_ANOMALY, RESULT_EMPHASIS, RESULT_BLOCK,
   RESULT_COVERED, RESULT_SECURITY_NEGATIVE,
@@ -68,9 +68,10 @@ export function has_pack(): bool {
   return ensurePack();
 }
 
-// The sentiment and explain_words entry points' scores, and explain_words' trace.
+// The sentiment and explain_words entry points' scores, explain_words' trace, and what explain_fields read.
 const sentimentScores = new PolarityScores();
 const explainedWords = new WordTrace();
+const explainedReading = new FieldReading();
 
 function writeSentiment(scores: PolarityScores): void {
   store<f64>(results + RESULT_NEG, scores.neg);
@@ -137,7 +138,7 @@ export function tarkin_filter_msgpack(tag: usize, tag_len: i32, time_sec: u32, t
 
 /** Heap allocations the module has made since it started (none per record once buffers have grown). */
 export function allocation_count(): f64 {
-  return allocations;
+  return allocationCount();
 }
 
 /** The decision rule of a surprise mode (layouts.ts SURPRISE_), in words: u32 its UTF-8 length, then its bytes. */
@@ -290,24 +291,24 @@ export function explain_characters(length: i32): usize {
 /** The message's field surprise with its rare trigrams (layouts.ts EXPLAIN_GRAM); explain_count() says how many. */
 export function explain_fields(length: i32): usize {
   ensurePack();
-  store<f64>(results + RESULT_SURPRISE, explainFields(inputBuffer.at, inputBuffer.at + length));
+  store<f64>(results + RESULT_SURPRISE, explainFields(inputBuffer.at, inputBuffer.at + length, explainedReading));
   handed.explainedCount = explanation.grams;
   return explainedAddress();
 }
 
 /** After explain_fields: the message's fields that count towards its coverage. */
 export function explained_fields(): i32 {
-  return countedFields;
+  return explainedReading.countedFields;
 }
 
 /** After explain_fields: how many of those fields the model knows. */
 export function explained_known_fields(): i32 {
-  return knownFields;
+  return explainedReading.knownFields;
 }
 
 /** After explain_fields: 1 when the model knows the message well enough to score its fields, else 0 (its surprise is 0). */
 export function explained_covered(): i32 {
-  return covered() ? 1 : 0;
+  return explainedReading.covered() ? 1 : 0;
 }
 
 export function explain_count(): i32 {

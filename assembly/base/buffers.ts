@@ -26,8 +26,12 @@ export function containsByte(start: usize, stop: usize, b: u64): bool {
   return false;
 }
 
+let allocations: f64 = 0; // counted where made, so a global
+
 /** Heap allocations and reallocations since the instance started. */
-export let allocations: f64 = 0;
+export function allocationCount(): f64 {
+  return allocations;
+}
 
 export function allocate(size: usize): usize {
   allocations += 1;

@@ -4,7 +4,7 @@
 // caller owns; its decision is fear.ts's rule of its own.
 import { polarity_scores, PolarityScores } from "../sentiment/vader";
 import { surprise, Gate } from "../models/surprise";
-import { fieldSurprise, covered, reasonNameStart, reasonNameEnd, reasonKind, reasonSyntax, reasonEvidence } from "../models/fields";
+import { fieldSurprise, FieldReading } from "../models/fields";
 import { FIELD_NAMED, FIELD_AFTER, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
 import { ShortText } from "../base/text";
 import { originalFear, originalAnomaly, fieldFear, fieldAnomaly } from "./fear";
@@ -83,14 +83,17 @@ const SYNTAX_NAMES: StaticArray<string> = ["sql", "html/script", "shell", "path 
 export class FieldScorer extends Scorer {
   /** The gate's k: infrequent means above the mean by this many standard deviations (a setting, 0 by default). */
   gateSpreads: f64 = 0;
+  /** What reading the last message found, for its reason. */
+  private readonly reading: FieldReading = new FieldReading();
 
   constructor() {
     super(false);
   }
 
   protected judge(start: usize, end: usize, verdict: Verdict): void {
-    const value = fieldSurprise(start, end);
-    const known = covered();
+    const reading = this.reading;
+    const value = fieldSurprise(start, end, reading);
+    const known = reading.covered();
     const sentiment = verdict.sentiment;
     const infrequent = this.gate.passes(value, this.gate.spreadThreshold(this.gateSpreads));
     const fear = fieldFear(value, sentiment.neg, sentiment.securityNegative);
@@ -120,24 +123,30 @@ export class FieldScorer extends Scorer {
       out.text(sentiment.mostNegativeStart, sentiment.mostNegativeEnd - sentiment.mostNegativeStart, NAME_LIMIT);
       return;
     }
-    if (verdict.surprise <= 0 || reasonNameEnd < reasonNameStart) return;
-    if (reasonKind == FIELD_AFTER) out.ascii("after ");
-    if (reasonKind == FIELD_NAMED || reasonKind == FIELD_AFTER) out.text(reasonNameStart, reasonNameEnd - reasonNameStart, NAME_LIMIT);
+    const reading = this.reading;
+    const nameStart = reading.reasonNameStart;
+    const nameEnd = reading.reasonNameEnd;
+    const syntax = reading.reasonSyntax;
+    const evidence = reading.reasonEvidence;
+    if (verdict.surprise <= 0 || nameEnd < nameStart) return;
+    const kind = reading.reasonKind;
+    if (kind == FIELD_AFTER) out.ascii("after ");
+    if (kind == FIELD_NAMED || kind == FIELD_AFTER) out.text(nameStart, nameEnd - nameStart, NAME_LIMIT);
     else out.ascii("first token");
     out.ascii(": ");
-    if (reasonSyntax != 0) {
+    if (syntax != 0) {
       let first = true;
       for (let i = 0; i < SYNTAX_NAMES.length; i++) {
-        if ((reasonSyntax & (1 << i)) == 0) continue;
+        if ((syntax & (1 << i)) == 0) continue;
         if (!first) out.ascii(", ");
         out.ascii(SYNTAX_NAMES[i]);
         first = false;
       }
       out.ascii(" syntax");
-    } else if (reasonEvidence == EVIDENCE_LOG) out.ascii("unknown field, rare in the log");
-    else if (reasonEvidence == EVIDENCE_NEW_VALUE) out.ascii("a value it never held");
-    else if (reasonEvidence == EVIDENCE_LENGTH) out.ascii("far longer than its values");
-    else if (reasonEvidence == EVIDENCE_NEW_FIELD) out.ascii("a field never seen");
+    } else if (evidence == EVIDENCE_LOG) out.ascii("unknown field, rare in the log");
+    else if (evidence == EVIDENCE_NEW_VALUE) out.ascii("a value it never held");
+    else if (evidence == EVIDENCE_LENGTH) out.ascii("far longer than its values");
+    else if (evidence == EVIDENCE_NEW_FIELD) out.ascii("a field never seen");
     else out.ascii("rare shape");
   }
 }

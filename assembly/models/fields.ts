@@ -72,7 +72,6 @@ const FREE_TEXT_WEIGHT: f64 = 0.25;
  * a byte attack syntax needs: an odd made-up password is no attack, a quote in it may be.
  */
 const FREE_FORM_WEIGHT: f64 = 0.5;
-let gramWeight: f64 = 1;
 
 /** An unknown field's value is judged against all values: a trigram is rare below 1 in 10^GLOBAL_RARE_DECADES of them. */
 export const GLOBAL_RARE_DECADES: f64 = 3;
@@ -274,31 +273,58 @@ export function resetFields(): void {
 const LEARN: i32 = 0;
 const SCORE: i32 = 1;
 const EXPLAIN: i32 = 2;
+// What the message is read for: a global, as gram() asks it for every trigram.
 let task: i32 = SCORE;
 
-let total: f64 = 0; // the message's field surprise, as it is summed
 // The field being judged (its own, or the global one it backs off to): its hash, how many values
-// training saw in it, below what count one of its trigrams is rare, and the decades that rarity starts at.
+// training saw in it, below what count one of its trigrams is rare, and the decades that rarity
+// starts at; whether the value judged is free text, and what its trigrams weigh. Globals, as
+// gram() reads them for every trigram and a struct's field costs an interpreter a load more.
 let field: u32 = 0;
 let fieldValues: u32 = 0;
 let rareBelow: f64 = 0;
 let rareDecades: f64 = RARE_DECADES;
+let freeText = false;
+let gramWeight: f64 = 1;
 /** How many values training saw in all (the global field's), looked up once a message. */
 let globalValues: u32 = 0;
 
-/** The last message's fields that count towards its coverage, and how many of them the model knows, shaped as it knows them. */
-export let countedFields: i32 = 0;
-export let knownFields: i32 = 0;
-/** How many of the last message's first fields are known, shaped as the model knows them, up to the first that is not. */
-let knownPrefix: i32 = 0;
-/** The attack syntax found in the last message's rare values (syntax.ts SYNTAX_ bits). */
-export let syntaxFound: u32 = 0;
+/** What reading a message found, in a struct its caller owns: its coverage, the attack syntax in it, and its reason. */
+export class FieldReading {
+  /** Decades of rarity summed. */
+  decades: f64 = 0;
+  /** Its fields that count towards its coverage, and how many of them the model knows, shaped as it knows them. */
+  countedFields: i32 = 0;
+  knownFields: i32 = 0;
+  /** How many of its first fields are known, shaped as the model knows them, up to the first that is not. */
+  knownPrefix: i32 = 0;
+  /** The attack syntax found in its rare values (syntax.ts SYNTAX_ bits). */
+  syntax: u32 = 0;
+  // The value that added most to its surprise, for the record's reason: its field's name in the
+  // message, how the field is named (FIELD_), the attack syntax it held (SYNTAX_ bits), the kind of
+  // evidence (EVIDENCE_: its shape in its field or in the log, attack syntax, a new value, its
+  // length, a new field), and the decades it added.
+  reasonNameStart: usize = 0;
+  reasonNameEnd: usize = 0;
+  reasonKind: u32 = 0;
+  reasonSyntax: u32 = 0;
+  reasonEvidence: u32 = 0;
+  reasonDecades: f64 = 0;
+
+  /** Whether the model knows at least half of the message's fields, shaped as it knows them, or its prefix: a log it was trained on. */
+  covered(): bool {
+    return this.knownFields * COVERED_SHARE_DENOMINATOR >= this.countedFields * COVERED_SHARE_NUMERATOR || this.knownPrefix >= PREFIX_FIELDS;
+  }
+}
+
+/** Training judges nothing: readFields counts into this reading, which nobody reads. */
+const training = new FieldReading();
 
 /** Trains the field model on one message. */
 export function learnFields(start: usize, end: usize): void {
   task = LEARN;
   worked.stale = true;
-  readFields(start, end);
+  readFields(start, end, training);
 }
 
 /** Decades of rarity at which a message is very unusual: its surprise is then 0.5. */
@@ -312,41 +338,40 @@ const SATURATED_DECADES: f64 = 16;
   return decades / (decades + VERY_UNUSUAL_DECADES);
 }
 
-/** Whether the model knows at least half of the last message's fields, shaped as it knows them: a log it was trained on. */
-export function covered(): bool {
-  return knownFields * COVERED_SHARE_DENOMINATOR >= countedFields * COVERED_SHARE_NUMERATOR || knownPrefix >= PREFIX_FIELDS;
-}
-
-/** The field surprise of a message, in [0, 1). */
-export function fieldSurprise(start: usize, end: usize): f64 {
+/** The field surprise of a message, in [0, 1), with what the reading found in `reading`. */
+export function fieldSurprise(start: usize, end: usize, reading: FieldReading): f64 {
   task = SCORE;
-  total = 0;
-  readFields(start, end);
-  return surpriseOfDecades(total);
+  readFields(start, end, reading);
+  return surpriseOfDecades(reading.decades);
 }
 
-// The token being read (readToken sets them): where its value starts and ends, whether it is
-// key=value (and the key's hash), its value's whole shape and type, and the key it gives the field after it.
-let valueStart: usize = 0;
-let valueEnd: usize = 0;
-let named = false;
-let keyHash: u32 = 0;
-let wholeShape: u32 = 0;
-let valueType: u32 = TOKEN_PLAIN;
-/** Whether the value is free text: quoted, with FREE_TEXT_SPACES spaces or more (a user agent, a logfmt msg). */
-let freeText = false;
-/** Whether the value holds a number of two digits or more (a count, a time, an id: not a token an enumeration holds; tienda1 and python3 are). */
-let valueDigits = false;
-let tokenKey: u32 = 0;
-let tokenWord = false;
+/** A token as readToken read it, in a struct its caller owns. */
+class Token {
+  /** Where its value starts and ends. */
+  valueStart: usize = 0;
+  valueEnd: usize = 0;
+  /** Whether it is key=value, and the key's hash. */
+  named: bool = false;
+  keyHash: u32 = 0;
+  /** Its value's whole shape and type (TOKEN_). */
+  wholeShape: u32 = 0;
+  valueType: u32 = TOKEN_PLAIN;
+  /** Whether the value is free text: quoted, with FREE_TEXT_SPACES spaces or more (a user agent, a logfmt msg). */
+  freeText: bool = false;
+  /** Whether the value holds a number of two digits or more (a count, a time, an id: not a token an enumeration holds; tienda1 and python3 are). */
+  digits: bool = false;
+  /** The key it gives the field after it, and whether that key is a word. */
+  nextKey: u32 = 0;
+  nextKeyIsWord: bool = false;
+}
+/** readFields' token, reused: no allocation per record. */
+const token = new Token();
 
-function readFields(start: usize, end: usize): void {
-  countedFields = 0;
-  knownFields = 0;
-  knownPrefix = 0;
-  syntaxFound = 0;
-  rareValues = 0;
-  reasonDecades = 0;
+function readFields(start: usize, end: usize, reading: FieldReading): void {
+  let countedFields = 0;
+  let knownFields = 0;
+  let knownPrefix = 0;
+  let rareValues = 0;
   if (task != LEARN) {
     globalValues = located(locate(GLOBAL_FIELD, 0));
   }
@@ -382,16 +407,22 @@ function readFields(start: usize, end: usize): void {
     }
     if (p >= end && !quote) break;
     const tokenStart = p;
-    p = readToken(p, end, quote);
+    p = readToken(p, end, quote, token);
+    // Read more than once a token: into locals, as each field read costs an interpreter a load.
+    const named = token.named;
+    const valueStart = token.valueStart;
+    const valueEnd = token.valueEnd;
+    const wholeShape = token.wholeShape;
+    const valueType = token.valueType;
     const kind = named ? FIELD_NAMED : previousStart == previousEnd ? FIELD_FIRST : FIELD_AFTER;
-    const own = named ? keyHash : fnv1aStep(previous, AFTER_SEED);
+    const own = named ? token.keyHash : fnv1aStep(previous, AFTER_SEED);
     setField(own);
     if (task == LEARN) {
       bump(locate(field ^ WHOLE_SHAPE_SEED, wholeShape));
       bump(locate(GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape));
-      readGrams(valueStart, valueEnd, valueType);
+      readGrams(valueStart, valueEnd, valueType, 0);
       bump(locateValue(field ^ SHAPES_SEED, wholeShape & 15));
-      if (valueType == TOKEN_PLAIN) learnValue();
+      if (valueType == TOKEN_PLAIN) learnValue(token);
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
@@ -413,7 +444,7 @@ function readFields(start: usize, end: usize): void {
       if (valueType == TOKEN_PLAIN) {
         const length = <i32>(valueEnd - valueStart);
         if (length >= LENGTH_FLOOR) lengthDecades = lengthEvidence(field, length);
-        if (counts && fieldKnown && isToken(length)) {
+        if (counts && fieldKnown && isToken(token, length)) {
           const afterName = named || (kind == FIELD_AFTER && (previousKeyed || (previousWordIn != 0 && (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)));
           if (afterName && (kindOfField(own, ownValues) & KIND_ENUMERATION) != 0) {
             if (located(locateValue(own ^ VALUE_SEED, fnv1a(valueStart, length) & 0xffffff)) == 0) evidence |= RARE_NEW;
@@ -430,7 +461,7 @@ function readFields(start: usize, end: usize): void {
           store<u32>(at + RARE_END, <u32>valueEnd);
           store<u32>(at + RARE_FIELD, field);
           store<u32>(at + RARE_FIELD_VALUES, fieldValues);
-          store<u32>(at + RARE_FLAGS, valueType | (freeText ? RARE_FREE_TEXT : 0) | evidence);
+          store<u32>(at + RARE_FLAGS, valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence);
           store<f64>(at + RARE_LENGTH_DECADES, lengthDecades);
           store<u32>(at + RARE_NAME_START, <u32>(named ? tokenStart : previousStart));
           store<u32>(at + RARE_NAME_END, <u32>(named ? valueStart - 1 : previousEnd));
@@ -441,14 +472,17 @@ function readFields(start: usize, end: usize): void {
     }
     // The next token's field, if it is not key=value: after this field's key (a quoted value's
     // field, which does not change with what it holds), or after this token.
-    previous = named || quote ? own : tokenKey;
+    previous = named || quote ? own : token.nextKey;
     previousKeyed = named || quote;
-    previousWordIn = !previousKeyed && tokenWord && task != LEARN && field == own ? own : 0;
+    previousWordIn = !previousKeyed && token.nextKeyIsWord && task != LEARN && field == own ? own : 0;
     previousWordValues = fieldValues;
     previousStart = tokenStart;
     previousEnd = named ? valueStart - 1 : p;
   }
-  if (task != LEARN) judgeRareValues();
+  reading.countedFields = countedFields;
+  reading.knownFields = knownFields;
+  reading.knownPrefix = knownPrefix;
+  if (task != LEARN) judgeRareValues(reading, rareValues);
 }
 
 // The values of a rare whole shape, judged once the message is read: per value u32 each (RARE_).
@@ -474,22 +508,12 @@ const RARE_LONG: u32 = 0x800;
 const RARE_NEW_FIELD: u32 = 0x1000;
 const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
-let rareValues: i32 = 0;
 
-// The value that added most to the last message's surprise, for the record's reason: its field's
-// name in the message, how the field is named (FIELD_), the attack syntax it held (SYNTAX_ bits),
-// and the kind of evidence (EVIDENCE_).
-export let reasonNameStart: usize = 0;
-export let reasonNameEnd: usize = 0;
-export let reasonKind: u32 = 0;
-export let reasonSyntax: u32 = 0;
-/** What made it rare (layouts.ts EVIDENCE_): its shape in its field or in the log, attack syntax, a new value, its length. */
-export let reasonEvidence: u32 = 0;
-let reasonDecades: f64 = 0;
-
-function judgeRareValues(): void {
-  const wholeMessage = covered();
-  reasonDecades = 0;
+function judgeRareValues(reading: FieldReading, rareValues: i32): void {
+  const wholeMessage = reading.covered();
+  let total: f64 = 0;
+  let syntaxFound: u32 = 0;
+  let reasonDecades: f64 = 0;
   for (let i = 0; i < rareValues; i++) {
     const at = rare + <usize>i * RARE_VALUE;
     const flags = load<u32>(at + RARE_FLAGS);
@@ -512,8 +536,13 @@ function judgeRareValues(): void {
     gramWeight = !syntax && hash != GLOBAL_FIELD && (kindOfField(hash, fieldValues) & KIND_FREE_FORM) != 0 ? FREE_FORM_WEIGHT : 1;
     if (task == EXPLAIN) beginExplainedField(<usize>load<u32>(at + RARE_NAME_START), <usize>load<u32>(at + RARE_NAME_END), load<u32>(at + RARE_KIND));
     const before = total;
-    if (wholeMessage && total < SATURATED_DECADES && (flags & RARE_SHAPE) != 0) readGrams(start, end, flags & 0xff);
-    const found = syntax ? judgeSyntax(start, end) : 0;
+    if (wholeMessage && total < SATURATED_DECADES && (flags & RARE_SHAPE) != 0) total = readGrams(start, end, flags & 0xff, total);
+    const found = syntax ? attackSyntax(start, end) : 0;
+    if (found != 0) {
+      syntaxFound |= found;
+      total += SYNTAX_DECADES;
+      if (task == EXPLAIN) explainEvidence(EVIDENCE_SYNTAX, SYNTAX_DECADES, found, 0, 0);
+    }
     let evidence = found != 0 ? EVIDENCE_SYNTAX : hash == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD;
     if (wholeMessage && (flags & RARE_NEW) != 0) {
       total += NEW_VALUE_DECADES;
@@ -535,13 +564,16 @@ function judgeRareValues(): void {
     }
     if (total - before > reasonDecades) {
       reasonDecades = total - before;
-      reasonEvidence = evidence;
-      reasonNameStart = <usize>load<u32>(at + RARE_NAME_START);
-      reasonNameEnd = <usize>load<u32>(at + RARE_NAME_END);
-      reasonKind = load<u32>(at + RARE_KIND);
-      reasonSyntax = found;
+      reading.reasonEvidence = evidence;
+      reading.reasonNameStart = <usize>load<u32>(at + RARE_NAME_START);
+      reading.reasonNameEnd = <usize>load<u32>(at + RARE_NAME_END);
+      reading.reasonKind = load<u32>(at + RARE_KIND);
+      reading.reasonSyntax = found;
     }
   }
+  reading.decades = total;
+  reading.syntax = syntaxFound;
+  reading.reasonDecades = reasonDecades;
 }
 
 /** Makes `hash` the field read; training counts its value, scoring looks up how many it had. */
@@ -567,10 +599,10 @@ function backOff(): void {
   rareDecades = GLOBAL_RARE_DECADES;
 }
 
-/** Whether a value of this length, just read, is of an enumeration's make: plain, no digits, not free text, short. */
+/** Whether the token's value, of this length, is of an enumeration's make: plain, no digits, not free text, short. */
 // @ts-ignore: decorator
-@inline function isToken(length: i32): bool {
-  return !valueDigits && !freeText && length > 0 && length <= VALUE_LIMIT;
+@inline function isToken(token: Token, length: i32): bool {
+  return !token.digits && !token.freeText && length > 0 && length <= VALUE_LIMIT;
 }
 
 // @ts-ignore: decorator
@@ -578,13 +610,14 @@ function backOff(): void {
   return 32 - clz<u32>(<u32>length);
 }
 
-/** Counts the plain value just read in the value half: its length, and its hash if an enumeration could hold it. */
-function learnValue(): void {
-  const length = <i32>(valueEnd - valueStart);
+/** Counts the token's plain value in the value half: its length, and its hash if an enumeration could hold it. */
+function learnValue(token: Token): void {
+  const valueStart = token.valueStart;
+  const length = <i32>(token.valueEnd - valueStart);
   const bucket = lengthBucket(length);
   bump(locateValue(field ^ LENGTH_SEED, bucket));
   bump(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket));
-  if (!isToken(length)) return;
+  if (!isToken(token, length)) return;
   const hash = fnv1a(valueStart, length) & 0xffffff;
   bump(locateValue(field ^ VALUE_SEED, hash));
   bump(locateValue(field ^ BUCKET_SEED, hash & 15));
@@ -664,16 +697,6 @@ function kindOfField(hash: u32, values: u32): u32 {
   return kind;
 }
 
-/** Attack syntax in a rare value is evidence of its own (syntax.ts), SYNTAX_DECADES of it; the caller asked mayHoldSyntax. */
-function judgeSyntax(start: usize, end: usize): u32 {
-  const found = attackSyntax(start, end);
-  if (found == 0) return 0;
-  syntaxFound |= found;
-  total += SYNTAX_DECADES;
-  if (task == EXPLAIN) explainEvidence(EVIDENCE_SYNTAX, SYNTAX_DECADES, found, 0, 0);
-  return found;
-}
-
 // @ts-ignore: decorator
 @inline function isHex(b: u32): bool {
   return (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66);
@@ -709,20 +732,21 @@ function percentDecoded(p: usize, end: usize): u32 {
 }
 
 /**
- * Reads one token from p (not a SPLIT byte) in one pass and returns where it ends: whether it is
- * key=value (a key of letters, digits and _ . - [ ] before the first '='; a value that opens with
- * '"' runs to the closing '"', spaces and \" included), its value's whole shape and type, and the
- * key it gives the next field (tokenKey). Runs of letters and digits get loops of their own, the
+ * Reads one token from p (not a SPLIT byte) in one pass into `token` and returns where it ends:
+ * whether it is key=value (a key of letters, digits and _ . - [ ] before the first '='; a value
+ * that opens with '"' runs to the closing '"', spaces and \" included), its value's whole shape
+ * and type, and the key it gives the next field. Runs of letters and digits get loops of their own, the
  * common case in few operations a byte; the state is in locals, as globals cost an interpreter an
  * operation at every use.
  *
  * The whole shape hashes each symbol, but a run of digits once and a run of letters at most
  * WHOLE_SHAPE_LETTERS times (`run` counts the letters hashed in the current run).
  */
-function readToken(p: usize, end: usize, quoted: bool): usize {
+function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
   const tokenStart = p;
-  valueStart = p;
-  named = false;
+  let valueStart = p;
+  let named = false;
+  let keyHash: u32 = 0;
   let shape = FNV_OFFSET;
   let last = START;
   let run = 0;
@@ -836,24 +860,24 @@ function readToken(p: usize, end: usize, quoted: bool): usize {
     last = s;
   }
   if (!quoted) stop = p;
-  valueEnd = stop;
-  freeText = spaces >= FREE_TEXT_SPACES;
-  valueDigits = digits;
-  valueType = TOKEN_PLAIN;
-  if (shape == ipv4Shape) valueType = TOKEN_ADDRESS;
-  else if ((seen & (MARK_COLON | MARK_NOT_ADDRESS)) == MARK_COLON && isIpv6(valueStart, stop)) valueType = TOKEN_ADDRESS;
-  else if ((seen & MARK_NOT_HEX_ID) == 0 && letters > 0 && others > 0 && stop - valueStart >= 8 && isHexId(valueStart, stop)) valueType = TOKEN_HEX;
-  if (valueType != TOKEN_PLAIN) {
-    shape = fnv1aStep(FNV_OFFSET, valueType);
-    tokenKey = ~shape;
-    tokenWord = false;
-  } else {
-    // A word: letters only, or letters and a ':' at their end.
-    const isWord = letters > 0 && letters <= WORD_LIMIT && (others == 0 || (others == 1 && last == COLON));
-    tokenKey = isWord ? word : ~shape;
-    tokenWord = isWord;
-  }
-  wholeShape = shape & 0xffffff;
+  let type = TOKEN_PLAIN;
+  if (shape == ipv4Shape) type = TOKEN_ADDRESS;
+  else if ((seen & (MARK_COLON | MARK_NOT_ADDRESS)) == MARK_COLON && isIpv6(valueStart, stop)) type = TOKEN_ADDRESS;
+  else if ((seen & MARK_NOT_HEX_ID) == 0 && letters > 0 && others > 0 && stop - valueStart >= 8 && isHexId(valueStart, stop)) type = TOKEN_HEX;
+  // A word: letters only, or letters and a ':' at their end.
+  let isWord = false;
+  if (type != TOKEN_PLAIN) shape = fnv1aStep(FNV_OFFSET, type);
+  else isWord = letters > 0 && letters <= WORD_LIMIT && (others == 0 || (others == 1 && last == COLON));
+  token.valueStart = valueStart;
+  token.valueEnd = stop;
+  token.named = named;
+  token.keyHash = keyHash;
+  token.wholeShape = shape & 0xffffff;
+  token.valueType = type;
+  token.freeText = spaces >= FREE_TEXT_SPACES;
+  token.digits = digits;
+  token.nextKey = isWord ? word : ~shape;
+  token.nextKeyIsWord = isWord;
   return p;
 }
 
@@ -906,14 +930,16 @@ function isHexId(start: usize, end: usize): bool {
   return digits >= 8 && previous != COLON && previous != 0x2d && (separators > 0 || letters > 0);
 }
 
-/** Reads a value [start, end) as its shape's trigrams, percent-decoding as it goes; a typed value is one symbol. */
-function readGrams(start: usize, end: usize, type: u32): void {
+/**
+ * Reads a value [start, end) as its shape's trigrams, percent-decoding as it goes; a typed value is
+ * one symbol. Returns `decades` plus the rare trigrams' (added in order, so sums stay exact).
+ */
+function readGrams(start: usize, end: usize, type: u32, decades: f64): f64 {
   let trigram: u32 = (START << 8) | START;
   if (type != TOKEN_PLAIN) {
     trigram = ((trigram << 8) | type) & 0xffffff;
-    gram(trigram);
-    gram(((trigram << 8) | END) & 0xffffff);
-    return;
+    decades = gram(trigram, decades);
+    return gram(((trigram << 8) | END) & 0xffffff, decades);
   }
   let last: u32 = START;
   let p = start;
@@ -932,30 +958,31 @@ function readGrams(start: usize, end: usize, type: u32): void {
     if (s == last && s == DIGIT) continue;
     last = s;
     trigram = ((trigram << 8) | s) & 0xffffff;
-    gram(trigram);
+    decades = gram(trigram, decades);
   }
-  gram(((trigram << 8) | END) & 0xffffff);
+  return gram(((trigram << 8) | END) & 0xffffff, decades);
 }
 
+/** Training counts a trigram; judging returns `sum` plus its decades of rarity. */
 // @ts-ignore: decorator
-@inline function gram(trigram: u32): void {
+@inline function gram(trigram: u32, sum: f64): f64 {
   const at = locate(field, trigram);
   if (task == LEARN) {
     bump(at);
     bump(locate(GLOBAL_FIELD, trigram));
-    return;
+    return sum;
   }
   const count = <f64>located(at);
-  if (count >= rareBelow) return;
+  if (count >= rareBelow) return sum;
   let decades = (Math.log10((<f64>fieldValues + 2) / (count + 1)) - rareDecades) * gramWeight;
   if (freeText) {
     if (field != GLOBAL_FIELD) {
-      if (<f64>located(locate(GLOBAL_FIELD, trigram)) >= (<f64>globalValues + 2) * GLOBAL_RARE_SHARE - 1) return;
+      if (<f64>located(locate(GLOBAL_FIELD, trigram)) >= (<f64>globalValues + 2) * GLOBAL_RARE_SHARE - 1) return sum;
     }
     decades *= FREE_TEXT_WEIGHT;
   }
-  total += decades;
   if (task == EXPLAIN) explainGram(trigram, count, decades);
+  return sum + decades;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -968,8 +995,6 @@ const explained = memory.data(EXPLAIN_GRAM * EXPLAIN_CAPACITY, 8);
 class Explanation {
   /** The entries written (EXPLAIN_GRAM each) at explainedAddress(). */
   grams: i32 = 0;
-  /** The decades of rarity summed. */
-  decades: f64 = 0;
   messageStart: usize = 0;
   /** The field being judged: its name in the message (offsets from its start) and how it is named (FIELD_). */
   nameStart: u32 = 0;
@@ -1010,15 +1035,13 @@ function explainEvidence(kind: u32, decades: f64, item: u32, count: f64, values:
 
 
 /** fieldSurprise, writing every rare trigram (layouts.ts EXPLAIN_GRAM, at most EXPLAIN_CAPACITY) at explainedAddress(). */
-export function explainFields(start: usize, end: usize): f64 {
+export function explainFields(start: usize, end: usize, reading: FieldReading): f64 {
   task = EXPLAIN;
-  total = 0;
   explanation.grams = 0;
   explanation.messageStart = start;
-  readFields(start, end);
+  readFields(start, end, reading);
   task = SCORE;
-  explanation.decades = total;
-  return surpriseOfDecades(total);
+  return surpriseOfDecades(reading.decades);
 }
 
 export function explainedAddress(): usize {

@@ -14,7 +14,6 @@ const text = memory.data(VALUE_CAPACITY + 8);
 
 // The bytes some attack syntax needs: ' " ` < > ; | & $ { ( # * / and NUL, and "..", "--" as pairs.
 const triggers = memory.data(256);
-let triggersReady = false;
 const TRIGGER: u8 = 1;
 const PAIR: u8 = 2; // a trigger when it follows itself: ".." "--"
 
@@ -24,15 +23,14 @@ function prepareTriggers(): void {
   store<u8>(triggers, TRIGGER);
   store<u8>(triggers + 0x2e, PAIR);
   store<u8>(triggers + 0x2d, PAIR);
-  triggersReady = true;
 }
+prepareTriggers();
 
 /**
  * Whether the value [start, end) has a byte some attack syntax needs, percent-encoded or not: a
  * quick look before attackSyntax's reading, which most values, holding none, do without.
  */
 export function mayHoldSyntax(start: usize, end: usize): bool {
-  if (!triggersReady) prepareTriggers();
   let previous: u32 = 0x100;
   for (let p = start; p < end; p++) {
     let c = <u32>load<u8>(p);

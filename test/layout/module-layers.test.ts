@@ -2,7 +2,8 @@
 // its own folder or a lower one, abi > decision > models = sentiment > formats > base; models and
 // sentiment, side by side, never import each other; no two files import each other, however
 // indirectly. assembly/index.ts, the entry, stands above all. The imports are read as TypeScript
-// reads them (test/layers.test.ts does the same for the host).
+// reads them (test/layers.test.ts does the same for the host). Module-level mutable state is kept
+// small: at most 30 `let`s in all, none exported, each under or beside a comment saying why.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
@@ -68,5 +69,29 @@ describe("assembly layers", () => {
     };
     for (const f of files) if (!state.has(f)) visit(f, []);
     expect(cycles).toEqual([]);
+  });
+
+  it("keeps at most 30 module-level lets, each file-private and commented", () => {
+    const lets: string[] = [];
+    const exported: string[] = [];
+    const uncommented: string[] = [];
+    for (const f of files) {
+      const lines = readFileSync(join(ASSEMBLY, f), "utf8").split("\n");
+      lines.forEach((line, i) => {
+        if (!/^(export )?let /.test(line)) return;
+        const at = `${f}:${i + 1}`;
+        lets.push(at);
+        if (line.startsWith("export")) exported.push(at);
+        // A comment on the line, or above it past the lets of the same group.
+        let above = i - 1;
+        while (above >= 0 && /^let /.test(lines[above]) && !lines[above].includes("//")) above--;
+        const commented = line.includes("//") || (above >= 0 && /^\s*(\/\/|\/\*\*|\*)/.test(lines[above]));
+        if (!commented) uncommented.push(at);
+      });
+    }
+    expect(exported).toEqual([]);
+    expect(uncommented).toEqual([]);
+    expect(lets.length).toBeLessThanOrEqual(30);
+    expect(lets.length).toBeGreaterThan(0);
   });
 });

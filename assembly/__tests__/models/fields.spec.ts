@@ -1,4 +1,4 @@
-import { learnFields, fieldSurprise, explainFields, explainedAddress, explanation, resetFields, surpriseOfDecades, countedFields, knownFields, covered, syntaxFound, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES, LENGTH_DECADES } from "../../models/fields";
+import { learnFields, fieldSurprise, explainFields, explainedAddress, explanation, resetFields, surpriseOfDecades, FieldReading, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES, LENGTH_DECADES } from "../../models/fields";
 import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD } from "../../base/layouts";
 
 function text(s: string): usize {
@@ -11,14 +11,16 @@ function learn(s: string): void {
   const p = text(s);
   learnFields(p, p + length(s));
 }
+/** What the last message read was found to hold. */
+const reading = new FieldReading();
 function surprise(s: string): f64 {
   const p = text(s);
-  return fieldSurprise(p, p + length(s));
+  return fieldSurprise(p, p + length(s), reading);
 }
 function decades(s: string): f64 {
   const p = text(s);
-  explainFields(p, p + length(s));
-  return explanation.decades;
+  explainFields(p, p + length(s), reading);
+  return reading.decades;
 }
 /** A word of letters for each i (many words: a field of them is not a small set of values). */
 function word(i: i32): string {
@@ -77,7 +79,7 @@ describe("the field model", () => {
     // 1 in 22 is not rarer than 1 in 10^1.5: too few values to call a shape rare.
     expect(decades("user=bob1")).toBe(0);
     expect(decades("user=<script>")).toBe(SYNTAX_DECADES);
-    expect(syntaxFound).toBe(SYNTAX_MARKUP);
+    expect(reading.syntax).toBe(SYNTAX_MARKUP);
   });
 
   it("maps decades to a surprise in [0, 1), one half at very unusual", () => {
@@ -87,7 +89,7 @@ describe("the field model", () => {
     trainShop(200);
     const p = text("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1");
     const n = length("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1");
-    expect(fieldSurprise(p, p + n)).toBe(surpriseOfDecades(decades("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1")));
+    expect(fieldSurprise(p, p + n, reading)).toBe(surpriseOfDecades(decades("GET /shop/item.jsp?id=<script>&name=Lemon HTTP/1.1")));
     expect(explanation.grams).toBeGreaterThan(0);
   });
 });
@@ -116,10 +118,10 @@ describe("coverage and the back-off", () => {
     // Every field is new: each value would look rare, and that says nothing of an attack.
     expect(decades("[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6")).toBe(0);
     expect(explanation.grams).toBe(0);
-    expect(covered()).toBe(false);
+    expect(reading.covered()).toBe(false);
     // No junk switches scoring off: an injection in it is judged all the same.
     expect(decades("[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6 q=1'+or+'1'='1")).toBeGreaterThanOrEqual(SYNTAX_DECADES);
-    expect(syntaxFound).toBe(SYNTAX_SQL);
+    expect(reading.syntax).toBe(SYNTAX_SQL);
   });
 
   it("judges a parameter training never had against all the log's values", () => {
@@ -129,7 +131,7 @@ describe("coverage and the back-off", () => {
     expect(newField).toBeGreaterThan(1);
     expect(newField).toBeLessThan(VERY_UNUSUAL_DECADES / 2);
     expect(load<u32>(explainedAddress(), 40)).toBe(EVIDENCE_NEW_FIELD);
-    expect(covered()).toBe(true);
+    expect(reading.covered()).toBe(true);
     expect(decades("GET /shop/item.jsp?id=7&debug=1%27+or+%271%27%3D%271&name=Lemon HTTP/1.1")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
   });
 
@@ -137,9 +139,9 @@ describe("coverage and the back-off", () => {
     trainShop(1000);
     // The path is rare where a path belongs, so "HTTP/1.1" comes after a token never seen there.
     expect(decades("GET /shop/../../etc/passwd HTTP/1.1")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
-    expect(countedFields).toBe(2);
-    expect(knownFields).toBe(1); // the method; the path is known as a field, but not in this shape
-    expect(covered()).toBe(true);
+    expect(reading.countedFields).toBe(2);
+    expect(reading.knownFields).toBe(1); // the method; the path is known as a field, but not in this shape
+    expect(reading.covered()).toBe(true);
   });
 
   it("reads rare values until the message is saturated with rarity, the same as explain", () => {
@@ -147,8 +149,8 @@ describe("coverage and the back-off", () => {
     const line = "GET /shop/item.jsp?id=<<!!((%%%%))>>&name=~~##@@^^!!**&& HTTP/1.1";
     const p = text(line);
     const n = length(line);
-    expect(fieldSurprise(p, p + n)).toBe(surpriseOfDecades(decades(line)));
-    expect(covered()).toBe(true);
+    expect(fieldSurprise(p, p + n, reading)).toBe(surpriseOfDecades(decades(line)));
+    expect(reading.covered()).toBe(true);
     expect(surpriseOfDecades(decades(line))).toBeGreaterThan(0.8);
   });
 
@@ -157,7 +159,7 @@ describe("coverage and the back-off", () => {
     let line = "GET /shop/item.jsp?id=1";
     for (let i = 0; i < 20; i++) line += "&id=~" + i.toString() + "~";
     expect(decades(line)).toBe(0);
-    expect(covered()).toBe(false);
+    expect(reading.covered()).toBe(false);
     expect(decades(line + "&name=<script>alert(1)</script>")).toBe(SYNTAX_DECADES);
   });
 });
@@ -172,7 +174,7 @@ describe("values read as a user reads them", () => {
     expect(decades("level=info msg=\"user 7 logged in\" q=\"blue hats\"")).toBe(0);
     // The injection stays in q, whole: not cut at its first space.
     expect(decades("level=info msg=\"user 7 logged in\" q=\"1' union select password from users--\"")).toBeGreaterThan(VERY_UNUSUAL_DECADES);
-    expect(syntaxFound).toBe(SYNTAX_SQL);
+    expect(reading.syntax).toBe(SYNTAX_SQL);
     expect(decades("level=info msg=\"user 7 logged in\" q=\"say \\\"1\\\" or \\\"1\\\"=\\\"1\\\"\"")).toBeGreaterThan(0);
   });
 
@@ -227,7 +229,7 @@ describe("whole values", () => {
     expect(decades("user=" + "a".repeat(16) + " action=login")).toBeCloseTo(NEW_VALUE_DECADES + LENGTH_DECADES, 12);
     // A line of another log, padded: not covered, its length judged all the same.
     expect(decades("x=1 y=2 z=3 w=" + "a".repeat(5000))).toBeGreaterThan(VERY_UNUSUAL_DECADES);
-    expect(covered()).toBe(false);
+    expect(reading.covered()).toBe(false);
   });
 });
 
