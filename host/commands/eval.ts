@@ -14,9 +14,10 @@ import { ModuleDriver } from "../core/module/driver.js";
 import { Evaluator, formatTable, type Evaluation } from "../core/eval/eval.js";
 import { LabelledRecords } from "../core/eval/eval-input.js";
 import { filterModule, packContents } from "../core/module/filter-module.js";
-import { addSettingsOptions, moduleChoice, settingsFrom, type ModuleOptions } from "./options.js";
+import { addCalibrationOptions, addSettingsOptions, falseAlarmsFrom, moduleChoice, settingsFrom, type CalibrationOptions, type ModuleOptions } from "./options.js";
+import { calibrated, describeCalibration, type Calibration } from "../core/module/calibrate.js";
 
-interface EvalOptions extends ModuleOptions {
+interface EvalOptions extends ModuleOptions, CalibrationOptions {
   labels?: string;
   train?: string[];
   model?: string;
@@ -29,7 +30,7 @@ interface EvalOptions extends ModuleOptions {
 
 export function evalCommand(): Command {
   return addSettingsOptions(
-    new Command("eval")
+    addCalibrationOptions(new Command("eval")
       .description("measure detection quality on labelled logs: AUC, average precision, precision and recall at the decision, beside baselines")
       .argument("[files...]", "log files, one record per line; - or none for standard input")
       .option("--labels <bgl|sample|file>", "bgl: each line's first field is its label (- normal, else an alert category), stripped before scoring; sample: alerts are the lines of tarkin sample's attack templates; a file: one label per record, 0 or - normal, 1 or a category an alert")
@@ -40,7 +41,7 @@ export function evalCommand(): Command {
       .option("--no-security-lexicon", "leave out the security overlay packed by default")
       .option("--seed <n>", "the random baseline's seed", "1")
       .option("--top <n>", "also show the n records the module fears most", "0")
-      .option("--json", "print the result as JSON"),
+      .option("--json", "print the result as JSON")),
     // Messages are scored as lines, by their fear and the decision: the record's field, the output
     // mode and prefix, and --gate-spreads (default mode's gate, which its decision does not use)
     // change nothing measured.
@@ -54,6 +55,8 @@ interface Modules {
   original: Uint8Array;
   /** How the model came about, said in the output. */
   modelNote: string;
+  /** Where --calibrate placed min fear. */
+  calibration?: Calibration;
 }
 
 /** Trains a model on the logs evaluated (as a user would) or, with --train, on other logs. */
@@ -96,7 +99,10 @@ async function modules(o: EvalOptions, input: LabelledRecords): Promise<Modules>
   let module: Uint8Array;
   let model: Model;
   let modelNote: string;
+  let calibration: Calibration | undefined;
+  const falseAlarms = falseAlarmsFrom(o);
   if (o.wasm) {
+    if (o.calibrate) throw new UsageError("--calibrate and --wasm: a packed module carries its min fear (tarkin pack --calibrate places it)");
     if (o.model || o.train) throw new UsageError(`${o.model ? "--model" : "--train"} and --wasm: give one (a packed module carries its model)`);
     if (o.lexicon.length || !o.securityLexicon) throw new UsageError(`the lexicon is packed into ${o.wasm}; repack it with tarkin pack to change it`);
     module = filterModule(moduleChoice(o));
@@ -112,14 +118,21 @@ async function modules(o: EvalOptions, input: LabelledRecords): Promise<Modules>
       model = trained.model;
       modelNote = trained.note;
     }
-    module = packModule(coreModule(), packContents(model, settingsFrom(o), o.lexicon, { security: o.securityLexicon }));
+    const settings = settingsFrom(o);
+    const packed = () => packModule(coreModule(), packContents(model, settings, o.lexicon, { security: o.securityLexicon }));
+    module = packed();
+    if (falseAlarms !== undefined) {
+      calibration = await calibrated(module, o.calibrate!, falseAlarms, settings.minFear);
+      settings.minFear = calibration.minFear;
+      module = packed();
+    }
   }
   const original = packModule(coreModule(), {
     model,
     lexicon: vaderLexicon(),
     settings: { ...DEFAULT_SETTINGS, surprise: "tarkin", minFear: 0 },
   });
-  return { module, original, modelNote };
+  return { module, original, modelNote, calibration };
 }
 
 function labelsNote(option: string | undefined): string {
@@ -161,6 +174,7 @@ async function run(files: string[], o: EvalOptions): Promise<void> {
     files: input.counts.map(([name, records]) => ({ name, records })),
     labels: labelsNote(o.labels),
     model: m.modelNote,
+    calibration: m.calibration,
     settings: pack.settings,
     overlays: lexicon.map((l) => `${l.name} (${l.entries})`),
     // The decision rule as the module states it (assembly/decision/fear.ts).
@@ -174,12 +188,13 @@ async function run(files: string[], o: EvalOptions): Promise<void> {
   process.stdout.write(report(e, context, top) + "\n");
 }
 
-function report(e: Evaluation, c: { files: { name: string; records: number }[]; labels: string; model: string; settings: { surprise: string; gateSpreads: number; minFear: number }; overlays: string[]; rule: string }, top: number): string {
+function report(e: Evaluation, c: { files: { name: string; records: number }[]; labels: string; model: string; calibration?: Calibration; settings: { surprise: string; gateSpreads: number; minFear: number }; overlays: string[]; rule: string }, top: number): string {
   const out: string[] = [];
   const files = c.files.map((f) => `${basename(f.name)} (${f.records})`).join(", ");
   out.push(`tarkin eval: ${e.records} records from ${files}`);
   out.push(`labels:  ${c.labels}` + (e.alerts === null ? "" : `: ${e.alerts} alerts (${((100 * e.alerts) / e.records).toFixed(1)}%)`));
   out.push(`model:   ${c.model}`);
+  if (c.calibration) out.push(`decision: ${describeCalibration(c.calibration)}`);
   out.push(`module:  ${c.settings.surprise} surprise, gate spreads ${c.settings.gateSpreads}, min fear ${c.settings.minFear}; lexicon overlays: ${c.overlays.join(", ") || "none"}`);
   out.push(`rule:    ${c.rule}`);
   out.push("");

@@ -47,6 +47,33 @@ export function addSettingsOptions(command: Command, settings: SettingName[] = A
   return command;
 }
 
+/** Placing min fear on a log of normal traffic (core/module/calibrate.ts): pack's and eval's. */
+export interface CalibrationOptions {
+  calibrate?: string[];
+  falseAlarms?: string;
+}
+
+/** The share of a calibration log's lines that may be flagged, unless --false-alarms says. */
+export const DEFAULT_FALSE_ALARMS = "0.5%";
+
+export function addCalibrationOptions(command: Command): Command {
+  return command
+    .option("--calibrate <logs...>", "raise min fear until at most --false-alarms of these lines are flagged: normal traffic the model was not trained on (a held-out part of the day, or the next day's), one message per line")
+    .option("--false-alarms <share>", `with --calibrate: the share of its lines that may be flagged, a percentage (default ${DEFAULT_FALSE_ALARMS})`);
+}
+
+/** --false-alarms as a share from 0 to 1; undefined without --calibrate. */
+export function falseAlarmsFrom(o: CalibrationOptions): number | undefined {
+  if (!o.calibrate) {
+    if (o.falseAlarms !== undefined) throw new UsageError("--false-alarms needs --calibrate <logs...>: the lines it is a share of");
+    return undefined;
+  }
+  const text = (o.falseAlarms ?? DEFAULT_FALSE_ALARMS).trim();
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
+  if (!percent || Number(percent[1]) > 100) throw new UsageError(`--false-alarms must be a percentage from 0% to 100% (such as 0.5%), not ${JSON.stringify(o.falseAlarms)}`);
+  return Number(percent[1]) / 100;
+}
+
 export interface SettingsOptions {
   field?: string[];
   mode?: Settings["mode"];

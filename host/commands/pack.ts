@@ -8,7 +8,8 @@ import { parseModel } from "../core/module/model.js";
 import { packModule } from "../core/module/pack.js";
 import { compileAot, requireWamrc } from "../core/module/fluent-bit.js";
 import { packContents } from "../core/module/filter-module.js";
-import { addSettingsOptions, settingsFrom, type SettingsOptions } from "./options.js";
+import { calibrated, describeCalibration } from "../core/module/calibrate.js";
+import { addCalibrationOptions, addSettingsOptions, falseAlarmsFrom, settingsFrom, type CalibrationOptions, type SettingsOptions } from "./options.js";
 
 /** The CPU an AOT module is compiled for by default: any x86-64, so one file serves a whole fleet. */
 export const AOT_CPU = "x86-64";
@@ -21,9 +22,11 @@ export function aotPath(wasm: string): string {
   return wasm.replace(/\.wasm$/, "") + ".aot";
 }
 
+type PackOptions = SettingsOptions & CalibrationOptions & { model: string; lexicon: string[]; securityLexicon: boolean; output: string; aot?: string | true };
+
 export function packCommand(): Command {
   return addSettingsOptions(
-    new Command("pack")
+    addCalibrationOptions(new Command("pack")
       .description("pack a model, lexicon overlays and settings into one self-contained .wasm")
       .requiredOption("--model <model.json>", "the model, from tarkin train")
       .option("--lexicon <file.tsv...>", "lexicon overlays: token<TAB>valence lines that add to or override VADER's (and the security overlay)", [])
@@ -32,28 +35,40 @@ export function packCommand(): Command {
       .option(
         "--aot [cpu]",
         `also compile it ahead of time with flb-wamrc (Fluent Bit's, of the version that will load it) into a .aot beside it, for x86-64 CPUs of this model (LLVM's name, e.g. x86-64-v3, znver3; default ${AOT_CPU}: any)`,
-      ),
-  ).action((o: SettingsOptions & { model: string; lexicon: string[]; securityLexicon: boolean; output: string; aot?: string | true }) => {
-    if (o.aot !== undefined) requireWamrc(); // before anything is written
-    const settings = settingsFrom(o);
-    const model = parseModel(readText(o.model), o.model);
-    const wasm = packModule(coreModule(), packContents(model, settings, o.lexicon, { security: o.securityLexicon }));
-    writeFileSync(o.output, wasm);
-    process.stderr.write(
-      `tarkin pack: ${model.characters.length} characters, ${model.messages} messages, ${settings.surprise} surprise, ${settings.mode} mode` +
-        `${o.securityLexicon ? "" : ", no security lexicon"} -> ${o.output} (${wasm.length} bytes)\n`,
+      )),
+  ).action((o: PackOptions) => pack(o));
+}
+
+async function pack(o: PackOptions): Promise<void> {
+  if (o.aot !== undefined) requireWamrc(); // before anything is written
+  const falseAlarms = falseAlarmsFrom(o);
+  const settings = settingsFrom(o);
+  const model = parseModel(readText(o.model), o.model);
+  const packed = () => packModule(coreModule(), packContents(model, settings, o.lexicon, { security: o.securityLexicon }));
+  let wasm = packed();
+  if (falseAlarms !== undefined) {
+    const calibration = await calibrated(wasm, o.calibrate!, falseAlarms, settings.minFear);
+    process.stderr.write(`tarkin pack: ${describeCalibration(calibration)}\n`);
+    if (calibration.minFear !== settings.minFear) {
+      settings.minFear = calibration.minFear;
+      wasm = packed();
+    }
+  }
+  writeFileSync(o.output, wasm);
+  process.stderr.write(
+    `tarkin pack: ${model.characters.length} characters, ${model.messages} messages, ${settings.surprise} surprise, ${settings.mode} mode` +
+      `${o.securityLexicon ? "" : ", no security lexicon"}${settings.minFear ? `, min fear ${settings.minFear}` : ""} -> ${o.output} (${wasm.length} bytes)\n`,
+  );
+  if (wasm.length > CONFIGMAP_LIMIT) {
+    warn(
+      `${o.output} is over the ${CONFIGMAP_LIMIT} bytes a Kubernetes ConfigMap holds, so deploy/kubernetes cannot ship it; ` +
+        `pack fewer lexicon overlay entries, or ship it in an image or a volume`,
     );
-    if (wasm.length > CONFIGMAP_LIMIT) {
-      warn(
-        `${o.output} is over the ${CONFIGMAP_LIMIT} bytes a Kubernetes ConfigMap holds, so deploy/kubernetes cannot ship it; ` +
-          `pack fewer lexicon overlay entries, or ship it in an image or a volume`,
-      );
-    }
-    if (o.aot !== undefined) {
-      const aot = aotPath(o.output);
-      const cpu = o.aot === true ? AOT_CPU : o.aot;
-      compileAot(o.output, aot, cpu);
-      process.stderr.write(`tarkin pack: compiled ahead of time for ${cpu} -> ${aot} (${statSync(aot).size} bytes)\n`);
-    }
-  });
+  }
+  if (o.aot !== undefined) {
+    const aot = aotPath(o.output);
+    const cpu = o.aot === true ? AOT_CPU : o.aot;
+    compileAot(o.output, aot, cpu);
+    process.stderr.write(`tarkin pack: compiled ahead of time for ${cpu} -> ${aot} (${statSync(aot).size} bytes)\n`);
+  }
 }

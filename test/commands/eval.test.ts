@@ -115,6 +115,18 @@ describe("tarkin eval on the generated sample", () => {
     for (const t of e.top) expect(t.label, t.message).toBe(true);
   });
 
+  it("--calibrate places min fear on a day it did not train on and says where; not with --wasm", async () => {
+    writeFileSync(join(dir, "day.log"), [...sampleLines({ lines: 2000, seed: 4 })].join("\n") + "\n");
+    const text = await ok(["eval", "s.log", "--labels", "sample", "--calibrate", "day.log", "--false-alarms", "0.1%"]);
+    expect(text).toMatch(/^decision: calibrated on 2000 lines for at most 0\.1% false alarms: min fear 0 -> 0\.\d+; flagged \d+ \([\d.]+%\) -> [0-2] \(/m);
+    const calibrated: EvalJson = JSON.parse(await ok(["eval", "s.log", "--labels", "sample", "--calibrate", "day.log", "--false-alarms", "0.1%", "--json"]));
+    expect(method(calibrated, "fear").flagged).toBeLessThanOrEqual(method(e, "fear").flagged);
+    expect(method(calibrated, "fear").auc).toBe(method(e, "fear").auc); // the ranking is the module's, untouched
+    await ok(["train", "s.log", "-o", "cal.json"]);
+    await ok(["pack", "--model", "cal.json", "-o", "cal.wasm"]);
+    await fails(["eval", "s.log", "--wasm", "cal.wasm", "--calibrate", "day.log"], /--calibrate and --wasm/);
+  });
+
   it("reads standard input as it reads a file (kept aside to be read twice: trained on, then scored)", async () => {
     const fromStdin: EvalJson = JSON.parse(await ok(["eval", "--labels", "sample", "--top", "5", "--json"], readFileSync(join(dir, "s.log"), "utf8")));
     expect(fromStdin.methods).toEqual(e.methods);

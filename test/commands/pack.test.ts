@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { sampleLines } from "../../host/core/sample.js";
 import { useTestDirectory, CLI, dir, runHere as run, ok, fails, write, read, exists, linesOf, records, summary, trained, packed } from "./cli.helpers.js";
 
 useTestDirectory();
@@ -137,5 +138,36 @@ describe("tarkin pack", () => {
     fails(await run(["pack", "-o", "t.wasm"]), "--model");
     await trained("m.json");
     fails(await run(["pack", "--model", "m.json"]), "--output");
+  });
+
+  it("--calibrate day.log --false-alarms 0.2%: min fear placed so the module flags at most 0.2% of the day, and says so", async () => {
+    await trained("m.json");
+    const day = [...sampleLines({ lines: 2000, seed: 21 })];
+    write("day.log", day.join("\n") + "\n");
+    const plain = records(ok(await run(["check", "--wasm", await packed("plain.wasm"), "day.log"])).stdout).filter((r) => r.tarkin_anomaly).length;
+    expect(plain).toBeGreaterThan(4); // the sample's attacks
+
+    const r = ok(await run(["pack", "--model", "m.json", "--calibrate", "day.log", "--false-alarms", "0.2%", "-o", "cal.wasm"]));
+    const said = /calibrated on 2000 lines for at most 0\.2% false alarms: min fear 0 -> (0\.\d+); flagged (\d+) \([\d.]+%\) -> (\d+) /.exec(r.stderr);
+    expect(said, r.stderr).not.toBeNull();
+    expect(Number(said![2])).toBe(plain);
+    const flagged = records(ok(await run(["check", "--wasm", "cal.wasm", "day.log"])).stdout).filter((r) => r.tarkin_anomaly).length;
+    expect(flagged).toBe(Number(said![3]));
+    expect(flagged).toBeLessThanOrEqual(4);
+    expect(ok(await run(["inspect", "cal.wasm"])).stdout).toContain(`min fear ${said![1]}`);
+  });
+
+  it.each([
+    [["--false-alarms", "1%"], "--false-alarms needs --calibrate"],
+    [["--calibrate", "day.log", "--false-alarms", "0.5"], "--false-alarms must be a percentage"],
+    [["--calibrate", "day.log", "--false-alarms", "101%"], "--false-alarms must be a percentage"],
+    [["--calibrate", "empty.log"], "no lines to calibrate on"],
+    [["--calibrate", "missing.log"], "missing.log"],
+  ])("%j fails saying why, and writes nothing", async (option, message) => {
+    await trained("m.json");
+    write("day.log", "GET /index.html\n");
+    write("empty.log", "");
+    fails(await run(["pack", "--model", "m.json", ...option, "-o", "t.wasm"]), message);
+    expect(exists("t.wasm")).toBe(false);
   });
 });
