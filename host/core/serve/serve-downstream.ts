@@ -90,6 +90,9 @@ export class Downstream {
   private writable = false;
   private lastError = "";
   private retryMs = FIRST_RETRY_MS;
+  private retry?: NodeJS.Timeout;
+  /** Finished with nothing to deliver: no connection is made or waited for again. */
+  private stopped = false;
   private pumpScheduled = false;
   private finished?: () => void;
   /** Our end of stream is sent on the current connection. */
@@ -173,8 +176,25 @@ export class Downstream {
   finish(): Promise<void> {
     return new Promise((resolve) => {
       this.finished = resolve;
-      this.pump();
+      this.seal();
+      // Nothing read and no connection: nothing to deliver, so no reason to wait for one.
+      if (!this.writable && !this.pending()) this.giveUp();
+      else this.pump();
     });
+  }
+
+  /** Whether anything read is not known to have been delivered. */
+  private pending(): boolean {
+    return this.queue.length > 0 || this.written.length > 0 || this.lines.length > 0;
+  }
+
+  /** Finishing with nothing to deliver: no more attempts, and done. */
+  private giveUp(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.socket?.destroy();
+    this.options.log(`${this.where}: nothing to deliver; not waiting for a connection`);
+    this.finished?.();
   }
 
   private seal(): void {
@@ -216,6 +236,7 @@ export class Downstream {
   }
 
   private closed(): void {
+    if (this.stopped) return;
     this.socket = undefined;
     this.writable = false;
     if (this.confirmed) {
@@ -232,10 +253,14 @@ export class Downstream {
     this.queueEvents += again;
     this.written = [];
     this.writtenBytes = 0;
+    if (this.finished && !this.pending()) {
+      this.giveUp();
+      return;
+    }
     this.options.log(`${this.where}: ${this.lastError || "connection closed"}; ${again ? `${again} events to send again; ` : ""}retrying in ${this.retryMs} ms`);
     this.lastError = "";
     this.reconnects++;
-    setTimeout(() => this.connect(), this.retryMs);
+    this.retry = setTimeout(() => this.connect(), this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, LAST_RETRY_MS);
   }
 }

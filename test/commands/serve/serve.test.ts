@@ -99,6 +99,16 @@ describe("tarkin serve", () => {
     }
   });
 
+  it("on SIGTERM with nothing read and the downstream unreachable, exits 0 at once rather than waiting for it", async () => {
+    const [listen, forward] = await ports(); // nothing listens on forward
+    const sidecar = await Sidecar.start(listen, forward);
+    await waitFor("a failed connection", () => sidecar.stderr.includes("retrying in"));
+    sidecar.child.kill("SIGTERM");
+    const code = await Promise.race([sidecar.exited, new Promise((r) => setTimeout(() => r("still running"), 10_000))]);
+    expect(code, sidecar.stderr).toBe(0);
+    expect(sidecar.stderr).toMatch(/nothing to deliver; not waiting for a connection[\s\S]*stopped: 0 events in, 0 out/);
+  });
+
   it("on SIGTERM stops reading, delivers everything it read (in flight included) and exits 0", async () => {
     const [listen, forward] = await ports();
     const downstream = new SocketSource(forward);
