@@ -13,7 +13,7 @@ import { ensurePack, settings } from "./pack";
 import { OUTPUT_FIELDS, OUTPUT_DROP, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
 import { COMPOUND_DECIMALS } from "../sentiment/vader";
 import { Verdict } from "../decision/scorer";
-import { Growable } from "../base/buffers";
+import { Growable, sameBytes } from "../base/buffers";
 import { ShortText } from "../base/text";
 
 // The verdict on the record's message, filled by the pack's scorer.
@@ -176,11 +176,11 @@ function isOwnField<E extends Events>(events: E, i: i32, prefix: usize, prefixLe
   const n = <i32>spanLength(text);
   // Every own field's name is the prefix and more: most keys are ruled out by their first byte,
   // rather than by a length test for each of the eight names (per member, on every record).
-  if (n <= prefixLength || load<u8>(at) != load<u8>(prefix) || memory.compare(at, prefix, <usize>prefixLength) != 0) return false;
+  if (n <= prefixLength || load<u8>(at) != load<u8>(prefix) || !sameBytes(at, prefix, <usize>prefixLength)) return false;
   const suffix = at + <usize>prefixLength;
   for (let field = 0; field < SUFFIXES.length; field++) {
     const length = suffixLength(field);
-    if (n - prefixLength == length && memory.compare(suffix, suffixBytes + <usize>unchecked(suffixAt[field]), <usize>length) == 0) return true;
+    if (n - prefixLength == length && sameBytes(suffix, suffixBytes + <usize>unchecked(suffixAt[field]), <usize>length)) return true;
   }
   return false;
 }
@@ -245,7 +245,7 @@ const search = new Search();
 
 function keyEquals<E extends Events>(events: E, i: i32, name: usize, length: i32): bool {
   const text = events.keyText(i);
-  return text != NO_SPAN && spanLength(text) == <usize>length && memory.compare(spanStart(text), name, <usize>length) == 0;
+  return text != NO_SPAN && spanLength(text) == <usize>length && sameBytes(spanStart(text), name, <usize>length);
 }
 
 /** Follows the i-th field's dotted path: the message's text, or MISSING, or NOT_STRING (the search's badField says which). */

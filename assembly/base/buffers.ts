@@ -26,6 +26,18 @@ export function containsByte(start: usize, stop: usize, b: u64): bool {
   return false;
 }
 
+/** Whether [a, a + n) and [b, b + n) hold the same bytes: a word at a time (words may overlap), no byte past either end read. */
+export function sameBytes(a: usize, b: usize, n: usize): bool {
+  if (n >= 8) {
+    for (let i: usize = 0; i + 8 < n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+    return load<u64>(a + n - 8) == load<u64>(b + n - 8);
+  }
+  if (n >= 4) return load<u32>(a) == load<u32>(b) && load<u32>(a + n - 4) == load<u32>(b + n - 4);
+  if (n == 0) return true;
+  // One to three bytes: the first, the middle and the last cover them.
+  return load<u8>(a) == load<u8>(b) && load<u8>(a + (n >> 1)) == load<u8>(b + (n >> 1)) && load<u8>(a + n - 1) == load<u8>(b + n - 1);
+}
+
 /** Heap allocations and reallocations since the instance started. */
 export let allocations: f64 = 0;
 

@@ -1,4 +1,4 @@
-import { hostAlloc, hostFree, allocations } from "../../base/buffers";
+import { hostAlloc, hostFree, allocations, sameBytes } from "../../base/buffers";
 
 describe("the shipper's slots", () => {
   it("serve the tag and the record from the same two slots, record after record", () => {
@@ -39,5 +39,28 @@ describe("the shipper's slots", () => {
     hostFree(again);
     expect(hostAlloc(16)).toBe(again);
     expect(hostAlloc(16)).not.toBe(again);
+  });
+});
+
+describe("sameBytes", () => {
+  it("tells equal runs from runs that differ in any one byte, at every length to 40", () => {
+    const a = memory.data(48);
+    const b = memory.data(48);
+    for (let i: usize = 0; i < 48; i++) {
+      store<u8>(a + i, <u8>(i * 7 + 1));
+      store<u8>(b + i, <u8>(i * 7 + 1));
+    }
+    for (let n: usize = 0; n <= 40; n++) {
+      expect(sameBytes(a, b, n)).toBe(true);
+      for (let at: usize = 0; at < n; at++) {
+        store<u8>(b + at, load<u8>(b + at) ^ 0x20);
+        expect(sameBytes(a, b, n)).toBe(false);
+        store<u8>(b + at, load<u8>(b + at) ^ 0x20);
+      }
+      // A byte past the end does not count.
+      store<u8>(b + n, 0xff);
+      expect(sameBytes(a, b, n)).toBe(true);
+      store<u8>(b + n, load<u8>(a + n));
+    }
   });
 });
