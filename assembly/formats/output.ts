@@ -125,10 +125,12 @@ export function writeNumber(value: f64): void {
  * so few decimals that reads back as it, so the search is skipped.
  */
 export function writeRounded(value: f64, decimals: i32): void {
-  if (value == 0) {
-    writeByte(0x30);
-    return;
-  }
+  // A zero (a neutral message's sentiment, most fears) written without entering the rest.
+  if (value == 0) writeByte(0x30);
+  else writeNonzeroRounded(value, decimals);
+}
+
+function writeNonzeroRounded(value: f64, decimals: i32): void {
   const magnitude = Math.abs(value);
   const scale = <f64>unchecked(POWERS_OF_TEN[decimals]);
   const rounded = Math.round(magnitude * scale);
