@@ -59,25 +59,25 @@ export function writeBytes(p: usize, length: usize): void {
   reserve(length);
   const at = out + outLength;
   // Short copies (tarkin's keys, true and false, most values) as a few overlapping words:
-  // memory.copy is a call into the engine, which costs more than the copy at these sizes.
-  if (length < 4) {
-    if (length > 0) {
-      store<u8>(at, load<u8>(p));
-      store<u8>(at + (length >> 1), load<u8>(p + (length >> 1)));
-      store<u8>(at + length - 1, load<u8>(p + length - 1));
-    }
-  } else if (length < 8) {
-    store<u32>(at, load<u32>(p));
-    store<u32>(at + length - 4, load<u32>(p + length - 4));
-  } else if (length <= 16) {
-    store<u64>(at, load<u64>(p));
-    store<u64>(at + length - 8, load<u64>(p + length - 8));
-  } else if (length > 16 && length <= 32) {
+  // memory.copy is a call into the engine, which costs more than the copy at these sizes. Longer
+  // ones (a record's members, tarkin's runs of fields) tested first, as they are the most.
+  if (length > 32) memory.copy(at, p, length);
+  else if (length > 16) {
     store<u64>(at, load<u64>(p));
     store<u64>(at, load<u64>(p, 8), 8);
     store<u64>(at + length - 16, load<u64>(p + length - 16));
     store<u64>(at + length - 8, load<u64>(p + length - 8));
-  } else memory.copy(at, p, length);
+  } else if (length >= 8) {
+    store<u64>(at, load<u64>(p));
+    store<u64>(at + length - 8, load<u64>(p + length - 8));
+  } else if (length >= 4) {
+    store<u32>(at, load<u32>(p));
+    store<u32>(at + length - 4, load<u32>(p + length - 4));
+  } else if (length > 0) {
+    store<u8>(at, load<u8>(p));
+    store<u8>(at + (length >> 1), load<u8>(p + (length >> 1)));
+    store<u8>(at + length - 1, load<u8>(p + length - 1));
+  }
   outLength += length;
 }
 
