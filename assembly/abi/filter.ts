@@ -203,7 +203,8 @@ function markOwnFields<E extends Events>(events: E): i32 {
 // Writing fields, in the record's format.
 
 /** One of OwnKeys' forms, after a field (`first`: the record's first field, which goes without the separator). */
-function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32, first: bool = false): void {
+// @ts-ignore: decorator
+@inline function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32, first: bool = false): void {
   const from = unchecked(keys.at[form]) + (first ? events.separatorBytes() : 0);
   writeBytes(keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[form + 1]) - from));
 }
