@@ -13,7 +13,7 @@ import { ensurePack, settings } from "./pack";
 import { OUTPUT_FIELDS, OUTPUT_DROP, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
 import { COMPOUND_DECIMALS } from "../sentiment/vader";
 import { Verdict } from "../decision/scorer";
-import { Growable } from "../base/buffers";
+import { Growable, sameBytes } from "../base/buffers";
 import { ShortText } from "../base/text";
 
 // The verdict on the record's message, filled by the pack's scorer.
@@ -86,27 +86,44 @@ const FORMS = 3;
 const KEY = 0;
 const KEY_FALSE = 1;
 const KEY_TRUE = 2;
+// And runs the verdict writes with nothing between them, each a bool field's form (or two) with
+// the next field's key after it, so that the run is one copy: INFREQUENT's form then SENTIMENT's
+// key (+ 1 when infrequent); ANOMALY's, COVERED's then REASON's key (+ 2 when anomalous, + 1 when
+// covered); COVERED's then REASON's key (+ 1 when covered).
+const INFREQUENT_THEN_SENTIMENT = SUFFIXES.length * FORMS;
+const ANOMALY_COVERED_THEN_REASON = INFREQUENT_THEN_SENTIMENT + 2;
+const COVERED_THEN_REASON = ANOMALY_COVERED_THEN_REASON + 4;
+const FORM_COUNT = COVERED_THEN_REASON + 2;
+// The most forms a run joins.
+const RUN_FORMS = 3;
+
+// @ts-ignore: decorator
+@inline function boolForm(field: i32, value: bool): i32 {
+  return field * FORMS + (value ? KEY_TRUE : KEY_FALSE);
+}
 
 /**
  * tarkin's keys as a format writes them before a value (its keyForm), each also with false and
- * with true after it (its boolForm), built once for the pack's prefix, so that writing a key, or a
- * bool field, is one copy: back to back, `at` where each starts (form FORMS * field + KEY_...).
+ * with true after it (its boolForm), and the verdict's runs, built once for the pack's prefix, so
+ * that writing a key, a bool field or a run is one copy: back to back, `at` where each starts.
  */
 class OwnKeys {
   bytes: Growable = new Growable();
-  at: StaticArray<i32> = new StaticArray<i32>(SUFFIXES.length * FORMS + 1);
+  at: StaticArray<i32> = new StaticArray<i32>(FORM_COUNT + 1);
   prefix: usize = 0;
-  /** Fields written so far into the record going out in this format (the first goes without the separator). */
-  written: i32 = 0;
 
   /** The keys for the pack's prefix (1 to 64 ASCII characters). */
-  ensure<E extends Events>(events: E): void {
+  @inline ensure<E extends Events>(events: E): void {
+    if (this.prefix != settings.prefix) this.build<E>(events);
+  }
+
+  private build<E extends Events>(events: E): void {
     const prefix = settings.prefix;
-    if (this.prefix == prefix) return;
     const prefixLength = settings.prefixLength;
     const name = nameBuffer;
     memory.copy(name, prefix, <usize>prefixLength);
-    const at = this.bytes.reserve(<usize>(SUFFIXES.length * FORMS * (prefixLength + 16) + FORMS * unchecked(suffixAt[SUFFIXES.length])));
+    const most = prefixLength + 16 + unchecked(suffixAt[SUFFIXES.length]);
+    const at = this.bytes.reserve(<usize>((SUFFIXES.length * FORMS + (FORM_COUNT - INFREQUENT_THEN_SENTIMENT) * RUN_FORMS) * most));
     let n = 0;
     for (let s = 0; s < SUFFIXES.length; s++) {
       memory.copy(name + prefixLength, suffixBytes + <usize>unchecked(suffixAt[s]), <usize>suffixLength(s));
@@ -116,8 +133,32 @@ class OwnKeys {
         if (form != KEY) n += events.boolForm(at + n, form == KEY_TRUE);
       }
     }
-    unchecked((this.at[SUFFIXES.length * FORMS] = n));
+    for (let v = 0; v < 2; v++) {
+      unchecked((this.at[INFREQUENT_THEN_SENTIMENT + v] = n));
+      n = this.join(n, boolForm(INFREQUENT, v == 1));
+      n = this.join(n, SENTIMENT * FORMS + KEY);
+    }
+    for (let v = 0; v < 4; v++) {
+      unchecked((this.at[ANOMALY_COVERED_THEN_REASON + v] = n));
+      n = this.join(n, boolForm(ANOMALY, v >= 2));
+      n = this.join(n, boolForm(COVERED, (v & 1) == 1));
+      n = this.join(n, REASON * FORMS + KEY);
+    }
+    for (let v = 0; v < 2; v++) {
+      unchecked((this.at[COVERED_THEN_REASON + v] = n));
+      n = this.join(n, boolForm(COVERED, v == 1));
+      n = this.join(n, REASON * FORMS + KEY);
+    }
+    unchecked((this.at[FORM_COUNT] = n));
     this.prefix = prefix;
+  }
+
+  /** Copies form `form` to offset n; returns the offset after it. */
+  private join(n: i32, form: i32): i32 {
+    const from = unchecked(this.at[form]);
+    const length = unchecked(this.at[form + 1]) - from;
+    memory.copy(this.bytes.at + <usize>n, this.bytes.at + <usize>from, <usize>length);
+    return n + length;
   }
 }
 
@@ -135,11 +176,11 @@ function isOwnField<E extends Events>(events: E, i: i32, prefix: usize, prefixLe
   const n = <i32>spanLength(text);
   // Every own field's name is the prefix and more: most keys are ruled out by their first byte,
   // rather than by a length test for each of the eight names (per member, on every record).
-  if (n <= prefixLength || load<u8>(at) != load<u8>(prefix) || memory.compare(at, prefix, <usize>prefixLength) != 0) return false;
+  if (n <= prefixLength || load<u8>(at) != load<u8>(prefix) || !sameBytes(at, prefix, <usize>prefixLength)) return false;
   const suffix = at + <usize>prefixLength;
   for (let field = 0; field < SUFFIXES.length; field++) {
     const length = suffixLength(field);
-    if (n - prefixLength == length && memory.compare(suffix, suffixBytes + <usize>unchecked(suffixAt[field]), <usize>length) == 0) return true;
+    if (n - prefixLength == length && sameBytes(suffix, suffixBytes + <usize>unchecked(suffixAt[field]), <usize>length)) return true;
   }
   return false;
 }
@@ -161,28 +202,21 @@ function markOwnFields<E extends Events>(events: E): i32 {
 // ---------------------------------------------------------------------------------------------
 // Writing fields, in the record's format.
 
-/** One of OwnKeys' forms. */
-function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32): void {
-  // The first field of a record goes without the separator.
-  const from = unchecked(keys.at[form]) + (keys.written > 0 ? 0 : events.separatorBytes());
+/** One of OwnKeys' forms, after a field (`first`: the record's first field, which goes without the separator). */
+// @ts-ignore: decorator
+@inline function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32, first: bool = false): void {
+  const from = unchecked(keys.at[form]) + (first ? events.separatorBytes() : 0);
   writeBytes(keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[form + 1]) - from));
-  keys.written++;
 }
 
 // @ts-ignore: decorator
-@inline function key<E extends Events>(events: E, keys: OwnKeys, field: i32): void {
-  keyForm<E>(events, keys, field * FORMS + KEY);
+@inline function key<E extends Events>(events: E, keys: OwnKeys, field: i32, first: bool = false): void {
+  keyForm<E>(events, keys, field * FORMS + KEY, first);
 }
 
 // @ts-ignore: decorator
-@inline function boolField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: bool): void {
-  keyForm<E>(events, keys, field * FORMS + (value ? KEY_TRUE : KEY_FALSE));
-}
-
-/** A number field; `decimals` > 0 when the value is known to have at most that many. */
-function numberField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: f64, decimals: i32 = 0): void {
-  key<E>(events, keys, field);
-  events.writeNumber(value, decimals);
+@inline function boolField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: bool, first: bool = false): void {
+  keyForm<E>(events, keys, boolForm(field, value), first);
 }
 
 function noteField<E extends Events>(events: E, keys: OwnKeys, field: i32): void {
@@ -190,15 +224,10 @@ function noteField<E extends Events>(events: E, keys: OwnKeys, field: i32): void
   events.writeText(note.at, note.length);
 }
 
-/** The record's content, for a record that cannot go on as itself. */
+/** The record's content, for a record that cannot go on as itself: the first field. */
 function recordField<E extends Events>(events: E, keys: OwnKeys, record: usize, length: usize): void {
-  key<E>(events, keys, RECORD);
+  key<E>(events, keys, RECORD, true);
   events.writeCarried(record, length);
-}
-
-function writeMembers<E extends Events>(events: E, keys: OwnKeys, kept: i32): void {
-  events.writeMembers(ownFlags.at);
-  keys.written += kept;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +246,7 @@ const search = new Search();
 
 function keyEquals<E extends Events>(events: E, i: i32, name: usize, length: i32): bool {
   const text = events.keyText(i);
-  return text != NO_SPAN && spanLength(text) == <usize>length && memory.compare(spanStart(text), name, <usize>length) == 0;
+  return text != NO_SPAN && spanLength(text) == <usize>length && sameBytes(spanStart(text), name, <usize>length);
 }
 
 /** Follows the i-th field's dotted path: the message's text, or MISSING, or NOT_STRING (the search's badField says which). */
@@ -309,7 +338,6 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
   ensurePack();
   keys.ensure<E>(events);
   beginOutput(length + (length >> 1) + 256);
-  keys.written = 0;
   note.length = 0;
   if (record == 0 || !events.read(record, length)) {
     if (record == 0) noteAscii("the record could not be copied into the module");
@@ -325,6 +353,7 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
   }
 
   const kept = markOwnFields<E>(events);
+  const first = kept == 0;
   const spoofed = kept < memberCount();
   // The message's text: in place unless it has escapes (most messages have none).
   const message = settings.hasModel ? findMessage<E>(events, search) : NO_MODEL;
@@ -349,18 +378,18 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
     noteAscii("msgpack mode cannot carry this record intact (an integer 0, a float, a string of 64 KiB or more or of a multiple of 256 bytes, a NUL, or 16 to 256 members); use event_format json");
     events.open(added + 1 + (found ? 1 : 0));
     recordField<E>(events, keys, record, length);
-    if (found) writeVerdict<E>(events, keys, false);
+    if (found) writeVerdict<E>(events, keys, false, false);
     boolField<E>(events, keys, ANOMALY, true);
     noteField<E>(events, keys, ERROR);
     if (spoofed) boolField<E>(events, keys, SPOOFED, true);
     return finish<E>(events, true, true);
   }
   events.open(kept + added);
-  writeMembers<E>(events, keys, kept);
+  events.writeMembers(ownFlags.at);
   if (found) {
-    writeVerdict<E>(events, keys, true);
+    writeVerdict<E>(events, keys, true, first);
   } else {
-    boolField<E>(events, keys, ANOMALY, true);
+    boolField<E>(events, keys, ANOMALY, true, first);
     noteField<E>(events, keys, ERROR);
   }
   if (spoofed) boolField<E>(events, keys, SPOOFED, true);
@@ -372,20 +401,22 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
 const SCORE_DECIMALS = 4;
 const SCORE_SCALE: f64 = 10000;
 
-function scoreField<E extends Events>(events: E, keys: OwnKeys, field: i32, value: f64): void {
-  if (settings.scorer.everyDigit) numberField<E>(events, keys, field, value);
-  else numberField<E>(events, keys, field, Math.round(value * SCORE_SCALE) / SCORE_SCALE, SCORE_DECIMALS);
+function score<E extends Events>(events: E, value: f64): void {
+  if (settings.scorer.everyDigit) events.writeNumber(value, 0);
+  else events.writeNumber(Math.round(value * SCORE_SCALE) / SCORE_SCALE, SCORE_DECIMALS);
 }
 
-function writeVerdict<E extends Events>(events: E, keys: OwnKeys, withAnomaly: bool): void {
-  scoreField<E>(events, keys, SURPRISE, verdict.surprise);
-  boolField<E>(events, keys, INFREQUENT, verdict.infrequent);
-  numberField<E>(events, keys, SENTIMENT, verdict.sentiment.compound, COMPOUND_DECIMALS);
-  scoreField<E>(events, keys, FEAR, verdict.fear);
-  if (withAnomaly) boolField<E>(events, keys, ANOMALY, verdict.anomaly);
-  boolField<E>(events, keys, COVERED, verdict.covered);
+/** The verdict's fields (ANOMALY's only `withAnomaly`); `first`: the record's first fields. */
+function writeVerdict<E extends Events>(events: E, keys: OwnKeys, withAnomaly: bool, first: bool): void {
+  key<E>(events, keys, SURPRISE, first);
+  score<E>(events, verdict.surprise);
+  keyForm<E>(events, keys, INFREQUENT_THEN_SENTIMENT + (verdict.infrequent ? 1 : 0));
+  events.writeNumber(verdict.sentiment.compound, COMPOUND_DECIMALS);
+  key<E>(events, keys, FEAR);
+  score<E>(events, verdict.fear);
+  const covered = verdict.covered ? 1 : 0;
+  keyForm<E>(events, keys, withAnomaly ? ANOMALY_COVERED_THEN_REASON + (verdict.anomaly ? 2 : 0) + covered : COVERED_THEN_REASON + covered);
   settings.scorer.reason(verdict, reason);
-  key<E>(events, keys, REASON);
   events.writeText(reason.at, reason.length);
 }
 

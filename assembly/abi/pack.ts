@@ -74,14 +74,18 @@ function section(id: u32): usize {
 }
 
 /** Reads the pack once; returns whether there is one. */
-export function ensurePack(): bool {
-  const to = settings;
-  if (to.read) return to.packed;
+// @ts-ignore: decorator
+@inline export function ensurePack(): bool {
+  if (!settings.read) readPack(settings);
+  return settings.packed;
+}
+
+function readPack(to: Settings): void {
   to.read = true;
   resetModel();
   resetFields();
   to.packed = load<u32>(packArea + PACK_HEADER_MAGIC) == PACK_MAGIC && load<u32>(packArea + PACK_HEADER_VERSION) == PACK_VERSION;
-  if (!to.packed) return false;
+  if (!to.packed) return;
   const at = section(SECTION_SETTINGS);
   if (at != 0) to.use(at);
   const lexicon = section(SECTION_LEXICON);
@@ -92,5 +96,4 @@ export function ensurePack(): bool {
     loadFields(model + <usize>modelBytes());
   }
   to.hasModel = model != 0;
-  return true;
 }

@@ -3,7 +3,7 @@
 // record on with tarkin's fields. Iterative, so a record nested 10,000 deep costs no stack, and
 // buffers are reused, so a record costs no allocation once the largest has been seen.
 import { decodeUtf8, decodedBytes, decodedWellFormed, encodeAt, REPLACEMENT } from "../base/utf8";
-import { Growable, HIGH_BITS } from "../base/buffers";
+import { Growable, HIGH_BITS, sameBytes } from "../base/buffers";
 import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
 import { Events, FAILED, Reader } from "./events";
 import { writeAscii, writeByte, writeBytes, writeNumber, writeRounded } from "./output";
@@ -183,11 +183,15 @@ const decoded = new Growable();
 
 /**
  * The content of the validated JSON string [start, stop) as UTF-8: in place when `plain` (the parse
- * has seen no escape in it, as in most keys and messages), else decoded into `decoded` (a string
- * without escapes decodes to itself, so one not known to be plain is decoded, not searched first).
+ * has seen no escape in it, as in most keys and messages), else decoded (decodedText).
  */
-function stringText(start: usize, stop: usize, plain: bool): u64 {
-  if (plain) return span(start, stop - start);
+// @ts-ignore: decorator
+@inline function stringText(start: usize, stop: usize, plain: bool): u64 {
+  return plain ? span(start, stop - start) : decodedText(start, stop);
+}
+
+/** The validated JSON string [start, stop) decoded into `decoded` (a string without escapes decodes to itself, so one not known to be plain is decoded, not searched first). */
+function decodedText(start: usize, stop: usize): u64 {
   const at = decoded.reserve(stop - start);
   return span(at, decodeString(start, stop, at));
 }
@@ -195,8 +199,8 @@ function stringText(start: usize, stop: usize, plain: bool): u64 {
 /** Whether the validated JSON string [start, stop) decodes to the UTF-8 bytes [name, name + length). */
 function stringEquals(start: usize, stop: usize, name: usize, length: i32): bool {
   if (<usize>length > stop - start) return false;
-  const text = stringText(start, stop, false);
-  return spanLength(text) == <usize>length && memory.compare(spanStart(text), name, <usize>length) == 0;
+  const text = decodedText(start, stop);
+  return spanLength(text) == <usize>length && sameBytes(spanStart(text), name, <usize>length);
 }
 
 // ---------------------------------------------------------------------------------------------

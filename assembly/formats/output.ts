@@ -59,25 +59,25 @@ export function writeBytes(p: usize, length: usize): void {
   reserve(length);
   const at = out + outLength;
   // Short copies (tarkin's keys, true and false, most values) as a few overlapping words:
-  // memory.copy is a call into the engine, which costs more than the copy at these sizes.
-  if (length < 4) {
-    if (length > 0) {
-      store<u8>(at, load<u8>(p));
-      store<u8>(at + (length >> 1), load<u8>(p + (length >> 1)));
-      store<u8>(at + length - 1, load<u8>(p + length - 1));
-    }
-  } else if (length < 8) {
-    store<u32>(at, load<u32>(p));
-    store<u32>(at + length - 4, load<u32>(p + length - 4));
-  } else if (length <= 16) {
-    store<u64>(at, load<u64>(p));
-    store<u64>(at + length - 8, load<u64>(p + length - 8));
-  } else if (length > 16 && length <= 32) {
+  // memory.copy is a call into the engine, which costs more than the copy at these sizes. Longer
+  // ones (a record's members, tarkin's runs of fields) tested first, as they are the most.
+  if (length > 32) memory.copy(at, p, length);
+  else if (length > 16) {
     store<u64>(at, load<u64>(p));
     store<u64>(at, load<u64>(p, 8), 8);
     store<u64>(at + length - 16, load<u64>(p + length - 16));
     store<u64>(at + length - 8, load<u64>(p + length - 8));
-  } else memory.copy(at, p, length);
+  } else if (length >= 8) {
+    store<u64>(at, load<u64>(p));
+    store<u64>(at + length - 8, load<u64>(p + length - 8));
+  } else if (length >= 4) {
+    store<u32>(at, load<u32>(p));
+    store<u32>(at + length - 4, load<u32>(p + length - 4));
+  } else if (length > 0) {
+    store<u8>(at, load<u8>(p));
+    store<u8>(at + (length >> 1), load<u8>(p + (length >> 1)));
+    store<u8>(at + length - 1, load<u8>(p + length - 1));
+  }
   outLength += length;
 }
 
@@ -125,10 +125,12 @@ export function writeNumber(value: f64): void {
  * so few decimals that reads back as it, so the search is skipped.
  */
 export function writeRounded(value: f64, decimals: i32): void {
-  if (value == 0) {
-    writeByte(0x30);
-    return;
-  }
+  // A zero (a neutral message's sentiment, most fears) written without entering the rest.
+  if (value == 0) writeByte(0x30);
+  else writeNonzeroRounded(value, decimals);
+}
+
+function writeNonzeroRounded(value: f64, decimals: i32): void {
   const magnitude = Math.abs(value);
   const scale = <f64>unchecked(POWERS_OF_TEN[decimals]);
   const rounded = Math.round(magnitude * scale);
