@@ -2,12 +2,16 @@
 // decision rule is written here and nowhere else: the module exports its text (decisionRule) and
 // constants, and the host's explain, eval and report print them from there.
 //
-// Default mode: fear ranks a record by the larger of two kinds of evidence, so neither hides the other.
+// Default mode: fear ranks a record by two kinds of evidence, so neither hides the other.
 // - The surprise (fields.ts): how unusual the record's fields are; 0.5 is very unusual.
 // - Negativity: VADER's neg, the share of the words that read negative, as n / (n + ALERT_NEGATIVITY),
 //   0.5 at ALERT_NEGATIVITY and rising towards 1 (never flat, so it still ranks). Negativity that no
 //   security word carries weighs ROUTINE_WEIGHT in the ranking: a log's routine failures rank below
 //   what is both negative and security evidence.
+// Fear is the larger of the two; where a security word reads negative and the record is somewhat
+// unusual as well (surprise from SOMEWHAT_UNUSUAL), the two are independent evidence of one attack
+// and add up as chances do, 1 - (1 - surprise)(1 - negativity): a security word's share falls with
+// a line's length, and a long line that says "authentication failure" and is unusual too is an alert.
 // The decision keeps what the sentiment sees where it matters: a record is anomalous at fear 0.5
 // when it is very unusual, or negative on balance and either security evidence (an overlay's word
 // read negative: failed logins, denied access, intrusions), however often the log says it, or
@@ -58,9 +62,11 @@ export function originalAnomaly(infrequent: bool, compound: f64, fearValue: f64,
   return infrequent && compound <= 0;
 }
 
-/** Default mode's fear: max(surprise, negativity), of the field surprise and VADER's neg share. */
+/** Default mode's fear, of the field surprise and VADER's neg share: the larger, or both as chances where a security word reads negative in a somewhat unusual record. */
 export function fieldFear(surprise: f64, negShare: f64, securityNegative: bool): f64 {
-  return clamped(Math.max(surprise, negativityOf(negShare, securityNegative)));
+  const negativity = negativityOf(negShare, securityNegative);
+  const together = securityNegative && surprise >= SOMEWHAT_UNUSUAL;
+  return clamped(together ? 1 - (1 - surprise) * (1 - negativity) : Math.max(surprise, negativity));
 }
 
 /**
@@ -79,7 +85,7 @@ export function decisionRule(mode: i32): string {
   if (mode == SURPRISE_TARKIN) {
     return "fear = surprise x (1 - compound) / 2; anomalous when infrequent (judged against the records before it) and compound <= 0";
   }
-  return `fear = max(surprise, n / (n + ${ALERT_NEGATIVITY})), n = neg (x ${ROUTINE_WEIGHT} unless a security word reads negative); ` +
+  return `fear = max(surprise, n / (n + ${ALERT_NEGATIVITY})), n = neg x ${ROUTINE_WEIGHT}; where a security word reads negative and surprise >= ${SOMEWHAT_UNUSUAL}, fear = 1 - (1 - surprise)(1 - n / (n + ${ALERT_NEGATIVITY})), n = neg; ` +
     `anomalous when fear >= ${ALERT_FEAR} and (surprise >= ${VERY_UNUSUAL}, or compound < 0 with a security word reading negative, surprise >= ${SOMEWHAT_UNUSUAL} ` +
     `or the record not covered)`;
 }

@@ -36,7 +36,10 @@
 // seen many times) is an enumeration, and a value it never held is evidence (their token finder);
 // how few is estimated from 16 buckets of the values' hashes, which merge exactly. A value far
 // longer than any its field held is evidence in proportion to how many times longer (their
-// attribute length model, by powers of two), whether or not the message is covered.
+// attribute length model, by powers of two), whether or not the message is covered. The values
+// after two words are counted also as a field of the pair ("password for": who logs in by
+// password; "grace from": grace's networks, an address counting as its /24 or /64), so a value
+// normal in its field but new after those words (root by password) is evidence too.
 //
 // Speed: the per-record path reads each value once, counting its whole shape; only a value whose
 // whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
@@ -134,6 +137,8 @@ const BUCKET_SEED: u32 = 0xd3a2646c;
 const LENGTH_SEED: u32 = 0xfd7046c5;
 const FIELDS_SEED: u32 = 0x5bd1e995;
 const SHAPES_SEED: u32 = 0x68e31da4;
+// The values after two words ("password for", "grace from") are counted also as a field of the pair.
+const PAIR_SEED: u32 = 0x2545f491;
 
 // Shape symbols. Bytes below 0x20 share one symbol; 0x01 and 0x02 mark a value's start and end.
 const START: u32 = 0x01;
@@ -374,6 +379,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let rareValues = 0;
   if (task != LEARN) {
     globalValues = located(locate(GLOBAL_FIELD, 0));
+    if (worked.stale) refreshEnumerations();
   }
   let previous = FIRST_TOKEN;
   let previousStart = start;
@@ -387,6 +393,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let previousKeyed = false;
   let previousWordIn: u32 = 0; // the known field the word before was in, else 0
   let previousWordValues: u32 = 0; // and its values
+  // When the two tokens before were words: the first one's key (else 0), and where it starts.
+  let previousIsWord = false;
+  let wordBefore: u32 = 0;
+  let pairStart = start;
   let inRequestLine = false;
   let p = start;
   while (p < end) {
@@ -422,7 +432,15 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       bump(locate(GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape));
       readGrams(valueStart, valueEnd, valueType, 0);
       bump(locateValue(field ^ SHAPES_SEED, wholeShape & 15));
-      if (valueType == TOKEN_PLAIN) learnValue(token);
+      const value = learnValue(token);
+      if (wordBefore != 0) {
+        const pair = pairOf(wordBefore, previous);
+        bump(locate(pair, 0));
+        if (value != 0) {
+          bump(locateValue(pair ^ VALUE_SEED, value));
+          bump(locateValue(pair ^ BUCKET_SEED, value & 15));
+        }
+      }
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
@@ -441,13 +459,27 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       }
       let evidence: u32 = rareValue ? RARE_SHAPE : 0;
       let lengthDecades: f64 = 0;
+      const length = <i32>(valueEnd - valueStart);
+      let plainToken = false;
       if (valueType == TOKEN_PLAIN) {
-        const length = <i32>(valueEnd - valueStart);
         if (length >= LENGTH_FLOOR) lengthDecades = lengthEvidence(field, length);
-        if (counts && fieldKnown && isToken(token, length)) {
-          const afterName = named || (kind == FIELD_AFTER && (previousKeyed || (previousWordIn != 0 && (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)));
-          if (afterName && (kindOfField(own, ownValues) & KIND_ENUMERATION) != 0) {
-            if (located(locateValue(own ^ VALUE_SEED, fnv1a(valueStart, length) & 0xffffff)) == 0) evidence |= RARE_NEW;
+        plainToken = isToken(token, length);
+      }
+      let pairNew = false;
+      if (counts && (plainToken || valueType == TOKEN_ADDRESS)) {
+        // The token finder, in the value's field where a name gives it one, and in the field of
+        // the two words before it (which holds the values that follow them: a user's networks).
+        const afterName = fieldKnown && (named || (kind == FIELD_AFTER && (previousKeyed || (previousWordIn != 0 && (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0))));
+        const ownEnumeration = afterName && (kindOfField(own, ownValues) & KIND_ENUMERATION) != 0;
+        const pair = wordBefore != 0 ? pairOf(wordBefore, previous) : 0;
+        // A pair that one value always follows is a template's words ("User alice logged in"), not a set of values.
+        const pairEnumeration = pair != 0 && (kindOfPair(pair) & (KIND_ENUMERATION | KIND_CONSTANT)) == KIND_ENUMERATION;
+        if (ownEnumeration || pairEnumeration) {
+          const value = plainToken ? fnv1a(valueStart, length) & 0xffffff : networkOf(valueStart, valueEnd);
+          if (ownEnumeration && located(locateValue(own ^ VALUE_SEED, value)) == 0) evidence |= RARE_NEW;
+          else if (pairEnumeration && located(locateValue(pair ^ VALUE_SEED, value)) == 0) {
+            evidence |= RARE_NEW;
+            pairNew = true;
           }
         }
       }
@@ -463,13 +495,17 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           store<u32>(at + RARE_FIELD_VALUES, fieldValues);
           store<u32>(at + RARE_FLAGS, valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence);
           store<f64>(at + RARE_LENGTH_DECADES, lengthDecades);
-          store<u32>(at + RARE_NAME_START, <u32>(named ? tokenStart : previousStart));
+          store<u32>(at + RARE_NAME_START, <u32>(named ? tokenStart : pairNew ? pairStart : previousStart));
           store<u32>(at + RARE_NAME_END, <u32>(named ? valueStart - 1 : previousEnd));
           store<u32>(at + RARE_KIND, kind);
           rareValues++;
         }
       }
     }
+    const isWord = !named && !quote && token.nextKeyIsWord;
+    wordBefore = previousIsWord && isWord ? previous : 0;
+    pairStart = previousStart;
+    previousIsWord = isWord;
     // The next token's field, if it is not key=value: after this field's key (a quoted value's
     // field, which does not change with what it holds), or after this token.
     previous = named || quote ? own : token.nextKey;
@@ -599,6 +635,12 @@ function backOff(): void {
   rareDecades = GLOBAL_RARE_DECADES;
 }
 
+/** The field of the values after two words, of these keys. */
+// @ts-ignore: decorator
+@inline function pairOf(first: u32, second: u32): u32 {
+  return fnv1aStep(first ^ PAIR_SEED, second);
+}
+
 /** Whether the token's value, of this length, is of an enumeration's make: plain, no digits, not free text, short. */
 // @ts-ignore: decorator
 @inline function isToken(token: Token, length: i32): bool {
@@ -610,17 +652,46 @@ function backOff(): void {
   return 32 - clz<u32>(<u32>length);
 }
 
-/** Counts the token's plain value in the value half: its length, and its hash if an enumeration could hold it. */
-function learnValue(token: Token): void {
+/**
+ * Counts the token's value in the value half: a plain value's length, and its hash if an
+ * enumeration could hold it; an address's network. Returns the hash counted, or 0.
+ */
+function learnValue(token: Token): u32 {
   const valueStart = token.valueStart;
   const length = <i32>(token.valueEnd - valueStart);
-  const bucket = lengthBucket(length);
-  bump(locateValue(field ^ LENGTH_SEED, bucket));
-  bump(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket));
-  if (!isToken(token, length)) return;
-  const hash = fnv1a(valueStart, length) & 0xffffff;
+  let hash: u32 = 0;
+  if (token.valueType == TOKEN_PLAIN) {
+    const bucket = lengthBucket(length);
+    bump(locateValue(field ^ LENGTH_SEED, bucket));
+    bump(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket));
+    if (!isToken(token, length)) return 0;
+    hash = fnv1a(valueStart, length) & 0xffffff;
+  } else if (token.valueType == TOKEN_ADDRESS) {
+    hash = networkOf(valueStart, token.valueEnd);
+  } else return 0;
   bump(locateValue(field ^ VALUE_SEED, hash));
   bump(locateValue(field ^ BUCKET_SEED, hash & 15));
+  return hash;
+}
+
+/**
+ * An address's network, as a value's hash: an IPv4 address's first three numbers (its /24), an
+ * IPv6 address's first four groups (its /64) or what comes before its "::".
+ */
+function networkOf(start: usize, end: usize): u32 {
+  let separator: u32 = 0; // the first '.' or ':' says which
+  let seen = 0;
+  let previous: u32 = 0;
+  let p = start;
+  for (; p < end; p++) {
+    const b = <u32>load<u8>(p);
+    if (b == 0x2e || b == COLON) {
+      if (separator == 0) separator = b;
+      if (b == separator && (previous == COLON || ++seen == (separator == COLON ? 4 : 3))) break;
+    }
+    previous = b;
+  }
+  return fnv1a(start, <i32>(p - start)) & 0xffffff;
 }
 
 /** Decades of evidence in a value `length` bytes long: LENGTH_DECADES a doubling past the first beyond the field's longest values. */
@@ -667,12 +738,35 @@ function refreshEnumerations(): void {
   worked.stale = false;
 }
 
-/** The KIND_ bits of a known field of `values` values. */
-function kindOfField(hash: u32, values: u32): u32 {
-  if (worked.stale) refreshEnumerations();
+/**
+ * The KIND_ bits of a known field of `values` values. Inline, as a field is mostly asked again:
+ * one probe; readFields has forgotten what a changed sketch made stale before it asks.
+ */
+// @ts-ignore: decorator
+@inline function kindOfField(hash: u32, values: u32): u32 {
+  const slot = enumerations + (<usize>((hash * 0x9e3779b1) >> 20) << 3);
+  const known = load<u32>(slot, 4);
+  return load<u32>(slot) == hash && known != 0 ? known : workOutKind(hash, values, slot);
+}
+
+/** kindOfField for the field of the values after two words, which training counted only where it saw them. */
+// @ts-ignore: decorator
+@inline function kindOfPair(hash: u32): u32 {
   const slot = enumerations + (<usize>((hash * 0x9e3779b1) >> 20) << 3);
   const known = load<u32>(slot, 4);
   if (load<u32>(slot) == hash && known != 0) return known;
+  // Counted only where training saw the pair: what other items' counts make of a pair never seen
+  // (a full sketch, or a model trained before pairs were counted) rarely agrees with itself, more
+  // token-like values than values.
+  const values = located(locate(hash, 0));
+  if (values >= ENUM_MIN_VALUES) return workOutKind(hash, values, slot, values + (values >> 3));
+  store<u32>(slot, hash);
+  store<u32>(slot, KIND_ASKED, 4);
+  return KIND_ASKED;
+}
+
+/** kindOfField, worked out from the sketch and kept in `slot`. */
+function workOutKind(hash: u32, values: u32, slot: usize, tokensAtMost: u32 = u32.MAX_VALUE): u32 {
   // The distinct values, by linear counting over 16 buckets: -16 ln(empty / 16).
   let tokens: u32 = 0;
   let empty = 0;
@@ -683,7 +777,7 @@ function kindOfField(hash: u32, values: u32): u32 {
   }
   const distinct = empty == 0 ? <f64>Infinity : -16 * Math.log(<f64>empty / 16);
   let kind = KIND_ASKED;
-  if (tokens >= ENUM_MIN_VALUES && tokens * 2 >= values) {
+  if (tokens >= ENUM_MIN_VALUES && tokens * 2 >= values && tokens <= tokensAtMost) {
     if (<f64>tokens >= distinct * ENUM_RATIO) kind |= KIND_ENUMERATION;
     if (empty == 15) kind |= KIND_CONSTANT;
   }

@@ -225,11 +225,13 @@ describe("on loghub's BGL (../shared)", () => {
     expect(method(e, "vader").auc!).toBeCloseTo(0.91, 2);
     expect(method(e, "grep").auc!).toBeCloseTo(0.91, 2);
     // Its ranking holds (issue 24 asks AUC 0.94 and AP 0.50; routine negativity weighed 0.8 in the
-    // ranking gives 0.935 and 0.443, the price of not ranking an application's routine ERROR lines
-    // above its attacks: README, "Detection quality"). Its decision flags BGL's FATAL lines only
-    // where a security word reads negative or the line is also unusual: their negativity is routine there.
+    // ranking gives 0.934 and 0.428, the price of not ranking an application's routine ERROR lines
+    // above its attacks; security evidence adding up with a somewhat unusual shape, for auth logs,
+    // lifts BGL's normal "DCR read timeout" lines too: 0.932 and 0.418. README, "Detection
+    // quality"). Its decision flags BGL's FATAL lines only where a security word reads negative or
+    // the line is also unusual: their negativity is routine there.
     expect(fear.auc!).toBeGreaterThanOrEqual(0.93);
-    expect(fear.ap!).toBeGreaterThanOrEqual(0.42);
+    expect(fear.ap!).toBeGreaterThanOrEqual(0.41);
   });
 });
 

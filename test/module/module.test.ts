@@ -78,8 +78,11 @@ describe("training and scoring", () => {
 
   it("in default mode, a field shaped as never before is surprising, familiar lines are not", () => {
     const t = trained("default");
-    expect(t.score("Accepted password for carol from 10.0.0.8 port 52115 ssh2").surprise).toBe(0);
-    // The users are a few, each seen many times: one never seen is news (the token finder).
+    expect(t.score("Accepted publickey for carol from 10.0.0.8 port 52115 ssh2").surprise).toBe(0);
+    // The users are a few, each seen many times: one never seen is news (the token finder), and so
+    // is one never seen after "password for" (carol logs in by key), or from another network.
+    expect(t.score("Accepted password for carol from 10.0.0.8 port 52115 ssh2").surprise).toBe(0.5);
+    expect(t.score("Accepted publickey for carol from 10.0.1.8 port 52115 ssh2").surprise).toBe(0.5);
     const stranger = t.score("Accepted password for dave from 10.0.0.8 port 52115 ssh2");
     expect(stranger.surprise).toBe(0.5);
     expect(stranger.anomaly).toBe(true);

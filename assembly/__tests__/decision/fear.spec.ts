@@ -8,7 +8,7 @@ describe("fear", () => {
     expect(originalFear(0.5, -0.5)).toBe(0.375);
   });
 
-  it("by default is the larger of the surprise and the negativity, n / (n + ALERT_NEGATIVITY)", () => {
+  it("by default is the larger of the surprise and the negativity, n / (n + ALERT_NEGATIVITY); both together where a security word reads negative", () => {
     expect(ALERT_NEGATIVITY).toBe(0.2);
     expect(fieldFear(0, 0, false)).toBe(0);
     // A neutral message fears by its surprise alone.
@@ -21,7 +21,17 @@ describe("fear", () => {
     expect(negativityOf(0.2, false)).toBeLessThan(negativityOf(0.2, true));
     // It never flattens: more negative, more fear, so it still ranks.
     expect(negativityOf(0.9, true)).toBeGreaterThan(negativityOf(0.8, true));
-    expect(fieldFear(0.6, 0.2, true)).toBe(0.6);
+    // Routine negativity and the surprise: the larger.
+    expect(fieldFear(0.6, 0.2, false)).toBe(0.6);
+    expect(fieldFear(0.1, 0.2, false)).toBe(negativityOf(0.2, false));
+    // Security evidence and a surprise of SOMEWHAT_UNUSUAL or more are independent evidence, as chances: 1 - (1 - s)(1 - n).
+    expect(fieldFear(0.6, 0.2, true)).toBeCloseTo(1 - 0.4 * 0.5, 15);
+    expect(fieldFear(0.3, 0.05, true)).toBeCloseTo(1 - 0.7 * (1 - negativityOf(0.05, true)), 15);
+    // Below SOMEWHAT_UNUSUAL the surprise is no evidence of its own: the larger, as for routine negativity.
+    expect(fieldFear(0.1, 0.2, true)).toBeCloseTo(0.5, 15);
+    // Neither alone gives the alert, both together do: a "check pass; user unknown" a little unusual.
+    expect(fieldFear(0.25, 0.15, true)).toBeGreaterThanOrEqual(ALERT_FEAR);
+    expect(negativityOf(0.15, true)).toBeLessThan(ALERT_FEAR);
   });
 
   it("stays in [0, 1] at the extremes", () => {
