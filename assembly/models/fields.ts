@@ -466,6 +466,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         plainToken = isToken(token, length);
       }
       let pairNew = false;
+      let heldValues = ownValues; // the values of the field that never held it, for explain
       if (counts && (plainToken || valueType == TOKEN_ADDRESS)) {
         // The token finder, in the value's field where a name gives it one, and in the field of
         // the two words before it (which holds the values that follow them: a user's networks).
@@ -480,6 +481,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           else if (pairEnumeration && located(locateValue(pair ^ VALUE_SEED, value)) == 0) {
             evidence |= RARE_NEW;
             pairNew = true;
+            heldValues = located(locate(pair, 0));
           }
         }
       }
@@ -493,6 +495,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           store<u32>(at + RARE_END, <u32>valueEnd);
           store<u32>(at + RARE_FIELD, field);
           store<u32>(at + RARE_FIELD_VALUES, fieldValues);
+          store<u32>(at + RARE_HELD_VALUES, heldValues);
           store<u32>(at + RARE_FLAGS, valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence);
           store<f64>(at + RARE_LENGTH_DECADES, lengthDecades);
           store<u32>(at + RARE_NAME_START, <u32>(named ? tokenStart : pairNew ? pairStart : previousStart));
@@ -535,7 +538,8 @@ const RARE_NAME_START = 20; // the field's name in the message, for explain
 const RARE_NAME_END = 24;
 const RARE_KIND = 28;
 const RARE_LENGTH_DECADES = 32; // f64
-const RARE_VALUE = 40;
+const RARE_HELD_VALUES = 40; // the values of the field (or the pair's) that never held it
+const RARE_VALUE = 48;
 const RARE_FREE_TEXT: u32 = 0x100;
 // What is rare about it: its whole shape, that its field never held it, its length.
 const RARE_SHAPE: u32 = 0x200;
@@ -582,7 +586,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     let evidence = found != 0 ? EVIDENCE_SYNTAX : hash == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD;
     if (wholeMessage && (flags & RARE_NEW) != 0) {
       total += NEW_VALUE_DECADES;
-      if (task == EXPLAIN) explainEvidence(EVIDENCE_NEW_VALUE, NEW_VALUE_DECADES, 0, 0, <f64>fieldValues);
+      if (task == EXPLAIN) explainEvidence(EVIDENCE_NEW_VALUE, NEW_VALUE_DECADES, 0, 0, <f64>load<u32>(at + RARE_HELD_VALUES));
       if (found == 0) evidence = EVIDENCE_NEW_VALUE;
     }
     if (wholeMessage && (flags & RARE_NEW_FIELD) != 0) {

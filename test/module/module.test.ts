@@ -83,6 +83,9 @@ describe("training and scoring", () => {
     // is one never seen after "password for" (carol logs in by key), or from another network.
     expect(t.score("Accepted password for carol from 10.0.0.8 port 52115 ssh2").surprise).toBe(0.5);
     expect(t.score("Accepted publickey for carol from 10.0.1.8 port 52115 ssh2").surprise).toBe(0.5);
+    // explain names the pair and counts its values: alice's and bob's 80 logins by password.
+    const byPassword = t.explainFields("Accepted password for carol from 10.0.0.8 port 52115 ssh2").fields.filter((f) => f.evidence === "new value");
+    expect(byPassword).toEqual([expect.objectContaining({ field: "after password for", values: 80 })]);
     const stranger = t.score("Accepted password for dave from 10.0.0.8 port 52115 ssh2");
     expect(stranger.surprise).toBe(0.5);
     expect(stranger.anomaly).toBe(true);
