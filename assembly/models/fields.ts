@@ -38,8 +38,8 @@
 // longer than any its field held is evidence in proportion to how many times longer (their
 // attribute length model, by powers of two), whether or not the message is covered. The values
 // after two words are counted also as a field of the pair ("password for": who logs in by
-// password; "grace from": grace's networks, an address counting as its /24 or /64), so a value
-// normal in its field but new after those words (root by password) is evidence too.
+// password), so a value normal in its field but new after those words (root by password) is
+// evidence too.
 //
 // Speed: the per-record path reads each value once, counting its whole shape; only a value whose
 // whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
@@ -137,7 +137,7 @@ const BUCKET_SEED: u32 = 0xd3a2646c;
 const LENGTH_SEED: u32 = 0xfd7046c5;
 const FIELDS_SEED: u32 = 0x5bd1e995;
 const SHAPES_SEED: u32 = 0x68e31da4;
-// The values after two words ("password for", "grace from") are counted also as a field of the pair.
+// The values after two words ("password for") are counted also as a field of the pair.
 const PAIR_SEED: u32 = 0x2545f491;
 
 // Shape symbols. Bytes below 0x20 share one symbol; 0x01 and 0x02 mark a value's start and end.
@@ -467,16 +467,16 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       }
       let pairNew = false;
       let heldValues = ownValues; // the values of the field that never held it, for explain
-      if (counts && (plainToken || valueType == TOKEN_ADDRESS)) {
+      if (counts && plainToken) {
         // The token finder, in the value's field where a name gives it one, and in the field of
-        // the two words before it (which holds the values that follow them: a user's networks).
+        // the two words before it (which holds the values that follow them: who logs in by password).
         const afterName = fieldKnown && (named || (kind == FIELD_AFTER && (previousKeyed || (previousWordIn != 0 && (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0))));
         const ownEnumeration = afterName && (kindOfField(own, ownValues) & KIND_ENUMERATION) != 0;
         const pair = wordBefore != 0 ? pairOf(wordBefore, previous) : 0;
         // A pair that one value always follows is a template's words ("User alice logged in"), not a set of values.
         const pairEnumeration = pair != 0 && (kindOfPair(pair) & (KIND_ENUMERATION | KIND_CONSTANT)) == KIND_ENUMERATION;
         if (ownEnumeration || pairEnumeration) {
-          const value = plainToken ? fnv1a(valueStart, length) & 0xffffff : networkOf(valueStart, valueEnd);
+          const value = fnv1a(valueStart, length) & 0xffffff;
           if (ownEnumeration && located(locateValue(own ^ VALUE_SEED, value)) == 0) evidence |= RARE_NEW;
           else if (pairEnumeration && located(locateValue(pair ^ VALUE_SEED, value)) == 0) {
             evidence |= RARE_NEW;
@@ -656,46 +656,19 @@ function backOff(): void {
   return 32 - clz<u32>(<u32>length);
 }
 
-/**
- * Counts the token's value in the value half: a plain value's length, and its hash if an
- * enumeration could hold it; an address's network. Returns the hash counted, or 0.
- */
+/** Counts the token's plain value in the value half: its length, and its hash if an enumeration could hold it (else 0); returns the hash. */
 function learnValue(token: Token): u32 {
+  if (token.valueType != TOKEN_PLAIN) return 0;
   const valueStart = token.valueStart;
   const length = <i32>(token.valueEnd - valueStart);
-  let hash: u32 = 0;
-  if (token.valueType == TOKEN_PLAIN) {
-    const bucket = lengthBucket(length);
-    bump(locateValue(field ^ LENGTH_SEED, bucket));
-    bump(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket));
-    if (!isToken(token, length)) return 0;
-    hash = fnv1a(valueStart, length) & 0xffffff;
-  } else if (token.valueType == TOKEN_ADDRESS) {
-    hash = networkOf(valueStart, token.valueEnd);
-  } else return 0;
+  const bucket = lengthBucket(length);
+  bump(locateValue(field ^ LENGTH_SEED, bucket));
+  bump(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket));
+  if (!isToken(token, length)) return 0;
+  const hash = fnv1a(valueStart, length) & 0xffffff;
   bump(locateValue(field ^ VALUE_SEED, hash));
   bump(locateValue(field ^ BUCKET_SEED, hash & 15));
   return hash;
-}
-
-/**
- * An address's network, as a value's hash: an IPv4 address's first three numbers (its /24), an
- * IPv6 address's first four groups (its /64) or what comes before its "::".
- */
-function networkOf(start: usize, end: usize): u32 {
-  let separator: u32 = 0; // the first '.' or ':' says which
-  let seen = 0;
-  let previous: u32 = 0;
-  let p = start;
-  for (; p < end; p++) {
-    const b = <u32>load<u8>(p);
-    if (b == 0x2e || b == COLON) {
-      if (separator == 0) separator = b;
-      if (b == separator && (previous == COLON || ++seen == (separator == COLON ? 4 : 3))) break;
-    }
-    previous = b;
-  }
-  return fnv1a(start, <i32>(p - start)) & 0xffffff;
 }
 
 /** Decades of evidence in a value `length` bytes long: LENGTH_DECADES a doubling past the first beyond the field's longest values. */
