@@ -8,8 +8,8 @@ import { JsonEvents, JSON_EVENTS } from "../formats/json";
 import { MsgpackEvents, MSGPACK_EVENTS } from "../formats/msgpack";
 import { memberCount, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "../formats/members";
 import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
-import { beginOutput, finishOutput, writeBytes } from "../formats/output";
-import { ensurePack, settings } from "./pack";
+import { beginOutput, copyAt, finishOutput, room, wrote, NUMBER_ROOM } from "../formats/output";
+import { ensurePack, settings, DOT, PATH, PATH_START, PATH_DOT, PATH_END } from "./pack";
 import { OUTPUT_FIELDS, OUTPUT_DROP, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
 import { COMPOUND_DECIMALS } from "../sentiment/vader";
 import { Verdict } from "../decision/scorer";
@@ -202,11 +202,22 @@ function markOwnFields<E extends Events>(events: E): i32 {
 // ---------------------------------------------------------------------------------------------
 // Writing fields, in the record's format.
 
-/** One of OwnKeys' forms, after a field (`first`: the record's first field, which goes without the separator). */
+/** One of OwnKeys' forms at `at`, after a field (`first`: the record's first field, which goes without the separator); the position after it. */
+// @ts-ignore: decorator
+@inline function formAt<E extends Events>(events: E, keys: OwnKeys, at: usize, form: i32, first: bool = false): usize {
+  const from = unchecked(keys.at[form]) + (first ? events.separatorBytes() : 0);
+  return copyAt(at, keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[form + 1]) - from));
+}
+
+/** All of OwnKeys' forms' bytes: room for any of them, or for several different ones. */
+// @ts-ignore: decorator
+@inline function formsRoom(keys: OwnKeys): usize {
+  return <usize>unchecked(keys.at[FORM_COUNT]);
+}
+
 // @ts-ignore: decorator
 @inline function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32, first: bool = false): void {
-  const from = unchecked(keys.at[form]) + (first ? events.separatorBytes() : 0);
-  writeBytes(keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[form + 1]) - from));
+  wrote(formAt<E>(events, keys, room(formsRoom(keys)), form, first));
 }
 
 // @ts-ignore: decorator
@@ -251,33 +262,31 @@ function keyEquals<E extends Events>(events: E, i: i32, name: usize, length: i32
 
 /** Follows the i-th field's dotted path: the message's text, or MISSING, or NOT_STRING (the search's badField says which). */
 function followField<E extends Events>(events: E, i: i32, search: Search): u64 {
-  const field = settings.messageField(i);
-  let segment = field + 4;
-  const stop = segment + <usize>load<u32>(field);
+  const path = settings.paths.at + <usize>i * PATH;
+  const end = <usize>load<u32>(path + PATH_END);
+  let segment = <usize>load<u32>(path + PATH_START);
+  let dot = <usize>load<u32>(path + PATH_DOT);
+  // The first segment among the record's members (the last of that name wins): its value is
+  // known to have no escape when the parse saw none.
+  const length = <i32>(dot - segment);
+  const flags = ownFlags.at;
   let value = NO_SPAN;
-  // Whether the value is known to have no escape (a top-level member's string: its scan said so).
   let plain = false;
-  let top = true;
-  while (true) {
-    let dot = segment;
-    while (dot < stop && load<u8>(dot) != DOT) dot++;
-    const length = <i32>(dot - segment);
-    if (top) {
-      for (let m = 0; m < memberCount(); m++) {
-        if (load<u8>(ownFlags.at + m) == 0 && keyEquals<E>(events, m, segment, length)) {
-          value = span(memberValueStart(m), memberValueEnd(m) - memberValueStart(m));
-          plain = memberIsPlain(m, VALUE_PLAIN);
-        }
-      }
-    } else {
-      plain = false;
-      value = events.findIn(value, segment, length);
+  for (let m = 0; m < memberCount(); m++) {
+    if (load<u8>(flags + m) == 0 && keyEquals<E>(events, m, segment, length)) {
+      value = span(memberValueStart(m), memberValueEnd(m) - memberValueStart(m));
+      plain = memberIsPlain(m, VALUE_PLAIN);
     }
-    if (value == NO_SPAN) return MISSING;
-    top = false;
-    if (dot >= stop) break;
-    segment = dot + 1;
   }
+  // The rest, each within the value before it.
+  while (value != NO_SPAN && dot < end) {
+    segment = dot + 1;
+    dot = segment;
+    while (dot < end && <u32>load<u8>(dot) != DOT) dot++;
+    value = events.findIn(value, segment, <i32>(dot - segment));
+    plain = false;
+  }
+  if (value == NO_SPAN) return MISSING;
   const text = events.text(value, plain);
   if (text == NO_SPAN) {
     search.badField = i;
@@ -285,9 +294,6 @@ function followField<E extends Events>(events: E, i: i32, search: Search): u64 {
   }
   return text;
 }
-
-/** A dotted path's separator. */
-const DOT: u32 = 0x2e;
 
 /** The first message field's text found, or MISSING, or NOT_STRING. */
 function findMessage<E extends Events>(events: E, search: Search): u64 {
@@ -401,21 +407,25 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
 const SCORE_DECIMALS = 4;
 const SCORE_SCALE: f64 = 10000;
 
-function score<E extends Events>(events: E, value: f64): void {
-  if (settings.scorer.everyDigit) events.writeNumber(value, 0);
-  else events.writeNumber(Math.round(value * SCORE_SCALE) / SCORE_SCALE, SCORE_DECIMALS);
+// @ts-ignore: decorator
+@inline function score<E extends Events>(events: E, at: usize, value: f64): usize {
+  if (settings.scorer.everyDigit) return events.writeNumber(at, value, 0);
+  return events.writeNumber(at, Math.round(value * SCORE_SCALE) / SCORE_SCALE, SCORE_DECIMALS);
 }
 
 /** The verdict's fields (ANOMALY's only `withAnomaly`); `first`: the record's first fields. */
 function writeVerdict<E extends Events>(events: E, keys: OwnKeys, withAnomaly: bool, first: bool): void {
-  key<E>(events, keys, SURPRISE, first);
-  score<E>(events, verdict.surprise);
-  keyForm<E>(events, keys, INFREQUENT_THEN_SENTIMENT + (verdict.infrequent ? 1 : 0));
-  events.writeNumber(verdict.sentiment.compound, COMPOUND_DECIMALS);
-  key<E>(events, keys, FEAR);
-  score<E>(events, verdict.fear);
+  // Its keys (different forms) and three numbers, in room reserved once.
+  let at = room(formsRoom(keys) + 3 * (NUMBER_ROOM + 1));
+  at = formAt<E>(events, keys, at, SURPRISE * FORMS + KEY, first);
+  at = score<E>(events, at, verdict.surprise);
+  at = formAt<E>(events, keys, at, INFREQUENT_THEN_SENTIMENT + (verdict.infrequent ? 1 : 0));
+  at = events.writeNumber(at, verdict.sentiment.compound, COMPOUND_DECIMALS);
+  at = formAt<E>(events, keys, at, FEAR * FORMS + KEY);
+  at = score<E>(events, at, verdict.fear);
   const covered = verdict.covered ? 1 : 0;
-  keyForm<E>(events, keys, withAnomaly ? ANOMALY_COVERED_THEN_REASON + (verdict.anomaly ? 2 : 0) + covered : COVERED_THEN_REASON + covered);
+  at = formAt<E>(events, keys, at, withAnomaly ? ANOMALY_COVERED_THEN_REASON + (verdict.anomaly ? 2 : 0) + covered : COVERED_THEN_REASON + covered);
+  wrote(at);
   settings.scorer.reason(verdict, reason);
   events.writeText(reason.at, reason.length);
 }

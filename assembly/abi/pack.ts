@@ -6,6 +6,7 @@ import { useLexicon } from "../sentiment/lexicon";
 import { loadModel, resetModel, modelBytes, setSurpriseMode } from "../models/surprise";
 import { loadFields, resetFields } from "../models/fields";
 import { Scorer, FieldScorer, OriginalScorer } from "../decision/scorer";
+import { Growable } from "../base/buffers";
 
 import {
   PACK_MAGIC, PACK_VERSION, PACK_HEADER_MAGIC, PACK_HEADER_VERSION, PACK_HEADER_SECTIONS, PACK_HEADER, SECTION_ID, SECTION_OFFSET,
@@ -40,6 +41,9 @@ export class Settings {
   prefix: usize = DEFAULT_PREFIX;
   prefixLength: i32 = 7;
 
+  /** The message fields' paths, split once: PATH bytes each, where each starts, its first dot (or its end) and its end. */
+  paths: Growable = new Growable();
+
   /** Where the i-th message field's u32 length is, its bytes after it. */
   messageField(i: i32): usize {
     let p = this.fieldsAt;
@@ -59,10 +63,30 @@ export class Settings {
     this.prefixLength = <i32>load<u32>(p + SETTINGS_PREFIX_LENGTH);
     this.prefix = p + SETTINGS_PREFIX;
     this.fieldsAt = this.prefix + <usize>this.prefixLength;
+    const paths = this.paths.reserve(<usize>this.fieldCount * PATH);
+    let field = this.fieldsAt;
+    for (let i = 0; i < this.fieldCount; i++) {
+      const start = field + 4;
+      const end = start + <usize>load<u32>(field);
+      let dot = start;
+      while (dot < end && <u32>load<u8>(dot) != DOT) dot++;
+      const path = paths + <usize>i * PATH;
+      store<u32>(path + PATH_START, <u32>start);
+      store<u32>(path + PATH_DOT, <u32>dot);
+      store<u32>(path + PATH_END, <u32>end);
+      field = end;
+    }
   }
 }
 
 export const settings = new Settings();
+
+/** A message field's path as Settings.paths holds it; DOT, a path's separator. */
+export const PATH = 12;
+export const PATH_START = 0;
+export const PATH_DOT = 4;
+export const PATH_END = 8;
+export const DOT: u32 = 0x2e;
 
 function section(id: u32): usize {
   const count = load<u32>(packArea + PACK_HEADER_SECTIONS);

@@ -25,8 +25,8 @@ export interface Events {
   writeMembers(skipped: usize): void;
   /** A bool's form, at `at`; its length (OwnKeys writes each own bool field's key and value as one). */
   boolForm(at: usize, value: bool): i32;
-  /** A number; `decimals` > 0 when the value is known to have at most that many. */
-  writeNumber(value: f64, decimals: i32): void;
+  /** A number at `at` (output.ts's NUMBER_ROOM + 1 reserved); the position after it. `decimals` > 0 when the value is known to have at most that many. */
+  writeNumber(at: usize, value: f64, decimals: i32): usize;
   /** UTF-8 text, as a string. */
   writeText(p: usize, length: usize): void;
   /** A record that cannot go on as itself, in a form the format can carry. */

@@ -6,7 +6,7 @@ import { decodeUtf8, decodedBytes, decodedWellFormed, encodeAt, REPLACEMENT } fr
 import { Growable, HIGH_BITS, sameBytes } from "../base/buffers";
 import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
 import { Events, FAILED, Reader } from "./events";
-import { writeAscii, writeByte, writeBytes, writeNumber, writeRounded } from "./output";
+import { copyAt, numberAt, room, roomAt, wrote, writeByte, writeBytes } from "./output";
 import {
   addMember, clearMembers, memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd, memberIsPlain, KEY_PLAIN, VALUE_PLAIN,
 } from "./members";
@@ -208,35 +208,41 @@ function stringEquals(start: usize, stop: usize, name: usize, length: i32): bool
 
 /** Writes [p, p + length) as a JSON string: quotes, escapes, ill-formed UTF-8 as U+FFFD. */
 function writeString(p: usize, length: usize): void {
-  writeByte(QUOTE);
   const stop = p + length;
+  let at = room(1);
+  store<u8>(at++, QUOTE);
   while (true) {
     const run = plainEnd(p, stop);
-    if (run > p) writeBytes(p, run - p);
+    // Room for the run, the escape after it (six bytes at most) and the closing quote.
+    at = copyAt(roomAt(at, run - p + 7), p, run - p);
     p = run;
     if (p >= stop) break;
     const b = <u32>load<u8>(p);
     if (b == QUOTE || b == BACKSLASH) {
-      writeByte(BACKSLASH);
-      writeByte(b);
+      store<u8>(at, BACKSLASH);
+      store<u8>(at, <u8>b, 1);
+      at += 2;
       p++;
     } else if (b < SPACE) {
-      writeAscii("\\u00");
-      writeByte(<u32>HEX.charCodeAt(b >> 4));
-      writeByte(<u32>HEX.charCodeAt(b & 15));
+      at = copyAt(at, ESCAPED_CONTROL, 4);
+      store<u8>(at, <u8>HEX.charCodeAt(b >> 4));
+      store<u8>(at, <u8>HEX.charCodeAt(b & 15), 1);
+      at += 2;
       p++;
     } else {
       const d = decodeUtf8(p, stop);
       const length = decodedBytes(d);
-      if (decodedWellFormed(p, d)) writeBytes(p, length);
-      else writeAscii("\\ufffd");
+      at = decodedWellFormed(p, d) ? copyAt(at, p, length) : copyAt(at, ESCAPED_REPLACEMENT, 6);
       p += length;
     }
   }
-  writeByte(QUOTE);
+  store<u8>(at++, QUOTE);
+  wrote(at);
 }
 
 const HEX = "0123456789abcdef";
+const ESCAPED_CONTROL = memory.data<u8>([0x5c, 0x75, 0x30, 0x30]); // \u00, then two hex digits
+const ESCAPED_REPLACEMENT = memory.data<u8>([0x5c, 0x75, 0x66, 0x66, 0x66, 0x64]); // \ufffd
 const TRUE = memory.data<u8>([0x74, 0x72, 0x75, 0x65]);
 const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
 
@@ -338,9 +344,8 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
     return length;
   }
 
-  @inline writeNumber(value: f64, decimals: i32): void {
-    if (decimals > 0) writeRounded(value, decimals);
-    else writeNumber(value);
+  @inline writeNumber(at: usize, value: f64, decimals: i32): usize {
+    return numberAt(at, value, decimals);
   }
 
   @inline writeText(p: usize, length: usize): void {

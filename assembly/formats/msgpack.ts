@@ -9,7 +9,7 @@ import { addMember, clearMembers, memberCount, memberKeyStart, memberValueEnd } 
 import { containsByte } from "../base/buffers";
 import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
 import { Events, FAILED, Reader } from "./events";
-import { reserve, rewriteByte, writeByte, writeBytes, writeNumber, writeRounded, written } from "./output";
+import { numberAt, reserve, writeByte, writeBytes } from "./output";
 
 // The format codes of the types the filter reads and writes itself (skipValue reads them all).
 const FIXMAP: u32 = 0x80; // to 0x8f: up to 15 members
@@ -271,12 +271,10 @@ function writeBase64Bytes(p: usize, length: usize): void {
   }
 
   /** As a str: few doubles (and not the integer 0) have an encoding without a NUL byte. */
-  writeNumber(value: f64, decimals: i32): void {
-    const header = written();
-    writeByte(FIXSTR); // no number takes more than 31 characters
-    if (decimals > 0) writeRounded(value, decimals);
-    else writeNumber(value);
-    rewriteByte(header, FIXSTR | <u32>(written() - header - 1));
+  @inline writeNumber(at: usize, value: f64, decimals: i32): usize {
+    const end = numberAt(at + 1, value, decimals);
+    store<u8>(at, <u8>(FIXSTR | <u32>(end - at - 1))); // no number takes more than 31 characters
+    return end;
   }
 
   /** As a str. */

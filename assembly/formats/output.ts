@@ -34,10 +34,32 @@ function grow(needed: usize): void {
   return outLength;
 }
 
-/** Overwrites the byte written at `offset` (a header whose value is known only after what follows it). */
+/**
+ * Where the next byte goes, with room for `more` bytes from there: a writer that knows how much it
+ * may write reserves once and writes with a local cursor, then hands it back with wrote(), rather
+ * than check and move the module's position at every write.
+ */
 // @ts-ignore: decorator
-@inline export function rewriteByte(offset: usize, b: u32): void {
-  store<u8>(out + offset, <u8>b);
+@inline export function room(more: usize): usize {
+  reserve(more);
+  return out + outLength;
+}
+
+/** room() from the cursor `at`: the cursor, moved when the buffer grows. */
+// @ts-ignore: decorator
+@inline export function roomAt(at: usize, more: usize): usize {
+  if (at + more + 1 > out + outCapacity) {
+    outLength = at - out;
+    grow(outLength + more + 1);
+    return out + outLength;
+  }
+  return at;
+}
+
+/** Ends a write with a cursor: everything before `at` is written. */
+// @ts-ignore: decorator
+@inline export function wrote(at: usize): void {
+  outLength = at - out;
 }
 
 /** Ends the output with its NUL; returns where it starts. */
@@ -56,8 +78,12 @@ export function finishOutput(): usize {
 
 /** Appends [p, p + length), which lies outside the output. */
 export function writeBytes(p: usize, length: usize): void {
-  reserve(length);
-  const at = out + outLength;
+  wrote(copyAt(room(length), p, length));
+}
+
+/** Copies [p, p + length), which lies outside the output, to `at` (room reserved); the position after it. */
+// @ts-ignore: decorator
+@inline export function copyAt(at: usize, p: usize, length: usize): usize {
   // Short copies (tarkin's keys, true and false, most values) as a few overlapping words:
   // memory.copy is a call into the engine, which costs more than the copy at these sizes. Longer
   // ones (a record's members, tarkin's runs of fields) tested first, as they are the most.
@@ -78,7 +104,7 @@ export function writeBytes(p: usize, length: usize): void {
     store<u8>(at + (length >> 1), load<u8>(p + (length >> 1)));
     store<u8>(at + length - 1, load<u8>(p + length - 1));
   }
-  outLength += length;
+  return at + length;
 }
 
 export function writeAscii(text: string): void {
@@ -119,15 +145,30 @@ export function writeNumber(value: f64): void {
   outLength += <usize>length;
 }
 
+/** The most bytes a number takes (writeNumber's longest is 25). */
+export const NUMBER_ROOM: usize = 32;
+
 /**
- * A number that has at most `decimals` (1 to 9) decimals (VADER rounds its scores so), printed as
- * writeNumber prints it: its n * 10^-decimals, trailing zeros dropped, is the only decimal with
- * so few decimals that reads back as it, so the search is skipped.
+ * A number at `at` (NUMBER_ROOM reserved); the position after it. `decimals` (1 to 9), when not 0,
+ * says it has at most that many (VADER rounds its scores so): its n * 10^-decimals, trailing zeros
+ * dropped, is then the only decimal with so few decimals that reads back as it, so writeNumber's
+ * search is skipped.
  */
-export function writeRounded(value: f64, decimals: i32): void {
+// @ts-ignore: decorator
+@inline export function numberAt(at: usize, value: f64, decimals: i32): usize {
   // A zero (a neutral message's sentiment, most fears) written without entering the rest.
-  if (value == 0) writeByte(0x30);
-  else writeNonzeroRounded(value, decimals);
+  if (value == 0) {
+    store<u8>(at, 0x30);
+    return at + 1;
+  }
+  return nonzeroAt(at, value, decimals);
+}
+
+function nonzeroAt(at: usize, value: f64, decimals: i32): usize {
+  wrote(at);
+  if (decimals > 0) writeNonzeroRounded(value, decimals);
+  else writeNumber(value);
+  return out + outLength;
 }
 
 function writeNonzeroRounded(value: f64, decimals: i32): void {

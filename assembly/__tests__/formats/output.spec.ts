@@ -1,10 +1,10 @@
-import { beginOutput, finishOutput, written, writeNumber, writeRounded } from "../../formats/output";
+import { beginOutput, finishOutput, numberAt, room, written, wrote, writeNumber, NUMBER_ROOM } from "../../formats/output";
 import { roundFixed } from "../../sentiment/vader";
 
-/** What writeNumber or writeRounded printed, as a string. */
+/** What writeNumber or numberAt (with decimals) printed, as a string. */
 function printed(value: f64, decimals: i32): string {
   beginOutput(64);
-  if (decimals > 0) writeRounded(value, decimals);
+  if (decimals > 0) wrote(numberAt(room(NUMBER_ROOM), value, decimals));
   else writeNumber(value);
   return String.UTF8.decodeUnsafe(finishOutput(), written());
 }
