@@ -308,13 +308,12 @@ export class FieldReading {
   // The value that added most to its surprise, for the record's reason: its field's name in the
   // message, how the field is named (FIELD_), the attack syntax it held (SYNTAX_ bits), the kind of
   // evidence (EVIDENCE_: its shape in its field or in the log, attack syntax, a new value, its
-  // length, a new field), and the decades it added.
+  // length, a new field).
   reasonNameStart: usize = 0;
   reasonNameEnd: usize = 0;
   reasonKind: u32 = 0;
   reasonSyntax: u32 = 0;
   reasonEvidence: u32 = 0;
-  reasonDecades: f64 = 0;
 
   /** Whether the model knows at least half of the message's fields, shaped as it knows them, or its prefix: a log it was trained on. */
   covered(): bool {
@@ -613,7 +612,6 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
   }
   reading.decades = total;
   reading.syntax = syntaxFound;
-  reading.reasonDecades = reasonDecades;
 }
 
 /** Makes `hash` the field read; training counts its value, scoring looks up how many it had. */
