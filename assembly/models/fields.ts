@@ -713,26 +713,42 @@ function refreshEnumerations(): void {
   worked.stale = false;
 }
 
+// Where a field's KIND_ bits are kept, and what is kept there for it (0: nothing yet).
+// @ts-ignore: decorator
+@inline function kindSlot(hash: u32): usize {
+  return enumerations + (<usize>((hash * 0x9e3779b1) >> 20) << 3);
+}
+
+// @ts-ignore: decorator
+@inline function keptKind(hash: u32, slot: usize): u32 {
+  return load<u32>(slot) == hash ? load<u32>(slot, 4) : 0;
+}
+
 /**
  * The KIND_ bits of a known field of `values` values. Inline, as a field is mostly asked again:
  * one probe; readFields has forgotten what a changed sketch made stale before it asks.
  */
 // @ts-ignore: decorator
 @inline function kindOfField(hash: u32, values: u32): u32 {
-  const slot = enumerations + (<usize>((hash * 0x9e3779b1) >> 20) << 3);
-  const known = load<u32>(slot, 4);
-  return load<u32>(slot) == hash && known != 0 ? known : workOutKind(hash, values, slot);
+  const slot = kindSlot(hash);
+  const kept = keptKind(hash, slot);
+  return kept != 0 ? kept : workOutKind(hash, values, slot);
 }
 
 /** kindOfField for the field of the values after two words, which training counted only where it saw them. */
 // @ts-ignore: decorator
 @inline function kindOfPair(hash: u32): u32 {
-  const slot = enumerations + (<usize>((hash * 0x9e3779b1) >> 20) << 3);
-  const known = load<u32>(slot, 4);
-  if (load<u32>(slot) == hash && known != 0) return known;
-  // Counted only where training saw the pair: what other items' counts make of a pair never seen
-  // (a full sketch, or a model trained before pairs were counted) rarely agrees with itself, more
-  // token-like values than values.
+  const slot = kindSlot(hash);
+  const kept = keptKind(hash, slot);
+  return kept != 0 ? kept : workOutPairKind(hash, slot);
+}
+
+/**
+ * kindOfPair, worked out: counted only where training saw the pair, so what other items' counts
+ * make of a pair never seen (a full sketch, or a model trained before pairs were counted) rarely
+ * agrees with itself, more token-like values than values.
+ */
+function workOutPairKind(hash: u32, slot: usize): u32 {
   const values = located(locate(hash, 0));
   if (values >= ENUM_MIN_VALUES) return workOutKind(hash, values, slot, values + (values >> 3));
   store<u32>(slot, hash);
