@@ -50,7 +50,7 @@ import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
-  EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
+  EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
   EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS,
 } from "../base/layouts";
 
@@ -440,6 +440,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           bump(locateValue(pair ^ BUCKET_SEED, value & 15));
         }
       }
+      if (inRequestLine && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, own, 0);
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
@@ -487,6 +488,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (lengthDecades > 0) evidence |= RARE_LONG;
       if (counts && ownValues == 0 && (previousWordIn == 0 || (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)) evidence |= RARE_NEW_FIELD;
       if (rareValue) previousRare = true;
+      if (counts && fieldKnown && inRequestLine && rareValues < RARE_CAPACITY && isPath(valueStart, valueEnd)) rareValues = readPath(valueStart, valueEnd, own, rareValues);
       if (evidence != 0) {
         if (rareValues < RARE_CAPACITY) {
           const at = rare + <usize>rareValues * RARE_VALUE;
@@ -521,6 +523,67 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   reading.knownFields = knownFields;
   reading.knownPrefix = knownPrefix;
   if (task != LEARN) judgeRareValues(reading, rareValues);
+}
+
+// A request's path is a tree: the names under a directory are a field of that directory ("in path
+// /api/v1/"), counted as a pair's values are, down to PATH_DEPTH names or the first that holds two
+// digits or more (a date, an id, a build's hash: a name that varies, below which names do too). A
+// directory that holds a few names (/, /api/v1/) is an enumeration: a scanner's /phpmyadmin/ or an
+// endpoint never seen is a name it never held.
+const PATH_SEED: u32 = 0x61c88647;
+const PATH_DEPTH = 4;
+
+/** Whether [start, end) is a path: it starts with '/'. */
+// @ts-ignore: decorator
+@inline function isPath(start: usize, end: usize): bool {
+  return start < end && load<u8>(start) == 0x2f;
+}
+
+/**
+ * Reads the names of the path [start, end), a value of the field `own`: training counts each under
+ * its directory; scoring adds a value of the rare table for the first name a directory of few names
+ * never held, and returns the table's count.
+ */
+function readPath(start: usize, end: usize, own: u32, rareValues: i32): i32 {
+  let directory = own ^ PATH_SEED;
+  let p = start + 1;
+  for (let depth = 0; depth < PATH_DEPTH; depth++) {
+    const from = p;
+    let digits = 0;
+    while (p < end) {
+      const b = <u32>load<u8>(p);
+      if (b == 0x2f) break;
+      if (b - 0x30 < 10) digits++;
+      p++;
+    }
+    const length = <i32>(p - from);
+    const name = digits < 2 && length <= VALUE_LIMIT ? fnv1a(from, length) & 0xffffff : 0;
+    if (task == LEARN) {
+      bump(locate(directory, 0));
+      if (name != 0) {
+        bump(locateValue(directory ^ VALUE_SEED, name));
+        bump(locateValue(directory ^ BUCKET_SEED, name & 15));
+      }
+    } else if (name != 0 && (kindOfPair(directory) & KIND_ENUMERATION) != 0 && located(locateValue(directory ^ VALUE_SEED, name)) == 0) {
+      const at = rare + <usize>rareValues * RARE_VALUE;
+      const held = located(locate(directory, 0));
+      store<u32>(at + RARE_START, <u32>from);
+      store<u32>(at + RARE_END, <u32>p);
+      store<u32>(at + RARE_FIELD, directory);
+      store<u32>(at + RARE_FIELD_VALUES, held);
+      store<u32>(at + RARE_HELD_VALUES, held);
+      store<u32>(at + RARE_FLAGS, TOKEN_PLAIN | RARE_NEW);
+      store<f64>(at + RARE_LENGTH_DECADES, 0);
+      store<u32>(at + RARE_NAME_START, <u32>start);
+      store<u32>(at + RARE_NAME_END, <u32>from);
+      store<u32>(at + RARE_KIND, FIELD_PATH);
+      return rareValues + 1;
+    }
+    if (name == 0 || p >= end) break;
+    directory = fnv1aStep(directory, name);
+    p++;
+  }
+  return rareValues;
 }
 
 // The values of a rare whole shape, judged once the message is read: per value u32 each (RARE_).

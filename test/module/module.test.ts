@@ -6,6 +6,7 @@ import { packModule, packBlob, DEFAULT_SETTINGS } from "../../host/core/module/p
 import { dataSegments } from "../../host/core/module/wasm.js";
 import { parseLexicon, overlay } from "../../host/core/module/lexicon.js";
 import { ModuleDriver } from "../../host/core/module/driver.js";
+import { FluentBitFilter } from "../../host/core/module/harness.js";
 
 const TRAINING = [
   "Accepted password for alice from 10.0.0.5 port 52113 ssh2",
@@ -94,6 +95,30 @@ describe("training and scoring", () => {
     expect(odd.surprise).toBeLessThan(1);
     expect(odd.anomaly).toBe(true); // very unusual, though it reads positive
     expect(odd.compound).toBeGreaterThan(0);
+  });
+
+  it("a request's path: a name never held under a directory of few names is news; a name that varies is not", () => {
+    // A news site: articles under dated names (every path new), an API of two endpoints, a build's files.
+    const line = (path: string) => `10.0.0.5 - - [12/Mar/2024:10:00:00 +0100] "GET ${path} HTTP/1.1" 200 512 "-" "Mozilla/5.0"`;
+    const trainer = packedTarkin();
+    for (let i = 0; i < 400; i++) {
+      trainer.train(line(`/news/${["world", "sport", "tech"][i % 3]}/2024/03/story-${["a", "b", "c", "d"][i % 4]}-${48_000 + i}`));
+      trainer.train(line(i % 2 ? `/api/v1/articles/${48_000 + i}/comments` : `/api/v1/recommendations?article=${48_000 + i}`));
+      if (i % 4 == 0) trainer.train(line(["/", "/search?q=rain", "/assets/app.3f2a9c1b.js", "/favicon.ico"][(i >> 2) % 4]));
+    }
+    const t = packedTarkin({ model: trainer.model() });
+    const filter = new FluentBitFilter(packModule(coreWasm(), { model: trainer.model(), lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
+    const reason = (path: string) => JSON.parse(filter.filter(JSON.stringify({ log: line(path) }))!).tarkin_reason;
+    expect(t.score(line("/news/sport/2024/03/story-e-49999")).surprise).toBe(0);
+    expect(t.score(line("/assets/app.9e8d7c6b.js")).anomaly).toBe(false); // a new build's file: its name holds digits
+    const scanner = t.score(line("/phpmyadmin/index.php"));
+    expect(scanner.surprise).toBeGreaterThanOrEqual(0.5);
+    expect(scanner.anomaly).toBe(true);
+    expect(reason("/phpmyadmin/index.php")).toBe("in path /: a value it never held");
+    expect(t.explainFields(line("/phpmyadmin/index.php")).fields).toContainEqual(expect.objectContaining({ field: "in path /", evidence: "new value", values: 900 }));
+    expect(t.score(line("/api/v1/proxy?url=http://169.254.169.254/")).anomaly).toBe(true);
+    expect(reason("/api/v1/proxy")).toBe("in path /api/v1/: a value it never held");
+    expect(reason("/news/opinion")).toBe("in path /news/: a value it never held");
   });
 
   it("the gate's state carries across records and a repeated outlier stops being infrequent", () => {
