@@ -136,7 +136,7 @@ export const EVIDENCE_NEW_FIELD: u32 = 5;
 export const FIELD_NAMED: u32 = 0; // key=value
 export const FIELD_AFTER: u32 = 1; // after a token
 export const FIELD_FIRST: u32 = 2; // the message's first token
-export const FIELD_PATH: u32 = 3; // the names under a directory of a request's path
+export const FIELD_PATH: u32 = 3; // the names under a directory of a path
 // Typed values, one shape symbol each in a trigram (below the symbols of bytes).
 export const TOKEN_PLAIN: u32 = 0;
 export const TOKEN_ADDRESS: u32 = 0x04; // an IPv4 or IPv6 address

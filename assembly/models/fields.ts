@@ -440,7 +440,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           bump(locateValue(pair ^ BUCKET_SEED, value & 15));
         }
       }
-      if (inRequestLine && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, own, 0);
+      if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, own, 0);
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
@@ -488,7 +488,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (lengthDecades > 0) evidence |= RARE_LONG;
       if (counts && ownValues == 0 && (previousWordIn == 0 || (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)) evidence |= RARE_NEW_FIELD;
       if (rareValue) previousRare = true;
-      if (counts && fieldKnown && inRequestLine && rareValues < RARE_CAPACITY && isPath(valueStart, valueEnd)) rareValues = readPath(valueStart, valueEnd, own, rareValues);
+      if (counts && fieldKnown && !token.freeText && rareValues < RARE_CAPACITY && isPath(valueStart, valueEnd)) rareValues = readPath(valueStart, valueEnd, own, rareValues);
       if (evidence != 0) {
         if (rareValues < RARE_CAPACITY) {
           const at = rare + <usize>rareValues * RARE_VALUE;
@@ -525,8 +525,9 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   if (task != LEARN) judgeRareValues(reading, rareValues);
 }
 
-// A request's path is a tree: the names under a directory are a field of that directory ("in path
-// /api/v1/"), counted as a pair's values are, down to PATH_DEPTH names or the first that holds two
+// A path (a value that starts with '/' and is not free text: a request's, logfmt's path=, a file's)
+// is a tree: the names under a directory are a field of that directory ("in path /api/v1/"), counted
+// as a pair's values are, down to PATH_DEPTH names or the first that holds two
 // digits or more (a date, an id, a build's hash: a name that varies, below which names do too). A
 // directory that holds a few names (/, /api/v1/) is an enumeration: a scanner's /phpmyadmin/ or an
 // endpoint never seen is a name it never held.

@@ -97,7 +97,7 @@ describe("training and scoring", () => {
     expect(odd.compound).toBeGreaterThan(0);
   });
 
-  it("a request's path: a name never held under a directory of few names is news; a name that varies is not", () => {
+  it("a path (a request's, path=): a name never held under a directory of few names is news; a name that varies is not", () => {
     // A news site: articles under dated names (every path new), an API of two endpoints, a build's files.
     const line = (path: string) => `10.0.0.5 - - [12/Mar/2024:10:00:00 +0100] "GET ${path} HTTP/1.1" 200 512 "-" "Mozilla/5.0"`;
     const trainer = packedTarkin();
@@ -119,6 +119,12 @@ describe("training and scoring", () => {
     expect(t.score(line("/api/v1/proxy?url=http://169.254.169.254/")).anomaly).toBe(true);
     expect(reason("/api/v1/proxy")).toBe("in path /api/v1/: a value it never held");
     expect(reason("/news/opinion")).toBe("in path /news/: a value it never held");
+    // logfmt's path= alike.
+    const app = packedTarkin();
+    const logfmt = (path: string) => `2024-03-12T10:00:00Z INFO handled path=${path} status=200`;
+    for (let i = 0; i < 400; i++) app.train(logfmt(i % 3 ? `/api/v1/orders/${48_000 + i}` : "/api/v1/health"));
+    expect(packedTarkin({ model: app.model() }).explainFields(logfmt("/phpmyadmin/index.php")).fields).toContainEqual(expect.objectContaining({ field: "in path /", evidence: "new value" }));
+    expect(packedTarkin({ model: app.model() }).score(logfmt("/api/v1/orders/51234")).surprise).toBe(0);
   });
 
   it("the gate's state carries across records and a repeated outlier stops being infrequent", () => {

@@ -73,7 +73,7 @@ export const RULE_TEXT: Record<string, string> = {
 
 /** A rare trigram of one field of a message: the evidence of the field surprise (assembly/models/fields.ts EXPLAIN_GRAM). */
 export interface FieldDetail {
-  /** The field: `key=` for a named one, `after TOKEN` for one named by the token before it, `in path /DIR/` for the names under a directory of a request's path, `first token`. */
+  /** The field: `key=` for a named one, `after TOKEN` for one named by the token before it, `in path /DIR/` for the names under a directory of a path, `first token`. */
   field: string;
   /** The trigram of the value's shape: a letter is a, a run of digits 0, ^ and $ the value's start and end. */
   shape: string;

@@ -139,7 +139,7 @@ export const EVIDENCE_NEW_FIELD = 5;
 export const FIELD_NAMED = 0; // key=value
 export const FIELD_AFTER = 1; // after a token
 export const FIELD_FIRST = 2; // the message's first token
-export const FIELD_PATH = 3; // the names under a directory of a request's path
+export const FIELD_PATH = 3; // the names under a directory of a path
 // Typed values, one shape symbol each in a trigram (below the symbols of bytes).
 export const TOKEN_PLAIN = 0;
 export const TOKEN_ADDRESS = 0x04; // an IPv4 or IPv6 address
