@@ -10,10 +10,10 @@
 // key bytes.
 
 import { fnv1a } from "../base/hash";
-import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY } from "../base/layouts";
+import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY, LEXICON_ACCESS, LEXICON_LEVEL } from "../base/layouts";
 
 const ENTRY: usize = LEXICON_ENTRY;
-const OFFSET_MASK: u32 = ~LEXICON_OVERLAY;
+const OFFSET_MASK: u32 = ~(LEXICON_OVERLAY | LEXICON_ACCESS | LEXICON_LEVEL);
 
 // @ts-ignore: decorator
 @inline function keyOffset(entry: usize): u32 {
@@ -119,4 +119,16 @@ export function lexiconEntry(p: usize, len: i32, hash: u32): usize {
 // @ts-ignore: decorator
 @inline export function entryIsOverlay(entry: usize): bool {
   return (load<u32>(entry) & LEXICON_OVERLAY) != 0;
+}
+
+/** Whether an entry's word names access (password, login, user): a line that says it has its negative words read as security evidence. */
+// @ts-ignore: decorator
+@inline export function entryNamesAccess(entry: usize): bool {
+  return (load<u32>(entry) & LEXICON_ACCESS) != 0;
+}
+
+/** Whether an entry's word is a severity level: a log's routine word, never security evidence. */
+// @ts-ignore: decorator
+@inline export function entryIsLevel(entry: usize): bool {
+  return (load<u32>(entry) & LEXICON_LEVEL) != 0;
 }

@@ -8,11 +8,11 @@ import {
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
 } from "../base/utf8";
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
-import { lexiconEntry, entryValence, entryIsOverlay, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
+import { lexiconEntry, entryValence, entryIsOverlay, entryNamesAccess, entryIsLevel, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "../base/buffers";
 import {
   allcap_differential, findRuleWord, ruleFlags, ruleBooster, LONGEST_RULE_WORD, BUT_UPPER_ID, LOWERCASE_FLAGS, EXACT_FLAGS,
-  W_BUT, W_BUT_UPPER, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY,
+  W_BUT, W_BUT_UPPER, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY, T_ACCESS, T_LEVEL,
 } from "./vader-rules";
 import { TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT, TRACE_RULES, TRACE_WORD } from "../base/layouts";
 
@@ -39,6 +39,8 @@ export class SentiText {
   butIndex: i32 = -1;
   /** How many words have a lexicon valence: with none, no rule can give one any. */
   valencedWords: i32 = 0;
+  /** Whether a word names access (password, login, user): the text's negative words are then security evidence. */
+  namesAccess: bool = false;
   exclamations: i32 = 0;
   questions: i32 = 0;
   /** Where the text starts and ends. */
@@ -63,12 +65,14 @@ export class SentiText {
     let words = 0;
     let allcapWords = 0;
     let valenced = 0;
+    let access = false;
     let firstBut = -1;
     let firstButUpper = -1;
     while (true) {
       const flags = this.readWord(words);
       if (flags < 0) break;
       if (flags & T_IN_LEXICON) valenced++;
+      if (flags & T_ACCESS) access = true;
       if (flags & T_UPPER) allcapWords++;
       if (firstBut < 0 && flags & W_BUT) firstBut = words;
       if (firstButUpper < 0 && flags & W_BUT_UPPER) firstButUpper = words;
@@ -76,6 +80,7 @@ export class SentiText {
     }
     this.wordCount = words;
     this.valencedWords = valenced;
+    this.namesAccess = access;
     this.butIndex = firstBut >= 0 ? firstBut : firstButUpper;
     this.isCapDiff = allcap_differential(words, allcapWords);
     this.described = words;
@@ -156,6 +161,7 @@ export class SentiText {
     let trail = p; // where the last character that is not punctuation ends
     let pending = false; // punctuation since the last text
     let interior = false;
+    let value: usize = 0; // where the value of key=value starts, after its '=' (and an opening '"')
     while (p < end) {
       const b = <u32>load<u8>(p);
       let k = asciiClassOf(b);
@@ -164,6 +170,8 @@ export class SentiText {
         if (b == 0x27) apostrophe = true;
         else if (b == 0x21) this.exclamations++;
         else if (b == 0x3f) this.questions++;
+        else if (b == 0x3d) value = p + 1;
+        else if (b == 0x22 && value == p) value = p + 1;
         p++;
         continue;
       }
@@ -218,8 +226,30 @@ export class SentiText {
       }
     }
     const kind = letters | (ascii ? 0 : NOT_ASCII) | (apostrophe ? K_APOSTROPHE : 0);
-    return <i32>describeWord(index & RING_MASK, wordStart, wordEnd, kind, end);
+    const flags = describeWord(index & RING_MASK, wordStart, wordEnd, kind, end);
+    // logfmt's msg="login failed": VADER reads `msg="login` whole; that it names access is read from its value.
+    if (value != 0 && (flags & T_ACCESS) == 0 && namesAccess(value, wordEnd)) {
+      store<u32>(slotAt(index), flags | T_ACCESS, D_FLAGS);
+      return <i32>(flags | T_ACCESS);
+    }
+    return <i32>flags;
   }
+}
+
+/** Whether [start, end) is a word of ASCII letters that names access (lexicon.ts entryNamesAccess). */
+function namesAccess(start: usize, end: usize): bool {
+  const n = <i32>(end - start);
+  if (n < 2 || n > MAX_KEY) return false;
+  let h = FNV_OFFSET;
+  for (let i = 0; i < n; i++) {
+    const b = <u32>load<u8>(start + i);
+    if ((asciiClassOf(b) & (ASCII_UPPER | ASCII_LOWER)) == 0) return false;
+    const lower = asciiLower(b);
+    store<u8>(lowerBuffer + i, <u8>lower);
+    h = fnv1aStep(h, lower);
+  }
+  const entry = lexiconEntry(lowerBuffer, n, h);
+  return entry != 0 && entryNamesAccess(entry);
 }
 
 // What a word is made of, as the word finder saw it: the ASCII class bits of its letters
@@ -430,9 +460,15 @@ function prepareCache(): void {
       const hash = <u32>lowered;
       const lexiconAt = lexiconEntry(lowerBuffer, lowerLength, hash);
       if (lexiconAt != 0) {
-        valence = entryValence(lexiconAt);
-        flags |= T_IN_LEXICON;
-        if (entryIsOverlay(lexiconAt)) flags |= T_OVERLAY;
+        const entered = entryValence(lexiconAt);
+        // A word that only names access has no valence: to VADER it is no lexicon word.
+        if (entryNamesAccess(lexiconAt)) flags |= T_ACCESS;
+        if (entered != 0 || (flags & T_ACCESS) == 0) {
+          valence = entered;
+          flags |= T_IN_LEXICON;
+          if (entryIsOverlay(lexiconAt)) flags |= T_OVERLAY;
+          else if (entryIsLevel(lexiconAt)) flags |= T_LEVEL;
+        }
       }
       lowerId = findRuleWord(lowerBuffer, lowerLength, hash);
       if (lowerId >= 0) {

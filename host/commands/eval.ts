@@ -38,7 +38,7 @@ export function evalCommand(): Command {
       .option("--wasm <module.wasm>", "evaluate this packed module (its model and settings) instead of training on the logs")
       .option("--model <model.json>", "pack this model (with any settings options) instead of training on the logs")
       .option("--lexicon <file.tsv...>", "lexicon overlays, as tarkin pack takes them", [])
-      .option("--no-security-lexicon", "leave out the security overlay packed by default")
+      .option("--no-security-lexicon", "leave out the overlays packed by default (lexicon/levels.tsv, operations.tsv, security.tsv and access.tsv)")
       .option("--seed <n>", "the random baseline's seed", "1")
       .option("--top <n>", "also show the n records the module fears most", "0")
       .option("--json", "print the result as JSON")),

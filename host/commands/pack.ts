@@ -30,7 +30,7 @@ export function packCommand(): Command {
       .description("pack a model, lexicon overlays and settings into one self-contained .wasm")
       .requiredOption("--model <model.json>", "the model, from tarkin train")
       .option("--lexicon <file.tsv...>", "lexicon overlays: token<TAB>valence lines that add to or override VADER's (and the security overlay)", [])
-      .option("--no-security-lexicon", "leave out the security and operations overlay (lexicon/security.tsv) packed by default")
+      .option("--no-security-lexicon", "leave out the overlays packed by default (lexicon/levels.tsv, operations.tsv, security.tsv and access.tsv)")
       .requiredOption("-o, --output <tarkin.wasm>", "where to write the module")
       .option(
         "--aot [cpu]",

@@ -37,17 +37,21 @@ async function fails(args: string[], message: RegExp): Promise<void> {
   expect(r.stderr).toMatch(message);
 }
 
-describe("lexicon/security.tsv and lexicon/levels.tsv", () => {
+describe("the overlays packed by default (lexicon/levels.tsv, operations.tsv, security.tsv) and the access words (lexicon/access.tsv)", () => {
   const entriesOf = (file: string) =>
     readFileSync(resolve(ROOT, "lexicon", file), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
-  const entries = entriesOf("security.tsv");
+  const security = entriesOf("security.tsv");
+  const operations = entriesOf("operations.tsv");
   const levels = entriesOf("levels.tsv");
+  const access = entriesOf("access.tsv");
 
-  it("are token<TAB>valence<TAB>rationale, lowercase single words, VADER's scale, each token once in both", async () => {
-    expect(entries.length).toBeGreaterThan(100);
+  it("are token<TAB>valence<TAB>rationale, lowercase single words, VADER's scale, each token once in all; access words carry no valence", async () => {
+    expect(security.length).toBeGreaterThan(50);
+    expect(operations.length).toBeGreaterThan(90);
     expect(levels.length).toBeGreaterThan(10);
+    expect(access.length).toBeGreaterThan(30);
     const seen = new Set<string>();
-    for (const e of [...entries, ...levels]) {
+    for (const e of [...security, ...operations, ...levels, ...access]) {
       expect(e, e.join("|")).toHaveLength(3);
       const [token, valence, why] = e;
       expect(token).toMatch(/^\S+$/);
@@ -58,6 +62,7 @@ describe("lexicon/security.tsv and lexicon/levels.tsv", () => {
       expect(seen.has(token), `${token} twice`).toBe(false);
       seen.add(token);
     }
+    for (const [token, valence] of access) expect(Number(valence), token).toBe(0);
   });
 
   it("is packed by default, and --no-security-lexicon leaves it out", async () => {
@@ -65,12 +70,26 @@ describe("lexicon/security.tsv and lexicon/levels.tsv", () => {
     await ok(["train", "t.log", "-o", "m.json"]);
     await ok(["pack", "--model", "m.json", "-o", "with.wasm"]);
     await ok(["pack", "--model", "m.json", "--no-security-lexicon", "-o", "without.wasm"]);
-    const info = async (f: string) => JSON.parse(await ok(["inspect", f, "--json"])).info.lexicon.overlays as { name: string; entries: number }[];
-    expect(await info("with.wasm")).toEqual([{ name: "levels.tsv", entries: levels.length }, { name: "security.tsv", entries: entries.length }]);
-    expect(await info("without.wasm")).toEqual([]);
-    const compoundOf = async (wasm: string) => JSON.parse(await ok(["explain", "kernel: segfault at 0 ip 00007f in libc.so.6", "--wasm", wasm, "--json"])).sentiment.sentiment.compound;
-    expect(await compoundOf("with.wasm")).toBeLessThan(0);
-    expect(await compoundOf("without.wasm")).toBe(0);
+    const info = async (f: string) => JSON.parse(await ok(["inspect", f, "--json"])).info.lexicon as { overlays: { name: string; entries: number }[]; access: number };
+    expect(await info("with.wasm")).toMatchObject({
+      overlays: [{ name: "levels.tsv", entries: levels.length }, { name: "operations.tsv", entries: operations.length }, { name: "security.tsv", entries: security.length }],
+      access: access.length,
+    });
+    expect(await info("without.wasm")).toMatchObject({ overlays: [], access: 0 });
+    const sentimentOf = async (wasm: string, message: string) => JSON.parse(await ok(["explain", message, "--wasm", wasm, "--json"])).sentiment;
+    expect((await sentimentOf("with.wasm", "kernel: segfault at 0 ip 00007f in libc.so.6")).sentiment.compound).toBeLessThan(0);
+    expect((await sentimentOf("without.wasm", "kernel: segfault at 0 ip 00007f in libc.so.6")).sentiment.compound).toBe(0);
+    // A failure is security evidence where the line names access, as logfmt's msg="login failed" does too; else an operations word.
+    for (const message of ["Failed password for alice from 10.0.0.5 port 52113 ssh2", "pam_unix(sshd:auth): check pass; user unknown", 'level=WARN msg="login failed" reason=bad_password', "sudo: pam_unix(sudo:auth): authentication failure; logname=bob"]) {
+      expect((await sentimentOf("with.wasm", message)).securityNegative, message).toBe(true);
+    }
+    for (const message of ["kernel: segfault at 0 ip 00007f in libc.so.6", 'level=ERROR msg="upstream call failed" err="context deadline exceeded"', "panic: runtime error: invalid memory address"]) {
+      const s = await sentimentOf("with.wasm", message);
+      expect(s.sentiment.compound, message).toBeLessThan(0);
+      expect(s.securityNegative, message).toBe(false);
+    }
+    // The access words are no lexicon words to VADER: a line of them alone reads neutral.
+    expect((await sentimentOf("with.wasm", "PASSWORD LOGIN user access")).sentiment.compound).toBe(0);
   });
 });
 

@@ -8,13 +8,11 @@
 //   TARKIN_AUTH_OUT=/tmp/auth npx vitest run --project fast test/detection/auth.test.ts
 //   node dist/tarkin.js eval /tmp/auth/auth.log --labels /tmp/auth/auth.labels --train /tmp/auth/auth_clean.log
 import { beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { isIP } from "node:net";
 import { ModuleDriver } from "../../host/core/module/driver.js";
 import { coreWasm } from "../helpers.js";
 import { packedModule, trainModel } from "./measure.js";
+import { checkWritten } from "./labelled.js";
 import { ANOMALY_CLASSES, NORMAL_CLASSES, bastionLog, fail2banFound, operatorFound, sudoLines, writeBastion, type AuthRecord, type BastionLog } from "./auth.js";
 
 const SEED = 1;
@@ -140,19 +138,9 @@ describe("bastion auth log (issue 24, item 6)", () => {
   });
 
   it("writes the clean log, the eval log and its labels for tarkin eval", () => {
-    const out = process.env.TARKIN_AUTH_OUT;
-    const dir = out ?? mkdtempSync(join(tmpdir(), "tarkin-auth-"));
-    try {
-      const files = writeBastion(dir, log);
-      const lines = (f: string) => readFileSync(f, "utf8").split("\n").slice(0, -1);
-      expect(lines(files.clean)).toHaveLength(log.training.length);
-      expect(lines(files.eval)).toHaveLength(log.eval.length);
-      expect(lines(files.labels)).toEqual(log.eval.map((x) => x.label));
-      if (out) console.log(`wrote ${files.clean}, ${files.eval}, ${files.labels}`);
-    } finally {
-      if (!out) rmSync(dir, { recursive: true, force: true });
-    }
+    checkWritten(log, writeBastion, "TARKIN_AUTH_OUT");
   });
+
 
   describe("measured with the real module, clean protocol", () => {
     let rows: Row[];

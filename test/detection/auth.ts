@@ -7,8 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seededRandom } from "../../host/core/random.js";
-
-type Random = () => number;
+import { between, chance, pick, streamSeed, type Random } from "./labelled.js";
 
 export const ANOMALY_CLASSES = ["brute-force", "invalid-user", "scanner", "root-login", "new-network", "sudo-shell", "new-user", "night-login", "long-value"] as const;
 export const NORMAL_CLASSES = ["session", "sudo", "cron", "automation", "mistake", "account"] as const;
@@ -32,18 +31,9 @@ export interface BastionLog {
   eval: AuthRecord[];
 }
 
-const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)];
-const between = (r: Random, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-const chance = (r: Random, p: number) => r() < p;
 const DAY = 86_400;
 const HOUR = 3_600;
 
-/** A stream's own seed: the run's seed mixed with its name (FNV-1a), so adding a stream changes no other. */
-function streamSeed(seed: number, name: string): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Lines: drafted with their process, pids and logind session numbers given afterwards in time order.

@@ -8,13 +8,9 @@
 //   TARKIN_SITE_OUT=/tmp/site npx vitest run --project fast test/detection/site.test.ts
 //   node dist/tarkin.js eval /tmp/site/site.log --labels /tmp/site/site.labels --train /tmp/site/site_clean.log
 import { beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { isIP } from "node:net";
-import { ModuleDriver } from "../../host/core/module/driver.js";
 import { coreWasm } from "../helpers.js";
-import { packedModule, trainModel } from "./measure.js";
+import { checkWritten, classTable, measureByClass, pct, regressions, share, type ClassRow } from "./labelled.js";
 import { ATTACK_CLASSES, NORMAL_CLASSES, siteLog, writeSite, type SiteLog } from "./site.js";
 
 const SEEDS = [1, 2, 3];
@@ -39,44 +35,6 @@ const TODAY: Record<string, number> = {
 const MARGIN = { attack: 0.03, normal: 0.002 };
 const GOAL = { recall: 0.95, falseAlarms: 0.01 };
 
-interface Row {
-  cls: string;
-  kind: "attack" | "normal";
-  n: number;
-  flagged: number;
-}
-
-function measure(logs: SiteLog[]): Row[] {
-  const core = coreWasm();
-  const counts = new Map<string, { n: number; flagged: number }>();
-  const add = (cls: string, flagged: boolean) => {
-    const c = counts.get(cls) ?? { n: 0, flagged: 0 };
-    c.n++;
-    if (flagged) c.flagged++;
-    counts.set(cls, c);
-  };
-  for (const log of logs) {
-    const driver = ModuleDriver.fromBytes(packedModule(core, trainModel(core, log.training.map((x) => x.line))));
-    for (const x of log.eval) {
-      const flagged = driver.score(x.line).anomaly;
-      add(x.cls, flagged);
-      add(x.label === "0" ? "all normal" : "all attacks", flagged);
-    }
-  }
-  const row = (cls: string, kind: Row["kind"]): Row => ({ cls, kind, ...(counts.get(cls) ?? { n: 0, flagged: 0 }) });
-  return [...ATTACK_CLASSES.map((c) => row(c, "attack")), row("all attacks", "attack"), ...NORMAL_CLASSES.map((c) => row(c, "normal")), row("all normal", "normal")];
-}
-
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const share = (r: Row) => (r.n ? r.flagged / r.n : 0);
-
-function table(rows: Row[]): string {
-  const header = ["class", "kind", "lines", "flagged", "tarkin"];
-  const cells = rows.map((r) => [r.cls, r.kind === "attack" ? "recall" : "false alarms", String(r.n), String(r.flagged), pct(share(r))]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((x, i) => (i >= 2 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ").trimEnd();
-  return [line(header), ...cells.map(line)].join("\n");
-}
 
 // Apache combined, as the site's server writes it.
 const COMBINED = /^(\S+) - - \[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0100\] "([A-Z]+) (\S+) HTTP\/1\.1" (\d{3}) (\d+|-) "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"$/;
@@ -119,25 +77,15 @@ describe("another web site (issue 24, item 4)", () => {
   });
 
   it("writes the clean log, the eval log and its labels for tarkin eval", () => {
-    const out = process.env.TARKIN_SITE_OUT;
-    const dir = out ?? mkdtempSync(join(tmpdir(), "tarkin-site-"));
-    try {
-      const files = writeSite(dir, log);
-      const lines = (f: string) => readFileSync(f, "utf8").split("\n").slice(0, -1);
-      expect(lines(files.clean)).toHaveLength(log.training.length);
-      expect(lines(files.eval)).toHaveLength(log.eval.length);
-      expect(lines(files.labels)).toEqual(log.eval.map((x) => x.label));
-      if (out) console.log(`wrote ${files.clean}, ${files.eval}, ${files.labels}`);
-    } finally {
-      if (!out) rmSync(dir, { recursive: true, force: true });
-    }
+    checkWritten(log, writeSite, "TARKIN_SITE_OUT");
   });
 
+
   describe("measured with the real module, clean protocol", () => {
-    let rows: Row[];
+    let rows: ClassRow[];
     beforeAll(() => {
-      rows = measure(logs);
-      console.log(`another web site, seeds ${SEEDS.join(", ")}: ${logs.map((l) => `${l.training.length} training, ${l.eval.length} eval lines`).join("; ")}\n${table(rows)}`);
+      rows = measureByClass(coreWasm(), logs, ATTACK_CLASSES, NORMAL_CLASSES);
+      console.log(`another web site, seeds ${SEEDS.join(", ")}: ${logs.map((l) => `${l.training.length} training, ${l.eval.length} eval lines`).join("; ")}\n${classTable(rows)}`);
     });
 
     it(`meets the issue's goal: at least ${pct(GOAL.recall)} of the attacks at most ${pct(GOAL.falseAlarms)} false alarms`, () => {
@@ -147,17 +95,7 @@ describe("another web site (issue 24, item 4)", () => {
     });
 
     it("holds today's numbers, within the margin", () => {
-      const regressions: string[] = [];
-      for (const r of rows) {
-        if (r.kind === "normal" && r.cls !== "all normal") continue; // their sum is held
-        const today = TODAY[r.cls];
-        expect(today, r.cls).toBeDefined();
-        const slack = Math.max(r.kind === "attack" ? MARGIN.attack : MARGIN.normal, 1 / Math.max(r.n, 1)) + 1e-9;
-        const bound = r.kind === "attack" ? today - slack : today + slack;
-        const ok = r.kind === "attack" ? share(r) >= bound : share(r) <= bound;
-        if (!ok) regressions.push(`${r.cls}: ${pct(share(r))} flagged, ${r.kind === "attack" ? "floor" : "ceiling"} ${pct(bound)}`);
-      }
-      expect(regressions).toEqual([]);
+      expect(regressions(rows, TODAY, MARGIN)).toEqual([]);
     });
   });
 });

@@ -5,41 +5,17 @@
 // names, new clients and IPv6, newer browsers, new search words) and carries labelled attacks, one
 // seeded stream per class, each payload built from its class's grammar and put into the site's own
 // parameters, path, referer or user agent. Test data only: the detector never reads this file.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { seededRandom } from "../../host/core/random.js";
-
-type Random = () => number;
+import { between, chance, hexOf, mixIn, pick, streamSeed, writeLabelled, type LabelledLog, type LabelledRecord, type Random } from "./labelled.js";
 
 export const ATTACK_CLASSES = ["sqli", "xss", "traversal", "command", "scanner", "lookup", "ssrf", "unknown-parameter", "encoded"] as const;
 export const NORMAL_CLASSES = ["page", "article", "search", "api", "static", "feed", "bot", "account", "not-found"] as const;
 export type AttackClass = (typeof ATTACK_CLASSES)[number];
 export type NormalClass = (typeof NORMAL_CLASSES)[number];
 
-export interface SiteRecord {
-  line: string;
-  /** "0", or the attack class: a `tarkin eval --labels` file's line. */
-  label: string;
-  cls: AttackClass | NormalClass;
-}
-
-export interface SiteLog {
-  /** The first day: the clean training log. */
-  training: SiteRecord[];
-  /** The next day: drifted normal traffic with the attacks mixed in. */
-  eval: SiteRecord[];
-}
-
-const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)];
-const between = (r: Random, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-const chance = (r: Random, p: number) => r() < p;
-
-/** A stream's own seed: the run's seed mixed with its name (FNV-1a), so adding a stream changes no other. */
-function streamSeed(seed: number, name: string): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+export type SiteRecord = LabelledRecord<AttackClass | NormalClass>;
+/** The first day (the clean training log), and the next: drifted normal traffic with the attacks mixed in. */
+export type SiteLog = LabelledLog<AttackClass | NormalClass>;
 
 // ---------------------------------------------------------------------------------------------
 // The site's vocabulary.
@@ -133,7 +109,6 @@ interface Day {
   words: string[];
 }
 
-const hexOf = (r: Random, n: number) => Array.from({ length: n }, () => "0123456789abcdef"[Math.floor(r() * 16)]).join("");
 const slugOf = (r: Random) => Array.from({ length: between(r, 3, 7) }, () => pick(r, WORDS)).join("-");
 
 function ipv4(r: Random): string {
@@ -442,23 +417,8 @@ export function siteLog(seed: number, trainLines = 10_000, evalLines = 10_000, p
       attacks.push({ at, record: { line: line(a, next, second, attackRequest(a, next, cls), chance(a, 0.7) ? attacker : undefined), label: cls, cls } });
     }
   }
-  attacks.sort((x, y) => x.at - y.at);
-  const merged: SiteRecord[] = [];
-  let k = 0;
-  for (let i = 0; i < evalDay.length; i++) {
-    while (k < attacks.length && attacks[k].at === i) merged.push(attacks[k++].record);
-    merged.push(evalDay[i]);
-  }
-  return { training, eval: merged };
+  return { training, eval: mixIn(evalDay, attacks) };
 }
 
 /** Writes site_clean.log, site.log and site.labels into `dir` for `tarkin eval`. */
-export function writeSite(dir: string, log: SiteLog): { clean: string; eval: string; labels: string } {
-  mkdirSync(dir, { recursive: true });
-  const files = { clean: join(dir, "site_clean.log"), eval: join(dir, "site.log"), labels: join(dir, "site.labels") };
-  const text = (xs: string[]) => xs.join("\n") + "\n";
-  writeFileSync(files.clean, text(log.training.map((x) => x.line)));
-  writeFileSync(files.eval, text(log.eval.map((x) => x.line)));
-  writeFileSync(files.labels, text(log.eval.map((x) => x.label)));
-  return files;
-}
+export const writeSite = (dir: string, log: SiteLog) => writeLabelled(dir, "site", log);

@@ -10,43 +10,53 @@ import { parseLexicon, overlay, vaderLexicon, type Lexicon } from "./lexicon.js"
 import type { Model } from "./model.js";
 import { packModule, readPack, PackError, type PackContents, type Settings } from "./pack.js";
 
-/** The security- and operations-domain overlay packed by default (lexicon/security.tsv): evidence. */
+/** The security overlay packed by default (lexicon/security.tsv): evidence. */
 export const SECURITY_LEXICON_FILE = join(ROOT, "lexicon", "security.tsv");
 /** How logs spell their severity levels (lexicon/levels.tsv), packed with it: a log's routine words, not evidence. */
 export const LEVELS_LEXICON_FILE = join(ROOT, "lexicon", "levels.tsv");
+/** Failure words of systems and services (lexicon/operations.tsv), packed with it: negative, not evidence by themselves. */
+export const OPERATIONS_LEXICON_FILE = join(ROOT, "lexicon", "operations.tsv");
+/** Words that name access (lexicon/access.tsv), packed with it: a line that says one has its negative words read as security evidence. */
+export const ACCESS_WORDS_FILE = join(ROOT, "lexicon", "access.tsv");
 
 export interface LexiconChoice {
-  /** Pack lexicon/security.tsv first, under the given overlays (default true). */
+  /** Pack lexicon/levels.tsv, operations.tsv, security.tsv and access.tsv first, under the given overlays (default true). */
   security?: boolean;
 }
 
 /**
- * The contents of a pack: the installed VADER lexicon, the security overlay (unless left out), the
- * given overlays on top in order, a model and settings.
+ * The contents of a pack: the installed VADER lexicon, the levels, operations and security overlays
+ * and the access words (unless left out), the given overlays on top in order, a model and settings.
  */
 export function packContents(model: Model, settings: Settings, lexiconFiles: string[] = [], choice: LexiconChoice = {}): PackContents {
   const base = vaderLexicon();
-  const files = [...(choice.security === false ? [] : [LEVELS_LEXICON_FILE, SECURITY_LEXICON_FILE]), ...lexiconFiles];
+  const files = [...(choice.security === false ? [] : [LEVELS_LEXICON_FILE, OPERATIONS_LEXICON_FILE, SECURITY_LEXICON_FILE]), ...lexiconFiles];
   const overlays: [string, Lexicon][] = files.map((f) => [basename(f), parseLexicon(readText(f), f)]);
   const lexicon = overlay(base, ...overlays.map(([, l]) => l));
-  // Every overlay's words are evidence but the levels'; a word a later overlay gives again is that overlay's.
+  const access = choice.security === false ? new Set<string>() : new Set(parseLexicon(readText(ACCESS_WORDS_FILE), ACCESS_WORDS_FILE).keys());
+  // Every overlay's words are evidence but the levels' and the operations'; a word a later overlay gives again is that overlay's.
   const evidence = new Set<string>();
+  const levels = new Set<string>();
   overlays.forEach(([name, l], i) => {
-    const isEvidence = files[i] !== LEVELS_LEXICON_FILE;
+    const isEvidence = files[i] !== LEVELS_LEXICON_FILE && files[i] !== OPERATIONS_LEXICON_FILE;
     for (const word of l.keys()) {
       if (isEvidence) evidence.add(word);
       else evidence.delete(word);
+      if (files[i] === LEVELS_LEXICON_FILE) levels.add(word);
+      else levels.delete(word);
     }
   });
   return {
     model,
     lexicon,
     evidence,
+    access,
+    levels,
     settings,
     info: {
       tarkin: version(),
       model: { messages: model.messages, characters: model.characters.length, ...(model.provenance ?? {}) },
-      lexicon: { vader: base.size, overlays: overlays.map(([name, l]) => ({ name, entries: l.size })) },
+      lexicon: { vader: base.size, overlays: overlays.map(([name, l]) => ({ name, entries: l.size })), access: access.size },
     },
   };
 }

@@ -42,6 +42,10 @@ export interface PackContents {
   lexicon: Lexicon;
   /** The lexicon's words that are security evidence (an overlay's, not a level's): the decision weighs them whatever their frequency. */
   evidence?: Set<string>;
+  /** Words that name access (lexicon/access.tsv): a line that says one has its negative words read as security evidence. */
+  access?: Set<string>;
+  /** The lexicon's severity levels (lexicon/levels.tsv): a log's routine words, never evidence, even beside an access word. */
+  levels?: Set<string>;
   settings: Settings;
   /** What inspect shows: provenance and the like. Must be deterministic for deterministic packs. */
   info?: Record<string, unknown>;
@@ -73,7 +77,7 @@ function settingsBytes(settings: Settings): Uint8Array {
 export function packBlob(contents: PackContents): Uint8Array {
   const parts: [number, Uint8Array][] = [
     [SECTION_SETTINGS, settingsBytes(contents.settings)],
-    [SECTION_LEXICON, lexiconTable(contents.lexicon, contents.evidence).bytes],
+    [SECTION_LEXICON, lexiconTable(contents.lexicon, contents.evidence, contents.access, contents.levels).bytes],
   ];
   if (contents.model) parts.push([SECTION_MODEL, modelToBytes(contents.model)]);
   parts.push([SECTION_INFO, new TextEncoder().encode(JSON.stringify(contents.info ?? {}))]);
