@@ -488,7 +488,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (lengthDecades > 0) evidence |= RARE_LONG;
       if (counts && ownValues == 0 && (previousWordIn == 0 || (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)) evidence |= RARE_NEW_FIELD;
       if (rareValue) previousRare = true;
-      if (counts && fieldKnown && !token.freeText && rareValues < RARE_CAPACITY && isPath(valueStart, valueEnd)) rareValues = readPath(valueStart, valueEnd, own, rareValues);
+      // A path its field never held (a field of a few pages) is new already: its names would say so twice.
+      if (counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY && isPath(valueStart, valueEnd)) rareValues = readPath(valueStart, valueEnd, own, rareValues);
       if (evidence != 0) {
         if (rareValues < RARE_CAPACITY) {
           const at = rare + <usize>rareValues * RARE_VALUE;
