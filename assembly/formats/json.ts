@@ -85,22 +85,39 @@ fillTables();
 
 /**
  * Set in the high bit of each of the eight bytes that is other than printable ASCII or is a quote
- * or a backslash (x itself: bytes from 0x80; x - 0x20: below 0x20, and from 0xa0; (x ^ c) - 1: c,
- * and from 0x80). Bits above a set one may be set wrongly (borrows), the lowest never: it is the
- * first such byte's. Bits other than the high bits mean nothing.
+ * or a backslash (x itself: bytes from 0x80; (x ^ 0x02) - 0x21: below 0x20, and the quote, which
+ * the xor alone takes below 0x21; (x ^ c) - 1: c). Bits above a set one may be set wrongly
+ * (borrows), the lowest never: it is the first such byte's. Bits other than the high bits mean
+ * nothing.
  */
 // @ts-ignore: decorator
 @inline function notPlain(x: u64): u64 {
-  return x | (x - 0x2020202020202020) | ((x ^ 0x2222222222222222) - 0x0101010101010101) | ((x ^ 0x5c5c5c5c5c5c5c5c) - 0x0101010101010101);
+  return x | ((x ^ 0x0202020202020202) - 0x2121212121212121) | ((x ^ 0x5c5c5c5c5c5c5c5c) - 0x0101010101010101);
 }
 
 /**
  * The first byte at or after p, before end, that is other than printable ASCII or is a quote or a
  * backslash; end when none is. Most of a message is such a run: sixteen bytes a turn, the byte
- * that ends it found at once, not byte by byte. The last word is read ending at end and shifted
- * down, so the bytes past end read as NUL, which ends the run there.
+ * that ends it found at once, not byte by byte. Where memory goes on past end, the turns read
+ * past it and a byte found there counts as end; else the last word is read ending at end and
+ * shifted down, so the bytes past end read as NUL, which ends the run there.
  */
 function plainEnd(p: usize, end: usize): usize {
+  // memory.size() << 16 is 0 for 4 GiB of memory: the careful way then.
+  if (end + 16 <= <usize>memory.size() << 16) {
+    if (p >= end) return end;
+    do {
+      const first = notPlain(load<u64>(p));
+      const second = notPlain(load<u64>(p, 8));
+      if (((first | second) & HIGH_BITS) != 0) {
+        const low = first & HIGH_BITS;
+        const at = low != 0 ? p + <usize>(ctz(low) >> 3) : p + 8 + <usize>(ctz(second & HIGH_BITS) >> 3);
+        return min(at, end);
+      }
+      p += 16;
+    } while (p < end);
+    return end;
+  }
   while (p + 16 <= end) {
     const first = notPlain(load<u64>(p)) & HIGH_BITS;
     const second = notPlain(load<u64>(p, 8)) & HIGH_BITS;
