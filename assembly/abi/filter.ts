@@ -8,7 +8,7 @@ import { JsonEvents, JSON_EVENTS } from "../formats/json";
 import { MsgpackEvents, MSGPACK_EVENTS } from "../formats/msgpack";
 import { memberCount, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "../formats/members";
 import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
-import { beginOutput, copyAt, finishOutput, room, wrote, NUMBER_ROOM } from "../formats/output";
+import { beginOutput, finishOutput, room, wrote, NUMBER_ROOM } from "../formats/output";
 import { ensurePack, settings, DOT, PATH, PATH_START, PATH_DOT, PATH_END } from "./pack";
 import { OUTPUT_FIELDS, OUTPUT_DROP, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
 import { COMPOUND_DECIMALS } from "../sentiment/vader";
@@ -44,6 +44,8 @@ function noteFieldName(field: usize): void {
 // replaced, never duplicated, and the attempt is flagged (an attacker can write JSON into a log).
 
 const SUFFIXES = OUTPUT_FIELDS.split(",");
+// How many they are (prepareSuffixes checks): a constant, so that the places of OwnKeys' forms are.
+const FIELD_COUNT = 10;
 // Their places in OUTPUT_FIELDS.
 const SURPRISE = 0;
 const INFREQUENT = 1;
@@ -65,7 +67,7 @@ const suffixAt = new StaticArray<i32>(SUFFIXES.length + 1);
 
 function prepareSuffixes(): void {
   // A longer list would write past the buffer: fail at instantiation, in every test, instead.
-  if (OUTPUT_FIELDS.length > SUFFIX_CAPACITY) unreachable();
+  if (OUTPUT_FIELDS.length > SUFFIX_CAPACITY || SUFFIXES.length != FIELD_COUNT) unreachable();
   let n = 0;
   for (let s = 0; s < SUFFIXES.length; s++) {
     unchecked((suffixAt[s] = n));
@@ -90,7 +92,7 @@ const KEY_TRUE = 2;
 // the next field's key after it, so that the run is one copy: INFREQUENT's form then SENTIMENT's
 // key (+ 1 when infrequent); ANOMALY's, COVERED's then REASON's key (+ 2 when anomalous, + 1 when
 // covered); COVERED's then REASON's key (+ 1 when covered).
-const INFREQUENT_THEN_SENTIMENT = SUFFIXES.length * FORMS;
+const INFREQUENT_THEN_SENTIMENT = FIELD_COUNT * FORMS;
 const ANOMALY_COVERED_THEN_REASON = INFREQUENT_THEN_SENTIMENT + 2;
 const COVERED_THEN_REASON = ANOMALY_COVERED_THEN_REASON + 4;
 const FORM_COUNT = COVERED_THEN_REASON + 2;
@@ -102,14 +104,21 @@ const RUN_FORMS = 3;
   return field * FORMS + (value ? KEY_TRUE : KEY_FALSE);
 }
 
+// A form of up to this many bytes is copied as that many, a word at a time (room and slack allow
+// for the bytes past its end): with the default prefix, every key's.
+const FORM_WORDS_BYTES: usize = 32;
+
 /**
  * tarkin's keys as a format writes them before a value (its keyForm), each also with false and
  * with true after it (its boolForm), and the verdict's runs, built once for the pack's prefix, so
- * that writing a key, a bool field or a run is one copy: back to back, `at` where each starts.
+ * that writing a key, a bool field or a run is one copy: back to back, `at` where each starts (its
+ * address), then where the last ends.
  */
 class OwnKeys {
   bytes: Growable = new Growable();
-  at: StaticArray<i32> = new StaticArray<i32>(FORM_COUNT + 1);
+  at: StaticArray<u32> = new StaticArray<u32>(FORM_COUNT + 1);
+  /** Room for any of the forms, or for several different ones, each copied as formAt copies it. */
+  room: usize = 0;
   prefix: usize = 0;
 
   /** The keys for the pack's prefix (1 to 64 ASCII characters). */
@@ -123,41 +132,43 @@ class OwnKeys {
     const name = nameBuffer;
     memory.copy(name, prefix, <usize>prefixLength);
     const most = prefixLength + 16 + unchecked(suffixAt[SUFFIXES.length]);
-    const at = this.bytes.reserve(<usize>((SUFFIXES.length * FORMS + (FORM_COUNT - INFREQUENT_THEN_SENTIMENT) * RUN_FORMS) * most));
+    // FORM_WORDS_BYTES more: the words formAt reads past the last form's end.
+    const at = this.bytes.reserve(<usize>((SUFFIXES.length * FORMS + (FORM_COUNT - INFREQUENT_THEN_SENTIMENT) * RUN_FORMS) * most + FORM_WORDS_BYTES));
     let n = 0;
     for (let s = 0; s < SUFFIXES.length; s++) {
       memory.copy(name + prefixLength, suffixBytes + <usize>unchecked(suffixAt[s]), <usize>suffixLength(s));
       for (let form = KEY; form < FORMS; form++) {
-        unchecked((this.at[s * FORMS + form] = n));
+        unchecked((this.at[s * FORMS + form] = <u32>(at + n)));
         n += events.keyForm(at + n, name, prefixLength + suffixLength(s));
         if (form != KEY) n += events.boolForm(at + n, form == KEY_TRUE);
       }
     }
     for (let v = 0; v < 2; v++) {
-      unchecked((this.at[INFREQUENT_THEN_SENTIMENT + v] = n));
+      unchecked((this.at[INFREQUENT_THEN_SENTIMENT + v] = <u32>(at + n)));
       n = this.join(n, boolForm(INFREQUENT, v == 1));
       n = this.join(n, SENTIMENT * FORMS + KEY);
     }
     for (let v = 0; v < 4; v++) {
-      unchecked((this.at[ANOMALY_COVERED_THEN_REASON + v] = n));
+      unchecked((this.at[ANOMALY_COVERED_THEN_REASON + v] = <u32>(at + n)));
       n = this.join(n, boolForm(ANOMALY, v >= 2));
       n = this.join(n, boolForm(COVERED, (v & 1) == 1));
       n = this.join(n, REASON * FORMS + KEY);
     }
     for (let v = 0; v < 2; v++) {
-      unchecked((this.at[COVERED_THEN_REASON + v] = n));
+      unchecked((this.at[COVERED_THEN_REASON + v] = <u32>(at + n)));
       n = this.join(n, boolForm(COVERED, v == 1));
       n = this.join(n, REASON * FORMS + KEY);
     }
-    unchecked((this.at[FORM_COUNT] = n));
+    unchecked((this.at[FORM_COUNT] = <u32>(at + n)));
+    this.room = <usize>n + FORM_WORDS_BYTES;
     this.prefix = prefix;
   }
 
   /** Copies form `form` to offset n; returns the offset after it. */
   private join(n: i32, form: i32): i32 {
-    const from = unchecked(this.at[form]);
-    const length = unchecked(this.at[form + 1]) - from;
-    memory.copy(this.bytes.at + <usize>n, this.bytes.at + <usize>from, <usize>length);
+    const from = <usize>unchecked(this.at[form]);
+    const length = <i32>(<usize>unchecked(this.at[form + 1]) - from);
+    memory.copy(this.bytes.at + <usize>n, from, <usize>length);
     return n + length;
   }
 }
@@ -202,22 +213,30 @@ function markOwnFields<E extends Events>(events: E): i32 {
 // ---------------------------------------------------------------------------------------------
 // Writing fields, in the record's format.
 
-/** One of OwnKeys' forms at `at`, after a field (`first`: the record's first field, which goes without the separator); the position after it. */
+/** One of OwnKeys' forms (`forms`: its `at`) at `at`, after a field (`first`: the record's first field, which goes without the separator); the position after it. */
 // @ts-ignore: decorator
-@inline function formAt<E extends Events>(events: E, keys: OwnKeys, at: usize, form: i32, first: bool = false): usize {
-  const from = unchecked(keys.at[form]) + (first ? events.separatorBytes() : 0);
-  return copyAt(at, keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[form + 1]) - from));
+@inline function formAt<E extends Events>(events: E, forms: StaticArray<u32>, at: usize, form: i32, first: bool = false): usize {
+  const from = <usize>unchecked(forms[form]) + (first ? <usize>events.separatorBytes() : 0);
+  const length = <usize>unchecked(forms[form + 1]) - from;
+  if (length > FORM_WORDS_BYTES) memory.copy(at, from, length);
+  else {
+    store<u64>(at, load<u64>(from));
+    store<u64>(at, load<u64>(from, 8), 8);
+    store<u64>(at, load<u64>(from, 16), 16);
+    store<u64>(at, load<u64>(from, 24), 24);
+  }
+  return at + length;
 }
 
-/** All of OwnKeys' forms' bytes: room for any of them, or for several different ones. */
+/** Room for any of OwnKeys' forms, or for several different ones. */
 // @ts-ignore: decorator
 @inline function formsRoom(keys: OwnKeys): usize {
-  return <usize>unchecked(keys.at[FORM_COUNT]);
+  return keys.room;
 }
 
 // @ts-ignore: decorator
 @inline function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32, first: bool = false): void {
-  wrote(formAt<E>(events, keys, room(formsRoom(keys)), form, first));
+  wrote(formAt<E>(events, keys.at, room(formsRoom(keys)), form, first));
 }
 
 // @ts-ignore: decorator
@@ -408,8 +427,9 @@ const SCORE_DECIMALS = 4;
 const SCORE_SCALE: f64 = 10000;
 
 // @ts-ignore: decorator
-@inline function score<E extends Events>(events: E, at: usize, value: f64): usize {
-  if (settings.scorer.everyDigit) return events.writeNumber(at, value, 0);
+@inline function score<E extends Events>(events: E, at: usize, value: f64, everyDigit: bool): usize {
+  // A zero (most fears) rounds to itself.
+  if (everyDigit || value == 0) return events.writeNumber(at, value, 0);
   return events.writeNumber(at, Math.round(value * SCORE_SCALE) / SCORE_SCALE, SCORE_DECIMALS);
 }
 
@@ -417,17 +437,23 @@ const SCORE_SCALE: f64 = 10000;
 function writeVerdict<E extends Events>(events: E, keys: OwnKeys, withAnomaly: bool, first: bool): void {
   // Its keys (different forms) and three numbers, in room reserved once.
   let at = room(formsRoom(keys) + 3 * (NUMBER_ROOM + 1));
-  at = formAt<E>(events, keys, at, SURPRISE * FORMS + KEY, first);
-  at = score<E>(events, at, verdict.surprise);
-  at = formAt<E>(events, keys, at, INFREQUENT_THEN_SENTIMENT + (verdict.infrequent ? 1 : 0));
-  at = events.writeNumber(at, verdict.sentiment.compound, COMPOUND_DECIMALS);
-  at = formAt<E>(events, keys, at, FEAR * FORMS + KEY);
-  at = score<E>(events, at, verdict.fear);
-  const covered = verdict.covered ? 1 : 0;
-  at = formAt<E>(events, keys, at, withAnomaly ? ANOMALY_COVERED_THEN_REASON + (verdict.anomaly ? 2 : 0) + covered : COVERED_THEN_REASON + covered);
+  // Module-level objects read once each: a local costs the interpreter nothing, a global one operation.
+  const forms = keys.at;
+  const scorer = settings.scorer;
+  const everyDigit = scorer.everyDigit;
+  const v = verdict;
+  at = formAt<E>(events, forms, at, SURPRISE * FORMS + KEY, first);
+  at = score<E>(events, at, v.surprise, everyDigit);
+  at = formAt<E>(events, forms, at, INFREQUENT_THEN_SENTIMENT + <i32>v.infrequent);
+  at = events.writeNumber(at, v.sentiment.compound, COMPOUND_DECIMALS);
+  at = formAt<E>(events, forms, at, FEAR * FORMS + KEY);
+  at = score<E>(events, at, v.fear, everyDigit);
+  const covered = <i32>v.covered;
+  at = formAt<E>(events, forms, at, withAnomaly ? ANOMALY_COVERED_THEN_REASON + (<i32>v.anomaly << 1) + covered : COVERED_THEN_REASON + covered);
   wrote(at);
-  settings.scorer.reason(verdict, reason);
-  events.writeText(reason.at, reason.length);
+  const text = reason;
+  scorer.reason(v, text);
+  events.writeText(text.at, text.length);
 }
 
 function finish<E extends Events>(events: E, anomalous: bool, error: bool): usize {
