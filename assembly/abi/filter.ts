@@ -6,7 +6,7 @@
 import { Events } from "../formats/events";
 import { JsonEvents, JSON_EVENTS } from "../formats/json";
 import { MsgpackEvents, MSGPACK_EVENTS } from "../formats/msgpack";
-import { memberCount, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "../formats/members";
+import { memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "../formats/members";
 import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
 import { beginOutput, finishOutput, room, wrote, NUMBER_ROOM } from "../formats/output";
 import { ensurePack, settings, DOT, PATH, PATH_START, PATH_DOT, PATH_END } from "./pack";
@@ -189,21 +189,22 @@ function isOwnField<E extends Events>(events: E, i: i32, prefix: usize, prefixLe
   // rather than by a length test for each of the eight names (per member, on every record).
   if (n <= prefixLength || load<u8>(at) != load<u8>(prefix) || !sameBytes(at, prefix, <usize>prefixLength)) return false;
   const suffix = at + <usize>prefixLength;
-  for (let field = 0; field < SUFFIXES.length; field++) {
+  for (let field = 0; field < FIELD_COUNT; field++) {
     const length = suffixLength(field);
     if (n - prefixLength == length && sameBytes(suffix, suffixBytes + <usize>unchecked(suffixAt[field]), <usize>length)) return true;
   }
   return false;
 }
 
-/** Marks tarkin's own fields among the members; returns how many members are kept. */
-function markOwnFields<E extends Events>(events: E): i32 {
-  const flags = ownFlags.reserve(<usize>memberCount());
+/** Marks tarkin's own fields among the members in `flags` (ownFlags, reserved); returns how many members are kept. */
+function markOwnFields<E extends Events>(events: E, flags: usize): i32 {
   const prefix = settings.prefix;
   const prefixLength = settings.prefixLength;
   let kept = 0;
   for (let i = 0; i < memberCount(); i++) {
-    const own = isOwnField<E>(events, i, prefix, prefixLength);
+    // A key's text is no longer than its bytes: one of no more bytes than the prefix (most keys: log,
+    // time, stream) is ruled out before its text is read.
+    const own = <i32>(memberKeyEnd(i) - memberKeyStart(i)) > prefixLength && isOwnField<E>(events, i, prefix, prefixLength);
     store<u8>(flags + i, own ? 1 : 0);
     if (!own) kept++;
   }
@@ -377,7 +378,8 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
     return finish<E>(events, true, true);
   }
 
-  const kept = markOwnFields<E>(events);
+  const flags = ownFlags.reserve(<usize>memberCount());
+  const kept = markOwnFields<E>(events, flags);
   const first = kept == 0;
   const spoofed = kept < memberCount();
   // The message's text: in place unless it has escapes (most messages have none).
@@ -391,7 +393,7 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
     if (!verdict.covered) count(STATS_UNCOVERED);
   }
   const added = (found ? 7 : 2) + (spoofed ? 1 : 0);
-  const intact = events.canCarry(ownFlags.at, added);
+  const intact = events.canCarry(flags, added);
   // Drop mode drops only records it has scored as unremarkable and could have passed on as they
   // are, and only where the shipper skips a record on an empty result (JsonEvents.canDrop).
   if (found && settings.outputMode == OUTPUT_DROP && events.canDrop() && !verdict.anomaly && !spoofed && intact) return EMPTY;
@@ -410,7 +412,7 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
     return finish<E>(events, true, true);
   }
   events.open(kept + added);
-  events.writeMembers(ownFlags.at);
+  events.writeMembers(flags);
   if (found) {
     writeVerdict<E>(events, keys, true, first);
   } else {

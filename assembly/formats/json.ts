@@ -85,14 +85,14 @@ fillTables();
 
 /**
  * Set in the high bit of each of the eight bytes that is other than printable ASCII or is a quote
- * or a backslash (x itself: bytes from 0x80; (x ^ 0x02) - 0x21: below 0x20, and the quote, which
- * the xor alone takes below 0x21; (x ^ c) - 1: c). Bits above a set one may be set wrongly
- * (borrows), the lowest never: it is the first such byte's. Bits other than the high bits mean
- * nothing.
+ * or a backslash: (x ^ 0x02) - 0x21 sets it below 0x20 and for the quote (which the xor alone
+ * takes below 0x21), (x ^ 0x5c) - 1 for the backslash and from 0x80 but for 0xdc, which the first
+ * sets. Bits above a set one may be set wrongly (borrows), the lowest never: it is the first such
+ * byte's. Bits other than the high bits mean nothing.
  */
 // @ts-ignore: decorator
 @inline function notPlain(x: u64): u64 {
-  return x | ((x ^ 0x0202020202020202) - 0x2121212121212121) | ((x ^ 0x5c5c5c5c5c5c5c5c) - 0x0101010101010101);
+  return ((x ^ 0x0202020202020202) - 0x2121212121212121) | ((x ^ 0x5c5c5c5c5c5c5c5c) - 0x0101010101010101);
 }
 
 /**
