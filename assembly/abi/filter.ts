@@ -280,33 +280,34 @@ function keyEquals<E extends Events>(events: E, i: i32, name: usize, length: i32
   return text != NO_SPAN && spanLength(text) == <usize>length && sameBytes(spanStart(text), name, <usize>length);
 }
 
-/** Follows the i-th field's dotted path: the message's text, or MISSING, or NOT_STRING (the search's badField says which). */
-function followField<E extends Events>(events: E, i: i32, search: Search): u64 {
+/**
+ * Follows the i-th field's dotted path among the members not flagged in `flags` (ownFlags): the
+ * message's text, or MISSING, or NOT_STRING (the search's badField says which).
+ */
+function followField<E extends Events>(events: E, i: i32, flags: usize, search: Search): u64 {
   const path = settings.paths.at + <usize>i * PATH;
   const end = <usize>load<u32>(path + PATH_END);
   let segment = <usize>load<u32>(path + PATH_START);
   let dot = <usize>load<u32>(path + PATH_DOT);
-  // The first segment among the record's members (the last of that name wins): its value is
-  // known to have no escape when the parse saw none.
+  // The first segment among the record's members (the last of that name wins).
   const length = <i32>(dot - segment);
-  const flags = ownFlags.at;
-  let value = NO_SPAN;
-  let plain = false;
+  let found = -1;
   for (let m = 0; m < memberCount(); m++) {
-    if (load<u8>(flags + m) == 0 && keyEquals<E>(events, m, segment, length)) {
-      value = span(memberValueStart(m), memberValueEnd(m) - memberValueStart(m));
-      plain = memberIsPlain(m, VALUE_PLAIN);
-    }
+    if (load<u8>(flags + m) == 0 && keyEquals<E>(events, m, segment, length)) found = m;
   }
+  if (found < 0) return MISSING;
+  // Its value is known to have no escape when the parse saw none.
+  let value = span(memberValueStart(found), memberValueEnd(found) - memberValueStart(found));
+  let plain = memberIsPlain(found, VALUE_PLAIN);
   // The rest, each within the value before it.
-  while (value != NO_SPAN && dot < end) {
+  while (dot < end) {
     segment = dot + 1;
     dot = segment;
     while (dot < end && <u32>load<u8>(dot) != DOT) dot++;
     value = events.findIn(value, segment, <i32>(dot - segment));
+    if (value == NO_SPAN) return MISSING;
     plain = false;
   }
-  if (value == NO_SPAN) return MISSING;
   const text = events.text(value, plain);
   if (text == NO_SPAN) {
     search.badField = i;
@@ -315,12 +316,12 @@ function followField<E extends Events>(events: E, i: i32, search: Search): u64 {
   return text;
 }
 
-/** The first message field's text found, or MISSING, or NOT_STRING. */
-function findMessage<E extends Events>(events: E, search: Search): u64 {
+/** The first message field's text found among the members not flagged in `flags`, or MISSING, or NOT_STRING. */
+function findMessage<E extends Events>(events: E, flags: usize, search: Search): u64 {
   let result = MISSING;
   const fieldCount = settings.fieldCount;
   for (let i = 0; i < fieldCount; i++) {
-    const r = followField<E>(events, i, search);
+    const r = followField<E>(events, i, flags, search);
     if (r < NO_MODEL) return r;
     if (r == NOT_STRING) result = NOT_STRING;
   }
@@ -383,7 +384,7 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
   const first = kept == 0;
   const spoofed = kept < memberCount();
   // The message's text: in place unless it has escapes (most messages have none).
-  const message = settings.hasModel ? findMessage<E>(events, search) : NO_MODEL;
+  const message = settings.hasModel ? findMessage<E>(events, flags, search) : NO_MODEL;
   const found = message < NO_MODEL;
   if (found) {
     // `npm run bench` also builds the module without scoring (asconfig.json's record-io target), to
