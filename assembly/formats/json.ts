@@ -404,20 +404,24 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
     return true;
   }
 
-  /** The record [p, end) as one JSON object, its top-level members into members.ts (key spans inside the quotes). */
-  private parse(p: usize, end: usize): usize {
+  /** The record [record, end) as one JSON object, its top-level members into members.ts (key spans inside the quotes). */
+  private parse(record: usize, end: usize): usize {
+    let p = record;
     this.end = end;
     clearMembers();
-    if (end - p >= 3 && load<u8>(p) == 0xef && load<u8>(p, 1) == 0xbb && load<u8>(p, 2) == 0xbf) {
-      return this.fail("record starts with a byte-order mark");
-    }
     // Space is tested for only where the byte read is no more than SPACE: records come compact.
     let c = peek(p, end);
     if (c <= SPACE) {
       p = skipSpace(p, end);
       c = peek(p, end);
     }
-    if (c != OPEN_OBJECT) return this.fail(p >= end ? "empty record" : "not a JSON object");
+    if (c != OPEN_OBJECT) {
+      // A byte-order mark is no space: only a record that does not open at once can start with one.
+      if (end - record >= 3 && load<u8>(record) == 0xef && load<u8>(record, 1) == 0xbb && load<u8>(record, 2) == 0xbf) {
+        return this.fail("record starts with a byte-order mark");
+      }
+      return this.fail(p >= end ? "empty record" : "not a JSON object");
+    }
     p = skipSpace(p + 1, end);
     if (peek(p, end) == CLOSE_OBJECT) p++;
     else {
