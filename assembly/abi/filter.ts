@@ -444,18 +444,18 @@ function writeVerdict<E extends Events>(events: E, keys: OwnKeys, withAnomaly: b
   const forms = keys.at;
   const scorer = settings.scorer;
   const everyDigit = scorer.everyDigit;
-  const v = verdict;
+  const scored = verdict;
   at = formAt<E>(events, forms, at, SURPRISE * FORMS + KEY, first);
-  at = score<E>(events, at, v.surprise, everyDigit);
-  at = formAt<E>(events, forms, at, INFREQUENT_THEN_SENTIMENT + <i32>v.infrequent);
-  at = events.writeNumber(at, v.sentiment.compound, COMPOUND_DECIMALS);
+  at = score<E>(events, at, scored.surprise, everyDigit);
+  at = formAt<E>(events, forms, at, INFREQUENT_THEN_SENTIMENT + <i32>scored.infrequent);
+  at = events.writeNumber(at, scored.sentiment.compound, COMPOUND_DECIMALS);
   at = formAt<E>(events, forms, at, FEAR * FORMS + KEY);
-  at = score<E>(events, at, v.fear, everyDigit);
-  const covered = <i32>v.covered;
-  at = formAt<E>(events, forms, at, withAnomaly ? ANOMALY_COVERED_THEN_REASON + (<i32>v.anomaly << 1) + covered : COVERED_THEN_REASON + covered);
+  at = score<E>(events, at, scored.fear, everyDigit);
+  const covered = <i32>scored.covered;
+  at = formAt<E>(events, forms, at, withAnomaly ? ANOMALY_COVERED_THEN_REASON + (<i32>scored.anomaly << 1) + covered : COVERED_THEN_REASON + covered);
   wrote(at);
   const text = reason;
-  scorer.reason(v, text);
+  scorer.reason(scored, text);
   events.writeText(text.at, text.length);
 }
 
