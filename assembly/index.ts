@@ -65,7 +65,8 @@ export function pack_capacity(): i32 {
 }
 
 export function has_pack(): bool {
-  return ensurePack();
+  ensurePack();
+  return settings.packed;
 }
 
 // The sentiment and explain_words entry points' scores, explain_words' trace, and what explain_fields read.

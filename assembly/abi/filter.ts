@@ -6,9 +6,9 @@
 import { Events } from "../formats/events";
 import { JsonEvents, JSON_EVENTS } from "../formats/json";
 import { MsgpackEvents, MSGPACK_EVENTS } from "../formats/msgpack";
-import { memberCount, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "../formats/members";
+import { memberCount, memberKeyStart, memberKeyEnd, memberValueStart, memberValueEnd, memberIsPlain, VALUE_PLAIN } from "../formats/members";
 import { NO_SPAN, span, spanStart, spanLength } from "../base/span";
-import { beginOutput, copyAt, finishOutput, room, wrote, NUMBER_ROOM } from "../formats/output";
+import { beginOutput, finishOutput, room, wrote, NUMBER_ROOM } from "../formats/output";
 import { ensurePack, settings, DOT, PATH, PATH_START, PATH_DOT, PATH_END } from "./pack";
 import { OUTPUT_FIELDS, OUTPUT_DROP, STATS_IN, STATS_OUT, STATS_INFREQUENT, STATS_ANOMALOUS, STATS_ERRORS, STATS_UNCOVERED, STATS } from "../base/layouts";
 import { COMPOUND_DECIMALS } from "../sentiment/vader";
@@ -44,6 +44,8 @@ function noteFieldName(field: usize): void {
 // replaced, never duplicated, and the attempt is flagged (an attacker can write JSON into a log).
 
 const SUFFIXES = OUTPUT_FIELDS.split(",");
+// How many they are (prepareSuffixes checks): a constant, so that the places of OwnKeys' forms are.
+const FIELD_COUNT = 10;
 // Their places in OUTPUT_FIELDS.
 const SURPRISE = 0;
 const INFREQUENT = 1;
@@ -65,7 +67,7 @@ const suffixAt = new StaticArray<i32>(SUFFIXES.length + 1);
 
 function prepareSuffixes(): void {
   // A longer list would write past the buffer: fail at instantiation, in every test, instead.
-  if (OUTPUT_FIELDS.length > SUFFIX_CAPACITY) unreachable();
+  if (OUTPUT_FIELDS.length > SUFFIX_CAPACITY || SUFFIXES.length != FIELD_COUNT) unreachable();
   let n = 0;
   for (let s = 0; s < SUFFIXES.length; s++) {
     unchecked((suffixAt[s] = n));
@@ -90,7 +92,7 @@ const KEY_TRUE = 2;
 // the next field's key after it, so that the run is one copy: INFREQUENT's form then SENTIMENT's
 // key (+ 1 when infrequent); ANOMALY's, COVERED's then REASON's key (+ 2 when anomalous, + 1 when
 // covered); COVERED's then REASON's key (+ 1 when covered).
-const INFREQUENT_THEN_SENTIMENT = SUFFIXES.length * FORMS;
+const INFREQUENT_THEN_SENTIMENT = FIELD_COUNT * FORMS;
 const ANOMALY_COVERED_THEN_REASON = INFREQUENT_THEN_SENTIMENT + 2;
 const COVERED_THEN_REASON = ANOMALY_COVERED_THEN_REASON + 4;
 const FORM_COUNT = COVERED_THEN_REASON + 2;
@@ -102,14 +104,21 @@ const RUN_FORMS = 3;
   return field * FORMS + (value ? KEY_TRUE : KEY_FALSE);
 }
 
+// A form of up to this many bytes is copied as that many, a word at a time (room and slack allow
+// for the bytes past its end): with the default prefix, every key's.
+const FORM_WORDS_BYTES: usize = 32;
+
 /**
  * tarkin's keys as a format writes them before a value (its keyForm), each also with false and
  * with true after it (its boolForm), and the verdict's runs, built once for the pack's prefix, so
- * that writing a key, a bool field or a run is one copy: back to back, `at` where each starts.
+ * that writing a key, a bool field or a run is one copy: back to back, `at` where each starts (its
+ * address), then where the last ends.
  */
 class OwnKeys {
   bytes: Growable = new Growable();
-  at: StaticArray<i32> = new StaticArray<i32>(FORM_COUNT + 1);
+  at: StaticArray<u32> = new StaticArray<u32>(FORM_COUNT + 1);
+  /** Room for any of the forms, or for several different ones, each copied as formAt copies it. */
+  room: usize = 0;
   prefix: usize = 0;
 
   /** The keys for the pack's prefix (1 to 64 ASCII characters). */
@@ -123,41 +132,43 @@ class OwnKeys {
     const name = nameBuffer;
     memory.copy(name, prefix, <usize>prefixLength);
     const most = prefixLength + 16 + unchecked(suffixAt[SUFFIXES.length]);
-    const at = this.bytes.reserve(<usize>((SUFFIXES.length * FORMS + (FORM_COUNT - INFREQUENT_THEN_SENTIMENT) * RUN_FORMS) * most));
+    // FORM_WORDS_BYTES more: the words formAt reads past the last form's end.
+    const at = this.bytes.reserve(<usize>((SUFFIXES.length * FORMS + (FORM_COUNT - INFREQUENT_THEN_SENTIMENT) * RUN_FORMS) * most + FORM_WORDS_BYTES));
     let n = 0;
     for (let s = 0; s < SUFFIXES.length; s++) {
       memory.copy(name + prefixLength, suffixBytes + <usize>unchecked(suffixAt[s]), <usize>suffixLength(s));
       for (let form = KEY; form < FORMS; form++) {
-        unchecked((this.at[s * FORMS + form] = n));
+        unchecked((this.at[s * FORMS + form] = <u32>(at + n)));
         n += events.keyForm(at + n, name, prefixLength + suffixLength(s));
         if (form != KEY) n += events.boolForm(at + n, form == KEY_TRUE);
       }
     }
     for (let v = 0; v < 2; v++) {
-      unchecked((this.at[INFREQUENT_THEN_SENTIMENT + v] = n));
+      unchecked((this.at[INFREQUENT_THEN_SENTIMENT + v] = <u32>(at + n)));
       n = this.join(n, boolForm(INFREQUENT, v == 1));
       n = this.join(n, SENTIMENT * FORMS + KEY);
     }
     for (let v = 0; v < 4; v++) {
-      unchecked((this.at[ANOMALY_COVERED_THEN_REASON + v] = n));
+      unchecked((this.at[ANOMALY_COVERED_THEN_REASON + v] = <u32>(at + n)));
       n = this.join(n, boolForm(ANOMALY, v >= 2));
       n = this.join(n, boolForm(COVERED, (v & 1) == 1));
       n = this.join(n, REASON * FORMS + KEY);
     }
     for (let v = 0; v < 2; v++) {
-      unchecked((this.at[COVERED_THEN_REASON + v] = n));
+      unchecked((this.at[COVERED_THEN_REASON + v] = <u32>(at + n)));
       n = this.join(n, boolForm(COVERED, v == 1));
       n = this.join(n, REASON * FORMS + KEY);
     }
-    unchecked((this.at[FORM_COUNT] = n));
+    unchecked((this.at[FORM_COUNT] = <u32>(at + n)));
+    this.room = <usize>n + FORM_WORDS_BYTES;
     this.prefix = prefix;
   }
 
   /** Copies form `form` to offset n; returns the offset after it. */
   private join(n: i32, form: i32): i32 {
-    const from = unchecked(this.at[form]);
-    const length = unchecked(this.at[form + 1]) - from;
-    memory.copy(this.bytes.at + <usize>n, this.bytes.at + <usize>from, <usize>length);
+    const from = <usize>unchecked(this.at[form]);
+    const length = <i32>(<usize>unchecked(this.at[form + 1]) - from);
+    memory.copy(this.bytes.at + <usize>n, from, <usize>length);
     return n + length;
   }
 }
@@ -178,21 +189,22 @@ function isOwnField<E extends Events>(events: E, i: i32, prefix: usize, prefixLe
   // rather than by a length test for each of the eight names (per member, on every record).
   if (n <= prefixLength || load<u8>(at) != load<u8>(prefix) || !sameBytes(at, prefix, <usize>prefixLength)) return false;
   const suffix = at + <usize>prefixLength;
-  for (let field = 0; field < SUFFIXES.length; field++) {
+  for (let field = 0; field < FIELD_COUNT; field++) {
     const length = suffixLength(field);
     if (n - prefixLength == length && sameBytes(suffix, suffixBytes + <usize>unchecked(suffixAt[field]), <usize>length)) return true;
   }
   return false;
 }
 
-/** Marks tarkin's own fields among the members; returns how many members are kept. */
-function markOwnFields<E extends Events>(events: E): i32 {
-  const flags = ownFlags.reserve(<usize>memberCount());
+/** Marks tarkin's own fields among the members in `flags` (ownFlags, reserved); returns how many members are kept. */
+function markOwnFields<E extends Events>(events: E, flags: usize): i32 {
   const prefix = settings.prefix;
   const prefixLength = settings.prefixLength;
   let kept = 0;
   for (let i = 0; i < memberCount(); i++) {
-    const own = isOwnField<E>(events, i, prefix, prefixLength);
+    // A key's text is no longer than its bytes: one of no more bytes than the prefix (most keys: log,
+    // time, stream) is ruled out before its text is read.
+    const own = <i32>(memberKeyEnd(i) - memberKeyStart(i)) > prefixLength && isOwnField<E>(events, i, prefix, prefixLength);
     store<u8>(flags + i, own ? 1 : 0);
     if (!own) kept++;
   }
@@ -202,22 +214,30 @@ function markOwnFields<E extends Events>(events: E): i32 {
 // ---------------------------------------------------------------------------------------------
 // Writing fields, in the record's format.
 
-/** One of OwnKeys' forms at `at`, after a field (`first`: the record's first field, which goes without the separator); the position after it. */
+/** One of OwnKeys' forms (`forms`: its `at`) at `at`, after a field (`first`: the record's first field, which goes without the separator); the position after it. */
 // @ts-ignore: decorator
-@inline function formAt<E extends Events>(events: E, keys: OwnKeys, at: usize, form: i32, first: bool = false): usize {
-  const from = unchecked(keys.at[form]) + (first ? events.separatorBytes() : 0);
-  return copyAt(at, keys.bytes.at + <usize>from, <usize>(unchecked(keys.at[form + 1]) - from));
+@inline function formAt<E extends Events>(events: E, forms: StaticArray<u32>, at: usize, form: i32, first: bool = false): usize {
+  const from = <usize>unchecked(forms[form]) + (first ? <usize>events.separatorBytes() : 0);
+  const length = <usize>unchecked(forms[form + 1]) - from;
+  if (length > FORM_WORDS_BYTES) memory.copy(at, from, length);
+  else {
+    store<u64>(at, load<u64>(from));
+    store<u64>(at, load<u64>(from, 8), 8);
+    store<u64>(at, load<u64>(from, 16), 16);
+    store<u64>(at, load<u64>(from, 24), 24);
+  }
+  return at + length;
 }
 
-/** All of OwnKeys' forms' bytes: room for any of them, or for several different ones. */
+/** Room for any of OwnKeys' forms, or for several different ones. */
 // @ts-ignore: decorator
 @inline function formsRoom(keys: OwnKeys): usize {
-  return <usize>unchecked(keys.at[FORM_COUNT]);
+  return keys.room;
 }
 
 // @ts-ignore: decorator
 @inline function keyForm<E extends Events>(events: E, keys: OwnKeys, form: i32, first: bool = false): void {
-  wrote(formAt<E>(events, keys, room(formsRoom(keys)), form, first));
+  wrote(formAt<E>(events, keys.at, room(formsRoom(keys)), form, first));
 }
 
 // @ts-ignore: decorator
@@ -260,33 +280,34 @@ function keyEquals<E extends Events>(events: E, i: i32, name: usize, length: i32
   return text != NO_SPAN && spanLength(text) == <usize>length && sameBytes(spanStart(text), name, <usize>length);
 }
 
-/** Follows the i-th field's dotted path: the message's text, or MISSING, or NOT_STRING (the search's badField says which). */
-function followField<E extends Events>(events: E, i: i32, search: Search): u64 {
+/**
+ * Follows the i-th field's dotted path among the members not flagged in `flags` (ownFlags): the
+ * message's text, or MISSING, or NOT_STRING (the search's badField says which).
+ */
+function followField<E extends Events>(events: E, i: i32, flags: usize, search: Search): u64 {
   const path = settings.paths.at + <usize>i * PATH;
   const end = <usize>load<u32>(path + PATH_END);
   let segment = <usize>load<u32>(path + PATH_START);
   let dot = <usize>load<u32>(path + PATH_DOT);
-  // The first segment among the record's members (the last of that name wins): its value is
-  // known to have no escape when the parse saw none.
+  // The first segment among the record's members (the last of that name wins).
   const length = <i32>(dot - segment);
-  const flags = ownFlags.at;
-  let value = NO_SPAN;
-  let plain = false;
+  let found = -1;
   for (let m = 0; m < memberCount(); m++) {
-    if (load<u8>(flags + m) == 0 && keyEquals<E>(events, m, segment, length)) {
-      value = span(memberValueStart(m), memberValueEnd(m) - memberValueStart(m));
-      plain = memberIsPlain(m, VALUE_PLAIN);
-    }
+    if (load<u8>(flags + m) == 0 && keyEquals<E>(events, m, segment, length)) found = m;
   }
+  if (found < 0) return MISSING;
+  // Its value is known to have no escape when the parse saw none.
+  let value = span(memberValueStart(found), memberValueEnd(found) - memberValueStart(found));
+  let plain = memberIsPlain(found, VALUE_PLAIN);
   // The rest, each within the value before it.
-  while (value != NO_SPAN && dot < end) {
+  while (dot < end) {
     segment = dot + 1;
     dot = segment;
     while (dot < end && <u32>load<u8>(dot) != DOT) dot++;
     value = events.findIn(value, segment, <i32>(dot - segment));
+    if (value == NO_SPAN) return MISSING;
     plain = false;
   }
-  if (value == NO_SPAN) return MISSING;
   const text = events.text(value, plain);
   if (text == NO_SPAN) {
     search.badField = i;
@@ -295,12 +316,12 @@ function followField<E extends Events>(events: E, i: i32, search: Search): u64 {
   return text;
 }
 
-/** The first message field's text found, or MISSING, or NOT_STRING. */
-function findMessage<E extends Events>(events: E, search: Search): u64 {
+/** The first message field's text found among the members not flagged in `flags`, or MISSING, or NOT_STRING. */
+function findMessage<E extends Events>(events: E, flags: usize, search: Search): u64 {
   let result = MISSING;
   const fieldCount = settings.fieldCount;
   for (let i = 0; i < fieldCount; i++) {
-    const r = followField<E>(events, i, search);
+    const r = followField<E>(events, i, flags, search);
     if (r < NO_MODEL) return r;
     if (r == NOT_STRING) result = NOT_STRING;
   }
@@ -358,11 +379,12 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
     return finish<E>(events, true, true);
   }
 
-  const kept = markOwnFields<E>(events);
+  const flags = ownFlags.reserve(<usize>memberCount());
+  const kept = markOwnFields<E>(events, flags);
   const first = kept == 0;
   const spoofed = kept < memberCount();
   // The message's text: in place unless it has escapes (most messages have none).
-  const message = settings.hasModel ? findMessage<E>(events, search) : NO_MODEL;
+  const message = settings.hasModel ? findMessage<E>(events, flags, search) : NO_MODEL;
   const found = message < NO_MODEL;
   if (found) {
     // `npm run bench` also builds the module without scoring (asconfig.json's record-io target), to
@@ -372,7 +394,7 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
     if (!verdict.covered) count(STATS_UNCOVERED);
   }
   const added = (found ? 7 : 2) + (spoofed ? 1 : 0);
-  const intact = events.canCarry(ownFlags.at, added);
+  const intact = events.canCarry(flags, added);
   // Drop mode drops only records it has scored as unremarkable and could have passed on as they
   // are, and only where the shipper skips a record on an empty result (JsonEvents.canDrop).
   if (found && settings.outputMode == OUTPUT_DROP && events.canDrop() && !verdict.anomaly && !spoofed && intact) return EMPTY;
@@ -391,7 +413,7 @@ function filterRecord<E extends Events>(events: E, keys: OwnKeys, record: usize,
     return finish<E>(events, true, true);
   }
   events.open(kept + added);
-  events.writeMembers(ownFlags.at);
+  events.writeMembers(flags);
   if (found) {
     writeVerdict<E>(events, keys, true, first);
   } else {
@@ -408,8 +430,9 @@ const SCORE_DECIMALS = 4;
 const SCORE_SCALE: f64 = 10000;
 
 // @ts-ignore: decorator
-@inline function score<E extends Events>(events: E, at: usize, value: f64): usize {
-  if (settings.scorer.everyDigit) return events.writeNumber(at, value, 0);
+@inline function score<E extends Events>(events: E, at: usize, value: f64, everyDigit: bool): usize {
+  // A zero (most fears) rounds to itself.
+  if (everyDigit || value == 0) return events.writeNumber(at, value, 0);
   return events.writeNumber(at, Math.round(value * SCORE_SCALE) / SCORE_SCALE, SCORE_DECIMALS);
 }
 
@@ -417,17 +440,23 @@ const SCORE_SCALE: f64 = 10000;
 function writeVerdict<E extends Events>(events: E, keys: OwnKeys, withAnomaly: bool, first: bool): void {
   // Its keys (different forms) and three numbers, in room reserved once.
   let at = room(formsRoom(keys) + 3 * (NUMBER_ROOM + 1));
-  at = formAt<E>(events, keys, at, SURPRISE * FORMS + KEY, first);
-  at = score<E>(events, at, verdict.surprise);
-  at = formAt<E>(events, keys, at, INFREQUENT_THEN_SENTIMENT + (verdict.infrequent ? 1 : 0));
-  at = events.writeNumber(at, verdict.sentiment.compound, COMPOUND_DECIMALS);
-  at = formAt<E>(events, keys, at, FEAR * FORMS + KEY);
-  at = score<E>(events, at, verdict.fear);
-  const covered = verdict.covered ? 1 : 0;
-  at = formAt<E>(events, keys, at, withAnomaly ? ANOMALY_COVERED_THEN_REASON + (verdict.anomaly ? 2 : 0) + covered : COVERED_THEN_REASON + covered);
+  // Module-level objects read once each: a local costs the interpreter nothing, a global one operation.
+  const forms = keys.at;
+  const scorer = settings.scorer;
+  const everyDigit = scorer.everyDigit;
+  const scored = verdict;
+  at = formAt<E>(events, forms, at, SURPRISE * FORMS + KEY, first);
+  at = score<E>(events, at, scored.surprise, everyDigit);
+  at = formAt<E>(events, forms, at, INFREQUENT_THEN_SENTIMENT + <i32>scored.infrequent);
+  at = events.writeNumber(at, scored.sentiment.compound, COMPOUND_DECIMALS);
+  at = formAt<E>(events, forms, at, FEAR * FORMS + KEY);
+  at = score<E>(events, at, scored.fear, everyDigit);
+  const covered = <i32>scored.covered;
+  at = formAt<E>(events, forms, at, withAnomaly ? ANOMALY_COVERED_THEN_REASON + (<i32>scored.anomaly << 1) + covered : COVERED_THEN_REASON + covered);
   wrote(at);
-  settings.scorer.reason(verdict, reason);
-  events.writeText(reason.at, reason.length);
+  const text = reason;
+  scorer.reason(scored, text);
+  events.writeText(text.at, text.length);
 }
 
 function finish<E extends Events>(events: E, anomalous: bool, error: bool): usize {

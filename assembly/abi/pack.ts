@@ -97,11 +97,10 @@ function section(id: u32): usize {
   return 0;
 }
 
-/** Reads the pack once; returns whether there is one. */
+/** Reads the pack once (settings.packed: whether there is one). */
 // @ts-ignore: decorator
-@inline export function ensurePack(): bool {
+@inline export function ensurePack(): void {
   if (!settings.read) readPack(settings);
-  return settings.packed;
 }
 
 function readPack(to: Settings): void {

@@ -85,22 +85,39 @@ fillTables();
 
 /**
  * Set in the high bit of each of the eight bytes that is other than printable ASCII or is a quote
- * or a backslash (x itself: bytes from 0x80; x - 0x20: below 0x20, and from 0xa0; (x ^ c) - 1: c,
- * and from 0x80). Bits above a set one may be set wrongly (borrows), the lowest never: it is the
- * first such byte's. Bits other than the high bits mean nothing.
+ * or a backslash: (x ^ 0x02) - 0x21 sets it below 0x20 and for the quote (which the xor alone
+ * takes below 0x21), (x ^ 0x5c) - 1 for the backslash and from 0x80 but for 0xdc, which the first
+ * sets. Bits above a set one may be set wrongly (borrows), the lowest never: it is the first such
+ * byte's. Bits other than the high bits mean nothing.
  */
 // @ts-ignore: decorator
 @inline function notPlain(x: u64): u64 {
-  return x | (x - 0x2020202020202020) | ((x ^ 0x2222222222222222) - 0x0101010101010101) | ((x ^ 0x5c5c5c5c5c5c5c5c) - 0x0101010101010101);
+  return ((x ^ 0x0202020202020202) - 0x2121212121212121) | ((x ^ 0x5c5c5c5c5c5c5c5c) - 0x0101010101010101);
 }
 
 /**
  * The first byte at or after p, before end, that is other than printable ASCII or is a quote or a
  * backslash; end when none is. Most of a message is such a run: sixteen bytes a turn, the byte
- * that ends it found at once, not byte by byte. The last word is read ending at end and shifted
- * down, so the bytes past end read as NUL, which ends the run there.
+ * that ends it found at once, not byte by byte. Where memory goes on past end, the turns read
+ * past it and a byte found there counts as end; else the last word is read ending at end and
+ * shifted down, so the bytes past end read as NUL, which ends the run there.
  */
 function plainEnd(p: usize, end: usize): usize {
+  // memory.size() << 16 is 0 for 4 GiB of memory: the careful way then.
+  if (end + 16 <= <usize>memory.size() << 16) {
+    if (p >= end) return end;
+    do {
+      const first = notPlain(load<u64>(p));
+      const second = notPlain(load<u64>(p, 8));
+      if (((first | second) & HIGH_BITS) != 0) {
+        const low = first & HIGH_BITS;
+        const at = low != 0 ? p + <usize>(ctz(low) >> 3) : p + 8 + <usize>(ctz(second & HIGH_BITS) >> 3);
+        return min(at, end);
+      }
+      p += 16;
+    } while (p < end);
+    return end;
+  }
   while (p + 16 <= end) {
     const first = notPlain(load<u64>(p)) & HIGH_BITS;
     const second = notPlain(load<u64>(p, 8)) & HIGH_BITS;
@@ -115,6 +132,20 @@ function plainEnd(p: usize, end: usize): usize {
     p += 8;
   }
   return end;
+}
+
+/**
+ * Where the key at p closes (its closing quote) when it is one of up to seven plain bytes with
+ * the colon right after it, as Fluent Bit writes most keys: found with one word, not scanned; 0
+ * when it is not such a key (scanKey reads it then).
+ */
+// @ts-ignore: decorator
+@inline function compactKeyEnd(p: usize, end: usize): usize {
+  if (p + 10 > end || <u32>load<u8>(p) != QUOTE) return 0;
+  const special = notPlain(load<u64>(p, 1)) & HIGH_BITS;
+  if (special == 0) return 0;
+  const close = p + 1 + <usize>(ctz(special) >> 3);
+  return <u32>load<u8>(close) == QUOTE && <u32>load<u8>(close, 1) == COLON ? close : 0;
 }
 
 /** Where the key whose `:` ends just before p closes (its closing quote): only space lies between. */
@@ -208,6 +239,16 @@ function stringEquals(start: usize, stop: usize, name: usize, length: i32): bool
 
 /** Writes [p, p + length) as a JSON string: quotes, escapes, ill-formed UTF-8 as U+FFFD. */
 function writeString(p: usize, length: usize): void {
+  // An empty one (the reason of most verdicts) without entering the scan.
+  if (length == 0) {
+    const at = room(2);
+    store<u16>(at, EMPTY_STRING);
+    wrote(at + 2);
+  } else writeNonEmptyString(p, length);
+}
+
+/** writeString's way for a string of one byte or more. */
+function writeNonEmptyString(p: usize, length: usize): void {
   const stop = p + length;
   let at = room(1);
   store<u8>(at++, QUOTE);
@@ -240,6 +281,7 @@ function writeString(p: usize, length: usize): void {
   wrote(at);
 }
 
+const EMPTY_STRING: u16 = 0x2222; // ""
 const HEX = "0123456789abcdef";
 const ESCAPED_CONTROL = memory.data<u8>([0x5c, 0x75, 0x30, 0x30]); // \u00, then two hex digits
 const ESCAPED_REPLACEMENT = memory.data<u8>([0x5c, 0x75, 0x66, 0x66, 0x66, 0x64]); // \ufffd
@@ -362,35 +404,57 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
     return true;
   }
 
-  /** The record [p, end) as one JSON object, its top-level members into members.ts (key spans inside the quotes). */
-  private parse(p: usize, end: usize): usize {
+  /** The record [record, end) as one JSON object, its top-level members into members.ts (key spans inside the quotes). */
+  private parse(record: usize, end: usize): usize {
+    let p = record;
     this.end = end;
     clearMembers();
-    if (end - p >= 3 && load<u8>(p) == 0xef && load<u8>(p, 1) == 0xbb && load<u8>(p, 2) == 0xbf) {
-      return this.fail("record starts with a byte-order mark");
+    // Space is tested for only where the byte read is no more than SPACE: records come compact.
+    let c = peek(p, end);
+    if (c <= SPACE) {
+      p = skipSpace(p, end);
+      c = peek(p, end);
     }
-    p = skipSpace(p, end);
-    if (peek(p, end) != OPEN_OBJECT) return this.fail(p >= end ? "empty record" : "not a JSON object");
+    if (c != OPEN_OBJECT) {
+      // A byte-order mark is no space: only a record that does not open at once can start with one.
+      if (end - record >= 3 && load<u8>(record) == 0xef && load<u8>(record, 1) == 0xbb && load<u8>(record, 2) == 0xbf) {
+        return this.fail("record starts with a byte-order mark");
+      }
+      return this.fail(p >= end ? "empty record" : "not a JSON object");
+    }
     p = skipSpace(p + 1, end);
     if (peek(p, end) == CLOSE_OBJECT) p++;
     else {
       while (true) {
-        p = skipSpace(p, end);
-        const keyStart = p + 1;
-        this.escaped = false;
-        p = this.scanKey(p);
-        if (p == FAILED) return FAILED;
-        const keyEnd = keyClose(p);
-        const keyPlain = !this.escaped;
-        p = skipSpace(p, end);
+        let keyStart = p + 1;
+        let keyEnd = compactKeyEnd(p, end);
+        let keyPlain = true;
+        if (keyEnd != 0) p = keyEnd + 2;
+        else {
+          p = skipSpace(p, end);
+          keyStart = p + 1;
+          this.escaped = false;
+          p = this.scanKey(p);
+          if (p == FAILED) return FAILED;
+          keyEnd = keyClose(p);
+          keyPlain = !this.escaped;
+        }
+        c = peek(p, end);
+        if (c <= SPACE) {
+          p = skipSpace(p, end);
+          c = peek(p, end);
+        }
         const valueStart = p;
         this.escaped = false;
         // A string, as most values are, without scanValue's containers.
-        p = peek(p, end) == QUOTE ? this.scanString(p) : this.scanValue(p);
+        p = c == QUOTE ? this.scanString(p) : this.scanValue(p);
         if (p == FAILED) return FAILED;
         addMember(keyStart, keyEnd, valueStart, p, (keyPlain ? KEY_PLAIN : 0) | (this.escaped ? 0 : VALUE_PLAIN));
-        p = skipSpace(p, end);
-        const c = peek(p, end);
+        c = peek(p, end);
+        if (c <= SPACE) {
+          p = skipSpace(p, end);
+          c = peek(p, end);
+        }
         if (c == COMMA) {
           p++;
           continue;

@@ -23,17 +23,18 @@ export const KEY_PLAIN: u32 = 1;
 export const VALUE_PLAIN: u32 = 2;
 
 export function addMember(keyStart: usize, keyEnd: usize, valueStart: usize, valueEnd: usize, plain: u32): void {
-  if (count == capacity) {
+  const n = count;
+  if (n == capacity) {
     capacity = capacity < 16 ? 16 : capacity << 1;
     table = resize(table, <usize>capacity * MEMBER);
   }
-  const at = table + <usize>count * MEMBER;
+  const at = table + <usize>n * MEMBER;
   store<u32>(at, <u32>keyStart);
   store<u32>(at, <u32>keyEnd, 4);
   store<u32>(at, <u32>valueStart, 8);
   store<u32>(at, <u32>valueEnd, 12);
   store<u32>(at, plain, 16);
-  count++;
+  count = n + 1;
 }
 
 // @ts-ignore: decorator

@@ -158,6 +158,44 @@ describe("records through tarkin_filter", () => {
     expect(f.stats().recordsOut).toBe(cases.length);
   });
 
+  it("reads a record that ends at the last byte of memory as one anywhere else, reading nothing past it", () => {
+    const wasm = packed();
+    const reference = new FluentBitFilter(wasm);
+    const x = new WebAssembly.Instance(new WebAssembly.Module(wasm as BufferSource), {}).exports as unknown as {
+      memory: WebAssembly.Memory;
+      malloc(n: number): number;
+      tarkin_filter(tag: number, tagLength: number, sec: number, nsec: number, record: number, length: number): number;
+    };
+    const records = [
+      fluentBitRecord([["log", "Accepted password for alice from 10.0.0.5 port 52113 ssh2"]]),
+      fluentBitRecord([["log", 'a "quoted" path C:\\tmp, caf\u00e9 and \u{1f600}: ok'], ["k", "v"]]),
+      '{"log":"raw UTF-8: caf\u00e9 \u{1f600}","n":1}',
+      '{"a":1, "log" : "spaced out" }',
+      '{"log":"x"}',
+      '{"log": "unterminated',
+    ].map((r) => new TextEncoder().encode(r));
+    const tag = x.malloc(7);
+    new Uint8Array(x.memory.buffer).set(new TextEncoder().encode("tarkin\0"), tag);
+    const call = (record: Uint8Array, at: number) => {
+      new Uint8Array(x.memory.buffer).set(record, at);
+      const memory = new Uint8Array(x.memory.buffer);
+      const out = x.tarkin_filter(tag, 6, 0, 0, at, record.length);
+      return new TextDecoder().decode(memory.subarray(out, memory.indexOf(0, out)));
+    };
+    // Once each where malloc puts them, for the module's buffers to grow; then each in a page the
+    // host adds (the module's heap grows past it), ending at its last byte.
+    for (const record of records) {
+      const at = x.malloc(record.length + 1);
+      expect(call(record, at)).toBe(reference.filter(new TextDecoder().decode(record)));
+    }
+    x.memory.grow(1);
+    const end = x.memory.buffer.byteLength;
+    for (const record of records) {
+      expect(call(record, end - record.length)).toBe(reference.filter(new TextDecoder().decode(record)));
+      expect(x.memory.buffer.byteLength).toBe(end);
+    }
+  });
+
   it("replaces tarkin fields a record already carries, once each, and flags the attempt", () => {
     const out = filter().filter('{"log":"a horrible failure","tarkin_anomaly":false,"tarkin_fear":0,"tarkin\\u005fsurprise":0}');
     expect(out!.match(/"tarkin_anomaly"/g)).toHaveLength(1);
