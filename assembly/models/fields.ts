@@ -115,7 +115,7 @@ const COVERED_SHARE_DENOMINATOR: i32 = 2;
 // lie in one block, 1 to 8 apart, so a lookup touches one line of memory. Shapes and trigrams are
 // counted in the first half, whole values (their hashes, buckets and lengths) in the second, so
 // the many values of a busy log cannot crowd out the shapes.
-const BLOCK_BITS: i32 = 12;
+const BLOCK_BITS: i32 = 13;
 /** The sketch's counters, as the model saves them and the pack carries them. */
 export const SKETCH_COUNTERS: i32 = MODEL_SKETCH_COUNTERS;
 export const SKETCH_BYTES: i32 = SKETCH_COUNTERS * 4;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SKETCH_COUNTERS } from "../../host/core/module/model.js";
 import { useTestDirectory, CORE_WASM, dir, runHere as run, ok, fails, write, model, packed } from "./cli.helpers.js";
 
 useTestDirectory();
@@ -16,6 +17,8 @@ describe("tarkin inspect", () => {
     expect(out).toMatch(/^settings +fields log, message, msg; mode drop; surprise default/m);
     expect(out).toMatch(/sha256 [0-9a-f]{64}\b/);
     expect(out).toContain("t.wasm");
+    expect(out).toMatch(/^sketch +shapes \d+\.\d% of counters taken, values \d+\.\d%: a shape never seen reads as seen \d+\.\d% of the time, a value \d+\.\d%/m);
+    expect(out).toMatch(/access words: \d+/);
   });
 
   it("--json parses and agrees with the text output and the model", async () => {
@@ -28,6 +31,11 @@ describe("tarkin inspect", () => {
     expect(info.characters).toBe(m.characters.map((c) => c.char).join(""));
     expect(info.info.model).toMatchObject({ messages: m.messages, characters: m.characters.length });
     expect(info.lexiconEntries).toBeGreaterThan(7000);
+    // The sketch's fill, from the model's counters: every counter taken is counted once.
+    const taken = m.fields.counters.filter((_, i) => i % 2 === 0).length;
+    expect((info.sketch.shapes.taken + info.sketch.values.taken) * (SKETCH_COUNTERS / 2)).toBeCloseTo(taken, 6);
+    expect(info.sketch.values.collisions).toBeGreaterThanOrEqual(0);
+    expect(info.sketch.values.collisions).toBeLessThan(info.sketch.values.taken);
     expect(ok(await run(["inspect", "t.wasm"])).stdout).toContain(`sha256 ${info.sha256}`);
   });
 

@@ -14,7 +14,7 @@ describe("tarkin train", () => {
     expect(r.stderr).toContain("3 messages");
     const m = model("m.json");
     expect(m.format).toBe("tarkin-model");
-    expect(m.version).toBe(5);
+    expect(m.version).toBe(6);
     expect(m.messages).toBe(3);
     expect(m.characters.map((c) => c.char)).toEqual(["a", "b", "c"]);
     // The field model: per message its one field's value count, two trigrams (^^a, ^a$) and its whole

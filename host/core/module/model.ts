@@ -95,6 +95,7 @@ export function parseModel(text: string, source: string): Model {
   if ((m.version as number) === 2) throw new ModelError(`${source}: model version 2 counts fields in another sketch: train it again with this tarkin`);
   if ((m.version as number) === 3) throw new ModelError(`${source}: model version 3 reads values without their quoting and types: train it again with this tarkin`);
   if ((m.version as number) === 4) throw new ModelError(`${source}: model version 4 does not count whole values and their lengths: train it again with this tarkin`);
+  if ((m.version as number) === 5) throw new ModelError(`${source}: model version 5 counts fields in a sketch half the size: train it again with this tarkin`);
   if (m.version !== MODEL_VERSION) throw new ModelError(`${source}: model version ${m.version} is not supported (expected ${MODEL_VERSION})`);
   if (m.messages === undefined || !Array.isArray(m.characters)) {
     throw new ModelError(`${source}: model needs "messages" and "characters"`);
@@ -147,6 +148,41 @@ function shown(value: unknown): string {
 /** A whole number from `min`, exact in a double (as counts are in the module). */
 function isCount(value: unknown, min: number): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= min;
+}
+
+/** How full a field model's sketch is: per half, the share of counters taken and how often an item never counted reads as counted. */
+export interface SketchFill {
+  /** Shapes and trigrams (the first half). */
+  shapes: { taken: number; collisions: number };
+  /** Whole values: their hashes, buckets and lengths (the second half). */
+  values: { taken: number; collisions: number };
+}
+
+/**
+ * The sketch's fill, read from its counters. An item never counted reads as counted when both its
+ * counters, two of the 16 of one block, are taken: k(k - 1) / (16 x 15) for a block of k taken,
+ * averaged over the blocks.
+ */
+export function sketchFill(fields: FieldModel): SketchFill {
+  const half = SKETCH_COUNTERS / 2;
+  const blocks = half / 16;
+  const taken = [new Uint8Array(blocks), new Uint8Array(blocks)];
+  for (let i = 0; i < fields.counters.length; i += 2) {
+    const index = fields.counters[i];
+    if (fields.counters[i + 1] === 0) continue;
+    const which = index < half ? 0 : 1;
+    taken[which][Math.floor((index - which * half) / 16)]++;
+  }
+  const of = (counts: Uint8Array) => {
+    let all = 0;
+    let collisions = 0;
+    for (const k of counts) {
+      all += k;
+      collisions += (k * (k - 1)) / (16 * 15);
+    }
+    return { taken: all / half, collisions: collisions / blocks };
+  };
+  return { shapes: of(taken[0]), values: of(taken[1]) };
 }
 
 /** Training on both shards' messages counts what each counted: the sketches add (counters saturate at 2^32 - 1, as in training). */
