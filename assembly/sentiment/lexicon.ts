@@ -10,10 +10,10 @@
 // key bytes.
 
 import { fnv1a } from "../base/hash";
-import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY, LEXICON_ACCESS, LEXICON_LEVEL } from "../base/layouts";
+import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY, LEXICON_ACCESS, LEXICON_FAILURE } from "../base/layouts";
 
 const ENTRY: usize = LEXICON_ENTRY;
-const OFFSET_MASK: u32 = ~(LEXICON_OVERLAY | LEXICON_ACCESS | LEXICON_LEVEL);
+const OFFSET_MASK: u32 = ~(LEXICON_OVERLAY | LEXICON_ACCESS | LEXICON_FAILURE);
 
 // @ts-ignore: decorator
 @inline function keyOffset(entry: usize): u32 {
@@ -127,8 +127,8 @@ export function lexiconEntry(p: usize, len: i32, hash: u32): usize {
   return (load<u32>(entry) & LEXICON_ACCESS) != 0;
 }
 
-/** Whether an entry's word is a severity level: a log's routine word, never security evidence. */
+/** Whether an entry's word is a failure (operations.tsv): security evidence in a line that names access. */
 // @ts-ignore: decorator
-@inline export function entryIsLevel(entry: usize): bool {
-  return (load<u32>(entry) & LEXICON_LEVEL) != 0;
+@inline export function entryIsFailure(entry: usize): bool {
+  return (load<u32>(entry) & LEXICON_FAILURE) != 0;
 }

@@ -66,7 +66,7 @@ export const T_IN_LEXICON: u32 = 1 << 12;
 export const T_CONTAINS_NT: u32 = 1 << 13; // "n't" in it
 export const T_OVERLAY: u32 = 1 << 14; // an overlay's word (lexicon.ts entryIsOverlay)
 export const T_ACCESS: u32 = 1 << 15; // a word that names access (lexicon.ts entryNamesAccess)
-export const T_LEVEL: u32 = 1 << 16; // a severity level (lexicon.ts entryIsLevel)
+export const T_FAILURE: u32 = 1 << 16; // a failure (lexicon.ts entryIsFailure)
 
 const RULE_SLOTS: i32 = 512;
 const ruleWords = new Array<string>();

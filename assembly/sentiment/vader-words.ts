@@ -8,11 +8,11 @@ import {
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
 } from "../base/utf8";
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
-import { lexiconEntry, entryValence, entryIsOverlay, entryNamesAccess, entryIsLevel, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
+import { lexiconEntry, entryValence, entryIsOverlay, entryNamesAccess, entryIsFailure, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
 import { allocate, resize } from "../base/buffers";
 import {
   allcap_differential, findRuleWord, ruleFlags, ruleBooster, LONGEST_RULE_WORD, BUT_UPPER_ID, LOWERCASE_FLAGS, EXACT_FLAGS,
-  W_BUT, W_BUT_UPPER, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY, T_ACCESS, T_LEVEL,
+  W_BUT, W_BUT_UPPER, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY, T_ACCESS, T_FAILURE,
 } from "./vader-rules";
 import { TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT, TRACE_RULES, TRACE_WORD } from "../base/layouts";
 
@@ -467,7 +467,7 @@ function prepareCache(): void {
           valence = entered;
           flags |= T_IN_LEXICON;
           if (entryIsOverlay(lexiconAt)) flags |= T_OVERLAY;
-          else if (entryIsLevel(lexiconAt)) flags |= T_LEVEL;
+          else if (entryIsFailure(lexiconAt)) flags |= T_FAILURE;
         }
       }
       lowerId = findRuleWord(lowerBuffer, lowerLength, hash);

@@ -10,7 +10,7 @@
 import { SentiText, WordTrace, has, flagsOf, idOf, wordStartOf, wordEndOf, valenceOf, boosterOf } from "./vader-words";
 import {
   negated, normalize, scalar_inc_dec, idiomValue, isBoosterBigram, B_DECR, C_INCR, N_SCALAR,
-  W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_OVERLAY, T_LEVEL,
+  W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_OVERLAY, T_FAILURE,
 } from "./vader-rules";
 
 // What changed the word being scored, for `tarkin explain`: a bit per rule.
@@ -35,7 +35,7 @@ export class PolarityScores {
   compound: f64 = 0;
   /** The text's punctuation emphasis, for `tarkin explain`. */
   amplifier: f64 = 0;
-  /** Whether a security word scored negative: an overlay's word that is evidence (lexicon.ts entryIsOverlay), or any word but a level of a text that names access (SentiText.namesAccess). */
+  /** Whether a security word scored negative: an overlay's word that is evidence (lexicon.ts entryIsOverlay), or a failure (lexicon.ts entryIsFailure) in a text that names access (SentiText.namesAccess). */
   securityNegative: bool = false;
   /** The most negative word (of the security words, where one reads negative): where it starts and ends, equal when none does. */
   mostNegativeStart: usize = 0;
@@ -89,7 +89,7 @@ export function polarity_scores(start: usize, end: usize, scores: PolarityScores
     sentiment = but_check(index, sentiment, text.butIndex, trace);
     if (sentiment < 0) {
       // The reason names the most negative security word where there is one, else the most negative word.
-      const security = has(index, T_OVERLAY) || (text.namesAccess && !has(index, T_LEVEL));
+      const security = has(index, T_OVERLAY) || (text.namesAccess && has(index, T_FAILURE));
       if (security && !securityNegative) {
         securityNegative = true;
         mostNegative = 0;

@@ -83,7 +83,8 @@ describe("the overlays packed by default (lexicon/levels.tsv, operations.tsv, se
     for (const message of ["Failed password for alice from 10.0.0.5 port 52113 ssh2", "pam_unix(sshd:auth): check pass; user unknown", 'level=WARN msg="login failed" reason=bad_password', "sudo: pam_unix(sudo:auth): authentication failure; logname=bob"]) {
       expect((await sentimentOf("with.wasm", message)).securityNegative, message).toBe(true);
     }
-    for (const message of ["kernel: segfault at 0 ip 00007f in libc.so.6", 'level=ERROR msg="upstream call failed" err="context deadline exceeded"', "panic: runtime error: invalid memory address"]) {
+    // Only the failures of operations.tsv: VADER reads the user "mia" as "missing in action", no failure.
+    for (const message of ["kernel: segfault at 0 ip 00007f in libc.so.6", 'level=ERROR msg="upstream call failed" err="context deadline exceeded"', "panic: runtime error: invalid memory address", "Accepted publickey for mia from 10.0.0.5 port 52113 ssh2"]) {
       const s = await sentimentOf("with.wasm", message);
       expect(s.sentiment.compound, message).toBeLessThan(0);
       expect(s.securityNegative, message).toBe(false);

@@ -36,14 +36,14 @@ export function packContents(model: Model, settings: Settings, lexiconFiles: str
   const access = choice.security === false ? new Set<string>() : new Set(parseLexicon(readText(ACCESS_WORDS_FILE), ACCESS_WORDS_FILE).keys());
   // Every overlay's words are evidence but the levels' and the operations'; a word a later overlay gives again is that overlay's.
   const evidence = new Set<string>();
-  const levels = new Set<string>();
+  const failures = new Set<string>();
   overlays.forEach(([name, l], i) => {
     const isEvidence = files[i] !== LEVELS_LEXICON_FILE && files[i] !== OPERATIONS_LEXICON_FILE;
     for (const word of l.keys()) {
       if (isEvidence) evidence.add(word);
       else evidence.delete(word);
-      if (files[i] === LEVELS_LEXICON_FILE) levels.add(word);
-      else levels.delete(word);
+      if (files[i] === OPERATIONS_LEXICON_FILE) failures.add(word);
+      else failures.delete(word);
     }
   });
   return {
@@ -51,7 +51,7 @@ export function packContents(model: Model, settings: Settings, lexiconFiles: str
     lexicon,
     evidence,
     access,
-    levels,
+    failures,
     settings,
     info: {
       tarkin: version(),

@@ -50,8 +50,8 @@ export const LEXICON_OVERLAY = 0x80000000;
 // Set in an entry's key offset: the word names access (lexicon/access.tsv: password, login, user), so a
 // line that says it has its negative words read as security evidence. With valence 0, it has none.
 export const LEXICON_ACCESS = 0x40000000;
-// Set in an entry's key offset: the word is a severity level (lexicon/levels.tsv), a log's routine word, never evidence.
-export const LEXICON_LEVEL = 0x20000000;
+// Set in an entry's key offset: the word is a failure (lexicon/operations.tsv), evidence in a line that names access.
+export const LEXICON_FAILURE = 0x20000000;
 
 // The model, in the model section and through model_save/model_load: a header, the characters,
 // then the field model (u32 how many counters are not 0, then per counter u32 index, u32 count).

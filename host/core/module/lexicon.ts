@@ -3,7 +3,7 @@
 // (assembly/sentiment/lexicon.ts): an open-addressing table of FNV-1a hashes over UTF-8 keys.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY, LEXICON_ACCESS, LEXICON_LEVEL } from "./layouts.js";
+import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY, LEXICON_ACCESS, LEXICON_FAILURE } from "./layouts.js";
 
 export type Lexicon = Map<string, number>;
 
@@ -54,7 +54,7 @@ export function fnv1a(bytes: Uint8Array): number {
  * The lexicon's table bytes. The module looks a word up lowercased and never splits on white space
  * inside a word, so keys with white space or capitals can never be reached: they are left out.
  */
-export function lexiconTable(lexicon: Lexicon, evidence: Set<string> = new Set(), access: Set<string> = new Set(), levels: Set<string> = new Set()): { bytes: Uint8Array; entries: number } {
+export function lexiconTable(lexicon: Lexicon, evidence: Set<string> = new Set(), access: Set<string> = new Set(), failures: Set<string> = new Set()): { bytes: Uint8Array; entries: number } {
   const keys = [...new Set([...lexicon.keys(), ...access])].filter((k) => !/\s/.test(k) && k.toLowerCase() === k).sort();
   const encoder = new TextEncoder();
   const encoded = keys.map((k) => encoder.encode(k));
@@ -67,7 +67,7 @@ export function lexiconTable(lexicon: Lexicon, evidence: Set<string> = new Set()
   if (keys.length === 0) slots = 0;
   const keyBytes = encoded.reduce((n, e) => n + e.length, 0);
   const slotBytes = (slots * 2 + 3) & ~3;
-  const ENTRY = LEXICON_ENTRY; // u32 key offset (LEXICON_OVERLAY set for evidence, LEXICON_ACCESS for a word naming access, LEXICON_LEVEL for a level), i16 valence x 100; one more entry closes the last key
+  const ENTRY = LEXICON_ENTRY; // u32 key offset (LEXICON_OVERLAY set for evidence, LEXICON_ACCESS for a word naming access, LEXICON_FAILURE for a failure), i16 valence x 100; one more entry closes the last key
   const size = 16 + slotBytes + (keys.length + 1) * ENTRY + keyBytes;
   const bytes = new Uint8Array((size + 7) & ~7);
   const view = new DataView(bytes.buffer);
@@ -83,7 +83,7 @@ export function lexiconTable(lexicon: Lexicon, evidence: Set<string> = new Set()
     while (view.getUint16(slotsAt + slot * 2, true) !== 0) slot = (slot + 1) & (slots - 1);
     view.setUint16(slotsAt + slot * 2, i + 1, true);
     const entry = entriesAt + i * ENTRY;
-    view.setUint32(entry, (keyOffset | (evidence.has(keys[i]) ? LEXICON_OVERLAY : 0) | (access.has(keys[i]) ? LEXICON_ACCESS : 0) | (levels.has(keys[i]) ? LEXICON_LEVEL : 0)) >>> 0, true);
+    view.setUint32(entry, (keyOffset | (evidence.has(keys[i]) ? LEXICON_OVERLAY : 0) | (access.has(keys[i]) ? LEXICON_ACCESS : 0) | (failures.has(keys[i]) ? LEXICON_FAILURE : 0)) >>> 0, true);
     view.setInt16(entry + LEXICON_ENTRY_VALENCE, Math.round((lexicon.get(keys[i]) ?? 0) * 100), true);
     bytes.set(key, keysAt + keyOffset);
     keyOffset += key.length;

@@ -44,8 +44,8 @@ export interface PackContents {
   evidence?: Set<string>;
   /** Words that name access (lexicon/access.tsv): a line that says one has its negative words read as security evidence. */
   access?: Set<string>;
-  /** The lexicon's severity levels (lexicon/levels.tsv): a log's routine words, never evidence, even beside an access word. */
-  levels?: Set<string>;
+  /** The lexicon's failures (lexicon/operations.tsv): security evidence in a line that names access. */
+  failures?: Set<string>;
   settings: Settings;
   /** What inspect shows: provenance and the like. Must be deterministic for deterministic packs. */
   info?: Record<string, unknown>;
@@ -77,7 +77,7 @@ function settingsBytes(settings: Settings): Uint8Array {
 export function packBlob(contents: PackContents): Uint8Array {
   const parts: [number, Uint8Array][] = [
     [SECTION_SETTINGS, settingsBytes(contents.settings)],
-    [SECTION_LEXICON, lexiconTable(contents.lexicon, contents.evidence, contents.access, contents.levels).bytes],
+    [SECTION_LEXICON, lexiconTable(contents.lexicon, contents.evidence, contents.access, contents.failures).bytes],
   ];
   if (contents.model) parts.push([SECTION_MODEL, modelToBytes(contents.model)]);
   parts.push([SECTION_INFO, new TextEncoder().encode(JSON.stringify(contents.info ?? {}))]);
