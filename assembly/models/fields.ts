@@ -492,17 +492,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY && isPath(valueStart, valueEnd)) rareValues = readPath(valueStart, valueEnd, own, rareValues);
       if (evidence != 0) {
         if (rareValues < RARE_CAPACITY) {
-          const at = rare + <usize>rareValues * RARE_VALUE;
-          store<u32>(at + RARE_START, <u32>valueStart);
-          store<u32>(at + RARE_END, <u32>valueEnd);
-          store<u32>(at + RARE_FIELD, field);
-          store<u32>(at + RARE_FIELD_VALUES, fieldValues);
-          store<u32>(at + RARE_HELD_VALUES, heldValues);
-          store<u32>(at + RARE_FLAGS, valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence);
-          store<f64>(at + RARE_LENGTH_DECADES, lengthDecades);
-          store<u32>(at + RARE_NAME_START, <u32>(named ? tokenStart : pairNew ? pairStart : previousStart));
-          store<u32>(at + RARE_NAME_END, <u32>(named ? valueStart - 1 : previousEnd));
-          store<u32>(at + RARE_KIND, kind);
+          const nameStart = named ? tokenStart : pairNew ? pairStart : previousStart;
+          const nameEnd = named ? valueStart - 1 : previousEnd;
+          const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence;
+          noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, kind);
           rareValues++;
         }
       }
@@ -567,18 +560,8 @@ function readPath(start: usize, end: usize, own: u32, rareValues: i32): i32 {
         bump(locateValue(directory ^ BUCKET_SEED, name & 15));
       }
     } else if (name != 0 && (kindOfPair(directory) & KIND_ENUMERATION) != 0 && located(locateValue(directory ^ VALUE_SEED, name)) == 0) {
-      const at = rare + <usize>rareValues * RARE_VALUE;
       const held = located(locate(directory, 0));
-      store<u32>(at + RARE_START, <u32>from);
-      store<u32>(at + RARE_END, <u32>p);
-      store<u32>(at + RARE_FIELD, directory);
-      store<u32>(at + RARE_FIELD_VALUES, held);
-      store<u32>(at + RARE_HELD_VALUES, held);
-      store<u32>(at + RARE_FLAGS, TOKEN_PLAIN | RARE_NEW);
-      store<f64>(at + RARE_LENGTH_DECADES, 0);
-      store<u32>(at + RARE_NAME_START, <u32>start);
-      store<u32>(at + RARE_NAME_END, <u32>from);
-      store<u32>(at + RARE_KIND, FIELD_PATH);
+      noteRare(rareValues, from, p, directory, held, held, TOKEN_PLAIN | RARE_NEW, 0, start, from, FIELD_PATH);
       return rareValues + 1;
     }
     if (name == 0 || p >= end) break;
@@ -612,6 +595,22 @@ const RARE_LONG: u32 = 0x800;
 const RARE_NEW_FIELD: u32 = 0x1000;
 const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
+
+/** Writes entry `index` of the rare table: the value, its field (and the values it held), what is rare about it, and its field's name. */
+// @ts-ignore: decorator
+@inline function noteRare(index: i32, start: usize, end: usize, hash: u32, values: u32, heldValues: u32, flags: u32, lengthDecades: f64, nameStart: usize, nameEnd: usize, kind: u32): void {
+  const at = rare + <usize>index * RARE_VALUE;
+  store<u32>(at + RARE_START, <u32>start);
+  store<u32>(at + RARE_END, <u32>end);
+  store<u32>(at + RARE_FIELD, hash);
+  store<u32>(at + RARE_FIELD_VALUES, values);
+  store<u32>(at + RARE_HELD_VALUES, heldValues);
+  store<u32>(at + RARE_FLAGS, flags);
+  store<f64>(at + RARE_LENGTH_DECADES, lengthDecades);
+  store<u32>(at + RARE_NAME_START, <u32>nameStart);
+  store<u32>(at + RARE_NAME_END, <u32>nameEnd);
+  store<u32>(at + RARE_KIND, kind);
+}
 
 function judgeRareValues(reading: FieldReading, rareValues: i32): void {
   const wholeMessage = reading.covered();
