@@ -133,7 +133,7 @@ class OwnKeys {
     memory.copy(name, prefix, <usize>prefixLength);
     const most = prefixLength + 16 + unchecked(suffixAt[SUFFIXES.length]);
     // FORM_WORDS_BYTES more: the words formAt reads past the last form's end.
-    const at = this.bytes.reserve(<usize>((SUFFIXES.length * FORMS + (FORM_COUNT - INFREQUENT_THEN_SENTIMENT) * RUN_FORMS) * most + FORM_WORDS_BYTES));
+    const at = this.bytes.reserve(<usize>((SUFFIXES.length * FORMS + (FORM_COUNT - INFREQUENT_THEN_SENTIMENT) * RUN_FORMS) * most) + FORM_WORDS_BYTES);
     let n = 0;
     for (let s = 0; s < SUFFIXES.length; s++) {
       memory.copy(name + prefixLength, suffixBytes + <usize>unchecked(suffixAt[s]), <usize>suffixLength(s));

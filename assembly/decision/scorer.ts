@@ -5,7 +5,7 @@
 import { polarity_scores, PolarityScores } from "../sentiment/vader";
 import { surprise, Gate } from "../models/surprise";
 import { fieldSurprise, FieldReading } from "../models/fields";
-import { FIELD_AFTER, FIELD_FIRST, FIELD_PATH, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
+import { FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
 import { ShortText } from "../base/text";
 import { originalFear, originalAnomaly, fieldFear, fieldAnomaly } from "./fear";
 
@@ -132,6 +132,7 @@ export class FieldScorer extends Scorer {
     const kind = reading.reasonKind;
     if (kind == FIELD_AFTER) out.ascii("after ");
     else if (kind == FIELD_PATH) out.ascii("in path ");
+    else if (kind == FIELD_SCHEME) out.ascii("scheme of ");
     if (kind != FIELD_FIRST) out.text(nameStart, nameEnd - nameStart, NAME_LIMIT);
     else out.ascii("first token");
     out.ascii(": ");

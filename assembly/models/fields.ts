@@ -50,7 +50,7 @@ import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
-  EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
+  EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
   EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS,
 } from "../base/layouts";
 
@@ -367,6 +367,8 @@ class Token {
   /** The key it gives the field after it, and whether that key is a word. */
   nextKey: u32 = 0;
   nextKeyIsWord: bool = false;
+  /** Whether its value may be a URL: key=value, the value opening with a letter and holding a ':'. */
+  url: bool = false;
 }
 /** readFields' token, reused: no allocation per record. */
 const token = new Token();
@@ -441,6 +443,14 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         }
       }
       if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, own, 0);
+      if (token.url && !token.freeText) {
+        const scheme = schemeOf(valueStart, valueEnd);
+        if (scheme != 0) {
+          bump(locate(own ^ SCHEME_SEED, 0));
+          bump(locateValue(own ^ SCHEME_SEED ^ VALUE_SEED, scheme));
+          bump(locateValue(own ^ SCHEME_SEED ^ BUCKET_SEED, scheme & 15));
+        }
+      }
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
@@ -488,6 +498,16 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (lengthDecades > 0) evidence |= RARE_LONG;
       if (counts && ownValues == 0 && (previousWordIn == 0 || (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)) evidence |= RARE_NEW_FIELD;
       if (rareValue) previousRare = true;
+      // A URL whose scheme its field never held (file:, gopher: where webhooks are https:).
+      if (token.url && counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY) {
+        const scheme = schemeOf(valueStart, valueEnd);
+        const schemes = own ^ SCHEME_SEED;
+        if (scheme != 0 && (kindOfPair(schemes) & KIND_ENUMERATION) != 0 && located(locateValue(schemes ^ VALUE_SEED, scheme)) == 0) {
+          const held = located(locate(schemes, 0));
+          noteRare(rareValues, valueStart, valueEnd, schemes, held, held, TOKEN_PLAIN | RARE_NEW, 0, named ? tokenStart : previousStart, named ? valueStart - 1 : previousEnd, FIELD_SCHEME);
+          rareValues++;
+        }
+      }
       // A path its field never held (a field of a few pages) is new already: its names would say so twice.
       if (counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY && isPath(valueStart, valueEnd)) rareValues = readPath(valueStart, valueEnd, own, rareValues);
       if (evidence != 0) {
@@ -527,6 +547,24 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
 // endpoint never seen is a name it never held.
 const PATH_SEED: u32 = 0x61c88647;
 const PATH_DEPTH = 4;
+
+// The schemes of a field's URLs (https: of a webhook) are counted as a field of their own, as a
+// pair's values are: a field whose URLs hold a few schemes calls a new one (file:, gopher:) news.
+const SCHEME_SEED: u32 = 0x1b873593;
+const SCHEME_LIMIT = 16;
+
+/** The hash of the scheme of a URL in [start, end) (letters, digits, + - . before "://"), else 0. */
+function schemeOf(start: usize, end: usize): u32 {
+  let p = start;
+  const limit = min(end, start + SCHEME_LIMIT);
+  while (p < limit) {
+    const b = <u32>load<u8>(p) | 0x20;
+    if (b - 0x61 >= 26 && (b < 0x30 || b > 0x39) && b != 0x2b && b != 0x2d && b != 0x2e) break;
+    p++;
+  }
+  if (p == start || p + 3 > end || load<u8>(p) != 0x3a || load<u8>(p, 1) != 0x2f || load<u8>(p, 2) != 0x2f) return 0;
+  return (fnv1a(start, <i32>(p - start)) & 0xffffff) | 1;
+}
 
 /** Whether [start, end) is a path: it starts with '/'. */
 // @ts-ignore: decorator
@@ -1027,6 +1065,7 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
   token.digits = digits;
   token.nextKey = isWord ? word : ~shape;
   token.nextKeyIsWord = isWord;
+  token.url = named && (seen & MARK_COLON) != 0 && valueStart < stop && shapeOf(<u32>load<u8>(valueStart)) == LETTER;
   return p;
 }
 

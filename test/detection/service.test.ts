@@ -5,7 +5,7 @@
 // next day with the attacks mixed in, in order, as a shipper runs it. Prints each class's share
 // beside the goal for an application's log (>= 97% of the attacks at <= 0.5% false alarms),
 // and asserts today's figures as floors and ceilings, with a margin: the false alarms meet the goal,
-// the recall does not yet (values far longer than their field.s, SSRF probes shaped as webhooks are);
+// the recall does not yet (values far longer than their field's stay under fear 0.5);
 // the false alarms are the users. own failed logins, flagged as sshd.s "Failed password" is.
 //
 // To write one seed's files for the CLI (service_clean.log, service.log, service.labels):
@@ -29,10 +29,10 @@ const TODAY: Record<string, number> = {
   command: 0.967,
   scanner: 1,
   lookup: 1,
-  ssrf: 0.842,
+  ssrf: 1,
   "credential-stuffing": 1,
   "long-value": 0.058,
-  "all attacks": 0.874,
+  "all attacks": 0.893,
   "all normal": 0.0038,
 };
 const MARGIN = { attack: 0.03, normal: 0.001 };

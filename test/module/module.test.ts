@@ -127,6 +127,25 @@ describe("training and scoring", () => {
     expect(packedTarkin({ model: app.model() }).score(logfmt("/api/v1/orders/51234")).surprise).toBe(0);
   });
 
+  it("a URL whose scheme its field never held is news; a new host under a known scheme is not", () => {
+    const logfmt = (url: string) => `2024-03-12T10:00:00Z INFO webhook stored webhook_url=${url} status=201`;
+    const trainer = packedTarkin();
+    const hosts = ["hooks.slack.com/services", "api.partner-shop.de/hooks", "erp.acme-corp.com/inbound"];
+    for (let i = 0; i < 300; i++) trainer.train(logfmt(`https://${hosts[i % 3]}/${(0x10000 + i * 7919).toString(16)}`));
+    const model = trainer.model();
+    const t = packedTarkin({ model });
+    const filter = new FluentBitFilter(packModule(coreWasm(), { model, lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
+    const reason = (url: string) => JSON.parse(filter.filter(JSON.stringify({ log: logfmt(url) }))!).tarkin_reason;
+    expect(t.score(logfmt("https://hooks.example.net/incoming/4f2a")).anomaly).toBe(false);
+    for (const url of ["file:///etc/shadow", "gopher://10.0.0.5:25/_HELO", "http://169.254.169.254/latest/meta-data/"]) {
+      expect(t.score(logfmt(url)).anomaly, url).toBe(true);
+      expect(t.explainFields(logfmt(url)).fields, url).toContainEqual(expect.objectContaining({ field: "scheme of webhook_url", evidence: "new value", values: 300 }));
+    }
+    // Shaped as the field's URLs, only the scheme is new; the reason names what weighs most.
+    expect(reason(`http://${hosts[0]}/1f3a7`)).toBe("scheme of webhook_url: a value it never held");
+    expect(reason("gopher://10.0.0.5:25/_HELO")).toBe("webhook_url: rare shape");
+  });
+
   it("the gate's state carries across records and a repeated outlier stops being infrequent", () => {
     const t = trained("default", 2);
     for (const line of TRAINING) t.score(line);

@@ -8,7 +8,7 @@ import {
   RESULT_BLOCK, RESULT_COVERED, RESULT_SECURITY_NEGATIVE, SURPRISE_DEFAULT, SURPRISE_TARKIN, GATE_COUNT, GATE_MEAN, GATE_VARIANCE, GATE_MAXIMUM, GATE_STATE, TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT,
   TRACE_RULES, TRACE_WORD, EXPLAIN_CHAR_CODE_POINT, EXPLAIN_CHAR_COUNT, EXPLAIN_CHAR_EXPECTED, EXPLAIN_CHAR_SPREAD,
   EXPLAIN_CHAR_CONTRIBUTION, EXPLAIN_CHAR, EXPLAIN_UNSEEN, EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND,
-  EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES, EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_PATH,
+  EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES, EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_PATH, FIELD_SCHEME,
   EXPLAIN_GRAM_EVIDENCE, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, TOKEN_ADDRESS, TOKEN_HEX, SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL,
   SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE,
 } from "./layouts.js";
@@ -73,7 +73,7 @@ export const RULE_TEXT: Record<string, string> = {
 
 /** A rare trigram of one field of a message: the evidence of the field surprise (assembly/models/fields.ts EXPLAIN_GRAM). */
 export interface FieldDetail {
-  /** The field: `key=` for a named one, `after TOKEN` for one named by the token before it, `in path /DIR/` for the names under a directory of a path, `first token`. */
+  /** The field: `key=` for a named one, `after TOKEN` for one named by the token before it, `in path /DIR/` for the names under a directory of a path, `scheme of NAME` for the schemes of a field's URLs, `first token`. */
   field: string;
   /** The trigram of the value's shape: a letter is a, a run of digits 0, ^ and $ the value's start and end. */
   shape: string;
@@ -277,7 +277,7 @@ export class ModuleDriver {
       const kind = view.getUint32(o + EXPLAIN_GRAM_KIND, true);
       const trigram = view.getUint32(o + EXPLAIN_GRAM_TRIGRAM, true);
       const evidence = view.getUint32(o + EXPLAIN_GRAM_EVIDENCE, true);
-      const field = kind === FIELD_NAMED ? `${name}=` : kind === FIELD_AFTER ? `after ${name}` : kind === FIELD_PATH ? `in path ${name}` : "first token";
+      const field = kind === FIELD_NAMED ? `${name}=` : kind === FIELD_AFTER ? `after ${name}` : kind === FIELD_PATH ? `in path ${name}` : kind === FIELD_SCHEME ? `scheme of ${name}` : "first token";
       const count = view.getFloat64(o + EXPLAIN_GRAM_COUNT, true);
       const values = view.getFloat64(o + EXPLAIN_GRAM_VALUES, true);
       const decades = view.getFloat64(o + EXPLAIN_GRAM_DECADES, true);
