@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { coreModule } from "../core/module/assets.js";
 import { readText } from "../core/io/files.js";
 import { warn } from "../core/errors.js";
-import { parseModel } from "../core/module/model.js";
+import { parseModel, sketchFill } from "../core/module/model.js";
 import { packModule } from "../core/module/pack.js";
 import { compileAot, requireWamrc } from "../core/module/fluent-bit.js";
 import { packContents } from "../core/module/filter-module.js";
@@ -16,6 +16,8 @@ export const AOT_CPU = "x86-64";
 
 /** What a Kubernetes ConfigMap holds, the way a fleet ships the module (deploy/kubernetes). */
 export const CONFIGMAP_LIMIT = 1024 * 1024;
+/** Past this share of collisions in either half of a model's sketch, pack warns: what is new there goes unjudged. */
+const SKETCH_COLLISIONS_LIMIT = 0.05;
 
 /** The .aot beside a .wasm: its name with .aot for .wasm. */
 export function aotPath(wasm: string): string {
@@ -59,6 +61,14 @@ async function pack(o: PackOptions): Promise<void> {
     `tarkin pack: ${model.characters.length} characters, ${model.messages} messages, ${settings.surprise} surprise, ${settings.mode} mode` +
       `${o.securityLexicon ? "" : ", no security lexicon"}${settings.minFear ? `, min fear ${settings.minFear}` : ""} -> ${o.output} (${wasm.length} bytes)\n`,
   );
+  const fill = sketchFill(model.fields);
+  if (Math.max(fill.shapes.collisions, fill.values.collisions) > SKETCH_COLLISIONS_LIMIT) {
+    const share = (x: number) => `${(100 * x).toFixed(1)}%`;
+    warn(
+      `${o.model}'s sketch is full: a value never seen reads as seen ${share(fill.values.collisions)} of the time, a shape ${share(fill.shapes.collisions)}, ` +
+        `so what is new there goes unjudged; train one model per kind of log, or on fewer days (tarkin inspect shows the fill)`,
+    );
+  }
   if (wasm.length > CONFIGMAP_LIMIT) {
     warn(
       `${o.output} is over the ${CONFIGMAP_LIMIT} bytes a Kubernetes ConfigMap holds, so deploy/kubernetes cannot ship it; ` +

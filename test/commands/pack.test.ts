@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { sampleLines } from "../../host/core/sample.js";
+import { SKETCH_COUNTERS } from "../../host/core/module/model.js";
 import { useTestDirectory, CLI, dir, runHere as run, ok, fails, write, read, exists, linesOf, records, summary, trained, packed } from "./cli.helpers.js";
 
 useTestDirectory();
@@ -45,6 +46,21 @@ describe("tarkin pack", () => {
     const large = ok(await run(["pack", "--model", "m.json", "--lexicon", "large.tsv", "-o", "large.wasm"]));
     expect(readFileSync(join(dir, "large.wasm")).length).toBeGreaterThan(1024 * 1024);
     expect(large.stderr).toMatch(/warning: large\.wasm is over the 1048576 bytes a Kubernetes ConfigMap holds/);
+    expect(ok(await run(["pack", "--model", "m.json", "-o", "small.wasm"])).stderr).not.toContain("warning");
+  });
+
+  it("warns when the model's sketch is so full that what is new reads as seen, and still writes the module", async () => {
+    await trained("m.json");
+    const m = JSON.parse(read("m.json")) as { fields: { counters: number[] } };
+    // Every other counter of the value half taken: a block of 8 taken of 16 takes both counters of an item 23% of the time.
+    const counts = new Map<number, number>();
+    for (let i = 0; i < m.fields.counters.length; i += 2) counts.set(m.fields.counters[i], m.fields.counters[i + 1]);
+    for (let index = SKETCH_COUNTERS / 2; index < SKETCH_COUNTERS; index += 2) counts.set(index, counts.get(index) ?? 1);
+    m.fields.counters = [...counts.keys()].sort((a, b) => a - b).flatMap((index) => [index, counts.get(index)!]);
+    write("full.json", JSON.stringify(m));
+    const full = ok(await run(["pack", "--model", "full.json", "-o", "full.wasm"]));
+    expect(full.stderr).toMatch(/warning: full\.json's sketch is full: a value never seen reads as seen 2\d\.\d% of the time, a shape \d+\.\d%/);
+    expect(exists("full.wasm")).toBe(true);
     expect(ok(await run(["pack", "--model", "m.json", "-o", "small.wasm"])).stderr).not.toContain("warning");
   });
 
