@@ -437,18 +437,14 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (wordBefore != 0) {
         const pair = pairOf(wordBefore, previous);
         bump(locate(pair, 0));
-        if (value != 0) {
-          bump(locateValue(pair ^ VALUE_SEED, value));
-          bump(locateValue(pair ^ BUCKET_SEED, value & 15));
-        }
+        if (value != 0) countValue(pair, value);
       }
       if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, own, 0);
       if (token.url && !token.freeText) {
         const scheme = schemeOf(valueStart, valueEnd);
         if (scheme != 0) {
           bump(locate(own ^ SCHEME_SEED, 0));
-          bump(locateValue(own ^ SCHEME_SEED ^ VALUE_SEED, scheme));
-          bump(locateValue(own ^ SCHEME_SEED ^ BUCKET_SEED, scheme & 15));
+          countValue(own ^ SCHEME_SEED, scheme);
         }
       }
     } else {
@@ -502,7 +498,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (token.url && counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY) {
         const scheme = schemeOf(valueStart, valueEnd);
         const schemes = own ^ SCHEME_SEED;
-        if (scheme != 0 && (kindOfPair(schemes) & KIND_ENUMERATION) != 0 && located(locateValue(schemes ^ VALUE_SEED, scheme)) == 0) {
+        if (scheme != 0 && neverHeld(schemes, scheme)) {
           const held = located(locate(schemes, 0));
           noteRare(rareValues, valueStart, valueEnd, schemes, held, held, TOKEN_PLAIN | RARE_NEW, 0, named ? tokenStart : previousStart, named ? valueStart - 1 : previousEnd, FIELD_SCHEME);
           rareValues++;
@@ -593,11 +589,8 @@ function readPath(start: usize, end: usize, own: u32, rareValues: i32): i32 {
     const name = digits < 2 && length <= VALUE_LIMIT ? fnv1a(from, length) & 0xffffff : 0;
     if (task == LEARN) {
       bump(locate(directory, 0));
-      if (name != 0) {
-        bump(locateValue(directory ^ VALUE_SEED, name));
-        bump(locateValue(directory ^ BUCKET_SEED, name & 15));
-      }
-    } else if (name != 0 && (kindOfPair(directory) & KIND_ENUMERATION) != 0 && located(locateValue(directory ^ VALUE_SEED, name)) == 0) {
+      if (name != 0) countValue(directory, name);
+    } else if (name != 0 && neverHeld(directory, name)) {
       const held = located(locate(directory, 0));
       noteRare(rareValues, from, p, directory, held, held, TOKEN_PLAIN | RARE_NEW, 0, start, from, FIELD_PATH);
       return rareValues + 1;
@@ -766,9 +759,21 @@ function learnValue(token: Token): u32 {
   bump(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket));
   if (!isToken(token, length)) return 0;
   const hash = fnv1a(valueStart, length) & 0xffffff;
-  bump(locateValue(field ^ VALUE_SEED, hash));
-  bump(locateValue(field ^ BUCKET_SEED, hash & 15));
+  countValue(field, hash);
   return hash;
+}
+
+/** Counts a value (its 24-bit hash) of field `hash` in the value half, and its bucket, for the token finder. */
+// @ts-ignore: decorator
+@inline function countValue(hash: u32, value: u32): void {
+  bump(locateValue(hash ^ VALUE_SEED, value));
+  bump(locateValue(hash ^ BUCKET_SEED, value & 15));
+}
+
+/** Whether field `hash`, counted only where training saw it (a pair's, a directory's, a URL field's schemes), holds a few values and never `value`. */
+// @ts-ignore: decorator
+@inline function neverHeld(hash: u32, value: u32): bool {
+  return (kindOfPair(hash) & KIND_ENUMERATION) != 0 && located(locateValue(hash ^ VALUE_SEED, value)) == 0;
 }
 
 /** Decades of evidence in a value `length` bytes long: LENGTH_DECADES a doubling past the first beyond the field's longest values. */
