@@ -96,9 +96,8 @@ export const NEW_VALUE_DECADES: f64 = 4;
  * exactly); a new field counts as a trigram that rare would, log10(values ÷ fields) - RARE_DECADES.
  */
 const FIELD_BUCKETS: u32 = 1024;
-/** A value of LENGTH_FLOOR bytes or more longer than its field's longest (by powers of two) counts LENGTH_DECADES a doubling past the first. */
+/** A value of LENGTH_FLOOR bytes or more, longer than its field's longest (by powers of two), counts: lengthEvidence. */
 const LENGTH_FLOOR: i32 = 16;
-export const LENGTH_DECADES: f64 = 0.6020599913279624; // 2 log10(2): Chebyshev's bound falls with the square of the excess
 
 /** The field every value is also counted in, for the back-off. */
 const GLOBAL_FIELD: u32 = 0x3c6ef372;
@@ -354,9 +353,10 @@ class Token {
   /** Where its value starts and ends. */
   valueStart: usize = 0;
   valueEnd: usize = 0;
-  /** Whether it is key=value, and the key's hash. */
+  /** Whether it is key=value, the key's hash, and where the key ends (its '='; set only when named). */
   named: bool = false;
   keyHash: u32 = 0;
+  keyEnd: usize = 0;
   /** Its value's whole shape and type (TOKEN_). */
   wholeShape: u32 = 0;
   valueType: u32 = TOKEN_PLAIN;
@@ -468,7 +468,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       const length = <i32>(valueEnd - valueStart);
       let plainToken = false;
       if (valueType == TOKEN_PLAIN) {
-        if (length >= LENGTH_FLOOR) lengthDecades = lengthEvidence(field, length);
+        if (length >= LENGTH_FLOOR) lengthDecades = lengthEvidence(field, valueStart, valueEnd);
         plainToken = isToken(token, length);
       }
       let pairNew = false;
@@ -500,7 +500,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         const schemes = own ^ SCHEME_SEED;
         if (scheme != 0 && neverHeld(schemes, scheme)) {
           const held = located(locate(schemes, 0));
-          noteRare(rareValues, valueStart, valueEnd, schemes, held, held, TOKEN_PLAIN | RARE_NEW, 0, named ? tokenStart : previousStart, named ? valueStart - 1 : previousEnd, FIELD_SCHEME);
+          noteRare(rareValues, valueStart, valueEnd, schemes, held, held, TOKEN_PLAIN | RARE_NEW, 0, named ? tokenStart : previousStart, named ? token.keyEnd : previousEnd, FIELD_SCHEME);
           rareValues++;
         }
       }
@@ -509,7 +509,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (evidence != 0) {
         if (rareValues < RARE_CAPACITY) {
           const nameStart = named ? tokenStart : pairNew ? pairStart : previousStart;
-          const nameEnd = named ? valueStart - 1 : previousEnd;
+          const nameEnd = named ? token.keyEnd : previousEnd;
           const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence;
           noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, kind);
           rareValues++;
@@ -527,7 +527,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     previousWordIn = !previousKeyed && token.nextKeyIsWord && task != LEARN && field == own ? own : 0;
     previousWordValues = fieldValues;
     previousStart = tokenStart;
-    previousEnd = named ? valueStart - 1 : p;
+    previousEnd = named ? token.keyEnd : p;
   }
   reading.countedFields = countedFields;
   reading.knownFields = knownFields;
@@ -654,7 +654,10 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     const start = <usize>load<u32>(at + RARE_START);
     const end = <usize>load<u32>(at + RARE_END);
     const syntax = (flags & RARE_SHAPE) != 0 && mayHoldSyntax(start, end);
-    const lengthDecades = load<f64>(at + RARE_LENGTH_DECADES);
+    // In a message not covered, a field's name may be another log's ("to" a user, "to" a URL): its
+    // value's length is judged against all the log's values instead.
+    let lengthDecades = load<f64>(at + RARE_LENGTH_DECADES);
+    if (!wholeMessage && lengthDecades > 0) lengthDecades = lengthEvidence(GLOBAL_FIELD, start, end);
     if (!wholeMessage && !syntax && lengthDecades == 0) continue;
     const hash = load<u32>(at + RARE_FIELD);
     field = hash;
@@ -693,7 +696,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     }
     if (lengthDecades > 0) {
       total += lengthDecades;
-      if (task == EXPLAIN) explainEvidence(EVIDENCE_LENGTH, lengthDecades, 0, <f64>(end - start), 0);
+      if (task == EXPLAIN) explainEvidence(EVIDENCE_LENGTH, lengthDecades, 0, <f64>decodedLength(start, end), 0);
       if (found == 0 && lengthDecades * 2 >= total - before) evidence = EVIDENCE_LENGTH;
     }
     if (total - before > reasonDecades) {
@@ -754,7 +757,7 @@ function learnValue(token: Token): u32 {
   if (token.valueType != TOKEN_PLAIN) return 0;
   const valueStart = token.valueStart;
   const length = <i32>(token.valueEnd - valueStart);
-  const bucket = lengthBucket(length);
+  const bucket = lengthBucket(length >= LENGTH_FLOOR ? decodedLength(valueStart, token.valueEnd) : length);
   bump(locateValue(field ^ LENGTH_SEED, bucket));
   bump(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket));
   if (!isToken(token, length)) return 0;
@@ -776,16 +779,42 @@ function learnValue(token: Token): u32 {
   return (kindOfPair(hash) & KIND_ENUMERATION) != 0 && located(locateValue(hash ^ VALUE_SEED, value)) == 0;
 }
 
-/** Decades of evidence in a value `length` bytes long: LENGTH_DECADES a doubling past the first beyond the field's longest values. */
-function lengthEvidence(hash: u32, length: i32): f64 {
-  let bucket = lengthBucket(length);
+/**
+ * Decades of evidence in the value [start, end), l bytes long percent-decoded, past the longest
+ * power of two its field held: Cantelli's bound P(X >= l) <= s2 / (s2 + (l - m)^2), with the mean m
+ * and variance s2 of the field's lengths read from their powers of two (each spread evenly over its
+ * range), is log10(1 + (l - m)^2 / s2).
+ */
+// @ts-ignore: decorator
+@inline function lengthEvidence(hash: u32, start: usize, end: usize): f64 {
+  // Inline, as most values are of a length their field held: one probe.
+  return located(locateValue(hash ^ LENGTH_SEED, lengthBucket(<i32>(end - start)))) != 0 ? 0 : lengthBeyond(hash, start, end);
+}
+
+/** lengthEvidence for a value longer, as written, than its field's values. */
+function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
+  // Not as written: an escape is one byte, so encoding a value does not make it long.
+  const length = decodedLength(start, end);
+  const bucket = lengthBucket(length);
   if (located(locateValue(hash ^ LENGTH_SEED, bucket)) != 0) return 0;
-  const longest = bucket;
-  while (bucket > 1) {
-    bucket--;
-    if (located(locateValue(hash ^ LENGTH_SEED, bucket)) != 0) return <f64>(longest - bucket - 1) * LENGTH_DECADES;
+  let n: f64 = 0;
+  let sum: f64 = 0;
+  let squares: f64 = 0;
+  for (let b: u32 = 0; b < bucket; b++) {
+    const count = <f64>located(locateValue(hash ^ LENGTH_SEED, b));
+    if (count == 0) continue;
+    const low: f64 = b > 0 ? <f64>(1 << (b - 1)) : 0;
+    const width: f64 = b > 0 ? low : 1; // [2^(b-1), 2^b - 1]
+    const mean = low + (width - 1) / 2;
+    n += count;
+    sum += count * mean;
+    squares += count * (mean * mean + (width * width - 1) / 12);
   }
-  return 0; // no lengths counted: a field of the back-off's, or a model without them
+  if (n == 0) return 0; // no lengths counted: a field of the back-off's, or a model without them
+  const mean = sum / n;
+  const variance = max<f64>(squares / n - mean * mean, 1);
+  const excess = <f64>length - mean;
+  return Math.log10(1 + excess * excess / variance);
 }
 
 /** What a field never seen is worth, worked out from the sketch on first asking and kept while it lasts. */
@@ -912,6 +941,17 @@ function percentDecoded(p: usize, end: usize): u32 {
   return b | (3 << 8);
 }
 
+/** How many bytes [start, end) holds percent-decoded (training counts a value of LENGTH_FLOOR bytes or more so). */
+function decodedLength(start: usize, end: usize): i32 {
+  let n = 0;
+  let p = start;
+  while (p < end) {
+    p += load<u8>(p) == 0x25 ? <usize>(percentDecoded(p, end) >> 8) : 1;
+    n++;
+  }
+  return n;
+}
+
 // @ts-ignore: decorator
 @inline function isKeyPunctuation(b: u32): bool {
   return b == 0x5f || b == 0x2e || b == 0x2d || b == 0x5b || b == 0x5d; // _ . - [ ]
@@ -998,6 +1038,7 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
         // key=value: the value starts afresh after the '=', or after a '"' that opens it.
         named = true;
         keyHash = fnv1a(tokenStart, <i32>(p - tokenStart));
+        token.keyEnd = p;
         inKey = false;
         p++;
         if (p < end && load<u8>(p) == QUOTE) {

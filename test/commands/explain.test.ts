@@ -56,7 +56,7 @@ describe("tarkin explain", () => {
     const foreignAttack = JSON.parse(ok(await run(["explain", `${foreign} user=admin'--`, "--wasm", "shop.wasm", "--json"])).stdout);
     expect(foreignAttack.surprise.covered).toBe(false);
     expect(foreignAttack.anomaly).toBe(true);
-    expect(ok(await run(["explain", attack, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +id= +\+\d+\.\d\d decades +sql syntax, 39 bytes, far longer than its values, '\^0'' 0\/300/m);
+    expect(ok(await run(["explain", attack, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +id= +\+\d+\.\d\d decades +sql syntax, 37 bytes, far longer than its values, '\^0'' 0\/300/m);
   });
 
   it("takes settings for the embedded default, and a packed module with --wasm", async () => {

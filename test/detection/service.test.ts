@@ -26,13 +26,13 @@ const TODAY: Record<string, number> = {
   sqli: 1,
   xss: 1,
   traversal: 1,
-  command: 0.967,
+  command: 0.975,
   scanner: 1,
   lookup: 1,
   ssrf: 1,
   "credential-stuffing": 1,
-  "long-value": 0.058,
-  "all attacks": 0.893,
+  "long-value": 0.758,
+  "all attacks": 0.970,
   "all normal": 0.0038,
 };
 const MARGIN = { attack: 0.03, normal: 0.001 };
@@ -79,9 +79,10 @@ describe("another application's logfmt log (issue 24)", () => {
       console.log(`another application's logfmt log, seeds ${SEEDS.join(", ")}: ${logs.map((l) => `${l.training.length} training, ${l.eval.length} eval lines`).join("; ")}\n${classTable(rows)}`);
     });
 
-    it(`meets the issue's goal for false alarms (at most ${pct(GOAL.falseAlarms)}); prints the recall beside its goal (${pct(GOAL.recall)})`, () => {
+    it(`meets the issue's goals: at least ${pct(GOAL.recall)} of the attacks found, at most ${pct(GOAL.falseAlarms)} false alarms`, () => {
       const find = (cls: string) => rows.find((r) => r.cls === cls)!;
       console.log(`all attacks: ${pct(share(find("all attacks")))} found (goal ${pct(GOAL.recall)}); all normal: ${pct(share(find("all normal")))} flagged (goal at most ${pct(GOAL.falseAlarms)})`);
+      expect(share(find("all attacks"))).toBeGreaterThanOrEqual(GOAL.recall);
       expect(share(find("all normal"))).toBeLessThanOrEqual(GOAL.falseAlarms);
     });
 

@@ -146,6 +146,28 @@ describe("training and scoring", () => {
     expect(reason("gopher://10.0.0.5:25/_HELO")).toBe("webhook_url: rare shape");
   });
 
+  it("a value far longer than its field's is an alert, named by its key, its length read decoded", () => {
+    const logfmt = (agent: string, query: string) => `level=INFO msg=request path=/api/v2/products query="${query}" user_agent="${agent}" status=200`;
+    const agents = ["Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", "curl/8.5.0", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Mobile/15E148"];
+    const trainer = packedTarkin();
+    for (let i = 0; i < 600; i++) trainer.train(logfmt(agents[i % 3], `search=${["shoes", "red dress", "lamp"][i % 3]}&page=${i % 7}`));
+    const model = trainer.model();
+    const filter = new FluentBitFilter(packModule(coreWasm(), { model, lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
+    const verdict = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
+    // Agents of 10 to 72 bytes: 10,000 is 230 deviations out (Cantelli: 1 in 50,000); 3,000, 70 (1 in 5,000) is not enough alone.
+    const long = verdict(logfmt(`Mozilla/5.0 ${"A".repeat(10_000)}`, "search=lamp&page=1"));
+    expect(long.tarkin_anomaly).toBe(true);
+    expect(long.tarkin_reason).toBe("user_agent: far longer than its values");
+    const longish = verdict(logfmt(`Mozilla/5.0 ${"A".repeat(3000)}`, "search=lamp&page=1"));
+    expect([longish.tarkin_anomaly, longish.tarkin_reason]).toEqual([false, "user_agent: far longer than its values"]);
+    // Percent-encoded, a value is as long as it reads: 120 bytes as written are the 40 of 20 é.
+    const t = packedTarkin({ model });
+    const lengthEvidence = (query: string) => t.explainFields(logfmt(agents[0], query)).fields.find((f) => f.evidence === "length")?.decades;
+    expect(lengthEvidence(`search=${"%C3%A9".repeat(20)}&page=1`)).toBeGreaterThan(0);
+    expect(lengthEvidence(`search=${"%C3%A9".repeat(20)}&page=1`)).toBe(lengthEvidence(`search=${"é".repeat(20)}&page=1`));
+    expect(verdict(logfmt(agents[0], `search=${"A".repeat(10_000)}&page=1`)).tarkin_reason).toBe("query: far longer than its values");
+  });
+
   it("the gate's state carries across records and a repeated outlier stops being infrequent", () => {
     const t = trained("default", 2);
     for (const line of TRAINING) t.score(line);
