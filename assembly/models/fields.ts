@@ -957,6 +957,34 @@ function decodedLength(start: usize, end: usize): i32 {
   return b == 0x5f || b == 0x2e || b == 0x2d || b == 0x5b || b == 0x5d; // _ . - [ ]
 }
 
+/**
+ * Whether [from, to), letters and digits mixed, is a hex run: 8 hex digits or more (a build's hash
+ * in a file name, a pod's in its name), which varies as no word does and reads as one symbol.
+ */
+function isHexRun(from: usize, to: usize): bool {
+  if (to - from < 8) return false;
+  for (let p = from; p < to; p++) if (!isHex(<u32>load<u8>(p))) return false;
+  return true;
+}
+
+/** isHexRun, for a run of letters and digits that may not mix them. */
+function isMixedHexRun(from: usize, to: usize): bool {
+  if (!isHexRun(from, to)) return false;
+  let digits = 0;
+  for (let p = from; p < to; p++) if (<u32>load<u8>(p) <= 0x39) digits++;
+  return digits > 0 && digits < <i32>(to - from);
+}
+
+/** Where the run of ASCII letters and digits from p ends. */
+function alphanumericEnd(p: usize, end: usize): usize {
+  while (p < end) {
+    const s = shapeOf(<u32>load<u8>(p));
+    if ((s != LETTER && s != DIGIT) || load<u8>(p) >= 0x80) break;
+    p++;
+  }
+  return p;
+}
+
 /** Whether an apostrophe at p, after a letter, stands inside a word (O'Brien, l'été): a letter follows. */
 // @ts-ignore: decorator
 @inline function inWord(p: usize, end: usize): bool {
@@ -990,11 +1018,22 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
   let seen: u32 = 0; // the MARK_ bits of its punctuation
   let digits = false;
   let stop = end; // where the value ends: the token's end, or a closing quote
+  // Where the run of letters and digits being read started, the shape before it, and whether it
+  // mixes the two: a hex run (a build's hash in a file name) is one symbol, isHexRun. A run that
+  // a decoded byte interrupts spans a '%' (no hex digit) and is none.
+  let runFrom = p;
+  let runShape: u32 = 0;
+  let mixed = false;
   while (p < end) {
     let b = <u32>load<u8>(p);
     let s = kindOf(b);
     if (s == LETTER) {
       const from = p;
+      if (last == DIGIT) mixed = true;
+      else {
+        runFrom = from;
+        runShape = shape;
+      }
       do {
         word = fnv1aStep(word, b | 0x20);
         p++;
@@ -1013,6 +1052,11 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
     }
     if (s == DIGIT) {
       const from = p;
+      if (last == LETTER) mixed = true;
+      else {
+        runFrom = from;
+        runShape = shape;
+      }
       do p++;
       while (p < end && kindOf(<u32>load<u8>(p)) == DIGIT);
       others++;
@@ -1022,6 +1066,13 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
         last = DIGIT;
       }
       continue;
+    }
+    if (mixed) {
+      if (isHexRun(runFrom, p)) {
+        shape = fnv1aStep(runShape, TOKEN_HEX);
+        last = TOKEN_HEX;
+      }
+      mixed = false;
     }
     if (s == SPLIT) {
       if (!quoted) break;
@@ -1092,6 +1143,7 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
     if (s != DIGIT || last != DIGIT) shape = fnv1aStep(shape, s);
     last = s;
   }
+  if (mixed && isHexRun(runFrom, p)) shape = fnv1aStep(runShape, TOKEN_HEX);
   if (!quoted) stop = p;
   let type = TOKEN_PLAIN;
   if (shape == ipv4Shape) type = TOKEN_ADDRESS;
@@ -1179,6 +1231,17 @@ function readGrams(start: usize, end: usize, type: u32, decades: f64): f64 {
   let p = start;
   while (p < end) {
     let b = <u32>load<u8>(p);
+    if (last != LETTER && last != DIGIT && b < 0x80 && (shapeOf(b) == LETTER || shapeOf(b) == DIGIT)) {
+      // A hex run is one symbol, as readToken's whole shape has it.
+      const runEnd = alphanumericEnd(p, end);
+      if (isMixedHexRun(p, runEnd)) {
+        trigram = ((trigram << 8) | TOKEN_HEX) & 0xffffff;
+        decades = gram(trigram, decades);
+        last = TOKEN_HEX;
+        p = runEnd;
+        continue;
+      }
+    }
     if (b == 0x25) {
       const decoded = percentDecoded(p, end);
       b = decoded & 0xff;

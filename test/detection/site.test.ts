@@ -20,17 +20,17 @@ const SEEDS = [1, 2, 3];
 // above (normal) its figure by MARGIN or one line, whichever is more. Raise a figure when detection
 // improves.
 const TODAY: Record<string, number> = {
-  sqli: 0.983,
+  sqli: 0.989,
   xss: 1,
   traversal: 1,
   command: 0.994,
-  scanner: 0.944,
-  lookup: 0.994,
+  scanner: 0.95,
+  lookup: 1,
   ssrf: 0.906,
   "unknown-parameter": 1,
   encoded: 1,
-  "all attacks": 0.98,
-  "all normal": 0.0011,
+  "all attacks": 0.982,
+  "all normal": 0.0001,
 };
 const MARGIN = { attack: 0.03, normal: 0.002 };
 const GOAL = { recall: 0.95, falseAlarms: 0.01 };

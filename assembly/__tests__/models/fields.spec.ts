@@ -185,6 +185,14 @@ describe("values read as a user reads them", () => {
     expect(decades("client=2001:db8:0:0:0:0:2:1 session=550e8400-e29b-41d4-a716-446655440000")).toBe(0);
   });
 
+  it("a hex run inside a value (a build's hash in a file name) is one symbol, whatever its letters and digits", () => {
+    for (let i = 0; i < 1000; i++) learn("method=GET path=/assets/app.3f9a12bc.js status=200 pod=web-77c0e1d4-x2x4z agent=curl");
+    // The next deploy's: other hashes, their letters and digits elsewhere (1.5 decades when read letter by letter).
+    expect(decades("method=GET path=/assets/app.aa1c99dc.js status=200 pod=web-0f9e88d7c6-x2x4z agent=curl")).toBe(0);
+    // A run that mixes other letters in is no hex: its shape counts.
+    expect(decades("method=GET path=/assets/app.zz1c99dc.js status=200 pod=web-77c0e1d4-x2x4z agent=curl")).toBeGreaterThan(0);
+  });
+
   it("letters are letters in any script, and an apostrophe inside a word is part of it", () => {
     for (let i = 0; i < 1000; i++) learn("name=" + word(i) + " city=bilbao");
     expect(decades("name=Müller city=bilbao")).toBe(0);
