@@ -5,7 +5,7 @@
 import { polarity_scores, PolarityScores } from "../sentiment/vader";
 import { surprise, Gate } from "../models/surprise";
 import { fieldSurprise, FieldReading } from "../models/fields";
-import { FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
+import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
 import { ShortText } from "../base/text";
 import { originalFear, originalAnomaly, fieldFear, fieldAnomaly } from "./fear";
 
@@ -133,8 +133,9 @@ export class FieldScorer extends Scorer {
     if (kind == FIELD_AFTER) out.ascii("after ");
     else if (kind == FIELD_PATH) out.ascii("in path ");
     else if (kind == FIELD_SCHEME) out.ascii("scheme of ");
-    if (kind != FIELD_FIRST) out.text(nameStart, nameEnd - nameStart, NAME_LIMIT);
-    else out.ascii("first token");
+    if (kind == FIELD_FIRST) out.ascii("first token");
+    else if (kind == FIELD_AFTER_QUOTED) out.ascii("after a quoted value");
+    else out.text(nameStart, nameEnd - nameStart, NAME_LIMIT);
     out.ascii(": ");
     if (syntax != 0) {
       let first = true;

@@ -51,7 +51,7 @@ import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
-  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS,
+  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED,
 } from "../base/layouts";
 
 /** Attack syntax in a value of a rare shape counts as this many decades (syntax.ts): alone, a very unusual message. */
@@ -511,7 +511,9 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           const nameStart = named ? tokenStart : pairNew ? pairStart : previousStart;
           const nameEnd = named ? token.keyEnd : previousEnd;
           const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence;
-          noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, kind);
+          // A quoted value before it (its closing quote ends the name) is no name a user would give.
+          const shownKind = kind == FIELD_AFTER && load<u8>(nameEnd - 1) == QUOTE ? FIELD_AFTER_QUOTED : kind;
+          noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, shownKind);
           rareValues++;
         }
       }

@@ -146,6 +146,17 @@ describe("training and scoring", () => {
     expect(reason("gopher://10.0.0.5:25/_HELO")).toBe("webhook_url: rare shape");
   });
 
+  it("names the field after a quoted value as such, not by the value (the user agent after a referer)", () => {
+    const combined = (path: string, referer: string, agent: string) => `203.0.113.7 - - [05/Mar/2024:10:00:00 +0100] "GET ${path} HTTP/1.1" 200 5120 "${referer}" "${agent}"`;
+    const trainer = packedTarkin();
+    for (let i = 0; i < 600; i++) trainer.train(combined(["/", "/news", "/about"][i % 3], `https://example.org/${["", "news", "about"][(i + 1) % 3]}`, ["Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0", "curl/8.5.0"][i % 2]));
+    const model = trainer.model();
+    const filter = new FluentBitFilter(packModule(coreWasm(), { model, lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
+    const verdict = JSON.parse(filter.filter(JSON.stringify({ log: combined("/news", "https://example.org/", "<script>alert(1)</script>") }))!);
+    expect([verdict.tarkin_anomaly, verdict.tarkin_reason]).toEqual([true, "after a quoted value: html/script syntax"]);
+    expect(packedTarkin({ model }).explainFields(combined("/news", "https://example.org/", "<script>alert(1)</script>")).fields[0].field).toBe("after a quoted value");
+  });
+
   it("a value far longer than its field's is an alert, named by its key, its length read decoded", () => {
     const logfmt = (agent: string, query: string) => `level=INFO msg=request path=/api/v2/products query="${query}" user_agent="${agent}" status=200`;
     const agents = ["Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", "curl/8.5.0", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Mobile/15E148"];

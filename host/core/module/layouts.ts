@@ -124,7 +124,7 @@ export const EXPLAIN_UNSEEN = 0xffffffff;
 // explain_fields: per rare trigram of a field.
 export const EXPLAIN_GRAM_NAME_START = 0; // u32, offsets into the message: a named field's key, or the token the field comes after
 export const EXPLAIN_GRAM_NAME_END = 4; // u32
-export const EXPLAIN_GRAM_KIND = 8; // u32: FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH or FIELD_SCHEME
+export const EXPLAIN_GRAM_KIND = 8; // u32: FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME or FIELD_AFTER_QUOTED
 export const EXPLAIN_GRAM_TRIGRAM = 12; // u32, three shape symbols, the first in the high byte
 export const EXPLAIN_GRAM_COUNT = 16; // f64
 export const EXPLAIN_GRAM_VALUES = 24; // f64, the field's values in training
@@ -146,6 +146,7 @@ export const FIELD_AFTER = 1; // after a token
 export const FIELD_FIRST = 2; // the message's first token
 export const FIELD_PATH = 3; // the names under a directory of a path
 export const FIELD_SCHEME = 4; // the schemes of a field's URLs
+export const FIELD_AFTER_QUOTED = 5; // after a quoted value (a referer, a message: no name to show)
 // Typed values, one shape symbol each in a trigram (below the symbols of bytes).
 export const TOKEN_PLAIN = 0;
 export const TOKEN_ADDRESS = 0x04; // an IPv4 or IPv6 address
