@@ -399,8 +399,20 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let wordBefore: u32 = 0;
   let pairStart = start;
   let inRequestLine = false;
+  // A JSON member's key ("user": ...), which names the value after it as key=value does (0: none),
+  // and whether the message has had one: its ',' '{' '}' '[' ']' then separate values.
+  let jsonKeyStart: usize = 0;
+  let jsonKeyEnd: usize = 0;
+  let inJson = start < end && load<u8>(start) == 0x7b; // a JSON object: its '{' is no value
   let p = start;
   while (p < end) {
+    if (inJson) {
+      while (p < end && isJsonStructure(<u32>load<u8>(p))) {
+        // A key whose value is an object or an array names nothing: their members have keys of their own.
+        if (load<u8>(p) != 0x20) jsonKeyEnd = 0;
+        p++;
+      }
+    }
     // A quoted string is one value (a referer, a user agent, a JSON string), but for a request
     // line, whose method, path, parameters and protocol are fields of their own.
     let quote = false;
@@ -417,8 +429,25 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       }
     }
     if (p >= end && !quote) break;
-    const tokenStart = p;
-    p = readToken(p, end, quote, token);
+    let tokenStart = p;
+    if (inJson || quote) {
+      // A JSON member's number, true, false or null ends at the ',' or '}' after it.
+      p = readToken(p, jsonKeyEnd != 0 && !quote ? jsonScalarEnd(p, end) : end, quote, token);
+      if (quote && p < end && load<u8>(p) == COLON && load<u8>(p - 1) == QUOTE) {
+        jsonKeyStart = token.valueStart;
+        jsonKeyEnd = token.valueEnd;
+        inJson = true;
+        p++;
+        continue;
+      }
+      if (jsonKeyEnd != 0) {
+        token.named = true;
+        token.keyHash = fnv1a(jsonKeyStart, <i32>(jsonKeyEnd - jsonKeyStart));
+        token.keyEnd = jsonKeyEnd;
+        tokenStart = jsonKeyStart;
+        jsonKeyEnd = 0;
+      }
+    } else p = readToken(p, end, false, token);
     // Read more than once a token: into locals, as each field read costs an interpreter a load.
     const named = token.named;
     const valueStart = token.valueStart;
@@ -975,6 +1004,18 @@ function isMixedHexRun(from: usize, to: usize): bool {
   let digits = 0;
   for (let p = from; p < to; p++) if (<u32>load<u8>(p) <= 0x39) digits++;
   return digits > 0 && digits < <i32>(to - from);
+}
+
+/** Whether b separates JSON values: , { } [ ] or a space. */
+// @ts-ignore: decorator
+@inline function isJsonStructure(b: u32): bool {
+  return b == 0x2c || b == 0x20 || (b | 0x20) == 0x7b || (b | 0x20) == 0x7d; // , space { [ } ]
+}
+
+/** Where a JSON member's scalar value from p ends: at a ',', '}', ']' or space. */
+function jsonScalarEnd(p: usize, end: usize): usize {
+  while (p < end && !isJsonStructure(<u32>load<u8>(p))) p++;
+  return p;
 }
 
 /** Where the run of ASCII letters and digits from p ends. */

@@ -238,5 +238,23 @@ export function serviceLog(seed: number, trainLines = 10_000, evalLines = 10_000
   return { training, eval: mixIn(evalDay, attacks) };
 }
 
+/**
+ * The same log as slog's JSONHandler writes it: one JSON object a line, the logfmt line's keys in
+ * order, integers as numbers, every other value a string.
+ */
+export function asJsonLines(log: ServiceLog): ServiceLog {
+  const json = (x: ServiceRecord): ServiceRecord => ({ ...x, line: jsonLine(x.line) });
+  return { training: log.training.map(json), eval: log.eval.map(json) };
+}
+
+function jsonLine(line: string): string {
+  const object: Record<string, string | number> = {};
+  for (const [, key, quoted, plain] of line.matchAll(/([a-z_]+)=(?:("(?:[^"\\]|\\.)*")|(\S*))/g)) {
+    const value: string = quoted !== undefined ? JSON.parse(quoted) : plain;
+    object[key] = /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+  }
+  return JSON.stringify(object);
+}
+
 /** Writes service_clean.log, service.log and service.labels into `dir` for `tarkin eval`. */
 export const writeService = (dir: string, log: ServiceLog) => writeLabelled(dir, "service", log);

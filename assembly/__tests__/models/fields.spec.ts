@@ -178,6 +178,14 @@ describe("values read as a user reads them", () => {
     expect(decades("level=info msg=\"user 7 logged in\" q=\"say \\\"1\\\" or \\\"1\\\"=\\\"1\\\"\"")).toBeGreaterThan(0);
   });
 
+  it("JSON: a member's key names its value as key=value does, in any order", () => {
+    const people = ["alice", "bob", "carol", "dave"];
+    for (let i = 0; i < 1000; i++) learn("user=" + people[i % 4] + " action=login status=" + (200 + (i % 3)).toString());
+    expect(decades('{"status":201,"user":"carol","action":"login"}')).toBe(0);
+    expect(decades('{"user": "mallory", "action": "login", "status": 200}')).toBe(NEW_VALUE_DECADES);
+    expect(decades('{"action":"login","user":"carol\' or 1=1--","status":200}')).toBeGreaterThanOrEqual(SYNTAX_DECADES);
+  });
+
   it("addresses and ids are typed: an IPv6 client is no news where IPv4 ones were", () => {
     for (let i = 0; i < 1000; i++) learn("client=10.0." + (i % 200).toString() + "." + (i % 250).toString() + " session=" + (0x10000000 + i * 7919).toString(16) + "a");
     expect(decades("client=2a0c:5a80::5b09 session=deadbeef00")).toBe(0);
