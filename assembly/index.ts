@@ -319,7 +319,9 @@ export function explain_count(): i32 {
 /** Sentiment with a trace of every word (layouts.ts TRACE_WORD); explain_count() says how many. */
 export function explain_words(length: i32): usize {
   ensurePack();
-  polarity_scores(inputBuffer.at, inputBuffer.at + length, sentimentScores, explainedWords);
+  // The text the pack's scorer reads (a JSON object's values, in place: the trace's offsets are the message's).
+  const text = settings.scorer.textOf(inputBuffer.at, inputBuffer.at + length);
+  polarity_scores(text, text + length, sentimentScores, explainedWords);
   writeSentiment(sentimentScores);
   store<f64>(results + RESULT_EMPHASIS, sentimentScores.amplifier);
   handed.explainedCount = explainedWords.count;

@@ -3,6 +3,7 @@
 // settings; the per-record path then asks that one, with no mode to test. Each fills a Verdict its
 // caller owns; its decision is fear.ts's rule of its own.
 import { polarity_scores, PolarityScores } from "../sentiment/vader";
+import { sentimentText } from "../sentiment/text";
 import { surprise, Gate } from "../models/surprise";
 import { fieldSurprise, FieldReading } from "../models/fields";
 import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD } from "../base/layouts";
@@ -33,8 +34,14 @@ export abstract class Scorer {
 
   /** Scores a message (UTF-8) into `verdict`: sentiment, surprise, the gate (its state carries on), fear, decision. */
   score(start: usize, end: usize, verdict: Verdict): void {
-    polarity_scores(start, end, verdict.sentiment);
+    const text = this.textOf(start, end);
+    polarity_scores(text, text + (end - start), verdict.sentiment);
     this.judge(start, end, verdict);
+  }
+
+  /** Where the text the sentiment reads of the message [start, end) starts; it is as long as the message. The original algorithm reads the message as written. */
+  textOf(start: usize, end: usize): usize {
+    return start;
   }
 
   /** After the sentiment: the surprise, the gate, fear and the decision. */
@@ -88,6 +95,11 @@ export class FieldScorer extends Scorer {
 
   constructor() {
     super(false);
+  }
+
+  /** A JSON object's string values, in place (sentiment/text.ts). */
+  textOf(start: usize, end: usize): usize {
+    return sentimentText(start, end);
   }
 
   protected judge(start: usize, end: usize, verdict: Verdict): void {

@@ -367,7 +367,7 @@ class Token {
   /** The key it gives the field after it, and whether that key is a word. */
   nextKey: u32 = 0;
   nextKeyIsWord: bool = false;
-  /** Whether its value may be a URL: key=value, the value opening with a letter and holding a ':'. */
+  /** Whether its value may be a URL, where a key names it (key=value, a JSON member): opening with a letter and holding a ':'. */
   url: bool = false;
 }
 /** readFields' token, reused: no allocation per record. */
@@ -469,7 +469,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         if (value != 0) countValue(pair, value);
       }
       if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, own, 0);
-      if (token.url && !token.freeText) {
+      if (named && token.url && !token.freeText) {
         const scheme = schemeOf(valueStart, valueEnd);
         if (scheme != 0) {
           bump(locate(own ^ SCHEME_SEED, 0));
@@ -524,7 +524,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (counts && ownValues == 0 && (previousWordIn == 0 || (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)) evidence |= RARE_NEW_FIELD;
       if (rareValue) previousRare = true;
       // A URL whose scheme its field never held (file:, gopher: where webhooks are https:).
-      if (token.url && counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY) {
+      if (named && token.url && counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY) {
         const scheme = schemeOf(valueStart, valueEnd);
         const schemes = own ^ SCHEME_SEED;
         if (scheme != 0 && neverHeld(schemes, scheme)) {
@@ -1206,7 +1206,7 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
   token.digits = digits;
   token.nextKey = isWord ? word : ~shape;
   token.nextKeyIsWord = isWord;
-  token.url = named && (seen & MARK_COLON) != 0 && valueStart < stop && shapeOf(<u32>load<u8>(valueStart)) == LETTER;
+  token.url = (seen & MARK_COLON) != 0 && valueStart < stop && shapeOf(<u32>load<u8>(valueStart)) == LETTER;
   return p;
 }
 

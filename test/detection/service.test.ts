@@ -35,9 +35,7 @@ const TODAY: Record<string, number> = {
   "all attacks": 0.970,
   "all normal": 0.0038,
 };
-// The same for the JSON lines (asJsonLines). VADER reads a JSON object as written, with no space
-// between its members: `"msg":"login failed","user":...` holds no word of its lexicon, so the users'
-// failed logins, and credential stuffing, read neutral.
+// The same for the JSON lines (asJsonLines).
 const TODAY_JSON: Record<string, number> = {
   sqli: 1,
   xss: 1,
@@ -45,11 +43,11 @@ const TODAY_JSON: Record<string, number> = {
   command: 1,
   scanner: 1,
   lookup: 1,
-  ssrf: 0.842,
-  "credential-stuffing": 0.508,
-  "long-value": 0.758,
-  "all attacks": 0.901,
-  "all normal": 0,
+  ssrf: 1,
+  "credential-stuffing": 1,
+  "long-value": 0.792,
+  "all attacks": 0.977,
+  "all normal": 0.0037,
 };
 const MARGIN = { attack: 0.03, normal: 0.001 };
 const GOAL = { recall: 0.97, falseAlarms: 0.005 };
@@ -107,7 +105,8 @@ describe("another application's logfmt log (issue 24)", () => {
     });
   });
 
-  // The same days as slog's JSONHandler writes them: "key": value members name their values as key=value does.
+  // The same days as slog's JSONHandler writes them: "key": value members name their values as
+  // key=value does, and the sentiment reads the string values (a JSON object has no spaces).
   describe("as JSON lines, measured with the real module, clean protocol", () => {
     let rows: ClassRow[];
     beforeAll(() => {
@@ -115,9 +114,10 @@ describe("another application's logfmt log (issue 24)", () => {
       console.log(`the same service as JSON lines, seeds ${SEEDS.join(", ")}\n${classTable(rows)}`);
     });
 
-    it(`meets the issue's goal for false alarms (at most ${pct(GOAL.falseAlarms)}); prints the recall beside its goal (${pct(GOAL.recall)})`, () => {
+    it(`meets the issue's goals: at least ${pct(GOAL.recall)} of the attacks found, at most ${pct(GOAL.falseAlarms)} false alarms`, () => {
       const find = (cls: string) => rows.find((r) => r.cls === cls)!;
       console.log(`as JSON lines, all attacks: ${pct(share(find("all attacks")))} found (goal ${pct(GOAL.recall)}); all normal: ${pct(share(find("all normal")))} flagged`);
+      expect(share(find("all attacks"))).toBeGreaterThanOrEqual(GOAL.recall);
       expect(share(find("all normal"))).toBeLessThanOrEqual(GOAL.falseAlarms);
     });
 

@@ -7,6 +7,7 @@ import { dataSegments } from "../../host/core/module/wasm.js";
 import { parseLexicon, overlay } from "../../host/core/module/lexicon.js";
 import { ModuleDriver } from "../../host/core/module/driver.js";
 import { FluentBitFilter } from "../../host/core/module/harness.js";
+import { packContents } from "../../host/core/module/filter-module.js";
 
 const TRAINING = [
   "Accepted password for alice from 10.0.0.5 port 52113 ssh2",
@@ -144,6 +145,22 @@ describe("training and scoring", () => {
     // Shaped as the field's URLs, only the scheme is new; the reason names what weighs most.
     expect(reason(`http://${hosts[0]}/1f3a7`)).toBe("scheme of webhook_url: a value it never held");
     expect(reason("gopher://10.0.0.5:25/_HELO")).toBe("webhook_url: rare shape");
+  });
+
+  it("reads a JSON object's string values for sentiment, where they lie: its failed login is security evidence", () => {
+    const json = (msg: string, user: string) => JSON.stringify({ time: "2024-03-12T10:00:00Z", level: "INFO", msg, user, status: 200 });
+    const trainer = packedTarkin();
+    for (let i = 0; i < 600; i++) trainer.train(json(["login ok", "cart updated", "order placed"][i % 3], ["alice", "bob", "carol"][i % 3]));
+    // Packed as tarkin pack does: with the access words (login) and the operations' failures (failed).
+    const tarkin = ModuleDriver.fromBytes(packModule(coreWasm(), packContents(trainer.model(), DEFAULT_SETTINGS)));
+    const failed = json("login failed", "bob");
+    const verdict = tarkin.score(failed);
+    expect([verdict.anomaly, verdict.securityNegative]).toEqual([true, true]);
+    expect(verdict.compound).toBeLessThan(0);
+    // explain names the words from the message itself.
+    expect(tarkin.explainSentiment(failed).words.map((w) => w.word)).toEqual(["2024-03-12T10:00:00Z", "INFO", "login", "failed", "bob"]);
+    // VADER itself reads text as written (the reference's parity): the JSON holds no word of its lexicon.
+    expect(tarkin.sentiment(failed).compound).toBe(0);
   });
 
   it("names the field after a quoted value as such, not by the value (the user agent after a referer)", () => {
