@@ -2,7 +2,8 @@
 // (1,000,000 in test/module/hostile.property.volume.test.ts, 40,000 in test/module/hostile.property.test.ts on
 // every change), in seeded batches (one FluentBitFilter per batch, reused across its records as
 // Fluent Bit keeps one instance per filter), through both event formats. The records mix valid JSON
-// objects (a string message of arbitrary Unicode: emoji, controls, lone surrogates), arbitrary bytes,
+// objects (a string message of arbitrary Unicode: emoji, controls, lone surrogates; or a JSON object,
+// whole or cut anywhere), arbitrary bytes,
 // JSON with random mutations (byte flips, truncation, inserted garbage), msgpack maps and their
 // mutations. Properties, for every record:
 // - never null: no trap, never lost;
@@ -260,6 +261,11 @@ const logString = fc.oneof(
   fc.string({ unit: "binary", maxLength: 60 }),
   fc.string({ unit: fc.oneof(controls, emoji, loneSurrogate, fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 1 })), maxLength: 30 }),
   fc.array(words, { maxLength: 16 }).map((w) => w.join(" ")),
+  // A JSON object as a message, whole or cut anywhere (its keys name fields, its strings are read for sentiment).
+  fc.tuple(fc.dictionary(fc.oneof(fc.string({ maxLength: 6 }), words), fc.oneof(fc.string({ unit: "grapheme", maxLength: 20 }), fc.array(words, { maxLength: 4 }).map((w) => w.join(" ")), fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 5 }), fc.nat()).map(([o, cut]) => {
+    const json = JSON.stringify(o);
+    return cut % 3 === 0 ? json.slice(0, cut % (json.length + 1)) : json;
+  }),
 );
 const key = fc.oneof(
   { arbitrary: fc.string({ maxLength: 8 }), weight: 4 },
