@@ -33,19 +33,10 @@ export abstract class Scorer {
   constructor(readonly everyDigit: bool) {}
 
   /** Scores a message (UTF-8) into `verdict`: sentiment, surprise, the gate (its state carries on), fear, decision. */
-  score(start: usize, end: usize, verdict: Verdict): void {
-    const text = this.textOf(start, end);
-    polarity_scores(text, text + (end - start), verdict.sentiment);
-    this.judge(start, end, verdict);
-  }
+  abstract score(start: usize, end: usize, verdict: Verdict): void;
 
-  /** Where the text the sentiment reads of the message [start, end) starts; it is as long as the message. The original algorithm reads the message as written. */
-  textOf(start: usize, end: usize): usize {
-    return start;
-  }
-
-  /** After the sentiment: the surprise, the gate, fear and the decision. */
-  protected abstract judge(start: usize, end: usize, verdict: Verdict): void;
+  /** Where the text the sentiment reads of the message [start, end) starts (as long as the message), for explain. */
+  abstract textOf(start: usize, end: usize): usize;
 
   /** The surprise the next message must exceed to pass the gate (Infinity: none can pass yet). */
   abstract gateThreshold(): f64;
@@ -60,7 +51,8 @@ export class OriginalScorer extends Scorer {
     super(true);
   }
 
-  protected judge(start: usize, end: usize, verdict: Verdict): void {
+  score(start: usize, end: usize, verdict: Verdict): void {
+    polarity_scores(start, end, verdict.sentiment);
     const value = surprise(start, end);
     const compound = verdict.sentiment.compound;
     const infrequent = this.gate.passes(value, this.gate.originalThreshold());
@@ -70,6 +62,11 @@ export class OriginalScorer extends Scorer {
     verdict.infrequent = infrequent;
     verdict.fear = fear;
     verdict.anomaly = originalAnomaly(infrequent, compound, fear, this.minimumFear);
+  }
+
+  /** The original algorithm reads the message as written. */
+  textOf(start: usize, end: usize): usize {
+    return start;
   }
 
   gateThreshold(): f64 {
@@ -97,14 +94,18 @@ export class FieldScorer extends Scorer {
     super(false);
   }
 
-  /** A JSON object's string values, in place (sentiment/text.ts). */
+  /** The message as written, but a JSON object's string values in place from its first key (sentiment/text.ts), which reading its fields finds. */
   textOf(start: usize, end: usize): usize {
-    return sentimentText(start, end);
+    fieldSurprise(start, end, this.reading);
+    return sentimentText(start, end, this.reading.jsonFrom);
   }
 
-  protected judge(start: usize, end: usize, verdict: Verdict): void {
+  score(start: usize, end: usize, verdict: Verdict): void {
     const reading = this.reading;
+    // The fields first: where a JSON object's members start is where the sentiment's text changes.
     const value = fieldSurprise(start, end, reading);
+    const text = sentimentText(start, end, reading.jsonFrom);
+    polarity_scores(text, text + (end - start), verdict.sentiment);
     const known = reading.covered();
     const sentiment = verdict.sentiment;
     const infrequent = this.gate.passes(value, this.gate.spreadThreshold(this.gateSpreads));

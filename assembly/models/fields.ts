@@ -313,6 +313,8 @@ export class FieldReading {
   reasonKind: u32 = 0;
   reasonSyntax: u32 = 0;
   reasonEvidence: u32 = 0;
+  /** Where its first JSON member's key opens (its quote), 0 when it has none: the sentiment reads the string values from there (sentiment/text.ts). */
+  jsonFrom: usize = 0;
 
   /** Whether the model knows at least half of the message's fields, shaped as it knows them, or its prefix: a log it was trained on. */
   covered(): bool {
@@ -403,6 +405,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   // and whether the message has had one: its ',' '{' '}' '[' ']' then separate values.
   let jsonKeyStart: usize = 0;
   let jsonKeyEnd: usize = 0;
+  let jsonFrom: usize = 0;
   let inJson = start < end && load<u8>(start) == 0x7b; // a JSON object: its '{' is no value
   let p = start;
   while (p < end) {
@@ -436,6 +439,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (quote && p < end && load<u8>(p) == COLON && load<u8>(p - 1) == QUOTE) {
         jsonKeyStart = token.valueStart;
         jsonKeyEnd = token.valueEnd;
+        if (jsonFrom == 0) jsonFrom = tokenStart - 1;
         inJson = true;
         p++;
         continue;
@@ -560,6 +564,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     previousStart = tokenStart;
     previousEnd = named ? token.keyEnd : p;
   }
+  reading.jsonFrom = jsonFrom;
   reading.countedFields = countedFields;
   reading.knownFields = knownFields;
   reading.knownPrefix = knownPrefix;

@@ -161,6 +161,10 @@ describe("training and scoring", () => {
     expect(tarkin.explainSentiment(failed).words.map((w) => w.word)).toEqual(["2024-03-12T10:00:00Z", "INFO", "login", "failed", "bob"]);
     // VADER itself reads text as written (the reference's parity): the JSON holds no word of its lexicon.
     expect(tarkin.sentiment(failed).compound).toBe(0);
+    // After a syslog prefix, the same: the prefix's words as written, the object's values.
+    const prefixed = `Mar  5 10:00:01 web app[311]: ${failed}`;
+    expect(tarkin.explainSentiment(prefixed).words.map((w) => w.word)).toEqual(["Mar", "10:00:01", "web", "app[311]:", "2024-03-12T10:00:00Z", "INFO", "login", "failed", "bob"]);
+    expect(tarkin.score(prefixed).securityNegative).toBe(true);
   });
 
   it("names the field after a quoted value as such, not by the value (the user agent after a referer)", () => {
