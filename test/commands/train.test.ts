@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { useTestDirectory, dir, runHere as run, ok, fails, write, read, exists, model, learned, linesOf } from "./cli.helpers.js";
+import { MODEL_VERSION } from "../../host/core/module/layouts.js";
 
 useTestDirectory();
 
@@ -14,7 +15,7 @@ describe("tarkin train", () => {
     expect(r.stderr).toContain("3 messages");
     const m = model("m.json");
     expect(m.format).toBe("tarkin-model");
-    expect(m.version).toBe(6);
+    expect(m.version).toBe(MODEL_VERSION);
     expect(m.messages).toBe(3);
     expect(m.characters.map((c) => c.char)).toEqual(["a", "b", "c"]);
     // The field model: per message its one field's value count, two trigrams (^^a, ^a$) and its whole
