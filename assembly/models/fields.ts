@@ -832,7 +832,8 @@ function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
   // Not as written: an escape is one byte, so encoding a value does not make it long.
   const length = decodedLength(start, end);
   const bucket = lengthBucket(length);
-  if (located(locateValue(hash ^ LENGTH_SEED, bucket)) != 0) return 0;
+  // Within its field's lengths (as long as some, or between them), it is no longer than they are.
+  for (let b = bucket; b < 32; b++) if (located(locateValue(hash ^ LENGTH_SEED, b)) != 0) return 0;
   let n: f64 = 0;
   let sum: f64 = 0;
   let squares: f64 = 0;

@@ -245,6 +245,12 @@ describe("whole values", () => {
     const sixteen = decades("user=" + "a".repeat(16) + " action=login") - NEW_VALUE_DECADES;
     expect(sixteen).toBeGreaterThan(0);
     expect(sixteen).toBeLessThan(decades("user=" + "a".repeat(32) + " action=login") - NEW_VALUE_DECADES);
+    // A length between its field's (names, and now and then a 1,000-byte one) is no evidence.
+    resetFields();
+    for (let i = 0; i < 1000; i++) learn("user=" + (i % 10 != 0 ? users[i % 4] : "a".repeat(1000)) + " action=login");
+    expect(decades("user=" + "b".repeat(100) + " action=login")).toBe(0);
+    resetFields();
+    for (let i = 0; i < 1000; i++) learn("user=" + users[i % 4] + " action=login");
     // As decoded: percent-encoding a value does not make it longer.
     expect(decades("user=" + "%61".repeat(20) + " action=login")).toBe(decades("user=" + "a".repeat(20) + " action=login"));
     // A line of another log, padded: not covered, its length judged all the same.
