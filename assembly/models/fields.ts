@@ -263,6 +263,8 @@ class Worked {
   stale: bool = true;
   /** What a field never seen adds, in decades; -1 until asked. */
   newField: f64 = -1;
+  /** The power of two of the longest value of all; -1 until asked. */
+  longestBucket: i32 = -1;
 }
 const worked = new Worked();
 
@@ -832,8 +834,10 @@ function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
   // Not as written: an escape is one byte, so encoding a value does not make it long.
   const length = decodedLength(start, end);
   const bucket = lengthBucket(length);
-  // Within its field's lengths (as long as some, or between them), it is no longer than they are.
-  for (let b = bucket; b < 32; b++) if (located(locateValue(hash ^ LENGTH_SEED, b)) != 0) return 0;
+  // Within its field's lengths (as long as some, or between them), it is no longer than they are;
+  // no field holds one longer than the longest of all.
+  const longest = longestBucket();
+  for (let b = <i32>bucket; b <= longest; b++) if (located(locateValue(hash ^ LENGTH_SEED, <u32>b)) != 0) return 0;
   let n: f64 = 0;
   let sum: f64 = 0;
   let squares: f64 = 0;
@@ -852,6 +856,17 @@ function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
   const variance = max<f64>(squares / n - mean * mean, 1);
   const excess = <f64>length - mean;
   return Math.log10(1 + excess * excess / variance);
+}
+
+/** The power of two of the longest value of all, worked out from the sketch on first asking and kept while it lasts. */
+function longestBucket(): i32 {
+  if (worked.stale) refreshEnumerations();
+  if (worked.longestBucket < 0) {
+    let b = 31;
+    while (b > 0 && located(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, <u32>b)) == 0) b--;
+    worked.longestBucket = b;
+  }
+  return worked.longestBucket;
 }
 
 /** What a field never seen is worth, worked out from the sketch on first asking and kept while it lasts. */
@@ -883,6 +898,7 @@ const enumerations = memory.data(ENUM_SLOTS * 8, 8);
 function refreshEnumerations(): void {
   memory.fill(enumerations, 0, ENUM_SLOTS * 8);
   worked.newField = -1;
+  worked.longestBucket = -1;
   worked.stale = false;
 }
 
