@@ -1020,12 +1020,20 @@ function isHexRun(from: usize, to: usize): bool {
   return true;
 }
 
-/** isHexRun, for a run of letters and digits that may not mix them. */
-function isMixedHexRun(from: usize, to: usize): bool {
-  if (!isHexRun(from, to)) return false;
+/** Where a hex run (isHexRun, letters and digits mixed) that starts a run of letters and digits at p ends, or p where none does. */
+function hexRunEnd(p: usize, end: usize): usize {
+  const from = p;
   let digits = 0;
-  for (let p = from; p < to; p++) if (<u32>load<u8>(p) <= 0x39) digits++;
-  return digits > 0 && digits < <i32>(to - from);
+  while (p < end) {
+    const b = <u32>load<u8>(p);
+    if (!isHex(b)) break;
+    if (b <= 0x39) digits++;
+    p++;
+  }
+  const n = <i32>(p - from);
+  // The run of letters and digits must end with the hex digits.
+  if (n < 8 || digits == 0 || digits == n || (p < end && (shapeOf(<u32>load<u8>(p)) == LETTER || shapeOf(<u32>load<u8>(p)) == DIGIT))) return from;
+  return p;
 }
 
 /** Whether b separates JSON values: , { } [ ] or a space. */
@@ -1037,16 +1045,6 @@ function isMixedHexRun(from: usize, to: usize): bool {
 /** Where a JSON member's scalar value from p ends: at a ',', '}', ']' or space. */
 function jsonScalarEnd(p: usize, end: usize): usize {
   while (p < end && !isJsonStructure(<u32>load<u8>(p))) p++;
-  return p;
-}
-
-/** Where the run of ASCII letters and digits from p ends. */
-function alphanumericEnd(p: usize, end: usize): usize {
-  while (p < end) {
-    const s = shapeOf(<u32>load<u8>(p));
-    if ((s != LETTER && s != DIGIT) || load<u8>(p) >= 0x80) break;
-    p++;
-  }
   return p;
 }
 
@@ -1296,10 +1294,10 @@ function readGrams(start: usize, end: usize, type: u32, decades: f64): f64 {
   let p = start;
   while (p < end) {
     let b = <u32>load<u8>(p);
-    if (last != LETTER && last != DIGIT && b < 0x80 && (shapeOf(b) == LETTER || shapeOf(b) == DIGIT)) {
+    if (last != LETTER && last != DIGIT && isHex(b)) {
       // A hex run is one symbol, as readToken's whole shape has it.
-      const runEnd = alphanumericEnd(p, end);
-      if (isMixedHexRun(p, runEnd)) {
+      const runEnd = hexRunEnd(p, end);
+      if (runEnd != p) {
         trigram = ((trigram << 8) | TOKEN_HEX) & 0xffffff;
         decades = gram(trigram, decades);
         last = TOKEN_HEX;
