@@ -49,8 +49,12 @@ describe("tarkin serve --http", () => {
     const [listen, forward] = await ports();
     const source = new HttpSource(forward);
     await source.start();
-    source.mode = "hang";
     const sidecar = await HttpSidecar.start(listen, forward, "--max-in-hand", "2", "--downstream-timeout", "1");
+    // Warmed up first (the module instantiated, its buffers and the JIT's code grown), so that what
+    // is measured is what the load adds, not the first batch's one-off cost.
+    await new HttpSink(listen, batches(2, 2000), 2).run();
+    source.events.length = 0;
+    source.mode = "hang";
     const rssBefore = sidecar.rssBytes();
     const all = batches(48, 2000); // about 0.5 MiB a batch, 24 requests at once
     const sink = new HttpSink(listen, all, 24);
