@@ -51,7 +51,7 @@ import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
-  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED,
+  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, EVIDENCE_NEW_NETWORK, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED,
 } from "../base/layouts";
 
 /** Attack syntax in a value of a rare shape counts as this many decades (syntax.ts): alone, a very unusual message. */
@@ -469,10 +469,15 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       readGrams(valueStart, valueEnd, valueType, 0);
       bump(locateValue(field ^ SHAPES_SEED, wholeShape & 15));
       const value = learnValue(token);
-      if (wordBefore != 0) {
-        const pair = pairOf(wordBefore, previous);
+      const pair = wordBefore != 0 ? pairOf(wordBefore, previous) : 0;
+      if (pair != 0) {
         bump(locate(pair, 0));
         if (value != 0) countValue(pair, value);
+      }
+      if (valueType == TOKEN_ADDRESS) {
+        const network = networkOf(valueStart, valueEnd);
+        countNetwork(own ^ NETWORK_SEED, network);
+        if (pair != 0) countNetwork(pair ^ NETWORK_SEED, network);
       }
       if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, own, 0);
       if (named && token.url && !token.freeText) {
@@ -508,10 +513,28 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       }
       let pairNew = false;
       let heldValues = ownValues; // the values of the field that never held it, for explain
+      if (valueType == TOKEN_ADDRESS) {
+        // An address from a network its field never held, or the field of the two words before it
+        // (who logs in from where); after a token rare where it stands too ("root from", where root
+        // logs in only by a cron job and the token after root is "by"), as its field is known.
+        const network = networkOf(valueStart, valueEnd);
+        const ownNetworks = own ^ NETWORK_SEED;
+        if (fieldKnown && networkNeverHeld(ownNetworks, network)) {
+          evidence |= RARE_NEW | RARE_NETWORK;
+          heldValues = located(locate(ownNetworks, 0));
+        } else if (wordBefore != 0) {
+          const pairNetworks = pairOf(wordBefore, previous) ^ NETWORK_SEED;
+          if (networkNeverHeld(pairNetworks, network)) {
+            evidence |= RARE_NEW | RARE_NETWORK;
+            pairNew = true;
+            heldValues = located(locate(pairNetworks, 0));
+          }
+        }
+      }
       if (counts && plainToken) {
         // The token finder, in the value's field where a name gives it one, and in the field of
         // the two words before it (which holds the values that follow them: who logs in by password).
-        const afterName = fieldKnown && (named || (kind == FIELD_AFTER && (previousKeyed || (previousWordIn != 0 && (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0))));
+        const afterName = fieldKnown && namesField(named, kind, previousKeyed, previousWordIn, previousWordValues);
         const ownEnumeration = afterName && (kindOfField(own, ownValues) & KIND_ENUMERATION) != 0;
         const pair = wordBefore != 0 ? pairOf(wordBefore, previous) : 0;
         // A pair that one value always follows is a template's words ("User alice logged in"), not a set of values.
@@ -587,6 +610,14 @@ const PATH_DEPTH = 4;
 const SCHEME_SEED: u32 = 0x1b873593;
 const SCHEME_LIMIT = 16;
 
+// The networks of a field's addresses (an IPv4 address's /16, an IPv6 address's /32: a provider's
+// or a site's, stable as a dynamic address is not) are counted as a field of their own, as a pair's
+// values are: where a field's addresses come from a few networks (who logs in from where, the hosts
+// a service talks to), a network it never held is evidence; a public site's clients, from
+// everywhere, never make such a field.
+const NETWORK_SEED: u32 = 0x2f8b1c35;
+const NETWORK_RATIO: f64 = 50;
+
 /** The hash of the scheme of a URL in [start, end) (letters, digits, + - . before "://"), else 0. */
 function schemeOf(start: usize, end: usize): u32 {
   let p = start;
@@ -598,6 +629,22 @@ function schemeOf(start: usize, end: usize): u32 {
   }
   if (p == start || p + 3 > end || load<u8>(p) != 0x3a || load<u8>(p, 1) != 0x2f || load<u8>(p, 2) != 0x2f) return 0;
   return (fnv1a(start, <i32>(p - start)) & 0xffffff) | 1;
+}
+
+/** The hash of an address's network: an IPv4 address to its second '.', an IPv6 one to its second ':', hex digits lowercased. */
+function networkOf(start: usize, end: usize): u32 {
+  let hash = FNV_OFFSET;
+  let separator: u32 = 0; // the first '.' or ':' says which
+  let separators = 0;
+  for (let p = start; p < end; p++) {
+    const b = <u32>load<u8>(p);
+    if (b == 0x2e || b == COLON) {
+      if (separator == 0) separator = b;
+      if (b == separator && ++separators == 2) break;
+    }
+    hash = fnv1aStep(hash, b | 0x20);
+  }
+  return hash & 0xffffff;
 }
 
 /** Whether [start, end) is a path: it starts with '/'. */
@@ -662,6 +709,7 @@ const RARE_SHAPE: u32 = 0x200;
 const RARE_NEW: u32 = 0x400;
 const RARE_LONG: u32 = 0x800;
 const RARE_NEW_FIELD: u32 = 0x1000;
+const RARE_NETWORK: u32 = 0x2000; // with RARE_NEW: the value is an address of a network never held
 const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
 
@@ -721,8 +769,9 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     let evidence = found != 0 ? EVIDENCE_SYNTAX : hash == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD;
     if (wholeMessage && (flags & RARE_NEW) != 0) {
       total += NEW_VALUE_DECADES;
-      if (task == EXPLAIN) explainEvidence(EVIDENCE_NEW_VALUE, NEW_VALUE_DECADES, 0, 0, <f64>load<u32>(at + RARE_HELD_VALUES));
-      if (found == 0) evidence = EVIDENCE_NEW_VALUE;
+      const newValue = (flags & RARE_NETWORK) != 0 ? EVIDENCE_NEW_NETWORK : EVIDENCE_NEW_VALUE;
+      if (task == EXPLAIN) explainEvidence(newValue, NEW_VALUE_DECADES, 0, 0, <f64>load<u32>(at + RARE_HELD_VALUES));
+      if (found == 0) evidence = newValue;
     }
     if (wholeMessage && (flags & RARE_NEW_FIELD) != 0) {
       const decades = newFieldDecades();
@@ -811,6 +860,28 @@ function learnValue(token: Token): u32 {
   bump(locateValue(hash ^ BUCKET_SEED, value & 15));
 }
 
+/** Counts an address's network (its hash) in field `hash` of networks, which training counts only where it sees an address. */
+// @ts-ignore: decorator
+@inline function countNetwork(hash: u32, network: u32): void {
+  bump(locate(hash, 0));
+  countValue(hash, network);
+}
+
+/**
+ * Whether the token before names the value's field as a user would (a key, a quoted value's field,
+ * or a template's word: "for" after "password"), not a place (the host after a time).
+ */
+// @ts-ignore: decorator
+@inline function namesField(named: bool, kind: u32, previousKeyed: bool, previousWordIn: u32, previousWordValues: u32): bool {
+  return named || (kind == FIELD_AFTER && (previousKeyed || (previousWordIn != 0 && (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)));
+}
+
+/** Whether field `hash` of networks holds a few, each NETWORK_RATIO times or more on the average, and never `network`. */
+// @ts-ignore: decorator
+@inline function networkNeverHeld(hash: u32, network: u32): bool {
+  return (kindOfPair(hash) & KIND_CLOSED) != 0 && located(locateValue(hash ^ VALUE_SEED, network)) == 0;
+}
+
 /** Whether field `hash`, counted only where training saw it (a pair's, a directory's, a URL field's schemes), holds a few values and never `value`. */
 // @ts-ignore: decorator
 @inline function neverHeld(hash: u32, value: u32): bool {
@@ -891,6 +962,7 @@ const KIND_ASKED: u32 = 1;
 const KIND_ENUMERATION: u32 = 2;
 const KIND_CONSTANT: u32 = 4;
 const KIND_FREE_FORM: u32 = 8;
+const KIND_CLOSED: u32 = 16; // an enumeration of NETWORK_RATIO values or more a value
 const ENUM_SLOTS = 4096;
 const enumerations = memory.data(ENUM_SLOTS * 8, 8);
 
@@ -959,6 +1031,7 @@ function workOutKind(hash: u32, values: u32, slot: usize, tokensAtMost: u32 = u3
   let kind = KIND_ASKED;
   if (tokens >= ENUM_MIN_VALUES && tokens * 2 >= values && tokens <= tokensAtMost) {
     if (<f64>tokens >= distinct * ENUM_RATIO) kind |= KIND_ENUMERATION;
+    if (<f64>tokens >= distinct * NETWORK_RATIO) kind |= KIND_CLOSED;
     if (empty == 15) kind |= KIND_CONSTANT;
   }
   let shapesTaken = 0;

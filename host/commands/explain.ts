@@ -21,12 +21,14 @@ function fieldLines(evidence: FieldEvidence): string[] {
     const newValue = f.grams.find((g) => g.evidence === "new value");
     const long = f.grams.find((g) => g.evidence === "length");
     const newField = f.grams.find((g) => g.evidence === "new field");
+    const newNetwork = f.grams.find((g) => g.evidence === "new network");
     const grams = f.grams.filter((g) => g.evidence === "field" || g.evidence === "log");
     const backedOff = grams.some((g) => g.evidence === "log");
     const shown = (syntax.length ? [`${syntax.join(", ")} syntax`] : [])
       .concat(newValue ? [`a value it never held (it holds a few values, ${newValue.values} in training)`] : [])
       .concat(long ? [`${long.count} bytes, far longer than its values`] : [])
       .concat(newField ? [`a field never seen in ${newField.values} values`] : [])
+      .concat(newNetwork ? [`an address of a network it never held (its ${newNetwork.values} addresses came from a few)`] : [])
       .concat(backedOff ? ["a field the model does not know, judged against all values"] : [])
       .concat(grams.slice(0, 6).map((g) => `'${show(g.shape)}' ${g.count}/${g.values}`)).join(", ");
     out.push(`    ${show(f.field).padEnd(12)} +${f.decades.toFixed(2)} decades  ${shown}${grams.length > 6 ? `, ... ${grams.length - 6} more` : ""}`);

@@ -1,8 +1,11 @@
 // Issue 24, item 6: detection on a labelled bastion-host auth log (auth.ts, seeded, no ../shared
 // needed). The real module trains on the clean days (clean protocol) and scores the eval days in
 // order, as a shipper runs it; the table shows, per class, what tarkin flags beside a fail2ban sshd
-// jail and an operator's regex, and how many of the class's lines have a shape (digits, addresses and
-// keys masked) seen in training. Asserts today's figures as floors and ceilings, with a margin.
+// jail and an operator's regex, how many of the class's lines have a shape (digits, addresses and
+// keys masked) seen in training, and how many training holds as written but for their time, pids,
+// ports and session numbers (and at the same hour): an anomalous login's session lines are any
+// login's, and a scorer that reads a line at a time cannot flag them without flagging those.
+// Asserts today's figures as floors and ceilings, with a margin.
 //
 // To write the files for the CLI (auth_clean.log, auth.log, auth.labels) into a directory:
 //   TARKIN_AUTH_OUT=/tmp/auth npx vitest run --project fast test/detection/auth.test.ts
@@ -19,7 +22,7 @@ const SEED = 1;
 const DAYS = 17; // two weeks of training, then Monday to Wednesday
 const EVAL_DAYS = 3;
 
-// Flagged share per class as the module of commit 9dbf157 measured it (seed 1): recall for the
+// Flagged share per class as the module measured it (seed 1; networks since 2026-12-07): recall for the
 // anomaly classes, false alarms for the normal ones. A class may fall below (anomalies) or rise above
 // (normal) its figure by MARGIN or one line, whichever is more: more is a regression. Raise a figure
 // when detection improves.
@@ -27,13 +30,13 @@ const TODAY: Record<string, number> = {
   "brute-force": 1,
   "invalid-user": 1,
   scanner: 1,
-  "root-login": 0.063,
-  "new-network": 0,
+  "root-login": 0.25,
+  "new-network": 0.25,
   "sudo-shell": 0.353,
   "new-user": 0.75,
   "night-login": 0.042,
   "long-value": 0.818,
-  "all anomalies": 0.679,
+  "all anomalies": 0.715,
   session: 0,
   sudo: 0.012,
   cron: 0,
@@ -53,6 +56,20 @@ interface Row {
   operator: number;
   /** Lines whose masked shape occurs in the training days. */
   seen: number;
+  /** Lines that the training days hold as written (written()), and at the same hour of the day. */
+  written: number;
+  writtenAtHour: number;
+}
+
+/**
+ * A line as written, but for what differs between two logins alike: its time (or all of it but the
+ * hour), pids, ports and logind's session numbers. Training's normal lines hold many an anomalous
+ * event's lines so (its session's bookkeeping): no line-by-line scorer can flag those and not the
+ * normal ones.
+ */
+function written(line: string, hour: boolean): string {
+  const rest = line.slice(16).replace(/\[\d+\]/g, "[0]").replace(/session \d+/gi, "session 0").replace(/port \d+/g, "port 0");
+  return hour ? `${line.slice(7, 9)} ${rest}` : rest;
 }
 
 /** A line with what varies masked: time, pids, numbers, addresses, key fingerprints. */
@@ -73,12 +90,17 @@ function measure(log: BastionLog): { rows: Row[]; flagged: boolean[]; f2b: boole
   const f2b = fail2banFound(log.eval);
   const op = log.eval.map((x) => operatorFound(x.line));
   const trained = new Set(log.training.map((x) => shape(x.line)));
+  const trainedAsWritten = new Set(log.training.map((x) => written(x.line, false)));
+  const trainedAtHour = new Set(log.training.map((x) => written(x.line, true)));
   const rows: Row[] = [];
   const row = (cls: string, kind: Row["kind"], keep: (x: AuthRecord) => boolean) => {
     const at = log.eval.flatMap((x, i) => (keep(x) ? [i] : []));
     const share = (xs: boolean[]) => (at.length ? at.filter((i) => xs[i]).length / at.length : 0);
-    const seen = at.length ? at.filter((i) => trained.has(shape(log.eval[i].line))).length / at.length : 0;
-    rows.push({ cls, kind, n: at.length, tarkin: share(flagged), fail2ban: share(f2b), operator: share(op), seen });
+    const held = (test: (line: string) => boolean) => (at.length ? at.filter((i) => test(log.eval[i].line)).length / at.length : 0);
+    const seen = held((line) => trained.has(shape(line)));
+    const asWritten = held((line) => trainedAsWritten.has(written(line, false)));
+    const atHour = held((line) => trainedAtHour.has(written(line, true)));
+    rows.push({ cls, kind, n: at.length, tarkin: share(flagged), fail2ban: share(f2b), operator: share(op), seen, written: asWritten, writtenAtHour: atHour });
   };
   for (const c of ANOMALY_CLASSES) row(c, "anomaly", (x) => x.cls === c);
   row("all anomalies", "anomaly", (x) => x.label !== "0");
@@ -90,8 +112,8 @@ function measure(log: BastionLog): { rows: Row[]; flagged: boolean[]; f2b: boole
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function table(rows: Row[]): string {
-  const header = ["class", "kind", "lines", "tarkin", "fail2ban", "operator", "shape seen"];
-  const cells = rows.map((r) => [r.cls, r.kind === "anomaly" ? "recall" : "false alarms", String(r.n), pct(r.tarkin), pct(r.fail2ban), pct(r.operator), pct(r.seen)]);
+  const header = ["class", "kind", "lines", "tarkin", "fail2ban", "operator", "shape seen", "as written", "at its hour"];
+  const cells = rows.map((r) => [r.cls, r.kind === "anomaly" ? "recall" : "false alarms", String(r.n), pct(r.tarkin), pct(r.fail2ban), pct(r.operator), pct(r.seen), pct(r.written), pct(r.writtenAtHour)]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((x, i) => (i >= 2 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ").trimEnd();
   return [line(header), ...cells.map(line)].join("\n");

@@ -82,9 +82,19 @@ describe("training and scoring", () => {
     const t = trained("default");
     expect(t.score("Accepted publickey for carol from 10.0.0.8 port 52115 ssh2").surprise).toBe(0);
     // The users are a few, each seen many times: one never seen is news (the token finder), and so
-    // is one never seen after "password for" (carol logs in by key). A new address is not.
+    // is one never seen after "password for" (carol logs in by key). A new address is not, but one
+    // of a network the logins never came from is (all came from 10.0.0.0/16).
     expect(t.score("Accepted password for carol from 10.0.0.8 port 52115 ssh2").surprise).toBe(0.5);
-    expect(t.score("Accepted publickey for carol from 192.168.7.8 port 52115 ssh2").surprise).toBe(0);
+    expect(t.score("Accepted publickey for carol from 10.0.77.8 port 52115 ssh2").surprise).toBe(0);
+    expect(t.score("Accepted publickey for carol from 192.168.7.8 port 52115 ssh2").surprise).toBe(0.5);
+    expect(t.explainFields("Accepted publickey for carol from 2a01:4f8::1 port 52115 ssh2").fields).toEqual([
+      expect.objectContaining({ field: "after from", evidence: "new network", values: 120 }),
+    ]);
+    const trainer = packedTarkin();
+    for (let round = 0; round < 40; round++) for (const line of TRAINING) trainer.train(line);
+    const filter = new FluentBitFilter(packModule(coreWasm(), { model: trainer.model(), lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
+    const verdict = JSON.parse(filter.filter(JSON.stringify({ log: "Accepted publickey for carol from 192.168.7.8 port 52115 ssh2" }))!);
+    expect([verdict.tarkin_anomaly, verdict.tarkin_reason]).toEqual([true, "after from: a network it never held"]);
     // explain names the pair and counts its values: alice's and bob's 80 logins by password.
     const byPassword = t.explainFields("Accepted password for carol from 10.0.0.8 port 52115 ssh2").fields.filter((f) => f.evidence === "new value");
     expect(byPassword).toEqual([expect.objectContaining({ field: "after password for", values: 80 })]);

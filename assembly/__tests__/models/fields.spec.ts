@@ -1,5 +1,5 @@
 import { learnFields, fieldSurprise, explainFields, explainedAddress, explanation, resetFields, surpriseOfDecades, FieldReading, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES } from "../../models/fields";
-import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD } from "../../base/layouts";
+import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK } from "../../base/layouts";
 
 function text(s: string): usize {
   return changetype<usize>(String.UTF8.encode(s));
@@ -100,7 +100,7 @@ describe("fields named by the token before them", () => {
   });
 
   it("follow the word before them, wherever the line puts it", () => {
-    for (let i = 0; i < 1000; i++) learn("Jan 5 10:00:0" + (i % 10).toString() + " host sshd[" + i.toString() + "]: Accepted password for " + word(i % 300) + " from 10.0.0." + (i % 250).toString() + " port " + (40000 + i).toString() + " ssh2");
+    for (let i = 0; i < 1000; i++) learn("Jan 5 10:00:0" + (i % 10).toString() + " host sshd[" + i.toString() + "]: Accepted password for " + word(i % 300) + " from " + (i % 250 + 1).toString() + ".0.0.1 port " + (40000 + i).toString() + " ssh2");
     // No prefix, another user: every token is where the word before it says.
     expect(decades("Accepted password for alice from 192.168.1.7 port 2222 ssh2")).toBe(0);
     // A name where an address belongs.
@@ -187,7 +187,7 @@ describe("values read as a user reads them", () => {
   });
 
   it("addresses and ids are typed: an IPv6 client is no news where IPv4 ones were", () => {
-    for (let i = 0; i < 1000; i++) learn("client=10.0." + (i % 200).toString() + "." + (i % 250).toString() + " session=" + (0x10000000 + i * 7919).toString(16) + "a");
+    for (let i = 0; i < 1000; i++) learn("client=" + (i % 200 + 1).toString() + ".0." + (i % 250).toString() + ".1 session=" + (0x10000000 + i * 7919).toString(16) + "a");
     expect(decades("client=2a0c:5a80::5b09 session=deadbeef00")).toBe(0);
     expect(decades("client=fe80::1%eth0 session=550e8400-e29b-41d4-a716-446655440000")).toBeGreaterThan(0); // a zone is not an address shape
     expect(decades("client=2001:db8:0:0:0:0:2:1 session=550e8400-e29b-41d4-a716-446655440000")).toBe(0);
@@ -234,6 +234,25 @@ describe("whole values", () => {
     resetFields();
     for (let i = 0; i < 10; i++) learn("user=" + users[i % 4] + " action=login");
     expect(decades("user=mallory action=login")).toBe(0);
+  });
+
+  it("an address from a network its field never held is evidence, where its field's addresses come from a few networks", () => {
+    // Logins from an office /16 and a provider's IPv6 /32, any host in them.
+    const office = ["10.8.1.5", "10.8.200.17", "2a02:8108:1f00::5", "2A02:8108:77:1::9"];
+    for (let i = 0; i < 1000; i++) learn("Accepted publickey for " + users[i % 4] + " from " + office[(i >> 2) % 4] + " port " + (40000 + i).toString());
+    expect(decades("Accepted publickey for carol from 10.8.99.99 port 51234")).toBe(0);
+    expect(decades("Accepted publickey for carol from 2a02:8108:dead::1 port 51234")).toBe(0);
+    expect(decades("Accepted publickey for carol from 185.220.101.245 port 51234")).toBe(NEW_VALUE_DECADES);
+    expect(load<u32>(explainedAddress(), 40)).toBe(EVIDENCE_NEW_NETWORK);
+    expect(decades("Accepted publickey for carol from 2a01:4f8::1 port 51234")).toBe(NEW_VALUE_DECADES);
+    // A public site's clients come from everywhere: no network is news.
+    resetFields();
+    for (let i = 0; i < 1000; i++) learn("client " + (i % 223 + 1).toString() + "." + (i * 7 % 256).toString() + ".0.1 GET /index.html");
+    expect(decades("client 185.220.101.245 GET /index.html")).toBe(0);
+    // Nor where the networks, few, are not seen NETWORK_RATIO times each (scanners that come and go).
+    resetFields();
+    for (let i = 0; i < 1000; i++) learn("connection from " + (i % 30 + 1).toString() + ".1.0.1");
+    expect(decades("connection from 185.220.101.245")).toBe(0);
   });
 
   it("a value far longer than its field's is evidence, by Cantelli's bound on its lengths, covered or not", () => {

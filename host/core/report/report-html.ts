@@ -448,6 +448,7 @@ function whyRows(e: Explanation): string {
       ...f.grams.filter((g) => g.evidence === "new value").map((g) => `<b>a value it never held</b> (a few values, ${count(g.values)} in training)`),
       ...f.grams.filter((g) => g.evidence === "length").map((g) => `<b>${count(g.count)} bytes</b>, far longer than its values`),
       ...f.grams.filter((g) => g.evidence === "new field").map((g) => `<b>a field never seen</b> in ${count(g.values)} values`),
+      ...f.grams.filter((g) => g.evidence === "new network").map((g) => `<b>a network it never held</b> (a few, ${count(g.values)} addresses in training)`),
       ...(backedOff ? ["<i>a field the model does not know: against all values</i>"] : []),
       ...f.grams.filter((g) => g.evidence === "field" || g.evidence === "log").map((g) => `<code>${html(g.shape)}</code> ${count(g.count)}/${count(g.values)}`),
     ].join(", ");
