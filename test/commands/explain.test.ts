@@ -59,6 +59,19 @@ describe("tarkin explain", () => {
     expect(ok(await run(["explain", attack, "--wasm", "shop.wasm"])).stdout).toMatch(/^ +id= +\+\d+\.\d\d decades +sql syntax, 37 bytes, far longer than its values, '\^0'' 0\/300/m);
   });
 
+  it("names an address's network that its field never held, in words", async () => {
+    const users = ["alice", "bob", "carol"];
+    const offices = ["10.8.1.5", "10.8.40.7", "2a02:8108:1f00::5"];
+    write("auth.log", Array.from({ length: 300 }, (_, i) => `Accepted publickey for ${users[i % 3]} from ${offices[(i >> 2) % 3]} port ${40000 + i} ssh2`).join("\n") + "\n");
+    ok(await run(["train", "auth.log", "-o", "auth.json"]));
+    ok(await run(["pack", "--model", "auth.json", "-o", "auth.wasm"]));
+    const abroad = "Accepted publickey for carol from 185.220.101.245 port 51234 ssh2";
+    const out = ok(await run(["explain", abroad, "--wasm", "auth.wasm"])).stdout;
+    expect(out).toMatch(/^ +after from +\+4\.00 decades +an address of a network it never held \(its 300 addresses came from a few\)/m);
+    expect(out).toMatch(/^decision +.*\n +anomalous/m);
+    expect(JSON.parse(ok(await run(["explain", "Accepted publickey for carol from 10.8.77.1 port 51234 ssh2", "--wasm", "auth.wasm", "--json"])).stdout).surprise.surprise).toBe(0);
+  });
+
   it("takes settings for the embedded default, and a packed module with --wasm", async () => {
     expect(JSON.parse(ok(await run(["explain", MESSAGE, "--json", "--surprise", "tarkin"])).stdout).mode).toBe("tarkin");
     await packed("t.wasm", ["--surprise", "tarkin"]);
