@@ -81,7 +81,8 @@ export const GLOBAL_RARE_DECADES: f64 = 3;
 const GLOBAL_RARE_SHARE: f64 = 0.001; // 10^-GLOBAL_RARE_DECADES
 /**
  * A field is an enumeration when it held at least ENUM_MIN_VALUES values of a token's make (plain,
- * without a number of two digits or more, up to VALUE_LIMIT bytes, not free text), at least half of its values, each of
+ * a name: a letter in it and no number of two digits or more; up to VALUE_LIMIT bytes, not free
+ * text), at least half of its values, each of
  * its distinct values ENUM_RATIO times or more on the average; a value it never held then counts
  * NEW_VALUE_DECADES (alone, a very unusual message).
  */
@@ -366,8 +367,11 @@ class Token {
   valueType: u32 = TOKEN_PLAIN;
   /** Whether the value is free text: quoted, with FREE_TEXT_SPACES spaces or more (a user agent, a logfmt msg). */
   freeText: bool = false;
-  /** Whether the value holds a number of two digits or more (a count, a time, an id: not a token an enumeration holds; tienda1 and python3 are). */
-  digits: bool = false;
+  /**
+   * Whether the value is no name an enumeration holds: it holds a number of two digits or more (a
+   * count, a time, an id; tienda1 and python3 are names), or no letter at all (a number, a dash).
+   */
+  nameless: bool = false;
   /** The key it gives the field after it, and whether that key is a word. */
   nextKey: u32 = 0;
   nextKeyIsWord: bool = false;
@@ -831,7 +835,7 @@ function backOff(): void {
 /** Whether the token's value, of this length, is of an enumeration's make: plain, no digits, not free text, short. */
 // @ts-ignore: decorator
 @inline function isToken(token: Token, length: i32): bool {
-  return !token.digits && !token.freeText && length > 0 && length <= VALUE_LIMIT;
+  return !token.nameless && !token.freeText && length > 0 && length <= VALUE_LIMIT;
 }
 
 // @ts-ignore: decorator
@@ -1296,7 +1300,7 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
   token.wholeShape = shape & 0xffffff;
   token.valueType = type;
   token.freeText = spaces >= FREE_TEXT_SPACES;
-  token.digits = digits;
+  token.nameless = digits || letters == 0;
   token.nextKey = isWord ? word : ~shape;
   token.nextKeyIsWord = isWord;
   token.url = (seen & MARK_COLON) != 0 && valueStart < stop && shapeOf(<u32>load<u8>(valueStart)) == LETTER;

@@ -234,6 +234,15 @@ describe("whole values", () => {
     resetFields();
     for (let i = 0; i < 10; i++) learn("user=" + users[i % 4] + " action=login");
     expect(decades("user=mallory action=login")).toBe(0);
+    // A value with no letter is no name: a field of words that holds a small number now and then
+    // (logind's sessions, numbered from 1 again after a reboot) calls a new number no news.
+    resetFields();
+    for (let i = 0; i < 1200; i++) {
+      if (i % 3 == 0) learn("Removed session " + (i < 30 ? 5 : 10 + i).toString() + ".");
+      else learn("pam_unix(sshd:session): session " + (i % 3 == 1 ? "opened" : "closed") + " for user " + users[i % 4]);
+    }
+    expect(decades("Removed session 2.")).toBe(0);
+    expect(decades("pam_unix(sshd:session): session hijacked for user alice")).toBe(NEW_VALUE_DECADES);
   });
 
   it("an address from a network its field never held is evidence, where its field's addresses come from a few networks", () => {
