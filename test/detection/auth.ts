@@ -22,6 +22,8 @@ export interface AuthRecord {
   label: string;
   /** The anomaly class, or the kind of normal traffic. */
   cls: AnomalyClass | NormalClass;
+  /** The anomalous event (one login, one probe, one sudo) the line is of, numbered from 1; 0 for a normal line. */
+  incident: number;
 }
 
 export interface BastionLog {
@@ -50,6 +52,7 @@ interface Draft {
   msg: string | (() => string);
   label: string;
   cls: AnomalyClass | NormalClass;
+  incident: number;
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -67,6 +70,7 @@ class Log {
   drafts: Draft[] = [];
   procs: Counter[] = [];
   logins: Counter[] = [];
+  incidents = 0;
   proc(t: number): Counter {
     const p = { start: t, id: 0 };
     this.procs.push(p);
@@ -78,9 +82,13 @@ class Log {
     return s;
   }
   /** Lines of one event, labelled alike unless a line says otherwise. */
-  event(label: string, cls: AnomalyClass | NormalClass) {
+  event(label: string, cls: AnomalyClass | NormalClass, incident = 0) {
     return (t: number, prog: string, proc: Counter | null, msg: string | (() => string), own: NormalClass | AnomalyClass = cls) =>
-      this.drafts.push({ t, prog, proc, msg, label: own === cls ? label : "0", cls: own });
+      this.drafts.push({ t, prog, proc, msg, label: own === cls ? label : "0", cls: own, incident: own === cls ? incident : 0 });
+  }
+  /** The lines of a new anomalous event of class `cls`. */
+  incident(cls: AnomalyClass) {
+    return this.event(cls, cls, ++this.incidents);
   }
 }
 
@@ -101,6 +109,7 @@ function render(log: Log, r: Random): AuthRecord[] {
       line: `${stamp(d.t)} ${HOST} ${d.prog}${d.proc ? `[${d.proc.id}]` : ""}: ${typeof d.msg === "string" ? d.msg : d.msg()}`,
       label: d.label,
       cls: d.cls,
+      incident: d.incident,
     }));
 }
 
@@ -472,10 +481,12 @@ function failedPassword(emit: Emit, t: number, p: Counter, name: string, known: 
   emit(t + 2, "sshd", p, `Failed password for ${known ? "" : "invalid user "}${sshdName(name)} from ${address} port ${port} ssh2`);
 }
 
-const ANOMALIES: Record<AnomalyClass, (e: Eval, r: Random, emit: Emit) => void> = {
+// Each class's stream asks next() for the emitter of each event it writes (one login, one probe, one sudo).
+const ANOMALIES: Record<AnomalyClass, (e: Eval, r: Random, next: () => Emit) => void> = {
   // Bursts from one address: root with six tries a connection (sshd's MaxAuthTries), or real and guessed names one try a connection.
-  "brute-force": (e, r, emit) => {
+  "brute-force": (e, r, next) => {
     for (let burst = 0; burst < 2; burst++) {
+      const emit = next();
       const address = stranger(r, e.site, 0.1);
       let t = anyTime(r, e);
       const names = burst === 0 ? ["root"] : ["root", "alice", "bob", "admin", "ubuntu", "deploy"];
@@ -506,8 +517,9 @@ const ANOMALIES: Record<AnomalyClass, (e: Eval, r: Random, emit: Emit) => void> 
     }
   },
   // Low and slow: one address, one or two guessed names, then gone.
-  "invalid-user": (e, r, emit) => {
+  "invalid-user": (e, r, next) => {
     for (let probe = between(r, 5, 6); probe > 0; probe--) {
+      const emit = next();
       const address = stranger(r, e.site);
       let t = anyTime(r, e);
       for (let tries = between(r, 1, 2); tries > 0; tries--) {
@@ -526,8 +538,9 @@ const ANOMALIES: Record<AnomalyClass, (e: Eval, r: Random, emit: Emit) => void> 
     }
   },
   // What scanners leave: no banner, an HTTP or SSH-1 probe, old algorithms, a dropped connection.
-  scanner: (e, r, emit) => {
+  scanner: (e, r, next) => {
     for (let n = between(r, 14, 18); n > 0; n--) {
+      const emit = next();
       const address = stranger(r, e.site, 0.2);
       const t = anyTime(r, e);
       const p = e.log.proc(t);
@@ -545,25 +558,26 @@ const ANOMALIES: Record<AnomalyClass, (e: Eval, r: Random, emit: Emit) => void> 
     }
   },
   // root, who only ever logs in by ansible's key from its host: by password from abroad, by a new key from a new IPv6 address.
-  "root-login": (e, r, emit) => {
+  "root-login": (e, r, next) => {
     const t = anyTime(r, e);
-    sshLogin(e.log, emit, e.site, r, "root", stranger(r, e.site, 0), t, t + between(r, 120, 1800), { method: "password" });
+    sshLogin(e.log, next(), e.site, r, "root", stranger(r, e.site, 0), t, t + between(r, 120, 1800), { method: "password" });
     const t2 = anyTime(r, e);
-    sshLogin(e.log, emit, e.site, r, "root", stranger(r, e.site, 1), t2, t2 + between(r, 60, 900), { method: "publickey", key: keyOf(r) });
+    sshLogin(e.log, next(), e.site, r, "root", stranger(r, e.site, 1), t2, t2 + between(r, 60, 900), { method: "publickey", key: keyOf(r) });
   },
   // Known users with their own keys, in office hours, from networks they never used.
-  "new-network": (e, r, emit) => {
+  "new-network": (e, r, next) => {
     for (const name of pickSome(r, e.site.users.filter((u) => u.role !== "admin" && u.method === "publickey").map((u) => u.name), 3)) {
       const u = e.site.users.find((x) => x.name === name)!;
       const t = officeDay(r, e) + officeTime(r);
-      sshLogin(e.log, emit, e.site, r, u.name, stranger(r, e.site, 0.3), t, t + between(r, 300, 2 * HOUR), { method: "publickey", key: u.key });
+      sshLogin(e.log, next(), e.site, r, u.name, stranger(r, e.site, 0.3), t, t + between(r, 300, 2 * HOUR), { method: "publickey", key: u.key });
     }
   },
   // A root shell from people who never take one, inside one of their sessions; and a refusal for a user with no sudo.
-  "sudo-shell": (e, r, emit) => {
+  "sudo-shell": (e, r, next) => {
     const shells = ["/bin/bash", "/bin/sh", "/usr/bin/su -", "/usr/bin/find . -exec /bin/sh ; -quit", "/usr/bin/vim -c :!/bin/sh"];
     const who = ["dave", "carol", "bob", "erin", "ivan"];
     who.forEach((name, i) => {
+      const emit = next();
       const u = e.site.users.find((x) => x.name === name)!;
       const own = e.sessions.filter((s) => s.user === name && s.end - s.start > 120);
       const session = own.length ? pick(r, own) : { start: officeDay(r, e) + officeTime(r), end: 0, tty: "pts/1" };
@@ -584,21 +598,25 @@ const ANOMALIES: Record<AnomalyClass, (e: Eval, r: Random, emit: Emit) => void> 
     });
   },
   // A second root (UID 0), a user made an admin, root's password changed: by root itself or through an admin's sudo.
-  "new-user": (e, r, emit) => {
+  "new-user": (e, r, next) => {
     const admin = e.site.users[3];
     const name = pick(r, ["sysadm", "sys-update", "mysqld", "systemd-net"]);
+    let emit = next();
     let t = anyTime(r, e);
     let p = e.log.proc(t);
     emit(t, "useradd", p, `new user: name=${name}, UID=0, GID=0, home=/root, shell=/bin/bash`);
     emit(t + between(r, 5, 30), "passwd", e.log.proc(t + 5), `pam_unix(passwd:chauthtok): password changed for ${name}`);
+    emit = next();
     t = officeDay(r, e) + officeTime(r);
     const target = pick(r, e.site.users.filter((u) => u.role === "user"));
     sudo(emit, r, admin.name, t, `/usr/sbin/usermod -aG sudo ${target.name}`, { tty: "pts/2", pwd: `/home/${admin.name}`, uid: admin.uid, seconds: 0 });
     p = e.log.proc(t);
     emit(t, "usermod", p, `add '${target.name}' to group 'sudo'`);
     emit(t, "usermod", p, `add '${target.name}' to shadow group 'sudo'`);
+    emit = next();
     t = anyTime(r, e);
     emit(t, "passwd", e.log.proc(t), "pam_unix(passwd:chauthtok): password changed for root");
+    emit = next();
     t = anyTime(r, e);
     p = e.log.proc(t);
     emit(t, "useradd", p, `new group: name=${name}2, GID=1099`);
@@ -607,20 +625,22 @@ const ANOMALIES: Record<AnomalyClass, (e: Eval, r: Random, emit: Emit) => void> 
     emit(t, "useradd", p, `add '${name}2' to shadow group 'sudo'`);
   },
   // People of office hours, from their usual network, at 01:00 to 05:00.
-  "night-login": (e, r, emit) => {
+  "night-login": (e, r, next) => {
     const day = e.site.users.filter((u) => !u.late && !u.onCall && u.from === 0);
     for (const u of pickSome(r, day, 3)) {
+      const emit = next();
       const t = (e.first + between(r, 0, e.days - 1)) * DAY + Math.floor((1 + r() * 4) * HOUR);
       const session = sshLogin(e.log, emit, e.site, r, u.name, pick(r, u.networks)(r), t, t + between(r, 300, 3600), { method: u.method, key: u.key });
       if (u.commands.length) sudo(emit, r, u.name, session.start + 60, pick(r, u.commands), { tty: session.tty, pwd: `/home/${u.name}`, uid: u.uid });
     }
   },
   // A user name of thousands of characters (sshd cuts it), and sudo commands of thousands (sudo splits them).
-  "long-value": (e, r, emit) => {
+  "long-value": (e, r, next) => {
     const letters = B64.slice(0, 62);
     const random = Array.from({ length: between(r, 2000, 4000) }, () => pick(r, letters)).join("");
     // A random name, and an overflow probe's run of one letter.
     for (const name of [random, "A".repeat(between(r, 2000, 4000))]) {
+      const emit = next();
       const address = stranger(r, e.site);
       const t = anyTime(r, e);
       const p = e.log.proc(t);
@@ -636,7 +656,7 @@ const ANOMALIES: Record<AnomalyClass, (e: Eval, r: Random, emit: Emit) => void> 
       t = officeDay(r, e) + officeTime(r);
       const blob = Array.from({ length: between(r, 1500, 3500) }, () => pick(r, B64)).join("");
       const command = name === "bob" ? `/bin/bash -c echo ${blob} | base64 -d | bash` : `/usr/bin/python3 -c exec(__import__('base64').b64decode('${blob}'))`;
-      sudo(emit, r, name, t, command, { tty: "pts/3", pwd: "/tmp", uid: u.uid, seconds: between(r, 1, 30) });
+      sudo(next(), r, name, t, command, { tty: "pts/3", pwd: "/tmp", uid: u.uid, seconds: between(r, 1, 30) });
     }
   },
 };
@@ -654,7 +674,7 @@ export function bastionLog(seed: number, days: number, evalDays = 3): BastionLog
   const evalSessions: Session[] = [];
   for (let d = days - evalDays; d < days; d++) normalDay(ev, s, seed, d, evalSessions);
   const e: Eval = { log: ev, site: s, first: days - evalDays, days: evalDays, sessions: evalSessions };
-  for (const cls of ANOMALY_CLASSES) ANOMALIES[cls](e, seededRandom(streamSeed(seed, cls)), ev.event(cls, cls));
+  for (const cls of ANOMALY_CLASSES) ANOMALIES[cls](e, seededRandom(streamSeed(seed, cls)), () => ev.incident(cls));
   return { training: render(train, seededRandom(streamSeed(seed, "training pids"))), eval: render(ev, seededRandom(streamSeed(seed, "eval pids"))) };
 }
 
