@@ -451,6 +451,26 @@ const scan = compileScan();
 // What an interpreter pays: instructions executed per record (exact and repeatable, whatever the
 // machine's load), and the real Fluent Bit's CPU time where it is installed.
 
+/** ops ≈ fixed + perByte × bytes + perToken × tokens over the messages, by least squares, and how much of the spread it explains. */
+function costFit(messages: string[], ops: number[]): { fixed: number; perByte: number; perToken: number; r2: number; meanBytes: number; meanTokens: number } {
+  const rows = messages.map((m) => [1, encoder.encode(m).length, m.split(/\s+/).filter((t) => t.length > 0).length]);
+  // The normal equations, 3 x 3, by Cramer's rule.
+  const a = [0, 1, 2].map((i) => [0, 1, 2].map((j) => rows.reduce((sum, r) => sum + r[i] * r[j], 0)));
+  const b = [0, 1, 2].map((i) => rows.reduce((sum, r, k) => sum + r[i] * ops[k], 0));
+  const det = (m: number[][]) =>
+    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  const d = det(a);
+  const [fixed, perByte, perToken] = [0, 1, 2].map((c) => det(a.map((row, i) => row.map((v, j) => (j === c ? b[i] : v)))) / d);
+  const mean = ops.reduce((x, y) => x + y, 0) / ops.length;
+  let residual = 0;
+  let spread = 0;
+  rows.forEach((r, k) => {
+    residual += (ops[k] - (fixed + perByte * r[1] + perToken * r[2])) ** 2;
+    spread += (ops[k] - mean) ** 2;
+  });
+  return { fixed, perByte, perToken, r2: 1 - residual / spread, meanBytes: a[0][1] / rows.length, meanTokens: a[0][2] / rows.length };
+}
+
 /** An AssemblyScript build of ours, by asconfig file and target, compiled now with the installed asc. */
 function compile(config: string, target: string, out: string): Uint8Array {
   rmSync(out, { force: true });
@@ -472,9 +492,16 @@ function compile(config: string, target: string, out: string): Uint8Array {
   const show = (label: string, c: InstructionCount) => {
     console.log(`  ${label}: ${fmtInt(c.perRecord)} wasm operations a record (${c.perByte.toFixed(1)} a byte of record)`);
   };
-  const counted = countInstructions(named, recordBytes);
+  const counted = countInstructions(named, recordBytes, 8, true);
   show("tarkin_filter", counted);
   for (const [name, n] of counted.top) console.log(`    ${fmtInt(n).padStart(7)}  ${((n / counted.perRecord) * 100).toFixed(1).padStart(4)}%  ${name.replace(/^assembly\//, "")}`);
+  // Where a record's operations go by its size: a fixed part, a part a byte and a part a token
+  // (a run between spaces) of its message, fitted over the records.
+  const fit = costFit(messages, counted.each!);
+  console.log(
+    `    a record: about ${fmtInt(fit.fixed)} + ${fit.perByte.toFixed(1)} a byte + ${fit.perToken.toFixed(0)} a token of its message ` +
+      `(least squares over the ${fmtInt(messages.length)} records, R² ${fit.r2.toFixed(2)}; their mean ${fit.meanBytes.toFixed(0)} bytes, ${fit.meanTokens.toFixed(1)} tokens)`,
+  );
   // The same messages as a Kubernetes container's record (deploy/kubernetes): more members, all read.
   const kubernetesRecords = messages.map((m) =>
     encoder.encode(JSON.stringify({ time: "2026-01-05T00:00:00.123456789Z", stream: "stdout", _p: "F", log: m, kubernetes: KUBERNETES_METADATA })),

@@ -149,6 +149,15 @@ export interface InstructionCount {
   perByte: number;
   /** The functions that execute the most, instructions per record, largest first. */
   top: [string, number][];
+  /** Each record's instructions, in order (with `each`). */
+  each?: number[];
+}
+
+/** The sum of all the functions' counters now. */
+function totalCount(exports: WebAssembly.Exports, n: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += Number((exports[`__count_${i}`] as WebAssembly.Global).value as bigint);
+  return total;
 }
 
 /**
@@ -156,7 +165,7 @@ export interface InstructionCount {
  * Bit gives them (malloc, copy in with a NUL, the call, free): one pass to warm up the module's
  * buffers and caches, as a long-running pipeline has them, then one counted pass.
  */
-export function countInstructions(wasm: Uint8Array, records: Uint8Array[], top = 8): InstructionCount {
+export function countInstructions(wasm: Uint8Array, records: Uint8Array[], top = 8, each = false): InstructionCount {
   const { wasm: counted, functions } = instrument(wasm);
   const exports = new WebAssembly.Instance(new WebAssembly.Module(counted as BufferSource), {}).exports;
   const x = exports as unknown as {
@@ -165,8 +174,10 @@ export function countInstructions(wasm: Uint8Array, records: Uint8Array[], top =
     free(p: number): void;
     tarkin_filter(tag: number, tagLength: number, sec: number, nsec: number, record: number, recordLength: number): number;
   };
-  const pass = (): number => {
+  const perRecord: number[] = [];
+  const pass = (counting = false): number => {
     let bytes = 0;
+    let last = counting && each ? totalCount(exports, functions.length) : 0;
     for (const record of records) {
       const tag = x.malloc(7);
       new Uint8Array(x.memory.buffer).set([0x74, 0x61, 0x72, 0x6b, 0x69, 0x6e, 0], tag); // "tarkin"
@@ -178,12 +189,17 @@ export function countInstructions(wasm: Uint8Array, records: Uint8Array[], top =
       x.free(tag);
       x.free(at);
       bytes += record.length;
+      if (counting && each) {
+        const now = totalCount(exports, functions.length);
+        perRecord.push(now - last);
+        last = now;
+      }
     }
     return bytes;
   };
   pass();
   const before = readCounters(exports, functions);
-  const bytes = pass();
+  const bytes = pass(true);
   const rows: [string, number][] = [];
   let total = 0;
   for (const [name, value] of readCounters(exports, functions)) {
@@ -192,5 +208,5 @@ export function countInstructions(wasm: Uint8Array, records: Uint8Array[], top =
     if (spent > 0) rows.push([name, spent / records.length]);
   }
   rows.sort((a, b) => b[1] - a[1]);
-  return { perRecord: total / records.length, perByte: total / bytes, top: rows.slice(0, top) };
+  return { perRecord: total / records.length, perByte: total / bytes, top: rows.slice(0, top), ...(each ? { each: perRecord } : {}) };
 }
