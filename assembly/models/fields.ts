@@ -51,7 +51,7 @@ import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
-  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, EVIDENCE_NEW_NETWORK, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED,
+  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_DAY_PART, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED,
 } from "../base/layouts";
 
 /** Attack syntax in a value of a rare shape counts as this many decades (syntax.ts): alone, a very unusual message. */
@@ -266,6 +266,8 @@ class Worked {
   newField: f64 = -1;
   /** The power of two of the longest value of all; -1 until asked. */
   longestBucket: i32 = -1;
+  /** Whether training's records came at every time of day (1), not (0); -1 until asked. */
+  allDay: i32 = -1;
 }
 const worked = new Worked();
 
@@ -413,6 +415,9 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let jsonKeyEnd: usize = 0;
   let jsonFrom: usize = 0;
   let inJson = start < end && load<u8>(start) == 0x7b; // a JSON object: its '{' is no value
+  // The record's part of the day: read at once in training; in scoring only where a value asks (-2: not yet).
+  let dayPart = task == LEARN ? dayPartOf(start, end) : -2;
+  if (task == LEARN && dayPart >= 0) bump(locateValue(HOUR_SEED, <u32>dayPart));
   let p = start;
   while (p < end) {
     if (inJson) {
@@ -476,7 +481,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       const pair = wordBefore != 0 ? pairOf(wordBefore, previous) : 0;
       if (pair != 0) {
         bump(locate(pair, 0));
-        if (value != 0) countValue(pair, value);
+        if (value != 0) {
+          countValue(pair, value);
+          if (dayPart >= 0) bump(locateValue(pair ^ HOUR_SEED, atDayPart(value, dayPart)));
+        }
       }
       if (valueType == TOKEN_ADDRESS) {
         const network = networkOf(valueStart, valueEnd);
@@ -546,10 +554,21 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         if (ownEnumeration || pairEnumeration) {
           const value = fnv1a(valueStart, length) & 0xffffff;
           if (ownEnumeration && located(locateValue(own ^ VALUE_SEED, value)) == 0) evidence |= RARE_NEW;
-          else if (pairEnumeration && located(locateValue(pair ^ VALUE_SEED, value)) == 0) {
-            evidence |= RARE_NEW;
-            pairNew = true;
-            heldValues = located(locate(pair, 0));
+          else if (pairEnumeration) {
+            const held = located(locateValue(pair ^ VALUE_SEED, value));
+            if (held == 0) {
+              evidence |= RARE_NEW;
+              pairNew = true;
+              heldValues = located(locate(pair, 0));
+            } else if (held >= DAY_PART_MIN_VALUES && allDay()) {
+              // A value seen often, never at this time of day.
+              if (dayPart == -2) dayPart = dayPartOf(start, end);
+              if (dayPart >= 0 && neverNear(pair ^ HOUR_SEED, value, dayPart)) {
+                evidence |= RARE_NEW | RARE_DAY_PART;
+                pairNew = true;
+                heldValues = held;
+              }
+            }
           }
         }
       }
@@ -621,6 +640,52 @@ const SCHEME_LIMIT = 16;
 // everywhere, never make such a field.
 const NETWORK_SEED: u32 = 0x2f8b1c35;
 const NETWORK_RATIO: f64 = 50;
+
+// The time of day of a record (the hour of its first hh:mm:ss, in DAY_PARTS parts of a day) is
+// counted with each value of a pair's field (who logs in by key: alice, at 09:00 to 12:00): a
+// value seen often, at times of day it never came (a user of office hours at 03:00), is evidence,
+// in a log whose training came at every time of day (a server's, with its cron jobs at night).
+const HOUR_SEED: u32 = 0x7feb352d;
+const DAY_PART_SEED: u32 = 0x846ca68b;
+const DAY_PARTS: i32 = 24;
+const DAY_PART_WINDOW: i32 = 2; // never within this many hours of it
+const HOUR_SCAN: usize = 64; // the first hh:mm:ss is looked for in a record's first bytes
+/** A value seen this often at least, never at this time of day, is evidence. */
+const DAY_PART_MIN_VALUES: u32 = 30;
+const DAY_PART_MIN_RECORDS: u32 = 1000;
+const DAY_PART_SHARE: u32 = 200;
+
+/** The part of the day of the first hh:mm:ss (not after a digit: Apache's 2024:10:00:00) in [start, end)'s first HOUR_SCAN bytes, or -1. */
+function dayPartOf(start: usize, end: usize): i32 {
+  const last = min(end, start + HOUR_SCAN);
+  for (let p = start; p + 8 <= last; p++) {
+    if (load<u8>(p, 2) != COLON || load<u8>(p, 5) != COLON) continue;
+    if (p > start && <u32>load<u8>(p - 1) - 0x30 < 10) continue;
+    const h0 = <u32>load<u8>(p) - 0x30;
+    const h1 = <u32>load<u8>(p, 1) - 0x30;
+    if (h0 > 2 || h1 > 9 || <u32>load<u8>(p, 3) - 0x30 > 5 || <u32>load<u8>(p, 4) - 0x30 > 9 || <u32>load<u8>(p, 6) - 0x30 > 5 || <u32>load<u8>(p, 7) - 0x30 > 9) continue;
+    const hour = <i32>(h0 * 10 + h1);
+    return hour < 24 ? hour * DAY_PARTS / 24 : -1;
+  }
+  return -1;
+}
+
+/** Whether `value` of field `hash`'s day parts never came within DAY_PART_WINDOW parts of `part`. */
+function neverNear(hash: u32, value: u32, part: i32): bool {
+  // The part itself first: where a value mostly comes, one look.
+  if (located(locateValue(hash, atDayPart(value, part))) != 0) return false;
+  for (let d = 1; d <= DAY_PART_WINDOW; d++) {
+    if (located(locateValue(hash, atDayPart(value, (part + d) % DAY_PARTS))) != 0) return false;
+    if (located(locateValue(hash, atDayPart(value, (part - d + DAY_PARTS) % DAY_PARTS))) != 0) return false;
+  }
+  return true;
+}
+
+/** The item of `value` at day part `part` in the day parts of a pair's field. */
+// @ts-ignore: decorator
+@inline function atDayPart(value: u32, part: i32): u32 {
+  return fnv1aStep(value ^ DAY_PART_SEED, <u32>part) & 0xffffff;
+}
 
 /** The hash of the scheme of a URL in [start, end) (letters, digits, + - . before "://"), else 0. */
 function schemeOf(start: usize, end: usize): u32 {
@@ -714,6 +779,7 @@ const RARE_NEW: u32 = 0x400;
 const RARE_LONG: u32 = 0x800;
 const RARE_NEW_FIELD: u32 = 0x1000;
 const RARE_NETWORK: u32 = 0x2000; // with RARE_NEW: the value is an address of a network never held
+const RARE_DAY_PART: u32 = 0x4000; // with RARE_NEW: a value held, never at this time of day
 const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
 
@@ -773,7 +839,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     let evidence = found != 0 ? EVIDENCE_SYNTAX : hash == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD;
     if (wholeMessage && (flags & RARE_NEW) != 0) {
       total += NEW_VALUE_DECADES;
-      const newValue = (flags & RARE_NETWORK) != 0 ? EVIDENCE_NEW_NETWORK : EVIDENCE_NEW_VALUE;
+      const newValue = (flags & RARE_NETWORK) != 0 ? EVIDENCE_NEW_NETWORK : (flags & RARE_DAY_PART) != 0 ? EVIDENCE_NEW_DAY_PART : EVIDENCE_NEW_VALUE;
       if (task == EXPLAIN) explainEvidence(newValue, NEW_VALUE_DECADES, 0, 0, <f64>load<u32>(at + RARE_HELD_VALUES));
       if (found == 0) evidence = newValue;
     }
@@ -944,6 +1010,26 @@ function longestBucket(): i32 {
   return worked.longestBucket;
 }
 
+/**
+ * Whether training's records came at every time of day: each part of the day held at least 1 in
+ * DAY_PART_SHARE of the records that told their time, of DAY_PART_MIN_RECORDS or more. Worked out
+ * on first asking and kept while the sketch lasts.
+ */
+function allDay(): bool {
+  if (worked.stale) refreshEnumerations();
+  if (worked.allDay < 0) {
+    let total: u32 = 0;
+    let least: u32 = u32.MAX_VALUE;
+    for (let part = 0; part < DAY_PARTS; part++) {
+      const n = located(locateValue(HOUR_SEED, <u32>part));
+      total += n;
+      least = min(least, n);
+    }
+    worked.allDay = total >= DAY_PART_MIN_RECORDS && least * DAY_PART_SHARE >= total ? 1 : 0;
+  }
+  return worked.allDay == 1;
+}
+
 /** What a field never seen is worth, worked out from the sketch on first asking and kept while it lasts. */
 function newFieldDecades(): f64 {
   if (worked.stale) refreshEnumerations();
@@ -975,6 +1061,7 @@ function refreshEnumerations(): void {
   memory.fill(enumerations, 0, ENUM_SLOTS * 8);
   worked.newField = -1;
   worked.longestBucket = -1;
+  worked.allDay = -1;
   worked.stale = false;
 }
 

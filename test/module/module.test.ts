@@ -108,6 +108,24 @@ describe("training and scoring", () => {
     expect(odd.compound).toBeGreaterThan(0);
   });
 
+  it("a user seen often, never within two hours of this time of day, is news where the log runs around the clock", () => {
+    const at = (hour: number) => `Mar  4 ${String(hour).padStart(2, "0")}:17:00 bastion`;
+    const trainer = packedTarkin();
+    for (let day = 0; day < 20; day++) {
+      for (let hour = 0; hour < 24; hour++) {
+        trainer.train(`${at(hour)} CRON[1]: pam_unix(cron:session): session opened for user root by (uid=0)`);
+        if (hour >= 9 && hour <= 17) for (const user of ["alice", "bob", "carol"]) trainer.train(`${at(hour)} sshd[2]: pam_unix(sshd:session): session opened for user ${user} by (uid=0)`);
+      }
+    }
+    const model = trainer.model();
+    const filter = new FluentBitFilter(packModule(coreWasm(), { model, lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
+    const verdict = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
+    expect(verdict(`${at(11)} sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)`).tarkin_anomaly).toBe(false);
+    const night = `${at(3)} sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)`;
+    expect([verdict(night).tarkin_anomaly, verdict(night).tarkin_reason]).toEqual([true, "after for user: a value never held at this time of day"]);
+    expect(packedTarkin({ model }).explainFields(night).fields).toEqual([expect.objectContaining({ field: "after for user", evidence: "new time of day", values: 180 })]);
+  });
+
   it("a path (a request's, path=): a name never held under a directory of few names is news; a name that varies is not", () => {
     // A news site: articles under dated names (every path new), an API of two endpoints, a build's files.
     const line = (path: string) => `10.0.0.5 - - [12/Mar/2024:10:00:00 +0100] "GET ${path} HTTP/1.1" 200 512 "-" "Mozilla/5.0"`;

@@ -1,5 +1,5 @@
 import { learnFields, fieldSurprise, explainFields, explainedAddress, explanation, resetFields, surpriseOfDecades, FieldReading, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES } from "../../models/fields";
-import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK } from "../../base/layouts";
+import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_DAY_PART } from "../../base/layouts";
 
 function text(s: string): usize {
   return changetype<usize>(String.UTF8.encode(s));
@@ -212,6 +212,19 @@ describe("values read as a user reads them", () => {
 
 const users = ["alice", "bob", "carol", "dave"];
 
+/** Forty days of root's cron every hour from 0 to `cronHours` - 1, and people from 09:00 to 17:00, stamped by `at`. */
+function trainAroundTheClock(at: (hour: i32, minute: i32) => string, cronHours: i32): void {
+  for (let day = 0; day < 40; day++) {
+    for (let hour = 0; hour < 24; hour++) {
+      if (hour < cronHours) learn(at(hour, 17) + "CRON[1]: pam_unix(cron:session): session opened for user root by (uid=0)");
+      if (hour >= 9 && hour <= 17) for (let i = 0; i < 4; i++) learn(at(hour, i * 13) + "sshd[2]: pam_unix(sshd:session): session opened for user " + users[i] + " by (uid=0)");
+    }
+  }
+}
+function two(n: i32): string {
+  return (n < 10 ? "0" : "") + n.toString();
+}
+
 describe("whole values", () => {
   beforeEach(() => {
     resetFields();
@@ -262,6 +275,26 @@ describe("whole values", () => {
     resetFields();
     for (let i = 0; i < 1000; i++) learn("connection from " + (i % 30 + 1).toString() + ".1.0.1");
     expect(decades("connection from 185.220.101.245")).toBe(0);
+  });
+
+  it("a value seen often, never within two hours of this time of day, is evidence, in a log that runs around the clock", () => {
+    const syslog = (hour: i32, minute: i32): string => "Mar  4 " + two(hour) + ":" + two(minute) + ":00 bastion ";
+    trainAroundTheClock(syslog, 24);
+    expect(decades(syslog(10, 30) + "sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)")).toBe(0);
+    expect(decades(syslog(19, 30) + "sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)")).toBe(0); // within two hours
+    expect(decades(syslog(3, 10) + "sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)")).toBe(NEW_VALUE_DECADES);
+    expect(load<u32>(explainedAddress(), 40)).toBe(EVIDENCE_NEW_DAY_PART);
+    expect(decades(syslog(3, 10) + "CRON[1]: pam_unix(cron:session): session opened for user root by (uid=0)")).toBe(0);
+    // Apache's time: the hour after the year, not the year's last digits.
+    resetFields();
+    const apache = (hour: i32, minute: i32): string => "[04/Mar/2019:" + two(hour) + ":" + two(minute) + ":00 +0100] bastion ";
+    trainAroundTheClock(apache, 24);
+    expect(decades(apache(10, 30) + "sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)")).toBe(0);
+    expect(decades(apache(3, 10) + "sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)")).toBe(NEW_VALUE_DECADES);
+    // A log of office hours only tells nothing of the night.
+    resetFields();
+    trainAroundTheClock(syslog, 0);
+    expect(decades(syslog(3, 10) + "sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)")).toBe(0);
   });
 
   it("a value far longer than its field's is evidence, by Cantelli's bound on its lengths, covered or not", () => {

@@ -134,8 +134,9 @@ export const EXPLAIN_GRAM = 48;
 // What an explained entry is: a trigram rare in its field, a trigram rare in the log (the field is
 // unknown: back-off), attack syntax in the field's value (its SYNTAX_ bits in place of the trigram),
 // a value the field never held (an enumeration's; VALUES its values), a value far longer than
-// the field's (COUNT its length), a field never seen (VALUES all values), or an address of a network
-// the field never held (VALUES its addresses).
+// the field's (COUNT its length), a field never seen (VALUES all values), an address of a network
+// the field never held (VALUES its addresses), or a value the field held (VALUES times), never at
+// this time of day.
 export const EVIDENCE_FIELD = 0;
 export const EVIDENCE_LOG = 1;
 export const EVIDENCE_SYNTAX = 2;
@@ -143,6 +144,7 @@ export const EVIDENCE_NEW_VALUE = 3;
 export const EVIDENCE_LENGTH = 4;
 export const EVIDENCE_NEW_FIELD = 5;
 export const EVIDENCE_NEW_NETWORK = 6;
+export const EVIDENCE_NEW_DAY_PART = 7;
 export const FIELD_NAMED = 0; // key=value
 export const FIELD_AFTER = 1; // after a token
 export const FIELD_FIRST = 2; // the message's first token
