@@ -452,8 +452,8 @@ const scan = compileScan();
 // machine's load), and the real Fluent Bit's CPU time where it is installed.
 
 /** ops ≈ fixed + perByte × bytes + perToken × tokens over the messages, by least squares, and how much of the spread it explains. */
-function costFit(messages: string[], ops: number[]): { fixed: number; perByte: number; perToken: number; r2: number; meanBytes: number; meanTokens: number } {
-  const rows = messages.map((m) => [1, encoder.encode(m).length, m.split(/\s+/).filter((t) => t.length > 0).length]);
+function costFit(messages: string[], bytes: Uint8Array[], ops: number[]): { fixed: number; perByte: number; perToken: number; r2: number; meanBytes: number; meanTokens: number } {
+  const rows = messages.map((m, k) => [1, bytes[k].length, m.split(/\s+/).filter((t) => t.length > 0).length]);
   // The normal equations, 3 x 3, by Cramer's rule.
   const a = [0, 1, 2].map((i) => [0, 1, 2].map((j) => rows.reduce((sum, r) => sum + r[i] * r[j], 0)));
   const b = [0, 1, 2].map((i) => rows.reduce((sum, r, k) => sum + r[i] * ops[k], 0));
@@ -497,7 +497,7 @@ function compile(config: string, target: string, out: string): Uint8Array {
   for (const [name, n] of counted.top) console.log(`    ${fmtInt(n).padStart(7)}  ${((n / counted.perRecord) * 100).toFixed(1).padStart(4)}%  ${name.replace(/^assembly\//, "")}`);
   // Where a record's operations go by its size: a fixed part, a part a byte and a part a token
   // (a run between spaces) of its message, fitted over the records.
-  const fit = costFit(messages, counted.each!);
+  const fit = costFit(messages, messageBytes, counted.each!);
   console.log(
     `    a record: about ${fmtInt(fit.fixed)} + ${fit.perByte.toFixed(1)} a byte + ${fit.perToken.toFixed(0)} a token of its message ` +
       `(least squares over the ${fmtInt(messages.length)} records, R² ${fit.r2.toFixed(2)}; their mean ${fit.meanBytes.toFixed(0)} bytes, ${fit.meanTokens.toFixed(1)} tokens)`,

@@ -141,7 +141,8 @@ export const EVIDENCE_NEW_VALUE: u32 = 3;
 export const EVIDENCE_LENGTH: u32 = 4;
 export const EVIDENCE_NEW_FIELD: u32 = 5;
 export const EVIDENCE_NEW_NETWORK: u32 = 6;
-export const EVIDENCE_NEW_DAY_PART: u32 = 7;
+export const EVIDENCE_NEW_HOUR: u32 = 7;
+export const HOUR_WINDOW: u32 = 2; // a value held is news at an hour it never came within this many hours of (fields.ts)
 export const FIELD_NAMED: u32 = 0; // key=value
 export const FIELD_AFTER: u32 = 1; // after a token
 export const FIELD_FIRST: u32 = 2; // the message's first token

@@ -29,17 +29,18 @@
 // A value is read with its quoting understood (logfmt's key="v w" with \" escapes is one value),
 // letters in any script are letters (every byte of a UTF-8 character beyond ASCII, and an
 // apostrophe inside a word), and typed tokens are one symbol each: an IPv4 or IPv6 address, a hex
-// id, a UUID or MAC address. A new client address or id is not news; a new shape is.
+// id, a UUID or MAC address. A new client address or id is not news; a new shape is (and a new
+// network, where a field's addresses come from a few).
 //
 // Whole values are counted too, in the sketch's second half, for two of Kruegel & Vigna's models.
 // A field that holds a small set of values (users, methods, commands: few distinct values, each
 // seen many times) is an enumeration, and a value it never held is evidence (their token finder);
 // how few is estimated from 16 buckets of the values' hashes, which merge exactly. A value far
-// longer than any its field held is evidence in proportion to how many times longer (their
-// attribute length model, by powers of two), whether or not the message is covered. The values
-// after two words are counted also as a field of the pair ("password for": who logs in by
-// password), so a value normal in its field but new after those words (root by password) is
-// evidence too.
+// longer than its field's is evidence by Cantelli's bound on its lengths (their attribute length
+// model), whether or not the message is covered. The values after two words are counted also as a
+// field of the pair ("password for": who logs in by password), so a value normal in its field but
+// new after those words (root by password) is evidence too, and so is one seen often after them
+// but never at this time of day.
 //
 // Speed: the per-record path reads each value once, counting its whole shape; only a value whose
 // whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
@@ -51,7 +52,7 @@ import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
-  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_DAY_PART, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED,
+  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, HOUR_WINDOW, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED,
 } from "../base/layouts";
 
 /** Attack syntax in a value of a rare shape counts as this many decades (syntax.ts): alone, a very unusual message. */
@@ -415,9 +416,9 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let jsonKeyEnd: usize = 0;
   let jsonFrom: usize = 0;
   let inJson = start < end && load<u8>(start) == 0x7b; // a JSON object: its '{' is no value
-  // The record's part of the day: read at once in training; in scoring only where a value asks (-2: not yet).
-  let dayPart = task == LEARN ? dayPartOf(start, end) : -2;
-  if (task == LEARN && dayPart >= 0) bump(locateValue(HOUR_SEED, <u32>dayPart));
+  // The record's hour: read at once in training; in scoring only where a value asks (-2: not yet).
+  let hour = task == LEARN ? hourOf(start, end) : -2;
+  if (task == LEARN && hour >= 0) bump(locateValue(HOUR_SEED, <u32>hour));
   let p = start;
   while (p < end) {
     if (inJson) {
@@ -483,21 +484,18 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         bump(locate(pair, 0));
         if (value != 0) {
           countValue(pair, value);
-          if (dayPart >= 0) bump(locateValue(pair ^ HOUR_SEED, atDayPart(value, dayPart)));
+          if (hour >= 0) bump(locateValue(pair ^ HOUR_SEED, atHour(value, hour)));
         }
       }
       if (valueType == TOKEN_ADDRESS) {
         const network = networkOf(valueStart, valueEnd);
-        countNetwork(own ^ NETWORK_SEED, network);
-        if (pair != 0) countNetwork(pair ^ NETWORK_SEED, network);
+        countInField(own ^ NETWORK_SEED, network);
+        if (pair != 0) countInField(pair ^ NETWORK_SEED, network);
       }
       if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, own, 0);
       if (named && token.url && !token.freeText) {
         const scheme = schemeOf(valueStart, valueEnd);
-        if (scheme != 0) {
-          bump(locate(own ^ SCHEME_SEED, 0));
-          countValue(own ^ SCHEME_SEED, scheme);
-        }
+        if (scheme != 0) countInField(own ^ SCHEME_SEED, scheme);
       }
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
@@ -525,18 +523,18 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       }
       let pairNew = false;
       let heldValues = ownValues; // the values of the field that never held it, for explain
-      if (valueType == TOKEN_ADDRESS) {
+      if (valueType == TOKEN_ADDRESS && (fieldKnown || wordBefore != 0)) {
         // An address from a network its field never held, or the field of the two words before it
         // (who logs in from where); after a token rare where it stands too ("root from", where root
         // logs in only by a cron job and the token after root is "by"), as its field is known.
         const network = networkOf(valueStart, valueEnd);
         const ownNetworks = own ^ NETWORK_SEED;
-        if (fieldKnown && networkNeverHeld(ownNetworks, network)) {
+        if (fieldKnown && neverHeld(ownNetworks, network, KIND_CLOSED)) {
           evidence |= RARE_NEW | RARE_NETWORK;
           heldValues = located(locate(ownNetworks, 0));
         } else if (wordBefore != 0) {
           const pairNetworks = pairOf(wordBefore, previous) ^ NETWORK_SEED;
-          if (networkNeverHeld(pairNetworks, network)) {
+          if (neverHeld(pairNetworks, network, KIND_CLOSED)) {
             evidence |= RARE_NEW | RARE_NETWORK;
             pairNew = true;
             heldValues = located(locate(pairNetworks, 0));
@@ -560,11 +558,11 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
               evidence |= RARE_NEW;
               pairNew = true;
               heldValues = located(locate(pair, 0));
-            } else if (held >= DAY_PART_MIN_VALUES && allDay()) {
+            } else if (held >= HOUR_MIN_VALUES && allDay()) {
               // A value seen often, never at this time of day.
-              if (dayPart == -2) dayPart = dayPartOf(start, end);
-              if (dayPart >= 0 && neverNear(pair ^ HOUR_SEED, value, dayPart)) {
-                evidence |= RARE_NEW | RARE_DAY_PART;
+              if (hour == -2) hour = hourOf(start, end);
+              if (hour >= 0 && neverNear(pair ^ HOUR_SEED, value, hour)) {
+                evidence |= RARE_NEW | RARE_HOUR;
                 pairNew = true;
                 heldValues = held;
               }
@@ -641,22 +639,22 @@ const SCHEME_LIMIT = 16;
 const NETWORK_SEED: u32 = 0x2f8b1c35;
 const NETWORK_RATIO: f64 = 50;
 
-// The time of day of a record (the hour of its first hh:mm:ss, in DAY_PARTS parts of a day) is
-// counted with each value of a pair's field (who logs in by key: alice, at 09:00 to 12:00): a
-// value seen often, at times of day it never came (a user of office hours at 03:00), is evidence,
-// in a log whose training came at every time of day (a server's, with its cron jobs at night).
+// The hour of a record (of its first hh:mm:ss) is counted with each value of a pair's field (who
+// logs in by key: alice, at 09:00): a value seen often, never within HOUR_WINDOW hours of this
+// record's (a user of office hours at 03:00), is evidence, in a log whose training came at every
+// hour (a server's, with its cron jobs at night).
 const HOUR_SEED: u32 = 0x7feb352d;
-const DAY_PART_SEED: u32 = 0x846ca68b;
-const DAY_PARTS: i32 = 24;
-const DAY_PART_WINDOW: i32 = 2; // never within this many hours of it
+const AT_HOUR_SEED: u32 = 0x846ca68b;
+const HOURS: i32 = 24;
 const HOUR_SCAN: usize = 64; // the first hh:mm:ss is looked for in a record's first bytes
 /** A value seen this often at least, never at this time of day, is evidence. */
-const DAY_PART_MIN_VALUES: u32 = 30;
-const DAY_PART_MIN_RECORDS: u32 = 1000;
-const DAY_PART_SHARE: u32 = 200;
+const HOUR_MIN_VALUES: u32 = 30;
+// Training came at every hour: each held 1 in HOUR_SHARE of HOUR_MIN_RECORDS records or more that told their time.
+const HOUR_MIN_RECORDS: u64 = 1000;
+const HOUR_SHARE: u64 = 200;
 
-/** The part of the day of the first hh:mm:ss (not after a digit: Apache's 2024:10:00:00) in [start, end)'s first HOUR_SCAN bytes, or -1. */
-function dayPartOf(start: usize, end: usize): i32 {
+/** The hour of the first hh:mm:ss (not after a digit: Apache's 2024:10:00:00) in [start, end)'s first HOUR_SCAN bytes, or -1. */
+function hourOf(start: usize, end: usize): i32 {
   const last = min(end, start + HOUR_SCAN);
   for (let p = start; p + 8 <= last; p++) {
     if (load<u8>(p, 2) != COLON || load<u8>(p, 5) != COLON) continue;
@@ -665,26 +663,26 @@ function dayPartOf(start: usize, end: usize): i32 {
     const h1 = <u32>load<u8>(p, 1) - 0x30;
     if (h0 > 2 || h1 > 9 || <u32>load<u8>(p, 3) - 0x30 > 5 || <u32>load<u8>(p, 4) - 0x30 > 9 || <u32>load<u8>(p, 6) - 0x30 > 5 || <u32>load<u8>(p, 7) - 0x30 > 9) continue;
     const hour = <i32>(h0 * 10 + h1);
-    return hour < 24 ? hour * DAY_PARTS / 24 : -1;
+    if (hour < HOURS) return hour;
   }
   return -1;
 }
 
-/** Whether `value` of field `hash`'s day parts never came within DAY_PART_WINDOW parts of `part`. */
-function neverNear(hash: u32, value: u32, part: i32): bool {
-  // The part itself first: where a value mostly comes, one look.
-  if (located(locateValue(hash, atDayPart(value, part))) != 0) return false;
-  for (let d = 1; d <= DAY_PART_WINDOW; d++) {
-    if (located(locateValue(hash, atDayPart(value, (part + d) % DAY_PARTS))) != 0) return false;
-    if (located(locateValue(hash, atDayPart(value, (part - d + DAY_PARTS) % DAY_PARTS))) != 0) return false;
+/** Whether `value` of field `hash`'s hours never came within HOUR_WINDOW hours of `hour`. */
+function neverNear(hash: u32, value: u32, hour: i32): bool {
+  // The hour itself first: where a value mostly comes, one look.
+  if (located(locateValue(hash, atHour(value, hour))) != 0) return false;
+  for (let d = 1; d <= <i32>HOUR_WINDOW; d++) {
+    if (located(locateValue(hash, atHour(value, (hour + d) % HOURS))) != 0) return false;
+    if (located(locateValue(hash, atHour(value, (hour - d + HOURS) % HOURS))) != 0) return false;
   }
   return true;
 }
 
-/** The item of `value` at day part `part` in the day parts of a pair's field. */
+/** The item of `value` at `hour` in the hours of a pair's field. */
 // @ts-ignore: decorator
-@inline function atDayPart(value: u32, part: i32): u32 {
-  return fnv1aStep(value ^ DAY_PART_SEED, <u32>part) & 0xffffff;
+@inline function atHour(value: u32, hour: i32): u32 {
+  return fnv1aStep(value ^ AT_HOUR_SEED, <u32>hour) & 0xffffff;
 }
 
 /** The hash of the scheme of a URL in [start, end) (letters, digits, + - . before "://"), else 0. */
@@ -700,20 +698,41 @@ function schemeOf(start: usize, end: usize): u32 {
   return (fnv1a(start, <i32>(p - start)) & 0xffffff) | 1;
 }
 
-/** The hash of an address's network: an IPv4 address to its second '.', an IPv6 one to its second ':', hex digits lowercased. */
+/**
+ * The hash of an address's network: an IPv4 address's /16 (its first two numbers), an IPv6
+ * address's /32 (its first two groups as numbers: leading zeros and case aside, a group "::"
+ * leaves out is 0), an IPv4-mapped one's (::ffff:10.8.1.5) its IPv4 /16.
+ */
 function networkOf(start: usize, end: usize): u32 {
-  let hash = FNV_OFFSET;
-  let separator: u32 = 0; // the first '.' or ':' says which
-  let separators = 0;
-  for (let p = start; p < end; p++) {
-    const b = <u32>load<u8>(p);
-    if (b == 0x2e || b == COLON) {
-      if (separator == 0) separator = b;
-      if (b == separator && ++separators == 2) break;
-    }
-    hash = fnv1aStep(hash, b | 0x20);
+  let dot = start;
+  while (dot < end && load<u8>(dot) != 0x2e) dot++;
+  if (dot < end) {
+    // Dotted: the /16 of the IPv4 address from the last ':' before its first '.'.
+    let p = dot;
+    while (p > start && load<u8>(p - 1) != COLON) p--;
+    let first: u32 = 0;
+    while (p < dot) first = first * 10 + (<u32>load<u8>(p++) - 0x30);
+    p = dot + 1;
+    let second: u32 = 0;
+    while (p < end && load<u8>(p) != 0x2e) second = second * 10 + (<u32>load<u8>(p++) - 0x30);
+    return fnv1aStep(fnv1aStep(FNV_OFFSET ^ 4, first), second) & 0xffffff;
   }
-  return hash & 0xffffff;
+  let groups: u32 = 0; // the first two, 16 bits each
+  let read = 0;
+  let p = start;
+  while (read < 2 && p < end) {
+    if (load<u8>(p) == COLON) {
+      // A group's end; "::" (or a leading ':') leaves the rest of the first two out: 0.
+      if (p == start || (p + 1 < end && load<u8>(p, 1) == COLON)) break;
+      p++;
+      continue;
+    }
+    let group: u32 = 0;
+    while (p < end && isHex(<u32>load<u8>(p))) group = (group << 4) | hexValue(<u32>load<u8>(p++));
+    groups |= (group & 0xffff) << (16 * (1 - read));
+    read++;
+  }
+  return fnv1aStep(FNV_OFFSET ^ 6, groups) & 0xffffff;
 }
 
 /** Whether [start, end) is a path: it starts with '/'. */
@@ -779,7 +798,7 @@ const RARE_NEW: u32 = 0x400;
 const RARE_LONG: u32 = 0x800;
 const RARE_NEW_FIELD: u32 = 0x1000;
 const RARE_NETWORK: u32 = 0x2000; // with RARE_NEW: the value is an address of a network never held
-const RARE_DAY_PART: u32 = 0x4000; // with RARE_NEW: a value held, never at this time of day
+const RARE_HOUR: u32 = 0x4000; // with RARE_NEW: a value held, never at this time of day
 const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
 
@@ -839,7 +858,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     let evidence = found != 0 ? EVIDENCE_SYNTAX : hash == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD;
     if (wholeMessage && (flags & RARE_NEW) != 0) {
       total += NEW_VALUE_DECADES;
-      const newValue = (flags & RARE_NETWORK) != 0 ? EVIDENCE_NEW_NETWORK : (flags & RARE_DAY_PART) != 0 ? EVIDENCE_NEW_DAY_PART : EVIDENCE_NEW_VALUE;
+      const newValue = (flags & RARE_NETWORK) != 0 ? EVIDENCE_NEW_NETWORK : (flags & RARE_HOUR) != 0 ? EVIDENCE_NEW_HOUR : EVIDENCE_NEW_VALUE;
       if (task == EXPLAIN) explainEvidence(newValue, NEW_VALUE_DECADES, 0, 0, <f64>load<u32>(at + RARE_HELD_VALUES));
       if (found == 0) evidence = newValue;
     }
@@ -898,7 +917,7 @@ function backOff(): void {
   return fnv1aStep(first ^ PAIR_SEED, second);
 }
 
-/** Whether the token's value, of this length, is of an enumeration's make: plain, no digits, not free text, short. */
+/** Whether the token's value, of this length, is of an enumeration's make: plain, a name (Token.nameless), not free text, short. */
 // @ts-ignore: decorator
 @inline function isToken(token: Token, length: i32): bool {
   return !token.nameless && !token.freeText && length > 0 && length <= VALUE_LIMIT;
@@ -930,11 +949,11 @@ function learnValue(token: Token): u32 {
   bump(locateValue(hash ^ BUCKET_SEED, value & 15));
 }
 
-/** Counts an address's network (its hash) in field `hash` of networks, which training counts only where it sees an address. */
+/** Counts a value (its hash) in field `hash`, which training counts only where it sees such a value (a URL's scheme, an address's network). */
 // @ts-ignore: decorator
-@inline function countNetwork(hash: u32, network: u32): void {
+@inline function countInField(hash: u32, value: u32): void {
   bump(locate(hash, 0));
-  countValue(hash, network);
+  countValue(hash, value);
 }
 
 /**
@@ -946,16 +965,13 @@ function learnValue(token: Token): u32 {
   return named || (kind == FIELD_AFTER && (previousKeyed || (previousWordIn != 0 && (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)));
 }
 
-/** Whether field `hash` of networks holds a few, each NETWORK_RATIO times or more on the average, and never `network`. */
+/**
+ * Whether field `hash`, counted only where training saw it (a pair's, a directory's, a URL field's
+ * schemes, a field's networks), holds a few values (is of `kind`: KIND_CLOSED for networks) and never `value`.
+ */
 // @ts-ignore: decorator
-@inline function networkNeverHeld(hash: u32, network: u32): bool {
-  return (kindOfPair(hash) & KIND_CLOSED) != 0 && located(locateValue(hash ^ VALUE_SEED, network)) == 0;
-}
-
-/** Whether field `hash`, counted only where training saw it (a pair's, a directory's, a URL field's schemes), holds a few values and never `value`. */
-// @ts-ignore: decorator
-@inline function neverHeld(hash: u32, value: u32): bool {
-  return (kindOfPair(hash) & KIND_ENUMERATION) != 0 && located(locateValue(hash ^ VALUE_SEED, value)) == 0;
+@inline function neverHeld(hash: u32, value: u32, kind: u32 = KIND_ENUMERATION): bool {
+  return (kindOfPair(hash) & kind) != 0 && located(locateValue(hash ^ VALUE_SEED, value)) == 0;
 }
 
 /**
@@ -1011,21 +1027,21 @@ function longestBucket(): i32 {
 }
 
 /**
- * Whether training's records came at every time of day: each part of the day held at least 1 in
- * DAY_PART_SHARE of the records that told their time, of DAY_PART_MIN_RECORDS or more. Worked out
- * on first asking and kept while the sketch lasts.
+ * Whether training's records came at every hour: each held at least 1 in HOUR_SHARE of the records
+ * that told their time, of HOUR_MIN_RECORDS or more. Worked out on first asking and kept while the
+ * sketch lasts.
  */
 function allDay(): bool {
   if (worked.stale) refreshEnumerations();
   if (worked.allDay < 0) {
-    let total: u32 = 0;
-    let least: u32 = u32.MAX_VALUE;
-    for (let part = 0; part < DAY_PARTS; part++) {
-      const n = located(locateValue(HOUR_SEED, <u32>part));
+    let total: u64 = 0;
+    let least: u64 = u64.MAX_VALUE;
+    for (let hour = 0; hour < HOURS; hour++) {
+      const n = <u64>located(locateValue(HOUR_SEED, <u32>hour));
       total += n;
       least = min(least, n);
     }
-    worked.allDay = total >= DAY_PART_MIN_RECORDS && least * DAY_PART_SHARE >= total ? 1 : 0;
+    worked.allDay = total >= HOUR_MIN_RECORDS && least * HOUR_SHARE >= total ? 1 : 0;
   }
   return worked.allDay == 1;
 }

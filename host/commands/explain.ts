@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { ModuleDriver, RULE_TEXT, rareFields, type CharacterDetail, type FieldEvidence } from "../core/module/driver.js";
 import { readPack } from "../core/module/pack.js";
+import { HOUR_WINDOW } from "../core/module/layouts.js";
 import { filterModule } from "../core/module/filter-module.js";
 import { addModuleOptions, moduleChoice, type ModuleOptions } from "./options.js";
 
@@ -30,7 +31,7 @@ function fieldLines(evidence: FieldEvidence): string[] {
       .concat(long ? [`${long.count} bytes, far longer than its values`] : [])
       .concat(newField ? [`a field never seen in ${newField.values} values`] : [])
       .concat(newNetwork ? [`an address of a network it never held (its ${newNetwork.values} addresses came from a few)`] : [])
-      .concat(newTime ? [`a value it held ${newTime.values} times, never within two hours of this time of day`] : [])
+      .concat(newTime ? [`a value it held ${newTime.values} times, never within ${HOUR_WINDOW} hours of this time of day`] : [])
       .concat(backedOff ? ["a field the model does not know, judged against all values"] : [])
       .concat(grams.slice(0, 6).map((g) => `'${show(g.shape)}' ${g.count}/${g.values}`)).join(", ");
     out.push(`    ${show(f.field).padEnd(12)} +${f.decades.toFixed(2)} decades  ${shown}${grams.length > 6 ? `, ... ${grams.length - 6} more` : ""}`);

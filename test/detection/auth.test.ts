@@ -51,7 +51,7 @@ const TODAY_OTHER_SEEDS: Record<number, { lines: number; events: number; falseAl
   2: { lines: 0.767, events: 42 / 44, falseAlarms: 0.0166 },
   3: { lines: 0.622, events: 37 / 43, falseAlarms: 0.0192 },
 };
-/** The share of the anomalous events (a login, a probe, a sudo) with a line flagged, today: 44 of 46; one fewer is a regression. */
+/** The share of the anomalous events (a login, a probe, a sudo) with a line flagged, today: 44 of 46; two fewer is a regression. */
 const TODAY_EVENTS = 44 / 46;
 
 interface Row {
@@ -218,7 +218,7 @@ describe("bastion auth log (issue 24, item 6)", () => {
         summary.push(`seed ${seed}: ${pct(all.tarkin)} of the anomalies' lines, ${Math.round(all.eventsFound * all.events)} of ${all.events} events, ${pct(normal.tarkin)} false alarms`);
         expect(all.tarkin, `seed ${seed}`).toBeGreaterThanOrEqual(today.lines - MARGIN.anomaly);
         expect(all.eventsFound, `seed ${seed}`).toBeGreaterThanOrEqual(today.events - 1 / all.events - 1e-9);
-        expect(normal.tarkin, `seed ${seed}`).toBeLessThanOrEqual(today.falseAlarms + MARGIN.normal);
+        expect(normal.tarkin, `seed ${seed}`).toBeLessThanOrEqual(today.falseAlarms + Math.max(MARGIN.normal, 1 / normal.n) + 1e-9);
       }
       console.log(summary.join("\n"));
     });

@@ -1,5 +1,5 @@
 import { learnFields, fieldSurprise, explainFields, explainedAddress, explanation, resetFields, surpriseOfDecades, FieldReading, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES } from "../../models/fields";
-import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_DAY_PART } from "../../base/layouts";
+import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR } from "../../base/layouts";
 
 function text(s: string): usize {
   return changetype<usize>(String.UTF8.encode(s));
@@ -260,10 +260,14 @@ describe("whole values", () => {
 
   it("an address from a network its field never held is evidence, where its field's addresses come from a few networks", () => {
     // Logins from an office /16 and a provider's IPv6 /32, any host in them.
-    const office = ["10.8.1.5", "10.8.200.17", "2a02:8108:1f00::5", "2A02:8108:77:1::9"];
+    const office = ["10.8.1.5", "2001:db8:1::5", "2a02:8108:1f00::5", "2A02:8108:77:1::9"];
     for (let i = 0; i < 1000; i++) learn("Accepted publickey for " + users[i % 4] + " from " + office[(i >> 2) % 4] + " port " + (40000 + i).toString());
     expect(decades("Accepted publickey for carol from 10.8.99.99 port 51234")).toBe(0);
     expect(decades("Accepted publickey for carol from 2a02:8108:dead::1 port 51234")).toBe(0);
+    // The same networks written otherwise: a group's leading zeros, "::" early, IPv4 mapped in IPv6.
+    expect(decades("Accepted publickey for carol from 2001:0db8:77::1 port 51234")).toBe(0);
+    expect(decades("Accepted publickey for carol from ::ffff:10.8.3.3 port 51234")).toBe(0);
+    expect(decades("Accepted publickey for carol from 2a02::1 port 51234")).toBe(NEW_VALUE_DECADES); // 2a02:0000::/32
     expect(decades("Accepted publickey for carol from 185.220.101.245 port 51234")).toBe(NEW_VALUE_DECADES);
     expect(load<u32>(explainedAddress(), 40)).toBe(EVIDENCE_NEW_NETWORK);
     expect(decades("Accepted publickey for carol from 2a01:4f8::1 port 51234")).toBe(NEW_VALUE_DECADES);
@@ -283,7 +287,7 @@ describe("whole values", () => {
     expect(decades(syslog(10, 30) + "sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)")).toBe(0);
     expect(decades(syslog(19, 30) + "sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)")).toBe(0); // within two hours
     expect(decades(syslog(3, 10) + "sshd[2]: pam_unix(sshd:session): session opened for user alice by (uid=0)")).toBe(NEW_VALUE_DECADES);
-    expect(load<u32>(explainedAddress(), 40)).toBe(EVIDENCE_NEW_DAY_PART);
+    expect(load<u32>(explainedAddress(), 40)).toBe(EVIDENCE_NEW_HOUR);
     expect(decades(syslog(3, 10) + "CRON[1]: pam_unix(cron:session): session opened for user root by (uid=0)")).toBe(0);
     // Apache's time: the hour after the year, not the year's last digits.
     resetFields();

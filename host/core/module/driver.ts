@@ -9,7 +9,7 @@ import {
   TRACE_RULES, TRACE_WORD, EXPLAIN_CHAR_CODE_POINT, EXPLAIN_CHAR_COUNT, EXPLAIN_CHAR_EXPECTED, EXPLAIN_CHAR_SPREAD,
   EXPLAIN_CHAR_CONTRIBUTION, EXPLAIN_CHAR, EXPLAIN_UNSEEN, EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND,
   EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES, EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_PATH, FIELD_SCHEME,
-  EXPLAIN_GRAM_EVIDENCE, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_DAY_PART, TOKEN_ADDRESS, TOKEN_HEX, SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL,
+  EXPLAIN_GRAM_EVIDENCE, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, TOKEN_ADDRESS, TOKEN_HEX, SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL,
   SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE,
 } from "./layouts.js";
 
@@ -87,7 +87,7 @@ export interface FieldDetail {
    * holds attack syntax (`syntax` names it); new value: the field, an enumeration of `values` values, never held it; length: the
    * value, `count` bytes, is far longer than the field's; new field: training never saw the field in its `values` values; new
    * network: the value is an address, and the field's `values` addresses came from a few networks, never this one; new time of
-   * day: the field held the value `values` times, never within two hours of this record's time of day. `shape` is empty but for
+   * day: the field held the value `values` times, never within HOUR_WINDOW hours of this record's. `shape` is empty but for
    * a trigram.
    */
   evidence: "field" | "log" | "syntax" | "new value" | "length" | "new field" | "new network" | "new time of day";
@@ -288,7 +288,7 @@ export class ModuleDriver {
       else if (evidence === EVIDENCE_LENGTH) fields.push({ field, shape: "", count, values: 0, decades, evidence: "length" });
       else if (evidence === EVIDENCE_NEW_FIELD) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new field" });
       else if (evidence === EVIDENCE_NEW_NETWORK) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new network" });
-      else if (evidence === EVIDENCE_NEW_DAY_PART) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new time of day" });
+      else if (evidence === EVIDENCE_NEW_HOUR) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new time of day" });
       else {
         const shape = [16, 8, 0].map((shift) => shapeSymbol((trigram >> shift) & 0xff)).join("");
         fields.push({ field, shape, count, values, decades, evidence: evidence === EVIDENCE_LOG ? "log" : "field" });

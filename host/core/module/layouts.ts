@@ -144,7 +144,8 @@ export const EVIDENCE_NEW_VALUE = 3;
 export const EVIDENCE_LENGTH = 4;
 export const EVIDENCE_NEW_FIELD = 5;
 export const EVIDENCE_NEW_NETWORK = 6;
-export const EVIDENCE_NEW_DAY_PART = 7;
+export const EVIDENCE_NEW_HOUR = 7;
+export const HOUR_WINDOW = 2; // a value held is news at an hour it never came within this many hours of (fields.ts)
 export const FIELD_NAMED = 0; // key=value
 export const FIELD_AFTER = 1; // after a token
 export const FIELD_FIRST = 2; // the message's first token

@@ -6,6 +6,7 @@
 import { ALL, ANOMALOUS, COUNT_CAP, INFREQUENT, type AlertKind, type Explanation, type Histogram, type ReportData } from "./report-data.js";
 import { MESSAGE_KEPT, reasonOf, templateOf, type Example, type Seen } from "./alert-groups.js";
 import { RULE_TEXT } from "../module/driver.js";
+import { HOUR_WINDOW } from "../module/layouts.js";
 
 export interface ReportMeta {
   /** The module: a --wasm path, or the embedded default. */
@@ -449,7 +450,7 @@ function whyRows(e: Explanation): string {
       ...f.grams.filter((g) => g.evidence === "length").map((g) => `<b>${count(g.count)} bytes</b>, far longer than its values`),
       ...f.grams.filter((g) => g.evidence === "new field").map((g) => `<b>a field never seen</b> in ${count(g.values)} values`),
       ...f.grams.filter((g) => g.evidence === "new network").map((g) => `<b>a network it never held</b> (a few, ${count(g.values)} addresses in training)`),
-      ...f.grams.filter((g) => g.evidence === "new time of day").map((g) => `<b>never at this time of day</b> (held ${count(g.values)} times, never within two hours of it)`),
+      ...f.grams.filter((g) => g.evidence === "new time of day").map((g) => `<b>never at this time of day</b> (held ${count(g.values)} times, never within ${HOUR_WINDOW} hours of it)`),
       ...(backedOff ? ["<i>a field the model does not know: against all values</i>"] : []),
       ...f.grams.filter((g) => g.evidence === "field" || g.evidence === "log").map((g) => `<code>${html(g.shape)}</code> ${count(g.count)}/${count(g.values)}`),
     ].join(", ");
