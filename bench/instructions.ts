@@ -2,8 +2,9 @@
 // Bit) pays for, where a JIT's timings hide it. The module is instrumented with binaryen: every
 // straight-line region (a block's direct contents, an if's arm, a loop's body) first adds its own
 // count to a counter of its function. local.get and constants are not counted: WAMR's fast
-// interpreter folds them into the operations that use them. A region left early by a branch counts
-// whole, so the counts are a close upper bound; they are exact repeatable numbers, not timings.
+// interpreter folds them into the operations that use them. A block is cut after each child that
+// can branch out of it, so what a branch skips is not counted: the counts are exact, repeatable
+// numbers, not timings (but for an expression left midway by a branch among its operands).
 import binaryen from "binaryen";
 
 type Ref = number;
@@ -66,6 +67,26 @@ function operands(expr: Ref): Ref[] {
   }
 }
 
+/** Whether `expr` can leave itself by a branch: a br, br_if, br_table or return to a label outside it. */
+function branchesOut(expr: Ref, inside: Set<string> = new Set()): boolean {
+  const info = binaryen.getExpressionInfo(expr) as unknown as { id: number; name?: string; names?: string[]; defaultName?: string };
+  switch (info.id) {
+    case binaryen.ReturnId:
+      return true;
+    case binaryen.BreakId:
+      if (!inside.has(info.name!)) return true;
+      break;
+    case binaryen.SwitchId:
+      if ([...info.names!, info.defaultName!].some((name) => !inside.has(name))) return true;
+      break;
+    case binaryen.BlockId:
+    case binaryen.LoopId:
+      if (info.name) inside = new Set([...inside, info.name]);
+      break;
+  }
+  return operands(expr).some((op) => branchesOut(op, inside));
+}
+
 export interface Counted {
   wasm: Uint8Array;
   /** The names of the functions, in the order of the counters. */
@@ -111,11 +132,24 @@ export function instrument(wasm: Uint8Array): Counted {
       const own = id === binaryen.LocalGetId || id === binaryen.ConstId ? 0 : 1;
       return own + operands(expr).reduce((sum, op) => sum + cost(op), 0);
     };
+    // A block's children run in segments: a child that can branch out of itself ends one, as the
+    // children after it run only when it does not. Each segment adds its own count at its start.
     const instrumentBlock = (block: Ref): void => {
       const children = Block.getNumChildren(block);
+      const segments: [number, number][] = [];
+      let from = 0;
       let k = 0;
-      for (let i = 0; i < children; i++) k += cost(Block.getChildAt(block, i));
-      if (k > 0) Block.insertChildAt(block, 0, bump(k));
+      for (let i = 0; i < children; i++) {
+        const child = Block.getChildAt(block, i);
+        k += cost(child);
+        if (i + 1 < children && branchesOut(child)) {
+          segments.push([from, k]);
+          from = i + 1;
+          k = 0;
+        }
+      }
+      segments.push([from, k]);
+      for (const [at, count] of segments.reverse()) if (count > 0) Block.insertChildAt(block, at, bump(count));
     };
     // An arm or a body as a counted region: a block of its own, or wrapped in one.
     const region = (expr: Ref): Ref => {
