@@ -12,10 +12,12 @@ import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPL
 const VALUE_CAPACITY = 2048;
 const text = memory.data(VALUE_CAPACITY + 8);
 
-// The bytes some attack syntax needs: ' " ` < > ; | & $ { ( # * / and NUL, and "..", "--" as pairs.
+// The bytes some attack syntax needs: ' " ` < > ; | & $ { ( # * and NUL, and "..", "--" as pairs;
+// and '%', which may encode one.
 const triggers = memory.data(256);
 const TRIGGER: u8 = 1;
 const PAIR: u8 = 2; // a trigger when it follows itself: ".." "--"
+const ESCAPE: u8 = 3; // '%': maybe a byte encoded
 
 function prepareTriggers(): void {
   const bytes = "'\"`<>;|&${(#*";
@@ -23,29 +25,43 @@ function prepareTriggers(): void {
   store<u8>(triggers, TRIGGER);
   store<u8>(triggers + 0x2e, PAIR);
   store<u8>(triggers + 0x2d, PAIR);
+  store<u8>(triggers + 0x25, ESCAPE);
 }
 prepareTriggers();
 
 /**
  * Whether the value [start, end) has a byte some attack syntax needs, percent-encoded or not: a
- * quick look before attackSyntax's reading, which most values, holding none, do without.
+ * quick look before attackSyntax's reading, which most values, holding none, do without. A byte
+ * the table does not mark costs one lookup.
  */
 export function mayHoldSyntax(start: usize, end: usize): bool {
-  let previous: u32 = 0x100;
-  for (let p = start; p < end; p++) {
+  // The last pair byte read, and where it ended: a pair fires where the same one ends right before.
+  let pairByte: u32 = 0;
+  let pairEnd: usize = 0;
+  let p = start;
+  while (p < end) {
     let c = <u32>load<u8>(p);
-    if (c == 0x25 && p + 2 < end) {
-      const hi = hexDigit(<u32>load<u8>(p + 1));
-      const lo = hexDigit(<u32>load<u8>(p + 2));
-      if (hi >= 0 && lo >= 0) {
-        c = <u32>((hi << 4) | lo);
-        p += 2;
-        if (c == 0x25) return true; // %25XX: encoded twice, read in full
+    let t = load<u8>(<usize>c, triggers);
+    p++;
+    if (t == 0) continue;
+    const from = p - 1;
+    if (t == ESCAPE) {
+      t = 0;
+      if (from + 2 < end) {
+        const hi = hexDigit(<u32>load<u8>(from + 1));
+        const lo = hexDigit(<u32>load<u8>(from + 2));
+        if (hi >= 0 && lo >= 0) {
+          c = <u32>((hi << 4) | lo);
+          p = from + 3;
+          if (c == 0x25) return true; // %25XX: encoded twice, read in full
+          t = load<u8>(<usize>c, triggers);
+        }
       }
+      if (t == 0) continue;
     }
-    const t = load<u8>(<usize>c, triggers);
-    if (t == TRIGGER || (t == PAIR && c == previous)) return true;
-    previous = c;
+    if (t == TRIGGER || (pairEnd == from && c == pairByte)) return true;
+    pairByte = c;
+    pairEnd = p;
   }
   return false;
 }
