@@ -240,11 +240,26 @@ const ipv4Shape: u32 = dottedQuadShape();
   return <u64>(block + (<usize>first << 2)) | (<u64>(block + (<usize>second << 2)) << 32);
 }
 
-/** The count of an item where locate says: the smaller of its two counters. */
+/** The count of an item of a field: the smaller of its two counters (locate's, read without packing them). */
 // @ts-ignore: decorator
-@inline function located(at: u64): u32 {
-  const a = load<u32>(<usize>at);
-  const b = load<u32>(<usize>(at >> 32));
+@inline function countOf(field: u32, item: u32): u32 {
+  return countIn(sketch, field, item);
+}
+
+/** countOf, in the value half; item < 2^24. */
+// @ts-ignore: decorator
+@inline function valueCountOf(field: u32, item: u32): u32 {
+  return countIn(valueSketch, field, item);
+}
+
+// @ts-ignore: decorator
+@inline function countIn(half: usize, field: u32, item: u32): u32 {
+  const h = ((<u64>field << 24) | <u64>item) * 0x9e3779b97f4a7c15;
+  const block = half + (<usize>(h >> (64 - BLOCK_BITS)) << 6);
+  const first = <u32>(h >> 40) & 15;
+  const second = (first + 1 + (<u32>(h >> 36) & 7)) & 15;
+  const a = load<u32>(block + (<usize>first << 2));
+  const b = load<u32>(block + (<usize>second << 2));
   return a < b ? a : b;
 }
 
@@ -390,7 +405,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let knownPrefix = 0;
   let rareValues = 0;
   if (task != LEARN) {
-    globalValues = located(locate(GLOBAL_FIELD, 0));
+    globalValues = countOf(GLOBAL_FIELD, 0);
     if (worked.stale) refreshEnumerations();
   }
   let previous = FIRST_TOKEN;
@@ -505,7 +520,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (!fieldKnown) backOff();
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
-      const rareValue = rareBelow <= 0 || <f64>located(locate(field ^ WHOLE_SHAPE_SEED, wholeShape)) < rareBelow;
+      const rareValue = rareBelow <= 0 || <f64>countOf(field ^ WHOLE_SHAPE_SEED, wholeShape) < rareBelow;
       if (counts) {
         if (fieldKnown && !rareValue) {
           knownFields++;
@@ -531,13 +546,13 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         const ownNetworks = own ^ NETWORK_SEED;
         if (fieldKnown && neverHeld(ownNetworks, network, KIND_CLOSED)) {
           evidence |= RARE_NEW | RARE_NETWORK;
-          heldValues = located(locate(ownNetworks, 0));
+          heldValues = countOf(ownNetworks, 0);
         } else if (wordBefore != 0) {
           const pairNetworks = pairOf(wordBefore, previous) ^ NETWORK_SEED;
           if (neverHeld(pairNetworks, network, KIND_CLOSED)) {
             evidence |= RARE_NEW | RARE_NETWORK;
             pairNew = true;
-            heldValues = located(locate(pairNetworks, 0));
+            heldValues = countOf(pairNetworks, 0);
           }
         }
       }
@@ -551,13 +566,13 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         const pairEnumeration = pair != 0 && (kindOfPair(pair) & (KIND_ENUMERATION | KIND_CONSTANT)) == KIND_ENUMERATION;
         if (ownEnumeration || pairEnumeration) {
           const value = fnv1a(valueStart, length) & 0xffffff;
-          if (ownEnumeration && located(locateValue(own ^ VALUE_SEED, value)) == 0) evidence |= RARE_NEW;
+          if (ownEnumeration && valueCountOf(own ^ VALUE_SEED, value) == 0) evidence |= RARE_NEW;
           else if (pairEnumeration) {
-            const held = located(locateValue(pair ^ VALUE_SEED, value));
+            const held = valueCountOf(pair ^ VALUE_SEED, value);
             if (held == 0) {
               evidence |= RARE_NEW;
               pairNew = true;
-              heldValues = located(locate(pair, 0));
+              heldValues = countOf(pair, 0);
             } else if (held >= HOUR_MIN_VALUES && allDay()) {
               // A value seen often, never at this time of day.
               if (hour == -2) hour = hourOf(start, end);
@@ -578,7 +593,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         const scheme = schemeOf(valueStart, valueEnd);
         const schemes = own ^ SCHEME_SEED;
         if (scheme != 0 && neverHeld(schemes, scheme)) {
-          const held = located(locate(schemes, 0));
+          const held = countOf(schemes, 0);
           noteRare(rareValues, valueStart, valueEnd, schemes, held, held, TOKEN_PLAIN | RARE_NEW, 0, named ? tokenStart : previousStart, named ? token.keyEnd : previousEnd, FIELD_SCHEME);
           rareValues++;
         }
@@ -671,10 +686,10 @@ function hourOf(start: usize, end: usize): i32 {
 /** Whether `value` of field `hash`'s hours never came within HOUR_WINDOW hours of `hour`. */
 function neverNear(hash: u32, value: u32, hour: i32): bool {
   // The hour itself first: where a value mostly comes, one look.
-  if (located(locateValue(hash, atHour(value, hour))) != 0) return false;
+  if (valueCountOf(hash, atHour(value, hour)) != 0) return false;
   for (let d = 1; d <= <i32>HOUR_WINDOW; d++) {
-    if (located(locateValue(hash, atHour(value, (hour + d) % HOURS))) != 0) return false;
-    if (located(locateValue(hash, atHour(value, (hour - d + HOURS) % HOURS))) != 0) return false;
+    if (valueCountOf(hash, atHour(value, (hour + d) % HOURS)) != 0) return false;
+    if (valueCountOf(hash, atHour(value, (hour - d + HOURS) % HOURS)) != 0) return false;
   }
   return true;
 }
@@ -764,7 +779,7 @@ function readPath(start: usize, end: usize, own: u32, rareValues: i32): i32 {
       bump(locate(directory, 0));
       if (name != 0) countValue(directory, name);
     } else if (name != 0 && neverHeld(directory, name)) {
-      const held = located(locate(directory, 0));
+      const held = countOf(directory, 0);
       noteRare(rareValues, from, p, directory, held, held, TOKEN_PLAIN | RARE_NEW, 0, start, from, FIELD_PATH);
       return rareValues + 1;
     }
@@ -891,14 +906,13 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
 /** Makes `hash` the field read; training counts its value, scoring looks up how many it had. */
 function setField(hash: u32): void {
   field = hash;
-  const at = locate(field, 0);
   if (task == LEARN) {
-    bump(at);
+    bump(locate(hash, 0));
     bump(locate(GLOBAL_FIELD, 0));
     bump(locateValue(FIELDS_SEED, hash & (FIELD_BUCKETS - 1)));
     return;
   }
-  fieldValues = located(at);
+  fieldValues = countOf(hash, 0);
   rareBelow = (<f64>fieldValues + 2) * RARE_SHARE - 1;
   rareDecades = RARE_DECADES;
 }
@@ -971,7 +985,7 @@ function learnValue(token: Token): u32 {
  */
 // @ts-ignore: decorator
 @inline function neverHeld(hash: u32, value: u32, kind: u32 = KIND_ENUMERATION): bool {
-  return (kindOfPair(hash) & kind) != 0 && located(locateValue(hash ^ VALUE_SEED, value)) == 0;
+  return (kindOfPair(hash) & kind) != 0 && valueCountOf(hash ^ VALUE_SEED, value) == 0;
 }
 
 /**
@@ -983,7 +997,7 @@ function learnValue(token: Token): u32 {
 // @ts-ignore: decorator
 @inline function lengthEvidence(hash: u32, start: usize, end: usize): f64 {
   // Inline, as most values are of a length their field held: one probe.
-  return located(locateValue(hash ^ LENGTH_SEED, lengthBucket(<i32>(end - start)))) != 0 ? 0 : lengthBeyond(hash, start, end);
+  return valueCountOf(hash ^ LENGTH_SEED, lengthBucket(<i32>(end - start))) != 0 ? 0 : lengthBeyond(hash, start, end);
 }
 
 /** lengthEvidence for a value longer, as written, than its field's values. */
@@ -994,12 +1008,12 @@ function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
   // Within its field's lengths (as long as some, or between them), it is no longer than they are;
   // no field holds one longer than the longest of all.
   const longest = longestBucket();
-  for (let b = <i32>bucket; b <= longest; b++) if (located(locateValue(hash ^ LENGTH_SEED, <u32>b)) != 0) return 0;
+  for (let b = <i32>bucket; b <= longest; b++) if (valueCountOf(hash ^ LENGTH_SEED, <u32>b) != 0) return 0;
   let n: f64 = 0;
   let sum: f64 = 0;
   let squares: f64 = 0;
   for (let b: u32 = 0; b < bucket; b++) {
-    const count = <f64>located(locateValue(hash ^ LENGTH_SEED, b));
+    const count = <f64>valueCountOf(hash ^ LENGTH_SEED, b);
     if (count == 0) continue;
     const low: f64 = b > 0 ? <f64>(1 << (b - 1)) : 0;
     const width: f64 = b > 0 ? low : 1; // [2^(b-1), 2^b - 1]
@@ -1020,7 +1034,7 @@ function longestBucket(): i32 {
   if (worked.stale) refreshEnumerations();
   if (worked.longestBucket < 0) {
     let b = 31;
-    while (b > 0 && located(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, <u32>b)) == 0) b--;
+    while (b > 0 && valueCountOf(GLOBAL_FIELD ^ LENGTH_SEED, <u32>b) == 0) b--;
     worked.longestBucket = b;
   }
   return worked.longestBucket;
@@ -1037,7 +1051,7 @@ function allDay(): bool {
     let total: u64 = 0;
     let least: u64 = u64.MAX_VALUE;
     for (let hour = 0; hour < HOURS; hour++) {
-      const n = <u64>located(locateValue(HOUR_SEED, <u32>hour));
+      const n = <u64>valueCountOf(HOUR_SEED, <u32>hour);
       total += n;
       least = min(least, n);
     }
@@ -1052,7 +1066,7 @@ function newFieldDecades(): f64 {
   if (worked.newField >= 0) return worked.newField;
   let empty = 0;
   for (let bucket: u32 = 0; bucket < FIELD_BUCKETS; bucket++) {
-    if (located(locateValue(FIELDS_SEED, bucket)) == 0) empty++;
+    if (valueCountOf(FIELDS_SEED, bucket) == 0) empty++;
   }
   const m = <f64>FIELD_BUCKETS;
   // With every bucket taken the count is past what linear counting tells: m ln m at the least.
@@ -1117,7 +1131,7 @@ function refreshEnumerations(): void {
  * agrees with itself, more token-like values than values.
  */
 function workOutPairKind(hash: u32, slot: usize): u32 {
-  const values = located(locate(hash, 0));
+  const values = countOf(hash, 0);
   if (values >= ENUM_MIN_VALUES) return workOutKind(hash, values, slot, values + (values >> 3));
   store<u32>(slot, hash);
   store<u32>(slot, KIND_ASKED, 4);
@@ -1130,7 +1144,7 @@ function workOutKind(hash: u32, values: u32, slot: usize, tokensAtMost: u32 = u3
   let tokens: u32 = 0;
   let empty = 0;
   for (let bucket: u32 = 0; bucket < 16; bucket++) {
-    const count = located(locateValue(hash ^ BUCKET_SEED, bucket));
+    const count = valueCountOf(hash ^ BUCKET_SEED, bucket);
     tokens += count;
     if (count == 0) empty++;
   }
@@ -1143,7 +1157,7 @@ function workOutKind(hash: u32, values: u32, slot: usize, tokensAtMost: u32 = u3
   }
   let shapesTaken = 0;
   for (let bucket: u32 = 0; bucket < 16; bucket++) {
-    if (located(locateValue(hash ^ SHAPES_SEED, bucket)) != 0) shapesTaken++;
+    if (valueCountOf(hash ^ SHAPES_SEED, bucket) != 0) shapesTaken++;
   }
   if (shapesTaken == 16) kind |= KIND_FREE_FORM;
   store<u32>(slot, hash);
@@ -1506,18 +1520,17 @@ function readGrams(start: usize, end: usize, type: u32, decades: f64): f64 {
 /** Training counts a trigram; judging returns `sum` plus its decades of rarity. */
 // @ts-ignore: decorator
 @inline function gram(trigram: u32, sum: f64): f64 {
-  const at = locate(field, trigram);
   if (task == LEARN) {
-    bump(at);
+    bump(locate(field, trigram));
     bump(locate(GLOBAL_FIELD, trigram));
     return sum;
   }
-  const count = <f64>located(at);
+  const count = <f64>countOf(field, trigram);
   if (count >= rareBelow) return sum;
   let decades = (Math.log10((<f64>fieldValues + 2) / (count + 1)) - rareDecades) * gramWeight;
   if (freeText) {
     if (field != GLOBAL_FIELD) {
-      if (<f64>located(locate(GLOBAL_FIELD, trigram)) >= (<f64>globalValues + 2) * GLOBAL_RARE_SHARE - 1) return sum;
+      if (<f64>countOf(GLOBAL_FIELD, trigram) >= (<f64>globalValues + 2) * GLOBAL_RARE_SHARE - 1) return sum;
     }
     decades *= FREE_TEXT_WEIGHT;
   }

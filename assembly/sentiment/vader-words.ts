@@ -93,6 +93,11 @@ export class SentiText {
     return this;
   }
 
+  /** Whether every word is in the ring already: then describeAhead has nothing to do. */
+  get allDescribed(): bool {
+    return this.described == this.wordCount;
+  }
+
   /** Makes sure the words the rules may read around word `index` (two ahead) are in the ring. */
   // @ts-ignore: decorator
   @inline describeAhead(index: i32): void {

@@ -74,8 +74,12 @@ export function polarity_scores(start: usize, end: usize, scores: PolarityScores
   let mostNegative: f64 = 0;
   let mostNegativeStart: usize = 0;
   let mostNegativeEnd: usize = 0;
+  // The ring holds every word of most texts (nothing to describe ahead); and without a trace the
+  // words after the last with a valence are all neutral, so the loop ends at it.
+  const allDescribed = text.allDescribed;
+  let valencedLeft = trace ? -1 : text.valencedWords;
   for (let index = 0; index < words; index++) {
-    text.describeAhead(index);
+    if (!allDescribed) text.describeAhead(index);
     if (!trace && !has(index, T_IN_LEXICON)) {
       // No valence, so no rule can give it one: a 0 (most words of a log line).
       neutral++;
@@ -102,6 +106,10 @@ export function polarity_scores(start: usize, end: usize, scores: PolarityScores
     }
     if (trace) trace.add(text, index, sentiment);
     sift_sentiment_scores(sums, sentiment);
+    if (--valencedLeft == 0) {
+      neutral += words - 1 - index;
+      break;
+    }
   }
   sums.neu_count += neutral;
   scores.securityNegative = securityNegative;
