@@ -61,8 +61,10 @@ export const W_NEVER: u32 = 1 << 9;
 export const W_SO_THIS: u32 = 1 << 10;
 export const EXACT_FLAGS: u32 = W_NEGATE | W_BUT | W_BUT_UPPER | W_NEVER | W_SO_THIS;
 // Per word of the text, besides the above.
-export const T_UPPER: u32 = 1 << 11; // is_upper_python
-export const T_IN_LEXICON: u32 = 1 << 12;
+export const T_UPPER_SHIFT: u32 = 11;
+export const T_UPPER: u32 = 1 << T_UPPER_SHIFT; // is_upper_python
+export const T_IN_LEXICON_SHIFT: u32 = 12;
+export const T_IN_LEXICON: u32 = 1 << T_IN_LEXICON_SHIFT;
 export const T_CONTAINS_NT: u32 = 1 << 13; // "n't" in it
 export const T_OVERLAY: u32 = 1 << 14; // an overlay's word (lexicon.ts entryIsOverlay)
 export const T_ACCESS: u32 = 1 << 15; // a word that names access (lexicon.ts entryNamesAccess)

@@ -12,7 +12,7 @@ import { lexiconEntry, entryValence, entryIsOverlay, entryNamesAccess, entryIsFa
 import { allocate, resize } from "../base/buffers";
 import {
   allcap_differential, findRuleWord, ruleFlags, ruleBooster, LONGEST_RULE_WORD, BUT_UPPER_ID, LOWERCASE_FLAGS, EXACT_FLAGS,
-  W_BUT, W_BUT_UPPER, T_UPPER, T_IN_LEXICON, T_CONTAINS_NT, T_OVERLAY, T_ACCESS, T_FAILURE,
+  W_BUT, W_BUT_UPPER, T_UPPER, T_UPPER_SHIFT, T_IN_LEXICON, T_IN_LEXICON_SHIFT, T_CONTAINS_NT, T_OVERLAY, T_ACCESS, T_FAILURE,
 } from "./vader-rules";
 import { TRACE_START, TRACE_END, TRACE_VALENCE, TRACE_SENTIMENT, TRACE_RULES, TRACE_WORD } from "../base/layouts";
 
@@ -71,11 +71,14 @@ export class SentiText {
     while (true) {
       const flags = this.readWord(words);
       if (flags < 0) break;
-      if (flags & T_IN_LEXICON) valenced++;
-      if (flags & T_ACCESS) access = true;
-      if (flags & T_UPPER) allcapWords++;
-      if (firstBut < 0 && flags & W_BUT) firstBut = words;
-      if (firstButUpper < 0 && flags & W_BUT_UPPER) firstButUpper = words;
+      // Counted without a branch; what few words are (access, but) behind one.
+      valenced += (flags >> T_IN_LEXICON_SHIFT) & 1;
+      allcapWords += (flags >> T_UPPER_SHIFT) & 1;
+      if (flags & (T_ACCESS | W_BUT | W_BUT_UPPER)) {
+        if (flags & T_ACCESS) access = true;
+        if (firstBut < 0 && flags & W_BUT) firstBut = words;
+        if (firstButUpper < 0 && flags & W_BUT_UPPER) firstButUpper = words;
+      }
       words++;
     }
     this.wordCount = words;
