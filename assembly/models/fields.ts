@@ -1083,7 +1083,8 @@ const KIND_ENUMERATION: u32 = 2;
 const KIND_CONSTANT: u32 = 4;
 const KIND_FREE_FORM: u32 = 8;
 const KIND_CLOSED: u32 = 16; // an enumeration of NETWORK_RATIO values or more a value
-const ENUM_SLOTS = 4096;
+const ENUM_BITS = 14;
+const ENUM_SLOTS = 1 << ENUM_BITS;
 const enumerations = memory.data(ENUM_SLOTS * 8, 8);
 
 /** Forgets what was worked out from the sketch, which has changed. */
@@ -1098,7 +1099,7 @@ function refreshEnumerations(): void {
 // Where a field's KIND_ bits are kept, and what is kept there for it (0: nothing yet).
 // @ts-ignore: decorator
 @inline function kindSlot(hash: u32): usize {
-  return enumerations + (<usize>((hash * 0x9e3779b1) >> 20) << 3);
+  return enumerations + (<usize>((hash * 0x9e3779b1) >> (32 - ENUM_BITS)) << 3);
 }
 
 // @ts-ignore: decorator
