@@ -9,7 +9,7 @@ import {
 } from "../base/utf8";
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { lexiconEntry, entryValence, entryIsOverlay, entryNamesAccess, entryIsFailure, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
-import { allocate, resize } from "../base/buffers";
+import { resize } from "../base/buffers";
 import {
   allcap_differential, findRuleWord, ruleFlags, ruleBooster, LONGEST_RULE_WORD, BUT_UPPER_ID, LOWERCASE_FLAGS, EXACT_FLAGS,
   W_BUT, W_BUT_UPPER, T_UPPER, T_UPPER_SHIFT, T_IN_LEXICON, T_IN_LEXICON_SHIFT, T_CONTAINS_NT, T_OVERLAY, T_ACCESS, T_FAILURE,
@@ -406,19 +406,21 @@ function containsNt(start: usize, end: usize): bool {
   return false;
 }
 
-// Log lines repeat their words: the description of a word of at most 8 bytes is kept in a
+// Log lines repeat their words: the description of a word of at most 16 bytes is kept in a
 // direct-mapped cache keyed by its bytes (all it depends on), so a repeated word costs one probe.
 const CACHE_BITS: u64 = 12;
-const CACHE_ENTRY = 40; // u64 key, u32 length (0: empty), u32 reserved, then the description
-let cache: usize = 0; // a global: probed for every word, allocated at the first text
+const CACHE_KEY: usize = 16; // the longest word kept
+const CACHE_ENTRY = 48; // u64 key (its first 8 bytes), u64 the next 8, u32 length (0: empty), u32 reserved, then the description
+const CACHE_DESCRIPTION = 24;
+const CACHE_BYTES = <i32>CACHE_ENTRY << <i32>CACHE_BITS;
+const cache = memory.data(CACHE_BYTES, 8); // static: its address a constant, and no heap grown at the first text
 let cacheGeneration = -1; // the lexicon the cache was filled from: a global, as the cache outlives a text
 
-/** The cache, made once, and emptied (and keyLimit set) when another lexicon has been put in use. */
+/** The cache, emptied (and keyLimit set) when another lexicon has been put in use. */
 function prepareCache(): void {
   if (cacheGeneration == lexiconGeneration()) return;
   keyLimit = min(MAX_KEY, max(longestKey(), LONGEST_RULE_WORD));
-  if (cache == 0) cache = allocate(<usize>CACHE_ENTRY << <usize>CACHE_BITS);
-  memory.fill(cache, 0, <usize>CACHE_ENTRY << <usize>CACHE_BITS);
+  memory.fill(cache, 0, CACHE_BYTES);
   cacheGeneration = lexiconGeneration();
 }
 
@@ -449,17 +451,26 @@ function prepareCache(): void {
   let id = -1;
   let entry: usize = 0;
   let key: u64 = 0;
+  let keyRest: u64 = 0;
   // A token that can be no key is described by its case and "n't" alone, with no lookup; nor is
   // it cached, where it would push out words that recur for tokens that mostly do not.
   if (!ascii || !asciiNoKey(<i32>length, kind)) {
-    if (length <= 8) {
-      if (wordStart + 8 <= textEnd) key = load<u64>(wordStart) & (<u64>-1 >> ((8 - <u64>length) << 3));
-      else for (let i = <i32>length - 1; i >= 0; i--) key = (key << 8) | <u64>load<u8>(wordStart + i);
-      entry = cache + ((<usize>((key * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
-      if (load<u64>(entry) == key && load<u32>(entry, 8) == <u32>length) {
-        copyDescription(at, entry + 16);
+    if (length <= CACHE_KEY) {
+      let rest: u64 = 0; // bytes 8 to 16
+      if (wordStart + CACHE_KEY <= textEnd) {
+        key = load<u64>(wordStart);
+        if (length < 8) key &= <u64>-1 >> ((8 - <u64>length) << 3);
+        else if (length > 8) rest = load<u64>(wordStart, 8) & (<u64>-1 >> ((CACHE_KEY - <u64>length) << 3));
+      } else {
+        for (let i = <i32>min(length, 8) - 1; i >= 0; i--) key = (key << 8) | <u64>load<u8>(wordStart + i);
+        for (let i = <i32>length - 1; i >= 8; i--) rest = (rest << 8) | <u64>load<u8>(wordStart + i);
+      }
+      entry = cache + ((<usize>(((key ^ rest * 0xff51afd7ed558ccd) * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
+      if (load<u64>(entry) == key && load<u64>(entry, 8) == rest && load<u32>(entry, 16) == <u32>length) {
+        copyDescription(at, entry + CACHE_DESCRIPTION);
         return load<u32>(at, D_FLAGS);
       }
+      keyRest = rest;
     }
     const lowered = lowercaseWord(wordStart, wordEnd, ascii);
     let lowerId = -1;
@@ -497,8 +508,9 @@ function prepareCache(): void {
   store<f64>(at, booster, D_BOOSTER);
   if (entry != 0) {
     store<u64>(entry, key);
-    store<u32>(entry, <u32>length, 8);
-    copyDescription(entry + 16, at);
+    store<u64>(entry, keyRest, 8);
+    store<u32>(entry, <u32>length, 16);
+    copyDescription(entry + CACHE_DESCRIPTION, at);
   }
   return flags;
 }

@@ -313,8 +313,11 @@ function noSentiment(scores: PolarityScores, neutral: f64): void {
   scores.compound = 0;
 }
 
+const POWERS_OF_5: StaticArray<u64> = [1, 5, 25, 125, 625];
+const POWERS_OF_10: StaticArray<f64> = [1, 10, 100, 1000, 10000];
+
 /**
- * parseFloat(x.toFixed(digits)) for |x| < 2^53, exactly: toFixed rounds the double's exact binary
+ * parseFloat(x.toFixed(digits)) for |x| < 2^53 and digits <= 4, exactly: toFixed rounds the double's exact binary
  * value half up, which m * 5^digits * 2^(e + digits) in integers reproduces (m < 2^53, 5^4 < 2^10).
  */
 export function roundFixed(x: f64, digits: i32): f64 {
@@ -327,12 +330,8 @@ export function roundFixed(x: f64, digits: i32): f64 {
     mantissa |= 1 << 52;
     e = exponent - 1075;
   }
-  let pow5: u64 = 1;
-  let pow10: f64 = 1;
-  for (let i = 0; i < digits; i++) {
-    pow5 *= 5;
-    pow10 *= 10;
-  }
+  const pow5 = unchecked(POWERS_OF_5[digits]);
+  const pow10 = unchecked(POWERS_OF_10[digits]);
   const scaled = mantissa * pow5;
   const shift = e + digits;
   let n: u64;
