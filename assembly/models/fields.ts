@@ -153,7 +153,7 @@ const BACKSLASH: u32 = 0x5c;
 const COLON: u32 = 0x3a;
 // A whole shape keeps a run of letters up to WHOLE_SHAPE_LETTERS symbols: values whose shapes are
 // equal so have the same trigrams, however long their words.
-const WHOLE_SHAPE_LETTERS: i32 = 3;
+const WHOLE_SHAPE_LETTERS: i32 = 3; // readToken's letter loop is unrolled for 3
 
 // Two tables of 256 bytes. shapes: a decoded byte's shape symbol. kinds: what a raw byte of a
 // message is, one lookup per byte: SPLIT ends a token, PERCENT starts an escape, '+' is a space's
@@ -1301,9 +1301,15 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
       const n = <i32>(p - from);
       letters += n;
       if (last != LETTER) run = 0;
-      for (let hashed = min(n, WHOLE_SHAPE_LETTERS - run); hashed > 0; hashed--) {
+      if (run < WHOLE_SHAPE_LETTERS) {
+        // Up to WHOLE_SHAPE_LETTERS (3) symbols, unrolled: once for most runs of letters.
+        const hashed = min(n, WHOLE_SHAPE_LETTERS - run);
         shape = fnv1aStep(shape, LETTER);
-        run++;
+        if (hashed > 1) {
+          shape = fnv1aStep(shape, LETTER);
+          if (hashed > 2) shape = fnv1aStep(shape, LETTER);
+        }
+        run += hashed;
       }
       last = LETTER;
       continue;
@@ -1396,9 +1402,9 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
     }
     others++;
     seen |= m;
+    // Any other symbol is hashed every time, a digit (a decoded one, here) once a run.
     if (s == DIGIT && last == DIGIT) digits = true;
-    // Any other symbol is hashed every time, a digit once a run.
-    if (s != DIGIT || last != DIGIT) shape = fnv1aStep(shape, s);
+    else shape = fnv1aStep(shape, s);
     last = s;
   }
   if (mixed && isHexRun(runFrom, p)) shape = fnv1aStep(runShape, TOKEN_HEX);
