@@ -17,6 +17,7 @@ export const ASCII_LOWER: u32 = 8;
 export const ASCII_IGNORABLE: u32 = 16; // Case_Ignorable: ' . : ^ `
 export const NOT_ASCII: u32 = 32; // a byte of a longer UTF-8 sequence: decode it
 export const ASCII_DIGIT: u32 = 64;
+export const ASCII_NOTED: u32 = 128; // ' ! ? = " : the punctuation VADER's word finder notes as it passes
 const byteClass = memory.data(256);
 
 function classify(c: u32): u32 {
@@ -28,6 +29,7 @@ function classify(c: u32): u32 {
   if (c == 0x27 || c == 0x2e || c == 0x3a || c == 0x5e || c == 0x60) k |= ASCII_IGNORABLE;
   if (c >= 0x80) k |= NOT_ASCII;
   if (c >= 0x30 && c <= 0x39) k |= ASCII_DIGIT;
+  if (c == 0x27 || c == 0x21 || c == 0x3f || c == 0x3d || c == 0x22) k |= ASCII_NOTED;
   return k;
 }
 for (let c: u32 = 0; c < 256; c++) store<u8>(byteClass + c, <u8>classify(c));

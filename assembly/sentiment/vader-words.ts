@@ -5,7 +5,7 @@
 // rules stay cheap.
 import {
   decodeUtf8, decodedCodePoint, decodedBytes, encodeAt, isJsSpace, utf16Length, Lowercaser, asciiClassOf, asciiLower,
-  ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, NOT_ASCII,
+  ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, ASCII_NOTED, NOT_ASCII,
 } from "../base/utf8";
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { lexiconEntry, entryValence, entryIsOverlay, entryNamesAccess, entryIsFailure, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
@@ -175,11 +175,13 @@ export class SentiText {
       let k = asciiClassOf(b);
       if (k & ASCII_PUNCTUATION) {
         pending = true;
-        if (b == 0x27) apostrophe = true;
-        else if (b == 0x21) this.exclamations++;
-        else if (b == 0x3f) this.questions++;
-        else if (b == 0x3d) value = p + 1;
-        else if (b == 0x22 && value == p) value = p + 1;
+        if (k & ASCII_NOTED) {
+          if (b == 0x27) apostrophe = true;
+          else if (b == 0x21) this.exclamations++;
+          else if (b == 0x3f) this.questions++;
+          else if (b == 0x3d) value = p + 1;
+          else if (value == p) value = p + 1; // a '"' opening key="value"
+        }
         p++;
         continue;
       }
