@@ -153,7 +153,8 @@ const BACKSLASH: u32 = 0x5c;
 const COLON: u32 = 0x3a;
 // A whole shape keeps a run of letters up to WHOLE_SHAPE_LETTERS symbols: values whose shapes are
 // equal so have the same trigrams, however long their words.
-const WHOLE_SHAPE_LETTERS: i32 = 3; // readToken's letter loop is unrolled for 3
+const WHOLE_SHAPE_LETTERS: i32 = 3;
+if (WHOLE_SHAPE_LETTERS != 3) ERROR("readToken hashes a run's letters into the shape unrolled for 3");
 
 // Two tables of 256 bytes. shapes: a decoded byte's shape symbol. kinds: what a raw byte of a
 // message is, one lookup per byte: SPLIT ends a token, PERCENT starts an escape, '+' is a space's

@@ -53,7 +53,7 @@ export class SentiText {
 
   /**
    * SentiText's constructor over the UTF-8 text in [start, end), this instance reused: every word
-   * found and described (the first WORDS of them kept), and the counts above.
+   * found and described (the last WORDS of them kept in the ring), and the counts above.
    */
   read(start: usize, end: usize): SentiText {
     prepareCache();

@@ -321,6 +321,7 @@ const POWERS_OF_10: StaticArray<f64> = [1, 10, 100, 1000, 10000];
  * value half up, which m * 5^digits * 2^(e + digits) in integers reproduces (m < 2^53, 5^4 < 2^10).
  */
 export function roundFixed(x: f64, digits: i32): f64 {
+  assert(digits <= 4);
   const bits = reinterpret<u64>(x);
   const exponent = <i32>((bits >> 52) & 0x7ff);
   let mantissa = bits & 0xfffffffffffff;
