@@ -668,7 +668,8 @@ const HOURS: i32 = 24;
 const HOUR_SCAN: usize = 64; // the first hh:mm:ss is looked for in a record's first bytes
 /** A value seen this often at least, never at this time of day, is evidence. */
 const HOUR_MIN_VALUES: u32 = 30;
-// Training came at every hour: each held 1 in HOUR_SHARE of HOUR_MIN_RECORDS records or more that told their time.
+// Training came at every hour: of its records that told their time (HOUR_MIN_RECORDS or more), each
+// hour held at least 1 in HOUR_SHARE.
 const HOUR_MIN_RECORDS: u64 = 1000;
 const HOUR_SHARE: u64 = 200;
 
