@@ -234,11 +234,25 @@ const ipv4Shape: u32 = dottedQuadShape();
 
 // @ts-ignore: decorator
 @inline function locateIn(half: usize, field: u32, item: u32): u64 {
-  const h = ((<u64>field << 24) | <u64>item) * 0x9e3779b97f4a7c15;
-  const block = half + (<usize>(h >> (64 - BLOCK_BITS)) << 6);
+  const h = itemHash(field, item);
+  return <u64>firstCounter(half, h) | (<u64>secondCounter(half, h) << 32);
+}
+
+/** The hash of an item of a field, which places its two counters: in one block of 16, two slots apart by 1 to 8. */
+// @ts-ignore: decorator
+@inline function itemHash(field: u32, item: u32): u64 {
+  return ((<u64>field << 24) | <u64>item) * 0x9e3779b97f4a7c15;
+}
+
+// @ts-ignore: decorator
+@inline function firstCounter(half: usize, h: u64): usize {
+  return half + (<usize>(h >> (64 - BLOCK_BITS)) << 6) + (<usize>(<u32>(h >> 40) & 15) << 2);
+}
+
+// @ts-ignore: decorator
+@inline function secondCounter(half: usize, h: u64): usize {
   const first = <u32>(h >> 40) & 15;
-  const second = (first + 1 + (<u32>(h >> 36) & 7)) & 15;
-  return <u64>(block + (<usize>first << 2)) | (<u64>(block + (<usize>second << 2)) << 32);
+  return half + (<usize>(h >> (64 - BLOCK_BITS)) << 6) + (<usize>((first + 1 + (<u32>(h >> 36) & 7)) & 15) << 2);
 }
 
 /** The count of an item of a field: the smaller of its two counters (locate's, read without packing them). */
@@ -255,12 +269,9 @@ const ipv4Shape: u32 = dottedQuadShape();
 
 // @ts-ignore: decorator
 @inline function countIn(half: usize, field: u32, item: u32): u32 {
-  const h = ((<u64>field << 24) | <u64>item) * 0x9e3779b97f4a7c15;
-  const block = half + (<usize>(h >> (64 - BLOCK_BITS)) << 6);
-  const first = <u32>(h >> 40) & 15;
-  const second = (first + 1 + (<u32>(h >> 36) & 7)) & 15;
-  const a = load<u32>(block + (<usize>first << 2));
-  const b = load<u32>(block + (<usize>second << 2));
+  const h = itemHash(field, item);
+  const a = load<u32>(firstCounter(half, h));
+  const b = load<u32>(secondCounter(half, h));
   return a < b ? a : b;
 }
 
