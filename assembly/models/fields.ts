@@ -1145,7 +1145,9 @@ function refreshEnumerations(): void {
 /**
  * kindOfPair, worked out: counted only where training saw the pair, so what other items' counts
  * make of a pair never seen (a full sketch, or a model trained before pairs were counted) rarely
- * agrees with itself, more token-like values than values.
+ * agrees with itself, more token-like values than values. It shares kindOfField's table: a field
+ * asked both ways (a path's directory, a URL field's schemes) is asked as a field only once
+ * kindOfPair found it an enumeration, and then the two agree.
  */
 function workOutPairKind(hash: u32, slot: usize): u32 {
   const values = countOf(hash, 0);
