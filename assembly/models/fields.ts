@@ -220,25 +220,7 @@ const ipv4Shape: u32 = dottedQuadShape();
 // ---------------------------------------------------------------------------------------------
 // The sketch.
 
-/** An item of a field (a trigram; 0 for the field's own value count): where its two counters are, as one u64 (the first in the low half). */
-// @ts-ignore: decorator
-@inline function locate(field: u32, item: u32): u64 {
-  return locateIn(sketch, field, item);
-}
-
-/** locate, in the value half; item < 2^24. */
-// @ts-ignore: decorator
-@inline function locateValue(field: u32, item: u32): u64 {
-  return locateIn(valueSketch, field, item);
-}
-
-// @ts-ignore: decorator
-@inline function locateIn(half: usize, field: u32, item: u32): u64 {
-  const h = itemHash(field, item);
-  return <u64>firstCounter(half, h) | (<u64>secondCounter(half, h) << 32);
-}
-
-/** The hash of an item of a field, which places its two counters: in one block of 16, two slots apart by 1 to 8. */
+/** The hash of an item of a field (a trigram; 0 for the field's own value count), which places its two counters: in one block of 16, two slots apart by 1 to 8. */
 // @ts-ignore: decorator
 @inline function itemHash(field: u32, item: u32): u64 {
   return ((<u64>field << 24) | <u64>item) * 0x9e3779b97f4a7c15;
@@ -255,18 +237,7 @@ const ipv4Shape: u32 = dottedQuadShape();
   return half + (<usize>(h >> (64 - BLOCK_BITS)) << 6) + (<usize>((first + 1 + (<u32>(h >> 36) & 7)) & 15) << 2);
 }
 
-/** The count of an item of a field: the smaller of its two counters (locate's, read without packing them). */
-// @ts-ignore: decorator
-@inline function countOf(field: u32, item: u32): u32 {
-  return countIn(sketch, field, item);
-}
-
-/** countOf, in the value half; item < 2^24. */
-// @ts-ignore: decorator
-@inline function valueCountOf(field: u32, item: u32): u32 {
-  return countIn(valueSketch, field, item);
-}
-
+/** The count of an item of a field, in a half of the sketch (the value half's items < 2^24): the smaller of its two counters. */
 // @ts-ignore: decorator
 @inline function countIn(half: usize, field: u32, item: u32): u32 {
   const h = itemHash(field, item);
@@ -275,11 +246,12 @@ const ipv4Shape: u32 = dottedQuadShape();
   return a < b ? a : b;
 }
 
-/** Counts an item once more where locate says (each counter stops at its largest). */
+/** Counts an item of a field once more, in a half of the sketch (each counter stops at its largest). */
 // @ts-ignore: decorator
-@inline function bump(at: u64): void {
-  const first = <usize>at;
-  const second = <usize>(at >> 32);
+@inline function bumpIn(half: usize, field: u32, item: u32): void {
+  const h = itemHash(field, item);
+  const first = firstCounter(half, h);
+  const second = secondCounter(half, h);
   const a = load<u32>(first);
   const b = load<u32>(second);
   if (a != 0xffffffff) store<u32>(first, a + 1);
@@ -420,7 +392,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let knownPrefix = 0;
   let rareValues = 0;
   if (task != LEARN) {
-    globalValues = countOf(GLOBAL_FIELD, 0);
+    globalValues = countIn(sketch, GLOBAL_FIELD, 0);
     if (worked.stale) refreshEnumerations();
   }
   let previous = FIRST_TOKEN;
@@ -448,7 +420,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let inJson = start < end && load<u8>(start) == 0x7b; // a JSON object: its '{' is no value
   // The record's hour: read at once in training; in scoring only where a value asks (-2: not yet).
   let hour = task == LEARN ? hourOf(start, end) : -2;
-  if (task == LEARN && hour >= 0) bump(locateValue(HOUR_SEED, <u32>hour));
+  if (task == LEARN && hour >= 0) bumpIn(valueSketch, HOUR_SEED, <u32>hour);
   let p = start;
   while (p < end) {
     if (inJson) {
@@ -504,17 +476,17 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     const own = named ? token.keyHash : fnv1aStep(previous, AFTER_SEED);
     setField(own);
     if (task == LEARN) {
-      bump(locate(field ^ WHOLE_SHAPE_SEED, wholeShape));
-      bump(locate(GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape));
+      bumpIn(sketch, field ^ WHOLE_SHAPE_SEED, wholeShape);
+      bumpIn(sketch, GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
       readGrams(valueStart, valueEnd, valueType, 0);
-      bump(locateValue(field ^ SHAPES_SEED, wholeShape & 15));
+      bumpIn(valueSketch, field ^ SHAPES_SEED, wholeShape & 15);
       const value = learnValue(token);
       const pair = wordBefore != 0 ? pairOf(wordBefore, previous) : 0;
       if (pair != 0) {
-        bump(locate(pair, 0));
+        bumpIn(sketch, pair, 0);
         if (value != 0) {
           countValue(pair, value);
-          if (hour >= 0) bump(locateValue(pair ^ HOUR_SEED, atHour(value, hour)));
+          if (hour >= 0) bumpIn(valueSketch, pair ^ HOUR_SEED, atHour(value, hour));
         }
       }
       if (valueType == TOKEN_ADDRESS) {
@@ -535,7 +507,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (!fieldKnown) backOff();
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
-      const rareValue = rareBelow <= 0 || <f64>countOf(field ^ WHOLE_SHAPE_SEED, wholeShape) < rareBelow;
+      const rareValue = rareBelow <= 0 || <f64>countIn(sketch, field ^ WHOLE_SHAPE_SEED, wholeShape) < rareBelow;
       if (counts) {
         if (fieldKnown && !rareValue) {
           knownFields++;
@@ -561,13 +533,13 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         const ownNetworks = own ^ NETWORK_SEED;
         if (fieldKnown && neverHeld(ownNetworks, network, KIND_CLOSED)) {
           evidence |= RARE_NEW | RARE_NETWORK;
-          heldValues = countOf(ownNetworks, 0);
+          heldValues = countIn(sketch, ownNetworks, 0);
         } else if (wordBefore != 0) {
           const pairNetworks = pairOf(wordBefore, previous) ^ NETWORK_SEED;
           if (neverHeld(pairNetworks, network, KIND_CLOSED)) {
             evidence |= RARE_NEW | RARE_NETWORK;
             pairNew = true;
-            heldValues = countOf(pairNetworks, 0);
+            heldValues = countIn(sketch, pairNetworks, 0);
           }
         }
       }
@@ -581,13 +553,13 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         const pairEnumeration = pair != 0 && (kindOfPair(pair) & (KIND_ENUMERATION | KIND_CONSTANT)) == KIND_ENUMERATION;
         if (ownEnumeration || pairEnumeration) {
           const value = fnv1a(valueStart, length) & 0xffffff;
-          if (ownEnumeration && valueCountOf(own ^ VALUE_SEED, value) == 0) evidence |= RARE_NEW;
+          if (ownEnumeration && countIn(valueSketch, own ^ VALUE_SEED, value) == 0) evidence |= RARE_NEW;
           else if (pairEnumeration) {
-            const held = valueCountOf(pair ^ VALUE_SEED, value);
+            const held = countIn(valueSketch, pair ^ VALUE_SEED, value);
             if (held == 0) {
               evidence |= RARE_NEW;
               pairNew = true;
-              heldValues = countOf(pair, 0);
+              heldValues = countIn(sketch, pair, 0);
             } else if (held >= HOUR_MIN_VALUES && allDay()) {
               // A value seen often, never at this time of day.
               if (hour == -2) hour = hourOf(start, end);
@@ -608,7 +580,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         const scheme = schemeOf(valueStart, valueEnd);
         const schemes = own ^ SCHEME_SEED;
         if (scheme != 0 && neverHeld(schemes, scheme)) {
-          const held = countOf(schemes, 0);
+          const held = countIn(sketch, schemes, 0);
           noteRare(rareValues, valueStart, valueEnd, schemes, held, held, TOKEN_PLAIN | RARE_NEW, 0, named ? tokenStart : previousStart, named ? token.keyEnd : previousEnd, FIELD_SCHEME);
           rareValues++;
         }
@@ -702,10 +674,10 @@ function hourOf(start: usize, end: usize): i32 {
 /** Whether `value` of field `hash`'s hours never came within HOUR_WINDOW hours of `hour`. */
 function neverNear(hash: u32, value: u32, hour: i32): bool {
   // The hour itself first: where a value mostly comes, one look.
-  if (valueCountOf(hash, atHour(value, hour)) != 0) return false;
+  if (countIn(valueSketch, hash, atHour(value, hour)) != 0) return false;
   for (let d = 1; d <= <i32>HOUR_WINDOW; d++) {
-    if (valueCountOf(hash, atHour(value, (hour + d) % HOURS)) != 0) return false;
-    if (valueCountOf(hash, atHour(value, (hour - d + HOURS) % HOURS)) != 0) return false;
+    if (countIn(valueSketch, hash, atHour(value, (hour + d) % HOURS)) != 0) return false;
+    if (countIn(valueSketch, hash, atHour(value, (hour - d + HOURS) % HOURS)) != 0) return false;
   }
   return true;
 }
@@ -792,10 +764,10 @@ function readPath(start: usize, end: usize, own: u32, rareValues: i32): i32 {
     const length = <i32>(p - from);
     const name = digits < 2 && length <= VALUE_LIMIT ? fnv1a(from, length) & 0xffffff : 0;
     if (task == LEARN) {
-      bump(locate(directory, 0));
+      bumpIn(sketch, directory, 0);
       if (name != 0) countValue(directory, name);
     } else if (name != 0 && neverHeld(directory, name)) {
-      const held = countOf(directory, 0);
+      const held = countIn(sketch, directory, 0);
       noteRare(rareValues, from, p, directory, held, held, TOKEN_PLAIN | RARE_NEW, 0, start, from, FIELD_PATH);
       return rareValues + 1;
     }
@@ -923,12 +895,12 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
 function setField(hash: u32): void {
   field = hash;
   if (task == LEARN) {
-    bump(locate(hash, 0));
-    bump(locate(GLOBAL_FIELD, 0));
-    bump(locateValue(FIELDS_SEED, hash & (FIELD_BUCKETS - 1)));
+    bumpIn(sketch, hash, 0);
+    bumpIn(sketch, GLOBAL_FIELD, 0);
+    bumpIn(valueSketch, FIELDS_SEED, hash & (FIELD_BUCKETS - 1));
     return;
   }
-  fieldValues = countOf(hash, 0);
+  fieldValues = countIn(sketch, hash, 0);
   rareBelow = (<f64>fieldValues + 2) * RARE_SHARE - 1;
   rareDecades = RARE_DECADES;
 }
@@ -964,8 +936,8 @@ function learnValue(token: Token): u32 {
   const valueStart = token.valueStart;
   const length = <i32>(token.valueEnd - valueStart);
   const bucket = lengthBucket(length >= LENGTH_FLOOR ? decodedLength(valueStart, token.valueEnd) : length);
-  bump(locateValue(field ^ LENGTH_SEED, bucket));
-  bump(locateValue(GLOBAL_FIELD ^ LENGTH_SEED, bucket));
+  bumpIn(valueSketch, field ^ LENGTH_SEED, bucket);
+  bumpIn(valueSketch, GLOBAL_FIELD ^ LENGTH_SEED, bucket);
   if (!isToken(token, length)) return 0;
   const hash = fnv1a(valueStart, length) & 0xffffff;
   countValue(field, hash);
@@ -975,14 +947,14 @@ function learnValue(token: Token): u32 {
 /** Counts a value (its 24-bit hash) of field `hash` in the value half, and its bucket, for the token finder. */
 // @ts-ignore: decorator
 @inline function countValue(hash: u32, value: u32): void {
-  bump(locateValue(hash ^ VALUE_SEED, value));
-  bump(locateValue(hash ^ BUCKET_SEED, value & 15));
+  bumpIn(valueSketch, hash ^ VALUE_SEED, value);
+  bumpIn(valueSketch, hash ^ BUCKET_SEED, value & 15);
 }
 
 /** Counts a value (its hash) in field `hash`, which training counts only where it sees such a value (a URL's scheme, an address's network). */
 // @ts-ignore: decorator
 @inline function countInField(hash: u32, value: u32): void {
-  bump(locate(hash, 0));
+  bumpIn(sketch, hash, 0);
   countValue(hash, value);
 }
 
@@ -1001,7 +973,7 @@ function learnValue(token: Token): u32 {
  */
 // @ts-ignore: decorator
 @inline function neverHeld(hash: u32, value: u32, kind: u32 = KIND_ENUMERATION): bool {
-  return (kindOfPair(hash) & kind) != 0 && valueCountOf(hash ^ VALUE_SEED, value) == 0;
+  return (kindOfPair(hash) & kind) != 0 && countIn(valueSketch, hash ^ VALUE_SEED, value) == 0;
 }
 
 /**
@@ -1013,7 +985,7 @@ function learnValue(token: Token): u32 {
 // @ts-ignore: decorator
 @inline function lengthEvidence(hash: u32, start: usize, end: usize): f64 {
   // Inline, as most values are of a length their field held: one probe.
-  return valueCountOf(hash ^ LENGTH_SEED, lengthBucket(<i32>(end - start))) != 0 ? 0 : lengthBeyond(hash, start, end);
+  return countIn(valueSketch, hash ^ LENGTH_SEED, lengthBucket(<i32>(end - start))) != 0 ? 0 : lengthBeyond(hash, start, end);
 }
 
 /** lengthEvidence for a value longer, as written, than its field's values. */
@@ -1024,12 +996,12 @@ function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
   // Within its field's lengths (as long as some, or between them), it is no longer than they are;
   // no field holds one longer than the longest of all.
   const longest = longestBucket();
-  for (let b = <i32>bucket; b <= longest; b++) if (valueCountOf(hash ^ LENGTH_SEED, <u32>b) != 0) return 0;
+  for (let b = <i32>bucket; b <= longest; b++) if (countIn(valueSketch, hash ^ LENGTH_SEED, <u32>b) != 0) return 0;
   let n: f64 = 0;
   let sum: f64 = 0;
   let squares: f64 = 0;
   for (let b: u32 = 0; b < bucket; b++) {
-    const count = <f64>valueCountOf(hash ^ LENGTH_SEED, b);
+    const count = <f64>countIn(valueSketch, hash ^ LENGTH_SEED, b);
     if (count == 0) continue;
     const low: f64 = b > 0 ? <f64>(1 << (b - 1)) : 0;
     const width: f64 = b > 0 ? low : 1; // [2^(b-1), 2^b - 1]
@@ -1050,7 +1022,7 @@ function longestBucket(): i32 {
   if (worked.stale) refreshEnumerations();
   if (worked.longestBucket < 0) {
     let b = 31;
-    while (b > 0 && valueCountOf(GLOBAL_FIELD ^ LENGTH_SEED, <u32>b) == 0) b--;
+    while (b > 0 && countIn(valueSketch, GLOBAL_FIELD ^ LENGTH_SEED, <u32>b) == 0) b--;
     worked.longestBucket = b;
   }
   return worked.longestBucket;
@@ -1067,7 +1039,7 @@ function allDay(): bool {
     let total: u64 = 0;
     let least: u64 = u64.MAX_VALUE;
     for (let hour = 0; hour < HOURS; hour++) {
-      const n = <u64>valueCountOf(HOUR_SEED, <u32>hour);
+      const n = <u64>countIn(valueSketch, HOUR_SEED, <u32>hour);
       total += n;
       least = min(least, n);
     }
@@ -1082,7 +1054,7 @@ function newFieldDecades(): f64 {
   if (worked.newField >= 0) return worked.newField;
   let empty = 0;
   for (let bucket: u32 = 0; bucket < FIELD_BUCKETS; bucket++) {
-    if (valueCountOf(FIELDS_SEED, bucket) == 0) empty++;
+    if (countIn(valueSketch, FIELDS_SEED, bucket) == 0) empty++;
   }
   const m = <f64>FIELD_BUCKETS;
   // With every bucket taken the count is past what linear counting tells: m ln m at the least.
@@ -1150,7 +1122,7 @@ function refreshEnumerations(): void {
  * kindOfPair found it an enumeration, and then the two agree.
  */
 function workOutPairKind(hash: u32, slot: usize): u32 {
-  const values = countOf(hash, 0);
+  const values = countIn(sketch, hash, 0);
   if (values >= ENUM_MIN_VALUES) return workOutKind(hash, values, slot, values + (values >> 3));
   store<u32>(slot, hash);
   store<u32>(slot, KIND_ASKED, 4);
@@ -1163,7 +1135,7 @@ function workOutKind(hash: u32, values: u32, slot: usize, tokensAtMost: u32 = u3
   let tokens: u32 = 0;
   let empty = 0;
   for (let bucket: u32 = 0; bucket < 16; bucket++) {
-    const count = valueCountOf(hash ^ BUCKET_SEED, bucket);
+    const count = countIn(valueSketch, hash ^ BUCKET_SEED, bucket);
     tokens += count;
     if (count == 0) empty++;
   }
@@ -1176,7 +1148,7 @@ function workOutKind(hash: u32, values: u32, slot: usize, tokensAtMost: u32 = u3
   }
   let shapesTaken = 0;
   for (let bucket: u32 = 0; bucket < 16; bucket++) {
-    if (valueCountOf(hash ^ SHAPES_SEED, bucket) != 0) shapesTaken++;
+    if (countIn(valueSketch, hash ^ SHAPES_SEED, bucket) != 0) shapesTaken++;
   }
   if (shapesTaken == 16) kind |= KIND_FREE_FORM;
   store<u32>(slot, hash);
@@ -1546,16 +1518,16 @@ function readGrams(start: usize, end: usize, type: u32, decades: f64): f64 {
 // @ts-ignore: decorator
 @inline function gram(trigram: u32, sum: f64): f64 {
   if (task == LEARN) {
-    bump(locate(field, trigram));
-    bump(locate(GLOBAL_FIELD, trigram));
+    bumpIn(sketch, field, trigram);
+    bumpIn(sketch, GLOBAL_FIELD, trigram);
     return sum;
   }
-  const count = <f64>countOf(field, trigram);
+  const count = <f64>countIn(sketch, field, trigram);
   if (count >= rareBelow) return sum;
   let decades = (Math.log10((<f64>fieldValues + 2) / (count + 1)) - rareDecades) * gramWeight;
   if (freeText) {
     if (field != GLOBAL_FIELD) {
-      if (<f64>countOf(GLOBAL_FIELD, trigram) >= (<f64>globalValues + 2) * GLOBAL_RARE_SHARE - 1) return sum;
+      if (<f64>countIn(sketch, GLOBAL_FIELD, trigram) >= (<f64>globalValues + 2) * GLOBAL_RARE_SHARE - 1) return sum;
     }
     decades *= FREE_TEXT_WEIGHT;
   }
