@@ -453,26 +453,24 @@ function prepareCache(): void {
   let id = -1;
   let entry: usize = 0;
   let key: u64 = 0;
-  let keyRest: u64 = 0;
+  let keyRest: u64 = 0; // its bytes 8 to 16
   // A token that can be no key is described by its case and "n't" alone, with no lookup; nor is
   // it cached, where it would push out words that recur for tokens that mostly do not.
   if (!ascii || !asciiNoKey(<i32>length, kind)) {
     if (length <= CACHE_KEY) {
-      let rest: u64 = 0; // bytes 8 to 16
       if (wordStart + CACHE_KEY <= textEnd) {
         key = load<u64>(wordStart);
         if (length < 8) key &= <u64>-1 >> ((8 - <u64>length) << 3);
-        else if (length > 8) rest = load<u64>(wordStart, 8) & (<u64>-1 >> ((CACHE_KEY - <u64>length) << 3));
+        else if (length > 8) keyRest = load<u64>(wordStart, 8) & (<u64>-1 >> ((CACHE_KEY - <u64>length) << 3));
       } else {
         for (let i = <i32>min(length, 8) - 1; i >= 0; i--) key = (key << 8) | <u64>load<u8>(wordStart + i);
-        for (let i = <i32>length - 1; i >= 8; i--) rest = (rest << 8) | <u64>load<u8>(wordStart + i);
+        for (let i = <i32>length - 1; i >= 8; i--) keyRest = (keyRest << 8) | <u64>load<u8>(wordStart + i);
       }
-      entry = cache + ((<usize>(((key ^ rest * 0xff51afd7ed558ccd) * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
-      if (load<u64>(entry) == key && load<u64>(entry, 8) == rest && load<u32>(entry, 16) == <u32>length) {
+      entry = cache + ((<usize>(((key ^ keyRest * 0xff51afd7ed558ccd) * 0x9e3779b97f4a7c15 + length) >> (64 - CACHE_BITS))) * CACHE_ENTRY);
+      if (load<u64>(entry) == key && load<u64>(entry, 8) == keyRest && load<u32>(entry, 16) == <u32>length) {
         copyDescription(at, entry + CACHE_DESCRIPTION);
         return load<u32>(at, D_FLAGS);
       }
-      keyRest = rest;
     }
     const lowered = lowercaseWord(wordStart, wordEnd, ascii);
     let lowerId = -1;
