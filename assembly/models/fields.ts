@@ -4,11 +4,12 @@
 // A message is cut into fields at spaces, tabs, '?' and '&', and a quoted string is one value (but
 // for an HTTP request line, whose method, path, parameters and protocol are fields of their own):
 // `key=value` is a named field, any other token a field named by the token before it ("from
-// 10.0.0.5" is the field after "from": a word names it as itself, any other token by its shape; the
-// first token is the field after the start). A token's place would shift with every prefix a log
-// adds; the word before it does not. A value is read percent-decoded ('+' a space, %XX a byte,
-// %25XX twice), as a query string means it, then as a shape: every letter one symbol, a run of
-// digits one symbol, each other byte itself.
+// 10.0.0.5" is the field after "from": a word names it as itself, any other token by its shape and
+// the last word or key before it, backing off to its shape alone where that field has too few
+// values; the first token is the field after the start). A token's place would shift with every
+// prefix a log adds; the word before it does not. A value is read percent-decoded ('+' a space,
+// %XX a byte, %25XX twice), as a query string means it, then as a shape: every letter one symbol,
+// a run of digits one symbol, each other byte itself.
 // The model counts, per field, how many values it saw, how often each shape trigram occurred, and
 // how often each whole shape occurred, in a count-min sketch: a fixed size however much is
 // trained, and shards merge exactly by adding counters.
@@ -126,10 +127,14 @@ assert(MODEL_SKETCH_BLOCKS == 2 << BLOCK_BITS && MODEL_SKETCH_COUNTERS == MODEL_
 const valueSketch = sketch + (<usize>1 << (BLOCK_BITS + 6));
 
 // Fields named by the token before them: a word of up to WORD_LIMIT letters (and a trailing ':')
-// by its lowercased letters, any other token by its shape; seeded apart from named fields' keys.
+// by its lowercased letters, any other token by its shape and the last word or key before it
+// (anchor, ANCHOR_SEED at the start, REQUEST_LINE_END after a request line); seeded apart from
+// named fields' keys.
 const AFTER_SEED: u32 = 0x9e3779b1;
 const WORD_LIMIT: i32 = 24;
 const FIRST_TOKEN: u32 = 0x85ebca6b; // the token before the first
+const ANCHOR_SEED: u32 = 0xc2b2ae35;
+const REQUEST_LINE_END: u32 = 0x27d4eb2d;
 // A field's whole shapes are counted as items of a field of their own; so are its values' hashes,
 // their 16 buckets and their lengths, in the value half.
 const WHOLE_SHAPE_SEED: u32 = 0x27d4eb2f;
@@ -396,6 +401,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     if (worked.stale) refreshEnumerations();
   }
   let previous = FIRST_TOKEN;
+  let anchor = fnv1aStep(FIRST_TOKEN, ANCHOR_SEED); // the last word or key's field name (see previous)
+  let previousShape: u32 = 0; // the token before's shape where it was no word, else 0
   let previousStart = start;
   let previousEnd = start;
   let previousRare = false;
@@ -438,7 +445,13 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (kindOf(b) != SPLIT) break;
       p++;
       if (b != QUOTE) continue;
-      if (inRequestLine) inRequestLine = false; // its closing quote
+      if (inRequestLine) {
+        // Its closing quote: the fields after a request line are after its protocol, whatever the
+        // last parameter's name (a number or an address before them backs off to its shape).
+        inRequestLine = false;
+        anchor = REQUEST_LINE_END;
+        if (previousShape != 0) previous = fnv1aStep(anchor, previousShape);
+      }
       else if (p < end && isRequestLine(p, end)) inRequestLine = true;
       else {
         quote = true;
@@ -473,9 +486,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     const wholeShape = token.wholeShape;
     const valueType = token.valueType;
     const kind = named ? FIELD_NAMED : previousStart == previousEnd ? FIELD_FIRST : FIELD_AFTER;
-    const own = named ? token.keyHash : fnv1aStep(previous, AFTER_SEED);
+    let own = named ? token.keyHash : fnv1aStep(previous, AFTER_SEED);
     setField(own);
     if (task == LEARN) {
+      if (previousShape != 0 && !named) learnBackOff(fnv1aStep(previousShape, AFTER_SEED), token);
       bumpIn(sketch, field ^ WHOLE_SHAPE_SEED, wholeShape);
       bumpIn(sketch, GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
       readGrams(valueStart, valueEnd, valueType, 0);
@@ -502,6 +516,12 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
+      if (rareBelow <= 0 && previousShape != 0 && !named) {
+        // Too few values after this word and number to judge (after a month's name never seen):
+        // the field after the number's shape, whatever word came before (a back-off).
+        own = fnv1aStep(previousShape, AFTER_SEED);
+        setField(own);
+      }
       const fieldKnown = rareBelow > 0;
       const ownValues = fieldValues;
       if (!fieldKnown) backOff();
@@ -599,15 +619,26 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         }
       }
     }
-    const isWord = !named && !quote && token.nextKeyIsWord;
+    const keyed = named || quote;
+    const isWord = !keyed && token.nextKeyIsWord;
     wordBefore = previousIsWord && isWord ? previous : 0;
     pairStart = previousStart;
     previousIsWord = isWord;
     // The next token's field, if it is not key=value: after this field's key (a quoted value's
-    // field, which does not change with what it holds), or after this token.
-    previous = named || quote ? own : token.nextKey;
-    previousKeyed = named || quote;
-    previousWordIn = !previousKeyed && token.nextKeyIsWord && task != LEARN && field == own ? own : 0;
+    // field, which does not change with what it holds), or after this token. A token that is no
+    // word (a number, an address) names it by its shape and by the last word or key before it
+    // ("port 22 [preauth]": after a number after "port"), not by its shape alone, which made one
+    // field of everything after any number in the log; where that field has too few values to
+    // judge, it backs off to the shape alone (previousShape).
+    previousShape = 0;
+    if (keyed) previous = anchor = own;
+    else if (isWord) previous = anchor = token.nextKey;
+    else {
+      previousShape = token.nextKey;
+      previous = fnv1aStep(anchor, previousShape);
+    }
+    previousKeyed = keyed;
+    previousWordIn = isWord && task != LEARN && field == own ? own : 0;
     previousWordValues = fieldValues;
     previousStart = tokenStart;
     previousEnd = named ? token.keyEnd : p;
@@ -905,6 +936,28 @@ function setField(hash: u32): void {
   rareDecades = RARE_DECADES;
 }
 
+/** Training counts a value in the global field too, but not again where it counts it in the field it backs off to. */
+let learningGlobal = true;
+
+/** Counts the token's value in field `hash` too, as readFields counts it in its own: the field it backs off to. */
+function learnBackOff(hash: u32, token: Token): void {
+  const own = field;
+  field = hash;
+  learningGlobal = false;
+  const valueStart = token.valueStart;
+  const valueEnd = token.valueEnd;
+  const wholeShape = token.wholeShape;
+  bumpIn(sketch, hash, 0);
+  bumpIn(sketch, hash ^ WHOLE_SHAPE_SEED, wholeShape);
+  readGrams(valueStart, valueEnd, token.valueType, 0);
+  bumpIn(valueSketch, hash ^ SHAPES_SEED, wholeShape & 15);
+  learnValue(token);
+  if (token.valueType == TOKEN_ADDRESS) countInField(hash ^ NETWORK_SEED, networkOf(valueStart, valueEnd));
+  if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, hash, 0);
+  learningGlobal = true;
+  field = own;
+}
+
 /** Judges the value against all values instead: its field is one the model does not know. */
 function backOff(): void {
   field = GLOBAL_FIELD;
@@ -937,7 +990,7 @@ function learnValue(token: Token): u32 {
   const length = <i32>(token.valueEnd - valueStart);
   const bucket = lengthBucket(length >= LENGTH_FLOOR ? decodedLength(valueStart, token.valueEnd) : length);
   bumpIn(valueSketch, field ^ LENGTH_SEED, bucket);
-  bumpIn(valueSketch, GLOBAL_FIELD ^ LENGTH_SEED, bucket);
+  if (learningGlobal) bumpIn(valueSketch, GLOBAL_FIELD ^ LENGTH_SEED, bucket);
   if (!isToken(token, length)) return 0;
   const hash = fnv1a(valueStart, length) & 0xffffff;
   countValue(field, hash);
@@ -1519,7 +1572,7 @@ function readGrams(start: usize, end: usize, type: u32, decades: f64): f64 {
 @inline function gram(trigram: u32, sum: f64): f64 {
   if (task == LEARN) {
     bumpIn(sketch, field, trigram);
-    bumpIn(sketch, GLOBAL_FIELD, trigram);
+    if (learningGlobal) bumpIn(sketch, GLOBAL_FIELD, trigram);
     return sum;
   }
   const count = <f64>countIn(sketch, field, trigram);

@@ -126,6 +126,27 @@ describe("training and scoring", () => {
     expect(packedTarkin({ model }).explainFields(night).fields).toEqual([expect.objectContaining({ field: "after for user", evidence: "new time of day", values: 180 })]);
   });
 
+  it("the field after a number is named by the word before it too, and backs off to the number's shape where that has too few values", () => {
+    // sshd: after "port N" come "ssh2" and, now and then, "[preauth]"; after other numbers, anything.
+    const at = (month: string, i: number) => `${month} ${10 + (i % 18)} ${String(8 + (i % 10)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}:07 bastion`;
+    const trainer = packedTarkin();
+    for (let i = 0; i < 600; i++) {
+      if (i % 2) trainer.train(`${at("Mar", i)} sshd[${4000 + i}]: Accepted publickey for alice from 10.0.0.${i % 200} port ${40_000 + i} ssh2`);
+      else if (i % 100 == 0) trainer.train(`${at("Mar", i)} sshd[${4000 + i}]: Connection closed by 10.0.0.${i % 200} port ${40_000 + i} [preauth]`);
+      else trainer.train(`${at("Mar", i)} cron[${4000 + i}]: job ${i % 7} took ${i} ms for ${i % 9} items in ${(i % 3) + 1} shards`);
+    }
+    const t = packedTarkin({ model: trainer.model() });
+    // "[preauth]" is 6 of the 306 values after "port N": rare there, but no shape never seen after any number.
+    const closed = t.explainFields(`${at("Mar", 7)} sshd[4107]: Connection closed by 10.0.0.7 port 40107 [preauth]`);
+    expect(closed.fields).toContainEqual(expect.objectContaining({ field: "after 40107", values: 306 }));
+    expect(t.score(`${at("Mar", 7)} sshd[4107]: Connection closed by 10.0.0.7 port 40107 [preauth]`).surprise).toBeLessThan(0.5);
+    // April's lines: no value ever came after "Apr" and a number; those fields are judged after the number's shape alone.
+    const april = t.explainFields(`${at("Apr", 9)} sshd[4109]: Accepted publickey for alice from 10.0.0.9 port 40109 ssh2`);
+    expect(april.covered).toBe(true);
+    expect(april.fields.map((f) => f.field)).toEqual(["after Apr"]); // the day: a field never seen, as before
+    expect(t.score(`${at("Apr", 9)} sshd[4109]: Accepted publickey for alice from 10.0.0.9 port 40109 ssh2`).anomaly).toBe(false);
+  });
+
   it("a path (a request's, path=): a name never held under a directory of few names is news; a name that varies is not", () => {
     // A news site: articles under dated names (every path new), an API of two endpoints, a build's files.
     const line = (path: string) => `10.0.0.5 - - [12/Mar/2024:10:00:00 +0100] "GET ${path} HTTP/1.1" 200 512 "-" "Mozilla/5.0"`;
