@@ -5,8 +5,8 @@
 // for an HTTP request line, whose method, path, parameters and protocol are fields of their own):
 // `key=value` is a named field, any other token a field named by the token before it ("from
 // 10.0.0.5" is the field after "from": a word names it as itself, any other token by its shape and
-// the last word or key before it, backing off to its shape alone where that field has too few
-// values; the first token is the field after the start). A token's place would shift with every
+// the last word, key or quoted value before it, backing off to its shape alone where that field has
+// too few values; the first token is the field after the start). A token's place would shift with every
 // prefix a log adds; the word before it does not. A value is read percent-decoded ('+' a space,
 // %XX a byte, %25XX twice), as a query string means it, then as a shape: every letter one symbol,
 // a run of digits one symbol, each other byte itself.
@@ -127,9 +127,9 @@ assert(MODEL_SKETCH_BLOCKS == 2 << BLOCK_BITS && MODEL_SKETCH_COUNTERS == MODEL_
 const valueSketch = sketch + (<usize>1 << (BLOCK_BITS + 6));
 
 // Fields named by the token before them: a word of up to WORD_LIMIT letters (and a trailing ':')
-// by its lowercased letters, any other token by its shape and the last word or key before it
-// (anchor, ANCHOR_SEED at the start, REQUEST_LINE_END after a request line); seeded apart from
-// named fields' keys.
+// by its lowercased letters, any other token by its shape and the last word, key or quoted value
+// before it (readFields' anchor; ANCHOR_SEED's before the first, REQUEST_LINE_END's after a request
+// line); seeded apart from named fields' keys.
 const AFTER_SEED: u32 = 0x9e3779b1;
 const WORD_LIMIT: i32 = 24;
 const FIRST_TOKEN: u32 = 0x85ebca6b; // the token before the first
@@ -402,7 +402,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   }
   let previous = FIRST_TOKEN;
   let anchor = fnv1aStep(FIRST_TOKEN, ANCHOR_SEED); // the last word or key's field name (see previous)
-  let previousShape: u32 = 0; // the token before's shape where it was no word, else 0
+  let afterShape = false; // whether the token before was no word, and its shape (its nextKey)
+  let previousShape: u32 = 0;
   let previousStart = start;
   let previousEnd = start;
   let previousRare = false;
@@ -446,11 +447,11 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       p++;
       if (b != QUOTE) continue;
       if (inRequestLine) {
-        // Its closing quote: the fields after a request line are after its protocol, whatever the
-        // last parameter's name (a number or an address before them backs off to its shape).
+        // Its closing quote: the field after it is after its protocol's shape and the line, not
+        // after the line's last parameter or word (the status after "HTTP/1.1", whatever was asked).
         inRequestLine = false;
         anchor = REQUEST_LINE_END;
-        if (previousShape != 0) previous = fnv1aStep(anchor, previousShape);
+        if (afterShape) previous = fnv1aStep(anchor, previousShape);
       }
       else if (p < end && isRequestLine(p, end)) inRequestLine = true;
       else {
@@ -486,10 +487,11 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     const wholeShape = token.wholeShape;
     const valueType = token.valueType;
     const kind = named ? FIELD_NAMED : previousStart == previousEnd ? FIELD_FIRST : FIELD_AFTER;
-    let own = named ? token.keyHash : fnv1aStep(previous, AFTER_SEED);
+    const name = named ? token.keyHash : fnv1aStep(previous, AFTER_SEED);
+    let own = name; // scoring may back off to another field; the next token's is after this one's name
     setField(own);
     if (task == LEARN) {
-      if (previousShape != 0 && !named) learnBackOff(fnv1aStep(previousShape, AFTER_SEED), token);
+      if (afterShape && !named) learnBackOff(fnv1aStep(previousShape, AFTER_SEED), token);
       bumpIn(sketch, field ^ WHOLE_SHAPE_SEED, wholeShape);
       bumpIn(sketch, GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
       readGrams(valueStart, valueEnd, valueType, 0);
@@ -516,7 +518,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
-      if (rareBelow <= 0 && previousShape != 0 && !named) {
+      if (rareBelow <= 0 && afterShape && !named) {
         // Too few values after this word and number to judge (after a month's name never seen):
         // the field after the number's shape, whatever word came before (a back-off).
         own = fnv1aStep(previousShape, AFTER_SEED);
@@ -626,12 +628,12 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     previousIsWord = isWord;
     // The next token's field, if it is not key=value: after this field's key (a quoted value's
     // field, which does not change with what it holds), or after this token. A token that is no
-    // word (a number, an address) names it by its shape and by the last word or key before it
-    // ("port 22 [preauth]": after a number after "port"), not by its shape alone, which made one
-    // field of everything after any number in the log; where that field has too few values to
-    // judge, it backs off to the shape alone (previousShape).
-    previousShape = 0;
-    if (keyed) previous = anchor = own;
+    // word (a number, an address) names it by its shape and by the last word, key or quoted value
+    // before it ("port 22 [preauth]": after a number after "port"), not by its shape alone, which
+    // made one field of everything after any number in the log; where that field has too few
+    // values to judge, it backs off to the shape alone (previousShape).
+    afterShape = !keyed && !isWord;
+    if (keyed) previous = anchor = name;
     else if (isWord) previous = anchor = token.nextKey;
     else {
       previousShape = token.nextKey;
