@@ -401,7 +401,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     if (worked.stale) refreshEnumerations();
   }
   let previous = FIRST_TOKEN;
-  let anchor = fnv1aStep(FIRST_TOKEN, ANCHOR_SEED); // the last word or key's field name (see previous)
+  let anchor = fnv1aStep(FIRST_TOKEN, ANCHOR_SEED); // the last word, key or quoted value's name (see previous)
   let afterShape = false; // whether the token before was no word, and its shape (its nextKey)
   let previousShape: u32 = 0;
   let previousStart = start;
@@ -492,11 +492,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     setField(own);
     if (task == LEARN) {
       if (afterShape && !named) learnBackOff(fnv1aStep(previousShape, AFTER_SEED), token);
-      bumpIn(sketch, field ^ WHOLE_SHAPE_SEED, wholeShape);
       bumpIn(sketch, GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
-      readGrams(valueStart, valueEnd, valueType, 0);
-      bumpIn(valueSketch, field ^ SHAPES_SEED, wholeShape & 15);
-      const value = learnValue(token);
+      const value = learnIn(own, token);
       const pair = wordBefore != 0 ? pairOf(wordBefore, previous) : 0;
       if (pair != 0) {
         bumpIn(sketch, pair, 0);
@@ -505,12 +502,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           if (hour >= 0) bumpIn(valueSketch, pair ^ HOUR_SEED, atHour(value, hour));
         }
       }
-      if (valueType == TOKEN_ADDRESS) {
-        const network = networkOf(valueStart, valueEnd);
-        countInField(own ^ NETWORK_SEED, network);
-        if (pair != 0) countInField(pair ^ NETWORK_SEED, network);
-      }
-      if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, own, 0);
+      if (valueType == TOKEN_ADDRESS && pair != 0) countInField(pair ^ NETWORK_SEED, networkOf(valueStart, valueEnd));
       if (named && token.url && !token.freeText) {
         const scheme = schemeOf(valueStart, valueEnd);
         if (scheme != 0) countInField(own ^ SCHEME_SEED, scheme);
@@ -941,21 +933,30 @@ function setField(hash: u32): void {
 /** Training counts a value in the global field too, but not again where it counts it in the field it backs off to. */
 let learningGlobal = true;
 
-/** Counts the token's value in field `hash` too, as readFields counts it in its own: the field it backs off to. */
+/**
+ * Training: counts the token's value in field `hash`, which is `field`: its whole shape, trigrams,
+ * length, value, network and path names. Returns learnValue's hash of the value.
+ */
+function learnIn(hash: u32, token: Token): u32 {
+  const valueStart = token.valueStart;
+  const valueEnd = token.valueEnd;
+  const wholeShape = token.wholeShape;
+  bumpIn(sketch, hash ^ WHOLE_SHAPE_SEED, wholeShape);
+  readGrams(valueStart, valueEnd, token.valueType, 0);
+  bumpIn(valueSketch, hash ^ SHAPES_SEED, wholeShape & 15);
+  const value = learnValue(token);
+  if (token.valueType == TOKEN_ADDRESS) countInField(hash ^ NETWORK_SEED, networkOf(valueStart, valueEnd));
+  if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, hash, 0);
+  return value;
+}
+
+/** Counts the token's value in field `hash` too (its values, and learnIn's), but not again in the global field: the field it backs off to. */
 function learnBackOff(hash: u32, token: Token): void {
   const own = field;
   field = hash;
   learningGlobal = false;
-  const valueStart = token.valueStart;
-  const valueEnd = token.valueEnd;
-  const wholeShape = token.wholeShape;
   bumpIn(sketch, hash, 0);
-  bumpIn(sketch, hash ^ WHOLE_SHAPE_SEED, wholeShape);
-  readGrams(valueStart, valueEnd, token.valueType, 0);
-  bumpIn(valueSketch, hash ^ SHAPES_SEED, wholeShape & 15);
-  learnValue(token);
-  if (token.valueType == TOKEN_ADDRESS) countInField(hash ^ NETWORK_SEED, networkOf(valueStart, valueEnd));
-  if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, hash, 0);
+  learnIn(hash, token);
   learningGlobal = true;
   field = own;
 }
