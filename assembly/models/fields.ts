@@ -404,6 +404,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let anchor = fnv1aStep(FIRST_TOKEN, ANCHOR_SEED); // the last word, key or quoted value's name (see previous)
   let afterShape = false; // whether the token before was no word, and its shape (its nextKey)
   let previousShape: u32 = 0;
+  let anchorStart: usize = 0; // where the anchor starts where it is a word (explain names it), else 0
   let previousStart = start;
   let previousEnd = start;
   let previousRare = false;
@@ -451,6 +452,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         // after the line's last parameter or word (the status after "HTTP/1.1", whatever was asked).
         inRequestLine = false;
         anchor = REQUEST_LINE_END;
+        anchorStart = 0;
         if (afterShape) previous = fnv1aStep(anchor, previousShape);
       }
       else if (p < end && isRequestLine(p, end)) inRequestLine = true;
@@ -603,7 +605,9 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY && isPath(valueStart, valueEnd)) rareValues = readPath(valueStart, valueEnd, own, rareValues);
       if (evidence != 0) {
         if (rareValues < RARE_CAPACITY) {
-          const nameStart = named ? tokenStart : pairNew ? pairStart : previousStart;
+          // After a number, the field is named from the word it is anchored on ("after port 22"),
+          // unless it backed off to the number's shape alone ("after 22").
+          const nameStart = named ? tokenStart : pairNew ? pairStart : afterShape && own == name && anchorStart != 0 ? anchorStart : previousStart;
           const nameEnd = named ? token.keyEnd : previousEnd;
           const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence;
           // A quoted value before it (its closing quote ends the name) is no name a user would give.
@@ -625,9 +629,13 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     // made one field of everything after any number in the log; where that field has too few
     // values to judge, it backs off to the shape alone (previousShape).
     afterShape = !keyed && !isWord;
-    if (keyed) previous = anchor = name;
-    else if (isWord) previous = anchor = token.nextKey;
-    else {
+    if (keyed) {
+      previous = anchor = name;
+      anchorStart = 0;
+    } else if (isWord) {
+      previous = anchor = token.nextKey;
+      anchorStart = tokenStart;
+    } else {
       previousShape = token.nextKey;
       previous = fnv1aStep(anchor, previousShape);
     }

@@ -139,7 +139,7 @@ describe("training and scoring", () => {
     // "[preauth]" is 6 of the 306 values after "port N": rare there, yet not very unusual (after any
     // number, the field it was judged in before, it is 6 of about 2,000).
     const closed = t.explainFields(`${at("Mar", 7)} sshd[4107]: Connection closed by 10.0.0.7 port 40107 [preauth]`);
-    expect(closed.fields).toContainEqual(expect.objectContaining({ field: "after 40107", values: 306 }));
+    expect(closed.fields).toContainEqual(expect.objectContaining({ field: "after port 40107", values: 306 }));
     expect(t.score(`${at("Mar", 7)} sshd[4107]: Connection closed by 10.0.0.7 port 40107 [preauth]`).surprise).toBeLessThan(0.5);
     // April's lines: no value ever came after "Apr" and a number; those fields are judged after the number's shape alone.
     const april = t.explainFields(`${at("Apr", 9)} sshd[4109]: Accepted publickey for alice from 10.0.0.9 port 40109 ssh2`);
