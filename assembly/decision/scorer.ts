@@ -6,7 +6,7 @@ import { polarity_scores, PolarityScores } from "../sentiment/vader";
 import { sentimentText } from "../sentiment/text";
 import { surprise, Gate } from "../models/surprise";
 import { fieldSurprise, FieldReading } from "../models/fields";
-import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR } from "../base/layouts";
+import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR } from "../base/layouts";
 import { ShortText } from "../base/text";
 import { originalFear, originalAnomaly, fieldFear, fieldAnomaly } from "./fear";
 
@@ -149,6 +149,10 @@ export class FieldScorer extends Scorer {
     if (kind == FIELD_FIRST) out.ascii("first token");
     else if (kind == FIELD_AFTER_QUOTED) out.ascii("after a quoted value");
     else out.text(nameStart, nameEnd - nameStart, NAME_LIMIT);
+    if (kind == FIELD_OF_SUBJECT) {
+      out.ascii(" of ");
+      out.text(reading.reasonSubjectStart, reading.reasonSubjectEnd - reading.reasonSubjectStart, NAME_LIMIT);
+    }
     out.ascii(": ");
     if (syntax != 0) {
       let first = true;

@@ -53,7 +53,7 @@ import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
-  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, HOUR_WINDOW, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED,
+  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, HOUR_WINDOW, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED, FIELD_OF_SUBJECT, EXPLAIN_GRAM_SUBJECT_START, EXPLAIN_GRAM_SUBJECT_END,
 } from "../base/layouts";
 
 /** Attack syntax in a value of a rare shape counts as this many decades (syntax.ts): alone, a very unusual message. */
@@ -145,6 +145,7 @@ const FIELDS_SEED: u32 = 0x5bd1e995;
 const SHAPES_SEED: u32 = 0x68e31da4;
 // The values after two words ("password for") are counted also as a field of the pair.
 const PAIR_SEED: u32 = 0x2545f491;
+const SUBJECT_SEED: u32 = 0x4cf5ad43;
 
 // Shape symbols. Bytes below 0x20 share one symbol; 0x01 and 0x02 mark a value's start and end.
 const START: u32 = 0x01;
@@ -321,6 +322,8 @@ export class FieldReading {
   reasonNameStart: usize = 0;
   reasonNameEnd: usize = 0;
   reasonKind: u32 = 0;
+  reasonSubjectStart: usize = 0; // the subject a FIELD_OF_SUBJECT is of
+  reasonSubjectEnd: usize = 0;
   reasonSyntax: u32 = 0;
   reasonEvidence: u32 = 0;
   /** Where its first JSON member's key opens (its quote), 0 when it has none: the sentiment reads the string values from there (sentiment/text.ts). */
@@ -421,6 +424,11 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let wordBefore: u32 = 0;
   let pairStart = start;
   let inRequestLine = false;
+  // The record's subject (isName), found at its first key: its hash, 0 where it has none, and where it stands.
+  let subjectStart: usize = 0;
+  let subjectEnd: usize = 0;
+  let subject: u32 = 0;
+  let keysBegun = false;
   // A JSON member's key ("user": ...), which names the value after it as key=value does (0: none),
   // and whether the message has had one: its ',' '{' '}' '[' ']' then separate values.
   let jsonKeyStart: usize = 0;
@@ -491,11 +499,31 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     const kind = named ? FIELD_NAMED : previousStart == previousEnd ? FIELD_FIRST : FIELD_AFTER;
     const name = named ? token.keyHash : fnv1aStep(previous, AFTER_SEED);
     let own = name; // scoring may back off to another field; the next token's is after this one's name
+    if (named && !keysBegun) {
+      keysBegun = true;
+      if (!previousKeyed && previousEnd > previousStart) {
+        subjectStart = previousStart;
+        subjectEnd = previousEnd;
+        if (subjectEnd - subjectStart == 1 && isPunctuation(<u32>load<u8>(subjectStart))) {
+          // sudo's "dave : TTY=": a lone ':' or ';' before the keys is no subject; the token before it is.
+          subjectEnd = subjectStart;
+          while (subjectEnd > start && kindOf(<u32>load<u8>(subjectEnd - 1)) == SPLIT) subjectEnd--;
+          subjectStart = subjectEnd;
+          while (subjectStart > start && kindOf(<u32>load<u8>(subjectStart - 1)) != SPLIT) subjectStart--;
+        }
+        if (isName(subjectStart, subjectEnd)) subject = fnv1a(subjectStart, <i32>(subjectEnd - subjectStart)) ^ SUBJECT_SEED;
+      }
+    }
     setField(own);
     if (task == LEARN) {
       if (afterShape && !named) learnBackOff(fnv1aStep(previousShape, AFTER_SEED), token);
       bumpIn(sketch, GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
       const value = learnIn(own, token);
+      if (named && subject != 0) {
+        const ofSubject = fnv1aStep(subject, name);
+        bumpIn(sketch, ofSubject, 0);
+        if (value != 0) countValue(ofSubject, subjectValue(token.valueStart, token.valueEnd));
+      }
       const pair = wordBefore != 0 ? pairOf(wordBefore, previous) : 0;
       if (pair != 0) {
         bumpIn(sketch, pair, 0);
@@ -587,6 +615,14 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
             }
           }
         }
+        // A value its key held, never after the record's subject (a shell from a user who never ran one).
+        if (named && subject != 0 && (evidence & RARE_NEW) == 0) {
+          const ofSubject = fnv1aStep(subject, name);
+          if ((kindOfPair(ofSubject) & KIND_ENUMERATION) != 0 && countIn(valueSketch, ofSubject ^ VALUE_SEED, subjectValue(valueStart, valueEnd)) == 0) {
+            evidence |= RARE_NEW | RARE_OF_SUBJECT;
+            heldValues = countIn(sketch, ofSubject, 0);
+          }
+        }
       }
       if (lengthDecades > 0) evidence |= RARE_LONG;
       if (counts && ownValues == 0 && (previousWordIn == 0 || (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)) evidence |= RARE_NEW_FIELD;
@@ -611,8 +647,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           const nameEnd = named ? token.keyEnd : previousEnd;
           const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence;
           // A quoted value before it (its closing quote ends the name) is no name a user would give.
-          const shownKind = kind == FIELD_AFTER && load<u8>(nameEnd - 1) == QUOTE ? FIELD_AFTER_QUOTED : kind;
-          noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, shownKind);
+          const shownKind = (evidence & RARE_OF_SUBJECT) != 0 ? FIELD_OF_SUBJECT : kind == FIELD_AFTER && load<u8>(nameEnd - 1) == QUOTE ? FIELD_AFTER_QUOTED : kind;
+          noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, shownKind, subjectStart, subjectEnd);
           rareValues++;
         }
       }
@@ -826,7 +862,9 @@ const RARE_NAME_END = 24;
 const RARE_KIND = 28;
 const RARE_LENGTH_DECADES = 32; // f64
 const RARE_HELD_VALUES = 40; // the values of the field (or the pair's) that never held it
-const RARE_VALUE = 48;
+const RARE_SUBJECT_START = 44; // FIELD_OF_SUBJECT's subject in the message, for explain
+const RARE_SUBJECT_END = 48;
+const RARE_VALUE = 56;
 const RARE_FREE_TEXT: u32 = 0x100;
 // What is rare about it: its whole shape, that its field never held it, its length.
 const RARE_SHAPE: u32 = 0x200;
@@ -835,12 +873,13 @@ const RARE_LONG: u32 = 0x800;
 const RARE_NEW_FIELD: u32 = 0x1000;
 const RARE_NETWORK: u32 = 0x2000; // with RARE_NEW: the value is an address of a network never held
 const RARE_HOUR: u32 = 0x4000; // with RARE_NEW: a value held, never at this time of day
+const RARE_OF_SUBJECT: u32 = 0x8000; // with RARE_NEW: a value its key held, never after the record's subject
 const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
 
 /** Writes entry `index` of the rare table: the value, its field (and the values it held), what is rare about it, and its field's name. */
 // @ts-ignore: decorator
-@inline function noteRare(index: i32, start: usize, end: usize, hash: u32, values: u32, heldValues: u32, flags: u32, lengthDecades: f64, nameStart: usize, nameEnd: usize, kind: u32): void {
+@inline function noteRare(index: i32, start: usize, end: usize, hash: u32, values: u32, heldValues: u32, flags: u32, lengthDecades: f64, nameStart: usize, nameEnd: usize, kind: u32, subjectStart: usize = 0, subjectEnd: usize = 0): void {
   const at = rare + <usize>index * RARE_VALUE;
   store<u32>(at + RARE_START, <u32>start);
   store<u32>(at + RARE_END, <u32>end);
@@ -852,6 +891,8 @@ const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
   store<u32>(at + RARE_NAME_START, <u32>nameStart);
   store<u32>(at + RARE_NAME_END, <u32>nameEnd);
   store<u32>(at + RARE_KIND, kind);
+  store<u32>(at + RARE_SUBJECT_START, <u32>subjectStart);
+  store<u32>(at + RARE_SUBJECT_END, <u32>subjectEnd);
 }
 
 function judgeRareValues(reading: FieldReading, rareValues: i32): void {
@@ -882,7 +923,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     }
     freeText = (flags & RARE_FREE_TEXT) != 0;
     gramWeight = !syntax && hash != GLOBAL_FIELD && (kindOfField(hash, fieldValues) & KIND_FREE_FORM) != 0 ? FREE_FORM_WEIGHT : 1;
-    if (task == EXPLAIN) beginExplainedField(<usize>load<u32>(at + RARE_NAME_START), <usize>load<u32>(at + RARE_NAME_END), load<u32>(at + RARE_KIND));
+    if (task == EXPLAIN) beginExplainedField(at);
     const before = total;
     if (wholeMessage && total < SATURATED_DECADES && (flags & RARE_SHAPE) != 0) total = readGrams(start, end, flags & 0xff, total);
     const found = syntax ? attackSyntax(start, end) : 0;
@@ -917,6 +958,8 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
       reading.reasonNameStart = <usize>load<u32>(at + RARE_NAME_START);
       reading.reasonNameEnd = <usize>load<u32>(at + RARE_NAME_END);
       reading.reasonKind = load<u32>(at + RARE_KIND);
+      reading.reasonSubjectStart = <usize>load<u32>(at + RARE_SUBJECT_START);
+      reading.reasonSubjectEnd = <usize>load<u32>(at + RARE_SUBJECT_END);
       reading.reasonSyntax = found;
     }
   }
@@ -975,6 +1018,45 @@ function backOff(): void {
   fieldValues = globalValues;
   rareBelow = (<f64>fieldValues + 2) * GLOBAL_RARE_SHARE - 1;
   rareDecades = GLOBAL_RARE_DECADES;
+}
+
+// A record's subject is the name just before its first key=value, where one stands there: sudo's
+// user before its keys ("dave : TTY=..."). Its keys' values are counted as a field of the subject
+// too, as a pair's are: what dave runs. A record whose keys come first (logfmt, JSON) has none, nor
+// one whose keys follow a path (a request's parameters: the path's names are fields of its own).
+
+/** Whether a byte is punctuation: neither split, letter nor digit. */
+// @ts-ignore: decorator
+@inline function isPunctuation(b: u32): bool {
+  const s = shapeOf(b);
+  return kindOf(b) != SPLIT && s != LETTER && s != DIGIT;
+}
+
+/** Whether [start, end) is a subject: a name an enumeration holds (Token.nameless: letters, no number of two digits, short), not a path (its names are its directories' fields). */
+function isName(start: usize, end: usize): bool {
+  if (end <= start || end - start > <usize>VALUE_LIMIT || load<u8>(start) == 0x2f) return false;
+  let letters = false;
+  let last: u32 = 0;
+  for (let p = start; p < end; p++) {
+    const s = shapeOf(<u32>load<u8>(p));
+    if (s == DIGIT && last == DIGIT) return false;
+    if (s == LETTER) letters = true;
+    last = s;
+  }
+  return letters;
+}
+
+/**
+ * A value as a subject's field counts it: its digits all one (pts/0 and pts/6 are one terminal to
+ * a user who had either; a port, a count, a build vary), so what is news is the name.
+ */
+function subjectValue(start: usize, end: usize): u32 {
+  let h = FNV_OFFSET;
+  for (let p = start; p < end; p++) {
+    const b = <u32>load<u8>(p);
+    h = fnv1aStep(h, b - 0x30 < 10 ? 0x30 : b);
+  }
+  return h & 0xffffff;
 }
 
 /** The field of the values after two words, of these keys. */
@@ -1614,13 +1696,21 @@ class Explanation {
   nameStart: u32 = 0;
   nameEnd: u32 = 0;
   kind: u32 = 0;
+  /** A FIELD_OF_SUBJECT's subject (offsets from its start). */
+  subjectStart: u32 = 0;
+  subjectEnd: u32 = 0;
 }
 export const explanation = new Explanation();
 
-function beginExplainedField(nameStart: usize, nameEnd: usize, kind: u32): void {
-  explanation.nameStart = <u32>(nameStart - explanation.messageStart);
-  explanation.nameEnd = <u32>(nameEnd - explanation.messageStart);
-  explanation.kind = kind;
+/** Names the entries explained next from the rare table's entry at `at`. */
+function beginExplainedField(at: usize): void {
+  const from = explanation.messageStart;
+  explanation.nameStart = load<u32>(at + RARE_NAME_START) - <u32>from;
+  explanation.nameEnd = load<u32>(at + RARE_NAME_END) - <u32>from;
+  explanation.kind = load<u32>(at + RARE_KIND);
+  const subjectStart = load<u32>(at + RARE_SUBJECT_START);
+  explanation.subjectStart = subjectStart != 0 ? subjectStart - <u32>from : 0;
+  explanation.subjectEnd = subjectStart != 0 ? load<u32>(at + RARE_SUBJECT_END) - <u32>from : 0;
 }
 
 function explainGram(trigram: u32, count: f64, decades: f64): void {
@@ -1630,6 +1720,8 @@ function explainGram(trigram: u32, count: f64, decades: f64): void {
   store<u32>(at + EXPLAIN_GRAM_NAME_START, explanation.nameStart);
   store<u32>(at + EXPLAIN_GRAM_NAME_END, explanation.nameEnd);
   store<u32>(at + EXPLAIN_GRAM_KIND, explanation.kind);
+  store<u32>(at + EXPLAIN_GRAM_SUBJECT_START, explanation.subjectStart);
+  store<u32>(at + EXPLAIN_GRAM_SUBJECT_END, explanation.subjectEnd);
   store<u32>(at + EXPLAIN_GRAM_TRIGRAM, trigram);
   store<f64>(at + EXPLAIN_GRAM_COUNT, count);
   store<f64>(at + EXPLAIN_GRAM_VALUES, <f64>fieldValues);

@@ -22,7 +22,7 @@ const SEED = 1;
 const DAYS = 17; // two weeks of training, then Monday to Wednesday
 const EVAL_DAYS = 3;
 
-// Flagged share per class as the module measured it (seed 1; networks, times of day and the field after a number named by the word before it, since 2026-12-07): recall for the
+// Flagged share per class as the module measured it (seed 1; networks, times of day, the field after a number named by the word before it and keys judged after the record's subject, since 2026-12-07): recall for the
 // anomaly classes, false alarms for the normal ones. A class may fall below (anomalies) or rise above
 // (normal) its figure by MARGIN or one line, whichever is more: more is a regression. Raise a figure
 // when detection improves.
@@ -32,11 +32,11 @@ const TODAY: Record<string, number> = {
   scanner: 0.889,
   "root-login": 0.25,
   "new-network": 0.25,
-  "sudo-shell": 0.353,
+  "sudo-shell": 0.412,
   "new-user": 0.75,
   "night-login": 0.5,
   "long-value": 0.727,
-  "all anomalies": 0.743,
+  "all anomalies": 0.747,
   session: 0,
   sudo: 0,
   cron: 0,
@@ -51,8 +51,8 @@ const TODAY_OTHER_SEEDS: Record<number, { lines: number; events: number; falseAl
   2: { lines: 0.744, events: 39 / 44, falseAlarms: 0.0136 },
   3: { lines: 0.645, events: 40 / 43, falseAlarms: 0.0161 },
 };
-/** The share of the anomalous events (a login, a probe, a sudo) with a line flagged, today: 42 of 46; two fewer is a regression. */
-const TODAY_EVENTS = 42 / 46;
+/** The share of the anomalous events (a login, a probe, a sudo) with a line flagged, today: 43 of 46; two fewer is a regression. */
+const TODAY_EVENTS = 43 / 46;
 
 interface Row {
   cls: string;

@@ -168,6 +168,30 @@ describe("training and scoring", () => {
     expect(odd.fields).toContainEqual(expect.objectContaining({ field: "after HTTP/1.1", values: 400 }));
   });
 
+  it("a key's value is judged after the record's subject too: a shell from a user who never ran one is news; another terminal is not", () => {
+    // sudo: alice runs a shell now and then; dave never does. Terminals come in any number.
+    const sudo = (user: string, tty: number, command: string) => `Mar 12 10:00:00 bastion sudo: ${user.padStart(8)} : TTY=pts/${tty} ; PWD=/home/${user} ; USER=root ; COMMAND=${command}`;
+    const commands: Record<string, string[]> = { alice: ["/bin/bash", "/usr/bin/certbot renew", "/usr/bin/apt-get update"], dave: ["/usr/bin/docker ps", "/sbin/iptables -L -n", "/usr/bin/apt-get update"] };
+    const trainer = packedTarkin();
+    for (let i = 0; i < 300; i++) for (const user of ["alice", "dave"]) trainer.train(sudo(user, user === "dave" ? 1 + (i % 3) : i % 4, commands[user][i % 3]));
+    const model = trainer.model();
+    const t = packedTarkin({ model });
+    const filter = new FluentBitFilter(packModule(coreWasm(), { model, lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
+    const reason = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!).tarkin_reason;
+    const shell = sudo("dave", 2, "/bin/bash");
+    expect(t.score(shell).anomaly).toBe(true);
+    expect(reason(shell)).toBe("COMMAND of dave: a value it never held");
+    expect(t.explainFields(shell).fields).toContainEqual(expect.objectContaining({ field: "COMMAND of dave", evidence: "new value", values: 300 }));
+    // Held by dave, and alice's: nothing; dave on pts/0, a terminal he never had: its digits vary.
+    expect(t.score(sudo("dave", 2, "/usr/bin/docker ps")).surprise).toBe(0);
+    expect(t.score(sudo("alice", 2, "/bin/bash")).surprise).toBe(0);
+    expect(t.score(sudo("dave", 0, "/usr/bin/docker ps")).surprise).toBe(0);
+    // Without a subject (logfmt: the keys come first) a key's values are its field's alone.
+    const logfmt = packedTarkin();
+    for (let i = 0; i < 300; i++) for (const user of ["alice", "dave"]) logfmt.train(`user=${user} command=${commands[user][i % 3]}`);
+    expect(packedTarkin({ model: logfmt.model() }).score("user=dave command=/bin/bash").surprise).toBe(0);
+  });
+
   it("a path (a request's, path=): a name never held under a directory of few names is news; a name that varies is not", () => {
     // A news site: articles under dated names (every path new), an API of two endpoints, a build's files.
     const line = (path: string) => `10.0.0.5 - - [12/Mar/2024:10:00:00 +0100] "GET ${path} HTTP/1.1" 200 512 "-" "Mozilla/5.0"`;

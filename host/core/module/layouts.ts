@@ -124,13 +124,15 @@ export const EXPLAIN_UNSEEN = 0xffffffff;
 // explain_fields: per rare trigram of a field.
 export const EXPLAIN_GRAM_NAME_START = 0; // u32, offsets into the message: a named field's key, or the token the field comes after
 export const EXPLAIN_GRAM_NAME_END = 4; // u32
-export const EXPLAIN_GRAM_KIND = 8; // u32: FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME or FIELD_AFTER_QUOTED
+export const EXPLAIN_GRAM_KIND = 8; // u32: FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_AFTER_QUOTED or FIELD_OF_SUBJECT
 export const EXPLAIN_GRAM_TRIGRAM = 12; // u32, three shape symbols, the first in the high byte
 export const EXPLAIN_GRAM_COUNT = 16; // f64
 export const EXPLAIN_GRAM_VALUES = 24; // f64, the field's values in training
 export const EXPLAIN_GRAM_DECADES = 32; // f64
 export const EXPLAIN_GRAM_EVIDENCE = 40; // u32: EVIDENCE_
-export const EXPLAIN_GRAM = 48;
+export const EXPLAIN_GRAM_SUBJECT_START = 44; // u32, offsets into the message: the subject a FIELD_OF_SUBJECT is of
+export const EXPLAIN_GRAM_SUBJECT_END = 48; // u32
+export const EXPLAIN_GRAM = 56;
 // What an explained entry is: a trigram rare in its field, a trigram rare in the log (the field is
 // unknown: back-off), attack syntax in the field's value (its SYNTAX_ bits in place of the trigram),
 // a value the field never held (an enumeration's; VALUES its values), a value far longer than
@@ -152,6 +154,7 @@ export const FIELD_FIRST = 2; // the message's first token
 export const FIELD_PATH = 3; // the names under a directory of a path
 export const FIELD_SCHEME = 4; // the schemes of a field's URLs
 export const FIELD_AFTER_QUOTED = 5; // after a quoted value (a referer, a message: no name to show)
+export const FIELD_OF_SUBJECT = 6; // a key's values after the record's subject (COMMAND of dave)
 // Typed values, one shape symbol each in a trigram (below the symbols of bytes).
 export const TOKEN_PLAIN = 0;
 export const TOKEN_ADDRESS = 0x04; // an IPv4 or IPv6 address
