@@ -49,6 +49,7 @@
 // of its trigrams).
 
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
+import { isHex, hexValue, percentDecoded } from "../base/percent";
 import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
@@ -1300,29 +1301,6 @@ function workOutKind(hash: u32, values: u32, slot: usize, tokensAtMost: u32 = u3
   store<u32>(slot, hash);
   store<u32>(slot, kind, 4);
   return kind;
-}
-
-// @ts-ignore: decorator
-@inline function isHex(b: u32): bool {
-  return (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66);
-}
-
-// @ts-ignore: decorator
-@inline function hexValue(b: u32): u32 {
-  return b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x57;
-}
-
-/**
- * The byte a '%' at p means, %XX decoded (%25XX twice, as evasions send it), else the '%' itself;
- * in the bits above the byte, how many bytes of the message it took (1, 3 or 5).
- */
-function percentDecoded(p: usize, end: usize): u32 {
-  if (!(p + 2 < end && isHex(<u32>load<u8>(p + 1)) && isHex(<u32>load<u8>(p + 2)))) return 0x25 | (1 << 8);
-  const b = (hexValue(<u32>load<u8>(p + 1)) << 4) | hexValue(<u32>load<u8>(p + 2));
-  if (b == 0x25 && p + 4 < end && isHex(<u32>load<u8>(p + 3)) && isHex(<u32>load<u8>(p + 4))) {
-    return ((hexValue(<u32>load<u8>(p + 3)) << 4) | hexValue(<u32>load<u8>(p + 4))) | (5 << 8);
-  }
-  return b | (3 << 8);
 }
 
 /** How many bytes [start, end) holds percent-decoded (training counts a value of LENGTH_FLOOR bytes or more so). */

@@ -4,9 +4,11 @@
 // no parameter names, so it carries to any site. The field model calls it only for a value whose
 // shape is rare in its field (fields.ts): a field that routinely holds such syntax is left alone.
 //
-// The value is read as a query string means it ('+' a space, %XX a byte, %25XX twice) and with
-// logfmt's \" and \\ unescaped, lowercased, into a buffer of VALUE_CAPACITY bytes.
+// The value is read as a query string means it ('+' a space, %XX a byte, %25XX twice, an overlong
+// pair its ASCII byte: base/percent.ts) and with logfmt's \" and \\ unescaped, lowercased, into a
+// buffer of VALUE_CAPACITY bytes.
 import { fnv1a } from "../base/hash";
+import { percentDecoded } from "../base/percent";
 import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE } from "../base/layouts";
 
 const VALUE_CAPACITY = 2048;
@@ -46,17 +48,13 @@ export function mayHoldSyntax(start: usize, end: usize): bool {
     if (t == 0) continue;
     const from = p - 1;
     if (t == ESCAPE) {
-      t = 0;
-      if (from + 2 < end) {
-        const hi = hexDigit(<u32>load<u8>(from + 1));
-        const lo = hexDigit(<u32>load<u8>(from + 2));
-        if (hi >= 0 && lo >= 0) {
-          c = <u32>((hi << 4) | lo);
-          p = from + 3;
-          if (c == 0x25) return true; // %25XX: encoded twice, read in full
-          t = load<u8>(<usize>c, triggers);
-        }
-      }
+      const decoded = percentDecoded(from, end);
+      const taken = decoded >> 8;
+      if (taken == 1) continue;
+      if (taken != 3) return true; // encoded twice, or overlong: read in full
+      c = decoded & 0xff;
+      p = from + 3;
+      t = load<u8>(<usize>c, triggers);
       if (t == 0) continue;
     }
     if (t == TRIGGER || (pairEnd == from && c == pairByte)) return true;
@@ -143,13 +141,6 @@ const shellCommands = new WordSet(SHELL_COMMANDS);
   return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d || c == 0x0b || c == 0x0c;
 }
 
-// @ts-ignore: decorator
-@inline function hexDigit(c: u32): i32 {
-  if (c >= 0x30 && c <= 0x39) return <i32>(c - 0x30);
-  const l = c | 0x20;
-  if (l >= 0x61 && l <= 0x66) return <i32>(l - 0x57);
-  return -1;
-}
 
 /** Decodes [start, end) into `text`, lowercased; returns its length. */
 function decode(start: usize, end: usize): i32 {
@@ -160,14 +151,9 @@ function decode(start: usize, end: usize): i32 {
     if (c == 0x2b) c = 0x20;
     else if (c == 0x5c && p < end && (load<u8>(p) == 0x22 || load<u8>(p) == 0x5c)) c = <u32>load<u8>(p++);
     else if (c == 0x25) {
-      // %XX, twice for %25XX.
-      for (let round = 0; round < 2 && c == 0x25; round++) {
-        const hi = p < end ? hexDigit(<u32>load<u8>(p)) : -1;
-        const lo = p + 1 < end ? hexDigit(<u32>load<u8>(p + 1)) : -1;
-        if (hi < 0 || lo < 0) break;
-        c = <u32>((hi << 4) | lo);
-        p += 2;
-      }
+      const decoded = percentDecoded(p - 1, end);
+      c = decoded & 0xff;
+      p += <usize>(decoded >> 8) - 1;
     }
     if (c >= 0x41 && c <= 0x5a) c |= 0x20;
     store<u8>(text + <usize>n, <u8>c);

@@ -122,6 +122,12 @@ export function percentEncodeAll(text: string): string {
   return out;
 }
 
+/** A form value with its '.', '/' and '\\' sent as overlong UTF-8 (%C0%AE, %C0%AF, %C1%9C: the IIS and Tomcat traversals), the rest as a browser sends it. */
+export function overlongEncode(text: string): string {
+  const overlong: Record<string, string> = { ".": "%C0%AE", "/": "%C0%AF", "\\": "%C1%9C" };
+  return [...text].map((ch) => overlong[ch] ?? formEncode(ch)).join("");
+}
+
 /** Text as a path segment of a request: what encodeURI escapes, and the '?' and '#' that would end the path. */
 export function pathEncode(text: string): string {
   return encodeURI(text).replace(/\?/g, "%3F").replace(/#/g, "%23");
@@ -632,6 +638,10 @@ export const ACCESS_CLASSES: CaseClass<AccessCorpus>[] = [
   {
     name: "double encoding", kind: "attack", goal: { recallShare: 0.9 },
     build: (c, r) => mutateAttacks(c, r, (l, at) => (l.query![at].value = percentEncodeAll(percentEncodeAll(formDecode(l.query![at].value!))))),
+  },
+  {
+    name: "overlong UTF-8", kind: "attack", goal: { recallShare: 0.9 },
+    build: (c, r) => mutateAttacks(c, r, (l, at) => (l.query![at].value = overlongEncode(formDecode(l.query![at].value!)))),
   },
   {
     name: "padding: benign parameters first", kind: "attack", goal: { recallShare: 0.9 },

