@@ -102,6 +102,8 @@ export const NEW_VALUE_DECADES: f64 = 4;
 const FIELD_BUCKETS: u32 = 1024;
 /** A value of LENGTH_FLOOR bytes or more, longer than its field's longest (by powers of two), counts: lengthEvidence. */
 const LENGTH_FLOOR: i32 = 16;
+/** The powers of two of all values' lengths end where this many in a row are empty (longestBucket). */
+const LENGTH_GAP = 3;
 
 /** The field every value is also counted in, for the back-off. */
 const GLOBAL_FIELD: u32 = 0x3c6ef372;
@@ -1147,7 +1149,8 @@ function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
   let n: f64 = 0;
   let sum: f64 = 0;
   let squares: f64 = 0;
-  for (let b: u32 = 0; b < bucket; b++) {
+  const below = min<u32>(bucket, <u32>longest + 1); // no power past the longest of all is held
+  for (let b: u32 = 0; b < below; b++) {
     const count = <f64>countIn(valueSketch, hash ^ LENGTH_SEED, b);
     if (count == 0) continue;
     const low: f64 = b > 0 ? <f64>(1 << (b - 1)) : 0;
@@ -1164,13 +1167,25 @@ function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
   return Math.log10(1 + excess * excess / variance);
 }
 
-/** The power of two of the longest value of all, worked out from the sketch on first asking and kept while it lasts. */
+/**
+ * The power of two of the longest value of all, worked out from the sketch on first asking and kept
+ * while it lasts: the last of the powers held before LENGTH_GAP empty ones. A log's lengths run on
+ * from its shortest values to its longest; a power held far past them is the sketch's collision (a
+ * busy value half reads 1 in 20 items never counted as seen), which read as held made every length
+ * held and no value long.
+ */
 function longestBucket(): i32 {
   if (worked.stale) refreshEnumerations();
   if (worked.longestBucket < 0) {
-    let b = 31;
-    while (b > 0 && countIn(valueSketch, GLOBAL_FIELD ^ LENGTH_SEED, <u32>b) == 0) b--;
-    worked.longestBucket = b;
+    let longest = 0;
+    let held = false;
+    for (let b = 0; b < 32; b++) {
+      if (countIn(valueSketch, GLOBAL_FIELD ^ LENGTH_SEED, <u32>b) != 0) {
+        longest = b;
+        held = true;
+      } else if (held && b - longest >= LENGTH_GAP) break;
+    }
+    worked.longestBucket = longest;
   }
   return worked.longestBucket;
 }
