@@ -6,7 +6,7 @@ import { polarity_scores, PolarityScores } from "../sentiment/vader";
 import { sentimentText } from "../sentiment/text";
 import { surprise, Gate } from "../models/surprise";
 import { fieldSurprise, FieldReading } from "../models/fields";
-import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR } from "../base/layouts";
+import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK } from "../base/layouts";
 import { ShortText } from "../base/text";
 import { originalFear, originalAnomaly, fieldFear, fieldAnomaly } from "./fear";
 
@@ -166,6 +166,7 @@ export class FieldScorer extends Scorer {
     } else if (evidence == EVIDENCE_LOG) out.ascii("unknown field, rare in the log");
     else if (evidence == EVIDENCE_NEW_VALUE) out.ascii("a value it never held");
     else if (evidence == EVIDENCE_NEW_NETWORK) out.ascii("a network it never held");
+    else if (evidence == EVIDENCE_NEW_LOG_NETWORK) out.ascii("a network the log never held");
     else if (evidence == EVIDENCE_NEW_HOUR) out.ascii("a value never held at this time of day");
     else if (evidence == EVIDENCE_LENGTH) out.ascii("far longer than its values");
     else if (evidence == EVIDENCE_NEW_FIELD) out.ascii("a field never seen");

@@ -54,7 +54,7 @@ import { attackSyntax, mayHoldSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
-  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, HOUR_WINDOW, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED, FIELD_OF_SUBJECT, EXPLAIN_GRAM_SUBJECT_START, EXPLAIN_GRAM_SUBJECT_END,
+  EVIDENCE_FIELD, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_NEW_FIELD, EVIDENCE_LENGTH, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK, HOUR_WINDOW, MODEL_SKETCH_COUNTERS, MODEL_SKETCH_BLOCKS, FIELD_AFTER_QUOTED, FIELD_OF_SUBJECT, EXPLAIN_GRAM_SUBJECT_START, EXPLAIN_GRAM_SUBJECT_END,
 } from "../base/layouts";
 
 /** Attack syntax in a value of a rare shape counts as this many decades (syntax.ts): alone, a very unusual message. */
@@ -572,22 +572,25 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       }
       let pairNew = false;
       let heldValues = ownValues; // the values of the field that never held it, for explain
-      if (valueType == TOKEN_ADDRESS && (fieldKnown || wordBefore != 0)) {
+      if (valueType == TOKEN_ADDRESS) {
         // An address from a network its field never held, or the field of the two words before it
         // (who logs in from where); after a token rare where it stands too ("root from", where root
-        // logs in only by a cron job and the token after root is "by"), as its field is known.
+        // logs in only by a cron job and the token after root is "by"), as its field is known; or,
+        // wherever it stands, from a network the whole log never held, where all its addresses came
+        // from a few networks (a bastion's users: "Connection closed by authenticating user root" of
+        // a password guesser, whose address follows a user's name).
         const network = networkOf(valueStart, valueEnd);
         const ownNetworks = own ^ NETWORK_SEED;
         if (fieldKnown && neverHeld(ownNetworks, network, KIND_CLOSED)) {
           evidence |= RARE_NEW | RARE_NETWORK;
           heldValues = countIn(sketch, ownNetworks, 0);
-        } else if (wordBefore != 0) {
-          const pairNetworks = pairOf(wordBefore, previous) ^ NETWORK_SEED;
-          if (neverHeld(pairNetworks, network, KIND_CLOSED)) {
-            evidence |= RARE_NEW | RARE_NETWORK;
-            pairNew = true;
-            heldValues = countIn(sketch, pairNetworks, 0);
-          }
+        } else if (wordBefore != 0 && neverHeld(pairOf(wordBefore, previous) ^ NETWORK_SEED, network, KIND_CLOSED)) {
+          evidence |= RARE_NEW | RARE_NETWORK;
+          pairNew = true;
+          heldValues = countIn(sketch, pairOf(wordBefore, previous) ^ NETWORK_SEED, 0);
+        } else if (neverHeld(LOG_NETWORKS, network, KIND_CLOSED)) {
+          evidence |= RARE_NEW | RARE_NETWORK | RARE_IN_LOG;
+          heldValues = countIn(sketch, LOG_NETWORKS, 0);
         }
       }
       if (counts && plainToken) {
@@ -712,6 +715,8 @@ const SCHEME_LIMIT = 16;
 // everywhere, never make such a field.
 const NETWORK_SEED: u32 = 0x2f8b1c35;
 const NETWORK_RATIO: f64 = 50;
+/** The networks of all the log's addresses, wherever they stand. */
+const LOG_NETWORKS: u32 = GLOBAL_FIELD ^ NETWORK_SEED;
 
 // The hour of a record (of its first hh:mm:ss) is counted with each value of a pair's field (who
 // logs in by key: alice, at 09:00): a value seen often, never within HOUR_WINDOW hours of this
@@ -877,6 +882,7 @@ const RARE_NEW_FIELD: u32 = 0x1000;
 const RARE_NETWORK: u32 = 0x2000; // with RARE_NEW: the value is an address of a network never held
 const RARE_HOUR: u32 = 0x4000; // with RARE_NEW: a value held, never at this time of day
 const RARE_OF_SUBJECT: u32 = 0x8000; // with RARE_NEW: a value its key held, never after the record's subject
+const RARE_IN_LOG: u32 = 0x10000; // with RARE_NETWORK: a network the whole log never held
 const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
 
@@ -938,7 +944,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     let evidence = found != 0 ? EVIDENCE_SYNTAX : hash == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD;
     if (wholeMessage && (flags & RARE_NEW) != 0) {
       total += NEW_VALUE_DECADES;
-      const newValue = (flags & RARE_NETWORK) != 0 ? EVIDENCE_NEW_NETWORK : (flags & RARE_HOUR) != 0 ? EVIDENCE_NEW_HOUR : EVIDENCE_NEW_VALUE;
+      const newValue = (flags & RARE_IN_LOG) != 0 ? EVIDENCE_NEW_LOG_NETWORK : (flags & RARE_NETWORK) != 0 ? EVIDENCE_NEW_NETWORK : (flags & RARE_HOUR) != 0 ? EVIDENCE_NEW_HOUR : EVIDENCE_NEW_VALUE;
       if (task == EXPLAIN) explainEvidence(newValue, NEW_VALUE_DECADES, 0, 0, <f64>load<u32>(at + RARE_HELD_VALUES));
       if (found == 0) evidence = newValue;
     }
@@ -999,7 +1005,11 @@ function learnIn(hash: u32, token: Token): u32 {
   readGrams(valueStart, valueEnd, token.valueType, 0);
   bumpIn(valueSketch, hash ^ SHAPES_SEED, wholeShape & 15);
   const value = learnValue(token);
-  if (token.valueType == TOKEN_ADDRESS) countInField(hash ^ NETWORK_SEED, networkOf(valueStart, valueEnd));
+  if (token.valueType == TOKEN_ADDRESS) {
+    const network = networkOf(valueStart, valueEnd);
+    countInField(hash ^ NETWORK_SEED, network);
+    if (learningGlobal) countInField(LOG_NETWORKS, network);
+  }
   if (!token.freeText && isPath(valueStart, valueEnd)) readPath(valueStart, valueEnd, hash, 0);
   return value;
 }

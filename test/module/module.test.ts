@@ -109,6 +109,29 @@ describe("training and scoring", () => {
     expect(odd.compound).toBeGreaterThan(0);
   });
 
+  it("an address of a network the whole log never held is news wherever it stands, where the log's addresses came from a few networks", () => {
+    // A bastion: its users log in from two networks, and now and then give up before logging in,
+    // where sshd writes the address after the user's name (too seldom for that field's own set).
+    const trainer = packedTarkin();
+    for (let i = 0; i < 600; i++) {
+      const address = `10.${i % 2}.${(i * 7) % 250}.${(i * 13) % 250}`;
+      const user = ["alice", "bob", "carol"][i % 3];
+      trainer.train(`sshd[${4000 + i}]: Accepted publickey for ${user} from ${address} port ${40_000 + i} ssh2`);
+      if (i % 20 == 0) trainer.train(`sshd[${4000 + i}]: Connection closed by authenticating user ${user} ${address} port ${40_000 + i} [preauth]`);
+    }
+    const model = trainer.model();
+    const filter = new FluentBitFilter(packModule(coreWasm(), { model, lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
+    const verdict = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
+    const guesser = "sshd[9005]: Connection closed by authenticating user alice 45.33.12.7 port 50126 [preauth]";
+    expect([verdict(guesser).tarkin_anomaly, verdict(guesser).tarkin_reason]).toEqual([true, "after alice: a network the log never held"]);
+    expect(packedTarkin({ model }).explainFields(guesser).fields).toContainEqual(expect.objectContaining({ field: "after alice", evidence: "new network in the log", values: 630 }));
+    expect(verdict("sshd[9006]: Connection closed by authenticating user alice 10.1.9.9 port 50127 [preauth]").tarkin_anomaly).toBe(false);
+    // A web site's clients come from everywhere: a network never seen is no news there.
+    const web = packedTarkin();
+    for (let i = 0; i < 600; i++) web.train(`${(i * 37) % 223 + 1}.${(i * 11) % 250}.0.${i % 250} - - [12/Mar/2024:10:00:00 +0100] "GET /index.html HTTP/1.1" 200 512`);
+    expect(packedTarkin({ model: web.model() }).score(`45.33.12.7 - - [12/Mar/2024:10:00:00 +0100] "GET /index.html HTTP/1.1" 200 512`).surprise).toBe(0);
+  });
+
   it("a user seen often, never within two hours of this time of day, is news where the log runs around the clock", () => {
     const at = (hour: number) => `Mar  4 ${String(hour).padStart(2, "0")}:17:00 bastion`;
     const trainer = packedTarkin();

@@ -9,7 +9,7 @@ import {
   TRACE_RULES, TRACE_WORD, EXPLAIN_CHAR_CODE_POINT, EXPLAIN_CHAR_COUNT, EXPLAIN_CHAR_EXPECTED, EXPLAIN_CHAR_SPREAD,
   EXPLAIN_CHAR_CONTRIBUTION, EXPLAIN_CHAR, EXPLAIN_UNSEEN, EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND,
   EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES, EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EXPLAIN_GRAM_SUBJECT_START, EXPLAIN_GRAM_SUBJECT_END,
-  EXPLAIN_GRAM_EVIDENCE, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, TOKEN_ADDRESS, TOKEN_HEX, SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL,
+  EXPLAIN_GRAM_EVIDENCE, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK, TOKEN_ADDRESS, TOKEN_HEX, SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL,
   SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE,
 } from "./layouts.js";
 
@@ -90,7 +90,7 @@ export interface FieldDetail {
    * day: the field held the value `values` times, never within HOUR_WINDOW hours of this record's. `shape` is empty but for
    * a trigram.
    */
-  evidence: "field" | "log" | "syntax" | "new value" | "length" | "new field" | "new network" | "new time of day";
+  evidence: "field" | "log" | "syntax" | "new value" | "length" | "new field" | "new network" | "new network in the log" | "new time of day";
   syntax?: string[];
 }
 
@@ -289,6 +289,7 @@ export class ModuleDriver {
       else if (evidence === EVIDENCE_LENGTH) fields.push({ field, shape: "", count, values: 0, decades, evidence: "length" });
       else if (evidence === EVIDENCE_NEW_FIELD) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new field" });
       else if (evidence === EVIDENCE_NEW_NETWORK) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new network" });
+      else if (evidence === EVIDENCE_NEW_LOG_NETWORK) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new network in the log" });
       else if (evidence === EVIDENCE_NEW_HOUR) fields.push({ field, shape: "", count: 0, values, decades, evidence: "new time of day" });
       else {
         const shape = [16, 8, 0].map((shift) => shapeSymbol((trigram >> shift) & 0xff)).join("");

@@ -137,8 +137,8 @@ export const EXPLAIN_GRAM = 56;
 // unknown: back-off), attack syntax in the field's value (its SYNTAX_ bits in place of the trigram),
 // a value the field never held (an enumeration's; VALUES its values), a value far longer than
 // the field's (COUNT its length), a field never seen (VALUES all values), an address of a network
-// the field never held (VALUES its addresses), or a value the field held (VALUES times), never at
-// this time of day.
+// the field never held (VALUES its addresses), a value the field held (VALUES times), never at
+// this time of day, or an address of a network the whole log never held (VALUES its addresses).
 export const EVIDENCE_FIELD = 0;
 export const EVIDENCE_LOG = 1;
 export const EVIDENCE_SYNTAX = 2;
@@ -147,6 +147,7 @@ export const EVIDENCE_LENGTH = 4;
 export const EVIDENCE_NEW_FIELD = 5;
 export const EVIDENCE_NEW_NETWORK = 6;
 export const EVIDENCE_NEW_HOUR = 7;
+export const EVIDENCE_NEW_LOG_NETWORK = 8;
 export const HOUR_WINDOW = 2; // a value held is news at an hour it never came within this many hours of (fields.ts)
 export const FIELD_NAMED = 0; // key=value
 export const FIELD_AFTER = 1; // after a token

@@ -450,6 +450,7 @@ function whyRows(e: Explanation): string {
       ...f.grams.filter((g) => g.evidence === "length").map((g) => `<b>${count(g.count)} bytes</b>, far longer than its values`),
       ...f.grams.filter((g) => g.evidence === "new field").map((g) => `<b>a field never seen</b> in ${count(g.values)} values`),
       ...f.grams.filter((g) => g.evidence === "new network").map((g) => `<b>a network it never held</b> (a few, ${count(g.values)} addresses in training)`),
+      ...f.grams.filter((g) => g.evidence === "new network in the log").map((g) => `<b>a network the log never held</b> (a few, ${count(g.values)} addresses in training)`),
       ...f.grams.filter((g) => g.evidence === "new time of day").map((g) => `<b>never at this time of day</b> (held ${count(g.values)} times, never within ${HOUR_WINDOW} hours of it)`),
       ...(backedOff ? ["<i>a field the model does not know: against all values</i>"] : []),
       ...f.grams.filter((g) => g.evidence === "field" || g.evidence === "log").map((g) => `<code>${html(g.shape)}</code> ${count(g.count)}/${count(g.values)}`),
