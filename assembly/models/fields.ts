@@ -160,6 +160,7 @@ const APOSTROPHE: u32 = 0x27;
 const QUOTE: u32 = 0x22;
 const BACKSLASH: u32 = 0x5c;
 const COLON: u32 = 0x3a;
+const SEMICOLON: u32 = 0x3b;
 // A whole shape keeps a run of letters up to WHOLE_SHAPE_LETTERS symbols: values whose shapes are
 // equal so have the same trigrams, however long their words.
 const WHOLE_SHAPE_LETTERS: i32 = 3;
@@ -504,10 +505,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     let own = name; // scoring may back off to another field; the next token's is after this one's name
     if (named && !keysBegun) {
       keysBegun = true;
-      if (!previousKeyed && previousEnd > previousStart) {
+      if (!previousKeyed && !inRequestLine && previousEnd > previousStart) {
         subjectStart = previousStart;
         subjectEnd = previousEnd;
-        if (subjectEnd - subjectStart == 1 && isPunctuation(<u32>load<u8>(subjectStart))) {
+        if (subjectEnd - subjectStart == 1 && (load<u8>(subjectStart) == COLON || load<u8>(subjectStart) == SEMICOLON)) {
           // sudo's "dave : TTY=": a lone ':' or ';' before the keys is no subject; the token before it is.
           subjectEnd = subjectStart;
           while (subjectEnd > start && kindOf(<u32>load<u8>(subjectEnd - 1)) == SPLIT) subjectEnd--;
@@ -523,7 +524,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       bumpIn(sketch, GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
       const value = learnIn(own, token);
       if (named && subject != 0) {
-        const ofSubject = fnv1aStep(subject, name);
+        const ofSubject = subjectsField(subject, name);
         bumpIn(sketch, ofSubject, 0);
         if (value != 0) countValue(ofSubject, subjectValue(token.valueStart, token.valueEnd));
       }
@@ -621,9 +622,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
             }
           }
         }
-        // A value its key held, never after the record's subject (a shell from a user who never ran one).
+        // A value the key's field after the record's subject never held, where that holds a few (a
+        // shell from a user who never ran one, though others do).
         if (named && subject != 0 && (evidence & RARE_NEW) == 0) {
-          const ofSubject = fnv1aStep(subject, name);
+          const ofSubject = subjectsField(subject, name);
           if ((kindOfPair(ofSubject) & KIND_ENUMERATION) != 0 && countIn(valueSketch, ofSubject ^ VALUE_SEED, subjectValue(valueStart, valueEnd)) == 0) {
             evidence |= RARE_NEW | RARE_OF_SUBJECT;
             heldValues = countIn(sketch, ofSubject, 0);
@@ -653,8 +655,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           const nameEnd = named ? token.keyEnd : previousEnd;
           const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence;
           // A quoted value before it (its closing quote ends the name) is no name a user would give.
-          const shownKind = (evidence & RARE_OF_SUBJECT) != 0 ? FIELD_OF_SUBJECT : kind == FIELD_AFTER && load<u8>(nameEnd - 1) == QUOTE ? FIELD_AFTER_QUOTED : kind;
-          noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, shownKind, subjectStart, subjectEnd);
+          // Named after its subject where that is all that is rare about it (its shape and length are the key's).
+          const ofSubject = (evidence & (RARE_OF_SUBJECT | RARE_SHAPE | RARE_LONG)) == RARE_OF_SUBJECT;
+          const shownKind = ofSubject ? FIELD_OF_SUBJECT : kind == FIELD_AFTER && load<u8>(nameEnd - 1) == QUOTE ? FIELD_AFTER_QUOTED : kind;
+          noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, shownKind, ofSubject ? subjectStart : 0, ofSubject ? subjectEnd : 0);
           rareValues++;
         }
       }
@@ -1034,20 +1038,13 @@ function backOff(): void {
 }
 
 // A record's subject is the name just before its first key=value, where one stands there: sudo's
-// user before its keys ("dave : TTY=..."). Its keys' values are counted as a field of the subject
-// too, as a pair's are: what dave runs. A record whose keys come first (logfmt, JSON) has none, nor
-// one whose keys follow a path (a request's parameters: the path's names are fields of its own).
+// user before its keys ("dave : TTY=...", past a lone ':' or ';'). Its keys' values are counted as
+// a field of the subject too, as a pair's are: what dave runs. A record whose keys come first
+// (logfmt, JSON) has none, nor a request's parameters (its path's names are fields of their own).
 
-/** Whether a byte is punctuation: neither split, letter nor digit. */
-// @ts-ignore: decorator
-@inline function isPunctuation(b: u32): bool {
-  const s = shapeOf(b);
-  return kindOf(b) != SPLIT && s != LETTER && s != DIGIT;
-}
-
-/** Whether [start, end) is a subject: a name an enumeration holds (Token.nameless: letters, no number of two digits, short), not a path (its names are its directories' fields). */
+/** Whether [start, end), as written, is a subject: a name (letters, no number of two digits, short: Token.nameless), not a path (its names are its directories' fields). */
 function isName(start: usize, end: usize): bool {
-  if (end <= start || end - start > <usize>VALUE_LIMIT || load<u8>(start) == 0x2f) return false;
+  if (end <= start || end - start > <usize>VALUE_LIMIT || isPath(start, end)) return false;
   let letters = false;
   let last: u32 = 0;
   for (let p = start; p < end; p++) {
@@ -1061,7 +1058,8 @@ function isName(start: usize, end: usize): bool {
 
 /**
  * A value as a subject's field counts it: its digits all one (pts/0 and pts/6 are one terminal to
- * a user who had either; a port, a count, a build vary), so what is news is the name.
+ * a user who had either), so what is news is the name. (A value with a number of two digits is no
+ * name: Token.nameless.)
  */
 function subjectValue(start: usize, end: usize): u32 {
   let h = FNV_OFFSET;
@@ -1070,6 +1068,12 @@ function subjectValue(start: usize, end: usize): u32 {
     h = fnv1aStep(h, b - 0x30 < 10 ? 0x30 : b);
   }
   return h & 0xffffff;
+}
+
+/** The field of a key's values after the record's subject. */
+// @ts-ignore: decorator
+@inline function subjectsField(subject: u32, key: u32): u32 {
+  return fnv1aStep(subject, key);
 }
 
 /** The field of the values after two words, of these keys. */

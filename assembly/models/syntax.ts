@@ -141,7 +141,6 @@ const shellCommands = new WordSet(SHELL_COMMANDS);
   return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d || c == 0x0b || c == 0x0c;
 }
 
-
 /** Decodes [start, end) into `text`, lowercased; returns its length. */
 function decode(start: usize, end: usize): i32 {
   let n = 0;
