@@ -102,8 +102,6 @@ export const NEW_VALUE_DECADES: f64 = 4;
 const FIELD_BUCKETS: u32 = 1024;
 /** A value of LENGTH_FLOOR bytes or more, longer than its field's longest (by powers of two), counts: lengthEvidence. */
 const LENGTH_FLOOR: i32 = 16;
-/** The powers of two of all values' lengths end where this many in a row are empty (longestBucket). */
-const LENGTH_GAP = 3;
 
 /** The field every value is also counted in, for the back-off. */
 const GLOBAL_FIELD: u32 = 0x3c6ef372;
@@ -144,6 +142,9 @@ const WHOLE_SHAPE_SEED: u32 = 0x27d4eb2f;
 const VALUE_SEED: u32 = 0x165667b1;
 const BUCKET_SEED: u32 = 0xd3a2646c;
 const LENGTH_SEED: u32 = 0xfd7046c5;
+// All the log's lengths are counted three times, under these seeds as well (logLengths).
+const LOG_LENGTH_SEED_2: u32 = 0x3c6ef35f;
+const LOG_LENGTH_SEED_3: u32 = 0xa54ff53a;
 const FIELDS_SEED: u32 = 0x5bd1e995;
 const SHAPES_SEED: u32 = 0x68e31da4;
 // The values after two words ("password for") are counted also as a field of the pair.
@@ -1100,7 +1101,11 @@ function learnValue(token: Token): u32 {
   const length = <i32>(token.valueEnd - valueStart);
   const bucket = lengthBucket(length >= LENGTH_FLOOR ? decodedLength(valueStart, token.valueEnd) : length);
   bumpIn(valueSketch, field ^ LENGTH_SEED, bucket);
-  if (learningGlobal) bumpIn(valueSketch, GLOBAL_FIELD ^ LENGTH_SEED, bucket);
+  if (learningGlobal) {
+    bumpIn(valueSketch, GLOBAL_FIELD ^ LENGTH_SEED, bucket);
+    bumpIn(valueSketch, GLOBAL_FIELD ^ LOG_LENGTH_SEED_2, bucket);
+    bumpIn(valueSketch, GLOBAL_FIELD ^ LOG_LENGTH_SEED_3, bucket);
+  }
   if (!isToken(token, length)) return 0;
   const hash = fnv1a(valueStart, length) & 0xffffff;
   countValue(field, hash);
@@ -1148,7 +1153,20 @@ function learnValue(token: Token): u32 {
 // @ts-ignore: decorator
 @inline function lengthEvidence(hash: u32, start: usize, end: usize): f64 {
   // Inline, as most values are of a length their field held: one probe.
-  return countIn(valueSketch, hash ^ LENGTH_SEED, lengthBucket(<i32>(end - start))) != 0 ? 0 : lengthBeyond(hash, start, end);
+  return lengthsIn(hash, lengthBucket(<i32>(end - start))) != 0 ? 0 : lengthBeyond(hash, start, end);
+}
+
+/**
+ * How many of field `hash`'s values had a length of this power of two. All the log's are counted
+ * three times, and read as the least of the three: in a busy value half an item never counted reads
+ * as counted 1 in 20 times, three of them 1 in 8,000, and a collision read as a length the log held
+ * made every length held and no value long (the application dev set's model, until 2026-12-07).
+ */
+// @ts-ignore: decorator
+@inline function lengthsIn(hash: u32, bucket: u32): u32 {
+  const count = countIn(valueSketch, hash ^ LENGTH_SEED, bucket);
+  if (hash != GLOBAL_FIELD || count == 0) return count;
+  return min(count, min(countIn(valueSketch, GLOBAL_FIELD ^ LOG_LENGTH_SEED_2, bucket), countIn(valueSketch, GLOBAL_FIELD ^ LOG_LENGTH_SEED_3, bucket)));
 }
 
 /** lengthEvidence for a value longer, as written, than its field's values. */
@@ -1159,13 +1177,13 @@ function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
   // Within its field's lengths (as long as some, or between them), it is no longer than they are;
   // no field holds one longer than the longest of all.
   const longest = longestBucket();
-  for (let b = <i32>bucket; b <= longest; b++) if (countIn(valueSketch, hash ^ LENGTH_SEED, <u32>b) != 0) return 0;
+  for (let b = <i32>bucket; b <= longest; b++) if (lengthsIn(hash, <u32>b) != 0) return 0;
   let n: f64 = 0;
   let sum: f64 = 0;
   let squares: f64 = 0;
   const below = min<u32>(bucket, <u32>longest + 1); // no power past the longest of all is held
   for (let b: u32 = 0; b < below; b++) {
-    const count = <f64>countIn(valueSketch, hash ^ LENGTH_SEED, b);
+    const count = <f64>lengthsIn(hash, b);
     if (count == 0) continue;
     const low: f64 = b > 0 ? <f64>(1 << (b - 1)) : 0;
     const width: f64 = b > 0 ? low : 1; // [2^(b-1), 2^b - 1]
@@ -1181,25 +1199,13 @@ function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
   return Math.log10(1 + excess * excess / variance);
 }
 
-/**
- * The power of two of the longest value of all, worked out from the sketch on first asking and kept
- * while it lasts: the last of the powers held before LENGTH_GAP empty ones. A log's lengths run on
- * from its shortest values to its longest; a power held far past them is the sketch's collision (a
- * busy value half reads 1 in 20 items never counted as seen), which read as held made every length
- * held and no value long.
- */
+/** The power of two of the longest value of all, worked out from the sketch on first asking and kept while it lasts. */
 function longestBucket(): i32 {
   if (worked.stale) refreshEnumerations();
   if (worked.longestBucket < 0) {
-    let longest = 0;
-    let held = false;
-    for (let b = 0; b < 32; b++) {
-      if (countIn(valueSketch, GLOBAL_FIELD ^ LENGTH_SEED, <u32>b) != 0) {
-        longest = b;
-        held = true;
-      } else if (held && b - longest >= LENGTH_GAP) break;
-    }
-    worked.longestBucket = longest;
+    let b = 31;
+    while (b > 0 && lengthsIn(GLOBAL_FIELD, <u32>b) == 0) b--;
+    worked.longestBucket = b;
   }
   return worked.longestBucket;
 }

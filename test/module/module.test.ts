@@ -337,6 +337,12 @@ describe("training and scoring", () => {
     for (const line of [`2026-03-10T06:00:00Z INFO [shop] handled path=/shop/pay.jsp nombre=${long} status=200`, `2026-03-10T06:00:00Z INFO [shop] handled path=/shop/pay.jsp debug=${long} status=200`]) {
       expect(t.explainFields(line).fields.map((f) => f.evidence), line.slice(0, 80)).toContain("length");
     }
+    // A field of blobs and dashes, its blobs far longer than any other value of the log: a length
+    // between or at them is one it held.
+    const blobs = packedTarkin();
+    for (let i = 0; i < 600; i++) blobs.train(`level=info msg=stored id=${i % 9} payload=${i % 10 ? "-" : word(8).repeat(250)}`);
+    const b = packedTarkin({ model: blobs.model() });
+    for (const length of [300, 2000]) expect(b.explainFields(`level=info msg=stored id=3 payload=${word(10).repeat(length / 10)}`).fields.map((f) => f.evidence), `${length}`).not.toContain("length");
   });
 
   it("the gate's state carries across records and a repeated outlier stops being infrequent", () => {
