@@ -1152,8 +1152,10 @@ function learnValue(token: Token): u32 {
  */
 // @ts-ignore: decorator
 @inline function lengthEvidence(hash: u32, start: usize, end: usize): f64 {
-  // Inline, as most values are of a length their field held: one probe.
-  return lengthsIn(hash, lengthBucket(<i32>(end - start))) != 0 ? 0 : lengthBeyond(hash, start, end);
+  // Inline, as most values are of a length their field held: one probe (for all the log's, one
+  // the log's lengths reach: lengthsIn's three are read past them only).
+  const bucket = lengthBucket(<i32>(end - start));
+  return countIn(valueSketch, hash ^ LENGTH_SEED, bucket) != 0 && (hash != GLOBAL_FIELD || <i32>bucket <= longestBucket()) ? 0 : lengthBeyond(hash, start, end);
 }
 
 /**
