@@ -31,7 +31,7 @@
 // letters in any script are letters (every byte of a UTF-8 character beyond ASCII, and an
 // apostrophe inside a word), and typed tokens are one symbol each: an IPv4 or IPv6 address, a hex
 // id, a UUID or MAC address. A new client address or id is not news; a new shape is (and a new
-// network, where a field's addresses come from a few).
+// network, where a field's addresses, or all the log's, come from a few).
 //
 // Whole values are counted too, in the sketch's second half, for two of Kruegel & Vigna's models.
 // A field that holds a small set of values (users, methods, commands: few distinct values, each
@@ -41,7 +41,9 @@
 // model), whether or not the message is covered. The values after two words are counted also as a
 // field of the pair ("password for": who logs in by password), so a value normal in its field but
 // new after those words (root by password) is evidence too, and so is one seen often after them
-// but never at this time of day.
+// but never at this time of day; likewise a key's values after the record's subject (what dave runs).
+// All the log's lengths are counted three times, so that the sketch's collisions do not read as
+// lengths held.
 //
 // Speed: the per-record path reads each value once, counting its whole shape; only a value whose
 // whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
@@ -142,7 +144,7 @@ const WHOLE_SHAPE_SEED: u32 = 0x27d4eb2f;
 const VALUE_SEED: u32 = 0x165667b1;
 const BUCKET_SEED: u32 = 0xd3a2646c;
 const LENGTH_SEED: u32 = 0xfd7046c5;
-// All the log's lengths are counted three times, under these seeds as well (logLengths).
+// All the log's lengths are counted three times, under these seeds as well (lengthsIn).
 const LOG_LENGTH_SEED_2: u32 = 0x3c6ef35f;
 const LOG_LENGTH_SEED_3: u32 = 0xa54ff53a;
 const FIELDS_SEED: u32 = 0x5bd1e995;
@@ -589,7 +591,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         } else if (wordBefore != 0 && neverHeld(pairOf(wordBefore, previous) ^ NETWORK_SEED, network, KIND_CLOSED)) {
           evidence |= RARE_NEW | RARE_NETWORK;
           pairNew = true;
-          heldValues = countIn(sketch, pairOf(wordBefore, previous) ^ NETWORK_SEED, 0);
+          heldValues = countIn(sketch, pairOf(wordBefore, previous) ^ NETWORK_SEED, 0); // again only where it is news
         } else if (neverHeld(LOG_NETWORKS, network, KIND_CLOSED)) {
           evidence |= RARE_NEW | RARE_NETWORK | RARE_IN_LOG;
           heldValues = countIn(sketch, LOG_NETWORKS, 0);
@@ -656,8 +658,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           const nameEnd = named ? token.keyEnd : previousEnd;
           const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence;
           // A quoted value before it (its closing quote ends the name) is no name a user would give.
-          // Named after its subject where that is all that is rare about it (its shape and length are the key's).
-          const ofSubject = (evidence & (RARE_OF_SUBJECT | RARE_SHAPE | RARE_LONG)) == RARE_OF_SUBJECT;
+          // Named after its subject where the subject's field never held it (its value is new there, not in the key's).
+          const ofSubject = (evidence & RARE_OF_SUBJECT) != 0;
           const shownKind = ofSubject ? FIELD_OF_SUBJECT : kind == FIELD_AFTER && load<u8>(nameEnd - 1) == QUOTE ? FIELD_AFTER_QUOTED : kind;
           noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, shownKind, ofSubject ? subjectStart : 0, ofSubject ? subjectEnd : 0);
           rareValues++;
@@ -1152,16 +1154,17 @@ function learnValue(token: Token): u32 {
  */
 // @ts-ignore: decorator
 @inline function lengthEvidence(hash: u32, start: usize, end: usize): f64 {
-  // Inline, as most values are of a length their field held: one probe (for all the log's, one
-  // the log's lengths reach: lengthsIn's three are read past them only).
+  // Inline, as most values are of a length their field held: one probe. A value longer than the
+  // longest of all is read in full, whatever its field's probe says (that would be a collision),
+  // and one as long as the log's longest ever is no longer than all the log's values.
   const bucket = lengthBucket(<i32>(end - start));
-  return countIn(valueSketch, hash ^ LENGTH_SEED, bucket) != 0 && (hash != GLOBAL_FIELD || <i32>bucket <= longestBucket()) ? 0 : lengthBeyond(hash, start, end);
+  return <i32>bucket <= longestBucket() && (hash == GLOBAL_FIELD || countIn(valueSketch, hash ^ LENGTH_SEED, bucket) != 0) ? 0 : lengthBeyond(hash, start, end);
 }
 
 /**
  * How many of field `hash`'s values had a length of this power of two. All the log's are counted
  * three times, and read as the least of the three: in a busy value half an item never counted reads
- * as counted 1 in 20 times, three of them 1 in 8,000, and a collision read as a length the log held
+ * as counted about 1 in 20 times, all three about 1 in 6,000, and a collision read as a length the log held
  * made every length held and no value long (the application dev set's model, until 2026-12-07).
  */
 // @ts-ignore: decorator

@@ -32,7 +32,7 @@ function fieldLines(evidence: FieldEvidence): string[] {
       .concat(long ? [`${long.count} bytes, far longer than its values`] : [])
       .concat(newField ? [`a field never seen in ${newField.values} values`] : [])
       .concat(newNetwork ? [`an address of a network it never held (its ${newNetwork.values} addresses came from a few)`] : [])
-      .concat(newLogNetwork ? [`an address of a network the log never held (its ${newLogNetwork.values} addresses came from a few)`] : [])
+      .concat(newLogNetwork ? [`an address of a network the log never held (the log's ${newLogNetwork.values} addresses came from a few)`] : [])
       .concat(newTime ? [`a value it held ${newTime.values} times, never within ${HOUR_WINDOW} hours of this time of day`] : [])
       .concat(backedOff ? ["a field the model does not know, judged against all values"] : [])
       .concat(grams.slice(0, 6).map((g) => `'${show(g.shape)}' ${g.count}/${g.values}`)).join(", ");

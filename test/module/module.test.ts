@@ -197,7 +197,7 @@ describe("training and scoring", () => {
     const sudo = (user: string, tty: number, command: string) => `Mar 12 10:00:00 bastion sudo: ${user.padStart(8)} : TTY=pts/${tty} ; PWD=/home/${user} ; USER=root ; COMMAND=${command}`;
     const commands: Record<string, string[]> = { alice: ["/bin/bash", "/usr/bin/certbot renew", "/usr/bin/apt-get update"], dave: ["/usr/bin/docker ps", "/sbin/iptables -L -n", "/usr/bin/apt-get update"] };
     const trainer = packedTarkin();
-    for (let i = 0; i < 300; i++) for (const user of ["alice", "dave"]) trainer.train(sudo(user, user === "dave" ? 1 + (i % 3) : i % 4, commands[user][i % 3]));
+    for (let i = 0; i < 300; i++) for (const user of ["alice", "dave"]) trainer.train(sudo(user, user === "dave" ? 1 + (i % 3) : i % 4, user === "alice" && i % 100 == 7 ? "/opt/x-1/run.sh" : commands[user][i % 3]));
     const model = trainer.model();
     const t = packedTarkin({ model });
     const filter = new FluentBitFilter(packModule(coreWasm(), { model, lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
@@ -205,6 +205,8 @@ describe("training and scoring", () => {
     const shell = sudo("dave", 2, "/bin/bash");
     expect(t.score(shell).anomaly).toBe(true);
     expect(reason(shell)).toBe("COMMAND of dave: a value it never held");
+    // A command of a shape rare among COMMAND's (alice's, 3 of 600), new to dave: dave's news, not COMMAND's.
+    expect(reason(sudo("dave", 2, "/opt/x-1/run.sh"))).toBe("COMMAND of dave: a value it never held");
     expect(t.explainFields(shell).fields).toContainEqual(expect.objectContaining({ field: "COMMAND of dave", evidence: "new value", values: 300 }));
     // Held by dave, and alice's: nothing; dave on pts/0, a terminal he never had: its digits vary.
     expect(t.score(sudo("dave", 2, "/usr/bin/docker ps")).surprise).toBe(0);
@@ -336,6 +338,13 @@ describe("training and scoring", () => {
     // In a field it knows, and in one never seen (judged against all the log's values).
     for (const line of [`2026-03-10T06:00:00Z INFO [shop] handled path=/shop/pay.jsp nombre=${long} status=200`, `2026-03-10T06:00:00Z INFO [shop] handled path=/shop/pay.jsp debug=${long} status=200`]) {
       expect(t.explainFields(line).fields.map((f) => f.evidence), line.slice(0, 80)).toContain("length");
+    }
+    // Longer than any value of the log, in every field it knows, whatever a field's own count reads there.
+    for (const key of ["nombre", "apellidos", "ciudad"]) {
+      for (let length = 150; length <= 200_000; length *= 2) {
+        const line = `2026-03-10T06:00:00Z INFO [shop] handled path=/shop/pay.jsp ${key}=${"A".repeat(length)} status=200`;
+        expect(t.explainFields(line).fields.filter((f) => f.field === `${key}=`).map((f) => f.evidence), `${key} ${length}`).toContain("length");
+      }
     }
     // A field of blobs and dashes, its blobs far longer than any other value of the log: a length
     // between or at them is one it held.

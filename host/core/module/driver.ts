@@ -86,9 +86,9 @@ export interface FieldDetail {
    * field: the trigram is rare in its field; log: the field is unknown, and the trigram rare among all values; syntax: the value
    * holds attack syntax (`syntax` names it); new value: the field, an enumeration of `values` values, never held it; length: the
    * value, `count` bytes, is far longer than the field's; new field: training never saw the field in its `values` values; new
-   * network: the value is an address, and the field's `values` addresses came from a few networks, never this one; new time of
-   * day: the field held the value `values` times, never within HOUR_WINDOW hours of this record's. `shape` is empty but for
-   * a trigram.
+   * network: the value is an address, and the field's `values` addresses came from a few networks, never this one; new network
+   * in the log: the same of all the log's `values` addresses; new time of day: the field held the value `values` times, never
+   * within HOUR_WINDOW hours of this record's. `shape` is empty but for a trigram.
    */
   evidence: "field" | "log" | "syntax" | "new value" | "length" | "new field" | "new network" | "new network in the log" | "new time of day";
   syntax?: string[];
