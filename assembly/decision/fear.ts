@@ -17,9 +17,12 @@
 // read negative: failed logins, denied access, intrusions), however often the log says it, or
 // unusual in its fields as well (surprise from SOMEWHAT_UNUSUAL), or of a log the model does not
 // cover (which it cannot call routine): an application's routine ERROR lines, a steady share of its
-// log and shaped as in training, are no alert by themselves.
+// log and shaped as in training, are no alert by themselves. A record very unusual and anomalous
+// opens an alarm on its syslog process (alarms.ts), and that process's next lines are anomalous at
+// the alarm's fear at least: the session of a root login from a new network, not its one line.
 // tarkin mode: the original's, bit for bit.
 import { SURPRISE_TARKIN } from "../base/layouts";
+import { ALARM_LINES } from "./alarms";
 
 /** A surprise from which a record is very unusual, anomalous whatever it reads like (fields.ts VERY_UNUSUAL_DECADES). */
 export const VERY_UNUSUAL: f64 = 0.5;
@@ -62,22 +65,32 @@ export function originalAnomaly(infrequent: bool, compound: f64, fearValue: f64,
   return infrequent && compound <= 0;
 }
 
-/** Default mode's fear, of the field surprise and VADER's neg share: the larger, or both as chances where a security word reads negative in a somewhat unusual record. */
-export function fieldFear(surprise: f64, negShare: f64, securityNegative: bool): f64 {
+/**
+ * Default mode's fear, of the field surprise and VADER's neg share: the larger, or both as chances
+ * where a security word reads negative in a somewhat unusual record; in a line of a process after
+ * its alarm, the alarm's fear at least.
+ */
+export function fieldFear(surprise: f64, negShare: f64, securityNegative: bool, alarmFear: f64 = 0): f64 {
   const negativity = negativityOf(negShare, securityNegative);
   const together = securityNegative && surprise >= SOMEWHAT_UNUSUAL;
-  return clamped(together ? 1 - (1 - surprise) * (1 - negativity) : Math.max(surprise, negativity));
+  const fear = clamped(together ? 1 - (1 - surprise) * (1 - negativity) : Math.max(surprise, negativity));
+  return Math.max(fear, alarmFear);
 }
 
 /**
- * Default mode's alert decision: fear at least ALERT_FEAR, and very unusual, or negative on balance
- * (compound < 0) with a security word read negative, a surprise of SOMEWHAT_UNUSUAL, or a message
- * the model does not cover. The adaptive gate's verdict (infrequent) is reported but not required.
- * A fear threshold, when set, must be reached.
+ * Default mode's alert decision: fear at least ALERT_FEAR, and very unusual, or a line of a process
+ * after its alarm, or negative on balance (compound < 0) with a security word read negative, a
+ * surprise of SOMEWHAT_UNUSUAL, or a message the model does not cover. The adaptive gate's verdict
+ * (infrequent) is reported but not required. A fear threshold, when set, must be reached.
  */
-export function fieldAnomaly(surprise: f64, compound: f64, securityNegative: bool, covered: bool, fearValue: f64, minimumFear: f64): bool {
+export function fieldAnomaly(surprise: f64, compound: f64, securityNegative: bool, covered: bool, fearValue: f64, minimumFear: f64, afterAlarm: bool = false): bool {
   if (fearValue < minimumFear) return false;
-  return fearValue >= ALERT_FEAR && (surprise >= VERY_UNUSUAL || (compound < 0 && (securityNegative || surprise >= SOMEWHAT_UNUSUAL || !covered)));
+  return fearValue >= ALERT_FEAR && (surprise >= VERY_UNUSUAL || afterAlarm || (compound < 0 && (securityNegative || surprise >= SOMEWHAT_UNUSUAL || !covered)));
+}
+
+/** Whether an anomalous record opens an alarm on its process (alarms.ts): where it is very unusual, not where only its words alarm (a user's mistyped password). */
+export function opensAlarm(surprise: f64, anomalous: bool): bool {
+  return anomalous && surprise >= VERY_UNUSUAL;
 }
 
 /** The rule above in a user's words, per mode, for the host to print as the module applies it. */
@@ -87,5 +100,5 @@ export function decisionRule(mode: i32): string {
   }
   return `fear = max(surprise, n / (n + ${ALERT_NEGATIVITY})), n = neg x ${ROUTINE_WEIGHT}; where a security word reads negative and surprise >= ${SOMEWHAT_UNUSUAL}, fear = 1 - (1 - surprise)(1 - n / (n + ${ALERT_NEGATIVITY})), n = neg; ` +
     `anomalous when fear >= ${ALERT_FEAR} and (surprise >= ${VERY_UNUSUAL}, or compound < 0 with a security word reading negative, surprise >= ${SOMEWHAT_UNUSUAL} ` +
-    `or the record not covered)`;
+    `or the record not covered); a record anomalous with surprise >= ${VERY_UNUSUAL} makes the next ${ALARM_LINES} lines of its syslog process (sshd[2459], of a program that runs one a session) anomalous at its fear at least`;
 }

@@ -8,7 +8,8 @@ import { surprise, Gate } from "../models/surprise";
 import { fieldSurprise, FieldReading } from "../models/fields";
 import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK } from "../base/layouts";
 import { ShortText } from "../base/text";
-import { originalFear, originalAnomaly, fieldFear, fieldAnomaly } from "./fear";
+import { originalFear, originalAnomaly, fieldFear, fieldAnomaly, opensAlarm } from "./fear";
+import { AlarmedProcesses } from "./alarms";
 
 /** The verdict on one message, filled by a scorer. */
 export class Verdict {
@@ -21,6 +22,8 @@ export class Verdict {
   anomaly: bool = false;
   /** Whether the model knows the message's log (fields.ts covered); the original's always does. */
   covered: bool = true;
+  /** Whether it is anomalous only as a line of its process after an alarm there (alarms.ts). */
+  afterAlarm: bool = false;
 }
 
 export abstract class Scorer {
@@ -89,6 +92,8 @@ export class FieldScorer extends Scorer {
   gateSpreads: f64 = 0;
   /** What reading the last message found, for its reason. */
   private readonly reading: FieldReading = new FieldReading();
+  /** The processes of recent alarms, whose next lines are the alarm's (its state carries on, as the gate's). */
+  private readonly alarms: AlarmedProcesses = new AlarmedProcesses();
 
   constructor() {
     super(false);
@@ -109,12 +114,22 @@ export class FieldScorer extends Scorer {
     const known = reading.covered();
     const sentiment = verdict.sentiment;
     const infrequent = this.gate.passes(value, this.gate.spreadThreshold(this.gateSpreads));
-    const fear = fieldFear(value, sentiment.neg, sentiment.securityNegative);
+    let fear = fieldFear(value, sentiment.neg, sentiment.securityNegative);
+    let anomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear);
+    const process = reading.process;
+    let afterAlarm = false;
+    const alarmFear = this.alarms.follows(process);
+    if (alarmFear > 0 && !anomaly) {
+      fear = fieldFear(value, sentiment.neg, sentiment.securityNegative, alarmFear);
+      anomaly = afterAlarm = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear, true);
+    }
+    if (process != 0 && opensAlarm(value, anomaly)) this.alarms.open(process, fear);
     verdict.surprise = value;
     verdict.covered = known;
     verdict.infrequent = infrequent;
     verdict.fear = fear;
-    verdict.anomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear);
+    verdict.anomaly = anomaly;
+    verdict.afterAlarm = afterAlarm;
   }
 
   gateThreshold(): f64 {
@@ -124,10 +139,16 @@ export class FieldScorer extends Scorer {
   /**
    * The field that added most to the surprise and the kind of evidence ("q: sql syntax", "debug:
    * never seen field, rare in the log", "id: rare shape"), or the most negative word ("security:
-   * failed", "negative: error") where negativity weighs more; empty where nothing stands out.
+   * failed", "negative: error") where negativity weighs more, or the process whose alarm made it
+   * anomalous ("sshd[2459]: after an alarm in this process"); empty where nothing stands out.
    */
   reason(verdict: Verdict, out: ShortText): void {
     out.length = 0;
+    if (verdict.afterAlarm) {
+      out.text(this.reading.processStart, this.reading.processEnd - this.reading.processStart, NAME_LIMIT);
+      out.ascii(": after an alarm in this process");
+      return;
+    }
     // Fear is the larger of the surprise and the negativity: above the surprise, the words made it.
     const sentiment = verdict.sentiment;
     const fromWords = sentiment.mostNegativeEnd > sentiment.mostNegativeStart && sentiment.compound < 0 && verdict.fear > verdict.surprise;

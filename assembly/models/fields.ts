@@ -43,7 +43,10 @@
 // new after those words (root by password) is evidence too, and so is one seen often after them
 // but never at this time of day; likewise a key's values after the record's subject (what dave runs).
 // All the log's lengths are counted three times, so that the sketch's collisions do not read as
-// lengths held.
+// lengths held. A syslog record's process (its tag, sshd[2459]) gives its program a field of the
+// process ids it ran under: a program of a few ids over many lines is long-lived (a daemon's), one
+// of a new id every few lines runs a process a session (sshd's), whose lines an alarm carries along
+// (decision/alarms.ts); a program training seldom saw is neither.
 //
 // Speed: the per-record path reads each value once, counting its whole shape; only a value whose
 // whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
@@ -152,6 +155,10 @@ const SHAPES_SEED: u32 = 0x68e31da4;
 // The values after two words ("password for") are counted also as a field of the pair.
 const PAIR_SEED: u32 = 0x2545f491;
 const SUBJECT_SEED: u32 = 0x4cf5ad43;
+// A syslog program's field of process ids (its 16 buckets only: the ids themselves are not kept).
+const PROCESS_SEED: u32 = 0x6a09e667;
+/** The tag is looked for among the tokens that start in a record's first bytes (after its time and host). */
+const PROCESS_SCAN: usize = 96;
 
 // Shape symbols. Bytes below 0x20 share one symbol; 0x01 and 0x02 mark a value's start and end.
 const START: u32 = 0x01;
@@ -335,6 +342,10 @@ export class FieldReading {
   reasonEvidence: u32 = 0;
   /** Where its first JSON member's key opens (its quote), 0 when it has none: the sentiment reads the string values from there (sentiment/text.ts). */
   jsonFrom: usize = 0;
+  /** Its syslog process (processBracket: sshd[2459]) as a hash where its program runs a process a session, else 0; and where it stands. */
+  process: u32 = 0;
+  processStart: usize = 0;
+  processEnd: usize = 0;
 
   /** Whether the model knows at least half of the message's fields, shaped as it knows them, or its prefix: a log it was trained on. */
   covered(): bool {
@@ -436,12 +447,19 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let subjectEnd: usize = 0;
   let subject: u32 = 0;
   let keysBegun = false;
+  // The record's syslog process (processBracket): its program's field and its id's hash (0: none);
+  // its tag is looked for in tokens that start before processScanEnd (0 once found, or once it cannot be).
+  let program: u32 = 0;
+  let processId: u32 = 0;
+  let processStart: usize = 0;
+  let processEnd: usize = 0;
   // A JSON member's key ("user": ...), which names the value after it as key=value does (0: none),
   // and whether the message has had one: its ',' '{' '}' '[' ']' then separate values.
   let jsonKeyStart: usize = 0;
   let jsonKeyEnd: usize = 0;
   let jsonFrom: usize = 0;
   let inJson = start < end && load<u8>(start) == 0x7b; // a JSON object: its '{' is no value
+  let processScanEnd: usize = inJson ? 0 : start + PROCESS_SCAN;
   // The record's hour: read at once in training; in scoring only where a value asks (-2: not yet).
   let hour = task == LEARN ? hourOf(start, end) : -2;
   if (task == LEARN && hour >= 0) bumpIn(valueSketch, HOUR_SEED, <u32>hour);
@@ -486,6 +504,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         jsonKeyEnd = token.valueEnd;
         if (jsonFrom == 0) jsonFrom = tokenStart - 1;
         inJson = true;
+        processScanEnd = 0;
         p++;
         continue;
       }
@@ -508,6 +527,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     let own = name; // scoring may back off to another field; the next token's is after this one's name
     if (named && !keysBegun) {
       keysBegun = true;
+      processScanEnd = 0;
       if (!previousKeyed && !inRequestLine && previousEnd > previousStart) {
         subjectStart = previousStart;
         subjectEnd = previousEnd;
@@ -687,6 +707,18 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     } else {
       previousShape = token.nextKey;
       previous = fnv1aStep(anchor, previousShape);
+      // A syslog tag is no word (its id's digits), ends with ':' as few tokens do, and stands among the first.
+      if (tokenStart < processScanEnd && load<u8>(p - 1) == COLON) {
+        const bracket = processBracket(tokenStart, p);
+        if (bracket != 0) {
+          processScanEnd = 0;
+          processStart = tokenStart;
+          processEnd = p - 1;
+          program = fnv1a(tokenStart, <i32>(bracket - tokenStart)) ^ PROCESS_SEED;
+          // The 8 bytes up to its ']': its id's digits, and the program's bytes (or the host's) before them.
+          processId = <u32>((load<u64>(processEnd - 8) * 0x9e3779b97f4a7c15) >> 32);
+        }
+      }
     }
     previousKeyed = keyed;
     previousWordIn = isWord && task != LEARN && field == own ? own : 0;
@@ -694,6 +726,19 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     previousStart = tokenStart;
     previousEnd = named ? token.keyEnd : p;
   }
+  let process: u32 = 0;
+  if (program != 0) {
+    if (task == LEARN) {
+      bumpIn(sketch, program, 0);
+      bumpIn(valueSketch, program ^ BUCKET_SEED, processId >> 28);
+    } else if (countIn(sketch, program, 0) >= ENUM_MIN_VALUES && (kindOfPair(program) & KIND_ENUMERATION) == 0) {
+      // A program training saw under many processes, each for a few lines: one a session.
+      process = fnv1aStep(program, processId) | 1;
+      reading.processStart = processStart;
+      reading.processEnd = processEnd;
+    }
+  }
+  reading.process = process;
   reading.jsonFrom = jsonFrom;
   reading.countedFields = countedFields;
   reading.knownFields = knownFields;
@@ -1071,6 +1116,14 @@ function subjectValue(start: usize, end: usize): u32 {
     h = fnv1aStep(h, b - 0x30 < 10 ? 0x30 : b);
   }
   return h & 0xffffff;
+}
+
+/** Where the '[' of a syslog tag stands, where the token [start, end), which ends with ':', is one (a program's name, '[', its process id's digits, ']' and ':': sshd[2459]:), else 0. */
+function processBracket(start: usize, end: usize): usize {
+  if (end - start < 5 || load<u8>(end - 2) != 0x5d) return 0;
+  let p = end - 3;
+  while (p > start && <u32>load<u8>(p) - 0x30 < 10) p--;
+  return p < end - 3 && p > start && load<u8>(p) == 0x5b ? p : 0;
 }
 
 /** The field of a key's values after the record's subject. */

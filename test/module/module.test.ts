@@ -218,6 +218,49 @@ describe("training and scoring", () => {
     expect(packedTarkin({ model: logfmt.model() }).score("user=dave command=/bin/bash").surprise).toBe(0);
   });
 
+  it("a very unusual line opens an alarm on its syslog process: its next 8 lines are anomalous; a daemon's lines and a mistyped password open none", () => {
+    // A bastion: a new sshd process every session; systemd-logind one process throughout.
+    const at = (process: string, text: string) => `Mar 12 10:00:00 bastion ${process}: ${text}`;
+    const users = ["alice", "bob", "carol"];
+    const trainer = packedTarkin();
+    for (let i = 0; i < 300; i++) {
+      const sshd = `sshd[${3000 + i * 7}]`;
+      const user = users[i % 3];
+      trainer.train(at(sshd, `Accepted publickey for ${user} from 10.8.1.${i % 50} port ${40000 + i} ssh2`));
+      trainer.train(at(sshd, `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`));
+      trainer.train(at("systemd-logind[707]", `New session ${i} of user ${user}.`));
+      trainer.train(at(sshd, `pam_unix(sshd:session): session closed for user ${user}`));
+      trainer.train(at("systemd-logind[707]", `Removed session ${i}.`));
+    }
+    const filter = new FluentBitFilter(packModule(coreWasm(), packContents(trainer.model(), DEFAULT_SETTINGS))); // as `tarkin pack` packs it
+    const scored = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
+    const opened = (process: string) => at(process, "pam_unix(sshd:session): session opened for user alice by (uid=0)");
+    expect(scored(opened("sshd[9001]")).tarkin_anomaly).toBe(false);
+    // alice by password from a network never seen: very unusual, so the session's lines are the alarm's.
+    const alarm = scored(at("sshd[9999]", "Accepted password for alice from 185.220.101.245 port 37162 ssh2"));
+    expect(alarm.tarkin_surprise).toBeGreaterThanOrEqual(0.5);
+    expect(alarm.tarkin_anomaly).toBe(true);
+    const first = scored(opened("sshd[9999]"));
+    expect(first).toMatchObject({ tarkin_anomaly: true, tarkin_fear: alarm.tarkin_fear, tarkin_reason: "sshd[9999]: after an alarm in this process" });
+    expect(first.tarkin_surprise).toBeLessThan(0.2);
+    expect(scored(opened("sshd[9998]")).tarkin_anomaly).toBe(false); // another session
+    const carried = [first.tarkin_anomaly];
+    for (let i = 0; i < 8; i++) carried.push(scored(opened("sshd[9999]")).tarkin_anomaly);
+    expect(carried).toEqual([true, true, true, true, true, true, true, true, false]);
+    // A daemon's very unusual line: its next lines, other sessions', are no alarm's.
+    const daemon = scored(at("systemd-logind[707]", `New session 301 of user alice'; DROP TABLE users; --.`));
+    expect(daemon.tarkin_surprise).toBeGreaterThanOrEqual(0.5);
+    expect(scored(at("systemd-logind[707]", "Removed session 17.")).tarkin_anomaly).toBe(false);
+    // A program training never saw may be a daemon: none of its lines is carried.
+    expect(scored(at("xinetd[1798]", "removing chargen'; DROP TABLE users; --")).tarkin_surprise).toBeGreaterThanOrEqual(0.5);
+    expect(scored(at("xinetd[1798]", "removing chargen")).tarkin_reason).not.toMatch(/after an alarm/);
+    // A mistyped name alarms by its words, and opens no alarm on its session.
+    const typo = scored(at("sshd[7777]", "Invalid user alcie from 10.8.1.3 port 40001"));
+    expect(typo).toMatchObject({ tarkin_anomaly: true, tarkin_reason: "security: Invalid" });
+    expect(typo.tarkin_surprise).toBeLessThan(0.5);
+    expect(scored(at("sshd[7777]", "Accepted publickey for alice from 10.8.1.3 port 40001 ssh2")).tarkin_anomaly).toBe(false);
+  });
+
   it("a path (a request's, path=): a name never held under a directory of few names is news; a name that varies is not", () => {
     // A news site: articles under dated names (every path new), an API of two endpoints, a build's files.
     const line = (path: string) => `10.0.0.5 - - [12/Mar/2024:10:00:00 +0100] "GET ${path} HTTP/1.1" 200 512 "-" "Mozilla/5.0"`;

@@ -1,4 +1,4 @@
-import { originalFear, originalAnomaly, fieldFear, fieldAnomaly, negativityOf, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT, SOMEWHAT_UNUSUAL, VERY_UNUSUAL } from "../../decision/fear";
+import { originalFear, originalAnomaly, fieldFear, fieldAnomaly, opensAlarm, negativityOf, ALERT_FEAR, ALERT_NEGATIVITY, ROUTINE_WEIGHT, SOMEWHAT_UNUSUAL, VERY_UNUSUAL } from "../../decision/fear";
 
 describe("fear", () => {
   it("in tarkin mode is surprise times negativity, as before", () => {
@@ -73,6 +73,16 @@ describe("fear", () => {
     // Very unusual: whatever it reads like, positive included.
     expect(fieldAnomaly(0.5, 0.9, false, true, 0.5, 0)).toBe(true);
     expect(fieldAnomaly(0.49, 0, false, true, 0.49, 0)).toBe(false);
+  });
+
+  it("by default: a line of a process after its alarm fears as the alarm at least and is anomalous; only a very unusual alarm opens one", () => {
+    expect(fieldFear(0, 0, false, 0.8)).toBe(0.8);
+    expect(fieldFear(0.9, 0, false, 0.8)).toBe(0.9);
+    expect(fieldAnomaly(0, 0.4, false, true, fieldFear(0, 0, false, 0.8), 0, true)).toBe(true);
+    expect(fieldAnomaly(0, 0.4, false, true, fieldFear(0, 0, false, 0.8), 0.85, true)).toBe(false); // the minimum fear still holds
+    expect(opensAlarm(VERY_UNUSUAL, true)).toBe(true);
+    expect(opensAlarm(0.49, true)).toBe(false); // anomalous by its words: a mistyped password
+    expect(opensAlarm(0.9, false)).toBe(false); // held back by the minimum fear
   });
 
   it("requires the minimum fear when one is set", () => {

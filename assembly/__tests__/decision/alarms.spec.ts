@@ -1,0 +1,24 @@
+import { AlarmedProcesses, ALARM_LINES } from "../../decision/alarms";
+
+describe("the processes of recent alarms", () => {
+  it("carry an alarm and its fear along its process's next ALARM_LINES lines, no other's", () => {
+    const alarms = new AlarmedProcesses();
+    expect(alarms.follows(0x2459)).toBe(0);
+    alarms.open(0x2459, 0.8);
+    expect(alarms.follows(0x2458)).toBe(0);
+    expect(alarms.follows(0)).toBe(0);
+    for (let i: u32 = 0; i < ALARM_LINES; i++) expect(alarms.follows(0x2459)).toBe(0.8);
+    expect(alarms.follows(0x2459)).toBe(0);
+    // A new alarm on it carries again, its own fear.
+    alarms.open(0x2459, 0.6);
+    expect(alarms.follows(0x2459)).toBe(0.6);
+  });
+
+  it("keep a newer alarm where two processes share a slot", () => {
+    const alarms = new AlarmedProcesses();
+    alarms.open(0x1001, 0.7);
+    alarms.open(0x2001, 0.9); // the same slot (the hash's high bits)
+    expect(alarms.follows(0x1001)).toBe(0);
+    expect(alarms.follows(0x2001)).toBe(0.9);
+  });
+});
