@@ -22,7 +22,7 @@
 // the alarm's fear at least: the session of a root login from a new network, not its one line.
 // tarkin mode: the original's, bit for bit.
 import { SURPRISE_TARKIN } from "../base/layouts";
-import { ALARM_LINES } from "./alarms";
+import { ALARM_LINES, SECOND_LINES } from "./alarms";
 
 /** A surprise from which a record is very unusual, anomalous whatever it reads like (fields.ts VERY_UNUSUAL_DECADES). */
 export const VERY_UNUSUAL: f64 = 0.5;
@@ -100,5 +100,6 @@ export function decisionRule(mode: i32): string {
   }
   return `fear = max(surprise, n / (n + ${ALERT_NEGATIVITY})), n = neg x ${ROUTINE_WEIGHT}; where a security word reads negative and surprise >= ${SOMEWHAT_UNUSUAL}, fear = 1 - (1 - surprise)(1 - n / (n + ${ALERT_NEGATIVITY})), n = neg; ` +
     `anomalous when fear >= ${ALERT_FEAR} and (surprise >= ${VERY_UNUSUAL}, or compound < 0 with a security word reading negative, surprise >= ${SOMEWHAT_UNUSUAL} ` +
-    `or the record not covered); a record anomalous with surprise >= ${VERY_UNUSUAL} makes the next ${ALARM_LINES} lines of its syslog process (sshd[2459], of a program that runs one a session) anomalous at its fear at least`;
+    `or the record not covered); a record anomalous with surprise >= ${VERY_UNUSUAL} makes the next ${ALARM_LINES} lines of its syslog process (sshd[2459], of a program that runs one a session) anomalous at its fear at least, ` +
+    `and so the next ${SECOND_LINES} lines of its second and host, while no other line comes between`;
 }

