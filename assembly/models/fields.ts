@@ -449,6 +449,9 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let wordBefore: u32 = 0;
   let pairStart = start;
   let inRequestLine = false;
+  // A field the token's value backed off from, too seldom seen to judge, and its values (0: none).
+  let tooFew: u32 = 0;
+  let tooFewValues: u32 = 0;
   // The record's subject (isName), found at its first key: its hash, 0 where it has none, and where it stands.
   let subjectStart: usize = 0;
   let subjectEnd: usize = 0;
@@ -577,6 +580,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (rareBelow <= 0 && afterShape && !named) {
         // Too few values after this word and number to judge (after a month's name never seen):
         // the field after the number's shape, whatever word came before (a back-off).
+        tooFew = own;
+        tooFewValues = fieldValues;
         own = fnv1aStep(previousShape, AFTER_SEED);
         setField(own);
       }
@@ -585,7 +590,13 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (!fieldKnown) backOff();
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
-      const rareValue = rareBelow <= 0 || <f64>countIn(sketch, field ^ WHOLE_SHAPE_SEED, wholeShape) < rareBelow;
+      let rareValue = rareBelow <= 0 || <f64>countIn(sketch, field ^ WHOLE_SHAPE_SEED, wholeShape) < rareBelow;
+      // Backed off from a field most of whose few values had this whole shape: that field says it is
+      // no rare one (the back-off is for what it did not hold): alice's 20 runs of tail -n 200.
+      if (tooFewValues != 0) {
+        if (rareValue && countIn(sketch, tooFew ^ WHOLE_SHAPE_SEED, wholeShape) * 2 >= tooFewValues) rareValue = false;
+        tooFewValues = 0;
+      }
       if (counts) {
         if (fieldKnown && !rareValue) {
           knownFields++;

@@ -48,7 +48,7 @@ const TODAY: Record<string, number> = {
 const MARGIN = { anomaly: 0.03, normal: 0.003 };
 /** Other seeds' lines found, events found and false alarms, today. */
 const TODAY_OTHER_SEEDS: Record<number, { lines: number; events: number; falseAlarms: number }> = {
-  2: { lines: 0.924, events: 42 / 44, falseAlarms: 0.0136 },
+  2: { lines: 0.924, events: 42 / 44, falseAlarms: 0.0106 },
   3: { lines: 0.924, events: 41 / 43, falseAlarms: 0.0185 },
 };
 /** The share of the anomalous events (a login, a probe, a sudo) with a line flagged, today: 45 of 46; two fewer is a regression. */

