@@ -1249,7 +1249,15 @@ function learnValue(token: Token): u32 {
   // longest of all is read in full, whatever its field's probe says (that would be a collision),
   // and one as long as the log's longest ever is no longer than all the log's values.
   const bucket = lengthBucket(<i32>(end - start));
-  return <i32>bucket <= longestBucket() && (hash == GLOBAL_FIELD || countIn(valueSketch, hash ^ LENGTH_SEED, bucket) != 0) ? 0 : lengthBeyond(hash, start, end);
+  return <i32>bucket <= longestBucket() && (hash == GLOBAL_FIELD || countIn(valueSketch, hash ^ LENGTH_SEED, bucket) != 0) ? 0 : lengthsBeyond(hash, start, end);
+}
+
+/** lengthBeyond of its field, or of the whole log's lengths where it is longer than any of them and that says more (in a field of a wide spread). */
+function lengthsBeyond(hash: u32, start: usize, end: usize): f64 {
+  // Not as written: an escape is one byte, so encoding a value does not make it long.
+  const length = decodedLength(start, end);
+  const own = lengthBeyond(hash, length);
+  return hash != GLOBAL_FIELD && <i32>lengthBucket(length) > longestBucket() ? max(own, lengthBeyond(GLOBAL_FIELD, length)) : own;
 }
 
 /**
@@ -1265,10 +1273,8 @@ function learnValue(token: Token): u32 {
   return min(count, min(countIn(valueSketch, GLOBAL_FIELD ^ LOG_LENGTH_SEED_2, bucket), countIn(valueSketch, GLOBAL_FIELD ^ LOG_LENGTH_SEED_3, bucket)));
 }
 
-/** lengthEvidence for a value longer, as written, than its field's values. */
-function lengthBeyond(hash: u32, start: usize, end: usize): f64 {
-  // Not as written: an escape is one byte, so encoding a value does not make it long.
-  const length = decodedLength(start, end);
+/** lengthEvidence's decades in field `hash` for a value `length` bytes long percent-decoded, longer as written than its field's values. */
+function lengthBeyond(hash: u32, length: i32): f64 {
   const bucket = lengthBucket(length);
   // Within its field's lengths (as long as some, or between them), it is no longer than they are;
   // no field holds one longer than the longest of all.

@@ -401,11 +401,15 @@ describe("training and scoring", () => {
     const model = trainer.model();
     const filter = new FluentBitFilter(packModule(coreWasm(), { model, lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
     const verdict = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
-    // Agents of 10 to 72 bytes: 10,000 is 230 deviations out (Cantelli: 1 in 50,000); 3,000, 70 (1 in 5,000) is not enough alone.
+    // Agents of 10 to 72 bytes: 10,000 is 230 deviations out (Cantelli: 1 in 50,000).
     const long = verdict(logfmt(`Mozilla/5.0 ${"A".repeat(10_000)}`, "search=lamp&page=1"));
     expect(long.tarkin_anomaly).toBe(true);
     expect(long.tarkin_reason).toBe("user_agent: far longer than its values");
-    const longish = verdict(logfmt(`Mozilla/5.0 ${"A".repeat(3000)}`, "search=lamp&page=1"));
+    // 3,000 is 70 of the agents' deviations (1 in 5,000), not enough alone; but longer than any of
+    // the log's values, it is judged against all of them too, whose spread is narrower still.
+    expect(verdict(logfmt(`Mozilla/5.0 ${"A".repeat(3000)}`, "search=lamp&page=1"))).toMatchObject({ tarkin_anomaly: true, tarkin_reason: "user_agent: far longer than its values" });
+    // Twice the longest agent: evidence, not an alert.
+    const longish = verdict(logfmt(`Mozilla/5.0 ${"A".repeat(140)}`, "search=lamp&page=1"));
     expect([longish.tarkin_anomaly, longish.tarkin_reason]).toEqual([false, "user_agent: far longer than its values"]);
     // Percent-encoded, a value is as long as it reads: 120 bytes as written are the 40 of 20 é.
     const t = packedTarkin({ model });
