@@ -163,6 +163,7 @@ export const SYNTAX_MARKUP: u32 = 2; // HTML and script
 export const SYNTAX_SHELL: u32 = 4;
 export const SYNTAX_TRAVERSAL: u32 = 8;
 export const SYNTAX_TEMPLATE: u32 = 16; // template and JNDI lookups
+export const SYNTAX_INTERNAL_URL: u32 = 32; // a URL to the server itself, its network or a local scheme (SSRF)
 
 // ---------------------------------------------------------------------------------------------
 // The fields tarkin adds to a record, by suffix after the pack's prefix (tarkin_ by default), in

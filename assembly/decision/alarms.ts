@@ -19,11 +19,11 @@ export const ALARM_LINES: u32 = 8;
 /** How many lines of the same second and host after an alarm are the alarm's (what one login writes at once). */
 export const SECOND_LINES: u32 = 4;
 
-export class AlarmedProcesses {
+export class Alarms {
   private readonly at: usize = allocate(<usize>ALARM_SLOTS * SLOT_BYTES);
 
   // The last alarm's second: its header's key, the lines left, its fear.
-  private second: u32 = 0;
+  private secondKey: u32 = 0;
   private secondLines: u32 = 0;
   private secondFear: f64 = 0;
 
@@ -46,7 +46,7 @@ export class AlarmedProcesses {
 
   /** An alarm of `fear` on the second of a header whose key is `key` (0: none, which no line's is). */
   openSecond(key: u32, fear: f64): void {
-    this.second = key;
+    this.secondKey = key;
     this.secondLines = key != 0 ? SECOND_LINES : 0;
     this.secondFear = fear;
   }
@@ -57,8 +57,8 @@ export class AlarmedProcesses {
   }
 
   /** The fear of the alarm whose second a line of header key `key` (0: none) is, and it counts as one of them; 0 where it is none's, which closes the second. */
-  followsSecond(key: u32): f64 {
-    if (key != this.second || this.secondLines == 0) {
+  takeSecondLine(key: u32): f64 {
+    if (key != this.secondKey || this.secondLines == 0) {
       this.secondLines = 0;
       return 0;
     }
@@ -67,7 +67,7 @@ export class AlarmedProcesses {
   }
 
   /** The fear of the alarm whose line a line of `process` (a hash, 0: none) is, and it counts as one of them; 0 where it is none's. */
-  follows(process: u32): f64 {
+  takeLine(process: u32): f64 {
     const slot = this.slotOf(process);
     if (process == 0 || load<u32>(slot) != process) return 0;
     const left = load<u32>(slot, 4);

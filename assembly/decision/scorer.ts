@@ -9,11 +9,11 @@ import { fieldSurprise, FieldReading } from "../models/fields";
 import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK } from "../base/layouts";
 import { ShortText } from "../base/text";
 import { originalFear, originalAnomaly, fieldFear, fieldAnomaly, opensAlarm } from "./fear";
-import { AlarmedProcesses } from "./alarms";
+import { Alarms } from "./alarms";
 
-/** What made a record an alarm's line (Verdict.afterAlarm): its process's alarm, or its second's. */
-export const AFTER_ALARM_IN_PROCESS: u32 = 1;
-export const AFTER_ALARM_IN_SECOND: u32 = 2;
+/** What made a record an alarm's line (Verdict.carriedBy): its process's alarm, or its second's. */
+export const CARRIED_BY_PROCESS: u32 = 1;
+export const CARRIED_BY_SECOND: u32 = 2;
 
 /** The verdict on one message, filled by a scorer. */
 export class Verdict {
@@ -26,8 +26,8 @@ export class Verdict {
   anomaly: bool = false;
   /** Whether the model knows the message's log (fields.ts covered); the original's always does. */
   covered: bool = true;
-  /** Whether it is anomalous only as an alarm's line (alarms.ts): AFTER_ALARM_IN_PROCESS, AFTER_ALARM_IN_SECOND, else 0. */
-  afterAlarm: u32 = 0;
+  /** What made it anomalous where it is so only as an alarm's line (alarms.ts): CARRIED_BY_PROCESS, CARRIED_BY_SECOND, else 0. */
+  carriedBy: u32 = 0;
 }
 
 export abstract class Scorer {
@@ -88,7 +88,7 @@ export class OriginalScorer extends Scorer {
 
 // A reason's name or word: at most this many bytes of it.
 const NAME_LIMIT: usize = 48;
-const SYNTAX_NAMES: StaticArray<string> = ["sql", "html/script", "shell", "path traversal", "template/jndi"];
+const SYNTAX_NAMES: StaticArray<string> = ["sql", "html/script", "shell", "path traversal", "template/jndi", "internal url"];
 
 /** The default: the field surprise (fields.ts), its gate of mean + k spreads, and its rule. */
 export class FieldScorer extends Scorer {
@@ -97,7 +97,7 @@ export class FieldScorer extends Scorer {
   /** What reading the last message found, for its reason. */
   private readonly reading: FieldReading = new FieldReading();
   /** The processes of recent alarms, whose next lines are the alarm's (its state carries on, as the gate's). */
-  private readonly alarms: AlarmedProcesses = new AlarmedProcesses();
+  private readonly alarms: Alarms = new Alarms();
 
   constructor() {
     super(false);
@@ -118,36 +118,41 @@ export class FieldScorer extends Scorer {
     const known = reading.covered();
     const sentiment = verdict.sentiment;
     const infrequent = this.gate.passes(value, this.gate.spreadThreshold(this.gateSpreads));
-    let fear = fieldFear(value, sentiment.neg, sentiment.securityNegative);
-    let anomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear);
-    // An alarm's line: of its process, or of its second (worked out only while one is open).
+    const ownFear = fieldFear(value, sentiment.neg, sentiment.securityNegative);
+    const ownAnomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, ownFear, this.minimumFear);
+    // An alarm's line: of its process, or of its second (worked out only while one is open). It
+    // fears as the alarm at least; an alarm's fear and its own opener's passed the minimum fear.
     const alarms = this.alarms;
     const process = reading.process;
-    let afterAlarm: u32 = 0;
-    let alarmFear = alarms.follows(process);
-    if (alarmFear > 0) afterAlarm = AFTER_ALARM_IN_PROCESS;
+    let carriedBy: u32 = 0;
+    let alarmFear = alarms.takeLine(process);
+    if (alarmFear > 0) carriedBy = CARRIED_BY_PROCESS;
+    let key: u32 = 0;
     if (alarms.secondOpen()) {
-      const secondFear = alarms.followsSecond(reading.headerKey());
+      key = reading.headerKey();
+      const secondFear = alarms.takeSecondLine(key);
       if (secondFear > alarmFear) {
         alarmFear = secondFear;
-        afterAlarm = AFTER_ALARM_IN_SECOND;
+        carriedBy = CARRIED_BY_SECOND;
       }
     }
-    if (alarmFear > 0 && !anomaly) {
+    let fear = ownFear;
+    let anomaly = ownAnomaly;
+    if (alarmFear > 0) {
       fear = fieldFear(value, sentiment.neg, sentiment.securityNegative, alarmFear);
       anomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear, true);
-      if (!anomaly) afterAlarm = 0; // the minimum fear holds it back
-    } else afterAlarm = 0; // anomalous of itself, or no alarm's
-    if (process != 0 && opensAlarm(value, anomaly)) {
+    }
+    if (ownAnomaly) carriedBy = 0; // anomalous of itself
+    if (process != 0 && opensAlarm(value, ownAnomaly)) {
       alarms.open(process, fear);
-      alarms.openSecond(reading.headerKey(), fear);
+      alarms.openSecond(key != 0 ? key : reading.headerKey(), fear);
     }
     verdict.surprise = value;
     verdict.covered = known;
     verdict.infrequent = infrequent;
     verdict.fear = fear;
     verdict.anomaly = anomaly;
-    verdict.afterAlarm = afterAlarm;
+    verdict.carriedBy = carriedBy;
   }
 
   gateThreshold(): f64 {
@@ -162,9 +167,9 @@ export class FieldScorer extends Scorer {
    */
   reason(verdict: Verdict, out: ShortText): void {
     out.length = 0;
-    if (verdict.afterAlarm != 0) {
+    if (verdict.carriedBy != 0) {
       out.text(this.reading.tagStart, this.reading.tagEnd - this.reading.tagStart, NAME_LIMIT);
-      out.ascii(verdict.afterAlarm == AFTER_ALARM_IN_PROCESS ? ": after an alarm in this process" : ": in the second of an alarm on this host");
+      out.ascii(verdict.carriedBy == CARRIED_BY_PROCESS ? ": after an alarm in this process" : ": in the second of an alarm on this host");
       return;
     }
     // Fear is the larger of the surprise and the negativity: above the surprise, the words made it.

@@ -38,7 +38,8 @@
 // seen many times) is an enumeration, and a value it never held is evidence (their token finder);
 // how few is estimated from 16 buckets of the values' hashes, which merge exactly. A value far
 // longer than its field's is evidence by Cantelli's bound on its lengths (their attribute length
-// model), whether or not the message is covered. The values after two words are counted also as a
+// model), or on all the log's where it is in a higher power of two than any of them, whether or not
+// the message is covered. The values after two words are counted also as a
 // field of the pair ("password for": who logs in by password), so a value normal in its field but
 // new after those words (root by password) is evidence too, and so is one seen often after them
 // but never at this time of day; likewise a key's values after the record's subject (what dave runs).
@@ -55,7 +56,7 @@
 
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { isHex, hexValue, percentDecoded } from "../base/percent";
-import { attackSyntax, mayHoldSyntax } from "./syntax";
+import { attackSyntax, mayHoldSyntax, mayHoldUrl } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
@@ -157,7 +158,7 @@ const PAIR_SEED: u32 = 0x2545f491;
 const SUBJECT_SEED: u32 = 0x4cf5ad43;
 // A syslog program's field of process ids (its 16 buckets only: the ids themselves are not kept).
 const PROCESS_SEED: u32 = 0x6a09e667;
-/** The tag is looked for among the tokens that start in a record's first bytes (after its time and host). */
+/** The tag is looked for among the tokens that start within a record's first PROCESS_SCAN bytes (its time and host come first). */
 const PROCESS_SCAN: usize = 96;
 
 // Shape symbols. Bytes below 0x20 share one symbol; 0x01 and 0x02 mark a value's start and end.
@@ -450,8 +451,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let pairStart = start;
   let inRequestLine = false;
   // A field the token's value backed off from, too seldom seen to judge, and its values (0: none).
-  let tooFew: u32 = 0;
-  let tooFewValues: u32 = 0;
+  let backedOffFrom: u32 = 0;
+  let backedOffFromValues: u32 = 0;
   // The record's subject (isName), found at its first key: its hash, 0 where it has none, and where it stands.
   let subjectStart: usize = 0;
   let subjectEnd: usize = 0;
@@ -461,6 +462,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   // its tag is looked for in tokens that start before processScanEnd (0 once found, or once it cannot be).
   let program: u32 = 0;
   let processId: u32 = 0;
+  let processHost: u32 = 0;
   let tagStart: usize = 0;
   let tagEnd: usize = 0;
   // A JSON member's key ("user": ...), which names the value after it as key=value does (0: none),
@@ -580,8 +582,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (rareBelow <= 0 && afterShape && !named) {
         // Too few values after this word and number to judge (after a month's name never seen):
         // the field after the number's shape, whatever word came before (a back-off).
-        tooFew = own;
-        tooFewValues = fieldValues;
+        backedOffFrom = own;
+        backedOffFromValues = fieldValues;
         own = fnv1aStep(previousShape, AFTER_SEED);
         setField(own);
       }
@@ -591,11 +593,15 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
       let rareValue = rareBelow <= 0 || <f64>countIn(sketch, field ^ WHOLE_SHAPE_SEED, wholeShape) < rareBelow;
-      // Backed off from a field most of whose few values had this whole shape: that field says it is
-      // no rare one (the back-off is for what it did not hold): alice's 20 runs of tail -n 200.
-      if (tooFewValues != 0) {
-        if (rareValue && countIn(sketch, tooFew ^ WHOLE_SHAPE_SEED, wholeShape) * 2 >= tooFewValues) rareValue = false;
-        tooFewValues = 0;
+      // Backed off from a field most of whose few values (3 or more) had this whole shape: that field
+      // says it is no rare one (the back-off is for what it did not hold): alice's 20 runs of tail -n 200.
+      // A count above the field's values is the sketch's collision, no shape held.
+      if (backedOffFromValues != 0) {
+        if (rareValue && backedOffFromValues >= 3) {
+          const held = countIn(sketch, backedOffFrom ^ WHOLE_SHAPE_SEED, wholeShape);
+          if (held * 2 > backedOffFromValues && held <= backedOffFromValues) rareValue = false;
+        }
+        backedOffFromValues = 0;
       }
       if (counts) {
         if (fieldKnown && !rareValue) {
@@ -694,7 +700,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           // unless it backed off to the number's shape alone ("after 22").
           const nameStart = named ? tokenStart : pairNew ? pairStart : afterShape && own == name && anchorStart != 0 ? anchorStart : previousStart;
           const nameEnd = named ? token.keyEnd : previousEnd;
-          const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | evidence;
+          const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | (token.url ? RARE_MAY_BE_URL : 0) | evidence;
           // A quoted value before it (its closing quote ends the name) is no name a user would give.
           // Named after its subject where the subject's field never held it (its value is new there, not in the key's).
           const ofSubject = (evidence & RARE_OF_SUBJECT) != 0;
@@ -733,8 +739,9 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           tagStart = tokenStart;
           tagEnd = p - 1;
           program = fnv1a(tokenStart, <i32>(bracket - tokenStart)) ^ PROCESS_SEED;
-          // The 8 bytes up to its ']': its id's digits, and the program's bytes (or the host's) before them.
-          processId = <u32>((load<u64>(tagEnd - 8) * 0x9e3779b97f4a7c15) >> 32);
+          processId = fnv1a(bracket + 1, <i32>(tagEnd - 1 - (bracket + 1)));
+          // On a log of many hosts, a process is the host's: the token before the tag, unless that is the time.
+          if (previousEnd > previousStart && load<u8>(previousEnd - 1) != COLON && !hasByte(previousStart, previousEnd, COLON)) processHost = fnv1a(previousStart, <i32>(previousEnd - previousStart));
         }
       }
     }
@@ -749,9 +756,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     if (task == LEARN) {
       bumpIn(sketch, program, 0);
       bumpIn(valueSketch, program ^ BUCKET_SEED, processId >> 28);
-    } else if (countIn(sketch, program, 0) >= ENUM_MIN_VALUES && (kindOfPair(program) & KIND_ENUMERATION) == 0) {
-      // A program training saw under many processes, each for a few lines: one a session.
-      process = fnv1aStep(program, processId) | 1;
+    } else if ((kindOfPair(program) & (KIND_MANY | KIND_ENUMERATION)) == KIND_MANY) {
+      // A program training saw under many process ids, each for a few lines: one a session. Many,
+      // not merely no enumeration: a daemon's one id reads as a few where the sketch collides.
+      process = fnv1aStep(program ^ processHost, processId) | 1;
     }
   }
   reading.process = process;
@@ -954,6 +962,7 @@ const RARE_NETWORK: u32 = 0x2000; // with RARE_NEW: the value is an address of a
 const RARE_HOUR: u32 = 0x4000; // with RARE_NEW: a value held, never at this time of day
 const RARE_OF_SUBJECT: u32 = 0x8000; // with RARE_NEW: a value the key's field after the record's subject never held
 const RARE_IN_LOG: u32 = 0x10000; // with RARE_NETWORK: a network the whole log never held
+const RARE_MAY_BE_URL: u32 = 0x20000; // it opens with a letter and holds a ':' (decoded): judgeRareValues looks for a URL (mayHoldUrl)
 const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
 
@@ -986,11 +995,12 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     const start = <usize>load<u32>(at + RARE_START);
     const end = <usize>load<u32>(at + RARE_END);
     const syntax = (flags & RARE_SHAPE) != 0 && mayHoldSyntax(start, end);
+    const url = !syntax && (flags & (RARE_SHAPE | RARE_MAY_BE_URL)) == (RARE_SHAPE | RARE_MAY_BE_URL) && mayHoldUrl(start, end);
     // In a message not covered, a field's name may be another log's ("to" a user, "to" a URL): its
     // value's length is judged against all the log's values instead.
     let lengthDecades = load<f64>(at + RARE_LENGTH_DECADES);
     if (!wholeMessage && lengthDecades > 0) lengthDecades = lengthEvidence(GLOBAL_FIELD, start, end);
-    if (!wholeMessage && !syntax && lengthDecades == 0) continue;
+    if (!wholeMessage && !syntax && !url && lengthDecades == 0) continue;
     const hash = load<u32>(at + RARE_FIELD);
     field = hash;
     fieldValues = load<u32>(at + RARE_FIELD_VALUES);
@@ -1006,7 +1016,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     if (task == EXPLAIN) beginExplainedField(at);
     const before = total;
     if (wholeMessage && total < SATURATED_DECADES && (flags & RARE_SHAPE) != 0) total = readGrams(start, end, flags & 0xff, total);
-    const found = syntax ? attackSyntax(start, end) : 0;
+    const found = syntax || url ? attackSyntax(start, end) : 0;
     if (found != 0) {
       syntaxFound |= found;
       total += SYNTAX_DECADES;
@@ -1138,6 +1148,11 @@ function subjectValue(start: usize, end: usize): u32 {
 }
 
 /** Where the '[' of a syslog tag stands, where the token [start, end), which ends with ':', is one (a program's name, '[', its process id's digits, ']' and ':': sshd[2459]:), else 0. */
+function hasByte(start: usize, end: usize, byte: u32): bool {
+  for (let p = start; p < end; p++) if (<u32>load<u8>(p) == byte) return true;
+  return false;
+}
+
 function processBracket(start: usize, end: usize): usize {
   if (end - start < 5 || load<u8>(end - 2) != 0x5d) return 0;
   let p = end - 3;
@@ -1146,22 +1161,32 @@ function processBracket(start: usize, end: usize): usize {
 }
 
 /**
- * The key of a syslog header [start, end) (its time and host): a hash of its bytes, but a fraction
- * of a second (the digits after a '.' or ',' that follows a digit), so the lines of one second and
- * one host share it.
+ * The key of a syslog header [start, end) (its time and host): a hash of its bytes, but the fraction
+ * of a second after its first hh:mm:ss (the digits after a '.' or ','), so the lines of one second
+ * and one host share it, and hosts or dates with dots do not.
  */
 export function secondKey(start: usize, end: usize): u32 {
   let h = FNV_OFFSET;
   let p = start;
+  let fractionSkipped = false;
   while (p < end) {
     const b = <u32>load<u8>(p++);
-    if ((b == 0x2e || b == 0x2c) && p < end && <u32>load<u8>(p) - 0x30 < 10 && <u32>load<u8>(p - 2) - 0x30 < 10) {
+    if (!fractionSkipped && (b == 0x2e || b == 0x2c) && p - 1 - start >= 8 && isTimeBefore(p - 1)) {
+      fractionSkipped = true;
       while (p < end && <u32>load<u8>(p) - 0x30 < 10) p++;
       continue;
     }
     h = fnv1aStep(h, b);
   }
   return h | 1;
+}
+
+/** Whether the 8 bytes before `at` are a time, hh:mm:ss. */
+function isTimeBefore(at: usize): bool {
+  const t = at - 8;
+  return load<u8>(t + 2) == COLON && load<u8>(t + 5) == COLON &&
+    <u32>load<u8>(t) - 0x30 < 10 && <u32>load<u8>(t + 1) - 0x30 < 10 && <u32>load<u8>(t + 3) - 0x30 < 10 &&
+    <u32>load<u8>(t + 4) - 0x30 < 10 && <u32>load<u8>(t + 6) - 0x30 < 10 && <u32>load<u8>(t + 7) - 0x30 < 10;
 }
 
 /** The field of a key's values after the record's subject. */
@@ -1355,6 +1380,8 @@ const KIND_ENUMERATION: u32 = 2;
 const KIND_CONSTANT: u32 = 4;
 const KIND_FREE_FORM: u32 = 8;
 const KIND_CLOSED: u32 = 16; // an enumeration of NETWORK_RATIO values or more a value
+const KIND_MANY: u32 = 32; // MANY_BUCKETS of its 16 buckets taken or more: many distinct values, whatever the sketch's collisions add
+const MANY_BUCKETS = 12;
 const ENUM_BITS = 14;
 const ENUM_SLOTS = 1 << ENUM_BITS;
 const enumerations = memory.data(ENUM_SLOTS * 8, 8);
@@ -1430,6 +1457,7 @@ function workOutKind(hash: u32, values: u32, slot: usize, tokensAtMost: u32 = u3
     if (<f64>tokens >= distinct * NETWORK_RATIO) kind |= KIND_CLOSED;
     if (empty == 15) kind |= KIND_CONSTANT;
   }
+  if (16 - empty >= MANY_BUCKETS) kind |= KIND_MANY;
   let shapesTaken = 0;
   for (let bucket: u32 = 0; bucket < 16; bucket++) {
     if (countIn(valueSketch, hash ^ SHAPES_SEED, bucket) != 0) shapesTaken++;

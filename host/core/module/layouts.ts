@@ -166,6 +166,7 @@ export const SYNTAX_MARKUP = 2; // HTML and script
 export const SYNTAX_SHELL = 4;
 export const SYNTAX_TRAVERSAL = 8;
 export const SYNTAX_TEMPLATE = 16; // template and JNDI lookups
+export const SYNTAX_INTERNAL_URL = 32; // a URL to the server itself, its network or a local scheme (SSRF)
 
 // ---------------------------------------------------------------------------------------------
 // The fields tarkin adds to a record, by suffix after the pack's prefix (tarkin_ by default), in

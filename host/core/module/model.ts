@@ -99,7 +99,7 @@ export function parseModel(text: string, source: string): Model {
   if ((m.version as number) === 6) throw new ModelError(`${source}: model version 6 reads hex runs letter by letter, JSON members by their place and lengths as written: train it again with this tarkin`);
   if ((m.version as number) === 7) throw new ModelError(`${source}: model version 7 names the field after a number by the number's shape alone: train it again with this tarkin`);
   if ((m.version as number) === 8) throw new ModelError(`${source}: model version 8 counts the log's lengths once, where the sketch's collisions read as lengths held: train it again with this tarkin`);
-  if ((m.version as number) === 9) throw new ModelError(`${source}: model version 9 does not count the syslog programs' process ids, so it cannot tell a daemon from a session: train it again with this tarkin`);
+  if ((m.version as number) === 9) throw new ModelError(`${source}: model version 9 does not count the syslog programs' process ids, which carrying an alarm along a session needs: train it again with this tarkin`);
   if (m.version !== MODEL_VERSION) throw new ModelError(`${source}: model version ${m.version} is not supported (expected ${MODEL_VERSION})`);
   if (m.messages === undefined || !Array.isArray(m.characters)) {
     throw new ModelError(`${source}: model needs "messages" and "characters"`);
