@@ -142,7 +142,7 @@ export class FieldScorer extends Scorer {
       fear = fieldFear(value, sentiment.neg, sentiment.securityNegative, alarmFear);
       anomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear, true);
     }
-    if (ownAnomaly) carriedBy = 0; // anomalous of itself
+    if (ownAnomaly || !anomaly) carriedBy = 0; // anomalous of itself, or held back by a minimum fear set since the alarm
     if (process != 0 && opensAlarm(value, ownAnomaly)) {
       alarms.open(process, fear);
       alarms.openSecond(key != 0 ? key : reading.headerKey(), fear);

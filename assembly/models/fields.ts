@@ -56,7 +56,7 @@
 
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { isHex, hexValue, percentDecoded } from "../base/percent";
-import { attackSyntax, mayHoldSyntax, mayHoldUrl } from "./syntax";
+import { attackSyntax, mayHoldSyntax, mayHoldUrl, internalUrlSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
@@ -741,7 +741,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           program = fnv1a(tokenStart, <i32>(bracket - tokenStart)) ^ PROCESS_SEED;
           processId = fnv1a(bracket + 1, <i32>(tagEnd - 1 - (bracket + 1)));
           // On a log of many hosts, a process is the host's: the token before the tag, unless that is the time.
-          if (previousEnd > previousStart && load<u8>(previousEnd - 1) != COLON && !hasByte(previousStart, previousEnd, COLON)) processHost = fnv1a(previousStart, <i32>(previousEnd - previousStart));
+          if (previousEnd > previousStart && !holdsTime(previousStart, previousEnd)) processHost = fnv1a(previousStart, <i32>(previousEnd - previousStart));
         }
       }
     }
@@ -1016,7 +1016,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     if (task == EXPLAIN) beginExplainedField(at);
     const before = total;
     if (wholeMessage && total < SATURATED_DECADES && (flags & RARE_SHAPE) != 0) total = readGrams(start, end, flags & 0xff, total);
-    const found = syntax || url ? attackSyntax(start, end) : 0;
+    const found = syntax ? attackSyntax(start, end) : url ? internalUrlSyntax(start, end) : 0;
     if (found != 0) {
       syntaxFound |= found;
       total += SYNTAX_DECADES;
@@ -1147,12 +1147,13 @@ function subjectValue(start: usize, end: usize): u32 {
   return h & 0xffffff;
 }
 
-/** Where the '[' of a syslog tag stands, where the token [start, end), which ends with ':', is one (a program's name, '[', its process id's digits, ']' and ':': sshd[2459]:), else 0. */
-function hasByte(start: usize, end: usize, byte: u32): bool {
-  for (let p = start; p < end; p++) if (<u32>load<u8>(p) == byte) return true;
+/** Whether [start, end) holds a time, hh:mm:ss (a host, IPv6 or host:port, does not). */
+function holdsTime(start: usize, end: usize): bool {
+  for (let p = start + 8; p <= end; p++) if (isTimeBefore(p)) return true;
   return false;
 }
 
+/** Where the '[' of a syslog tag stands, where the token [start, end), which ends with ':', is one (a program's name, '[', its process id's digits, ']' and ':': sshd[2459]:), else 0. */
 function processBracket(start: usize, end: usize): usize {
   if (end - start < 5 || load<u8>(end - 2) != 0x5d) return 0;
   let p = end - 3;

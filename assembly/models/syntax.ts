@@ -110,11 +110,11 @@ const SHELL_COMMANDS: StaticArray<string> = [
 ];
 
 /** URL schemes that read the server's own files or speak to its internal services (file:///etc/passwd, gopher://, php://filter). */
-const LOCAL_SCHEMES: StaticArray<string> = ["file", "gopher", "dict", "jar", "netdoc", "phar", "expect", "php"];
+const LOCAL_SCHEMES: StaticArray<string> = ["file", "gopher", "dict", "netdoc", "phar", "expect", "php"];
 /** URL schemes whose host says where the server would fetch from (ldap: to a host outside is a JNDI lookup's). */
 const FETCH_SCHEMES: StaticArray<string> = ["http", "https", "ftp", "ldap", "ldaps", "tftp"];
 /** Hosts of the server itself or of its cloud's metadata service. */
-const INTERNAL_HOSTS: StaticArray<string> = ["localhost", "0.0.0.0", "0", "metadata", "metadata.google.internal", "[::1]", "[::]", "instance-data"];
+const INTERNAL_HOSTS: StaticArray<string> = ["localhost", "metadata", "instance-data", "[::1]", "[::]", "[0:0:0:0:0:0:0:1]"];
 
 /** A set of words as their FNV-1a hashes, open-addressed in WORD_SLOTS slots (0: empty). */
 const WORD_SLOTS = 256;
@@ -248,6 +248,14 @@ function comparisonFollows(i: i32, n: i32): bool {
 const LIKE = memory.data<u8>([0x6c, 0x69, 0x6b, 0x65]);
 const BETWEEN = memory.data<u8>([0x62, 0x65, 0x74, 0x77, 0x65, 0x65, 0x6e]);
 
+/** SYNTAX_INTERNAL_URL where the value [start, end) opens with a URL the server would fetch from itself (isInternalUrl), else 0: for a value that holds no other syntax's bytes (mayHoldUrl). */
+export function internalUrlSyntax(start: usize, end: usize): u32 {
+  const n = decode(start, end);
+  if (!isLetter(at(0, n))) return 0;
+  const e = wordEnd(0, n);
+  return at(e, n) == 0x3a && isInternalUrl(e, n) ? SYNTAX_INTERNAL_URL : 0;
+}
+
 /** The attack syntax in the value [start, end): SYNTAX_ bits, 0 for none. */
 export function attackSyntax(start: usize, end: usize): u32 {
   const n = decode(start, end);
@@ -285,7 +293,7 @@ export function attackSyntax(start: usize, end: usize): u32 {
       } else if (follows == 0x3a) {
         if ((length == 10 && memory.compare(text + <usize>i, changetype<usize>(JAVASCRIPT), 10) == 0) ||
           (length == 8 && memory.compare(text + <usize>i, changetype<usize>(VBSCRIPT), 8) == 0)) found |= SYNTAX_MARKUP; // javascript:
-        else if (at(e + 1, n) == 0x2f && at(e + 2, n) == 0x2f && isInternalUrl(i, e, n)) found |= SYNTAX_INTERNAL_URL;
+        else if (i == 0 && isInternalUrl(e, n)) found |= SYNTAX_INTERNAL_URL;
       }
       i = e;
       continue;
@@ -342,45 +350,42 @@ const DOCUMENT = memory.data<u8>([0x64, 0x6f, 0x63, 0x75, 0x6d, 0x65, 0x6e, 0x74
 const COOKIE = memory.data<u8>([0x63, 0x6f, 0x6f, 0x6b, 0x69, 0x65]);
 
 /**
- * Whether the URL whose scheme is the word [i, e), followed by "://", is one the server would fetch
+ * Whether the value opens with a URL (its scheme the word [0, e), then "://") the server would fetch
  * from itself or its own network: a local scheme (file, gopher), or a host of the server itself
- * (localhost, 127.x, [::1], 0.0.0.0), of its private network (10.x, 172.16-31.x, 192.168.x), of
- * the cloud's metadata service (169.254.169.254, metadata.google.internal), or a bare number (an
- * address written as one, 2130706433).
+ * (localhost, 127.x, [::1], 0.x), of its private network (10.x, 172.16-31.x, 192.168.x, [fc00::]/7),
+ * of the cloud's metadata service (169.254.x, 100.100.100.200, *.internal), an address in any of
+ * the forms inet_aton reads (2130706433, 0x7f.1, 0177.0.0.1). At the value's start only: a URL
+ * inside another (an OAuth redirect_uri=http://localhost in a referer) is the other's.
  */
-function isInternalUrl(i: i32, e: i32, n: i32): bool {
-  if (localSchemes.has(text + <usize>i, e - i)) return true;
-  if (!fetchSchemes.has(text + <usize>i, e - i)) return false;
-  // The host: after any user@, up to its port, path, query or fragment.
+function isInternalUrl(e: i32, n: i32): bool {
+  if (at(e + 1, n) != 0x2f || at(e + 2, n) != 0x2f) return false;
+  if (localSchemes.has(text, e)) return true;
+  if (!fetchSchemes.has(text, e)) return false;
+  // The authority runs to the first / ? # \ or space; its host follows the last '@' in it.
   let h = e + 3;
-  let j = h;
-  while (j < n && at(j, n) != 0x2f && at(j, n) != 0x40 && !isSpace(at(j, n))) j++;
-  if (at(j, n) == 0x40) h = j + 1;
+  let a = h;
+  while (a < n) {
+    const c = at(a, n);
+    if (c == 0x2f || c == 0x3f || c == 0x23 || c == 0x5c || isSpace(c)) break;
+    if (c == 0x40) h = a + 1;
+    a++;
+  }
   let k = h;
   if (at(h, n) == 0x5b) {
-    while (k < n && at(k, n) != 0x5d) k++;
-    k++; // [::1]: its brackets too
+    while (k < a && at(k, n) != 0x5d) k++;
+    if (k >= a) return false; // no closing bracket
+    k++;
+    if (isPrivateIpv6(h + 1, k - 1, n)) return true;
   } else {
-    while (k < n) {
-      const c = at(k, n);
-      if (c == 0x2f || c == 0x3a || c == 0x3f || c == 0x23 || c == 0x40 || isSpace(c)) break;
-      k++;
-    }
+    while (k < a && at(k, n) != 0x3a) k++; // up to its port
+    if (k > h && at(k - 1, n) == 0x2e) k--; // localhost. is localhost
   }
   const length = k - h;
   if (length <= 0) return false;
   if (internalHosts.has(text + <usize>h, length)) return true;
-  // a name under .localhost or .internal
   if (endsWith(h, k, changetype<usize>(LOCALHOST_SUFFIX), 10) || endsWith(h, k, changetype<usize>(INTERNAL_SUFFIX), 9)) return true;
-  let digitsOnly = true;
-  for (let d = h; d < k; d++) if (!isDigit(at(d, n))) digitsOnly = false;
-  if (digitsOnly) return true;
-  // Dotted: the first two numbers.
-  const first = numberAt(h, n);
-  const dot = h + digitCount(h, n);
-  if (first < 0 || at(dot, n) != 0x2e) return false;
-  const second = numberAt(dot + 1, n);
-  return first == 127 || first == 10 || (first == 169 && second == 254) || (first == 192 && second == 168) || (first == 172 && second >= 16 && second <= 31);
+  const address = ipv4Of(h, k, n);
+  return address >= 0 && isPrivateIpv4(<u32>address);
 }
 const LOCALHOST_SUFFIX = memory.data<u8>([0x2e, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0x68, 0x6f, 0x73, 0x74]);
 const INTERNAL_SUFFIX = memory.data<u8>([0x2e, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c]);
@@ -390,20 +395,70 @@ function endsWith(h: i32, k: i32, suffix: usize, length: i32): bool {
   return k - h > length && memory.compare(text + <usize>(k - length), suffix, <usize>length) == 0;
 }
 
-/** How many digits the text holds from i (at most 4). */
-function digitCount(i: i32, n: i32): i32 {
-  let d = 0;
-  while (d < 4 && isDigit(at(i + d, n))) d++;
-  return d;
+/**
+ * The IPv4 address the host [h, k) is, read as inet_aton reads it (1 to 4 numbers, each decimal,
+ * 0x hex or 0 octal; the last fills the bytes left: 127.1, 2130706433), or -1 where it is a name.
+ */
+function ipv4Of(h: i32, k: i32, n: i32): i64 {
+  let address: i64 = 0;
+  let parts = 0;
+  let p = h;
+  while (p < k) {
+    let base: i64 = 10;
+    if (at(p, n) == 0x30 && (at(p + 1, n) | 0x20) == 0x78) {
+      base = 16;
+      p += 2;
+    } else if (at(p, n) == 0x30 && p + 1 < k && isDigit(at(p + 1, n))) base = 8;
+    let value: i64 = 0;
+    const from = p;
+    while (p < k && at(p, n) != 0x2e) {
+      const c = at(p, n);
+      let digit: i64 = isDigit(c) ? <i64>(c - 0x30) : base == 16 && (c | 0x20) - 0x61 < 6 ? <i64>((c | 0x20) - 0x61 + 10) : 99;
+      if (digit >= base || value > 0xffffffff) return -1;
+      value = value * base + digit;
+      p++;
+    }
+    if (p == from && base != 16) return -1;
+    parts++;
+    if (parts > 4) return -1;
+    if (p < k) {
+      // A part before the last is one byte.
+      if (value > 255) return -1;
+      address = (address << 8) | value;
+      p++; // its '.'
+      if (p == k) return -1;
+    } else {
+      const bits = <i64>(8 * (5 - parts)); // what the last part fills
+      if (bits < 32 && value >= (<i64>1 << bits)) return -1;
+      address = bits < 32 ? (address << bits) | value : value;
+    }
+  }
+  return parts > 0 ? address : -1;
 }
 
-/** The number of 1 to 3 digits at i, or -1. */
-function numberAt(i: i32, n: i32): i32 {
-  const d = digitCount(i, n);
-  if (d == 0 || d > 3) return -1;
-  let v = 0;
-  for (let j = 0; j < d; j++) v = v * 10 + <i32>(at(i + j, n) - 0x30);
-  return v;
+/** Whether an IPv4 address is the server's own, its private network's or a cloud's metadata service's. */
+function isPrivateIpv4(a: u32): bool {
+  const first = a >> 24;
+  const second = (a >> 16) & 0xff;
+  return first == 127 || first == 0 || first == 10 || (first == 169 && second == 254) || (first == 192 && second == 168) ||
+    (first == 172 && second >= 16 && second <= 31) || a == 0x646464c8; // 100.100.100.200
+}
+
+/** Whether the bracketed IPv6 host [h, k) (no brackets) is a private one (fc00::/7, fe80::/10) or an IPv4 one mapped (::ffff:127.0.0.1). */
+function isPrivateIpv6(h: i32, k: i32, n: i32): bool {
+  const c0 = at(h, n) | 0x20;
+  const c1 = at(h + 1, n) | 0x20;
+  if (k - h >= 4 && at(h + 4, n) == 0x3a || k - h == 4) {
+    if (c0 == 0x66 && (c1 == 0x63 || c1 == 0x64)) return true; // fc, fd
+    const c2 = at(h + 2, n) | 0x20;
+    if (c0 == 0x66 && c1 == 0x65 && (c2 == 0x38 || c2 == 0x39 || c2 - 0x61 < 2)) return true; // fe80-febf
+  }
+  // ::ffff: then an IPv4 address
+  if (k - h > 7 && at(h, n) == 0x3a && at(h + 1, n) == 0x3a && (at(h + 2, n) | 0x20) == 0x66 && (at(h + 5, n) | 0x20) == 0x66 && at(h + 6, n) == 0x3a) {
+    const address = ipv4Of(h + 7, k, n);
+    return address >= 0 && isPrivateIpv4(<u32>address);
+  }
+  return false;
 }
 
 /** Whether the text (n bytes) at i is the word `length` bytes long at `word`, not followed by another letter. */

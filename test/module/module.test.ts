@@ -312,12 +312,11 @@ describe("training and scoring", () => {
     // A daemon's alarm opens no second.
     expect(scored(at("11:00:06.500", "bastion", "systemd-logind[707]", "New session 302 of user alice'; DROP TABLE users; --.")).tarkin_surprise).toBeGreaterThanOrEqual(0.5);
     expect(scored(logind("11:00:06.500")).tarkin_anomaly).toBe(false);
-    // The host is the header's: an address with dots is no fraction of a second.
-    scored(at("11:00:07.500", "10.0.0.5", "sshd[9995]", "Accepted password for alice from 185.220.101.249 port 37166 ssh2"));
-    expect(scored(logind("11:00:07.500", "10.0.0.6")).tarkin_reason).not.toMatch(/alarm/);
-    // And a process is its host's: another host's sshd of the same id is another session.
-    scored(at("11:00:08.500", "bastion", "sshd[9994]", "Accepted password for alice from 185.220.101.250 port 37167 ssh2"));
-    expect(scored(at("11:00:09.500", "web1", "sshd[9994]", "Received disconnect from 10.8.1.3 port 40001:11: disconnected by user")).tarkin_reason).not.toMatch(/alarm/);
+    // A process is its host's: another host's sshd of the same id is another session.
+    expect(scored(at("11:00:08.500", "bastion", "sshd[9994]", "Accepted password for alice from 185.220.101.250 port 37167 ssh2")).tarkin_anomaly).toBe(true);
+    const known = "Accepted publickey for alice from 10.8.1.3 port 40001 ssh2";
+    expect(scored(at("11:00:09.500", "web1", "sshd[9994]", known)).tarkin_anomaly).toBe(false);
+    expect(scored(at("11:00:10.500", "bastion", "sshd[9994]", known)).tarkin_reason).toBe("sshd[9994]: after an alarm in this process");
   });
 
   it("a path (a request's, path=): a name never held under a directory of few names is news; a name that varies is not", () => {

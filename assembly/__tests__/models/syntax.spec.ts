@@ -1,11 +1,12 @@
-import { attackSyntax, mayHoldSyntax, mayHoldUrl } from "../../models/syntax";
+import { attackSyntax, mayHoldSyntax, mayHoldUrl, internalUrlSyntax } from "../../models/syntax";
 import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE, SYNTAX_INTERNAL_URL } from "../../base/layouts";
 
 function syntaxOf(s: string): u32 {
   const bytes = String.UTF8.encode(s);
   const p = changetype<usize>(bytes);
   const end = p + <usize>bytes.byteLength;
-  return mayHoldSyntax(p, end) || mayHoldUrl(p, end) ? attackSyntax(p, end) : 0;
+  // As the field model asks (fields.ts judgeRareValues).
+  return mayHoldSyntax(p, end) ? attackSyntax(p, end) : mayHoldUrl(p, end) ? internalUrlSyntax(p, end) : 0;
 }
 
 describe("attack syntax", () => {
@@ -57,7 +58,27 @@ describe("attack syntax", () => {
     expect(syntaxOf("http://172.217.16.142/")).toBe(0);
     expect(syntaxOf("http://10news.example.com/")).toBe(0);
     expect(syntaxOf("${jndi:ldap://x/a}")).toBe(SYNTAX_TEMPLATE);
-    expect(syntaxOf("a//b//c")).toBe(0);
+    // A URL is only that: no other syntax is looked for in one (onsale=, "or like").
+    expect(syntaxOf("https://shop.example.com/?onsale=1")).toBe(0);
+    expect(syntaxOf("https://shop.example.com/search?q=cats+or+dogs+like+me")).toBe(0);
+    // The host follows the last '@' of the authority, which ends at / ? # or \\.
+    expect(syntaxOf("http://127.0.0.1#@evil.com/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://a@b@127.0.0.1/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://evil.com?x=a@10.0.0.1")).toBe(0);
+    // An address in any form inet_aton reads, a trailing dot, IPv6 forms, a cloud's metadata.
+    expect(syntaxOf("http://0x7f000001/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://0177.0.0.1/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://127.1/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://localhost./")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://[::ffff:127.0.0.1]/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://[fd00:ec2::254]/latest/meta-data/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http://100.100.100.200/latest/meta-data/")).toBe(SYNTAX_INTERNAL_URL);
+    // Names that start like a private address, a public one as one number, a URL inside another, a broken one.
+    expect(syntaxOf("http://10.example.com/")).toBe(0);
+    expect(syntaxOf("http://192.168.example.com/")).toBe(0);
+    expect(syntaxOf("http://134744072/")).toBe(0); // 8.8.8.8
+    expect(syntaxOf("https://accounts.google.com/o?redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb")).toBe(0);
+    expect(syntaxOf("http://[::1")).toBe(0);
   });
 
   it("finds none in what people write: names, prose, prices, paths, dates", () => {
