@@ -164,6 +164,8 @@ export const SYNTAX_SHELL: u32 = 4;
 export const SYNTAX_TRAVERSAL: u32 = 8;
 export const SYNTAX_TEMPLATE: u32 = 16; // template and JNDI lookups
 export const SYNTAX_INTERNAL_URL: u32 = 32; // a URL to the server itself, its network or a local scheme (SSRF)
+// Their names in a user's words, bit i the i-th, comma-separated: the reason and explain both say these.
+export const SYNTAX_NAMES = "sql,html/script,shell,path traversal,template/jndi,internal url";
 
 // ---------------------------------------------------------------------------------------------
 // The fields tarkin adds to a record, by suffix after the pack's prefix (tarkin_ by default), in

@@ -6,7 +6,7 @@ import { polarity_scores, PolarityScores } from "../sentiment/vader";
 import { sentimentText } from "../sentiment/text";
 import { surprise, Gate } from "../models/surprise";
 import { fieldSurprise, FieldReading } from "../models/fields";
-import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK } from "../base/layouts";
+import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK, SYNTAX_NAMES } from "../base/layouts";
 import { ShortText } from "../base/text";
 import { originalFear, originalAnomaly, fieldFear, fieldAnomaly, opensAlarm } from "./fear";
 import { Alarms } from "./alarms";
@@ -88,7 +88,7 @@ export class OriginalScorer extends Scorer {
 
 // A reason's name or word: at most this many bytes of it.
 const NAME_LIMIT: usize = 48;
-const SYNTAX_NAMES: StaticArray<string> = ["sql", "html/script", "shell", "path traversal", "template/jndi", "internal url"];
+const SYNTAX_NAME_LIST = SYNTAX_NAMES.split(",");
 
 /** The default: the field surprise (fields.ts), its gate of mean + k spreads, and its rule. */
 export class FieldScorer extends Scorer {
@@ -200,10 +200,10 @@ export class FieldScorer extends Scorer {
     out.ascii(": ");
     if (syntax != 0) {
       let first = true;
-      for (let i = 0; i < SYNTAX_NAMES.length; i++) {
+      for (let i = 0; i < SYNTAX_NAME_LIST.length; i++) {
         if ((syntax & (1 << i)) == 0) continue;
         if (!first) out.ascii(", ");
-        out.ascii(SYNTAX_NAMES[i]);
+        out.ascii(SYNTAX_NAME_LIST[i]);
         first = false;
       }
       out.ascii(" syntax");

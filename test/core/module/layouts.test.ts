@@ -7,7 +7,7 @@ import * as layouts from "../../../host/core/module/layouts.js";
 // The module's other exported constants: the decision's, which the host reads from it rather than mirrors.
 const NOT_LAYOUTS = new Set(["VERY_UNUSUAL", "SOMEWHAT_UNUSUAL", "ALERT_FEAR", "ALERT_NEGATIVITY", "ROUTINE_WEIGHT"]);
 // Strings the module exports as the address of an AssemblyScript string (UTF-16, its byte length just before).
-const STRINGS = new Set(["OUTPUT_FIELDS"]);
+const STRINGS = new Set(["OUTPUT_FIELDS", "SYNTAX_NAMES"]);
 
 describe("the layouts across the wasm boundary", () => {
   for (const variant of ["release", "debug"] as const) {
