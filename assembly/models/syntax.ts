@@ -8,14 +8,14 @@
 // The value is read as a query string means it ('+' a space, %XX a byte, %25XX twice, an overlong
 // pair its ASCII byte: base/percent.ts) and with logfmt's \" and \\ unescaped, lowercased, into a
 // buffer of VALUE_CAPACITY bytes.
-import { fnv1a } from "../base/hash";
+import { fnv1a, fnv1aStep } from "../base/hash";
 import { percentDecoded } from "../base/percent";
 import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE, SYNTAX_INTERNAL_URL } from "../base/layouts";
 
 const VALUE_CAPACITY = 2048;
 const text = memory.data(VALUE_CAPACITY + 8);
 
-// The bytes some attack syntax needs: ' " ` < > ; | & $ { ( # * and NUL, and "..", "--" as pairs;
+// The bytes some attack syntax needs: ' " ` < > ; | & $ { ( # *, NUL and a newline, and "..", "--" as pairs;
 // and '%', which may encode one. A URL is looked for apart (mayHoldUrl).
 const triggers = memory.data(256);
 const TRIGGER: u8 = 1;
@@ -26,6 +26,7 @@ function prepareTriggers(): void {
   const bytes = "'\"`<>;|&${(#*";
   for (let i = 0; i < bytes.length; i++) store<u8>(triggers + <usize>bytes.charCodeAt(i), TRIGGER);
   store<u8>(triggers, TRIGGER);
+  store<u8>(triggers + 0x0a, TRIGGER);
   store<u8>(triggers + 0x2e, PAIR);
   store<u8>(triggers + 0x2d, PAIR);
   store<u8>(triggers + 0x25, ESCAPE);
@@ -66,24 +67,38 @@ export function mayHoldSyntax(start: usize, end: usize): bool {
 }
 
 /**
- * Whether the value [start, end) opens with a URL's scheme and "://" (or %3A%2F%2F), whose host
- * attackSyntax judges. Apart from mayHoldSyntax, as a URL is no reason to read a free-text value's
- * trigrams in full; and at the value's start only, as a parameter's URL is all of its value.
+ * Whether the value [start, end) opens with a URL's scheme and "://", any of its bytes maybe
+ * percent-encoded (h%74tp%3A%2F%2F), whose host internalUrlSyntax judges. Apart from mayHoldSyntax,
+ * as a URL is no reason to read a free-text value's trigrams in full; and at the value's start
+ * only, as a parameter's URL is all of its value.
  */
 export function mayHoldUrl(start: usize, end: usize): bool {
   let p = start;
-  while (p < end && p - start <= SCHEME_LIMIT && <u32>(load<u8>(p) | 0x20) - 0x61 < 26) p++;
-  if (p == start || p + 3 > end) return false;
-  if (load<u8>(p) == 0x3a) return load<u16>(p + 1) == 0x2f2f;
-  return p + 9 <= end && isEscaped(p, 0x33, 0x61) && isEscaped(p + 3, 0x32, 0x66) && isEscaped(p + 6, 0x32, 0x66); // %3A%2F%2F
+  let letters = 0;
+  let c: u32 = 0;
+  while (p < end) {
+    c = <u32>load<u8>(p);
+    if (c == 0x25) {
+      const decoded = percentDecoded(p, end);
+      c = decoded & 0xff;
+      p += <usize>(decoded >> 8);
+    } else p++;
+    if (<u32>(c | 0x20) - 0x61 >= 26 || ++letters > SCHEME_LIMIT) break;
+  }
+  if (letters == 0 || c != 0x3a) return false;
+  for (let slashes = 0; slashes < 2; slashes++) {
+    if (p >= end) return false;
+    c = <u32>load<u8>(p);
+    if (c == 0x25) {
+      const decoded = percentDecoded(p, end);
+      c = decoded & 0xff;
+      p += <usize>(decoded >> 8);
+    } else p++;
+    if (c != 0x2f) return false;
+  }
+  return true;
 }
-const SCHEME_LIMIT: usize = 8;
-
-/** Whether %XX at p is '%', `high` and `low` (a letter in either case). */
-// @ts-ignore: decorator
-@inline function isEscaped(p: usize, high: u32, low: u32): bool {
-  return load<u8>(p) == 0x25 && <u32>load<u8>(p + 1) == high && (<u32>load<u8>(p + 2) | 0x20) == low;
-}
+const SCHEME_LIMIT = 8;
 
 // Words of each language, as FNV-1a hashes of their ASCII bytes: language, not payloads.
 /** SQL words that join or end a condition an injection appends after a quote or number. */
@@ -91,6 +106,15 @@ const SQL_AFTER_QUOTE: StaticArray<string> = [
   "or", "and", "xor", "union", "select", "order", "group", "having", "like", "rlike", "regexp", "into", "procedure",
   "waitfor", "exec", "execute", "not", "is", "in", "div", "where", "limit", "sleep", "benchmark", "from", "as", "then",
   "when", "else", "end", "case", "if", "collate", "between", "declare", "insert", "update", "delete", "drop", "create",
+];
+/**
+ * SQL statements a stacked injection starts after a ';': a verb and a word after it that makes it
+ * one (drop table, select ... from, waitfor delay).
+ */
+const SQL_STATEMENTS: StaticArray<string> = [
+  "select from", "update set", "insert into", "delete from", "drop table", "drop database", "drop user", "truncate table",
+  "create table", "create user", "create login", "alter table", "alter user", "alter login", "waitfor delay",
+  "exec master", "exec xp_cmdshell", "exec sp_configure", "execute master", "execute xp_cmdshell", "execute sp_configure",
 ];
 /** SQL functions an injection calls to read, wait or convert. */
 const SQL_FUNCTIONS: StaticArray<string> = [
@@ -132,8 +156,11 @@ class WordSet {
   }
 
   has(p: usize, length: i32): bool {
-    if (length > 16) return false;
-    const h = fnv1a(p, length);
+    return length <= 16 && this.hasHash(fnv1a(p, length));
+  }
+
+  /** Whether a word whose FNV-1a hash is h is in the set. */
+  hasHash(h: u32): bool {
     let slot = h & (WORD_SLOTS - 1);
     while (true) {
       const at = unchecked(this.slots[slot]);
@@ -148,6 +175,7 @@ class WordSet {
 const sqlAfterQuote = new WordSet(SQL_AFTER_QUOTE);
 const sqlFunctions = new WordSet(SQL_FUNCTIONS);
 const shellCommands = new WordSet(SHELL_COMMANDS);
+const sqlStatements = new WordSet(SQL_STATEMENTS);
 const localSchemes = new WordSet(LOCAL_SCHEMES);
 const fetchSchemes = new WordSet(FETCH_SCHEMES);
 const internalHosts = new WordSet(INTERNAL_HOSTS);
@@ -245,6 +273,23 @@ function comparisonFollows(i: i32, n: i32): bool {
   }
   return false;
 }
+/** Whether the word [j, e) and one after it are a statement of SQL_STATEMENTS. */
+function isSqlStatement(j: i32, e: i32, n: i32): bool {
+  const pair = fnv1aStep(fnv1a(text + <usize>j, e - j), 0x20);
+  let i = e;
+  while (i < n) {
+    if (isLetter(at(i, n))) {
+      const end = wordEnd(i, n);
+      if (end - i <= 16) {
+        let h = pair;
+        for (let k = i; k < end; k++) h = fnv1aStep(h, <u32>load<u8>(text + <usize>k));
+        if (sqlStatements.hasHash(h)) return true;
+      }
+      i = end;
+    } else i++;
+  }
+  return false;
+}
 const LIKE = memory.data<u8>([0x6c, 0x69, 0x6b, 0x65]);
 const BETWEEN = memory.data<u8>([0x62, 0x65, 0x74, 0x77, 0x65, 0x65, 0x6e]);
 
@@ -329,6 +374,7 @@ export function attackSyntax(start: usize, end: usize): u32 {
         const e = wordEnd(j, n);
         const after = at(e, n);
         if ((after == 0x100 || isSpace(after) || after == 0x3b || after == 0x7c || after == 0x26) && shellCommands.has(text + <usize>j, e - j)) found |= SYNTAX_SHELL;
+        else if (c == 0x3b && isSqlStatement(j, e, n)) found |= SYNTAX_SQL; // 1; drop table users
       }
     } else if (c == 0x2d && next == 0x2d) {
       const before = at(i - 1, n);

@@ -400,6 +400,23 @@ describe("training and scoring", () => {
     expect(packedTarkin({ model }).explainFields(combined("/news", "https://example.org/", "<script>alert(1)</script>")).fields[0].field).toBe("after a quoted value");
   });
 
+  it("a command on a line of its own, a SQL statement stacked after a ';' and a URL with its scheme escaped are attack syntax", () => {
+    const combined = (query: string, agent: string) => `203.0.113.7 - - [05/Mar/2024:10:00:00 +0100] "GET /search?${query} HTTP/1.1" 200 5120 "https://example.org/" "${agent}"`;
+    const browsers = ["Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Mobile/15E148"];
+    const trainer = packedTarkin();
+    for (let i = 0; i < 600; i++) trainer.train(combined(`q=${["rain", "local+news", "election+results"][i % 3]}&next=${["https://example.org/news", "https://example.org/"][i % 2]}`, browsers[i % 2]));
+    const filter = new FluentBitFilter(packModule(coreWasm(), { model: trainer.model(), lexicon: defaultLexicon(), settings: DEFAULT_SETTINGS }));
+    const verdictOf = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
+    const reasons = [
+      combined("q=%0Aid&next=https://example.org/", browsers[0]),
+      combined("q=rain&next=https://example.org/", "1; DROP TABLE users"),
+      combined("q=rain&next=h%74tp://127.0.0.1:8080/admin", browsers[0]),
+    ].map((line) => [verdictOf(line).tarkin_anomaly, verdictOf(line).tarkin_reason]);
+    expect(reasons).toEqual([[true, "q: shell syntax"], [true, "after a quoted value: sql syntax"], [true, "next: internal url syntax"]]);
+    // The same lines, as people write them, are none.
+    expect(verdictOf(combined("q=rain&next=https://example.org/news", browsers[1])).tarkin_anomaly).toBe(false);
+  });
+
   it("a value far longer than its field's is an alert, named by its key, its length read decoded", () => {
     const logfmt = (agent: string, query: string) => `level=INFO msg=request path=/api/v2/products query="${query}" user_agent="${agent}" status=200`;
     const agents = ["Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", "curl/8.5.0", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Mobile/15E148"];

@@ -20,6 +20,9 @@ describe("attack syntax", () => {
     expect(syntaxOf("1 and sleep/**/(5)")).toBe(SYNTAX_SQL);
     expect(syntaxOf("1))) order by 1#")).toBe(SYNTAX_SQL);
     expect(syntaxOf("1'+(select x where 1943=1943)+'")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("1; DROP TABLE users")).toBe(SYNTAX_SQL); // a statement stacked after a ';'
+    expect(syntaxOf("x;select password from users")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("1;truncate table logs")).toBe(SYNTAX_SQL);
   });
 
   it("finds markup, shell, traversal and template lookups", () => {
@@ -30,6 +33,8 @@ describe("attack syntax", () => {
     expect(syntaxOf("x; cat /etc/passwd")).toBe(SYNTAX_SHELL);
     expect(syntaxOf("a|/bin/id")).toBe(SYNTAX_SHELL);
     expect(syntaxOf("$(whoami)")).toBe(SYNTAX_SHELL);
+    expect(syntaxOf("%0Aid")).toBe(SYNTAX_SHELL); // a command on a line of its own
+    expect(syntaxOf("x%0d%0acat /etc/passwd")).toBe(SYNTAX_SHELL);
     expect(syntaxOf("../../etc/passwd")).toBe(SYNTAX_TRAVERSAL);
     expect(syntaxOf("..%5c..%5cwindows")).toBe(SYNTAX_TRAVERSAL);
     expect(syntaxOf("%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd")).toBe(SYNTAX_TRAVERSAL); // overlong UTF-8 dots
@@ -52,6 +57,11 @@ describe("attack syntax", () => {
     expect(syntaxOf("file:///etc/passwd")).toBe(SYNTAX_INTERNAL_URL);
     expect(syntaxOf("gopher://127.0.0.1:25/_HELO")).toBe(SYNTAX_INTERNAL_URL);
     expect(syntaxOf("php://filter/convert.base64-encode/resource=index")).toBe(SYNTAX_INTERNAL_URL);
+    // Its scheme or slashes escaped.
+    expect(syntaxOf("h%74tp://127.0.0.1/admin")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http:%2F%2F169.254.169.254/")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("%66ile:///etc/passwd")).toBe(SYNTAX_INTERNAL_URL);
+    expect(syntaxOf("http:/127.0.0.1/")).toBe(0);
     // The web: a public host, a private-looking name, a 172 outside the private block, a JNDI lookup's host.
     expect(syntaxOf("https://www.google.com/search?q=rain")).toBe(0);
     expect(syntaxOf("https://hooks.slack.com/services/T000/B000/XXX")).toBe(0);
@@ -89,6 +99,8 @@ describe("attack syntax", () => {
     expect(syntaxOf("where (the) shop is")).toBe(0);
     expect(syntaxOf("salt & pepper (fine)")).toBe(0);
     expect(syntaxOf("Tom & Jerry; the movie")).toBe(0);
+    expect(syntaxOf("pick one; select the best")).toBe(0);
+    expect(syntaxOf("done; drop me a line")).toBe(0);
     expect(syntaxOf("/tienda1/publico/anadir.jsp")).toBe(0);
     expect(syntaxOf("2026-03-09T06:00:00.743Z")).toBe(0);
     expect(syntaxOf("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)")).toBe(0);
