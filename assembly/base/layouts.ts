@@ -52,7 +52,7 @@ export const LEXICON_FAILURE: u32 = 0x20000000;
 
 // The model, in the model section and through model_save/model_load: a header, the characters,
 // then the field model (u32 how many counters are not 0, then per counter u32 index, u32 count).
-export const MODEL_VERSION = 10; // the model file's version: 10 counts each syslog program's process ids, as 9 did not
+export const MODEL_VERSION = 11; // the model file's version: 11 names the field after a syslog tag by its program, as 10 did not
 export const MODEL_SKETCH_BLOCKS = 16384; // the field model's count-min sketch: blocks of 16 u32 counters
 export const MODEL_SKETCH_COUNTERS = 262144;
 export const MODEL_CHARACTERS = 0; // u32

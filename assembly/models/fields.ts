@@ -158,6 +158,8 @@ const PAIR_SEED: u32 = 0x2545f491;
 const SUBJECT_SEED: u32 = 0x4cf5ad43;
 // A syslog program's field of process ids (its 16 buckets only: the ids themselves are not kept).
 const PROCESS_SEED: u32 = 0x6a09e667;
+// The field after a syslog tag, named by its program: the first words of the program's messages.
+const TAG_SEED: u32 = 0xbb67ae85;
 /** The tag is looked for among the tokens that start within a record's first PROCESS_SCAN bytes (its time and host come first). */
 const PROCESS_SCAN: usize = 96;
 
@@ -464,6 +466,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let processId: u32 = 0;
   let processHost: u32 = 0;
   let tagStart: usize = 0;
+  let tagNames = false; // the token read is a syslog tag: its program names the next field
   let tagEnd: usize = 0;
   // A JSON member's key ("user": ...), which names the value after it as key=value does (0: none),
   // and whether the message has had one: its ',' '{' '}' '[' ']' then separate values.
@@ -644,7 +647,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (counts && plainToken) {
         // The token finder, in the value's field where a name gives it one, and in the field of
         // the two words before it (which holds the values that follow them: who logs in by password).
-        const afterName = fieldKnown && namesField(named, kind, previousKeyed, previousWordIn, previousWordValues);
+        // Not in a back-off: the field after any tag is no program's (a program first seen says "notify").
+        const afterName = fieldKnown && own == name && namesField(named, kind, previousKeyed, previousWordIn, previousWordValues);
         const ownEnumeration = afterName && (kindOfField(own, ownValues) & KIND_ENUMERATION) != 0;
         const pair = wordBefore != 0 ? pairOf(wordBefore, previous) : 0;
         // A pair that one value always follows is a template's words ("User alice logged in"), not a set of values.
@@ -742,14 +746,21 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           processId = fnv1a(bracket + 1, <i32>(tagEnd - 1 - (bracket + 1)));
           // On a log of many hosts, a process is the host's: the token before the tag, unless that is the time.
           if (previousEnd > previousStart && !holdsTime(previousStart, previousEnd)) processHost = fnv1a(previousStart, <i32>(previousEnd - previousStart));
+          // The program names the next field as a key would, whatever its id: its messages' first
+          // words, a few (sshd's Accepted, Failed, Received), where a new one is news (error:). A
+          // program seen too seldom backs off to the field after any tag (afterShape), as before.
+          previous = anchor = program ^ TAG_SEED;
+          anchorStart = tokenStart;
+          tagNames = true;
         }
       }
     }
-    previousKeyed = keyed;
+    previousKeyed = keyed || tagNames;
     previousWordIn = isWord && task != LEARN && field == own ? own : 0;
     previousWordValues = fieldValues;
     previousStart = tokenStart;
-    previousEnd = named ? token.keyEnd : p;
+    previousEnd = named ? token.keyEnd : tagNames ? tagEnd : p;
+    tagNames = false;
   }
   let process: u32 = 0;
   if (program != 0) {

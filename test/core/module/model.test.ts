@@ -18,7 +18,7 @@ describe("the model file", () => {
   });
 
   it("refuses a model of an earlier version, saying to train it again", () => {
-    for (const version of [1, 2, 3, 4, 5, 6, 7, 8, 9]) {
+    for (const version of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
       expect(() => parseModel(JSON.stringify({ ...model, version }), "old.json")).toThrow(new RegExp(`old.json: model version ${version} .*train it again`));
     }
     expect(() => parseModel(JSON.stringify({ ...model, version: MODEL_VERSION + 1 }), "new.json")).toThrow(/not supported/);
