@@ -6,7 +6,8 @@
 // `key=value` is a named field, any other token a field named by the token before it ("from
 // 10.0.0.5" is the field after "from": a word names it as itself, any other token by its shape and
 // the last word, key or quoted value before it, backing off to its shape alone where that field has
-// too few values; the first token is the field after the start). A token's place would shift with every
+// too few values; the first token is the field after the start; after a syslog tag, the field of its
+// program's first words, backing off likewise). A token's place would shift with every
 // prefix a log adds; the word before it does not. A value is read percent-decoded ('+' a space,
 // %XX a byte, %25XX twice), as a query string means it, then as a shape: every letter one symbol,
 // a run of digits one symbol, each other byte itself.
@@ -439,8 +440,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let previousStart = start;
   let previousEnd = start;
   let previousRare = false;
-  // What the token before says of the field it names. A key or a quoted value, or a template's
-  // word (in a constant field: "for" after "password"), names a field as a user would (the user
+  // What the token before says of the field it names. A key, a quoted value or a syslog tag, or a
+  // template's word (in a constant field: "for" after "password"), names a field as a user would (the user
   // after "for"), not a place (the host after a time): the token finder asks for one. A variable
   // word (a user: in a known field of several values) names a field that is new whenever it is:
   // no evidence that the field is new. Asked of the sketch only when it matters.
@@ -466,7 +467,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let processId: u32 = 0;
   let processHost: u32 = 0;
   let tagStart: usize = 0;
-  let tagNames = false; // the token read is a syslog tag: its program names the next field
+  let programEnd: usize = 0; // where the program's name ends, in the token read where that is a syslog tag
   let tagEnd: usize = 0;
   // A JSON member's key ("user": ...), which names the value after it as key=value does (0: none),
   // and whether the message has had one: its ',' '{' '}' '[' ']' then separate values.
@@ -751,16 +752,16 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           // program seen too seldom backs off to the field after any tag (afterShape), as before.
           previous = anchor = program ^ TAG_SEED;
           anchorStart = tokenStart;
-          tagNames = true;
+          programEnd = bracket;
         }
       }
     }
-    previousKeyed = keyed || tagNames;
+    previousKeyed = keyed || programEnd != 0;
     previousWordIn = isWord && task != LEARN && field == own ? own : 0;
     previousWordValues = fieldValues;
     previousStart = tokenStart;
-    previousEnd = named ? token.keyEnd : tagNames ? tagEnd : p;
-    tagNames = false;
+    previousEnd = named ? token.keyEnd : programEnd != 0 ? programEnd : p;
+    programEnd = 0;
   }
   let process: u32 = 0;
   if (program != 0) {
@@ -1718,7 +1719,7 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
   token.nameless = digits || letters == 0;
   token.nextKey = isWord ? word : ~shape;
   token.nextKeyIsWord = isWord;
-  token.url = (seen & MARK_COLON) != 0 && valueStart < stop && shapeOf(<u32>load<u8>(valueStart)) == LETTER;
+  token.url = (seen & MARK_COLON) != 0 && valueStart < stop && (shapeOf(<u32>load<u8>(valueStart)) == LETTER || load<u8>(valueStart) == 0x25);
   return p;
 }
 

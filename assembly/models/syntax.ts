@@ -8,14 +8,14 @@
 // The value is read as a query string means it ('+' a space, %XX a byte, %25XX twice, an overlong
 // pair its ASCII byte: base/percent.ts) and with logfmt's \" and \\ unescaped, lowercased, into a
 // buffer of VALUE_CAPACITY bytes.
-import { fnv1a, fnv1aStep } from "../base/hash";
+import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { percentDecoded } from "../base/percent";
 import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE, SYNTAX_INTERNAL_URL } from "../base/layouts";
 
 const VALUE_CAPACITY = 2048;
 const text = memory.data(VALUE_CAPACITY + 8);
 
-// The bytes some attack syntax needs: ' " ` < > ; | & $ { ( # *, NUL and a newline, and "..", "--" as pairs;
+// The bytes some attack syntax needs: ' " ` < > ; | & $ { ( # * and NUL, and "..", "--" as pairs;
 // and '%', which may encode one. A URL is looked for apart (mayHoldUrl).
 const triggers = memory.data(256);
 const TRIGGER: u8 = 1;
@@ -26,7 +26,6 @@ function prepareTriggers(): void {
   const bytes = "'\"`<>;|&${(#*";
   for (let i = 0; i < bytes.length; i++) store<u8>(triggers + <usize>bytes.charCodeAt(i), TRIGGER);
   store<u8>(triggers, TRIGGER);
-  store<u8>(triggers + 0x0a, TRIGGER);
   store<u8>(triggers + 0x2e, PAIR);
   store<u8>(triggers + 0x2d, PAIR);
   store<u8>(triggers + 0x25, ESCAPE);
@@ -55,6 +54,7 @@ export function mayHoldSyntax(start: usize, end: usize): bool {
       if (taken == 1) continue;
       if (taken != 3) return true; // encoded twice, or overlong: read in full
       c = decoded & 0xff;
+      if (c == 0x0a) return true; // %0A: a command on a line of its own (a raw newline is a multi-line message's)
       p = from + 3;
       t = load<u8>(<usize>c, triggers);
       if (t == 0) continue;
@@ -77,28 +77,28 @@ export function mayHoldUrl(start: usize, end: usize): bool {
   let letters = 0;
   let c: u32 = 0;
   while (p < end) {
-    c = <u32>load<u8>(p);
-    if (c == 0x25) {
-      const decoded = percentDecoded(p, end);
-      c = decoded & 0xff;
-      p += <usize>(decoded >> 8);
-    } else p++;
+    const read = decodedAt(p, end);
+    c = read & 0xff;
+    p += <usize>(read >> 8);
     if (<u32>(c | 0x20) - 0x61 >= 26 || ++letters > SCHEME_LIMIT) break;
   }
   if (letters == 0 || c != 0x3a) return false;
   for (let slashes = 0; slashes < 2; slashes++) {
     if (p >= end) return false;
-    c = <u32>load<u8>(p);
-    if (c == 0x25) {
-      const decoded = percentDecoded(p, end);
-      c = decoded & 0xff;
-      p += <usize>(decoded >> 8);
-    } else p++;
-    if (c != 0x2f) return false;
+    const read = decodedAt(p, end);
+    if ((read & 0xff) != 0x2f) return false;
+    p += <usize>(read >> 8);
   }
   return true;
 }
 const SCHEME_LIMIT = 8;
+
+/** The byte at p, percent-decoded where it is an escape; in the bits above it, how many bytes it took. */
+// @ts-ignore: decorator
+@inline function decodedAt(p: usize, end: usize): u32 {
+  const c = <u32>load<u8>(p);
+  return c == 0x25 ? percentDecoded(p, end) : c | (1 << 8);
+}
 
 // Words of each language, as FNV-1a hashes of their ASCII bytes: language, not payloads.
 /** SQL words that join or end a condition an injection appends after a quote or number. */
@@ -108,13 +108,14 @@ const SQL_AFTER_QUOTE: StaticArray<string> = [
   "when", "else", "end", "case", "if", "collate", "between", "declare", "insert", "update", "delete", "drop", "create",
 ];
 /**
- * SQL statements a stacked injection starts after a ';': a verb and a word after it that makes it
- * one (drop table, select ... from, waitfor delay).
+ * SQL statements a stacked injection starts after a ';': a verb and the word that makes it one
+ * (drop table, insert into), next to it, or for select and update after one list of columns or one
+ * table (select password from, update users set).
  */
+const SQL_VERBS: StaticArray<string> = ["select", "update", "insert", "delete", "drop", "truncate", "create", "alter", "waitfor"];
 const SQL_STATEMENTS: StaticArray<string> = [
   "select from", "update set", "insert into", "delete from", "drop table", "drop database", "drop user", "truncate table",
   "create table", "create user", "create login", "alter table", "alter user", "alter login", "waitfor delay",
-  "exec master", "exec xp_cmdshell", "exec sp_configure", "execute master", "execute xp_cmdshell", "execute sp_configure",
 ];
 /** SQL functions an injection calls to read, wait or convert. */
 const SQL_FUNCTIONS: StaticArray<string> = [
@@ -140,15 +141,20 @@ const FETCH_SCHEMES: StaticArray<string> = ["http", "https", "ftp", "ldap", "lda
 /** Hosts of the server itself or of its cloud's metadata service. */
 const INTERNAL_HOSTS: StaticArray<string> = ["localhost", "metadata", "instance-data", "[::1]", "[::]", "[0:0:0:0:0:0:0:1]"];
 
+/** The FNV-1a hash of an ASCII word, as fnv1a hashes its bytes. */
+function hashOf(word: string): u32 {
+  let h = FNV_OFFSET;
+  for (let j = 0; j < word.length; j++) h = fnv1aStep(h, <u32>word.charCodeAt(j));
+  return h;
+}
+
 /** A set of words as their FNV-1a hashes, open-addressed in WORD_SLOTS slots (0: empty). */
 const WORD_SLOTS = 256;
 class WordSet {
   slots: StaticArray<u32> = new StaticArray<u32>(WORD_SLOTS);
   constructor(words: StaticArray<string>) {
     for (let i = 0; i < words.length; i++) {
-      const w = unchecked(words[i]);
-      let h: u32 = 0x811c9dc5;
-      for (let j = 0; j < w.length; j++) h = (h ^ <u32>w.charCodeAt(j)) * 0x01000193;
+      const h = hashOf(unchecked(words[i]));
       let slot = h & (WORD_SLOTS - 1);
       while (unchecked(this.slots[slot]) != 0 && unchecked(this.slots[slot]) != h) slot = (slot + 1) & (WORD_SLOTS - 1);
       unchecked((this.slots[slot] = h));
@@ -175,7 +181,10 @@ class WordSet {
 const sqlAfterQuote = new WordSet(SQL_AFTER_QUOTE);
 const sqlFunctions = new WordSet(SQL_FUNCTIONS);
 const shellCommands = new WordSet(SHELL_COMMANDS);
+const sqlVerbs = new WordSet(SQL_VERBS);
 const sqlStatements = new WordSet(SQL_STATEMENTS);
+const SELECT = hashOf("select");
+const UPDATE = hashOf("update");
 const localSchemes = new WordSet(LOCAL_SCHEMES);
 const fetchSchemes = new WordSet(FETCH_SCHEMES);
 const internalHosts = new WordSet(INTERNAL_HOSTS);
@@ -206,7 +215,7 @@ function decode(start: usize, end: usize): i32 {
   let p = start;
   while (p < end && n < VALUE_CAPACITY) {
     let c = <u32>load<u8>(p++);
-    if (c == 0x2b) c = 0x20;
+    if (c == 0x2b || c == 0x0a || c == 0x0d) c = 0x20; // a raw line break is a multi-line message's, no request's
     else if (c == 0x5c && p < end && (load<u8>(p) == 0x22 || load<u8>(p) == 0x5c)) c = <u32>load<u8>(p++);
     else if (c == 0x25) {
       const decoded = percentDecoded(p - 1, end);
@@ -273,23 +282,30 @@ function comparisonFollows(i: i32, n: i32): bool {
   }
   return false;
 }
-/** Whether the word [j, e) and one after it are a statement of SQL_STATEMENTS. */
+/** Whether the word [j, e), after a ';', starts a statement of SQL_STATEMENTS. */
 function isSqlStatement(j: i32, e: i32, n: i32): bool {
-  const pair = fnv1aStep(fnv1a(text + <usize>j, e - j), 0x20);
-  let i = e;
-  while (i < n) {
-    if (isLetter(at(i, n))) {
-      const end = wordEnd(i, n);
-      if (end - i <= 16) {
-        let h = pair;
-        for (let k = i; k < end; k++) h = fnv1aStep(h, <u32>load<u8>(text + <usize>k));
-        if (sqlStatements.hasHash(h)) return true;
-      }
-      i = end;
-    } else i++;
+  const verb = fnv1a(text + <usize>j, e - j);
+  if (!sqlVerbs.hasHash(verb)) return false;
+  let i = skipSpaces(e, n);
+  if (verb == SELECT || verb == UPDATE) {
+    // One list of columns (password,user or a, b) or one table, within COLUMNS_LIMIT bytes.
+    const limit = min(n, i + COLUMNS_LIMIT);
+    while (i < limit && !isSpace(at(i, n))) {
+      while (i < limit && !isSpace(at(i, n))) i++;
+      const next = skipSpaces(i, n);
+      if (at(i - 1, n) == 0x2c) i = next;
+      else if (at(next, n) == 0x2c) i = skipSpaces(next + 1, n);
+    }
+    i = skipSpaces(i, n);
   }
-  return false;
+  if (!isLetter(at(i, n))) return false;
+  const word = wordEnd(i, n);
+  if (word - i > 16) return false;
+  let h = fnv1aStep(verb, 0x20);
+  for (let k = i; k < word; k++) h = fnv1aStep(h, <u32>load<u8>(text + <usize>k));
+  return sqlStatements.hasHash(h);
 }
+const COLUMNS_LIMIT = 64;
 const LIKE = memory.data<u8>([0x6c, 0x69, 0x6b, 0x65]);
 const BETWEEN = memory.data<u8>([0x62, 0x65, 0x74, 0x77, 0x65, 0x65, 0x6e]);
 

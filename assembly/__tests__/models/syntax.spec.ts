@@ -23,6 +23,7 @@ describe("attack syntax", () => {
     expect(syntaxOf("1; DROP TABLE users")).toBe(SYNTAX_SQL); // a statement stacked after a ';'
     expect(syntaxOf("x;select password from users")).toBe(SYNTAX_SQL);
     expect(syntaxOf("1;truncate table logs")).toBe(SYNTAX_SQL);
+    expect(syntaxOf("1; select a, b from t")).toBe(SYNTAX_SQL);
   });
 
   it("finds markup, shell, traversal and template lookups", () => {
@@ -100,7 +101,13 @@ describe("attack syntax", () => {
     expect(syntaxOf("salt & pepper (fine)")).toBe(0);
     expect(syntaxOf("Tom & Jerry; the movie")).toBe(0);
     expect(syntaxOf("pick one; select the best")).toBe(0);
-    expect(syntaxOf("done; drop me a line")).toBe(0);
+    expect(syntaxOf("done; drop me a line at the table")).toBe(0);
+    expect(syntaxOf("Note; select an option from the menu")).toBe(0);
+    expect(syntaxOf("OK; delete the old files from cache")).toBe(0);
+    expect(syntaxOf("Warning; update the config and set retries")).toBe(0);
+    // A line break as written is a multi-line message's, not a command's.
+    expect(syntaxOf("completed successfully\nset replicas to three")).toBe(0);
+    expect(syntaxOf("Traceback (most recent call last):\nid lookup failed")).toBe(0);
     expect(syntaxOf("/tienda1/publico/anadir.jsp")).toBe(0);
     expect(syntaxOf("2026-03-09T06:00:00.743Z")).toBe(0);
     expect(syntaxOf("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)")).toBe(0);
