@@ -467,7 +467,6 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let processId: u32 = 0;
   let processHost: u32 = 0;
   let tagStart: usize = 0;
-  let programEnd: usize = 0; // where the program's name ends, in the token read where that is a syslog tag
   let tagEnd: usize = 0;
   // A JSON member's key ("user": ...), which names the value after it as key=value does (0: none),
   // and whether the message has had one: its ',' '{' '}' '[' ']' then separate values.
@@ -715,8 +714,9 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         }
       }
     }
-    const keyed = named || quote;
+    let keyed = named || quote;
     const isWord = !keyed && token.nextKeyIsWord;
+    let nextNameEnd = named ? token.keyEnd : p; // where the name this token gives the next field ends
     wordBefore = previousIsWord && isWord ? previous : 0;
     pairStart = previousStart;
     previousIsWord = isWord;
@@ -752,16 +752,16 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           // program seen too seldom backs off to the field after any tag (afterShape), as before.
           previous = anchor = program ^ TAG_SEED;
           anchorStart = tokenStart;
-          programEnd = bracket;
+          keyed = true;
+          nextNameEnd = bracket;
         }
       }
     }
-    previousKeyed = keyed || programEnd != 0;
+    previousKeyed = keyed;
     previousWordIn = isWord && task != LEARN && field == own ? own : 0;
     previousWordValues = fieldValues;
     previousStart = tokenStart;
-    previousEnd = named ? token.keyEnd : programEnd != 0 ? programEnd : p;
-    programEnd = 0;
+    previousEnd = nextNameEnd;
   }
   let process: u32 = 0;
   if (program != 0) {

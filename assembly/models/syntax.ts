@@ -215,13 +215,13 @@ function decode(start: usize, end: usize): i32 {
   let p = start;
   while (p < end && n < VALUE_CAPACITY) {
     let c = <u32>load<u8>(p++);
-    if (c == 0x2b || c == 0x0a || c == 0x0d) c = 0x20; // a raw line break is a multi-line message's, no request's
-    else if (c == 0x5c && p < end && (load<u8>(p) == 0x22 || load<u8>(p) == 0x5c)) c = <u32>load<u8>(p++);
-    else if (c == 0x25) {
-      const decoded = percentDecoded(p - 1, end);
-      c = decoded & 0xff;
-      p += <usize>(decoded >> 8) - 1;
-    }
+    if (c <= 0x2b) {
+      if (c == 0x25) {
+        const decoded = percentDecoded(p - 1, end);
+        c = decoded & 0xff;
+        p += <usize>(decoded >> 8) - 1;
+      } else if (c == 0x2b || c == 0x0a || c == 0x0d) c = 0x20; // a raw line break is a multi-line message's, no request's
+    } else if (c == 0x5c && p < end && (load<u8>(p) == 0x22 || load<u8>(p) == 0x5c)) c = <u32>load<u8>(p++);
     if (c >= 0x41 && c <= 0x5a) c |= 0x20;
     store<u8>(text + <usize>n, <u8>c);
     n++;
