@@ -4,9 +4,11 @@
 // analyst reads the session of a root login from a new network, opened and closed, not its one
 // line. Such a record opens an alarm on its second as well: the next SECOND_LINES lines of its
 // header (its time to the second and its host) are the alarm's, while nothing else comes between
-// (logind's "New session 236 of user root."). A long-lived process (a daemon's), or a program that
-// logs no process id (the kernel's boot, a burst of lines a second), opens neither. State across
-// records, as the gate's: one instance a pipeline.
+// (logind's "New session 236 of user root."). A long-lived process (a daemon's) opens neither; a
+// program that logs no process id opens its second only, and that second takes only the program's
+// own lines (sudo's "session opened for user root" after its alarming COMMAND=/bin/bash; the
+// kernel's boot, a burst of lines a second, carries 4 at most). State across records, as the
+// gate's: one instance a pipeline.
 import { allocate } from "../base/buffers";
 
 // Slots chosen by the process's hash (its high bits), 16 bytes each (the hash, its lines left, the

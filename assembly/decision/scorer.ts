@@ -143,9 +143,13 @@ export class FieldScorer extends Scorer {
       anomaly = fieldAnomaly(value, sentiment.compound, sentiment.securityNegative, known, fear, this.minimumFear, true);
     }
     if (ownAnomaly || !anomaly) carriedBy = 0; // anomalous of itself, or held back by a minimum fear set since the alarm
-    if (process != 0 && opensAlarm(value, ownAnomaly)) {
-      alarms.open(process, fear);
-      alarms.openSecond(key != 0 ? key : reading.headerKey(), fear);
+    // A session's process opens an alarm on itself and its second; a program that logs no process
+    // id (sudo) on its second only, whose key then holds the program, and only by what the record
+    // holds (a command never run), not by how it is written (the kernel's boot lines); a daemon's, neither.
+    if ((process != 0 || (!reading.tagHasId && reading.valueNews)) && opensAlarm(value, ownAnomaly)) {
+      if (process != 0) alarms.open(process, fear);
+      if (key == 0) key = reading.headerKey();
+      if (key != 0) alarms.openSecond(key, fear);
     }
     verdict.surprise = value;
     verdict.covered = known;

@@ -344,18 +344,37 @@ export class FieldReading {
   reasonSubjectEnd: usize = 0;
   reasonSyntax: u32 = 0;
   reasonEvidence: u32 = 0;
+  /** Whether some value is news for what it is (never held, far longer, attack syntax), not for its shape or its field. */
+  valueNews: bool = false;
   /** Where its first JSON member's key opens (its quote), 0 when it has none: the sentiment reads the string values from there (sentiment/text.ts). */
   jsonFrom: usize = 0;
   /** Its syslog process (processBracket: sshd[2459]) as a hash where its program runs a process a session, else 0. */
   process: u32 = 0;
-  /** Its syslog tag of a process (sshd[2459]) where it has one, else tagStart == tagEnd; its header (time and host) is what precedes it. */
+  /**
+   * Its syslog tag (sshd[2459], or sudo where the tag has no process id, found by headerKey), else
+   * tagStart <= headerStart; its header (time and host) is what precedes it.
+   */
   headerStart: usize = 0;
+  headerLimit: usize = 0;
   tagStart: usize = 0;
   tagEnd: usize = 0;
+  tagHasId: bool = false;
 
-  /** Its header's key (secondKey), 0 where it has none: its time to the second and its host. */
+  /**
+   * Its header's key (secondKey), 0 where it has none: its time to the second and its host, and
+   * its program where its tag has no process id (sudo: a second of sudo's takes only sudo's lines,
+   * where the kernel's boot writes many a second). Asked only around an alarm, so the tag without
+   * an id is looked for here, not in every record.
+   */
   headerKey(): u32 {
-    return this.tagStart > this.headerStart ? secondKey(this.headerStart, this.tagStart) : 0;
+    if (this.tagStart <= this.headerStart) {
+      const colon = tagWithoutId(this.headerStart, this.headerLimit);
+      if (colon == 0) return 0;
+      this.tagEnd = colon;
+      this.tagStart = colon;
+      while (load<u8>(this.tagStart - 1) != 0x20) this.tagStart--;
+    }
+    return this.tagHasId ? secondKey(this.headerStart, this.tagStart) : secondKey(this.headerStart, this.tagEnd + 1);
   }
 
   /** Whether the model knows at least half of the message's fields, shaped as it knows them, or its prefix: a log it was trained on. */
@@ -776,8 +795,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   }
   reading.process = process;
   reading.headerStart = start;
+  reading.headerLimit = end;
   reading.tagStart = tagStart;
   reading.tagEnd = tagEnd;
+  reading.tagHasId = tagStart > start;
   reading.jsonFrom = jsonFrom;
   reading.countedFields = countedFields;
   reading.knownFields = knownFields;
@@ -1001,6 +1022,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
   let total: f64 = 0;
   let syntaxFound: u32 = 0;
   let reasonDecades: f64 = 0;
+  let valueNews = false;
   for (let i = 0; i < rareValues; i++) {
     const at = rare + <usize>i * RARE_VALUE;
     const flags = load<u32>(at + RARE_FLAGS);
@@ -1030,12 +1052,14 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     if (wholeMessage && total < SATURATED_DECADES && (flags & RARE_SHAPE) != 0) total = readGrams(start, end, flags & 0xff, total);
     const found = syntax ? attackSyntax(start, end) : url ? internalUrlSyntax(start, end) : 0;
     if (found != 0) {
+      valueNews = true;
       syntaxFound |= found;
       total += SYNTAX_DECADES;
       if (task == EXPLAIN) explainEvidence(EVIDENCE_SYNTAX, SYNTAX_DECADES, found, 0, 0);
     }
     let evidence = found != 0 ? EVIDENCE_SYNTAX : hash == GLOBAL_FIELD ? EVIDENCE_LOG : EVIDENCE_FIELD;
     if (wholeMessage && (flags & RARE_NEW) != 0) {
+      valueNews = true;
       total += NEW_VALUE_DECADES;
       const newValue = (flags & RARE_IN_LOG) != 0 ? EVIDENCE_NEW_LOG_NETWORK : (flags & RARE_NETWORK) != 0 ? EVIDENCE_NEW_NETWORK : (flags & RARE_HOUR) != 0 ? EVIDENCE_NEW_HOUR : EVIDENCE_NEW_VALUE;
       if (task == EXPLAIN) explainEvidence(newValue, NEW_VALUE_DECADES, 0, 0, <f64>load<u32>(at + RARE_HELD_VALUES));
@@ -1050,6 +1074,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
       }
     }
     if (lengthDecades > 0) {
+      valueNews = true;
       total += lengthDecades;
       if (task == EXPLAIN) explainEvidence(EVIDENCE_LENGTH, lengthDecades, 0, <f64>decodedLength(start, end), 0);
       if (found == 0 && lengthDecades * 2 >= total - before) evidence = EVIDENCE_LENGTH;
@@ -1067,6 +1092,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
   }
   reading.decades = total;
   reading.syntax = syntaxFound;
+  reading.valueNews = valueNews;
 }
 
 /** Makes `hash` the field read; training counts its value, scoring looks up how many it had. */
@@ -1192,6 +1218,32 @@ export function secondKey(start: usize, end: usize): u32 {
     h = fnv1aStep(h, b);
   }
   return h | 1;
+}
+
+/**
+ * Where a syslog tag without a process id ends (its ':'), within the record's first PROCESS_SCAN
+ * bytes after a time to the second (a fraction and a zone may follow) and a host: the ':' of sudo
+ * in "Mar 12 10:00:00 bastion sudo:    dave : ..."; else 0.
+ */
+function tagWithoutId(start: usize, end: usize): usize {
+  const limit = min(end, start + PROCESS_SCAN);
+  let p = start + 8;
+  while (p <= limit && !isTimeBefore(p)) p++;
+  while (p < limit && load<u8>(p) != 0x20) p++;
+  for (let token = 0; token < 2; token++) {
+    while (p < limit && load<u8>(p) == 0x20) p++;
+    const from = p;
+    if (token == 0) while (p < limit && load<u8>(p) != 0x20) p++; // the host
+    else while (p < limit && isProgramByte(<u32>load<u8>(p))) p++;
+    if (p == from || p >= limit) return 0;
+  }
+  return load<u8>(p) == COLON && (p + 1 == end || load<u8>(p + 1) == 0x20) ? p : 0;
+}
+
+/** A byte of a program's name: an ASCII letter, a digit, '-', '_', '.' or '/'. */
+// @ts-ignore: decorator
+@inline function isProgramByte(b: u32): bool {
+  return (b | 0x20) - 0x61 < 26 || b - 0x30 < 10 || b == 0x2d || b == 0x5f || b == 0x2e || b == 0x2f;
 }
 
 /** Whether the 8 bytes before `at` are a time, hh:mm:ss. */

