@@ -5,10 +5,10 @@
 // line. Such a record opens an alarm on its second as well: the next SECOND_LINES lines of its
 // header (its time to the second and its host) are the alarm's, while nothing else comes between
 // (logind's "New session 236 of user root."). A long-lived process (a daemon's) opens neither; a
-// program that logs no process id opens its second only, and that second takes only the program's
-// own lines (sudo's "session opened for user root" after its alarming COMMAND=/bin/bash; the
-// kernel's boot, a burst of lines a second, carries 4 at most). State across records, as the
-// gate's: one instance a pipeline.
+// program that logs no process id (sudo) gives no session to follow, only its subject: it opens a
+// second of its own lines that name the alarm's subject (sudo's "session opened for user root by
+// alice" after alice's alarming COMMAND=/bin/bash, not carol's command of the same second). State
+// across records, as the gate's: one instance a pipeline.
 import { allocate } from "../base/buffers";
 
 // Slots chosen by the process's hash (its high bits), 16 bytes each (the hash, its lines left, the
@@ -28,6 +28,8 @@ export class Alarms {
   private secondKey: u32 = 0;
   private secondLines: u32 = 0;
   private secondFear: f64 = 0;
+  /** The subject a line of the second must name (a program of no process id: sudo's user), else 0: any. */
+  secondSubject: u32 = 0;
 
   constructor() {
     memory.fill(this.at, 0, <usize>ALARM_SLOTS * SLOT_BYTES);
@@ -46,11 +48,12 @@ export class Alarms {
     store<f64>(slot, fear, 8);
   }
 
-  /** An alarm of `fear` on the second of a header whose key is `key` (0: none, which no line's is). */
-  openSecond(key: u32, fear: f64): void {
+  /** An alarm of `fear` on the second of a header whose key is `key` (0: none, which no line's is), of lines that name `subject` (0: any). */
+  openSecond(key: u32, fear: f64, subject: u32): void {
     this.secondKey = key;
     this.secondLines = key != 0 ? SECOND_LINES : 0;
     this.secondFear = fear;
+    this.secondSubject = subject;
   }
 
   /** Whether the last alarm's second may still take a line: its header's key is then worth working out. */

@@ -101,5 +101,5 @@ export function decisionRule(mode: i32): string {
   return `fear = max(surprise, n / (n + ${ALERT_NEGATIVITY})), n = neg x ${ROUTINE_WEIGHT}; where a security word reads negative and surprise >= ${SOMEWHAT_UNUSUAL}, fear = 1 - (1 - surprise)(1 - n / (n + ${ALERT_NEGATIVITY})), n = neg; ` +
     `anomalous when fear >= ${ALERT_FEAR} and (surprise >= ${VERY_UNUSUAL}, or compound < 0 with a security word reading negative, surprise >= ${SOMEWHAT_UNUSUAL} ` +
     `or the record not covered); a record anomalous with surprise >= ${VERY_UNUSUAL} makes the next ${ALARM_LINES} lines of its syslog process (sshd[2459], of a program that runs one a session) anomalous at its fear at least, ` +
-    `and so the next ${SECOND_LINES} lines of its second and host, while no other line comes between; a program that logs no process id (sudo), its own next lines of the second, where a value is news for what it is`;
+    `and so the next ${SECOND_LINES} lines of its second and host, while no other line comes between; a program that logs no process id (sudo) opens its second for its own lines that name its subject (its user) only, where a value is news for what it is`;
 }

@@ -5,7 +5,7 @@
 import { polarity_scores, PolarityScores } from "../sentiment/vader";
 import { sentimentText } from "../sentiment/text";
 import { surprise, Gate } from "../models/surprise";
-import { fieldSurprise, FieldReading } from "../models/fields";
+import { fieldSurprise, namesSubject, FieldReading } from "../models/fields";
 import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK, SYNTAX_NAMES } from "../base/layouts";
 import { ShortText } from "../base/text";
 import { originalFear, originalAnomaly, fieldFear, fieldAnomaly, opensAlarm } from "./fear";
@@ -130,7 +130,8 @@ export class FieldScorer extends Scorer {
     let key: u32 = 0;
     if (alarms.secondOpen()) {
       key = reading.headerKey();
-      const secondFear = alarms.takeSecondLine(key);
+      const subject = alarms.secondSubject;
+      const secondFear = alarms.takeSecondLine(subject == 0 || namesSubject(start, end, subject) ? key : 0);
       if (secondFear > alarmFear) {
         alarmFear = secondFear;
         carriedBy = CARRIED_BY_SECOND;
@@ -144,12 +145,13 @@ export class FieldScorer extends Scorer {
     }
     if (ownAnomaly || !anomaly) carriedBy = 0; // anomalous of itself, or held back by a minimum fear set since the alarm
     // A session's process opens an alarm on itself and its second; a program that logs no process
-    // id (sudo) on its second only, whose key then holds the program, and only by what the record
-    // holds (a command never run), not by how it is written (the kernel's boot lines); a daemon's, neither.
-    if ((process != 0 || (!reading.tagHasId && reading.valueNews)) && opensAlarm(value, ownAnomaly)) {
+    // id (sudo), of a subject (its user), on the second of its own lines that name the subject, and
+    // only by what the record holds (a command never run), not by how it is written; a daemon's, neither.
+    const bySubject = process == 0 && !reading.tagHasId && reading.subject != 0 && reading.valueNews;
+    if ((process != 0 || bySubject) && opensAlarm(value, ownAnomaly)) {
       if (process != 0) alarms.open(process, fear);
       if (key == 0) key = reading.headerKey();
-      if (key != 0) alarms.openSecond(key, fear);
+      if (key != 0) alarms.openSecond(key, fear, bySubject ? reading.subject : 0);
     }
     verdict.surprise = value;
     verdict.covered = known;

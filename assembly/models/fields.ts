@@ -344,7 +344,7 @@ export class FieldReading {
   reasonSubjectEnd: usize = 0;
   reasonSyntax: u32 = 0;
   reasonEvidence: u32 = 0;
-  /** Whether some value is news for what it is (never held, far longer, attack syntax), not for its shape or its field. */
+  /** Whether some value is news for what it is (never held there, at that hour or from that network; far longer; attack syntax), not for its shape or its field. */
   valueNews: bool = false;
   /** Where its first JSON member's key opens (its quote), 0 when it has none: the sentiment reads the string values from there (sentiment/text.ts). */
   jsonFrom: usize = 0;
@@ -355,10 +355,12 @@ export class FieldReading {
    * tagStart <= headerStart; its header (time and host) is what precedes it.
    */
   headerStart: usize = 0;
-  headerLimit: usize = 0;
+  recordEnd: usize = 0;
   tagStart: usize = 0;
   tagEnd: usize = 0;
   tagHasId: bool = false;
+  /** Its subject (the name before its first key: sudo's user) as a hash, else 0. */
+  subject: u32 = 0;
 
   /**
    * Its header's key (secondKey), 0 where it has none: its time to the second and its host, and
@@ -367,14 +369,15 @@ export class FieldReading {
    * an id is looked for here, not in every record.
    */
   headerKey(): u32 {
-    if (this.tagStart <= this.headerStart) {
-      const colon = tagWithoutId(this.headerStart, this.headerLimit);
+    if (this.tagHasId) return this.tagStart > this.headerStart ? secondKey(this.headerStart, this.tagStart) : 0;
+    if (this.tagEnd <= this.tagStart) {
+      const colon = tagWithoutId(this.headerStart, this.recordEnd);
       if (colon == 0) return 0;
       this.tagEnd = colon;
       this.tagStart = colon;
       while (load<u8>(this.tagStart - 1) != 0x20) this.tagStart--;
     }
-    return this.tagHasId ? secondKey(this.headerStart, this.tagStart) : secondKey(this.headerStart, this.tagEnd + 1);
+    return secondKey(this.headerStart, this.tagEnd + 1);
   }
 
   /** Whether the model knows at least half of the message's fields, shaped as it knows them, or its prefix: a log it was trained on. */
@@ -795,10 +798,11 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   }
   reading.process = process;
   reading.headerStart = start;
-  reading.headerLimit = end;
+  reading.recordEnd = end;
   reading.tagStart = tagStart;
   reading.tagEnd = tagEnd;
-  reading.tagHasId = tagStart > start;
+  reading.tagHasId = tagEnd > tagStart;
+  reading.subject = subject;
   reading.jsonFrom = jsonFrom;
   reading.countedFields = countedFields;
   reading.knownFields = knownFields;
@@ -1238,6 +1242,26 @@ function tagWithoutId(start: usize, end: usize): usize {
     if (p == from || p >= limit) return 0;
   }
   return load<u8>(p) == COLON && (p + 1 == end || load<u8>(p + 1) == 0x20) ? p : 0;
+}
+
+/**
+ * Whether [start, end) names the subject whose hash is `subject` (a readFields subject): as one of
+ * its runs between spaces and ( ) [ ] , ; : = " ' (sudo's "session opened for user root by alice(uid=0)").
+ */
+export function namesSubject(start: usize, end: usize, subject: u32): bool {
+  let p = start;
+  while (p < end) {
+    while (p < end && isSubjectBreak(<u32>load<u8>(p))) p++;
+    const from = p;
+    while (p < end && !isSubjectBreak(<u32>load<u8>(p))) p++;
+    if (p > from && (fnv1a(from, <i32>(p - from)) ^ SUBJECT_SEED) == subject) return true;
+  }
+  return false;
+}
+
+// @ts-ignore: decorator
+@inline function isSubjectBreak(b: u32): bool {
+  return b <= 0x20 || b == 0x28 || b == 0x29 || b == 0x5b || b == 0x5d || b == 0x2c || b == 0x3b || b == 0x3a || b == 0x3d || b == 0x22 || b == 0x27;
 }
 
 /** A byte of a program's name: an ASCII letter, a digit, '-', '_', '.' or '/'. */

@@ -33,10 +33,10 @@ const TODAY: Record<string, number> = {
   "root-login": 1,
   "new-network": 1,
   "sudo-shell": 0.647,
-  "new-user": 0.917,
+  "new-user": 0.833,
   "night-login": 0.958,
   "long-value": 0.909,
-  "all anomalies": 0.96,
+  "all anomalies": 0.956,
   session: 0,
   sudo: 0,
   cron: 0,
@@ -48,8 +48,8 @@ const TODAY: Record<string, number> = {
 const MARGIN = { anomaly: 0.03, normal: 0.003 };
 /** Other seeds' lines found, events found and false alarms, today. */
 const TODAY_OTHER_SEEDS: Record<number, { lines: number; events: number; falseAlarms: number }> = {
-  2: { lines: 0.95, events: 42 / 44, falseAlarms: 0.0106 },
-  3: { lines: 0.952, events: 41 / 43, falseAlarms: 0.0185 },
+  2: { lines: 0.947, events: 42 / 44, falseAlarms: 0.0106 },
+  3: { lines: 0.94, events: 41 / 43, falseAlarms: 0.0185 },
 };
 /** The share of the anomalous events (a login, a probe, a sudo) with a line flagged, today: 45 of 46; two fewer is a regression. */
 const TODAY_EVENTS = 45 / 46;

