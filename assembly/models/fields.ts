@@ -463,8 +463,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let previousEnd = start;
   let previousRare = false;
   // What the token before says of the field it names. A key, a quoted value or a syslog tag, or a
-  // template's word (in a constant field: "for" after "password"), names a field as a user would (the user
-  // after "for"), not a place (the host after a time): the token finder asks for one. A variable
+  // template's word (in a constant field: "for" after "password"), names a field as a user would
+  // (the user after "for"), not a place (the host after a time): the token finder asks for one. A variable
   // word (a user: in a known field of several values) names a field that is new whenever it is:
   // no evidence that the field is new. Asked of the sketch only when it matters.
   let previousKeyed = false;
