@@ -2,7 +2,7 @@
 // each behind the one seam the filter and the host call. The pack chooses one when it reads its
 // settings; the per-record path then asks that one, with no mode to test. Each fills a Verdict its
 // caller owns; its decision is fear.ts's rule of its own.
-import { polarity_scores, PolarityScores } from "../sentiment/vader";
+import { polarity_scores, scoreNeutralText, PolarityScores } from "../sentiment/vader";
 import { sentimentText } from "../sentiment/text";
 import { surprise, Gate } from "../models/surprise";
 import { fieldSurprise, namesSubject, FieldReading } from "../models/fields";
@@ -114,7 +114,9 @@ export class FieldScorer extends Scorer {
     // The fields first: where a JSON object's members start is where the sentiment's text changes.
     const value = fieldSurprise(start, end, reading);
     const text = sentimentText(start, end, reading.jsonFrom);
-    polarity_scores(text, text + (end - start), verdict.sentiment);
+    // The sentiment reads the text only where the fields' pass found a word of its lexicon there.
+    if (reading.words) polarity_scores(text, text + (end - start), verdict.sentiment);
+    else scoreNeutralText(text, text + (end - start), verdict.sentiment);
     const known = reading.covered();
     const sentiment = verdict.sentiment;
     const infrequent = this.gate.passes(value, this.gate.spreadThreshold(this.gateSpreads));

@@ -54,8 +54,11 @@
 // whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
 // common whole shape means every trigram of it is common: each value of that shape counted each
 // of its trigrams).
+// The same pass tells the sentiment whether the message may hold a word of its lexicon (each token
+// asked of base/words.ts as it ends): where it holds none, most log lines, VADER does not read it.
 
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
+import { mayBeWord, lettersMayBeWord, pieceMayBeWord, piecesMayHoldWord, mayJoinWord, wordsHoldQuote } from "../base/words";
 import { isHex, hexValue, percentDecoded } from "../base/percent";
 import { attackSyntax, mayHoldSyntax, mayHoldUrl, internalUrlSyntax } from "./syntax";
 import {
@@ -191,6 +194,8 @@ const MARK_COLON: u32 = 1;
 const MARK_APOSTROPHE: u32 = 2;
 const MARK_NOT_HEX_ID: u32 = 4; // a byte no hex id holds (all but ':' and '-')
 const MARK_NOT_ADDRESS: u32 = 8; // a byte no IPv6 address holds (all but ':' and '.')
+const MARK_SPACE: u32 = 16; // \t \n \v \f \r: the sentiment's words end there
+const MARK_READ_AS_TEXT: u32 = 32; // set by readToken where punctuation reads as a letter or escapes one (an apostrophe in a word, %41, \")
 const SPLIT: u32 = 0x00;
 const PERCENT: u32 = 0x03;
 function prepareTables(): void {
@@ -211,6 +216,7 @@ function prepareTables(): void {
       else if (b != 0x2d) m |= MARK_NOT_HEX_ID;
       if (b != COLON && b != 0x2e) m |= MARK_NOT_ADDRESS;
       if (b == APOSTROPHE) m |= MARK_APOSTROPHE;
+      if (b - 0x09 < 5) m |= MARK_SPACE;
     }
     store<u8>(marks + b, <u8>m);
   }
@@ -361,6 +367,8 @@ export class FieldReading {
   tagHasId: bool = false;
   /** Its subject (the name before its first key: sudo's user) as a hash, else 0. */
   subject: u32 = 0;
+  /** Whether it may hold a word of the sentiment's lexicon (base/words.ts): where it does not, its sentiment is none. */
+  words: bool = false;
 
   /**
    * Its header's key (secondKey), 0 where it has none: its time to the second and its host, and
@@ -438,6 +446,8 @@ export function fieldSurprise(start: usize, end: usize, reading: FieldReading): 
   nextKeyIsWord: bool = false;
   /** Whether its value may be a URL, where a key names it (key=value, a JSON member): opening with a letter and holding a ':'. */
   url: bool = false;
+  /** Whether it may hold a word of the sentiment's lexicon (base/words.ts). */
+  words: bool = false;
 }
 /**
  * readFields' token, reused: no allocation per record. In static memory, so its address is a
@@ -496,6 +506,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let jsonKeyEnd: usize = 0;
   let jsonFrom: usize = 0;
   let inJson = start < end && load<u8>(start) == 0x7b; // a JSON object: its '{' is no value
+  const startsJson = inJson;
+  let words = false; // whether it may hold a word of the sentiment's lexicon (base/words.ts)
   let processScanEnd: usize = inJson ? 0 : start + PROCESS_SCAN;
   // The record's hour: read at once in training; in scoring only where a value asks (-2: not yet).
   let hour = task == LEARN ? hourOf(start, end) : -2;
@@ -516,6 +528,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       const b = <u32>load<u8>(p);
       if (kindOf(b) != SPLIT) break;
       p++;
+      if (b > QUOTE && !words) words = mayJoinWord(p - 1, start, end); // '?' '&': the sentiment's words go on
       if (b != QUOTE) continue;
       if (inRequestLine) {
         // Its closing quote: the field after it is after its protocol's shape and the line, not
@@ -536,6 +549,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     if (inJson || quote) {
       // A JSON member's number, true, false or null ends at the ',' or '}' after it.
       p = readToken(p, jsonKeyEnd != 0 && !quote ? jsonScalarEnd(p, end) : end, quote, token);
+      if (token.words) words = true; // a key's too: asked as written, whatever the sentiment's text makes of it
       if (quote && p < end && load<u8>(p) == COLON && load<u8>(p - 1) == QUOTE) {
         jsonKeyStart = token.valueStart;
         jsonKeyEnd = token.valueEnd;
@@ -552,7 +566,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         tokenStart = jsonKeyStart;
         jsonKeyEnd = 0;
       }
-    } else p = readToken(p, end, false, token);
+    } else {
+      p = readToken(p, end, false, token);
+      if (token.words) words = true;
+    }
     // Read more than once a token: into locals, as each field read costs an interpreter a load.
     const named = token.named;
     const valueStart = token.valueStart;
@@ -804,6 +821,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   reading.tagHasId = tagEnd > tagStart;
   reading.subject = subject;
   reading.jsonFrom = jsonFrom;
+  // An object's '{' and what it skipped before its first key are the sentiment's text as written.
+  if (startsJson && !words) words = piecesMayHoldWord(start, jsonFrom != 0 ? jsonFrom : end, end);
+  if (wordsHoldQuote()) words = true;
+  reading.words = words;
   reading.countedFields = countedFields;
   reading.knownFields = knownFields;
   reading.knownPrefix = knownPrefix;
@@ -1650,6 +1671,10 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
   let runFrom = p;
   let runShape: u32 = 0;
   let mixed = false;
+  // For the sentiment: its letters or'd (a byte beyond ASCII may make a word: base/words.ts), and
+  // what it had seen before the '=' of key=value.
+  let high: u32 = 0;
+  let keySeen: u32 = 0;
   while (p < end) {
     let b = <u32>load<u8>(p);
     let s = kindOf(b);
@@ -1662,6 +1687,7 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
       }
       do {
         word = fnv1aStep(word, b | 0x20);
+        high |= b;
         p++;
         if (p >= end) break;
         b = <u32>load<u8>(p);
@@ -1734,6 +1760,7 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
         word = FNV_OFFSET;
         letters = 0;
         others = 0;
+        keySeen = seen;
         seen = 0;
         digits = false;
         continue;
@@ -1745,19 +1772,23 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
       b = decoded & 0xff;
       p += <usize>(decoded >> 8);
       s = shapeOf(b);
+      seen |= MARK_READ_AS_TEXT;
     } else {
       p++;
       if (b == BACKSLASH && quoted && p < end) {
         // An escape inside quotes: the next byte is the value's, even a '"'.
         others++;
+        seen |= MARK_READ_AS_TEXT;
         shape = fnv1aStep(shape, s);
         last = s;
         b = <u32>load<u8>(p++);
+        high |= b;
         s = shapeOf(b);
       }
     }
     const m = markOf(b);
     if (s == LETTER || ((m & MARK_APOSTROPHE) != 0 && last == LETTER && inWord(p, end))) {
+      if (s != LETTER) seen |= MARK_READ_AS_TEXT;
       word = fnv1aStep(word, b | 0x20);
       letters++;
       if (last != LETTER) run = 0;
@@ -1777,6 +1808,17 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
   }
   if (mixed && isHexRun(runFrom, p)) shape = fnv1aStep(runShape, TOKEN_HEX);
   if (!quoted) stop = p;
+  // Whether it may hold a word of the sentiment's lexicon: as written between its spaces, whole or
+  // with what VADER strips from one end (base/words.ts; its quotes are in no word: mayJoinWord).
+  let words = high >= 0x80;
+  if (!words) {
+    const from = quoted ? valueStart : tokenStart;
+    if (spaces != 0 || ((seen | keySeen) & MARK_SPACE) != 0) words = piecesMayHoldWord(from, stop, end);
+    else if (named || seen != 0) words = pieceMayBeWord(from, stop, end);
+    else if (others == 0) words = lettersMayBeWord(word, letters); // letters only: hashed as they were read
+    else words = mayBeWord(from, stop, end);
+  }
+  token.words = words;
   let type = TOKEN_PLAIN;
   if (shape == ipv4Shape) type = TOKEN_ADDRESS;
   else if ((seen & (MARK_COLON | MARK_NOT_ADDRESS)) == MARK_COLON && isIpv6(valueStart, stop)) type = TOKEN_ADDRESS;

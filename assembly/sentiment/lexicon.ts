@@ -10,6 +10,7 @@
 // key bytes.
 
 import { fnv1a } from "../base/hash";
+import { clearWords, addWord } from "../base/words";
 import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY, LEXICON_ACCESS, LEXICON_FAILURE } from "../base/layouts";
 
 const ENTRY: usize = LEXICON_ENTRY;
@@ -69,6 +70,7 @@ export function useLexicon(section: usize): void {
   lexicon.slotMask = slotCount - 1;
   if (slotCount == 0) entryCount = 0;
   memory.fill(filter, 0, FILTER_BYTES);
+  clearWords();
   let longestKeyBytes = 0;
   let longestDigitKeyBytes = 0;
   for (let i: usize = 0; i < <usize>entryCount; i++) {
@@ -80,9 +82,24 @@ export function useLexicon(section: usize): void {
     store<u8>(at, <u32>load<u8>(at) | (<u32>1 << ((h >>> 16) & 7)));
     if (length > longestKeyBytes) longestKeyBytes = length;
     if (length > longestDigitKeyBytes && hasDigit(key, length)) longestDigitKeyBytes = length;
+    // A word with a valence (vader-words.ts describeWord: all but those that only name access) that
+    // can be one of VADER's: the field model's pass tells the sentiment whether a message may hold one.
+    if ((entryValence(entry) != 0 || !entryNamesAccess(entry)) && length <= MAX_KEY && isOneAsciiWord(key, length)) addWord(key, length);
   }
   lexicon.longestKeyBytes = longestKeyBytes;
   lexicon.longestDigitKeyBytes = longestDigitKeyBytes;
+}
+
+/** The longest key a pack's lexicon holds (host/core/module/lexicon.ts refuses longer ones). */
+export const MAX_KEY: i32 = 64;
+
+/** Whether [p, p + length) is ASCII with no space: a key a word of a message can be (not "fed up"). */
+function isOneAsciiWord(p: usize, length: i32): bool {
+  for (let i = 0; i < length; i++) {
+    const b = <u32>load<u8>(p + i);
+    if (b >= 0x80 || b == 0x20 || b - 0x09 < 5) return false;
+  }
+  return true;
 }
 
 function hasDigit(p: usize, length: i32): bool {

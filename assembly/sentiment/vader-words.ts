@@ -8,7 +8,7 @@ import {
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, ASCII_NOTED, NOT_ASCII,
 } from "../base/utf8";
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
-import { lexiconEntry, entryValence, entryIsOverlay, entryNamesAccess, entryIsFailure, lexiconGeneration, longestKey, longestKeyWithDigit } from "./lexicon";
+import { lexiconEntry, entryValence, entryIsOverlay, entryNamesAccess, entryIsFailure, lexiconGeneration, longestKey, longestKeyWithDigit, MAX_KEY } from "./lexicon";
 import { resize } from "../base/buffers";
 import {
   allcap_differential, findRuleWord, ruleFlags, ruleBooster, LONGEST_RULE_WORD, BUT_UPPER_ID, LOWERCASE_FLAGS, EXACT_FLAGS,
@@ -355,8 +355,7 @@ const ring = memory.data(WORDS * RING_SLOT, 8);
   return load<f64>(slotAt(index), D_BOOSTER);
 }
 
-// The reference's lexicon keys are at most 19 bytes; a longer lowercased word can match nothing.
-const MAX_KEY: i32 = 64;
+// The reference's lexicon keys are at most 19 bytes, a pack's at most MAX_KEY: a longer lowercased word can match nothing.
 const lowerBuffer = memory.data(MAX_KEY + 4);
 const lowering = new Lowercaser(); // for words that are not all ASCII
 

@@ -12,6 +12,7 @@ import {
   negated, normalize, scalar_inc_dec, idiomValue, isBoosterBigram, B_DECR, C_INCR, N_SCALAR,
   W_BOOSTER, W_KIND, W_OF, W_LEAST, W_AT, W_VERY, W_NEVER, W_SO_THIS, T_UPPER, T_IN_LEXICON, T_OVERLAY, T_FAILURE,
 } from "./vader-rules";
+import { asciiClassOf, ASCII_SPACE } from "../base/utf8";
 
 // What changed the word being scored, for `tarkin explain`: a bit per rule.
 export const RULE_CAPS: u32 = 1 << 0; // ALL CAPS among words that are not
@@ -300,6 +301,28 @@ export function score_valence(sums: SentimentSums, punct_emph_amplifier: f64, sc
   scores.neu = roundFixed(Math.abs(<f64>neu_count / total), 3);
   scores.pos = roundFixed(Math.abs(positive / total), 3);
   scores.compound = roundFixed(compoundScore, COMPOUND_DECIMALS);
+}
+
+/**
+ * What polarity_scores gives a text that holds no word with a valence (the field model's pass found
+ * none: base/words.ts), without reading its words: every sentiment 0, neutral where it has a word.
+ */
+export function scoreNeutralText(start: usize, end: usize, scores: PolarityScores): void {
+  scores.amplifier = 0;
+  scores.securityNegative = false;
+  scores.mostNegativeStart = 0;
+  scores.mostNegativeEnd = 0;
+  noSentiment(scores, hasWord(start, end) ? 1 : 0);
+}
+
+/** Whether the ASCII text [start, end) has a word: two bytes or more between spaces (the reference's split(/\s/) and length > 1). */
+function hasWord(start: usize, end: usize): bool {
+  let run = 0;
+  for (let p = start; p < end; p++) {
+    if (asciiClassOf(<u32>load<u8>(p)) & ASCII_SPACE) run = 0;
+    else if (++run == 2) return true;
+  }
+  return false;
 }
 
 /**
