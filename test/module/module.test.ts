@@ -56,6 +56,19 @@ describe("packing", () => {
     expect(packedTarkin().sentiment("segfault").compound).toBe(0);
   });
 
+  it("an overlay's word of valence 0 is taken out of the lexicon: VADER does not see it, capitals and boosters included", () => {
+    const jargon = parseLexicon("free\t0\nblock\t0\n", "jargon.tsv");
+    expect(overlay(defaultLexicon(), jargon).has("free")).toBe(false);
+    const t = ModuleDriver.fromBytes(packModule(coreWasm(), { lexicon: overlay(defaultLexicon(), jargon), settings: DEFAULT_SETTINGS }));
+    // Kept in with valence 0, VADER's capital rule read a shouted one as negative, and a booster moved it.
+    const kept = ModuleDriver.fromBytes(packModule(coreWasm(), { lexicon: new Map([...defaultLexicon(), ["free", 0], ["block", 0]]), settings: DEFAULT_SETTINGS }));
+    for (const text of ["Mem: FREE 1024 used 2048", "very free memory", "BLOCK 42 on disk sda"]) {
+      expect(kept.sentiment(text).compound, text).not.toBe(0);
+      expect(t.sentiment(text).compound, text).toBe(0);
+    }
+    expect(packedTarkin().sentiment("free memory").compound).toBeGreaterThan(0); // VADER's own: free +2.3
+  });
+
   it("rejects a malformed overlay line with its place", () => {
     expect(() => parseLexicon("ok\t1\nbroken line\n", "bad.tsv")).toThrow(/bad.tsv:2/);
     expect(() => parseLexicon("ok\t1.234\n", "bad.tsv")).toThrow(/two decimals/);

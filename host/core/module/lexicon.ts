@@ -38,9 +38,14 @@ export function parseLexicon(text: string, source: string): Lexicon {
   return lexicon;
 }
 
+/**
+ * The base lexicon under the overlays, in order: a later overlay's word replaces an earlier one's,
+ * and a word one sets to 0 is taken out, so that VADER does not see it (log jargon: "like Gecko",
+ * storage blocks), as it does not see a word that only names access.
+ */
 export function overlay(base: Lexicon, ...overlays: Lexicon[]): Lexicon {
   const merged = new Map(base);
-  for (const o of overlays) for (const [k, v] of o) merged.set(k, v);
+  for (const o of overlays) for (const [k, v] of o) v === 0 ? merged.delete(k) : merged.set(k, v);
   return merged;
 }
 
