@@ -151,13 +151,21 @@ export function piecesMayHoldWord(from: usize, to: usize, readable: usize): bool
 }
 
 /** Whether the ASCII piece [from, to), with no space, may be a word of the set, whole or with what VADER strips from one end. */
-export function pieceMayBeWord(from: usize, to: usize, readable: usize): bool {
+// @ts-ignore: decorator
+@inline export function pieceMayBeWord(from: usize, to: usize, readable: usize): bool {
+  if (to - from < 2) return false;
+  // Most pieces have no stripped punctuation at either end (or at both, which VADER keeps whole).
+  if (isStripped(<u32>load<u8>(from)) == isStripped(<u32>load<u8>(to - 1))) return mayBeWord(from, to, readable);
+  return strippedMayBeWord(from, to, readable);
+}
+
+function strippedMayBeWord(from: usize, to: usize, readable: usize): bool {
   if (mayBeWord(from, to, readable)) return true;
   let lead = from;
   while (lead < to && isStripped(<u32>load<u8>(lead))) lead++;
   let trail = to;
   while (trail > lead && isStripped(<u32>load<u8>(trail - 1))) trail--;
-  return lead > from != trail < to && mayBeWord(lead, trail, readable);
+  return mayBeWord(lead, trail, readable);
 }
 
 /** VADER's PUNC_LIST, byte by byte: what get_words_plus_punc strips from a word's ends. */
