@@ -507,7 +507,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let jsonFrom: usize = 0;
   let inJson = start < end && load<u8>(start) == 0x7b; // a JSON object: its '{' is no value
   const startsJson = inJson;
-  let words = false; // whether it may hold a word of the sentiment's lexicon (base/words.ts)
+  let words = task == LEARN; // whether it may hold a word of the sentiment's lexicon (base/words.ts): asked of each token until one may; not in training
   let processScanEnd: usize = inJson ? 0 : start + PROCESS_SCAN;
   // The record's hour: read at once in training; in scoring only where a value asks (-2: not yet).
   let hour = task == LEARN ? hourOf(start, end) : -2;
@@ -548,7 +548,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     let tokenStart = p;
     if (inJson || quote) {
       // A JSON member's number, true, false or null ends at the ',' or '}' after it.
-      p = readToken(p, jsonKeyEnd != 0 && !quote ? jsonScalarEnd(p, end) : end, quote, token);
+      p = readToken(p, jsonKeyEnd != 0 && !quote ? jsonScalarEnd(p, end) : end, quote, !words, token);
       if (token.words) words = true; // a key's too: asked as written, whatever the sentiment's text makes of it
       if (quote && p < end && load<u8>(p) == COLON && load<u8>(p - 1) == QUOTE) {
         jsonKeyStart = token.valueStart;
@@ -567,7 +567,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         jsonKeyEnd = 0;
       }
     } else {
-      p = readToken(p, end, false, token);
+      p = readToken(p, end, false, !words, token);
       if (token.words) words = true;
     }
     // Read more than once a token: into locals, as each field read costs an interpreter a load.
@@ -1649,7 +1649,7 @@ function jsonScalarEnd(p: usize, end: usize): usize {
  * The whole shape hashes each symbol, but a run of digits once and a run of letters at most
  * WHOLE_SHAPE_LETTERS times (`run` counts the letters hashed in the current run).
  */
-function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
+function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Token): usize {
   const tokenStart = p;
   let valueStart = p;
   let named = false;
@@ -1811,7 +1811,7 @@ function readToken(p: usize, end: usize, quoted: bool, token: Token): usize {
   // Whether it may hold a word of the sentiment's lexicon: as written between its spaces, whole or
   // with what VADER strips from one end (base/words.ts; its quotes are in no word: mayJoinWord).
   let words = high >= 0x80;
-  if (!words) {
+  if (asking && !words) {
     const from = quoted ? valueStart : tokenStart;
     if (spaces != 0 || ((seen | keySeen) & MARK_SPACE) != 0) words = piecesMayHoldWord(from, stop, end);
     else if (named || seen != 0) words = pieceMayBeWord(from, stop, end);
