@@ -183,7 +183,8 @@ const STRIPPED: u64 = (<u64>1 << 0x2e) | (<u64>1 << 0x21) | (<u64>1 << 0x3f) | (
 
 /**
  * Whether a word of the set may span the '?' or '&' at p, which end the field model's tokens but
- * not the sentiment's words: the piece between spaces around it, in [start, end).
+ * not the sentiment's words: the piece around it in [start, end), between spaces or '"' (no word
+ * of the set holds one, or every message may hold a word: wordsHoldQuote).
  */
 // @ts-ignore: decorator
 @inline export function mayJoinWord(p: usize, start: usize, end: usize): bool {
@@ -193,12 +194,12 @@ const STRIPPED: u64 = (<u64>1 << 0x2e) | (<u64>1 << 0x21) | (<u64>1 << 0x3f) | (
 function joinedMayBeWord(p: usize, start: usize, end: usize): bool {
   const limit = longestSplit;
   let from = p;
-  while (from > start && !isSpace(<u32>load<u8>(from - 1))) {
+  while (from > start && !endsJoin(<u32>load<u8>(from - 1))) {
     from--;
     if (<i32>(p - from) >= limit) return false;
   }
   let to = p + 1;
-  while (to < end && !isSpace(<u32>load<u8>(to))) {
+  while (to < end && !endsJoin(<u32>load<u8>(to))) {
     to++;
     if (<i32>(to - from) > limit) return false;
   }
@@ -206,6 +207,6 @@ function joinedMayBeWord(p: usize, start: usize, end: usize): bool {
 }
 
 // @ts-ignore: decorator
-@inline function isSpace(b: u32): bool {
-  return b == 0x20 || b - 0x09 < 5;
+@inline function endsJoin(b: u32): bool {
+  return b == 0x20 || b - 0x09 < 5 || b == 0x22;
 }

@@ -4,6 +4,7 @@
 // caller owns; its decision is fear.ts's rule of its own.
 import { polarity_scores, scoreNeutralText, PolarityScores } from "../sentiment/vader";
 import { sentimentText } from "../sentiment/text";
+import { piecesMayHoldWord } from "../base/words";
 import { surprise, Gate } from "../models/surprise";
 import { fieldSurprise, namesSubject, FieldReading } from "../models/fields";
 import { FIELD_AFTER, FIELD_AFTER_QUOTED, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, FIELD_OF_SUBJECT, EVIDENCE_LOG, EVIDENCE_NEW_VALUE, EVIDENCE_LENGTH, EVIDENCE_NEW_FIELD, EVIDENCE_NEW_NETWORK, EVIDENCE_NEW_HOUR, EVIDENCE_NEW_LOG_NETWORK, SYNTAX_NAMES } from "../base/layouts";
@@ -114,9 +115,12 @@ export class FieldScorer extends Scorer {
     // The fields first: where a JSON object's members start is where the sentiment's text changes.
     const value = fieldSurprise(start, end, reading);
     const text = sentimentText(start, end, reading.jsonFrom);
-    // The sentiment reads the text only where the fields' pass found a word of its lexicon there.
-    if (reading.words) polarity_scores(text, text + (end - start), verdict.sentiment);
-    else scoreNeutralText(text, text + (end - start), verdict.sentiment);
+    const textEnd = text + (end - start);
+    // The sentiment reads the text only where it may hold a word of its lexicon: up to a JSON
+    // object's first key as the fields' pass found, and the object's values as its text has them.
+    const from = reading.jsonFrom;
+    if (reading.words || (from != 0 && piecesMayHoldWord(text + (from - start), textEnd, textEnd))) polarity_scores(text, textEnd, verdict.sentiment);
+    else scoreNeutralText(text, textEnd, verdict.sentiment);
     const known = reading.covered();
     const sentiment = verdict.sentiment;
     const infrequent = this.gate.passes(value, this.gate.spreadThreshold(this.gateSpreads));

@@ -216,7 +216,7 @@ function prepareTables(): void {
       else if (b != 0x2d) m |= MARK_NOT_HEX_ID;
       if (b != COLON && b != 0x2e) m |= MARK_NOT_ADDRESS;
       if (b == APOSTROPHE) m |= MARK_APOSTROPHE;
-      if (b - 0x09 < 5) m |= MARK_SPACE;
+      if (b == 0x20 || b - 0x09 < 5) m |= MARK_SPACE; // an escaped space too ("a\ b")
     }
     store<u8>(marks + b, <u8>m);
   }
@@ -367,7 +367,7 @@ export class FieldReading {
   tagHasId: bool = false;
   /** Its subject (the name before its first key: sudo's user) as a hash, else 0. */
   subject: u32 = 0;
-  /** Whether it may hold a word of the sentiment's lexicon (base/words.ts): where it does not, its sentiment is none. */
+  /** Whether its text before a JSON object's first key (all of it where it has none) may hold a word of the sentiment's lexicon (base/words.ts). */
   words: bool = false;
 
   /**
@@ -507,7 +507,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let jsonFrom: usize = 0;
   let inJson = start < end && load<u8>(start) == 0x7b; // a JSON object: its '{' is no value
   const startsJson = inJson;
-  let words = task == LEARN; // whether it may hold a word of the sentiment's lexicon (base/words.ts): asked of each token until one may; not in training
+  // Whether its text before a JSON object's first key may hold a word of the sentiment's lexicon
+  // (base/words.ts): asked of each token until one may; not in training. The object's values are
+  // asked by the scorer, over the sentiment's text (sentiment/text.ts), which reads them its own way.
+  let words = task == LEARN;
   let processScanEnd: usize = inJson ? 0 : start + PROCESS_SCAN;
   // The record's hour: read at once in training; in scoring only where a value asks (-2: not yet).
   let hour = task == LEARN ? hourOf(start, end) : -2;
@@ -528,7 +531,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       const b = <u32>load<u8>(p);
       if (kindOf(b) != SPLIT) break;
       p++;
-      if (b > QUOTE && !words) words = mayJoinWord(p - 1, start, end); // '?' '&': the sentiment's words go on
+      // '?' and '&' (above '"', tab and space) end a token here, not the sentiment's word.
+      if (b > QUOTE && !words && !inJson) words = mayJoinWord(p - 1, start, end);
       if (b != QUOTE) continue;
       if (inRequestLine) {
         // Its closing quote: the field after it is after its protocol's shape and the line, not
@@ -548,8 +552,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     let tokenStart = p;
     if (inJson || quote) {
       // A JSON member's number, true, false or null ends at the ',' or '}' after it.
-      p = readToken(p, jsonKeyEnd != 0 && !quote ? jsonScalarEnd(p, end) : end, quote, !words, token);
-      if (token.words) words = true; // a key's too: asked as written, whatever the sentiment's text makes of it
+      p = readToken(p, jsonKeyEnd != 0 && !quote ? jsonScalarEnd(p, end) : end, quote, !words && !inJson, token);
+      if (token.words) words = true;
       if (quote && p < end && load<u8>(p) == COLON && load<u8>(p - 1) == QUOTE) {
         jsonKeyStart = token.valueStart;
         jsonKeyEnd = token.valueEnd;

@@ -306,6 +306,7 @@ export function score_valence(sums: SentimentSums, punct_emph_amplifier: f64, sc
 /**
  * What polarity_scores gives a text that holds no word with a valence (the field model's pass found
  * none: base/words.ts), without reading its words: every sentiment 0, neutral where it has a word.
+ * (The punctuation's emphasis, which only explain shows, is left 0.)
  */
 export function scoreNeutralText(start: usize, end: usize, scores: PolarityScores): void {
   scores.amplifier = 0;
@@ -315,7 +316,7 @@ export function scoreNeutralText(start: usize, end: usize, scores: PolarityScore
   noSentiment(scores, hasWord(start, end) ? 1 : 0);
 }
 
-/** Whether the ASCII text [start, end) has a word: two bytes or more between spaces (the reference's split(/\s/) and length > 1). */
+/** Whether [start, end), ASCII (a byte beyond it makes the fields' pass ask for the sentiment), has a word: two bytes or more between spaces (the reference's split(/\s/) and length > 1). */
 function hasWord(start: usize, end: usize): bool {
   let run = 0;
   for (let p = start; p < end; p++) {

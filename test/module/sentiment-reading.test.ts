@@ -44,6 +44,12 @@ const EDGES = [
   "LIKE", "very like", "the shit block", "Receiving block blk_1 src: /10.0.0.1:50010", "Mozilla/5.0 (X11; Linux x86_64) like Gecko", "FREE memory",
   "Failed password for root from 10.0.0.1 port 22 ssh2", "pam_unix(sshd:auth): authentication failure; user=root", "user=root", "password",
   "level=error msg=\"upstream timeout\"", "ERROR", "kind of", "at least", "no", "NO!", "!!!", "a b", "ab", "\u00e9", "\u00e9\u00e9", "😀", "a 😀 b",
+  // A reviewer's: an escaped space; a JSON string that reads as a request line, a '&' or '?' by a
+  // quote, key=" and \" inside one, and a scalar cut at its space (the object's values are the
+  // sentiment's text's, not the tokenizer's).
+  "\"x\\ good\"", "path=\"/tmp/my\\ terrible\"", "msg=\"cannot\\ fail\"", "{\"msg\":\"x\\ good\"}", "{\"msg\":\"INFO [error] x\"}", "{\"r\":\"GET [: x\"}",
+  "{\"msg\":\"INFO x h&k\",\"a\":1}", "{\"r\":\"GET x &:\"}", "r&r\"a\":1", "{\"r\":\"GET d=\"}", "{\"r\":\"GET k=\"\\\"good\"}",
+  "{\"msg\":\"INFO got \\\"\",\"x\":\"[: y\"}", "{\"request\":\"GET /a\\\" b\",\"c\":\"z }: q\"}", "{\"a\":k=\"x y\",\"b\":\"p ]:\"}",
 ];
 
 // Log lines built from a lexicon's words and a log's tokens, joined by what a log puts between them.
