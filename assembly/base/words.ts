@@ -1,11 +1,13 @@
 // A set of words, ASCII case aside: the sentiment lexicon's words with a valence (sentiment/lexicon.ts
-// fills it), asked by the field model's one pass over a message of each token it reads, so that the
-// sentiment does not read a message that holds none (most log lines). Filters that never answer no
-// for a word of the set: for a token of letters, which the pass hashes as it reads, a bit per FNV-1a
-// hash; for any other, a bit per length, first and last byte (a few operations, inline; most log
-// tokens stop there), then a Bloom filter of two bits a word over all its bytes. A byte beyond ASCII
-// is the caller's to note: its lowercase, or a Unicode space in it, may make a word of the set.
+// fills it), asked by the field model's one pass over a message of the tokens it reads (and by the
+// scorer of a JSON object's values), so that the sentiment does not read a message that holds none
+// (most log lines). Filters that never answer no for a word of the set: for a token of letters,
+// which the pass hashes as it reads, a bit per FNV-1a hash; for any other, a bit per length, first
+// and last byte (a few operations, inline; most log tokens stop there), then a Bloom filter of two
+// bits a word over all its bytes. A byte beyond ASCII is the caller's to note (but in
+// piecesMayHoldWord): its lowercase, or a Unicode space in it, may make a word of the set.
 import { fnv1aStep, FNV_OFFSET } from "./hash";
+import { asciiClassOf, ASCII_SPACE } from "./utf8";
 
 const ENDS_BYTES: i32 = 1 << 17; // 64 lengths x 128 first bytes x 128 last bytes, a bit each
 const ends = memory.data(ENDS_BYTES);
@@ -92,11 +94,11 @@ function wordHash(p: usize, length: i32, readable: usize): u64 {
     lo |= LOWERED & loMask;
     hi |= LOWERED & hiMask;
   } else {
-    let h: u32 = 0x811c9dc5;
+    let h = FNV_OFFSET;
     for (let i = 0; i < length; i++) {
       const b = <u32>load<u8>(p + <usize>i);
       if (b >= 0x80) return 0;
-      h = (h ^ (b | 0x20)) * 0x01000193;
+      h = fnv1aStep(h, b | 0x20);
     }
     lo = <u64>h;
   }
@@ -143,7 +145,7 @@ export function piecesMayHoldWord(from: usize, to: usize, readable: usize): bool
   for (let p = from; p <= to; p++) {
     const b = p < to ? <u32>load<u8>(p) : 0x20;
     if (b >= 0x80) return true;
-    if (b != 0x20 && b - 0x09 >= 5) continue;
+    if (!(asciiClassOf(b) & ASCII_SPACE)) continue;
     if (pieceMayBeWord(piece, p, readable)) return true;
     piece = p + 1;
   }
@@ -168,9 +170,9 @@ function strippedMayBeWord(from: usize, to: usize, readable: usize): bool {
   return mayBeWord(lead, trail, readable);
 }
 
-/** VADER's PUNC_LIST, byte by byte: what get_words_plus_punc strips from a word's ends. */
+/** VADER's PUNC_LIST, byte by byte (. ! ? , ; : - ' "): what get_words_plus_punc strips from a word's ends. */
 // @ts-ignore: decorator
-@inline function isStripped(b: u32): bool {
+@inline export function isStripped(b: u32): bool {
   return b < 64 && ((STRIPPED >> <u64>b) & 1) != 0;
 }
 const STRIPPED: u64 = (<u64>1 << 0x2e) | (<u64>1 << 0x21) | (<u64>1 << 0x3f) | (<u64>1 << 0x2c) | (<u64>1 << 0x3b) | (<u64>1 << 0x3a) | (<u64>1 << 0x2d) | (<u64>1 << 0x27) | (<u64>1 << 0x22);
@@ -208,5 +210,5 @@ function joinedMayBeWord(p: usize, start: usize, end: usize): bool {
 
 // @ts-ignore: decorator
 @inline function endsJoin(b: u32): bool {
-  return b == 0x20 || b - 0x09 < 5 || b == 0x22;
+  return b == 0x22 || (asciiClassOf(b) & ASCII_SPACE) != 0;
 }

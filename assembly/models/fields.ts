@@ -54,11 +54,13 @@
 // whole shape is rare in its field is read again, trigram by trigram and for attack syntax (a
 // common whole shape means every trigram of it is common: each value of that shape counted each
 // of its trigrams).
-// The same pass tells the sentiment whether the message may hold a word of its lexicon (each token
-// asked of base/words.ts as it ends): where it holds none, most log lines, VADER does not read it.
+// The same pass tells the sentiment whether the message may hold a word of its lexicon (its tokens
+// asked of base/words.ts as they end, until one may, up to a JSON object's first key; the scorer
+// asks the object's values): where it holds none, most log lines, VADER does not read it.
 
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { mayBeWord, lettersMayBeWord, pieceMayBeWord, piecesMayHoldWord, mayJoinWord, wordsHoldQuote } from "../base/words";
+import { asciiClassOf, ASCII_SPACE } from "../base/utf8";
 import { isHex, hexValue, percentDecoded } from "../base/percent";
 import { attackSyntax, mayHoldSyntax, mayHoldUrl, internalUrlSyntax } from "./syntax";
 import {
@@ -194,8 +196,8 @@ const MARK_COLON: u32 = 1;
 const MARK_APOSTROPHE: u32 = 2;
 const MARK_NOT_HEX_ID: u32 = 4; // a byte no hex id holds (all but ':' and '-')
 const MARK_NOT_ADDRESS: u32 = 8; // a byte no IPv6 address holds (all but ':' and '.')
-const MARK_SPACE: u32 = 16; // \t \n \v \f \r: the sentiment's words end there
-const MARK_READ_AS_TEXT: u32 = 32; // set by readToken where punctuation reads as a letter or escapes one (an apostrophe in a word, %41, \")
+const MARK_SPACE: u32 = 16; // a space (in a quoted value, or escaped) or \t \n \v \f \r: the sentiment's words end there
+const MARK_READ_AS_TEXT: u32 = 32; // set by readToken where punctuation reads as a letter or escapes one (%41, an apostrophe in a word): the token is no plain run
 const SPLIT: u32 = 0x00;
 const PERCENT: u32 = 0x03;
 function prepareTables(): void {
@@ -216,7 +218,7 @@ function prepareTables(): void {
       else if (b != 0x2d) m |= MARK_NOT_HEX_ID;
       if (b != COLON && b != 0x2e) m |= MARK_NOT_ADDRESS;
       if (b == APOSTROPHE) m |= MARK_APOSTROPHE;
-      if (b == 0x20 || b - 0x09 < 5) m |= MARK_SPACE; // an escaped space too ("a\ b")
+      if (asciiClassOf(b) & ASCII_SPACE) m |= MARK_SPACE;
     }
     store<u8>(marks + b, <u8>m);
   }
@@ -446,7 +448,7 @@ export function fieldSurprise(start: usize, end: usize, reading: FieldReading): 
   nextKeyIsWord: bool = false;
   /** Whether its value may be a URL, where a key names it (key=value, a JSON member): opening with a letter and holding a ':'. */
   url: bool = false;
-  /** Whether it may hold a word of the sentiment's lexicon (base/words.ts). */
+  /** Whether it may hold a word of the sentiment's lexicon (base/words.ts); false where it was not asked. */
   words: bool = false;
 }
 /**
@@ -1675,10 +1677,7 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
   let runFrom = p;
   let runShape: u32 = 0;
   let mixed = false;
-  // For the sentiment: its letters or'd (a byte beyond ASCII may make a word: base/words.ts), and
-  // what it had seen before the '=' of key=value.
-  let high: u32 = 0;
-  let keySeen: u32 = 0;
+  let high: u32 = 0; // its letters or'd, for the sentiment: a byte beyond ASCII may make a word (base/words.ts)
   while (p < end) {
     let b = <u32>load<u8>(p);
     let s = kindOf(b);
@@ -1764,7 +1763,6 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
         word = FNV_OFFSET;
         letters = 0;
         others = 0;
-        keySeen = seen;
         seen = 0;
         digits = false;
         continue;
@@ -1813,11 +1811,11 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
   if (mixed && isHexRun(runFrom, p)) shape = fnv1aStep(runShape, TOKEN_HEX);
   if (!quoted) stop = p;
   // Whether it may hold a word of the sentiment's lexicon: as written between its spaces, whole or
-  // with what VADER strips from one end (base/words.ts; its quotes are in no word: mayJoinWord).
+  // with what VADER strips from one end (base/words.ts; a quote is in no word: wordsHoldQuote).
   let words = high >= 0x80;
   if (asking && !words) {
     const from = quoted ? valueStart : tokenStart;
-    if (spaces != 0 || ((seen | keySeen) & MARK_SPACE) != 0) words = piecesMayHoldWord(from, stop, end);
+    if ((seen & MARK_SPACE) != 0) words = piecesMayHoldWord(from, stop, end);
     else if (named || seen != 0) words = pieceMayBeWord(from, stop, end);
     else if (others == 0) words = lettersMayBeWord(word, letters); // letters only: hashed as they were read
     else words = mayBeWord(from, stop, end);

@@ -11,6 +11,7 @@
 
 import { fnv1a } from "../base/hash";
 import { clearWords, addWord } from "../base/words";
+import { asciiClassOf, ASCII_SPACE } from "../base/utf8";
 import { LEXICON_ENTRY, LEXICON_ENTRY_VALENCE, LEXICON_OVERLAY, LEXICON_ACCESS, LEXICON_FAILURE } from "../base/layouts";
 
 const ENTRY: usize = LEXICON_ENTRY;
@@ -20,6 +21,9 @@ const OFFSET_MASK: u32 = ~(LEXICON_OVERLAY | LEXICON_ACCESS | LEXICON_FAILURE);
 @inline function keyOffset(entry: usize): u32 {
   return load<u32>(entry) & OFFSET_MASK;
 }
+
+/** The longest key a pack's lexicon holds (host/core/module/lexicon.ts refuses longer ones). */
+export const MAX_KEY: i32 = 64;
 
 /** The lexicon in use: where useLexicon found its parts in the pack, and what it worked out from them. */
 class Lexicon {
@@ -90,14 +94,11 @@ export function useLexicon(section: usize): void {
   lexicon.longestDigitKeyBytes = longestDigitKeyBytes;
 }
 
-/** The longest key a pack's lexicon holds (host/core/module/lexicon.ts refuses longer ones). */
-export const MAX_KEY: i32 = 64;
-
 /** Whether [p, p + length) is ASCII with no space: a key a word of a message can be (not "fed up"). */
 function isOneAsciiWord(p: usize, length: i32): bool {
   for (let i = 0; i < length; i++) {
     const b = <u32>load<u8>(p + i);
-    if (b >= 0x80 || b == 0x20 || b - 0x09 < 5) return false;
+    if (b >= 0x80 || (asciiClassOf(b) & ASCII_SPACE)) return false;
   }
   return true;
 }

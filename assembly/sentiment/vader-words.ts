@@ -8,6 +8,7 @@ import {
   ASCII_SPACE, ASCII_PUNCTUATION, ASCII_UPPER, ASCII_LOWER, ASCII_DIGIT, ASCII_NOTED, NOT_ASCII,
 } from "../base/utf8";
 import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
+import { isStripped } from "../base/words";
 import { lexiconEntry, entryValence, entryIsOverlay, entryNamesAccess, entryIsFailure, lexiconGeneration, longestKey, longestKeyWithDigit, MAX_KEY } from "./lexicon";
 import { resize } from "../base/buffers";
 import {
@@ -267,17 +268,8 @@ function namesAccess(start: usize, end: usize): bool {
 // are not characters), and this.
 const K_APOSTROPHE: u32 = 1 << 8; // an apostrophe, so maybe "n't"
 
-// PUNC_LIST's one-character entries (. ! ? , ; : - ' "), all below 0x40, as bits: the stripped
-// punctuation of a log word is mostly one character, and a bit test beats the list walk.
-const PUNC_SINGLES: u64 =
-  (<u64>1 << 0x2e) | (<u64>1 << 0x21) | (<u64>1 << 0x3f) | (<u64>1 << 0x2c) | (<u64>1 << 0x3b) |
-  (<u64>1 << 0x3a) | (<u64>1 << 0x2d) | (<u64>1 << 0x27) | (<u64>1 << 0x22);
-
 function isPuncListed(p: usize, len: i32): bool {
-  if (len == 1) {
-    const b = <u64>load<u8>(p);
-    return b < 0x40 && ((PUNC_SINGLES >> b) & 1) != 0;
-  }
+  if (len == 1) return isStripped(<u32>load<u8>(p)); // the one-character entries, as bits
   for (let i = 0; i < PUNC_LIST.length; i++) if (isBytes(p, p + <usize>len, unchecked(PUNC_LIST[i]))) return true;
   return false;
 }
