@@ -62,7 +62,7 @@ import { fnv1a, fnv1aStep, FNV_OFFSET } from "../base/hash";
 import { mayBeWord, lettersMayBeWord, pieceMayBeWord, piecesMayHoldWord, mayJoinWord, wordsHoldQuote } from "../base/words";
 import { asciiClassOf, ASCII_SPACE } from "../base/utf8";
 import { isHex, hexValue, percentDecoded } from "../base/percent";
-import { attackSyntax, mayHoldSyntax, mayHoldUrl, internalUrlSyntax } from "./syntax";
+import { attackSyntax, isSyntaxByte, mayHoldSyntax, mayHoldUrl, internalUrlSyntax } from "./syntax";
 import {
   EXPLAIN_GRAM_NAME_START, EXPLAIN_GRAM_NAME_END, EXPLAIN_GRAM_KIND, EXPLAIN_GRAM_TRIGRAM, EXPLAIN_GRAM_COUNT, EXPLAIN_GRAM_VALUES,
   EXPLAIN_GRAM_DECADES, EXPLAIN_GRAM_EVIDENCE, EXPLAIN_GRAM, FIELD_NAMED, FIELD_AFTER, FIELD_FIRST, FIELD_PATH, FIELD_SCHEME, TOKEN_PLAIN, TOKEN_ADDRESS, TOKEN_HEX,
@@ -198,6 +198,7 @@ const MARK_NOT_HEX_ID: u32 = 4; // a byte no hex id holds (all but ':' and '-')
 const MARK_NOT_ADDRESS: u32 = 8; // a byte no IPv6 address holds (all but ':' and '.')
 const MARK_SPACE: u32 = 16; // a space (in a quoted value, or escaped) or \t \n \v \f \r: the sentiment's words end there
 const MARK_READ_AS_TEXT: u32 = 32; // set by readToken where punctuation reads as a letter or escapes one (%41, an apostrophe in a word): the token is no plain run
+const MARK_SYNTAX: u32 = 64; // a byte mayHoldSyntax looks at (syntax.ts isSyntaxByte): without one, or a MARK_READ_AS_TEXT, a value holds no attack syntax
 const SPLIT: u32 = 0x00;
 const PERCENT: u32 = 0x03;
 function prepareTables(): void {
@@ -219,6 +220,7 @@ function prepareTables(): void {
       if (b != COLON && b != 0x2e) m |= MARK_NOT_ADDRESS;
       if (b == APOSTROPHE) m |= MARK_APOSTROPHE;
       if (asciiClassOf(b) & ASCII_SPACE) m |= MARK_SPACE;
+      if (isSyntaxByte(b)) m |= MARK_SYNTAX;
     }
     store<u8>(marks + b, <u8>m);
   }
@@ -450,6 +452,8 @@ export function fieldSurprise(start: usize, end: usize, reading: FieldReading): 
   url: bool = false;
   /** Whether it may hold a word of the sentiment's lexicon (base/words.ts); false where it was not asked. */
   words: bool = false;
+  /** Whether its value may hold attack syntax: a byte mayHoldSyntax looks at, or one read as text (a '%', an escape). */
+  syntaxBytes: bool = false;
 }
 /**
  * readFields' token, reused: no allocation per record. In static memory, so its address is a
@@ -749,7 +753,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           // unless it backed off to the number's shape alone ("after 22").
           const nameStart = named ? tokenStart : pairNew ? pairStart : afterShape && own == name && anchorStart != 0 ? anchorStart : previousStart;
           const nameEnd = named ? token.keyEnd : previousEnd;
-          const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | (token.url ? RARE_MAY_BE_URL : 0) | evidence;
+          const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | (token.url ? RARE_MAY_BE_URL : 0) | (token.syntaxBytes ? RARE_SYNTAX_BYTES : 0) | evidence;
           // A quoted value before it (its closing quote ends the name) is no name a user would give.
           // Named after its subject where the subject's field never held it (its value is new there, not in the key's).
           const ofSubject = (evidence & RARE_OF_SUBJECT) != 0;
@@ -1027,6 +1031,7 @@ const RARE_HOUR: u32 = 0x4000; // with RARE_NEW: a value held, never at this tim
 const RARE_OF_SUBJECT: u32 = 0x8000; // with RARE_NEW: a value the key's field after the record's subject never held
 const RARE_IN_LOG: u32 = 0x10000; // with RARE_NETWORK: a network the whole log never held
 const RARE_MAY_BE_URL: u32 = 0x20000; // it opens with a letter and holds a ':' (decoded): judgeRareValues looks for a URL (mayHoldUrl)
+const RARE_SYNTAX_BYTES: u32 = 0x40000; // it holds a byte mayHoldSyntax looks at, or one read as text: judgeRareValues asks mayHoldSyntax
 const RARE_CAPACITY = 64;
 const rare = memory.data(RARE_VALUE * RARE_CAPACITY, 8);
 
@@ -1059,7 +1064,7 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     const flags = load<u32>(at + RARE_FLAGS);
     const start = <usize>load<u32>(at + RARE_START);
     const end = <usize>load<u32>(at + RARE_END);
-    const syntax = (flags & RARE_SHAPE) != 0 && mayHoldSyntax(start, end);
+    const syntax = (flags & (RARE_SHAPE | RARE_SYNTAX_BYTES)) == (RARE_SHAPE | RARE_SYNTAX_BYTES) && mayHoldSyntax(start, end);
     const url = !syntax && (flags & (RARE_SHAPE | RARE_MAY_BE_URL)) == (RARE_SHAPE | RARE_MAY_BE_URL) && mayHoldUrl(start, end);
     // In a message not covered, a field's name may be another log's ("to" a user, "to" a URL): its
     // value's length is judged against all the log's values instead.
@@ -1863,6 +1868,7 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
   token.nameless = digits || letters == 0;
   token.nextKey = isWord ? word : ~shape;
   token.nextKeyIsWord = isWord;
+  token.syntaxBytes = (seen & (MARK_SYNTAX | MARK_READ_AS_TEXT)) != 0;
   token.url = (seen & MARK_COLON) != 0 && valueStart < stop && (shapeOf(<u32>load<u8>(valueStart)) == LETTER || load<u8>(valueStart) == 0x25);
   return p;
 }

@@ -32,6 +32,11 @@ function prepareTriggers(): void {
 }
 prepareTriggers();
 
+/** Whether b is a byte mayHoldSyntax looks at: one some attack syntax needs, or '%'. readToken marks a token holding one. */
+export function isSyntaxByte(b: u32): bool {
+  return load<u8>(<usize>(b & 0xff), triggers) != 0;
+}
+
 /**
  * Whether the value [start, end) has a byte some attack syntax needs, percent-encoded or not: a
  * quick look before attackSyntax's reading, which most values, holding none, do without. A byte

@@ -1,4 +1,4 @@
-import { attackSyntax, mayHoldSyntax, mayHoldUrl, internalUrlSyntax } from "../../models/syntax";
+import { attackSyntax, isSyntaxByte, mayHoldSyntax, mayHoldUrl, internalUrlSyntax } from "../../models/syntax";
 import { SYNTAX_SQL, SYNTAX_MARKUP, SYNTAX_SHELL, SYNTAX_TRAVERSAL, SYNTAX_TEMPLATE, SYNTAX_INTERNAL_URL } from "../../base/layouts";
 
 function syntaxOf(s: string): u32 {
@@ -10,6 +10,18 @@ function syntaxOf(s: string): u32 {
 }
 
 describe("attack syntax", () => {
+  it("is looked for only where a value holds a byte isSyntaxByte marks, as readToken's mark skips the rest", () => {
+    const value = memory.data(4);
+    for (let b: u32 = 0; b < 256; b++) {
+      store<u32>(value, b * 0x01010101);
+      if (!isSyntaxByte(b)) expect(mayHoldSyntax(value, value + 4)).toBe(false, `byte ${b}`);
+      else if (b != 0x25) expect(mayHoldSyntax(value, value + 4)).toBe(true, `byte ${b}`);
+    }
+    expect(isSyntaxByte(0x25)).toBe(true); // '%': it may encode one
+    expect(isSyntaxByte(0x61)).toBe(false);
+    expect(isSyntaxByte(0x20)).toBe(false);
+  });
+
   it("finds SQL after a quote or a number, in calls, comments and UNION ... SELECT", () => {
     expect(syntaxOf("1' or '1'='1")).toBe(SYNTAX_SQL);
     expect(syntaxOf("1%27+or+%271%27%3D%271")).toBe(SYNTAX_SQL);
