@@ -193,12 +193,13 @@ const kinds = memory.data(256);
 // marks: what a punctuation byte says of the token it is in, MARK_ bits or'd together as it is read.
 const marks = memory.data(256);
 const MARK_COLON: u32 = 1;
-const MARK_APOSTROPHE: u32 = 2;
+const MARK_KEY: u32 = 2; // punctuation a key holds (_ . - [ ]): no token's mark, read while it may be a key
 const MARK_NOT_HEX_ID: u32 = 4; // a byte no hex id holds (all but ':' and '-')
 const MARK_NOT_ADDRESS: u32 = 8; // a byte no IPv6 address holds (all but ':' and '.')
 const MARK_SPACE: u32 = 16; // a space (in a quoted value, or escaped) or \t \n \v \f \r: the sentiment's words end there
 const MARK_READ_AS_TEXT: u32 = 32; // set by readToken where punctuation reads as a letter or escapes one (%41, an apostrophe in a word): the token is no plain run
 const MARK_SYNTAX: u32 = 64; // a byte mayHoldSyntax looks at (syntax.ts isSyntaxByte): without one, or a MARK_READ_AS_TEXT, a value holds no attack syntax
+const MARK_PLAIN: u32 = 128; // punctuation read as one symbol of the shape, no more: no split, '=', '%', '\\' or apostrophe
 const SPLIT: u32 = 0x00;
 const PERCENT: u32 = 0x03;
 function prepareTables(): void {
@@ -218,9 +219,10 @@ function prepareTables(): void {
       if (b == COLON) m |= MARK_COLON;
       else if (b != 0x2d) m |= MARK_NOT_HEX_ID;
       if (b != COLON && b != 0x2e) m |= MARK_NOT_ADDRESS;
-      if (b == APOSTROPHE) m |= MARK_APOSTROPHE;
       if (asciiClassOf(b) & ASCII_SPACE) m |= MARK_SPACE;
       if (isSyntaxByte(b)) m |= MARK_SYNTAX;
+      if (k != SPLIT && k != PERCENT && b != 0x3d && b != BACKSLASH && b != APOSTROPHE) m |= MARK_PLAIN;
+      if (b == 0x5f || b == 0x2e || b == 0x2d || b == 0x5b || b == 0x5d) m |= MARK_KEY;
     }
     store<u8>(marks + b, <u8>m);
   }
@@ -1625,10 +1627,6 @@ function decodedLength(start: usize, end: usize): i32 {
 }
 
 // @ts-ignore: decorator
-@inline function isKeyPunctuation(b: u32): bool {
-  return b == 0x5f || b == 0x2e || b == 0x2d || b == 0x5b || b == 0x5d; // _ . - [ ]
-}
-
 /**
  * Whether [from, to), letters and digits mixed, is a hex run: 8 hex digits or more (a build's hash
  * in a file name, a pod's in its name), which varies as no word does and reads as one symbol.
@@ -1764,6 +1762,17 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
       }
       mixed = false;
     }
+    const plain = markOf(b);
+    if ((plain & MARK_PLAIN) != 0) {
+      // Most punctuation: one symbol of the shape (the path below, for bytes it has no more to do with).
+      if ((plain & MARK_KEY) == 0) inKey = false;
+      p++;
+      others++;
+      seen |= plain;
+      shape = fnv1aStep(shape, s);
+      last = s;
+      continue;
+    }
     if (s == SPLIT) {
       if (!quoted) break;
       if (b == QUOTE) {
@@ -1796,7 +1805,7 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
         digits = false;
         continue;
       }
-      if (!isKeyPunctuation(b)) inKey = false;
+      inKey = false; // no byte of a key: MARK_PLAIN's path reads those
     }
     if (s == PERCENT) {
       const decoded = percentDecoded(p, end);
@@ -1818,7 +1827,7 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
       }
     }
     const m = markOf(b);
-    if (s == LETTER || ((m & MARK_APOSTROPHE) != 0 && last == LETTER && inWord(p, end))) {
+    if (s == LETTER || (b == APOSTROPHE && last == LETTER && inWord(p, end))) {
       if (s != LETTER) seen |= MARK_READ_AS_TEXT;
       word = fnv1aStep(word, b | 0x20);
       letters++;
