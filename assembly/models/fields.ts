@@ -450,12 +450,23 @@ export function fieldSurprise(start: usize, end: usize, reading: FieldReading): 
   /** The key it gives the field after it, and whether that key is a word. */
   nextKey: u32 = 0;
   nextKeyIsWord: bool = false;
-  /** Whether its value may be a URL, where a key names it (key=value, a JSON member): opening with a letter and holding a ':'. */
-  url: bool = false;
   /** Whether it may hold a word of the sentiment's lexicon (base/words.ts); false where it was not asked. */
   words: bool = false;
-  /** Whether its value may hold attack syntax: a byte mayHoldSyntax looks at, or one read as text (a '%', an escape). */
-  syntaxBytes: bool = false;
+  /** The MARK_ bits of its value's punctuation: asked only of a token that needs them (mayBeUrl, holdsSyntaxBytes). */
+  seen: u32 = 0;
+}
+
+/** Whether a token's value may be a URL, where a key names it (key=value, a JSON member): opening with a letter and holding a ':'. */
+// @ts-ignore: decorator
+@inline function mayBeUrl(token: Token): bool {
+  const valueStart = token.valueStart;
+  return (token.seen & MARK_COLON) != 0 && valueStart < token.valueEnd && (shapeOf(<u32>load<u8>(valueStart)) == LETTER || load<u8>(valueStart) == 0x25);
+}
+
+/** Whether a token's value may hold attack syntax: a byte mayHoldSyntax looks at, or one read as text (a '%', an escape). */
+// @ts-ignore: decorator
+@inline function holdsSyntaxBytes(token: Token): bool {
+  return (token.seen & (MARK_SYNTAX | MARK_READ_AS_TEXT)) != 0;
 }
 /**
  * readFields' token, reused: no allocation per record. In static memory, so its address is a
@@ -626,7 +637,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         }
       }
       if (valueType == TOKEN_ADDRESS && pair != 0) countInField(pair ^ NETWORK_SEED, networkOf(valueStart, valueEnd));
-      if (named && token.url && !token.freeText) {
+      if (named && !token.freeText && mayBeUrl(token)) {
         const scheme = schemeOf(valueStart, valueEnd);
         if (scheme != 0) countInField(own ^ SCHEME_SEED, scheme);
       }
@@ -738,7 +749,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       if (counts && ownValues == 0 && (previousWordIn == 0 || (kindOfField(previousWordIn, previousWordValues) & KIND_CONSTANT) != 0)) evidence |= RARE_NEW_FIELD;
       if (rareValue) previousRare = true;
       // A URL whose scheme its field never held (file:, gopher: where webhooks are https:).
-      if (named && token.url && counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY) {
+      if (named && counts && fieldKnown && !token.freeText && (evidence & RARE_NEW) == 0 && rareValues < RARE_CAPACITY && mayBeUrl(token)) {
         const scheme = schemeOf(valueStart, valueEnd);
         const schemes = own ^ SCHEME_SEED;
         if (scheme != 0 && neverHeld(schemes, scheme)) {
@@ -755,7 +766,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           // unless it backed off to the number's shape alone ("after 22").
           const nameStart = named ? tokenStart : pairNew ? pairStart : afterShape && own == name && anchorStart != 0 ? anchorStart : previousStart;
           const nameEnd = named ? token.keyEnd : previousEnd;
-          const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | (token.url ? RARE_MAY_BE_URL : 0) | (token.syntaxBytes ? RARE_SYNTAX_BYTES : 0) | evidence;
+          const flags = valueType | (token.freeText ? RARE_FREE_TEXT : 0) | (mayBeUrl(token) ? RARE_MAY_BE_URL : 0) | (holdsSyntaxBytes(token) ? RARE_SYNTAX_BYTES : 0) | evidence;
           // A quoted value before it (its closing quote ends the name) is no name a user would give.
           // Named after its subject where the subject's field never held it (its value is new there, not in the key's).
           const ofSubject = (evidence & RARE_OF_SUBJECT) != 0;
@@ -1877,8 +1888,7 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
   token.nameless = digits || letters == 0;
   token.nextKey = isWord ? word : ~shape;
   token.nextKeyIsWord = isWord;
-  token.syntaxBytes = (seen & (MARK_SYNTAX | MARK_READ_AS_TEXT)) != 0;
-  token.url = (seen & MARK_COLON) != 0 && valueStart < stop && (shapeOf(<u32>load<u8>(valueStart)) == LETTER || load<u8>(valueStart) == 0x25);
+  token.seen = seen;
   return p;
 }
 
