@@ -1870,14 +1870,17 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
     else words = mayBeWord(from, stop, end);
   }
   token.words = words;
+  // A word: letters only, or letters and a ':' at their end. Letters only are no typed token.
   let type = TOKEN_PLAIN;
-  if (shape == ipv4Shape) type = TOKEN_ADDRESS;
-  else if ((seen & (MARK_COLON | MARK_NOT_ADDRESS)) == MARK_COLON && isIpv6(valueStart, stop)) type = TOKEN_ADDRESS;
-  else if ((seen & MARK_NOT_HEX_ID) == 0 && letters > 0 && others > 0 && stop - valueStart >= 8 && isHexId(valueStart, stop)) type = TOKEN_HEX;
-  // A word: letters only, or letters and a ':' at their end.
   let isWord = false;
-  if (type != TOKEN_PLAIN) shape = fnv1aStep(FNV_OFFSET, type);
-  else isWord = letters > 0 && letters <= WORD_LIMIT && (others == 0 || (others == 1 && last == COLON));
+  if (others == 0) isWord = letters > 0 && letters <= WORD_LIMIT;
+  else {
+    if (shape == ipv4Shape) type = TOKEN_ADDRESS;
+    else if ((seen & (MARK_COLON | MARK_NOT_ADDRESS)) == MARK_COLON && isIpv6(valueStart, stop)) type = TOKEN_ADDRESS;
+    else if ((seen & MARK_NOT_HEX_ID) == 0 && letters > 0 && stop - valueStart >= 8 && isHexId(valueStart, stop)) type = TOKEN_HEX;
+    if (type != TOKEN_PLAIN) shape = fnv1aStep(FNV_OFFSET, type);
+    else isWord = others == 1 && last == COLON && letters > 0 && letters <= WORD_LIMIT;
+  }
   token.valueStart = valueStart;
   token.valueEnd = stop;
   token.named = named;
