@@ -550,9 +550,12 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       const b = <u32>load<u8>(p);
       if (kindOf(b) != SPLIT) break;
       p++;
-      // '?' and '&' (above '"', tab and space) end a token here, not the sentiment's word.
-      if (b > QUOTE && !words && !inJson) words = mayJoinWord(p - 1, start, end);
-      if (b != QUOTE) continue;
+      if (b < QUOTE) continue; // a space or tab
+      // '?' and '&' (above '"') end a token here, not the sentiment's word.
+      if (b > QUOTE) {
+        if (!words && !inJson) words = mayJoinWord(p - 1, start, end);
+        continue;
+      }
       if (inRequestLine) {
         // Its closing quote: the field after it is after its protocol's shape and the line, not
         // after the line's last parameter or word (the status after "HTTP/1.1", whatever was asked).
