@@ -1739,15 +1739,19 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
       } while (kindOf(b) == LETTER);
       const n = <i32>(p - from);
       letters += n;
-      if (last != LETTER) run = 0;
-      if (run < WHOLE_SHAPE_LETTERS) {
-        // Up to WHOLE_SHAPE_LETTERS (3) symbols, unrolled: once for most runs of letters.
+      // Up to WHOLE_SHAPE_LETTERS (3) symbols, unrolled: once for most runs of letters. `run`
+      // counts the run's letters (past 3 only compared with 3).
+      if (last != LETTER) {
+        shape = fnv1aStep(shape, LETTER);
+        if (n > 1) {
+          shape = fnv1aStep(shape, LETTER);
+          if (n > 2) shape = fnv1aStep(shape, LETTER);
+        }
+        run = n;
+      } else if (run < WHOLE_SHAPE_LETTERS) {
         const hashed = min(n, WHOLE_SHAPE_LETTERS - run);
         shape = fnv1aStep(shape, LETTER);
-        if (hashed > 1) {
-          shape = fnv1aStep(shape, LETTER);
-          if (hashed > 2) shape = fnv1aStep(shape, LETTER);
-        }
+        if (hashed > 1) shape = fnv1aStep(shape, LETTER); // run is 1 here at least: two more at most
         run += hashed;
       }
       last = LETTER;
