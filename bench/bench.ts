@@ -531,8 +531,12 @@ function compile(config: string, target: string, out: string): Uint8Array {
     ["the byte-scan floor (the same after reading each byte of the record once)", "scan_annotate_filter"],
     ["the lookup floor (the same after one hash and one lookup a token: a model of one count a token)", "lookup_annotate_filter"],
   ] as const) {
-    show(label, countInstructions(passthroughWasm, recordBytes, 0, false, filterName));
+    const floor = countInstructions(passthroughWasm, recordBytes, 0, false, filterName);
+    const floorKubernetes = countInstructions(passthroughWasm, kubernetesRecords, 0, false, filterName);
+    console.log(`  ${label}: ${fmtInt(floor.perRecord)} wasm operations a record, ${fmtInt(floorKubernetes.perRecord)} as Kubernetes container records`);
   }
+  const ioKubernetes = countInstructions(recordIo, kubernetesRecords, 0);
+  console.log(`  tarkin's record I/O alone as Kubernetes container records: ${fmtInt(ioKubernetes.perRecord)} wasm operations a record`);
   if (AGAINST) {
     show(`--against ${basename(AGAINST)}`, countInstructions(readFileSync(AGAINST), recordBytes));
     show(`--against ${basename(AGAINST)}, Kubernetes container records`, countInstructions(readFileSync(AGAINST), kubernetesRecords, 0));
