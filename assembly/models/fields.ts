@@ -193,13 +193,13 @@ const kinds = memory.data(256);
 // marks: what a punctuation byte says of the token it is in, MARK_ bits or'd together as it is read.
 const marks = memory.data(256);
 const MARK_COLON: u32 = 1;
-const MARK_KEY: u32 = 2; // punctuation a key holds (_ . - [ ]): no token's mark, read while it may be a key
+const MARK_KEY: u32 = 2; // punctuation a key holds (_ . - [ ]): asked while a token may be a key (a token's seen carries it, unasked)
 const MARK_NOT_HEX_ID: u32 = 4; // a byte no hex id holds (all but ':' and '-')
 const MARK_NOT_ADDRESS: u32 = 8; // a byte no IPv6 address holds (all but ':' and '.')
 const MARK_SPACE: u32 = 16; // a space (in a quoted value, or escaped) or \t \n \v \f \r: the sentiment's words end there
 const MARK_READ_AS_TEXT: u32 = 32; // set by readToken where punctuation reads as a letter or escapes one (%41, an apostrophe in a word): the token is no plain run
 const MARK_SYNTAX: u32 = 64; // a byte mayHoldSyntax looks at (syntax.ts isSyntaxByte): without one, or a MARK_READ_AS_TEXT, a value holds no attack syntax
-const MARK_PLAIN: u32 = 128; // punctuation read as one symbol of the shape, no more: no split, '=', '%', '\\' or apostrophe
+const MARK_PLAIN: u32 = 128; // punctuation read as one symbol of the shape, no more: no split, '=', '%', '\\' or apostrophe (a token's seen carries it, unasked)
 const SPLIT: u32 = 0x00;
 const PERCENT: u32 = 0x03;
 function prepareTables(): void {
@@ -452,7 +452,7 @@ export function fieldSurprise(start: usize, end: usize, reading: FieldReading): 
   nextKeyIsWord: bool = false;
   /** Whether it may hold a word of the sentiment's lexicon (base/words.ts); false where it was not asked. */
   words: bool = false;
-  /** The MARK_ bits of its value's punctuation: asked only of a token that needs them (mayBeUrl, holdsSyntaxBytes). */
+  /** The MARK_ bits its value's bytes set (its punctuation's, MARK_READ_AS_TEXT): asked only of a token that needs them (mayBeUrl, holdsSyntaxBytes). */
   seen: u32 = 0;
 }
 
@@ -1641,7 +1641,6 @@ function decodedLength(start: usize, end: usize): i32 {
   return n;
 }
 
-// @ts-ignore: decorator
 /**
  * Whether [from, to), letters and digits mixed, is a hex run: 8 hex digits or more (a build's hash
  * in a file name, a pod's in its name), which varies as no word does and reads as one symbol.
@@ -1695,7 +1694,7 @@ function jsonScalarEnd(p: usize, end: usize): usize {
  * operation at every use.
  *
  * The whole shape hashes each symbol, but a run of digits once and a run of letters at most
- * WHOLE_SHAPE_LETTERS times (`run` counts the letters hashed in the current run).
+ * WHOLE_SHAPE_LETTERS times (`run`: the symbols hashed for the current run, or more; only compared with that limit).
  */
 function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Token): usize {
   const tokenStart = p;
@@ -1739,8 +1738,8 @@ function readToken(p: usize, end: usize, quoted: bool, asking: bool, token: Toke
       } while (kindOf(b) == LETTER);
       const n = <i32>(p - from);
       letters += n;
-      // Up to WHOLE_SHAPE_LETTERS (3) symbols, unrolled: once for most runs of letters. `run`
-      // counts the run's letters (past 3 only compared with 3).
+      // Up to WHOLE_SHAPE_LETTERS (3) symbols, unrolled: once for most runs of letters. `run` is
+      // at least the symbols hashed for the run (1 to 3), and is only compared with 3.
       if (last != LETTER) {
         shape = fnv1aStep(shape, LETTER);
         if (n > 1) {
