@@ -135,16 +135,22 @@ function plainEnd(p: usize, end: usize): usize {
 }
 
 /**
- * Where the key at p closes (its closing quote) when it is one of up to seven plain bytes with
- * the colon right after it, as Fluent Bit writes most keys: found with one word, not scanned; 0
- * when it is not such a key (scanKey reads it then).
+ * Where the key at p closes (its closing quote) when it is one of up to fifteen plain bytes with
+ * the colon right after it, as Fluent Bit writes most keys: found with a word or two, not
+ * scanned; 0 when it is not such a key (scanKey reads it then).
  */
 // @ts-ignore: decorator
 @inline function compactKeyEnd(p: usize, end: usize): usize {
   if (p + 10 > end || <u32>load<u8>(p) != QUOTE) return 0;
-  const special = notPlain(load<u64>(p, 1)) & HIGH_BITS;
-  if (special == 0) return 0;
-  const close = p + 1 + <usize>(ctz(special) >> 3);
+  let special = notPlain(load<u64>(p, 1)) & HIGH_BITS;
+  let word = p + 1;
+  if (special == 0) {
+    if (p + 18 > end) return 0;
+    special = notPlain(load<u64>(p, 9)) & HIGH_BITS;
+    if (special == 0) return 0;
+    word = p + 9;
+  }
+  const close = word + <usize>(ctz(special) >> 3);
   return <u32>load<u8>(close) == QUOTE && <u32>load<u8>(close, 1) == COLON ? close : 0;
 }
 
@@ -492,6 +498,12 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
     return found;
   }
 
+  /** Past `"key":` at p, a compact key found at once (compactKeyEnd), as the record's own are. */
+  @inline private scanMemberKey(p: usize): usize {
+    const close = compactKeyEnd(p, this.end);
+    return close != 0 ? close + 2 : this.scanKey(p);
+  }
+
   /** Past `"key":` at p. */
   private scanKey(p: usize): usize {
     const end = this.end;
@@ -585,7 +597,7 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
           depth--;
         } else {
           if (b == OPEN_OBJECT) {
-            p = this.scanKey(p);
+            p = this.scanMemberKey(p);
             if (p == FAILED) return FAILED;
           }
           continue;
@@ -610,7 +622,7 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
         if (c == COMMA) {
           p = skipSpace(p + 1, end);
           if (inObject) {
-            p = this.scanKey(p);
+            p = this.scanMemberKey(p);
             if (p == FAILED) return FAILED;
           }
           break;
