@@ -14,7 +14,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY README.md asconfig.json tsconfig.json ./
-COPY scripts/build-cli.mjs scripts/gen-layouts.mjs scripts/
+COPY scripts/build-cli.mjs scripts/gen-layouts.mjs scripts/tees-to-sets.mjs scripts/
 COPY assembly assembly
 COPY host host
 COPY models models
