@@ -1,20 +1,44 @@
-// WebAssembly operations executed per record, per function: what an interpreter (WAMR's, in Fluent
-// Bit) pays for, where a JIT's timings hide it. The module is instrumented with binaryen: every
-// straight-line region (a block's direct contents, an if's arm, a loop's body) first adds its own
-// count to a counter of its function. local.get and constants are not counted: WAMR's fast
-// interpreter folds them into the operations that use them. A block is cut after each child that
-// can branch out of it, so what a branch skips is not counted: the counts are repeatable numbers,
-// not timings, and exact but for a branch taken from within an expression (binaryen's
-// `(drop (br_if ...))`), which still counts what it skips of that expression (0.1% of the bench's).
+// WebAssembly operations executed per record, per function: the instructions WAMR's fast
+// interpreter (Fluent Bit's) dispatches, what it pays for where a JIT's timings hide it. The module
+// is instrumented with binaryen: every straight-line region (a block's direct contents, an if's
+// arm, a loop's body) first adds its own count to a counter of its function. What WAMR's loader
+// (wasm_loader.c) makes of the module decides what counts:
+// - local.get and constants are operands, blocks, loops, drop and nop no instruction at all;
+// - a local.set or local.tee of an operation's result (a load, a binary or an MVP unary operation)
+//   is folded into that operation, which writes the local itself. The build rewrites each tee as a
+//   set and a get (scripts/tees-to-sets.mjs), as WAMR folds only a set: the counter reads the module
+//   before that rewrite (binaryen's reading of the rewritten one adds scratch locals of its own);
+// - each call returns once, by a return or at the function's end: one instruction a call;
+// - an if's arm that runs to an else jumps over it, and an arm that yields the if's value copies it:
+//   one instruction each.
+// Not counted: the copies WAMR adds where a branch carries a value or a local is set while its old
+// value waits as an operand; with them, WAMR's own opcode counter finds 1% to 3% more on the bench's
+// records (bench/README.md). A block is cut after each child that can branch out of it, so what a
+// branch skips is not counted: the counts are repeatable numbers, not timings, and exact but for a
+// branch taken from within an expression (binaryen's `(drop (br_if ...))`), which still counts what
+// it skips of that expression (0.1% of the bench's).
 import binaryen from "binaryen";
 
 type Ref = number;
 
+/** Binaryen numbers the MVP's unary operations first, then the sign extensions and saturating truncations WAMR does not fold. */
+const FOLDED_UNARY_BELOW = (binaryen as unknown as { ExtendS8Int32: number }).ExtendS8Int32;
+
+/** Whether WAMR folds a local.set of `value` into the operation that makes it. */
+function foldsIntoSet(value: Ref): boolean {
+  const info = binaryen.getExpressionInfo(value) as unknown as { id: number; op?: number };
+  return info.id === binaryen.BinaryId || info.id === binaryen.LoadId || (info.id === binaryen.UnaryId && info.op! < FOLDED_UNARY_BELOW);
+}
+
+/** Expressions that are no instruction of their own in WAMR's fast interpreter (a return is counted as the call's). */
+const NO_INSTRUCTION = new Set([binaryen.LocalGetId, binaryen.ConstId, binaryen.DropId, binaryen.NopId, binaryen.ReturnId]);
+
 // binaryen.js has these expression helpers, which its typings (version 116) do not declare.
-const { Block, If, Loop, Function: Fn } = binaryen as unknown as {
+const { Block, If, Loop, LocalSet, Function: Fn } = binaryen as unknown as {
   Block: { getNumChildren(e: Ref): number; getChildAt(e: Ref, i: number): Ref; insertChildAt(e: Ref, i: number, child: Ref): void };
   If: { getCondition(e: Ref): Ref; getIfTrue(e: Ref): Ref; setIfTrue(e: Ref, arm: Ref): void; getIfFalse(e: Ref): Ref; setIfFalse(e: Ref, arm: Ref): void };
   Loop: { getBody(e: Ref): Ref; setBody(e: Ref, body: Ref): void };
+  LocalSet: { getValue(e: Ref): Ref };
   Function: { getBody(f: binaryen.FunctionRef): Ref; setBody(f: binaryen.FunctionRef, body: Ref): void };
 };
 
@@ -117,29 +141,34 @@ export function instrument(wasm: Uint8Array): Counted {
       const id = binaryen.getExpressionId(expr);
       if (id === binaryen.BlockId) {
         instrumentBlock(expr);
-        return 0; // a block is no instruction of its own in an interpreter's code
+        return 0;
       }
       if (id === binaryen.LoopId) {
         Loop.setBody(expr, region(Loop.getBody(expr)));
-        return 1;
+        return 0;
       }
       if (id === binaryen.IfId) {
         const c = cost(If.getCondition(expr));
-        If.setIfTrue(expr, region(If.getIfTrue(expr)));
+        const then = If.getIfTrue(expr);
         const otherwise = If.getIfFalse(expr);
-        if (otherwise) If.setIfFalse(expr, region(otherwise));
+        // The then arm's end jumps over the else arm, where it runs to its end.
+        const yields = binaryen.getExpressionType(expr) !== binaryen.none && binaryen.getExpressionType(expr) !== binaryen.unreachable ? 1 : 0;
+        const ends = (arm: Ref) => (binaryen.getExpressionType(arm) !== binaryen.unreachable ? yields : 0);
+        If.setIfTrue(expr, region(then, 0, (otherwise && binaryen.getExpressionType(then) !== binaryen.unreachable ? 1 : 0) + ends(then)));
+        if (otherwise) If.setIfFalse(expr, region(otherwise, 0, ends(otherwise)));
         return c + 1;
       }
-      const own = id === binaryen.LocalGetId || id === binaryen.ConstId ? 0 : 1;
+      const own = NO_INSTRUCTION.has(id) ? 0 : id === binaryen.LocalSetId && foldsIntoSet(LocalSet.getValue(expr)) ? 0 : 1;
       return own + operands(expr).reduce((sum, op) => sum + cost(op), 0);
     };
     // A block's children run in segments: a child that can branch out of itself ends one, as the
-    // children after it run only when it does not. Each segment adds its own count at its start.
-    const instrumentBlock = (block: Ref): void => {
+    // children after it run only when it does not. Each segment adds its own count at its start;
+    // `first` adds to the first segment, `last` to the last.
+    const instrumentBlock = (block: Ref, first = 0, last = 0): void => {
       const children = Block.getNumChildren(block);
       const segments: [number, number][] = [];
       let from = 0;
-      let k = 0;
+      let k = first;
       for (let i = 0; i < children; i++) {
         const child = Block.getChildAt(block, i);
         k += cost(child);
@@ -149,19 +178,19 @@ export function instrument(wasm: Uint8Array): Counted {
           k = 0;
         }
       }
-      segments.push([from, k]);
+      segments.push([from, k + last]);
       for (const [at, count] of segments.reverse()) if (count > 0) Block.insertChildAt(block, at, bump(count));
     };
     // An arm or a body as a counted region: a block of its own, or wrapped in one.
-    const region = (expr: Ref): Ref => {
+    const region = (expr: Ref, first = 0, last = 0): Ref => {
       if (binaryen.getExpressionId(expr) === binaryen.BlockId) {
-        instrumentBlock(expr);
+        instrumentBlock(expr, first, last);
         return expr;
       }
-      const k = cost(expr);
+      const k = first + cost(expr) + last;
       return k > 0 ? module.block(null, [bump(k), expr], binaryen.getExpressionType(expr)) : expr;
     };
-    Fn.setBody(fn, region(Fn.getBody(fn)));
+    Fn.setBody(fn, region(Fn.getBody(fn), 1)); // its return, counted where it starts
   }
   if (!module.validate()) throw new Error("instructions: the instrumented module does not validate");
   const out = module.emitBinary();
