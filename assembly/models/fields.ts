@@ -323,8 +323,9 @@ let task: i32 = SCORE;
 
 // The field being judged (its own, or the global one it backs off to): its hash, how many values
 // training saw in it, below what count one of its trigrams is rare, and the decades that rarity
-// starts at; whether the value judged is free text, and what its trigrams weigh. Globals, as
-// gram() reads them for every trigram and a struct's field costs an interpreter a load more.
+// starts at (set where its trigrams are read: judgeRareValues); whether the value judged is free
+// text, and what its trigrams weigh. Globals, as gram() reads them for every trigram and a
+// struct's field costs an interpreter a load more.
 let field: u32 = 0;
 let fieldValues: u32 = 0;
 let rareBelow: f64 = 0;
@@ -647,20 +648,26 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
-      if (rareBelow <= 0 && afterShape && !named) {
+      // Below what count its whole shape is rare: where not above 0, too few values to judge.
+      let shapeRareBelow = rareBelowOf(fieldValues, RARE_SHARE);
+      if (shapeRareBelow <= 0 && afterShape && !named) {
         // Too few values after this word and number to judge (after a month's name never seen):
         // the field after the number's shape, whatever word came before (a back-off).
         backedOffFrom = own;
         backedOffFromValues = fieldValues;
         own = fnv1aStep(previousShape, AFTER_SEED);
         setField(own);
+        shapeRareBelow = rareBelowOf(fieldValues, RARE_SHARE);
       }
-      const fieldKnown = rareBelow > 0;
+      const fieldKnown = shapeRareBelow > 0;
       const ownValues = fieldValues;
-      if (!fieldKnown) backOff();
+      if (!fieldKnown) {
+        backOff();
+        shapeRareBelow = rareBelowOf(fieldValues, GLOBAL_RARE_SHARE);
+      }
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
-      let rareValue = rareBelow <= 0 || <f64>keptCountIn(field ^ WHOLE_SHAPE_SEED, wholeShape) < rareBelow;
+      let rareValue = shapeRareBelow <= 0 || <f64>keptCountIn(field ^ WHOLE_SHAPE_SEED, wholeShape) < shapeRareBelow;
       // Backed off from a field most of whose few values (3 or more) had this whole shape: that field
       // says it is no rare one (the back-off is for what it did not hold): alice's 20 runs of tail -n 200.
       // A count above the field's values is the sketch's collision, no shape held.
@@ -1090,13 +1097,9 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     const hash = load<u32>(at + RARE_FIELD);
     field = hash;
     fieldValues = load<u32>(at + RARE_FIELD_VALUES);
-    if (hash == GLOBAL_FIELD) {
-      rareBelow = (<f64>fieldValues + 2) * GLOBAL_RARE_SHARE - 1;
-      rareDecades = GLOBAL_RARE_DECADES;
-    } else {
-      rareBelow = (<f64>fieldValues + 2) * RARE_SHARE - 1;
-      rareDecades = RARE_DECADES;
-    }
+    const global = hash == GLOBAL_FIELD;
+    rareBelow = rareBelowOf(fieldValues, global ? GLOBAL_RARE_SHARE : RARE_SHARE);
+    rareDecades = global ? GLOBAL_RARE_DECADES : RARE_DECADES;
     freeText = (flags & RARE_FREE_TEXT) != 0;
     gramWeight = !syntax && hash != GLOBAL_FIELD && (kindOfField(hash, fieldValues) & KIND_FREE_FORM) != 0 ? FREE_FORM_WEIGHT : 1;
     if (task == EXPLAIN) beginExplainedField(at);
@@ -1158,8 +1161,6 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
     return;
   }
   fieldValues = keptCountIn(hash, 0);
-  rareBelow = (<f64>fieldValues + 2) * RARE_SHARE - 1;
-  rareDecades = RARE_DECADES;
 }
 
 /** Training counts a value in the global field too, but not again where it counts it in the field it backs off to. */
@@ -1197,12 +1198,16 @@ function learnBackOff(hash: u32, token: Token): void {
   field = own;
 }
 
+/** The count below which a value (a whole shape, a trigram) of a field of `values` values is rare: RARE_SHARE of them, GLOBAL_RARE_SHARE in the global field. */
+// @ts-ignore: decorator
+@inline function rareBelowOf(values: u32, share: f64): f64 {
+  return (<f64>values + 2) * share - 1;
+}
+
 /** Judges the value against all values instead: its field is one the model does not know. */
 function backOff(): void {
   field = GLOBAL_FIELD;
   fieldValues = globalValues;
-  rareBelow = (<f64>fieldValues + 2) * GLOBAL_RARE_SHARE - 1;
-  rareDecades = GLOBAL_RARE_DECADES;
 }
 
 // A record's subject is the name just before its first key=value, where one stands there: sudo's
