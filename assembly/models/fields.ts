@@ -480,7 +480,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let knownFields = 0;
   let knownPrefix = 0;
   let rareValues = 0;
-  if (task != LEARN) {
+  const learning = task == LEARN; // asked for every token: a local, as a global costs an interpreter an operation each time
+  if (!learning) {
     globalValues = countIn(sketch, GLOBAL_FIELD, 0);
     if (worked.stale) refreshEnumerations();
   }
@@ -530,11 +531,11 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   // Whether its text before a JSON object's first key may hold a word of the sentiment's lexicon
   // (base/words.ts): asked of each token until one may; not in training. The object's values are
   // asked by the scorer, over the sentiment's text (sentiment/text.ts), which reads them its own way.
-  let words = task == LEARN;
+  let words = learning;
   let processScanEnd: usize = inJson ? 0 : start + PROCESS_SCAN;
   // The record's hour: read at once in training; in scoring only where a value asks (-2: not yet).
-  let hour = task == LEARN ? hourOf(start, end) : -2;
-  if (task == LEARN && hour >= 0) bumpIn(valueSketch, HOUR_SEED, <u32>hour);
+  let hour = learning ? hourOf(start, end) : -2;
+  if (learning && hour >= 0) bumpIn(valueSketch, HOUR_SEED, <u32>hour);
   let p = start;
   while (p < end) {
     if (inJson) {
@@ -622,8 +623,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         if (isName(subjectStart, subjectEnd)) subject = fnv1a(subjectStart, <i32>(subjectEnd - subjectStart)) ^ SUBJECT_SEED;
       }
     }
-    setField(own);
-    if (task == LEARN) {
+    setField(own, learning);
+    if (learning) {
       if (afterShape && !named) learnBackOff(fnv1aStep(previousShape, AFTER_SEED), token);
       bumpIn(sketch, GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
       const value = learnIn(own, token);
@@ -656,7 +657,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         backedOffFrom = own;
         backedOffFromValues = fieldValues;
         own = fnv1aStep(previousShape, AFTER_SEED);
-        setField(own);
+        setField(own, learning);
         shapeRareBelow = rareBelowOf(fieldValues, RARE_SHARE);
       }
       const fieldKnown = shapeRareBelow > 0;
@@ -830,14 +831,14 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       }
     }
     previousKeyed = keyed;
-    previousWordIn = isWord && task != LEARN && field == own ? own : 0;
+    previousWordIn = isWord && !learning && field == own ? own : 0;
     previousWordValues = fieldValues;
     previousStart = tokenStart;
     previousEnd = nextNameEnd;
   }
   let process: u32 = 0;
   if (program != 0) {
-    if (task == LEARN) {
+    if (learning) {
       bumpIn(sketch, program, 0);
       bumpIn(valueSketch, program ^ BUCKET_SEED, processId >> 28);
     } else if ((kindOfPair(program) & (KIND_MANY | KIND_ENUMERATION)) == KIND_MANY) {
@@ -861,7 +862,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   reading.countedFields = countedFields;
   reading.knownFields = knownFields;
   reading.knownPrefix = knownPrefix;
-  if (task != LEARN) judgeRareValues(reading, rareValues);
+  if (!learning) judgeRareValues(reading, rareValues);
 }
 
 // A path (a value that starts with '/' and is not free text: a request's, logfmt's path=, a file's)
@@ -1150,11 +1151,11 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
   reading.valueNews = valueNews;
 }
 
-/** Makes `hash` the field read; training counts its value, scoring looks up how many it had. Inline: one call a token fewer, and fewer operations. */
+/** Makes `hash` the field read; training (`learning`) counts its value, scoring looks up how many it had. Inline: one call a token fewer, and fewer operations. */
 // @ts-ignore: decorator
-@inline function setField(hash: u32): void {
+@inline function setField(hash: u32, learning: bool): void {
   field = hash;
-  if (task == LEARN) {
+  if (learning) {
     bumpIn(sketch, hash, 0);
     bumpIn(sketch, GLOBAL_FIELD, 0);
     bumpIn(valueSketch, FIELDS_SEED, hash & (FIELD_BUCKETS - 1));
