@@ -321,11 +321,11 @@ const EXPLAIN: i32 = 2;
 // What the message is read for: a global, as gram() asks it for every trigram.
 let task: i32 = SCORE;
 
-// The field being judged (its own, or the global one it backs off to): its hash, how many values
-// training saw in it, below what count one of its trigrams is rare, and the decades that rarity
-// starts at (set where its trigrams are read: judgeRareValues); whether the value judged is free
-// text, and what its trigrams weigh. Globals, as gram() reads them for every trigram and a
-// struct's field costs an interpreter a load more.
+// The field whose trigrams are read (its own, or the global one it backs off to): its hash, how
+// many values training saw in it, below what count one of its trigrams is rare, and the decades
+// that rarity starts at (set by judgeRareValues, and in training by readField); whether the value
+// is free text, and what its trigrams weigh. Globals, as gram() reads them for every trigram and
+// a struct's field costs an interpreter a load more.
 let field: u32 = 0;
 let fieldValues: u32 = 0;
 let rareBelow: f64 = 0;
@@ -623,7 +623,10 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         if (isName(subjectStart, subjectEnd)) subject = fnv1a(subjectStart, <i32>(subjectEnd - subjectStart)) ^ SUBJECT_SEED;
       }
     }
-    setField(own, learning);
+    // Scoring: how many values its field had, and the field its value is judged in (its own, or
+    // all values where the model does not know it). Locals, as each is asked a few times a token.
+    let values = readField(own, learning);
+    let judged = own;
     if (learning) {
       if (afterShape && !named) learnBackOff(fnv1aStep(previousShape, AFTER_SEED), token);
       bumpIn(sketch, GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
@@ -650,25 +653,26 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
       // Below what count its whole shape is rare: where not above 0, too few values to judge.
-      let shapeRareBelow = rareBelowOf(fieldValues, RARE_SHARE);
+      let shapeRareBelow = rareBelowOf(values, RARE_SHARE);
       if (shapeRareBelow <= 0 && afterShape && !named) {
         // Too few values after this word and number to judge (after a month's name never seen):
         // the field after the number's shape, whatever word came before (a back-off).
         backedOffFrom = own;
-        backedOffFromValues = fieldValues;
-        own = fnv1aStep(previousShape, AFTER_SEED);
-        setField(own, learning);
-        shapeRareBelow = rareBelowOf(fieldValues, RARE_SHARE);
+        backedOffFromValues = values;
+        own = judged = fnv1aStep(previousShape, AFTER_SEED);
+        values = readField(own, false);
+        shapeRareBelow = rareBelowOf(values, RARE_SHARE);
       }
       const fieldKnown = shapeRareBelow > 0;
-      const ownValues = fieldValues;
+      const ownValues = values;
       if (!fieldKnown) {
-        backOff();
-        shapeRareBelow = rareBelowOf(fieldValues, GLOBAL_RARE_SHARE);
+        judged = GLOBAL_FIELD;
+        values = globalValues;
+        shapeRareBelow = rareBelowOf(values, GLOBAL_RARE_SHARE);
       }
       previousRare = false;
       // A model too small to call anything rare still has its values looked at for attack syntax.
-      let rareValue = shapeRareBelow <= 0 || <f64>keptCountIn(field ^ WHOLE_SHAPE_SEED, wholeShape) < shapeRareBelow;
+      let rareValue = shapeRareBelow <= 0 || <f64>keptCountIn(judged ^ WHOLE_SHAPE_SEED, wholeShape) < shapeRareBelow;
       // Backed off from a field most of whose few values (3 or more) had this whole shape: that field
       // says it is no rare one (the back-off is for what it did not hold): alice's 20 runs of tail -n 200.
       // A count above the field's values is the sketch's collision, no shape held.
@@ -691,7 +695,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       const length = <i32>(valueEnd - valueStart);
       let plainToken = false;
       if (valueType == TOKEN_PLAIN) {
-        if (length >= LENGTH_FLOOR) lengthDecades = lengthEvidence(field, valueStart, valueEnd);
+        if (length >= LENGTH_FLOOR) lengthDecades = lengthEvidence(judged, valueStart, valueEnd);
         plainToken = isToken(token, length);
       }
       let pairNew = false;
@@ -782,7 +786,7 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
           // Named after its subject where the subject's field never held it (its value is new there, not in the key's).
           const ofSubject = (evidence & RARE_OF_SUBJECT) != 0;
           const shownKind = ofSubject ? FIELD_OF_SUBJECT : kind == FIELD_AFTER && load<u8>(nameEnd - 1) == QUOTE ? FIELD_AFTER_QUOTED : kind;
-          noteRare(rareValues, valueStart, valueEnd, field, fieldValues, heldValues, flags, lengthDecades, nameStart, nameEnd, shownKind, ofSubject ? subjectStart : 0, ofSubject ? subjectEnd : 0);
+          noteRare(rareValues, valueStart, valueEnd, judged, values, heldValues, flags, lengthDecades, nameStart, nameEnd, shownKind, ofSubject ? subjectStart : 0, ofSubject ? subjectEnd : 0);
           rareValues++;
         }
       }
@@ -831,8 +835,8 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
       }
     }
     previousKeyed = keyed;
-    previousWordIn = isWord && !learning && field == own ? own : 0;
-    previousWordValues = fieldValues;
+    previousWordIn = isWord && !learning && judged == own ? own : 0;
+    previousWordValues = values;
     previousStart = tokenStart;
     previousEnd = nextNameEnd;
   }
@@ -1151,17 +1155,21 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
   reading.valueNews = valueNews;
 }
 
-/** Makes `hash` the field read; training (`learning`) counts its value, scoring looks up how many it had. Inline: one call a token fewer, and fewer operations. */
+/**
+ * The field `hash` read: training (`learning`) makes it the field counted in (`field`, for
+ * learnIn) and counts it, returning 0; scoring returns how many values it had. Inline: one call a
+ * token fewer, and fewer operations.
+ */
 // @ts-ignore: decorator
-@inline function setField(hash: u32, learning: bool): void {
-  field = hash;
+@inline function readField(hash: u32, learning: bool): u32 {
   if (learning) {
+    field = hash;
     bumpIn(sketch, hash, 0);
     bumpIn(sketch, GLOBAL_FIELD, 0);
     bumpIn(valueSketch, FIELDS_SEED, hash & (FIELD_BUCKETS - 1));
-    return;
+    return 0;
   }
-  fieldValues = keptCountIn(hash, 0);
+  return keptCountIn(hash, 0);
 }
 
 /** Training counts a value in the global field too, but not again where it counts it in the field it backs off to. */
@@ -1203,12 +1211,6 @@ function learnBackOff(hash: u32, token: Token): void {
 // @ts-ignore: decorator
 @inline function rareBelowOf(values: u32, share: f64): f64 {
   return (<f64>values + 2) * share - 1;
-}
-
-/** Judges the value against all values instead: its field is one the model does not know. */
-function backOff(): void {
-  field = GLOBAL_FIELD;
-  fieldValues = globalValues;
 }
 
 // A record's subject is the name just before its first key=value, where one stands there: sudo's
@@ -1530,7 +1532,7 @@ const ENUM_BITS = 14;
 const ENUM_SLOTS = 1 << ENUM_BITS;
 const enumerations = memory.data(ENUM_SLOTS * 8, 8);
 
-// Counts of the sketch that scoring asks for every token, kept: a field's values (setField) and its
+// Counts of the sketch that scoring asks for every token, kept: a field's values (readField) and its
 // values of the token's whole shape. One probe here costs half what the sketch's two counters do, and
 // a log's fields and their shapes recur. A direct-mapped table of COUNT_SLOTS (field, item,
 // count + 1), emptied whenever the sketch changes.
