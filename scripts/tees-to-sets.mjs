@@ -3,9 +3,11 @@
 // operation writes the local itself), and local.get is an operand, not an instruction; a
 // local.tee is an instruction of its own. Binaryen's optimizer makes tees, so this runs after it,
 // on the emitted module: the same code, 6.4% fewer instructions for the interpreter to dispatch on
-// the bench's records (bench/README.md). Usage: node scripts/tees-to-sets.mjs <module.wasm>... (rewritten in place).
+// the bench's first 4,000 records (bench/README.md). Usage: node scripts/tees-to-sets.mjs
+// <module.wasm>... (rewritten in place, with a .wat beside it).
 import binaryen from "binaryen";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const B = binaryen;
 
@@ -57,7 +59,7 @@ function hasNames(wasm) {
   return false;
 }
 
-/** The module with its tees rewritten, and how many. */
+/** The module with its tees rewritten, how many, and its text. */
 export function teesToSets(wasm) {
   const module = B.readBinary(wasm);
   module.setFeatures(B.Features.All); // validation only: what the module uses is what it used
@@ -103,16 +105,22 @@ export function teesToSets(wasm) {
     if (body !== fnInfo.body) B.Function.setBody(fn, body);
   }
   if (!module.validate()) throw new Error("tees-to-sets: the rewritten module does not validate");
+  const debugInfo = B.getDebugInfo();
   B.setDebugInfo(hasNames(wasm)); // the profile target's names kept; none added to the release's
   const out = module.emitBinary();
+  B.setDebugInfo(debugInfo);
+  const text = module.emitText();
   module.dispose();
-  return { wasm: out, tees };
+  return { wasm: out, tees, text };
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ""))) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const file of process.argv.slice(2)) {
-    const { wasm, tees } = teesToSets(readFileSync(file));
+    const { wasm, tees, text } = teesToSets(readFileSync(file));
     writeFileSync(file, wasm);
+    // asc's text of the module beside it (asconfig.json's textFile), made again to match it.
+    const textFile = file.replace(/\.wasm$/, ".wat");
+    if (textFile !== file && existsSync(textFile)) writeFileSync(textFile, text);
     console.log(`${file}: ${tees} tees rewritten as sets`);
   }
 }

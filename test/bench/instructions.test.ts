@@ -105,7 +105,7 @@ describe("the operation counter", () => {
     expect(module.run("sets", 4)).toBe(1 + 1 + 2 + 2 + 2 + 2 + 4);
   });
 
-  it("counts an if's jump over its else, and the copy of the value an if yields", () => {
+  it("counts an if's jump over its else, and a copy for the value an if yields (the counter's approximation)", () => {
     expect(module.run("arms", 1)).toBe(8); // return; if, set of a constant, the jump over the else; if, add, its copy, the jump
     expect(module.run("arms", 0)).toBe(5); // return; if, set of a constant; if, its copy
   });
