@@ -166,6 +166,12 @@ function plainEnd(p: usize, end: usize): usize {
 const MAX_DEPTH: i32 = 1 << 19;
 const nesting = memory.data(MAX_DEPTH >> 3);
 
+/** Whether the open container at `depth` is an object. */
+// @ts-ignore: decorator
+@inline function isObjectAt(depth: i32): bool {
+  return (<u32>load<u8>(nesting + <usize>(depth >> 3)) & (<u32>1 << <u32>(depth & 7))) != 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decoding strings.
 
@@ -519,6 +525,16 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
   private scanString(p: usize): usize {
     const end = this.end;
     p++;
+    // A short string (most of Fluent Bit's metadata) closes within its first word: found with one
+    // test, not plainEnd's call; a longer one goes on from the first byte that is not plain.
+    if (p + 8 <= end) {
+      const special = notPlain(load<u64>(p)) & HIGH_BITS;
+      if (special == 0) p += 8;
+      else {
+        p += <usize>(ctz(special) >> 3);
+        if (<u32>load<u8>(p) == QUOTE) return p + 1;
+      }
+    }
     while (true) {
       p = plainEnd(p, end);
       if (p >= end) return this.fail("unterminated string");
@@ -581,29 +597,41 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
   private scanValue(p: usize): usize {
     const end = this.end;
     let depth = 0;
+    // Whether the innermost open container is an object: its bit in `nesting` is read back only
+    // when a container closes, not at every member. Space is skipped only where the byte is no more than SPACE.
+    let inObject = false;
     while (true) {
-      p = skipSpace(p, end);
-      const b = peek(p, end);
-      if (b == OPEN_OBJECT || b == OPEN_ARRAY) {
+      let b = peek(p, end);
+      if (b <= SPACE) {
+        p = skipSpace(p, end);
+        b = peek(p, end);
+      }
+      if (b == QUOTE) {
+        p = this.scanString(p);
+      } else if (b == OPEN_OBJECT || b == OPEN_ARRAY) {
         if (depth == MAX_DEPTH) return this.fail("nested deeper than 524288 levels");
+        inObject = b == OPEN_OBJECT;
         const bit = <u32>1 << <u32>(depth & 7);
         const at = nesting + <usize>(depth >> 3);
         const bits = <u32>load<u8>(at);
-        store<u8>(at, <u8>(b == OPEN_OBJECT ? bits | bit : bits & ~bit));
+        store<u8>(at, <u8>(inObject ? bits | bit : bits & ~bit));
         depth++;
-        p = skipSpace(p + 1, end);
-        if (peek(p, end) == (b == OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) {
-          p++;
-          depth--;
-        } else {
-          if (b == OPEN_OBJECT) {
+        p++;
+        let c = peek(p, end);
+        if (c <= SPACE) {
+          p = skipSpace(p, end);
+          c = peek(p, end);
+        }
+        if (c != (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
+          if (inObject) {
             p = this.scanMemberKey(p);
             if (p == FAILED) return FAILED;
           }
           continue;
         }
-      } else if (b == QUOTE) {
-        p = this.scanString(p);
+        p++;
+        depth--;
+        if (depth > 0) inObject = isObjectAt(depth - 1);
       } else if (b == MINUS || (b >= DIGIT_0 && b <= DIGIT_9)) {
         p = this.scanNumber(p);
       } else if (b == TRUE_START) {
@@ -616,12 +644,15 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
       if (p == FAILED) return FAILED;
       // After a value: close containers, or move to the next element.
       while (depth > 0) {
-        p = skipSpace(p, end);
-        const inObject = (<u32>load<u8>(nesting + <usize>((depth - 1) >> 3)) & (<u32>1 << <u32>((depth - 1) & 7))) != 0;
-        const c = peek(p, end);
+        let c = peek(p, end);
+        if (c <= SPACE) {
+          p = skipSpace(p, end);
+          c = peek(p, end);
+        }
         if (c == COMMA) {
-          p = skipSpace(p + 1, end);
+          p++;
           if (inObject) {
+            if (peek(p, end) <= SPACE) p = skipSpace(p, end);
             p = this.scanMemberKey(p);
             if (p == FAILED) return FAILED;
           }
@@ -630,6 +661,7 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
         if (c == (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
           p++;
           depth--;
+          if (depth > 0) inObject = isObjectAt(depth - 1);
           continue;
         }
         return this.fail(inObject ? "expected , or } in object" : "expected , or ] in array");
