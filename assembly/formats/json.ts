@@ -525,10 +525,14 @@ const FALSE = memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
   private scanString(p: usize): usize {
     const end = this.end;
     p++;
-    // A short string (most of Fluent Bit's metadata) closes within its first word: found with one
-    // test, not plainEnd's call; a longer one goes on from the first byte that is not plain.
-    if (p + 8 <= end) {
-      const special = notPlain(load<u64>(p)) & HIGH_BITS;
+    // A short string (most of Fluent Bit's metadata) closes within its first two words: found with
+    // a test or two, not plainEnd's call; a longer one goes on from the first byte that is not plain.
+    if (p + 16 <= end) {
+      let special = notPlain(load<u64>(p)) & HIGH_BITS;
+      if (special == 0) {
+        p += 8;
+        special = notPlain(load<u64>(p)) & HIGH_BITS;
+      }
       if (special == 0) p += 8;
       else {
         p += <usize>(ctz(special) >> 3);
