@@ -506,9 +506,6 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
   let wordBefore: u32 = 0;
   let pairStart = start;
   let inRequestLine = false;
-  // A field the token's value backed off from, too seldom seen to judge, and its values (0: none).
-  let backedOffFrom: u32 = 0;
-  let backedOffFromValues: u32 = 0;
   // The record's subject (isName), found at its first key: its hash, 0 where it has none, and where it stands.
   let subjectStart: usize = 0;
   let subjectEnd: usize = 0;
@@ -623,11 +620,12 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
         if (isName(subjectStart, subjectEnd)) subject = fnv1a(subjectStart, <i32>(subjectEnd - subjectStart)) ^ SUBJECT_SEED;
       }
     }
-    // Scoring: how many values its field had, and the field its value is judged in (its own, or
-    // all values where the model does not know it). Locals, as each is asked a few times a token.
-    let values = readField(own, learning);
+    // Scoring: the field its value is judged in (its own, or all values where the model does not
+    // know it) and how many values that had. Locals, as each is asked a few times a token.
+    let values: u32 = 0;
     let judged = own;
     if (learning) {
+      learnField(own);
       if (afterShape && !named) learnBackOff(fnv1aStep(previousShape, AFTER_SEED), token);
       bumpIn(sketch, GLOBAL_FIELD ^ WHOLE_SHAPE_SEED, wholeShape);
       const value = learnIn(own, token);
@@ -652,37 +650,22 @@ function readFields(start: usize, end: usize, reading: FieldReading): void {
     } else {
       // The field after a token of a rare shape is new for the same reason: it does not count.
       const counts = kind != FIELD_AFTER || !previousRare;
-      // Below what count its whole shape is rare: where not above 0, too few values to judge.
-      let shapeRareBelow = rareBelowOf(values, RARE_SHARE);
-      if (shapeRareBelow <= 0 && afterShape && !named) {
-        // Too few values after this word and number to judge (after a month's name never seen):
-        // the field after the number's shape, whatever word came before (a back-off).
-        backedOffFrom = own;
-        backedOffFromValues = values;
-        own = judged = fnv1aStep(previousShape, AFTER_SEED);
-        values = readField(own, false);
-        shapeRareBelow = rareBelowOf(values, RARE_SHARE);
+      // Where it is judged and whether its whole shape is rare there (judgeShape), as kept.
+      const backOff = afterShape && !named;
+      const backOffField = backOff ? fnv1aStep(previousShape, AFTER_SEED) : 0;
+      const shapeKey = wholeShape | (backOff ? JUDGED_BACK_OFF | JUDGED_KEY : JUDGED_KEY);
+      const slot = judgedSlot(own, shapeKey, backOffField);
+      let judgement = load<u32>(slot, 16);
+      if (((load<u32>(slot) ^ own) | (load<u32>(slot, 4) ^ shapeKey) | (load<u32>(slot, 8) ^ backOffField)) != 0) {
+        judgement = judgeShape(own, shapeKey, backOffField, slot);
       }
-      const fieldKnown = shapeRareBelow > 0;
-      const ownValues = values;
-      if (!fieldKnown) {
-        judged = GLOBAL_FIELD;
-        values = globalValues;
-        shapeRareBelow = rareBelowOf(values, GLOBAL_RARE_SHARE);
-      }
+      if ((judgement & JUDGED_BACKED_OFF) != 0) own = backOffField;
+      const ownValues = load<u32>(slot, 12);
+      const fieldKnown = (judgement & JUDGED_KNOWN) != 0;
+      judged = fieldKnown ? own : GLOBAL_FIELD;
+      values = fieldKnown ? ownValues : globalValues;
       previousRare = false;
-      // A model too small to call anything rare still has its values looked at for attack syntax.
-      let rareValue = shapeRareBelow <= 0 || <f64>keptCountIn(judged ^ WHOLE_SHAPE_SEED, wholeShape) < shapeRareBelow;
-      // Backed off from a field most of whose few values (3 or more) had this whole shape: that field
-      // says it is no rare one (the back-off is for what it did not hold): alice's 20 runs of tail -n 200.
-      // A count above the field's values is the sketch's collision, no shape held.
-      if (backedOffFromValues != 0) {
-        if (rareValue && backedOffFromValues >= 3) {
-          const held = countIn(sketch, backedOffFrom ^ WHOLE_SHAPE_SEED, wholeShape);
-          if (held * 2 > backedOffFromValues && held <= backedOffFromValues) rareValue = false;
-        }
-        backedOffFromValues = 0;
-      }
+      let rareValue = (judgement & JUDGED_RARE) != 0;
       if (counts) {
         if (fieldKnown && !rareValue) {
           knownFields++;
@@ -1155,21 +1138,13 @@ function judgeRareValues(reading: FieldReading, rareValues: i32): void {
   reading.valueNews = valueNews;
 }
 
-/**
- * The field `hash` read: training (`learning`) makes it the field counted in (`field`, for
- * learnIn) and counts it, returning 0; scoring returns how many values it had. Inline: one call a
- * token fewer, and fewer operations.
- */
+/** Training: makes field `hash` the field counted in (`field`, for learnIn) and counts it. */
 // @ts-ignore: decorator
-@inline function readField(hash: u32, learning: bool): u32 {
-  if (learning) {
-    field = hash;
-    bumpIn(sketch, hash, 0);
-    bumpIn(sketch, GLOBAL_FIELD, 0);
-    bumpIn(valueSketch, FIELDS_SEED, hash & (FIELD_BUCKETS - 1));
-    return 0;
-  }
-  return keptCountIn(hash, 0);
+@inline function learnField(hash: u32): void {
+  field = hash;
+  bumpIn(sketch, hash, 0);
+  bumpIn(sketch, GLOBAL_FIELD, 0);
+  bumpIn(valueSketch, FIELDS_SEED, hash & (FIELD_BUCKETS - 1));
 }
 
 /** Training counts a value in the global field too, but not again where it counts it in the field it backs off to. */
@@ -1532,33 +1507,80 @@ const ENUM_BITS = 14;
 const ENUM_SLOTS = 1 << ENUM_BITS;
 const enumerations = memory.data(ENUM_SLOTS * 8, 8);
 
-// Counts of the sketch that scoring asks for every token, kept: a field's values (readField) and its
-// values of the token's whole shape. One probe here costs half what the sketch's two counters do, and
-// a log's fields and their shapes recur. A direct-mapped table of COUNT_SLOTS (field, item,
-// count + 1), emptied whenever the sketch changes.
-const COUNT_BITS = 13;
-const COUNT_SLOTS = 1 << COUNT_BITS;
-const keptCounts = memory.data(COUNT_SLOTS * 16, 16);
+// What judgeShape worked out for a token, kept: a log's fields and their shapes recur, and this is
+// most of what a token asks of the sketch (three counts, two counters each). A direct-mapped table of
+// JUDGED_SLOTS: the key (field, whole shape with JUDGED_ bits, the field it may back off to), the
+// values of the field judged in before the log's, and the JUDGED_ verdict; emptied whenever the sketch changes.
+const JUDGED_BITS = 13;
+const JUDGED_SLOTS = 1 << JUDGED_BITS;
+const judgedShapes = memory.data(JUDGED_SLOTS * 32, 32);
+// In the key, beside the 24 bits of the whole shape: whether the token may back off, and a bit
+// always set, so that an empty slot matches no key.
+const JUDGED_BACK_OFF: u32 = 0x1000000;
+const JUDGED_KEY: u32 = 0x2000000;
+// The verdict.
+const JUDGED_BACKED_OFF: u32 = 1;
+const JUDGED_KNOWN: u32 = 2;
+const JUDGED_RARE: u32 = 4;
 
-/** countIn(sketch, hash, item), kept. readFields has forgotten what a changed sketch made stale before it asks. */
 // @ts-ignore: decorator
-@inline function keptCountIn(hash: u32, item: u32): u32 {
-  const slot = keptCounts + (<usize>(((item * 0x9e3779b1) ^ hash) * 0x85ebca6b >> (32 - COUNT_BITS)) << 4);
-  const kept = load<u32>(slot, 8);
-  if (load<u32>(slot) == hash && load<u32>(slot, 4) == item && kept != 0) return kept - 1;
-  const count = countIn(sketch, hash, item);
-  if (count != u32.MAX_VALUE) {
-    store<u32>(slot, hash);
-    store<u32>(slot, item, 4);
-    store<u32>(slot, count + 1, 8);
+@inline function judgedSlot(field: u32, shapeKey: u32, backOffField: u32): usize {
+  return judgedShapes + (<usize>((((shapeKey * 0x9e3779b1) ^ field ^ (backOffField * 0x85ebca6b)) * 0xc2b2ae35) >> (32 - JUDGED_BITS)) << 5);
+}
+
+/**
+ * Where a token of field `own` is judged, and whether its whole shape is rare there (`shapeKey`,
+ * the key judgedSlot's `slot` is for): its field's values; where too few to judge and the token
+ * may back off (JUDGED_BACK_OFF), those of `backOffField`; where still too few, the log's values.
+ * Keeps the values and returns the verdict, JUDGED_ bits.
+ */
+function judgeShape(own: u32, shapeKey: u32, backOffField: u32, slot: usize): u32 {
+  const wholeShape = shapeKey & 0xffffff;
+  store<u32>(slot, own);
+  store<u32>(slot, shapeKey, 4);
+  store<u32>(slot, backOffField, 8);
+  let values = countIn(sketch, own, 0);
+  let judgement: u32 = 0;
+  // Below what count its whole shape is rare: where not above 0, too few values to judge.
+  let shapeRareBelow = rareBelowOf(values, RARE_SHARE);
+  // A field the token's value backed off from, too seldom seen to judge, and its values (0: none).
+  let backedOffFrom: u32 = 0;
+  let backedOffFromValues: u32 = 0;
+  if (shapeRareBelow <= 0 && (shapeKey & JUDGED_BACK_OFF) != 0) {
+    // Too few values after this word and number to judge (after a month's name never seen):
+    // the field after the number's shape, whatever word came before (a back-off).
+    backedOffFrom = own;
+    backedOffFromValues = values;
+    own = backOffField;
+    judgement |= JUDGED_BACKED_OFF;
+    values = countIn(sketch, own, 0);
+    shapeRareBelow = rareBelowOf(values, RARE_SHARE);
   }
-  return count;
+  store<u32>(slot, values, 12);
+  let judged = own;
+  if (shapeRareBelow > 0) judgement |= JUDGED_KNOWN;
+  else {
+    judged = GLOBAL_FIELD;
+    shapeRareBelow = rareBelowOf(globalValues, GLOBAL_RARE_SHARE);
+  }
+  // A model too small to call anything rare still has its values looked at for attack syntax.
+  let rareValue = shapeRareBelow <= 0 || <f64>countIn(sketch, judged ^ WHOLE_SHAPE_SEED, wholeShape) < shapeRareBelow;
+  // Backed off from a field most of whose few values (3 or more) had this whole shape: that field
+  // says it is no rare one (the back-off is for what it did not hold): alice's 20 runs of tail -n 200.
+  // A count above the field's values is the sketch's collision, no shape held.
+  if (rareValue && backedOffFromValues >= 3) {
+    const held = countIn(sketch, backedOffFrom ^ WHOLE_SHAPE_SEED, wholeShape);
+    if (held * 2 > backedOffFromValues && held <= backedOffFromValues) rareValue = false;
+  }
+  if (rareValue) judgement |= JUDGED_RARE;
+  store<u32>(slot, judgement, 16);
+  return judgement;
 }
 
 /** Forgets what was worked out from the sketch, which has changed. */
 function refreshEnumerations(): void {
   memory.fill(enumerations, 0, ENUM_SLOTS * 8);
-  memory.fill(keptCounts, 0, COUNT_SLOTS * 16);
+  memory.fill(judgedShapes, 0, JUDGED_SLOTS * 32);
   worked.newField = -1;
   worked.longestBucket = -1;
   worked.allDay = -1;
