@@ -142,15 +142,31 @@ function hashedMayBeWord(from: usize, length: i32, readable: usize): bool {
  */
 export function piecesMayHoldWord(from: usize, to: usize, readable: usize): bool {
   let piece = from;
-  for (let p = from; p <= to; p++) {
-    const b = p < to ? <u32>load<u8>(p) : 0x20;
+  let p = from;
+  while (p < to) {
+    // Eight bytes a test where as many remain (a quoted value's run to its next space): a byte
+    // beyond ASCII answers at once; with none, the first byte below '!' is the one a space may be.
+    if (p + 8 <= to) {
+      const x = load<u64>(p);
+      if ((x & HIGH_BITS) != 0) return true;
+      const below = (x - BELOW_BANG) & HIGH_BITS;
+      if (below == 0) {
+        p += 8;
+        continue;
+      }
+      p += <usize>(ctz(below) >> 3);
+    }
+    const b = <u32>load<u8>(p);
     if (b >= 0x80) return true;
-    if (!(asciiClassOf(b) & ASCII_SPACE)) continue;
-    if (pieceMayBeWord(piece, p, readable)) return true;
-    piece = p + 1;
+    if (asciiClassOf(b) & ASCII_SPACE) {
+      if (pieceMayBeWord(piece, p, readable)) return true;
+      piece = p + 1;
+    }
+    p++;
   }
-  return false;
+  return pieceMayBeWord(piece, to, readable);
 }
+const BELOW_BANG: u64 = 0x2121212121212121; // less this, a byte of ASCII below '!' sets its high bit (the lowest such byte exactly)
 
 /** Whether the ASCII piece [from, to), with no space, may be a word of the set, whole or with what VADER strips from one end. */
 // @ts-ignore: decorator
