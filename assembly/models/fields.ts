@@ -323,7 +323,7 @@ let task: i32 = SCORE;
 
 // The field whose trigrams are read (its own, or the global one it backs off to): its hash, how
 // many values training saw in it, below what count one of its trigrams is rare, and the decades
-// that rarity starts at (set by judgeRareValues, and in training by readField); whether the value
+// that rarity starts at (set by judgeRareValues, and in training by learnField); whether the value
 // is free text, and what its trigrams weigh. Globals, as gram() reads them for every trigram and
 // a struct's field costs an interpreter a load more.
 let field: u32 = 0;
