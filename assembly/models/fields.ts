@@ -1508,9 +1508,10 @@ const ENUM_SLOTS = 1 << ENUM_BITS;
 const enumerations = memory.data(ENUM_SLOTS * 8, 8);
 
 // What judgeShape worked out for a token, kept: a log's fields and their shapes recur, and this is
-// most of what a token asks of the sketch (three counts, two counters each). A direct-mapped table of
-// JUDGED_SLOTS: the key (field, whole shape with JUDGED_ bits, the field it may back off to), the
-// values of the field judged in before the log's, and the JUDGED_ verdict; emptied whenever the sketch changes.
+// most of what a token asks of the sketch (two to four counts, two counters each). A direct-mapped
+// table of JUDGED_SLOTS: the key (field, whole shape with JUDGED_ bits, the field it may back off
+// to), the values of the field judged in before the log's, and the JUDGED_ verdict; emptied
+// whenever the sketch changes.
 const JUDGED_BITS = 13;
 const JUDGED_SLOTS = 1 << JUDGED_BITS;
 const judgedShapes = memory.data(JUDGED_SLOTS * 32, 32);

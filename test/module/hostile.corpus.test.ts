@@ -569,6 +569,33 @@ for (const format of ["json", "msgpack"] as const) {
       if (foreign) it(`${c.name}, ${other} bytes handed over as ${format}`, () => void check(format, foreign, filter.filterBytes(foreign)));
     }
 
+    if (format === "json") {
+      it("strings of 0 to 17 bytes with a special byte at each place, as keys and values at every depth", () => {
+        // The reader finds a string that closes within its first two words at once (json.ts
+        // scanString) and keeps the open container's kind in a local: each place a quote, an escape,
+        // a byte beyond ASCII or a raw control byte can stand, around those words, open or closing.
+        const specials: number[][] = [[0x22], [0x5c, 0x22], [0x5c, 0x6e], [0x5c, 0x75, 0x30, 0x30, 0x65, 0x39], [0xc3, 0xa9], [0x01], [0x7f], [0xff], [0x5c, 0x78], [0x5c]];
+        let readable = 0;
+        let unreadable = 0;
+        for (let length = 0; length <= 17; length++) {
+          for (let at = 0; at <= length; at++) {
+            for (const special of specials) {
+              const text = [...Array.from({ length: at }, () => 0x61), ...special, ...Array.from({ length: length - at }, () => 0x62)];
+              const q = (body: number[]) => [0x22, ...body, 0x22];
+              const input = bytes(
+                '{"log":"hello","k":{"a":', q(text), ',"b":[1,{"c":', q(text), "},[]],", q(text), ':{}},"t":', q(text), "}",
+              );
+              const { record } = check(format, input, filter.filterBytes(input));
+              if ((record as Record<string, unknown>).tarkin_error === undefined) readable++;
+              else unreadable++;
+            }
+          }
+        }
+        expect(readable).toBeGreaterThan(0);
+        expect(unreadable).toBeGreaterThan(0);
+      });
+    }
+
     it("ordinary records still go on annotated after the hostile corpus", () => {
       for (const o of ordinary) {
         const input = format === "json" ? utf8.encode(JSON.stringify(o)) : encode(o);

@@ -89,6 +89,13 @@ describe("the words of a set", () => {
     expect(pieces("a\tday\nof\vfailure.")).toBe(true);
     expect(pieces("a day of rain")).toBe(false);
     expect(pieces("a day of café")).toBe(true);
+    // Past the first eight bytes, read eight at a time: a space, a control byte that is no space, a byte beyond ASCII.
+    expect(pieces("abcdefghijklmnopq good")).toBe(true);
+    expect(pieces("abcdefghijklmnopq\u0001good")).toBe(false);
+    expect(pieces("abcdefghijklmnopq\u0001\u001f\rgood")).toBe(true);
+    expect(pieces("abcdefgh\tfailure.")).toBe(true);
+    expect(pieces("abcdefghijklmnopqrstuvwxyz")).toBe(false);
+    expect(pieces("abcdefghijklmnopqrstuvwxyé")).toBe(true);
   });
 
   it("may span a '?' or '&' where a word of the set holds one, and any message may hold a word with a '\"'", () => {
